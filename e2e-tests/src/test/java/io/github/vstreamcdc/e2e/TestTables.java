@@ -1,0 +1,46 @@
+package io.github.vstreamcdc.e2e;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/**
+ * Creates the tables a test owns, so that tests sharing the cluster never see each other's rows.
+ */
+final class TestTables {
+
+    private TestTables() {}
+
+    /**
+     * Creates (or recreates empty) a table in the two-shard keyspace {@code customer}, sharded by
+     * {@code hash(id)}.
+     */
+    static void createSharded(VitessCluster cluster, String table, String columns)
+            throws SQLException {
+        try (Connection c = cluster.connect("customer");
+                Statement s = c.createStatement()) {
+            s.execute("DROP TABLE IF EXISTS " + table);
+            s.execute("CREATE TABLE " + table + " (" + columns + ")");
+            try {
+                s.execute(
+                        "ALTER VSCHEMA ON customer."
+                                + table
+                                + " ADD VINDEX `hash`(id) USING `hash`");
+            } catch (SQLException e) {
+                if (!String.valueOf(e.getMessage()).contains("already")) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** Creates (or recreates empty) a table in the unsharded keyspace {@code commerce}. */
+    static void createUnsharded(VitessCluster cluster, String table, String columns)
+            throws SQLException {
+        try (Connection c = cluster.connect("commerce");
+                Statement s = c.createStatement()) {
+            s.execute("DROP TABLE IF EXISTS " + table);
+            s.execute("CREATE TABLE " + table + " (" + columns + ")");
+        }
+    }
+}

@@ -1,0 +1,133 @@
+package io.github.vstreamcdc.e2e;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The real Vitess cluster of the end-to-end tests, started once per JVM by {@code
+ * e2e-tests/vitess/vitess.sh up} (which installs what is missing). If it cannot start, every test
+ * that needs it fails: nothing is skipped.
+ */
+public final class VitessCluster {
+
+    private static final long START_TIMEOUT_MINUTES = 45;
+
+    private static VitessCluster instance;
+    private static Throwable startFailure;
+
+    private final Map<String, String> env;
+
+    private VitessCluster(Map<String, String> env) {
+        this.env = Collections.unmodifiableMap(env);
+    }
+
+    /** The running cluster; starts it on first use. */
+    public static synchronized VitessCluster get() {
+        if (instance == null && startFailure == null) {
+            try {
+                instance = new VitessCluster(up());
+            } catch (Throwable t) {
+                startFailure = t;
+            }
+        }
+        if (startFailure != null) {
+            throw new IllegalStateException(
+                    "The local Vitess cluster could not start: " + startFailure.getMessage(),
+                    startFailure);
+        }
+        return instance;
+    }
+
+    private static Map<String, String> up() throws IOException, InterruptedException {
+        String script = System.getProperty("vitess.script", "vitess/vitess.sh");
+        Path stdout = Files.createTempFile("vitess-up", ".out");
+        Path stderr = Files.createTempFile("vitess-up", ".err");
+        Process process =
+                new ProcessBuilder("bash", script, "up")
+                        .redirectOutput(stdout.toFile())
+                        .redirectError(stderr.toFile())
+                        .start();
+        if (!process.waitFor(START_TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
+            process.destroyForcibly();
+            throw new IOException(
+                    script + " up did not finish in " + START_TIMEOUT_MINUTES + " minutes");
+        }
+        List<String> err = Files.readAllLines(stderr, StandardCharsets.UTF_8);
+        if (process.exitValue() != 0) {
+            int from = Math.max(0, err.size() - 40);
+            throw new IOException(
+                    script
+                            + " up failed with exit code "
+                            + process.exitValue()
+                            + ":\n"
+                            + String.join("\n", err.subList(from, err.size())));
+        }
+        Map<String, String> env = new LinkedHashMap<>();
+        for (String line : Files.readAllLines(stdout, StandardCharsets.UTF_8)) {
+            int eq = line.indexOf('=');
+            if (eq > 0 && line.substring(0, eq).matches("[A-Z0-9_]+")) {
+                env.put(line.substring(0, eq), line.substring(eq + 1));
+            }
+        }
+        for (String key : new String[] {"VTGATE_GRPC_PORT", "VTGATE_MYSQL_PORT"}) {
+            if (!env.containsKey(key)) {
+                throw new IOException(script + " up printed no " + key + "; it printed " + env);
+            }
+        }
+        new File(stdout.toString()).delete();
+        new File(stderr.toString()).delete();
+        return env;
+    }
+
+    public String host() {
+        return env.getOrDefault("VTGATE_HOST", "127.0.0.1");
+    }
+
+    public int grpcPort() {
+        return Integer.parseInt(env.get("VTGATE_GRPC_PORT"));
+    }
+
+    public int mysqlPort() {
+        return Integer.parseInt(env.get("VTGATE_MYSQL_PORT"));
+    }
+
+    public String get(String key) {
+        return env.get(key);
+    }
+
+    /** The script that runs the cluster, e.g. to restart VTGate in failure tests. */
+    public static Path script() {
+        return Paths.get(System.getProperty("vitess.script", "vitess/vitess.sh"));
+    }
+
+    /** A JDBC connection through VTGate's MySQL protocol, to a keyspace (or "ks:shard"). */
+    public Connection connect(String target) throws SQLException {
+        return DriverManager.getConnection(
+                "jdbc:mysql://"
+                        + host()
+                        + ":"
+                        + mysqlPort()
+                        + "/"
+                        + target
+                        + "?useSSL=false&allowPublicKeyRetrieval=true&rewriteBatchedStatements=true",
+                "root",
+                "");
+    }
+
+    @Override
+    public String toString() {
+        return "VitessCluster" + env;
+    }
+}

@@ -1,0 +1,96 @@
+package io.github.vstreamcdc.source.client;
+
+import io.github.vstreamcdc.vitess.proto.Binlogdata;
+import io.github.vstreamcdc.vitess.proto.VitessGrpc;
+import io.github.vstreamcdc.vitess.proto.Vtgate;
+
+import io.grpc.Context;
+import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
+import org.apache.flink.annotation.Internal;
+
+import java.util.Iterator;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Turns "current" into a concrete GTID position per shard, so that a job started at the latest
+ * offset keeps that exact position in its state and a restore never jumps ahead.
+ */
+@Internal
+public final class CurrentPositionResolver implements AutoCloseable {
+
+    private static final long TIMEOUT_SECONDS = 60;
+
+    private final VitessConnectionOptions options;
+    private final ManagedChannel channel;
+
+    public CurrentPositionResolver(VitessConnectionOptions options) {
+        this.options = options;
+        this.channel = VStreamChannels.open(options);
+    }
+
+    /** The shard's current GTID position (e.g. {@code MySQL56/uuid:1-42}). */
+    public String currentPosition(String keyspace, String shard) {
+        Vtgate.VStreamRequest request =
+                Vtgate.VStreamRequest.newBuilder()
+                        .setTabletType(options.tabletType())
+                        .setVgtid(
+                                Binlogdata.VGtid.newBuilder()
+                                        .addShardGtids(
+                                                Binlogdata.ShardGtid.newBuilder()
+                                                        .setKeyspace(keyspace)
+                                                        .setShard(shard)
+                                                        .setGtid("current")))
+                        .setFilter(
+                                Binlogdata.Filter.newBuilder()
+                                        .addRules(Binlogdata.Rule.newBuilder().setMatch("/.*")))
+                        .setFlags(cellsFlags())
+                        .build();
+        Context.CancellableContext context = Context.current().withCancellation();
+        Context previous = context.attach();
+        try {
+            Iterator<Vtgate.VStreamResponse> responses =
+                    VitessGrpc.newBlockingStub(channel)
+                            .withDeadlineAfter(TIMEOUT_SECONDS, TimeUnit.SECONDS)
+                            .vStream(request);
+            while (responses.hasNext()) {
+                for (Binlogdata.VEvent event : responses.next().getEventsList()) {
+                    if (event.getType() == Binlogdata.VEventType.VGTID) {
+                        for (Binlogdata.ShardGtid sg : event.getVgtid().getShardGtidsList()) {
+                            if (sg.getKeyspace().equals(keyspace) && sg.getShard().equals(shard)) {
+                                return sg.getGtid();
+                            }
+                        }
+                    }
+                }
+            }
+            throw new VitessException(
+                    "VStream of shard "
+                            + keyspace
+                            + "/"
+                            + shard
+                            + " ended before telling its current position");
+        } catch (StatusRuntimeException e) {
+            throw new VitessException(
+                    VStreamErrors.describe(
+                            e.getStatus(), options.grpcTarget(), keyspace, shard, "current"),
+                    e);
+        } finally {
+            context.detach(previous);
+            context.cancel(null);
+        }
+    }
+
+    private Vtgate.VStreamFlags cellsFlags() {
+        Vtgate.VStreamFlags.Builder flags = Vtgate.VStreamFlags.newBuilder();
+        if (options.cells() != null) {
+            flags.setCells(options.cells());
+        }
+        return flags.build();
+    }
+
+    @Override
+    public void close() {
+        VStreamChannels.close(channel);
+    }
+}

@@ -1,0 +1,39 @@
+package io.github.vstreamcdc.source.config;
+
+import org.apache.flink.annotation.PublicEvolving;
+
+/** Where a new job starts reading (a restored job always resumes from its checkpoint). */
+@PublicEvolving
+public enum StartupMode {
+    /** Copy phase (a consistent snapshot of the tables), then the binlog, with no gap. */
+    INITIAL("initial"),
+    /** Copy phase only; the source is bounded and the job finishes. */
+    SNAPSHOT("snapshot"),
+    /** From each shard's position at job start, resolved once and kept in state. */
+    LATEST_OFFSET("latest-offset"),
+    /** From given per-shard GTID positions. */
+    SPECIFIC_OFFSET("specific-offset");
+
+    private final String value;
+
+    StartupMode(String value) {
+        this.value = value;
+    }
+
+    /** The option value, as in {@code scan.startup.mode}. */
+    public String value() {
+        return value;
+    }
+
+    public static StartupMode fromValue(String value) {
+        for (StartupMode mode : values()) {
+            if (mode.value.equalsIgnoreCase(value)) {
+                return mode;
+            }
+        }
+        throw new IllegalArgumentException(
+                "Invalid value for option 'scan.startup.mode': '"
+                        + value
+                        + "'. Allowed values: initial, snapshot, latest-offset, specific-offset.");
+    }
+}

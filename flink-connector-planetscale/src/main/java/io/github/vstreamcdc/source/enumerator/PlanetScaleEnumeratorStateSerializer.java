@@ -1,0 +1,91 @@
+package io.github.vstreamcdc.source.enumerator;
+
+import io.github.vstreamcdc.source.split.ShardSplit;
+import io.github.vstreamcdc.source.split.ShardSplitSerializer;
+
+import org.apache.flink.annotation.Internal;
+import org.apache.flink.core.io.SimpleVersionedSerializer;
+import org.apache.flink.core.memory.DataInputDeserializer;
+import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.core.memory.DataOutputSerializer;
+import org.apache.flink.core.memory.DataOutputView;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Versioned serializer of {@link PlanetScaleEnumeratorState}.
+ *
+ * <p>Version 1: unassigned splits (each in the split serializer's current format, prefixed with
+ * that format's version), assigned ids, finished ids, initial-discovery flag.
+ */
+@Internal
+public final class PlanetScaleEnumeratorStateSerializer
+        implements SimpleVersionedSerializer<PlanetScaleEnumeratorState> {
+
+    private static final int VERSION = 1;
+
+    @Override
+    public int getVersion() {
+        return VERSION;
+    }
+
+    @Override
+    public byte[] serialize(PlanetScaleEnumeratorState state) throws IOException {
+        DataOutputSerializer out = new DataOutputSerializer(256);
+        out.writeInt(state.unassigned().size());
+        for (ShardSplit split : state.unassigned()) {
+            byte[] bytes = ShardSplitSerializer.INSTANCE.serialize(split);
+            out.writeInt(ShardSplitSerializer.INSTANCE.getVersion());
+            out.writeInt(bytes.length);
+            out.write(bytes);
+        }
+        writeStrings(state.assigned(), out);
+        writeStrings(state.finished(), out);
+        out.writeBoolean(state.initialDiscoveryDone());
+        return out.getCopyOfBuffer();
+    }
+
+    @Override
+    public PlanetScaleEnumeratorState deserialize(int version, byte[] serialized)
+            throws IOException {
+        if (version != 1) {
+            throw new IOException(
+                    "Unknown version "
+                            + version
+                            + " of the PlanetScale enumerator state (known: 1)");
+        }
+        DataInputDeserializer in = new DataInputDeserializer(serialized);
+        int count = in.readInt();
+        List<ShardSplit> unassigned = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            int splitVersion = in.readInt();
+            byte[] bytes = new byte[in.readInt()];
+            in.readFully(bytes);
+            unassigned.add(ShardSplitSerializer.INSTANCE.deserialize(splitVersion, bytes));
+        }
+        Set<String> assigned = readStrings(in);
+        Set<String> finished = readStrings(in);
+        boolean initialDone = in.readBoolean();
+        return new PlanetScaleEnumeratorState(unassigned, assigned, finished, initialDone);
+    }
+
+    private static void writeStrings(Set<String> values, DataOutputView out) throws IOException {
+        out.writeInt(values.size());
+        for (String value : values) {
+            out.writeUTF(value);
+        }
+    }
+
+    private static Set<String> readStrings(DataInputView in) throws IOException {
+        int count = in.readInt();
+        Set<String> values = new LinkedHashSet<>();
+        for (int i = 0; i < count; i++) {
+            values.add(in.readUTF());
+        }
+        return values;
+    }
+}

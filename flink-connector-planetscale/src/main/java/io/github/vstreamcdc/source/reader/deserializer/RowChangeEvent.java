@@ -1,0 +1,116 @@
+package io.github.vstreamcdc.source.reader.deserializer;
+
+import io.github.vstreamcdc.vitess.proto.Query;
+
+import org.apache.flink.annotation.PublicEvolving;
+
+import java.util.List;
+
+/**
+ * One changed row as VStream delivered it: where it comes from, what kind of change it is, and the
+ * row images as MySQL text values ({@code null} for SQL NULL), described by the table's fields.
+ *
+ * <p>The {@link #fields()} list is the same instance for all rows of a table on a shard until the
+ * table's schema changes there, so deserializers may cache per-schema work by identity.
+ */
+@PublicEvolving
+public final class RowChangeEvent {
+
+    /** The kind of change, named as in Flink CDC's change events. */
+    public enum Op {
+        /** A row of the copy phase (the snapshot). */
+        READ("r"),
+        INSERT("c"),
+        UPDATE("u"),
+        DELETE("d");
+
+        private final String code;
+
+        Op(String code) {
+            this.code = code;
+        }
+
+        /** Debezium/Flink CDC operation code: r, c, u or d. */
+        public String code() {
+            return code;
+        }
+    }
+
+    private final String keyspace;
+    private final String shard;
+    private final String table;
+    private final Op op;
+    private final List<Query.Field> fields;
+    private final byte[][] before;
+    private final byte[][] after;
+    private final long commitTimeMillis;
+    private final String position;
+
+    public RowChangeEvent(
+            String keyspace,
+            String shard,
+            String table,
+            Op op,
+            List<Query.Field> fields,
+            byte[][] before,
+            byte[][] after,
+            long commitTimeMillis,
+            String position) {
+        this.keyspace = keyspace;
+        this.shard = shard;
+        this.table = table;
+        this.op = op;
+        this.fields = fields;
+        this.before = before;
+        this.after = after;
+        this.commitTimeMillis = commitTimeMillis;
+        this.position = position;
+    }
+
+    public String keyspace() {
+        return keyspace;
+    }
+
+    public String shard() {
+        return shard;
+    }
+
+    /** The table name, without the keyspace. */
+    public String table() {
+        return table;
+    }
+
+    public Op op() {
+        return op;
+    }
+
+    /** The columns of {@link #before()} and {@link #after()}, in order. */
+    public List<Query.Field> fields() {
+        return fields;
+    }
+
+    /** The row before the change; {@code null} for READ and INSERT. */
+    public byte[][] before() {
+        return before;
+    }
+
+    /** The row after the change; {@code null} for DELETE. */
+    public byte[][] after() {
+        return after;
+    }
+
+    /** Commit time of the transaction in epoch milliseconds; 0 for copy-phase rows. */
+    public long commitTimeMillis() {
+        return commitTimeMillis;
+    }
+
+    /** The shard's GTID position of the last transaction committed before this change. */
+    public String position() {
+        return position;
+    }
+
+    @Override
+    public String toString() {
+        return op + " " + keyspace + "." + table + "@" + shard;
+    }
+}

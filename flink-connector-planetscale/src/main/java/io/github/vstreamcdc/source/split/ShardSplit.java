@@ -1,0 +1,117 @@
+package io.github.vstreamcdc.source.split;
+
+import org.apache.flink.annotation.Internal;
+import org.apache.flink.api.connector.source.SourceSplit;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One shard of a keyspace, read through its own VStream. Immutable: the reader tracks progress in a
+ * {@link ShardSplitState} and turns it back into a split at each checkpoint.
+ *
+ * <p>A checkpoint can fall inside a binlog transaction. The position then stays at the last commit
+ * and {@link #rowsToSkip()} counts the row changes of the next transaction that were already
+ * emitted: the binlog replays that transaction identically, so skipping them is exact.
+ */
+@Internal
+public final class ShardSplit implements SourceSplit {
+
+    private final String keyspace;
+    private final String shard;
+    private final ShardPosition position;
+    private final long rowsToSkip;
+    private final boolean snapshotOnly;
+    private final List<String> parentShards;
+
+    public ShardSplit(
+            String keyspace,
+            String shard,
+            ShardPosition position,
+            long rowsToSkip,
+            boolean snapshotOnly,
+            List<String> parentShards) {
+        this.keyspace = Objects.requireNonNull(keyspace, "keyspace");
+        this.shard = Objects.requireNonNull(shard, "shard");
+        this.position = Objects.requireNonNull(position, "position");
+        this.rowsToSkip = rowsToSkip;
+        this.snapshotOnly = snapshotOnly;
+        this.parentShards = Collections.unmodifiableList(new ArrayList<>(parentShards));
+    }
+
+    public static String splitId(String keyspace, String shard) {
+        return keyspace + "/" + shard;
+    }
+
+    @Override
+    public String splitId() {
+        return splitId(keyspace, shard);
+    }
+
+    public String keyspace() {
+        return keyspace;
+    }
+
+    public String shard() {
+        return shard;
+    }
+
+    public ShardPosition position() {
+        return position;
+    }
+
+    public long rowsToSkip() {
+        return rowsToSkip;
+    }
+
+    /** Bounded reading: the split ends when its copy phase completes. */
+    public boolean snapshotOnly() {
+        return snapshotOnly;
+    }
+
+    /** Ids of the shards this one was split or merged from (empty for an original shard). */
+    public List<String> parentShards() {
+        return parentShards;
+    }
+
+    public ShardSplit withPosition(ShardPosition newPosition, long newRowsToSkip) {
+        return new ShardSplit(
+                keyspace, shard, newPosition, newRowsToSkip, snapshotOnly, parentShards);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof ShardSplit)) {
+            return false;
+        }
+        ShardSplit that = (ShardSplit) o;
+        return rowsToSkip == that.rowsToSkip
+                && snapshotOnly == that.snapshotOnly
+                && keyspace.equals(that.keyspace)
+                && shard.equals(that.shard)
+                && position.equals(that.position)
+                && parentShards.equals(that.parentShards);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(keyspace, shard, position, rowsToSkip, snapshotOnly, parentShards);
+    }
+
+    @Override
+    public String toString() {
+        return "ShardSplit{"
+                + splitId()
+                + " at "
+                + position
+                + (rowsToSkip > 0 ? " +" + rowsToSkip + " rows" : "")
+                + (snapshotOnly ? ", snapshot only" : "")
+                + (parentShards.isEmpty() ? "" : ", parents " + parentShards)
+                + '}';
+    }
+}

@@ -1,0 +1,114 @@
+package io.github.vstreamcdc.source.split;
+
+import io.github.vstreamcdc.vitess.proto.Binlogdata;
+
+import org.apache.flink.annotation.Internal;
+import org.apache.flink.core.io.SimpleVersionedSerializer;
+import org.apache.flink.core.memory.DataInputDeserializer;
+import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.core.memory.DataOutputSerializer;
+import org.apache.flink.core.memory.DataOutputView;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Versioned serializer of {@link ShardSplit}. New versions append fields; every version keeps a
+ * round-trip test.
+ *
+ * <p>Version 1: keyspace, shard, gtid, table last PKs (protobuf bytes, fields included), copied
+ * tables, rows to skip, snapshot-only flag, parent shards.
+ */
+@Internal
+public final class ShardSplitSerializer implements SimpleVersionedSerializer<ShardSplit> {
+
+    public static final ShardSplitSerializer INSTANCE = new ShardSplitSerializer();
+
+    private static final int VERSION = 1;
+
+    @Override
+    public int getVersion() {
+        return VERSION;
+    }
+
+    @Override
+    public byte[] serialize(ShardSplit split) throws IOException {
+        DataOutputSerializer out = new DataOutputSerializer(128);
+        write(split, out);
+        return out.getCopyOfBuffer();
+    }
+
+    @Override
+    public ShardSplit deserialize(int version, byte[] serialized) throws IOException {
+        if (version != 1) {
+            throw new IOException(
+                    "Unknown version " + version + " of a PlanetScale shard split (known: 1)");
+        }
+        return read(new DataInputDeserializer(serialized));
+    }
+
+    /** Writes a split in the current version; also used inside the enumerator's state. */
+    public static void write(ShardSplit split, DataOutputView out) throws IOException {
+        out.writeUTF(split.keyspace());
+        out.writeUTF(split.shard());
+        writePosition(split.position(), out);
+        out.writeLong(split.rowsToSkip());
+        out.writeBoolean(split.snapshotOnly());
+        writeStrings(split.parentShards(), out);
+    }
+
+    /** Reads a split written by {@link #write} (version 1). */
+    public static ShardSplit read(DataInputView in) throws IOException {
+        String keyspace = in.readUTF();
+        String shard = in.readUTF();
+        ShardPosition position = readPosition(in);
+        long rowsToSkip = in.readLong();
+        boolean snapshotOnly = in.readBoolean();
+        List<String> parents = readStrings(in);
+        return new ShardSplit(keyspace, shard, position, rowsToSkip, snapshotOnly, parents);
+    }
+
+    static void writePosition(ShardPosition position, DataOutputView out) throws IOException {
+        out.writeUTF(position.gtid());
+        out.writeInt(position.tablePKs().size());
+        for (Binlogdata.TableLastPK pk : position.tablePKs()) {
+            byte[] bytes = pk.toByteArray();
+            out.writeInt(bytes.length);
+            out.write(bytes);
+        }
+        writeStrings(position.remainingTables(), out);
+    }
+
+    static ShardPosition readPosition(DataInputView in) throws IOException {
+        String gtid = in.readUTF();
+        int count = in.readInt();
+        List<Binlogdata.TableLastPK> pks = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            byte[] bytes = new byte[in.readInt()];
+            in.readFully(bytes);
+            pks.add(Binlogdata.TableLastPK.parseFrom(bytes));
+        }
+        Set<String> remaining = new LinkedHashSet<>(readStrings(in));
+        return new ShardPosition(gtid, pks, remaining);
+    }
+
+    private static void writeStrings(java.util.Collection<String> values, DataOutputView out)
+            throws IOException {
+        out.writeInt(values.size());
+        for (String value : values) {
+            out.writeUTF(value);
+        }
+    }
+
+    private static List<String> readStrings(DataInputView in) throws IOException {
+        int count = in.readInt();
+        List<String> values = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            values.add(in.readUTF());
+        }
+        return values;
+    }
+}
