@@ -1,0 +1,65 @@
+package io.github.vstreamcdc.source.reader.deserializer;
+
+import io.github.vstreamcdc.vitess.proto.Query;
+
+import org.apache.flink.annotation.PublicEvolving;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.flink.util.Collector;
+
+import java.util.List;
+
+/**
+ * Produces one JSON text per change, shaped like Flink CDC's (Debezium's) change events: {@code
+ * before}, {@code after}, {@code op} (r, c, u, d), {@code ts_ms} and {@code source} (keyspace,
+ * shard, table, position, commit time). Values keep their exact precision: DECIMAL as strings, JSON
+ * columns embedded as JSON.
+ */
+@PublicEvolving
+public final class JsonDeserializationSchema implements VStreamDeserializationSchema<String> {
+
+    private static final long serialVersionUID = 1L;
+
+    private transient ObjectMapper mapper;
+    private transient JsonValueConverter values;
+
+    @Override
+    public void deserialize(RowChangeEvent change, Collector<String> out) throws Exception {
+        if (mapper == null) {
+            mapper = new ObjectMapper();
+            values = new JsonValueConverter();
+        }
+        ObjectNode event = mapper.createObjectNode();
+        event.set("before", image(change.fields(), change.before()));
+        event.set("after", image(change.fields(), change.after()));
+        event.put("op", change.op().code());
+        event.put("ts_ms", System.currentTimeMillis());
+        ObjectNode source = event.putObject("source");
+        source.put("keyspace", change.keyspace());
+        source.put("shard", change.shard());
+        source.put("table", change.table());
+        source.put("position", change.position());
+        source.put("ts_ms", change.commitTimeMillis());
+        source.put("snapshot", change.op() == RowChangeEvent.Op.READ);
+        out.collect(mapper.writeValueAsString(event));
+    }
+
+    private ObjectNode image(List<Query.Field> fields, byte[][] row) {
+        if (row == null) {
+            return null;
+        }
+        ObjectNode node = mapper.createObjectNode();
+        for (int i = 0; i < fields.size(); i++) {
+            Query.Field field = fields.get(i);
+            node.set(field.getName(), mapper.valueToTree(values.toJsonValue(field, row[i])));
+        }
+        return node;
+    }
+
+    @Override
+    public TypeInformation<String> getProducedType() {
+        return Types.STRING;
+    }
+}
