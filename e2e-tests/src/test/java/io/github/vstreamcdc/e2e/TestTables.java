@@ -1,7 +1,6 @@
 package io.github.vstreamcdc.e2e;
 
 import java.sql.Connection;
-import java.sql.SQLException;
 import java.sql.Statement;
 
 /**
@@ -17,21 +16,23 @@ final class TestTables {
      * vttestserver does not allow VSchema DDL.
      */
     static void createSharded(VitessCluster cluster, String table, String columns)
-            throws SQLException {
+            throws Exception {
         try (Connection c = cluster.connect("customer");
                 Statement s = c.createStatement()) {
             s.execute("DROP TABLE IF EXISTS " + table);
             s.execute("CREATE TABLE " + table + " (" + columns + ")");
         }
+        cluster.reloadSchema("customer");
     }
 
     /** Creates (or recreates empty) a table in the unsharded keyspace {@code commerce}. */
     static void createUnsharded(VitessCluster cluster, String table, String columns)
-            throws SQLException {
+            throws Exception {
         try (Connection c = cluster.connect("commerce");
                 Statement s = c.createStatement()) {
             s.execute("DROP TABLE IF EXISTS " + table);
             s.execute("CREATE TABLE " + table + " (" + columns + ")");
         }
+        cluster.reloadSchema("commerce");
     }
 }

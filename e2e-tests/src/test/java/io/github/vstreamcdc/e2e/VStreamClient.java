@@ -59,9 +59,13 @@ final class VStreamClient implements AutoCloseable {
                 .build();
     }
 
-    static Binlogdata.Filter table(String match) {
+    /** All columns of one table (a plain table rule needs a select as its filter). */
+    static Binlogdata.Filter table(String table) {
         return Binlogdata.Filter.newBuilder()
-                .addRules(Binlogdata.Rule.newBuilder().setMatch(match))
+                .addRules(
+                        Binlogdata.Rule.newBuilder()
+                                .setMatch(table)
+                                .setFilter("select * from " + table))
                 .build();
     }
 

@@ -112,6 +112,21 @@ public final class VitessCluster {
         return Paths.get(System.getProperty("vitess.script", "vitess/vitess.sh"));
     }
 
+    /**
+     * Makes the tablets load the keyspace's schema now. Needed after DDL: a VStream that meets a
+     * table its tablet has not loaded yet fails.
+     */
+    public void reloadSchema(String keyspace) throws IOException, InterruptedException {
+        Process process =
+                new ProcessBuilder("bash", script().toString(), "reload-schema", keyspace)
+                        .redirectErrorStream(true)
+                        .start();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!process.waitFor(2, TimeUnit.MINUTES) || process.exitValue() != 0) {
+            throw new IOException("reload-schema " + keyspace + " failed: " + out);
+        }
+    }
+
     /** A JDBC connection through VTGate's MySQL protocol, to a keyspace (or "ks:shard"). */
     public Connection connect(String target) throws SQLException {
         return DriverManager.getConnection(

@@ -67,14 +67,17 @@ public final class VStreamRequests {
         String pattern = config.tablePattern();
         Binlogdata.Rule.Builder rule = Binlogdata.Rule.newBuilder();
         if (pattern.matches("[A-Za-z0-9_$]+")) {
+            // A plain table name needs a select as its filter (an empty one fails on the tablet).
             rule.setMatch(pattern);
-            if (config.columns() != null && !config.columns().isEmpty()) {
-                StringBuilder sb = new StringBuilder("select ");
+            StringBuilder sb = new StringBuilder("select ");
+            if (config.columns() == null || config.columns().isEmpty()) {
+                sb.append('*');
+            } else {
                 for (int i = 0; i < config.columns().size(); i++) {
                     sb.append(i == 0 ? "" : ", ").append(quote(config.columns().get(i)));
                 }
-                rule.setFilter(sb.append(" from ").append(quote(pattern)).toString());
             }
+            rule.setFilter(sb.append(" from ").append(quote(pattern)).toString());
         } else {
             rule.setMatch("/^(?:" + pattern + ")$");
         }
