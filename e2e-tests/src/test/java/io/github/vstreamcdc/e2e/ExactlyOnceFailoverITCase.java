@@ -37,38 +37,50 @@ class ExactlyOnceFailoverITCase {
     private static final int ROWS = 30_000;
     private static final int TX_ROWS = 10_000;
 
-    /** Failures injected so far; a failure fires once per stage, after a completed checkpoint. */
+    /** Failures injected so far; one per stage. */
     static final AtomicInteger FAILURES = new AtomicInteger();
 
     static final AtomicInteger CHECKPOINTS = new AtomicInteger();
-    static final AtomicInteger SEEN_INSERTS = new AtomicInteger();
-    static final AtomicInteger SEEN_UPDATES = new AtomicInteger();
     static volatile int armedStage;
 
-    /** Throws once when it sees the record that marks the armed stage. */
+    /** Completed checkpoints when the armed stage's first record went by; -1 before. */
+    static volatile int checkpointsAtStageStart = -1;
+
+    /**
+     * Slows the armed stage down (so that checkpoints fall inside it) and throws once, on a record
+     * of the stage, after two checkpoints completed since the stage began: the restore then starts
+     * from a position inside the copy phase or inside the transaction.
+     */
     static final class FailingMap implements MapFunction<RowData, RowData>, CheckpointListener {
+        private long seen;
+
         @Override
-        public RowData map(RowData row) {
+        public RowData map(RowData row) throws InterruptedException {
             int stage = armedStage;
-            if (stage > 0
-                    && CHECKPOINTS.get() > 0
-                    && FAILURES.get() < stage
-                    && triggers(stage, row)) {
+            if (stage == 0 || FAILURES.get() >= stage || !inStage(stage, row)) {
+                return row;
+            }
+            if (stage < 3 && ++seen % 5 == 0) {
+                Thread.sleep(1);
+            }
+            if (checkpointsAtStageStart < 0) {
+                checkpointsAtStageStart = CHECKPOINTS.get();
+            } else if (stage == 3 || CHECKPOINTS.get() >= checkpointsAtStageStart + 2) {
                 FAILURES.incrementAndGet();
+                checkpointsAtStageStart = -1;
                 throw new RuntimeException(
                         "Injected failure " + stage + " at " + SourceTestSupport.describe(row));
             }
             return row;
         }
 
-        private static boolean triggers(int stage, RowData row) {
+        private static boolean inStage(int stage, RowData row) {
             switch (stage) {
-                case 1: // in the middle of the copy phase
-                    return row.getRowKind() == RowKind.INSERT
-                            && SEEN_INSERTS.incrementAndGet() >= ROWS / 2;
-                case 2: // in the middle of the big transaction
-                    return row.getRowKind() == RowKind.UPDATE_AFTER
-                            && SEEN_UPDATES.incrementAndGet() >= TX_ROWS / 2;
+                case 1: // the copy phase
+                    return row.getRowKind() == RowKind.INSERT && row.getLong(0) <= ROWS;
+                case 2: // the big transaction
+                    return row.getRowKind() == RowKind.UPDATE_BEFORE
+                            || row.getRowKind() == RowKind.UPDATE_AFTER;
                 default: // the first change after an idle stretch
                     return row.getLong(0) > ROWS;
             }
@@ -83,10 +95,16 @@ class ExactlyOnceFailoverITCase {
     @Test
     void everyChangeExactlyOnceAcrossFailures(VitessCluster cluster) throws Exception {
         String table = "it_failover";
-        TestTables.createSharded(cluster, table, COLUMNS);
+        // Wide rows make small copy batches (VStream cuts them by bytes): checkpoints, which fall
+        // between batches, then land inside the copy phase.
+        TestTables.createSharded(
+                cluster,
+                table,
+                COLUMNS + ", pad VARCHAR(255) NOT NULL DEFAULT '" + "x".repeat(200) + "'");
         SourceTestSupport.insertRange(cluster, "customer", table, 1, ROWS, "v");
         FAILURES.set(0);
         CHECKPOINTS.set(0);
+        checkpointsAtStageStart = -1;
         armedStage = 1;
 
         PlanetScaleSource<RowData> source =
@@ -98,9 +116,14 @@ class ExactlyOnceFailoverITCase {
                 CollectedOutput.run(source, 2, 300, s -> s.map(new FailingMap()))) {
             // Stage 1: the copy phase, with a failure in its middle.
             output.await(rows -> rows.size() >= ROWS, Duration.ofMinutes(4), "the copied rows");
-            assertThat(FAILURES.get()).as("failure during the copy").isEqualTo(1);
+            assertThat(FAILURES.get())
+                    .as(
+                            "failure during the copy (checkpoints %s, at stage start %s)",
+                            CHECKPOINTS.get(), checkpointsAtStageStart)
+                    .isEqualTo(1);
 
             // Stage 2: one transaction updating 10k rows, failing in its middle.
+            checkpointsAtStageStart = -1;
             armedStage = 2;
             try (Connection c = cluster.connect("customer");
                     Statement s = c.createStatement()) {
@@ -119,6 +142,7 @@ class ExactlyOnceFailoverITCase {
             while (CHECKPOINTS.get() < checkpoints + 3) {
                 Thread.sleep(100);
             }
+            checkpointsAtStageStart = -1;
             armedStage = 3;
             SourceTestSupport.insertRange(cluster, "customer", table, ROWS + 1, ROWS + 10, "late");
             List<RowData> rows =

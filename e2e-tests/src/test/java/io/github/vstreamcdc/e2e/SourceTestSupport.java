@@ -90,10 +90,13 @@ final class SourceTestSupport {
             throws SQLException {
         Map<Long, String> rows = new TreeMap<>();
         try (Connection c = cluster.connect(keyspace);
-                Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SELECT id, v FROM " + table)) {
-            while (rs.next()) {
-                rows.put(rs.getLong(1), rs.getString(2));
+                Statement s = c.createStatement()) {
+            // OLAP streams the result: OLTP caps it at 10k rows.
+            s.execute("SET workload = 'olap'");
+            try (ResultSet rs = s.executeQuery("SELECT id, v FROM " + table)) {
+                while (rs.next()) {
+                    rows.put(rs.getLong(1), rs.getString(2));
+                }
             }
         }
         return rows;

@@ -198,7 +198,13 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
         Vtgate.VStreamRequest request =
                 VStreamRequests.forSplit(
                         config, cursor.split.keyspace(), cursor.split.shard(), cursor.safePosition);
-        LOG.info("Opening VStream of {} at {}", cursor.split.splitId(), cursor.safePosition);
+        LOG.info(
+                "Opening VStream of {} at {}{}",
+                cursor.split.splitId(),
+                cursor.safePosition,
+                cursor.rowsToDrop > 0
+                        ? ", skipping " + cursor.rowsToDrop + " rows emitted before"
+                        : "");
         ShardStream stream = new ShardStream(cursor.split.splitId(), channel, CallOptions.DEFAULT);
         cursor.stream = stream;
         stream.start(request, new Metadata(), signals, PREFETCH);
