@@ -97,6 +97,16 @@ final class CollectedOutput implements AutoCloseable {
         }
     }
 
+    /** Waits for the job to fail and returns the failure. */
+    Throwable awaitFailure(Duration timeout) throws InterruptedException {
+        drainer.join(timeout.toMillis());
+        if (failure == null) {
+            throw new AssertionError(
+                    "The job did not fail within " + timeout + (finished ? " (it ended)" : ""));
+        }
+        return failure;
+    }
+
     /** Waits for a bounded job to end and returns everything it produced. */
     List<RowData> awaitEnd(Duration timeout) throws InterruptedException {
         drainer.join(timeout.toMillis());

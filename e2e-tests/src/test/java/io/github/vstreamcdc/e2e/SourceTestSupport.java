@@ -38,8 +38,15 @@ final class SourceTestSupport {
                     new String[] {"id", "v"});
 
     static MiniClusterExtension miniCluster() {
+        return miniCluster(true);
+    }
+
+    /**
+     * A MiniCluster whose jobs restart after failures, or fail at once ({@code restarts=false}).
+     */
+    static MiniClusterExtension miniCluster(boolean restarts) {
         Configuration config = new Configuration();
-        config.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        config.set(RestartStrategyOptions.RESTART_STRATEGY, restarts ? "fixed-delay" : "none");
         config.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 20);
         config.set(
                 RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(500));
