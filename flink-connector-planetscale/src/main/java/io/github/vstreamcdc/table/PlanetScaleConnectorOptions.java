@@ -1,0 +1,150 @@
+package io.github.vstreamcdc.table;
+
+import io.github.vstreamcdc.source.PlanetScaleSourceBuilder;
+
+import org.apache.flink.annotation.PublicEvolving;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.configuration.MemorySize;
+
+import java.time.Duration;
+
+/** The options of the {@code planetscale-cdc} table connector. */
+@PublicEvolving
+public final class PlanetScaleConnectorOptions {
+
+    private PlanetScaleConnectorOptions() {}
+
+    public static final ConfigOption<String> HOSTNAME =
+            ConfigOptions.key("hostname")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription("Host of VTGate (or of the PlanetScale database).");
+
+    public static final ConfigOption<Integer> PORT =
+            ConfigOptions.key("port")
+                    .intType()
+                    .defaultValue(PlanetScaleSourceBuilder.DEFAULT_GRPC_PORT)
+                    .withDescription("VTGate's gRPC port, which serves VStream.");
+
+    public static final ConfigOption<Integer> MYSQL_PORT =
+            ConfigOptions.key("mysql.port")
+                    .intType()
+                    .defaultValue(PlanetScaleSourceBuilder.DEFAULT_MYSQL_PORT)
+                    .withDescription(
+                            "VTGate's MySQL-protocol port, used to discover shards and tables and"
+                                    + " to check the declared schema.");
+
+    public static final ConfigOption<String> USERNAME =
+            ConfigOptions.key("username")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription("User name for VTGate.");
+
+    public static final ConfigOption<String> PASSWORD =
+            ConfigOptions.key("password")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription("Password for VTGate.");
+
+    public static final ConfigOption<String> KEYSPACE =
+            ConfigOptions.key("keyspace")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription("The keyspace (database) to read.");
+
+    public static final ConfigOption<String> TABLE_NAME =
+            ConfigOptions.key("table-name")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "The table to read, or a Java regular expression that matches the"
+                                    + " whole names of several tables with the same schema.");
+
+    public static final ConfigOption<String> SHARDS =
+            ConfigOptions.key("shards")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Comma-separated shards to read, e.g. '-80,80-'; default all shards.");
+
+    public static final ConfigOption<String> TABLET_TYPE =
+            ConfigOptions.key("tablet-type")
+                    .stringType()
+                    .defaultValue("PRIMARY")
+                    .withDescription("Type of tablet to stream from: PRIMARY, REPLICA or RDONLY.");
+
+    public static final ConfigOption<String> CELLS =
+            ConfigOptions.key("cells")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription("Comma-separated cells to stream from; default VTGate's.");
+
+    public static final ConfigOption<String> SCAN_STARTUP_MODE =
+            ConfigOptions.key("scan.startup.mode")
+                    .stringType()
+                    .defaultValue("initial")
+                    .withDescription(
+                            "Where a new job starts: 'initial' (snapshot, then changes),"
+                                    + " 'snapshot' (snapshot only, bounded), 'latest-offset'"
+                                    + " (changes from now on) or 'specific-offset'.");
+
+    public static final ConfigOption<String> SCAN_STARTUP_SPECIFIC_OFFSET =
+            ConfigOptions.key("scan.startup.specific-offset")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "For 'specific-offset': the GTID position of each shard as JSON,"
+                                    + " {\"<keyspace>\": {\"<shard>\": \"MySQL56/<uuid>:1-42\"}}.");
+
+    public static final ConfigOption<Duration> HEARTBEAT_INTERVAL =
+            ConfigOptions.key("heartbeat.interval")
+                    .durationType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Ask VTGate for a heartbeat after this much idleness (at least 1 s);"
+                                    + " default off.");
+
+    public static final ConfigOption<Duration> SCAN_SHARD_DISCOVERY_INTERVAL =
+            ConfigOptions.key("scan.shard-discovery.interval")
+                    .durationType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Look for new shards (after a reshard) this often; default: only at"
+                                    + " start.");
+
+    public static final ConfigOption<Duration> CONNECT_TIMEOUT =
+            ConfigOptions.key("connect.timeout")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(30))
+                    .withDescription("Timeout of connecting to VTGate.");
+
+    public static final ConfigOption<MemorySize> GRPC_MAX_INBOUND_MESSAGE_SIZE =
+            ConfigOptions.key("grpc.max-inbound-message-size")
+                    .memoryType()
+                    .defaultValue(
+                            MemorySize.parse(
+                                    PlanetScaleSourceBuilder.DEFAULT_MAX_INBOUND_MESSAGE_BYTES
+                                            + "b"))
+                    .withDescription(
+                            "The largest VStream message accepted (at least 4 mb); snapshot"
+                                    + " batches of wide rows need more than gRPC's 4 MiB.");
+
+    public static final ConfigOption<String> SERVER_TIME_ZONE =
+            ConfigOptions.key("server-time-zone")
+                    .stringType()
+                    .defaultValue("UTC")
+                    .withDescription(
+                            "Time zone of the MySQL servers, e.g. 'UTC' or 'Europe/Berlin'. Used"
+                                    + " only to read a MySQL TIMESTAMP into a column declared as"
+                                    + " Flink TIMESTAMP (without time zone).");
+
+    public static final ConfigOption<Boolean> SCAN_SCHEMA_CHECK_ENABLED =
+            ConfigOptions.key("scan.schema-check.enabled")
+                    .booleanType()
+                    .defaultValue(true)
+                    .withDescription(
+                            "Check when the query is planned, over VTGate's MySQL port, that the"
+                                    + " table(s) and shards exist and that every declared column"
+                                    + " exists and can be converted.");
+}

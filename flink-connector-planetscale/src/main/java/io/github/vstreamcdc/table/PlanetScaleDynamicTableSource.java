@@ -1,0 +1,255 @@
+package io.github.vstreamcdc.table;
+
+import io.github.vstreamcdc.source.PlanetScaleSource;
+import io.github.vstreamcdc.source.PlanetScaleSourceBuilder;
+import io.github.vstreamcdc.source.config.StartupMode;
+import io.github.vstreamcdc.source.reader.deserializer.RowDataDeserializationSchema;
+import io.github.vstreamcdc.source.reader.deserializer.RowDataDeserializationSchema.MetadataReader;
+import io.github.vstreamcdc.source.reader.deserializer.VStreamDeserializationSchema;
+
+import org.apache.flink.annotation.Internal;
+import org.apache.flink.annotation.VisibleForTesting;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.table.api.ValidationException;
+import org.apache.flink.table.connector.ChangelogMode;
+import org.apache.flink.table.connector.Projection;
+import org.apache.flink.table.connector.source.DynamicTableSource;
+import org.apache.flink.table.connector.source.ScanTableSource;
+import org.apache.flink.table.connector.source.SourceProvider;
+import org.apache.flink.table.connector.source.abilities.SupportsProjectionPushDown;
+import org.apache.flink.table.connector.source.abilities.SupportsReadingMetadata;
+import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.types.DataType;
+import org.apache.flink.table.types.logical.RowType;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The {@code planetscale-cdc} table: a {@link PlanetScaleSource} that produces the declared columns
+ * as a changelog ({@code +I}, {@code -U}, {@code +U}, {@code -D}), plus metadata columns.
+ *
+ * <p>Projection push-down asks VStream only for the selected columns (for a plain table name;
+ * VStream cannot project a regular-expression rule). Before the job is built, {@link
+ * #getScanRuntimeProvider} checks the declared columns against the database (see {@link
+ * TableSchemaCheck}), unless {@code scan.schema-check.enabled} is false.
+ */
+@Internal
+public final class PlanetScaleDynamicTableSource
+        implements ScanTableSource, SupportsReadingMetadata, SupportsProjectionPushDown {
+
+    private final String tableIdentifier;
+    private final DataType physicalRowDataType;
+    private final PlanetScaleTableOptions options;
+    private final TableSchemaCheck schemaCheck;
+
+    // Mutable: set by the planner's push-downs.
+
+    /** The physical columns the query reads, in the order of the produced rows. */
+    private DataType projectedPhysicalDataType;
+
+    /** Metadata columns appended after the physical ones. */
+    private List<String> metadataKeys;
+
+    /** The whole row: projected physical columns, then metadata columns. */
+    private DataType producedDataType;
+
+    public PlanetScaleDynamicTableSource(
+            String tableIdentifier,
+            DataType physicalRowDataType,
+            PlanetScaleTableOptions options,
+            TableSchemaCheck schemaCheck) {
+        this.tableIdentifier = tableIdentifier;
+        this.physicalRowDataType = physicalRowDataType;
+        this.options = options;
+        this.schemaCheck = schemaCheck;
+        this.projectedPhysicalDataType = physicalRowDataType;
+        this.metadataKeys = Collections.emptyList();
+        this.producedDataType = physicalRowDataType;
+    }
+
+    /**
+     * All row kinds, as Flink CDC's {@code mysql-cdc}: updates come as {@code -U} and {@code +U},
+     * so the planner needs no normalization step; with a declared primary key it may still use
+     * upsert semantics downstream. In {@code snapshot} mode only inserts are produced.
+     */
+    @Override
+    public ChangelogMode getChangelogMode() {
+        return options.startupMode() == StartupMode.SNAPSHOT
+                ? ChangelogMode.insertOnly()
+                : ChangelogMode.all();
+    }
+
+    @Override
+    public ScanRuntimeProvider getScanRuntimeProvider(ScanContext context) {
+        if (options.schemaCheck()) {
+            schemaCheck.check(
+                    tableIdentifier, options, (RowType) physicalRowDataType.getLogicalType());
+        }
+        PlanetScaleSource<RowData> source = createSource(context);
+        return SourceProvider.of(source);
+    }
+
+    @VisibleForTesting
+    PlanetScaleSource<RowData> createSource(ScanContext context) {
+        TypeInformation<RowData> typeInfo = context.createTypeInformation(producedDataType);
+        PlanetScaleSourceBuilder<RowData> builder =
+                options.applyTo(PlanetScaleSource.<RowData>builder())
+                        .columns(vstreamColumns())
+                        .deserializer(createDeserializer(typeInfo));
+        try {
+            return builder.build();
+        } catch (IllegalArgumentException e) {
+            throw new ValidationException(
+                    "Table '"
+                            + tableIdentifier
+                            + "' (connector 'planetscale-cdc'): "
+                            + e.getMessage(),
+                    e);
+        }
+    }
+
+    /**
+     * Rows of the projected physical columns followed by the metadata columns, with the row kind
+     * filled in if {@code row_kind} is among them.
+     */
+    @VisibleForTesting
+    VStreamDeserializationSchema<RowData> createDeserializer(TypeInformation<RowData> typeInfo) {
+        RowType physicalType = (RowType) projectedPhysicalDataType.getLogicalType();
+        List<MetadataReader> readers = new ArrayList<>(metadataKeys.size());
+        for (String key : metadataKeys) {
+            readers.add(PlanetScaleReadableMetadata.ofKey(key).reader());
+        }
+        VStreamDeserializationSchema<RowData> deserializer =
+                new RowDataDeserializationSchema(
+                        physicalType, readers, typeInfo, options.serverTimeZone());
+        int rowKind = metadataKeys.indexOf(PlanetScaleReadableMetadata.ROW_KIND.key());
+        if (rowKind >= 0) {
+            deserializer =
+                    new RowKindMetadataDeserializationSchema(
+                            deserializer, physicalType.getFieldCount() + rowKind);
+        }
+        return deserializer;
+    }
+
+    /** The columns to ask VStream for; null for all (when no physical column is read). */
+    @VisibleForTesting
+    List<String> vstreamColumns() {
+        List<String> names = DataType.getFieldNames(projectedPhysicalDataType);
+        return names.isEmpty() ? null : new ArrayList<>(names);
+    }
+
+    @Override
+    public Map<String, DataType> listReadableMetadata() {
+        Map<String, DataType> metadata = new LinkedHashMap<>();
+        for (PlanetScaleReadableMetadata m : PlanetScaleReadableMetadata.values()) {
+            metadata.put(m.key(), m.dataType());
+        }
+        return metadata;
+    }
+
+    @Override
+    public void applyReadableMetadata(List<String> metadataKeys, DataType producedDataType) {
+        this.metadataKeys = new ArrayList<>(metadataKeys);
+        this.producedDataType = producedDataType;
+    }
+
+    @Override
+    public boolean supportsNestedProjection() {
+        return false;
+    }
+
+    /**
+     * Keeps the selected top-level physical columns. Indexes beyond the physical columns (metadata)
+     * are left to {@link #applyReadableMetadata}, which the planner calls afterwards with the final
+     * row type.
+     */
+    @Override
+    public void applyProjection(int[][] projectedFields, DataType producedDataType) {
+        int physicalCount = DataType.getFieldCount(physicalRowDataType);
+        List<Integer> physical = new ArrayList<>();
+        for (int[] path : projectedFields) {
+            if (path.length != 1) {
+                throw new UnsupportedOperationException(
+                        "The planetscale-cdc connector does not support nested projection");
+            }
+            if (path[0] < physicalCount) {
+                physical.add(path[0]);
+            }
+        }
+        int[] indexes = physical.stream().mapToInt(Integer::intValue).toArray();
+        this.projectedPhysicalDataType = Projection.of(indexes).project(physicalRowDataType);
+        this.producedDataType = projectedPhysicalDataType;
+    }
+
+    @Override
+    public DynamicTableSource copy() {
+        PlanetScaleDynamicTableSource copy =
+                new PlanetScaleDynamicTableSource(
+                        tableIdentifier, physicalRowDataType, options, schemaCheck);
+        copy.projectedPhysicalDataType = projectedPhysicalDataType;
+        copy.metadataKeys = new ArrayList<>(metadataKeys);
+        copy.producedDataType = producedDataType;
+        return copy;
+    }
+
+    @Override
+    public String asSummaryString() {
+        return "PlanetScale-CDC";
+    }
+
+    @VisibleForTesting
+    PlanetScaleTableOptions options() {
+        return options;
+    }
+
+    @VisibleForTesting
+    DataType producedDataType() {
+        return producedDataType;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof PlanetScaleDynamicTableSource)) {
+            return false;
+        }
+        PlanetScaleDynamicTableSource that = (PlanetScaleDynamicTableSource) o;
+        return tableIdentifier.equals(that.tableIdentifier)
+                && physicalRowDataType.equals(that.physicalRowDataType)
+                && options.equals(that.options)
+                && projectedPhysicalDataType.equals(that.projectedPhysicalDataType)
+                && metadataKeys.equals(that.metadataKeys)
+                && producedDataType.equals(that.producedDataType);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(
+                tableIdentifier,
+                physicalRowDataType,
+                options,
+                projectedPhysicalDataType,
+                metadataKeys,
+                producedDataType);
+    }
+
+    @Override
+    public String toString() {
+        return "PlanetScaleDynamicTableSource{table="
+                + tableIdentifier
+                + ", "
+                + options
+                + ", columns="
+                + DataType.getFieldNames(projectedPhysicalDataType)
+                + ", metadata="
+                + metadataKeys
+                + '}';
+    }
+}

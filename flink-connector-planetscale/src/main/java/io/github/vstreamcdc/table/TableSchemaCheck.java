@@ -1,0 +1,21 @@
+package io.github.vstreamcdc.table;
+
+import org.apache.flink.annotation.Internal;
+import org.apache.flink.table.api.ValidationException;
+import org.apache.flink.table.types.logical.RowType;
+
+/**
+ * Checks, while a query is planned, that what a {@code planetscale-cdc} table declares matches the
+ * database: shards, tables, columns and their types.
+ */
+@Internal
+public interface TableSchemaCheck {
+
+    /**
+     * @param table the Flink table, for messages
+     * @param options the table's options
+     * @param declaredType the declared physical columns
+     * @throws ValidationException naming the option, table or column that does not match
+     */
+    void check(String table, PlanetScaleTableOptions options, RowType declaredType);
+}

@@ -1,0 +1,398 @@
+package io.github.vstreamcdc.table;
+
+import io.github.vstreamcdc.source.client.VitessConnectionOptions;
+import io.github.vstreamcdc.source.client.VitessException;
+import io.github.vstreamcdc.source.client.VtgateSqlClient;
+import io.github.vstreamcdc.source.config.StartupMode;
+import io.github.vstreamcdc.source.reader.deserializer.RowDataConverter;
+import io.github.vstreamcdc.vitess.proto.Query;
+
+import org.apache.flink.annotation.Internal;
+import org.apache.flink.table.api.ValidationException;
+import org.apache.flink.table.types.logical.RowType;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/**
+ * The schema check over VTGate's MySQL protocol: {@code SHOW VITESS_SHARDS} for the shards, {@code
+ * SHOW TABLES} for the tables the {@code table-name} matches, and {@code SHOW FULL COLUMNS} for
+ * each table's columns. The columns are described the way a VStream FIELD event describes them and
+ * handed to the same {@link RowDataConverter} that converts the rows at runtime, so the check
+ * accepts exactly the declared types the job can read.
+ */
+@Internal
+public final class VtgateTableSchemaCheck implements TableSchemaCheck {
+
+    /** How many names a message lists at most. */
+    private static final int MAX_NAMES = 30;
+
+    /** The shard named in the converter's messages; cut out of them again. */
+    private static final String SHARD_LABEL = "schema-check";
+
+    @Override
+    public void check(String table, PlanetScaleTableOptions options, RowType declaredType) {
+        String prefix = "Table '" + table + "' (connector 'planetscale-cdc'): ";
+        try {
+            checkOrThrow(options, declaredType);
+        } catch (ValidationException e) {
+            throw new ValidationException(prefix + e.getMessage(), e);
+        } catch (VitessException e) {
+            throw new ValidationException(
+                    prefix
+                            + "cannot check the table at planning time: "
+                            + e.getMessage()
+                            + " (to plan without reaching VTGate, set '"
+                            + PlanetScaleConnectorOptions.SCAN_SCHEMA_CHECK_ENABLED.key()
+                            + "' = 'false')",
+                    e);
+        }
+    }
+
+    private void checkOrThrow(PlanetScaleTableOptions options, RowType declaredType) {
+        VitessConnectionOptions connection = options.connectionOptions();
+        VtgateSqlClient sql = new VtgateSqlClient(connection);
+        String keyspace = options.keyspace();
+
+        List<String> shards = sql.listShards(keyspace);
+        for (String shard : options.shards()) {
+            if (!shards.contains(shard)) {
+                throw new ValidationException(
+                        String.format(
+                                "Option '%s' names shard '%s', which keyspace '%s' does not have."
+                                        + " Its shards: %s",
+                                PlanetScaleConnectorOptions.SHARDS.key(),
+                                shard,
+                                keyspace,
+                                names(shards)));
+            }
+        }
+        if (options.startupMode() == StartupMode.SPECIFIC_OFFSET) {
+            String option = PlanetScaleConnectorOptions.SCAN_STARTUP_SPECIFIC_OFFSET.key();
+            for (String shard : options.specificOffsets().keySet()) {
+                if (!shards.contains(shard)) {
+                    throw new ValidationException(
+                            String.format(
+                                    "Option '%s' gives a position for shard '%s', which keyspace"
+                                            + " '%s' does not have. Its shards: %s",
+                                    option, shard, keyspace, names(shards)));
+                }
+            }
+            List<String> read = options.shards().isEmpty() ? shards : options.shards();
+            for (String shard : read) {
+                if (!options.specificOffsets().containsKey(shard)) {
+                    throw new ValidationException(
+                            String.format(
+                                    "Option '%s' has no position for shard '%s' of keyspace '%s';"
+                                            + " give one for each shard read: %s",
+                                    option, shard, keyspace, names(read)));
+                }
+            }
+        }
+
+        List<String> tables = sql.listTables(keyspace, Pattern.compile(options.tableName()));
+        if (tables.isEmpty()) {
+            List<String> all = sql.listTables(keyspace, Pattern.compile(".*"));
+            throw new ValidationException(
+                    String.format(
+                            "Option '%s' = '%s' matches no table of keyspace '%s'. Its tables: %s",
+                            PlanetScaleConnectorOptions.TABLE_NAME.key(),
+                            options.tableName(),
+                            keyspace,
+                            names(all)));
+        }
+        for (String table : tables) {
+            checkColumns(declaredType, describe(connection, keyspace, table), options, table);
+        }
+    }
+
+    /**
+     * Checks that each declared column exists in the table and that the connector can convert its
+     * values to the declared type.
+     */
+    static void checkColumns(
+            RowType declaredType,
+            List<Column> columns,
+            PlanetScaleTableOptions options,
+            String table) {
+        String qualified = options.keyspace() + "." + table;
+        Map<String, Column> byName = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        List<String> columnNames = new ArrayList<>();
+        for (Column column : columns) {
+            byName.putIfAbsent(column.name, column);
+            columnNames.add(column.name);
+        }
+        List<RowType.RowField> checkable = new ArrayList<>();
+        List<Query.Field> fields = new ArrayList<>();
+        for (RowType.RowField declared : declaredType.getFields()) {
+            Column column = byName.get(declared.getName());
+            if (column == null) {
+                throw new ValidationException(
+                        String.format(
+                                "Column '%s' is declared, but table '%s' has no such column. Its"
+                                        + " columns: %s",
+                                declared.getName(), qualified, names(columnNames)));
+            }
+            Query.Field field = column.toField();
+            if (field != null) {
+                checkable.add(declared);
+                fields.add(field);
+            }
+        }
+        if (checkable.isEmpty()) {
+            return;
+        }
+        try {
+            new RowDataConverter(
+                    new RowType(declaredType.isNullable(), checkable),
+                    fields,
+                    options.keyspace(),
+                    table,
+                    SHARD_LABEL,
+                    options.serverTimeZone());
+        } catch (ValidationException e) {
+            throw new ValidationException(
+                    e.getMessage().replace(" (shard " + SHARD_LABEL + ")", ""), e);
+        }
+    }
+
+    private static List<Column> describe(
+            VitessConnectionOptions connection, String keyspace, String table) {
+        String query = "SHOW FULL COLUMNS FROM " + quote(table) + " FROM " + quote(keyspace);
+        List<Column> columns = new ArrayList<>();
+        try (Connection c = connect(connection);
+                Statement statement = c.createStatement();
+                ResultSet rs = statement.executeQuery(query)) {
+            while (rs.next()) {
+                columns.add(
+                        new Column(
+                                rs.getString("Field"),
+                                rs.getString("Type"),
+                                "YES".equalsIgnoreCase(rs.getString("Null"))));
+            }
+        } catch (SQLException e) {
+            throw new VitessException(
+                    String.format(
+                            "VTGate MySQL endpoint %s:%d: query '%s' failed: %s",
+                            connection.hostname(),
+                            connection.mysqlPort(),
+                            query,
+                            firstLine(e.getMessage())),
+                    e);
+        }
+        if (columns.isEmpty()) {
+            throw new VitessException(
+                    "VTGate reports no columns for table '" + keyspace + "." + table + "'");
+        }
+        return columns;
+    }
+
+    private static Connection connect(VitessConnectionOptions options) throws SQLException {
+        Properties props = new Properties();
+        if (options.username() != null) {
+            props.setProperty("user", options.username());
+        }
+        if (options.password() != null) {
+            props.setProperty("password", options.password());
+        }
+        long timeoutMs = options.connectTimeout().toMillis();
+        props.setProperty("connectTimeout", Long.toString(timeoutMs));
+        props.setProperty("socketTimeout", Long.toString(Math.max(timeoutMs, 60_000)));
+        props.setProperty("useSSL", "false");
+        props.setProperty("allowPublicKeyRetrieval", "true");
+        return DriverManager.getConnection(
+                "jdbc:mysql://" + options.hostname() + ":" + options.mysqlPort() + "/", props);
+    }
+
+    private static String quote(String identifier) {
+        return '`' + identifier.replace("`", "``") + '`';
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "";
+        }
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+
+    private static String names(List<String> names) {
+        if (names.isEmpty()) {
+            return "(none)";
+        }
+        if (names.size() <= MAX_NAMES) {
+            return String.join(", ", names);
+        }
+        return String.join(", ", names.subList(0, MAX_NAMES))
+                + ", ... ("
+                + (names.size() - MAX_NAMES)
+                + " more)";
+    }
+
+    /** A column as {@code SHOW FULL COLUMNS} reports it. */
+    static final class Column {
+        final String name;
+        final String columnType;
+        final boolean nullable;
+
+        Column(String name, String columnType, boolean nullable) {
+            this.name = name;
+            this.columnType = columnType == null ? "" : columnType;
+            this.nullable = nullable;
+        }
+
+        /**
+         * The column as a VStream FIELD event describes it: the Vitess type, MySQL's {@code
+         * column_type} text, the NOT NULL and UNSIGNED flags and the character set (binary or not).
+         * Null for a type this check does not know; such a column is only checked to exist.
+         */
+        Query.Field toField() {
+            String lower = columnType.trim().toLowerCase(Locale.ROOT);
+            int end = 0;
+            while (end < lower.length() && lower.charAt(end) != '(' && lower.charAt(end) != ' ') {
+                end++;
+            }
+            String base = lower.substring(0, end);
+            boolean unsigned = lower.contains(" unsigned");
+            Query.Type type;
+            boolean binary = false;
+            switch (base) {
+                case "tinyint":
+                    type = unsigned ? Query.Type.UINT8 : Query.Type.INT8;
+                    break;
+                case "smallint":
+                    type = unsigned ? Query.Type.UINT16 : Query.Type.INT16;
+                    break;
+                case "mediumint":
+                    type = unsigned ? Query.Type.UINT24 : Query.Type.INT24;
+                    break;
+                case "int":
+                case "integer":
+                    type = unsigned ? Query.Type.UINT32 : Query.Type.INT32;
+                    break;
+                case "bigint":
+                    type = unsigned ? Query.Type.UINT64 : Query.Type.INT64;
+                    break;
+                case "year":
+                    type = Query.Type.YEAR;
+                    break;
+                case "float":
+                    type = Query.Type.FLOAT32;
+                    break;
+                case "double":
+                case "real":
+                    type = Query.Type.FLOAT64;
+                    break;
+                case "decimal":
+                case "numeric":
+                    type = Query.Type.DECIMAL;
+                    break;
+                case "date":
+                    type = Query.Type.DATE;
+                    break;
+                case "time":
+                    type = Query.Type.TIME;
+                    break;
+                case "datetime":
+                    type = Query.Type.DATETIME;
+                    break;
+                case "timestamp":
+                    type = Query.Type.TIMESTAMP;
+                    break;
+                case "bit":
+                    type = Query.Type.BIT;
+                    break;
+                case "enum":
+                    type = Query.Type.ENUM;
+                    break;
+                case "set":
+                    type = Query.Type.SET;
+                    break;
+                case "json":
+                    type = Query.Type.JSON;
+                    break;
+                case "vector":
+                    type = Query.Type.VECTOR;
+                    binary = true;
+                    break;
+                case "geometry":
+                case "point":
+                case "linestring":
+                case "polygon":
+                case "multipoint":
+                case "multilinestring":
+                case "multipolygon":
+                case "geometrycollection":
+                case "geomcollection":
+                    type = Query.Type.GEOMETRY;
+                    binary = true;
+                    break;
+                case "char":
+                    type = Query.Type.CHAR;
+                    break;
+                case "varchar":
+                    type = Query.Type.VARCHAR;
+                    break;
+                case "tinytext":
+                case "text":
+                case "mediumtext":
+                case "longtext":
+                    type = Query.Type.TEXT;
+                    break;
+                case "binary":
+                    type = Query.Type.BINARY;
+                    binary = true;
+                    break;
+                case "varbinary":
+                    type = Query.Type.VARBINARY;
+                    binary = true;
+                    break;
+                case "tinyblob":
+                case "blob":
+                case "mediumblob":
+                case "longblob":
+                    type = Query.Type.BLOB;
+                    binary = true;
+                    break;
+                default:
+                    return null;
+            }
+            int flags =
+                    (nullable ? 0 : Query.MySqlFlag.NOT_NULL_FLAG_VALUE)
+                            | (unsigned ? Query.MySqlFlag.UNSIGNED_FLAG_VALUE : 0);
+            // 63 is MySQL's binary character set (also that of numbers and dates); 255 is
+            // utf8mb4, standing for any text character set.
+            int charset = !binary && isStringType(type) ? 255 : 63;
+            return Query.Field.newBuilder()
+                    .setName(name)
+                    .setType(type)
+                    .setColumnType(columnType)
+                    .setFlags(flags)
+                    .setCharset(charset)
+                    .build();
+        }
+
+        private static boolean isStringType(Query.Type type) {
+            switch (type) {
+                case CHAR:
+                case VARCHAR:
+                case TEXT:
+                case ENUM:
+                case SET:
+                    return true;
+                default:
+                    return false;
+            }
+        }
+    }
+}
