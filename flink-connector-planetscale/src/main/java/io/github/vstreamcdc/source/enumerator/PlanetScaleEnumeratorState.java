@@ -1,6 +1,7 @@
 package io.github.vstreamcdc.source.enumerator;
 
 import io.github.vstreamcdc.source.split.ShardSplit;
+import io.github.vstreamcdc.vitess.proto.Binlogdata;
 
 import org.apache.flink.annotation.Internal;
 
@@ -12,7 +13,8 @@ import java.util.TreeSet;
 
 /**
  * The enumerator's checkpoint: splits not yet assigned, the ids of splits handed to readers (their
- * progress lives in the readers' state), and shards whose reading has finished.
+ * progress lives in the readers' state), shards whose reading has finished, and reshard journals
+ * waiting for the rest of their participants.
  */
 @Internal
 public final class PlanetScaleEnumeratorState {
@@ -21,21 +23,54 @@ public final class PlanetScaleEnumeratorState {
     private final Set<String> assigned;
     private final Set<String> finished;
     private final boolean initialDiscoveryDone;
+    private final List<Binlogdata.Journal> pendingJournals;
+    private final Set<Long> resolvedJournals;
 
     public PlanetScaleEnumeratorState(
             List<ShardSplit> unassigned,
             Set<String> assigned,
             Set<String> finished,
             boolean initialDiscoveryDone) {
+        this(
+                unassigned,
+                assigned,
+                finished,
+                initialDiscoveryDone,
+                Collections.emptyList(),
+                Collections.emptySet());
+    }
+
+    public PlanetScaleEnumeratorState(
+            List<ShardSplit> unassigned,
+            Set<String> assigned,
+            Set<String> finished,
+            boolean initialDiscoveryDone,
+            List<Binlogdata.Journal> pendingJournals,
+            Set<Long> resolvedJournals) {
         this.unassigned = Collections.unmodifiableList(new ArrayList<>(unassigned));
         this.assigned = Collections.unmodifiableSet(new TreeSet<>(assigned));
         this.finished = Collections.unmodifiableSet(new TreeSet<>(finished));
         this.initialDiscoveryDone = initialDiscoveryDone;
+        this.pendingJournals = Collections.unmodifiableList(new ArrayList<>(pendingJournals));
+        this.resolvedJournals = Collections.unmodifiableSet(new TreeSet<>(resolvedJournals));
     }
 
     public static PlanetScaleEnumeratorState empty() {
         return new PlanetScaleEnumeratorState(
                 Collections.emptyList(), Collections.emptySet(), Collections.emptySet(), false);
+    }
+
+    /**
+     * Reshard journals some of whose participants have not finished yet: their new shards start
+     * once all have.
+     */
+    public List<Binlogdata.Journal> pendingJournals() {
+        return pendingJournals;
+    }
+
+    /** Ids of reshard journals whose new shards were started. */
+    public Set<Long> resolvedJournals() {
+        return resolvedJournals;
     }
 
     public List<ShardSplit> unassigned() {
@@ -61,6 +96,8 @@ public final class PlanetScaleEnumeratorState {
         }
         PlanetScaleEnumeratorState that = (PlanetScaleEnumeratorState) o;
         return initialDiscoveryDone == that.initialDiscoveryDone
+                && pendingJournals.equals(that.pendingJournals)
+                && resolvedJournals.equals(that.resolvedJournals)
                 && unassigned.equals(that.unassigned)
                 && assigned.equals(that.assigned)
                 && finished.equals(that.finished);
@@ -68,7 +105,13 @@ public final class PlanetScaleEnumeratorState {
 
     @Override
     public int hashCode() {
-        return java.util.Objects.hash(unassigned, assigned, finished, initialDiscoveryDone);
+        return java.util.Objects.hash(
+                unassigned,
+                assigned,
+                finished,
+                initialDiscoveryDone,
+                pendingJournals,
+                resolvedJournals);
     }
 
     @Override
@@ -81,6 +124,8 @@ public final class PlanetScaleEnumeratorState {
                 + finished
                 + ", initialDiscoveryDone="
                 + initialDiscoveryDone
+                + ", pendingJournals="
+                + pendingJournals.size()
                 + '}';
     }
 }

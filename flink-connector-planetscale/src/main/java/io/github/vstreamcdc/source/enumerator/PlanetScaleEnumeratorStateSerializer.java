@@ -2,6 +2,7 @@ package io.github.vstreamcdc.source.enumerator;
 
 import io.github.vstreamcdc.source.split.ShardSplit;
 import io.github.vstreamcdc.source.split.ShardSplitSerializer;
+import io.github.vstreamcdc.vitess.proto.Binlogdata;
 
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
@@ -21,12 +22,14 @@ import java.util.Set;
  *
  * <p>Version 1: unassigned splits (each in the split serializer's current format, prefixed with
  * that format's version), assigned ids, finished ids, initial-discovery flag.
+ *
+ * <p>Version 2 appends the pending reshard journals (protobuf bytes) and the ids of resolved ones.
  */
 @Internal
 public final class PlanetScaleEnumeratorStateSerializer
         implements SimpleVersionedSerializer<PlanetScaleEnumeratorState> {
 
-    private static final int VERSION = 1;
+    private static final int VERSION = 2;
 
     @Override
     public int getVersion() {
@@ -46,17 +49,27 @@ public final class PlanetScaleEnumeratorStateSerializer
         writeStrings(state.assigned(), out);
         writeStrings(state.finished(), out);
         out.writeBoolean(state.initialDiscoveryDone());
+        out.writeInt(state.pendingJournals().size());
+        for (Binlogdata.Journal journal : state.pendingJournals()) {
+            byte[] bytes = journal.toByteArray();
+            out.writeInt(bytes.length);
+            out.write(bytes);
+        }
+        out.writeInt(state.resolvedJournals().size());
+        for (long id : state.resolvedJournals()) {
+            out.writeLong(id);
+        }
         return out.getCopyOfBuffer();
     }
 
     @Override
     public PlanetScaleEnumeratorState deserialize(int version, byte[] serialized)
             throws IOException {
-        if (version != 1) {
+        if (version != 1 && version != 2) {
             throw new IOException(
                     "Unknown version "
                             + version
-                            + " of the PlanetScale enumerator state (known: 1)");
+                            + " of the PlanetScale enumerator state (known: 1, 2)");
         }
         DataInputDeserializer in = new DataInputDeserializer(serialized);
         int count = in.readInt();
@@ -70,7 +83,22 @@ public final class PlanetScaleEnumeratorStateSerializer
         Set<String> assigned = readStrings(in);
         Set<String> finished = readStrings(in);
         boolean initialDone = in.readBoolean();
-        return new PlanetScaleEnumeratorState(unassigned, assigned, finished, initialDone);
+        List<Binlogdata.Journal> journals = new ArrayList<>();
+        Set<Long> resolved = new LinkedHashSet<>();
+        if (version >= 2) {
+            int journalCount = in.readInt();
+            for (int i = 0; i < journalCount; i++) {
+                byte[] bytes = new byte[in.readInt()];
+                in.readFully(bytes);
+                journals.add(Binlogdata.Journal.parseFrom(bytes));
+            }
+            int resolvedCount = in.readInt();
+            for (int i = 0; i < resolvedCount; i++) {
+                resolved.add(in.readLong());
+            }
+        }
+        return new PlanetScaleEnumeratorState(
+                unassigned, assigned, finished, initialDone, journals, resolved);
     }
 
     private static void writeStrings(Set<String> values, DataOutputView out) throws IOException {

@@ -1,9 +1,13 @@
 package io.github.vstreamcdc.source.enumerator;
 
+import io.github.vstreamcdc.source.event.ShardFinishedEvent;
+import io.github.vstreamcdc.source.split.ShardPosition;
 import io.github.vstreamcdc.source.split.ShardSplit;
+import io.github.vstreamcdc.vitess.proto.Binlogdata;
 
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.api.connector.source.Boundedness;
+import org.apache.flink.api.connector.source.SourceEvent;
 import org.apache.flink.api.connector.source.SplitEnumerator;
 import org.apache.flink.api.connector.source.SplitEnumeratorContext;
 import org.apache.flink.util.FlinkRuntimeException;
@@ -16,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +30,11 @@ import java.util.Set;
  * Discovers the shards of the keyspace and spreads their splits over the readers: each new split
  * goes to the reader with the fewest. I/O runs in {@code callAsync} workers; state changes only in
  * the handlers, on the coordinator thread.
+ *
+ * <p>Reshards: a reader reports a shard finished at its JOURNAL; the shards the journal names
+ * start, from the positions it gives, once every participant of the journal has finished, whichever
+ * readers read them and in whatever order the reports come (also across restores: pending journals
+ * and finished shards are in the checkpoint, and readers re-send their reports).
  */
 @Internal
 public final class PlanetScaleSourceEnumerator
@@ -47,6 +57,12 @@ public final class PlanetScaleSourceEnumerator
     private final Set<Integer> signalledNoMoreSplits = new HashSet<>();
     private boolean initialDiscoveryDone;
 
+    /** Reshard journals by id, until all their participants finished. */
+    private final Map<Long, Binlogdata.Journal> pendingJournals = new LinkedHashMap<>();
+
+    /** Ids of journals whose new shards were started: later reports of them change nothing. */
+    private final Set<Long> resolvedJournals = new HashSet<>();
+
     public PlanetScaleSourceEnumerator(
             SplitEnumeratorContext<ShardSplit> context,
             ShardDiscovery discovery,
@@ -63,6 +79,10 @@ public final class PlanetScaleSourceEnumerator
         assigned.addAll(state.assigned());
         finished.addAll(state.finished());
         initialDiscoveryDone = state.initialDiscoveryDone();
+        for (Binlogdata.Journal journal : state.pendingJournals()) {
+            pendingJournals.put(journal.getId(), journal);
+        }
+        resolvedJournals.addAll(state.resolvedJournals());
     }
 
     @Override
@@ -98,9 +118,16 @@ public final class PlanetScaleSourceEnumerator
         synchronized (this) {
             for (ShardSplit split : splits) {
                 String id = split.splitId();
-                if (!assigned.contains(id) && !finished.contains(id)) {
-                    unassigned.putIfAbsent(id, split);
+                if (assigned.contains(id) || finished.contains(id) || unassigned.containsKey(id)) {
+                    continue;
                 }
+                if (initialDiscoveryDone && overlapsKnownShard(split)) {
+                    // A reshard's new shard: it starts from its journal's position, once the
+                    // shards it replaces are drained, never from the startup mode's.
+                    LOG.info("Shard {} appeared; it will start at its reshard journal", id);
+                    continue;
+                }
+                unassigned.put(id, split);
             }
             if (!splits.isEmpty()) {
                 LOG.info("Discovered splits {}", splits);
@@ -108,6 +135,89 @@ public final class PlanetScaleSourceEnumerator
             initialDiscoveryDone = true;
         }
         assignPending();
+    }
+
+    private boolean overlapsKnownShard(ShardSplit candidate) {
+        Set<String> known = new HashSet<>(unassigned.keySet());
+        known.addAll(assigned);
+        known.addAll(finished);
+        for (String id : known) {
+            int slash = id.indexOf('/');
+            if (id.substring(0, slash).equals(candidate.keyspace())
+                    && KeyRanges.overlap(id.substring(slash + 1), candidate.shard())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public void handleSourceEvent(int subtaskId, SourceEvent sourceEvent) {
+        if (!(sourceEvent instanceof ShardFinishedEvent)) {
+            LOG.warn("Ignoring unknown event {} from reader {}", sourceEvent, subtaskId);
+            return;
+        }
+        ShardFinishedEvent event = (ShardFinishedEvent) sourceEvent;
+        synchronized (this) {
+            String id = event.splitId();
+            if (assigned.remove(id) && load.containsKey(subtaskId)) {
+                load.merge(subtaskId, -1, Integer::sum);
+            }
+            unassigned.remove(id);
+            finished.add(id);
+            Binlogdata.Journal journal = event.journal();
+            if (journal != null
+                    && journal.getMigrationType() == Binlogdata.MigrationType.SHARDS
+                    && !resolvedJournals.contains(journal.getId())) {
+                pendingJournals.putIfAbsent(journal.getId(), journal);
+            }
+            LOG.info(
+                    "Shard {} finished (reader {}){}",
+                    id,
+                    subtaskId,
+                    journal == null ? "" : " at a reshard journal");
+            startChildrenOfCompletedJournals();
+        }
+        assignPending();
+    }
+
+    /** Adds the new shards of every journal whose participants all finished. */
+    private void startChildrenOfCompletedJournals() {
+        for (Iterator<Binlogdata.Journal> it = pendingJournals.values().iterator();
+                it.hasNext(); ) {
+            Binlogdata.Journal journal = it.next();
+            List<String> parents = new ArrayList<>();
+            boolean complete = true;
+            for (Binlogdata.KeyspaceShard participant : journal.getParticipantsList()) {
+                String parent =
+                        ShardSplit.splitId(participant.getKeyspace(), participant.getShard());
+                parents.add(parent);
+                complete &= finished.contains(parent);
+            }
+            if (!complete) {
+                continue;
+            }
+            it.remove();
+            resolvedJournals.add(journal.getId());
+            for (Binlogdata.ShardGtid child : journal.getShardGtidsList()) {
+                String id = ShardSplit.splitId(child.getKeyspace(), child.getShard());
+                if (assigned.contains(id) || unassigned.containsKey(id)) {
+                    continue;
+                }
+                // A merge back may reuse the name of a shard that finished long ago.
+                finished.remove(id);
+                ShardSplit split =
+                        new ShardSplit(
+                                child.getKeyspace(),
+                                child.getShard(),
+                                ShardPosition.of(child.getGtid()),
+                                0,
+                                false,
+                                parents);
+                unassigned.put(id, split);
+                LOG.info("Reshard journal {} complete: starting {}", journal.getId(), split);
+            }
+        }
     }
 
     @Override
@@ -185,7 +295,12 @@ public final class PlanetScaleSourceEnumerator
     @Override
     public synchronized PlanetScaleEnumeratorState snapshotState(long checkpointId) {
         return new PlanetScaleEnumeratorState(
-                new ArrayList<>(unassigned.values()), assigned, finished, initialDiscoveryDone);
+                new ArrayList<>(unassigned.values()),
+                assigned,
+                finished,
+                initialDiscoveryDone,
+                new ArrayList<>(pendingJournals.values()),
+                resolvedJournals);
     }
 
     @Override

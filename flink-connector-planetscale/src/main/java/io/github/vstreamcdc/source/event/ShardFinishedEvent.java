@@ -1,0 +1,56 @@
+package io.github.vstreamcdc.source.event;
+
+import io.github.vstreamcdc.vitess.proto.Binlogdata;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import org.apache.flink.annotation.Internal;
+import org.apache.flink.api.connector.source.SourceEvent;
+
+import javax.annotation.Nullable;
+
+import java.util.Objects;
+
+/**
+ * Reader to enumerator: a shard's split has ended, at a reshard's JOURNAL (which names the shards
+ * that replace it and where they start) or, for a bounded read, at the end of its copy phase.
+ *
+ * <p>Readers send it again after a restore for every finished split still in their state, so a lost
+ * event cannot stall the shards that replace it.
+ */
+@Internal
+public final class ShardFinishedEvent implements SourceEvent {
+
+    private static final long serialVersionUID = 1L;
+
+    private final String splitId;
+
+    /** The JOURNAL event's journal, as protobuf bytes (a SourceEvent must be Serializable). */
+    @Nullable private final byte[] journal;
+
+    public ShardFinishedEvent(String splitId, @Nullable Binlogdata.Journal journal) {
+        this.splitId = Objects.requireNonNull(splitId);
+        this.journal = journal == null ? null : journal.toByteArray();
+    }
+
+    public String splitId() {
+        return splitId;
+    }
+
+    /** The reshard journal that ended the split; null if it ended for another reason. */
+    @Nullable
+    public Binlogdata.Journal journal() {
+        if (journal == null) {
+            return null;
+        }
+        try {
+            return Binlogdata.Journal.parseFrom(journal);
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalStateException("Corrupt journal in " + this, e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ShardFinishedEvent{" + splitId + (journal == null ? "" : ", at a journal") + '}';
+    }
+}

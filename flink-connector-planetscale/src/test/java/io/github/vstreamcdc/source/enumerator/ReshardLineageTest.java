@@ -1,0 +1,257 @@
+package io.github.vstreamcdc.source.enumerator;
+
+import io.github.vstreamcdc.source.event.ShardFinishedEvent;
+import io.github.vstreamcdc.source.split.ShardPosition;
+import io.github.vstreamcdc.source.split.ShardSplit;
+import io.github.vstreamcdc.vitess.proto.Binlogdata;
+
+import org.apache.flink.api.connector.source.Boundedness;
+import org.apache.flink.api.connector.source.ReaderInfo;
+import org.apache.flink.api.connector.source.mocks.MockSplitEnumeratorContext;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The enumerator's reshard lineage: children start only after all their parents finished. */
+class ReshardLineageTest {
+
+    private static final List<String> OLD = Arrays.asList("-80", "80-");
+    private static final List<String> NEW = Arrays.asList("-40", "40-80", "80-c0", "c0-");
+
+    static Binlogdata.Journal journal(long id, List<String> from, List<String> to) {
+        Binlogdata.Journal.Builder journal =
+                Binlogdata.Journal.newBuilder()
+                        .setId(id)
+                        .setMigrationType(Binlogdata.MigrationType.SHARDS);
+        for (String shard : from) {
+            journal.addParticipants(
+                    Binlogdata.KeyspaceShard.newBuilder().setKeyspace("ks").setShard(shard));
+        }
+        for (String shard : to) {
+            journal.addShardGtids(
+                    Binlogdata.ShardGtid.newBuilder()
+                            .setKeyspace("ks")
+                            .setShard(shard)
+                            .setGtid("MySQL56/uuid-" + shard + ":1-" + id));
+        }
+        return journal.build();
+    }
+
+    private static ShardSplit split(String shard) {
+        return new ShardSplit(
+                "ks", shard, ShardPosition.of("MySQL56/u:1-5"), 0, false, Collections.emptyList());
+    }
+
+    /** Discovery that returns whatever shards the test says the keyspace has now. */
+    private static final class Shards implements ShardDiscovery {
+        List<String> current = new ArrayList<>(OLD);
+
+        @Override
+        public List<ShardSplit> discoverNewSplits(java.util.Set<String> known) {
+            List<ShardSplit> splits = new ArrayList<>();
+            for (String shard : current) {
+                if (!known.contains("ks/" + shard)) {
+                    splits.add(split(shard));
+                }
+            }
+            return splits;
+        }
+    }
+
+    private static PlanetScaleSourceEnumerator started(
+            MockSplitEnumeratorContext<ShardSplit> context,
+            Shards shards,
+            PlanetScaleEnumeratorState state)
+            throws Throwable {
+        PlanetScaleSourceEnumerator enumerator =
+                new PlanetScaleSourceEnumerator(
+                        context, shards, Boundedness.CONTINUOUS_UNBOUNDED, null, state);
+        enumerator.start();
+        for (int reader = 0; reader < context.currentParallelism(); reader++) {
+            context.registerReader(new ReaderInfo(reader, "host"));
+            enumerator.addReader(reader);
+        }
+        if (!state.initialDiscoveryDone()) {
+            context.runNextOneTimeCallable();
+        }
+        return enumerator;
+    }
+
+    private static Map<String, Integer> owners(MockSplitEnumeratorContext<ShardSplit> context) {
+        Map<String, Integer> owners = new HashMap<>();
+        context.getSplitsAssignmentSequence()
+                .forEach(
+                        a ->
+                                a.assignment()
+                                        .forEach(
+                                                (reader, splits) ->
+                                                        splits.forEach(
+                                                                s ->
+                                                                        owners.put(
+                                                                                s.splitId(),
+                                                                                reader))));
+        return owners;
+    }
+
+    private static Map<String, ShardSplit> assigned(
+            MockSplitEnumeratorContext<ShardSplit> context) {
+        Map<String, ShardSplit> splits = new HashMap<>();
+        context.getSplitsAssignmentSequence()
+                .forEach(
+                        a ->
+                                a.assignment()
+                                        .values()
+                                        .forEach(l -> l.forEach(s -> splits.put(s.splitId(), s))));
+        return splits;
+    }
+
+    @Test
+    void childrenStartOnlyWhenEveryParentFinishedOnAnyReader() throws Throwable {
+        MockSplitEnumeratorContext<ShardSplit> context = new MockSplitEnumeratorContext<>(2);
+        PlanetScaleSourceEnumerator enumerator =
+                started(context, new Shards(), PlanetScaleEnumeratorState.empty());
+        Map<String, Integer> owners = owners(context);
+        assertThat(owners).containsOnlyKeys("ks/-80", "ks/80-");
+        assertThat(owners.get("ks/-80")).isNotEqualTo(owners.get("ks/80-"));
+
+        Binlogdata.Journal split = journal(7, OLD, NEW);
+        enumerator.handleSourceEvent(owners.get("ks/-80"), new ShardFinishedEvent("ks/-80", split));
+        assertThat(assigned(context)).hasSize(2);
+
+        enumerator.handleSourceEvent(owners.get("ks/80-"), new ShardFinishedEvent("ks/80-", split));
+        Map<String, ShardSplit> all = assigned(context);
+        assertThat(all).containsKeys("ks/-40", "ks/40-80", "ks/80-c0", "ks/c0-");
+        for (String shard : NEW) {
+            ShardSplit child = all.get("ks/" + shard);
+            assertThat(child.position().gtid()).isEqualTo("MySQL56/uuid-" + shard + ":1-7");
+            assertThat(child.position().isCopying()).isFalse();
+            assertThat(child.parentShards()).containsExactly("ks/-80", "ks/80-");
+        }
+        // Balanced: two new shards per reader.
+        Map<Integer, Integer> perReader = new HashMap<>();
+        owners(context)
+                .forEach(
+                        (id, reader) -> {
+                            if (NEW.contains(id.substring(3))) {
+                                perReader.merge(reader, 1, Integer::sum);
+                            }
+                        });
+        assertThat(perReader).containsEntry(0, 2).containsEntry(1, 2);
+        PlanetScaleEnumeratorState state = enumerator.snapshotState(1);
+        assertThat(state.finished()).containsExactlyInAnyOrder("ks/-80", "ks/80-");
+        assertThat(state.pendingJournals()).isEmpty();
+    }
+
+    @Test
+    void duplicateAndOutOfOrderReportsStartChildrenOnce() throws Throwable {
+        MockSplitEnumeratorContext<ShardSplit> context = new MockSplitEnumeratorContext<>(1);
+        PlanetScaleSourceEnumerator enumerator =
+                started(context, new Shards(), PlanetScaleEnumeratorState.empty());
+        Binlogdata.Journal split = journal(7, OLD, NEW);
+        enumerator.handleSourceEvent(0, new ShardFinishedEvent("ks/80-", split));
+        enumerator.handleSourceEvent(0, new ShardFinishedEvent("ks/80-", split));
+        enumerator.handleSourceEvent(0, new ShardFinishedEvent("ks/-80", split));
+        enumerator.handleSourceEvent(0, new ShardFinishedEvent("ks/-80", split));
+        int assignments = 0;
+        for (var a : context.getSplitsAssignmentSequence()) {
+            for (List<ShardSplit> splits : a.assignment().values()) {
+                assignments += splits.size();
+            }
+        }
+        assertThat(assignments).isEqualTo(2 + 4);
+    }
+
+    @Test
+    void pendingJournalSurvivesARestoreAndMergeFollowsSplit() throws Throwable {
+        MockSplitEnumeratorContext<ShardSplit> context = new MockSplitEnumeratorContext<>(2);
+        PlanetScaleSourceEnumerator enumerator =
+                started(context, new Shards(), PlanetScaleEnumeratorState.empty());
+        Binlogdata.Journal split = journal(7, OLD, NEW);
+        enumerator.handleSourceEvent(0, new ShardFinishedEvent("ks/-80", split));
+        PlanetScaleEnumeratorStateSerializer serializer =
+                new PlanetScaleEnumeratorStateSerializer();
+        PlanetScaleEnumeratorState state =
+                serializer.deserialize(
+                        serializer.getVersion(), serializer.serialize(enumerator.snapshotState(3)));
+        assertThat(state.pendingJournals()).containsExactly(split);
+
+        // Restored: the other parent's report (re-sent by its reader after the restore) arrives.
+        MockSplitEnumeratorContext<ShardSplit> restoredContext =
+                new MockSplitEnumeratorContext<>(2);
+        PlanetScaleSourceEnumerator restored = started(restoredContext, new Shards(), state);
+        restored.handleSourceEvent(1, new ShardFinishedEvent("ks/80-", split));
+        assertThat(assigned(restoredContext))
+                .containsOnlyKeys("ks/-40", "ks/40-80", "ks/80-c0", "ks/c0-");
+
+        // And back: the four merge into two, reported in reverse order.
+        Binlogdata.Journal merge = journal(8, NEW, OLD);
+        for (int i = NEW.size() - 1; i >= 0; i--) {
+            assertThat(assigned(restoredContext)).doesNotContainKey("ks/80-").hasSize(4);
+            restored.handleSourceEvent(i % 2, new ShardFinishedEvent("ks/" + NEW.get(i), merge));
+        }
+        // The merged shards reuse the names of the shards split earlier: they start anew, from
+        // the merge journal's positions.
+        List<ShardSplit> merged = new ArrayList<>();
+        for (var a : restoredContext.getSplitsAssignmentSequence()) {
+            a.assignment()
+                    .values()
+                    .forEach(
+                            l ->
+                                    l.stream()
+                                            .filter(s -> OLD.contains(s.shard()))
+                                            .forEach(merged::add));
+        }
+        assertThat(merged)
+                .extracting(s -> s.position().gtid())
+                .containsExactlyInAnyOrder("MySQL56/uuid--80:1-8", "MySQL56/uuid-80-:1-8");
+        assertThat(merged).allMatch(s -> s.parentShards().size() == 4);
+        PlanetScaleEnumeratorState after = restored.snapshotState(4);
+        assertThat(after.assigned()).containsExactlyInAnyOrder("ks/-80", "ks/80-");
+        assertThat(after.resolvedJournals()).containsExactlyInAnyOrder(7L, 8L);
+        // A late duplicate report of the split journal starts nothing again.
+        restored.handleSourceEvent(0, new ShardFinishedEvent("ks/-40", split));
+        assertThat(restored.snapshotState(5).unassigned()).isEmpty();
+        assertThat(restored.snapshotState(5).pendingJournals()).isEmpty();
+    }
+
+    @Test
+    void discoveryLeavesReshardChildrenToTheJournal() throws Throwable {
+        Shards shards = new Shards();
+        MockSplitEnumeratorContext<ShardSplit> context = new MockSplitEnumeratorContext<>(1);
+        PlanetScaleSourceEnumerator enumerator =
+                new PlanetScaleSourceEnumerator(
+                        context,
+                        shards,
+                        Boundedness.CONTINUOUS_UNBOUNDED,
+                        java.time.Duration.ofSeconds(1),
+                        PlanetScaleEnumeratorState.empty());
+        enumerator.start();
+        context.registerReader(new ReaderInfo(0, "host"));
+        enumerator.addReader(0);
+        context.runNextOneTimeCallable();
+        assertThat(assigned(context)).hasSize(2);
+
+        // The reshard made the new shards serving before the old ones were drained.
+        shards.current = new ArrayList<>(NEW);
+        context.runPeriodicCallable(0);
+        assertThat(assigned(context)).hasSize(2);
+        assertThat(enumerator.snapshotState(1).unassigned()).isEmpty();
+
+        // A shard that overlaps nothing known is new: it is read.
+        shards.current = new ArrayList<>(NEW);
+        shards.current.add("x");
+        assertThat(KeyRanges.overlap("-80", "80-")).isFalse();
+        assertThat(KeyRanges.overlap("-80", "40-80")).isTrue();
+        assertThat(KeyRanges.overlap("0", "80-")).isTrue();
+        assertThat(KeyRanges.overlap("-40", "40-80")).isFalse();
+        assertThat(KeyRanges.overlap("80-c0", "c0-")).isFalse();
+        assertThat(KeyRanges.overlap("80-c0", "-")).isTrue();
+    }
+}
