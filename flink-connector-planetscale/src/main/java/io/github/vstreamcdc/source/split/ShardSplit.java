@@ -1,7 +1,11 @@
 package io.github.vstreamcdc.source.split;
 
+import io.github.vstreamcdc.vitess.proto.Binlogdata;
+
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.api.connector.source.SourceSplit;
+
+import javax.annotation.Nullable;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -25,6 +29,7 @@ public final class ShardSplit implements SourceSplit {
     private final long rowsToSkip;
     private final boolean snapshotOnly;
     private final List<String> parentShards;
+    @Nullable private final Binlogdata.Journal finishedAt;
 
     public ShardSplit(
             String keyspace,
@@ -33,12 +38,24 @@ public final class ShardSplit implements SourceSplit {
             long rowsToSkip,
             boolean snapshotOnly,
             List<String> parentShards) {
+        this(keyspace, shard, position, rowsToSkip, snapshotOnly, parentShards, null);
+    }
+
+    public ShardSplit(
+            String keyspace,
+            String shard,
+            ShardPosition position,
+            long rowsToSkip,
+            boolean snapshotOnly,
+            List<String> parentShards,
+            @Nullable Binlogdata.Journal finishedAt) {
         this.keyspace = Objects.requireNonNull(keyspace, "keyspace");
         this.shard = Objects.requireNonNull(shard, "shard");
         this.position = Objects.requireNonNull(position, "position");
         this.rowsToSkip = rowsToSkip;
         this.snapshotOnly = snapshotOnly;
         this.parentShards = Collections.unmodifiableList(new ArrayList<>(parentShards));
+        this.finishedAt = finishedAt;
     }
 
     public static String splitId(String keyspace, String shard) {
@@ -76,9 +93,29 @@ public final class ShardSplit implements SourceSplit {
         return parentShards;
     }
 
+    /**
+     * The reshard journal at which this shard's reading ended, for a split kept in the reader's
+     * state until the checkpoint that saw it finish completes; null while the split is read.
+     */
+    @Nullable
+    public Binlogdata.Journal finishedAt() {
+        return finishedAt;
+    }
+
     public ShardSplit withPosition(ShardPosition newPosition, long newRowsToSkip) {
         return new ShardSplit(
-                keyspace, shard, newPosition, newRowsToSkip, snapshotOnly, parentShards);
+                keyspace,
+                shard,
+                newPosition,
+                newRowsToSkip,
+                snapshotOnly,
+                parentShards,
+                finishedAt);
+    }
+
+    /** This split, ended at a reshard journal. */
+    public ShardSplit finishedAt(Binlogdata.Journal journal) {
+        return new ShardSplit(keyspace, shard, position, 0, snapshotOnly, parentShards, journal);
     }
 
     @Override
@@ -95,12 +132,14 @@ public final class ShardSplit implements SourceSplit {
                 && keyspace.equals(that.keyspace)
                 && shard.equals(that.shard)
                 && position.equals(that.position)
-                && parentShards.equals(that.parentShards);
+                && parentShards.equals(that.parentShards)
+                && Objects.equals(finishedAt, that.finishedAt);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(keyspace, shard, position, rowsToSkip, snapshotOnly, parentShards);
+        return Objects.hash(
+                keyspace, shard, position, rowsToSkip, snapshotOnly, parentShards, finishedAt);
     }
 
     @Override
@@ -112,6 +151,7 @@ public final class ShardSplit implements SourceSplit {
                 + (rowsToSkip > 0 ? " +" + rowsToSkip + " rows" : "")
                 + (snapshotOnly ? ", snapshot only" : "")
                 + (parentShards.isEmpty() ? "" : ", parents " + parentShards)
+                + (finishedAt == null ? "" : ", finished at journal " + finishedAt.getId())
                 + '}';
     }
 }

@@ -19,15 +19,17 @@ import java.util.Set;
  * Versioned serializer of {@link ShardSplit}. New versions append fields; every version keeps a
  * round-trip test.
  *
- * <p>Version 1: keyspace, shard, gtid, table last PKs (protobuf bytes, fields included), copied
- * tables, rows to skip, snapshot-only flag, parent shards.
+ * <p>Version 1: keyspace, shard, gtid, table last PKs (protobuf bytes, fields included), tables
+ * still to copy, rows to skip, snapshot-only flag, parent shards.
+ *
+ * <p>Version 2 appends the reshard journal a finished split ended at (flag + protobuf bytes).
  */
 @Internal
 public final class ShardSplitSerializer implements SimpleVersionedSerializer<ShardSplit> {
 
     public static final ShardSplitSerializer INSTANCE = new ShardSplitSerializer();
 
-    private static final int VERSION = 1;
+    private static final int VERSION = 2;
 
     @Override
     public int getVersion() {
@@ -43,32 +45,44 @@ public final class ShardSplitSerializer implements SimpleVersionedSerializer<Sha
 
     @Override
     public ShardSplit deserialize(int version, byte[] serialized) throws IOException {
-        if (version != 1) {
+        if (version != 1 && version != 2) {
             throw new IOException(
-                    "Unknown version " + version + " of a PlanetScale shard split (known: 1)");
+                    "Unknown version " + version + " of a PlanetScale shard split (known: 1, 2)");
         }
-        return read(new DataInputDeserializer(serialized));
+        return read(new DataInputDeserializer(serialized), version);
     }
 
-    /** Writes a split in the current version; also used inside the enumerator's state. */
-    public static void write(ShardSplit split, DataOutputView out) throws IOException {
+    private static void write(ShardSplit split, DataOutputView out) throws IOException {
         out.writeUTF(split.keyspace());
         out.writeUTF(split.shard());
         writePosition(split.position(), out);
         out.writeLong(split.rowsToSkip());
         out.writeBoolean(split.snapshotOnly());
         writeStrings(split.parentShards(), out);
+        Binlogdata.Journal journal = split.finishedAt();
+        out.writeBoolean(journal != null);
+        if (journal != null) {
+            byte[] bytes = journal.toByteArray();
+            out.writeInt(bytes.length);
+            out.write(bytes);
+        }
     }
 
-    /** Reads a split written by {@link #write} (version 1). */
-    public static ShardSplit read(DataInputView in) throws IOException {
+    private static ShardSplit read(DataInputView in, int version) throws IOException {
         String keyspace = in.readUTF();
         String shard = in.readUTF();
         ShardPosition position = readPosition(in);
         long rowsToSkip = in.readLong();
         boolean snapshotOnly = in.readBoolean();
         List<String> parents = readStrings(in);
-        return new ShardSplit(keyspace, shard, position, rowsToSkip, snapshotOnly, parents);
+        Binlogdata.Journal journal = null;
+        if (version >= 2 && in.readBoolean()) {
+            byte[] bytes = new byte[in.readInt()];
+            in.readFully(bytes);
+            journal = Binlogdata.Journal.parseFrom(bytes);
+        }
+        return new ShardSplit(
+                keyspace, shard, position, rowsToSkip, snapshotOnly, parents, journal);
     }
 
     static void writePosition(ShardPosition position, DataOutputView out) throws IOException {

@@ -43,7 +43,7 @@ class ShardSplitSerializerTest {
     void roundTripsEveryField() throws Exception {
         ShardSplit split = copyingSplit();
         byte[] bytes = ShardSplitSerializer.INSTANCE.serialize(split);
-        ShardSplit back = ShardSplitSerializer.INSTANCE.deserialize(1, bytes);
+        ShardSplit back = ShardSplitSerializer.INSTANCE.deserialize(2, bytes);
         assertThat(back).isEqualTo(split);
         assertThat(back.position().tablePKs().get(0).getLastpk().getFields(0).getName())
                 .isEqualTo("id");
@@ -71,7 +71,7 @@ class ShardSplitSerializerTest {
         for (ShardSplit split : Arrays.asList(streaming, snapshot)) {
             assertThat(
                             ShardSplitSerializer.INSTANCE.deserialize(
-                                    1, ShardSplitSerializer.INSTANCE.serialize(split)))
+                                    2, ShardSplitSerializer.INSTANCE.serialize(split)))
                     .isEqualTo(split);
         }
         assertThat(snapshot.position().isCopying()).isTrue();
@@ -88,6 +88,32 @@ class ShardSplitSerializerTest {
         ShardSplit back =
                 ShardSplitSerializer.INSTANCE.deserialize(1, Base64.getDecoder().decode(v1));
         assertThat(back).isEqualTo(copyingSplit());
+    }
+
+    @Test
+    void roundTripsAFinishedSplitWithItsJournal() throws Exception {
+        Binlogdata.Journal journal =
+                Binlogdata.Journal.newBuilder()
+                        .setId(42)
+                        .setMigrationType(Binlogdata.MigrationType.SHARDS)
+                        .addParticipants(
+                                Binlogdata.KeyspaceShard.newBuilder()
+                                        .setKeyspace("customer")
+                                        .setShard("-80"))
+                        .addShardGtids(
+                                Binlogdata.ShardGtid.newBuilder()
+                                        .setKeyspace("customer")
+                                        .setShard("-40")
+                                        .setGtid("MySQL56/u:1-9"))
+                        .build();
+        ShardSplit finished = copyingSplit().finishedAt(journal);
+        ShardSplit back =
+                ShardSplitSerializer.INSTANCE.deserialize(
+                        ShardSplitSerializer.INSTANCE.getVersion(),
+                        ShardSplitSerializer.INSTANCE.serialize(finished));
+        assertThat(back).isEqualTo(finished);
+        assertThat(back.finishedAt().getId()).isEqualTo(42);
+        assertThat(ShardSplitSerializer.INSTANCE.getVersion()).isEqualTo(2);
     }
 
     @Test
