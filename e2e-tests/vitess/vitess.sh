@@ -602,6 +602,15 @@ cmd_down() {
   log "Vitess cluster stopped, ${DATA_DIR} removed"
 }
 
+# Installs what is missing (Vitess binaries incl. $VITESS_EXTRA_BINARIES, mysqld, Debian packages,
+# the run user) and prints where they are; for other scripts (cluster.sh) that start Vitess
+# processes themselves.
+cmd_install() {
+  install_all
+  printf 'VTROOT=%s\nVT_MYSQL_ROOT=%s\nVITESS_RUN_USER=%s\nVITESS_VERSION=%s\nMYSQL_VERSION=%s\n' \
+    "${VTROOT}" "${MYSQL_ROOT}" "$(run_user)" "${VITESS_VERSION}" "$(mysql_version)"
+}
+
 # Makes the tablets reload their schema now. Needed after DDL: a VStream that meets a table the
 # tablet has not loaded yet fails ("failed to build table replication plan").
 cmd_reload_schema() {
@@ -629,8 +638,9 @@ case "${1:-}" in
   down) cmd_down ;;
   status) cmd_status ;;
   reload-schema) cmd_reload_schema "${2:-}" ;;
+  install) cmd_install ;;
   *)
-    echo "usage: $0 up|down|status|reload-schema [keyspace,...]" >&2
+    echo "usage: $0 up|down|status|install|reload-schema [keyspace,...]" >&2
     exit 2
     ;;
 esac
