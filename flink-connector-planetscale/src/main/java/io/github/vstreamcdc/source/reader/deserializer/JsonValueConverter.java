@@ -34,7 +34,8 @@ import java.util.Map;
  *       ISO-8601 text; zero dates ({@code 0000-00-00}, a zero month or day): {@code null};
  *   <li>CHAR, VARCHAR, TEXT, ENUM, SET (comma-separated members): {@link String};
  *   <li>BINARY, VARBINARY, BLOB, BIT(n &gt; 1): base64 {@link String}; BIT(1): {@link Boolean};
- *   <li>JSON: the document as a {@link JsonNode} (numbers exact), not as a string;
+ *   <li>JSON: the document as a {@link JsonNode} (numbers exact, object members in MySQL's order),
+ *       not as a string;
  *   <li>spatial types: a {@link Map} {@code {"srid": 4326, "wkb": "<base64 WKB>"}};
  *   <li>VECTOR: a {@link List} of {@link Float}.
  * </ul>
@@ -128,8 +129,11 @@ public final class JsonValueConverter implements Serializable {
     }
 
     private static JsonNode parseJson(byte[] value) {
+        // Object members in MySQL's order, whether the value comes from the copy phase or a binlog
+        // event (Vitess orders keys differently there); numbers keep every digit.
+        String canonical = MySqlTypeMapping.canonicalJson(text(value));
         try {
-            return MAPPER.readTree(value);
+            return MAPPER.readTree(canonical);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException(
                     "the value is not a JSON document (partial JSON updates, MySQL's"

@@ -400,12 +400,15 @@ public final class RowDataConverter {
             case BINARY:
             case VARBINARY:
                 switch (column.kind) {
+                    case JSON:
+                        return v ->
+                                MySqlTypeMapping.canonicalJson(text(v))
+                                        .getBytes(StandardCharsets.UTF_8);
                     case BINARY:
                     case BIT:
                     case GEOMETRY:
                     case VECTOR:
                     case TEXT:
-                    case JSON:
                         return v -> v;
                     default:
                         return null;
@@ -431,6 +434,9 @@ public final class RowDataConverter {
                 return v -> StringData.fromString(MySqlTypeMapping.setText(column, text(v)));
             case BINARY:
                 return v -> StringData.fromString(strictUtf8(v));
+            case JSON:
+                // The copy phase and binlog events order object keys differently: print as MySQL.
+                return v -> StringData.fromString(MySqlTypeMapping.canonicalJson(text(v)));
             case BIT:
                 return v -> StringData.fromString(MySqlTypeMapping.bitsToText(v, column.bitLength));
             case GEOMETRY:
@@ -445,7 +451,7 @@ public final class RowDataConverter {
                 };
             default:
                 // Integers, DECIMAL, YEAR, temporal types (as MySQL prints them, TIMESTAMP in
-                // UTC, zero dates included), CHAR/VARCHAR/TEXT, JSON: the UTF-8 text as is.
+                // UTC, zero dates included), CHAR/VARCHAR/TEXT: the UTF-8 text as is.
                 return StringData::fromBytes;
         }
     }

@@ -142,14 +142,24 @@ class JsonValueConverterTest {
         event.put("amount", json(DEC, "0.10"));
         assertThat(mapper.writeValueAsString(event))
                 .isEqualTo(
-                        "{\"doc\":{\"price\":12.3400,\"n\":[1,2.5E+300,{\"deep\":"
-                                + "0.1000000000000000055511151231257827}],"
-                                + "\"big\":123456789012345678901234567890,\"s\":\"😀\","
-                                + "\"t\":true,\"nil\":null},\"amount\":\"0.10\"}");
+                        "{\"doc\":{\"n\":[1,2.5E+300,{\"deep\":"
+                                + "0.1000000000000000055511151231257827}],\"s\":\"😀\","
+                                + "\"t\":true,\"big\":123456789012345678901234567890,"
+                                + "\"nil\":null,\"price\":12.3400},\"amount\":\"0.10\"}");
 
         assertThat(((JsonNode) json(JSON, "null")).isNull()).isTrue();
         assertThat(((JsonNode) json(JSON, "[]")).isArray()).isTrue();
         assertThat(((JsonNode) json(JSON, "\"text\"")).asText()).isEqualTo("text");
+    }
+
+    @Test
+    void jsonMembersInMySqlOrderInBothPhases() throws Exception {
+        // The copy phase carries MySQL's text; a binlog event Vitess' rendering, keys by bytes.
+        String copy = "{\"b\": 3, \"aa\": 4, \"ä\": 2, \"price\": 12.50}";
+        String binlog = "{\"aa\": 4, \"b\": 3, \"price\": 12.50, \"ä\": 2}";
+        String expected = "{\"b\":3,\"aa\":4,\"ä\":2,\"price\":12.50}";
+        assertThat(mapper.writeValueAsString(json(JSON, copy))).isEqualTo(expected);
+        assertThat(mapper.writeValueAsString(json(JSON, binlog))).isEqualTo(expected);
     }
 
     @Test

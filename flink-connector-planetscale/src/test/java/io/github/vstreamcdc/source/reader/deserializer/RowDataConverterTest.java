@@ -550,8 +550,19 @@ class RowDataConverterTest {
                 "{\"price\": 12.3400, \"n\": [1, 2.5e300, {\"deep\":"
                         + " 0.1000000000000000055511151231257827}], \"big\":"
                         + " 123456789012345678901234567890, \"s\": \"😀\"}";
-        assertThat(convert(JSON, doc).toString()).isEqualTo(doc);
+        // Object members in MySQL's order (shorter keys first), scalars exactly as written.
+        String mysql =
+                "{\"n\": [1, 2.5e300, {\"deep\": 0.1000000000000000055511151231257827}], \"s\":"
+                        + " \"😀\", \"big\": 123456789012345678901234567890, \"price\": 12.3400}";
+        assertThat(convert(JSON, doc).toString()).isEqualTo(mysql);
+        assertThat(convert(JSON, mysql).toString()).isEqualTo(mysql);
         assertThat(convert(JSON, "null").toString()).isEqualTo("null");
+        assertThat((byte[]) convert(JSON, new VarBinaryType(VarBinaryType.MAX_LENGTH), doc))
+                .isEqualTo(mysql.getBytes(StandardCharsets.UTF_8));
+        assertThatThrownBy(() -> convert(JSON, "JSON_INSERT(`doc`, '$.a', 1)"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("Column 'doc' " + WHERE)
+                .hasMessageContaining("not a JSON document");
     }
 
     @Test
