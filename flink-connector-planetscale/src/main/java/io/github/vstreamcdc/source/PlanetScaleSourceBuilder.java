@@ -55,6 +55,7 @@ public final class PlanetScaleSourceBuilder<T> {
     private Duration shardDiscoveryInterval;
     private int maxInboundMessageBytes = DEFAULT_MAX_INBOUND_MESSAGE_BYTES;
     private Duration connectTimeout = Duration.ofSeconds(30);
+    private int reconnectMaxAttempts = VitessConnectionOptions.DEFAULT_RECONNECT_MAX_ATTEMPTS;
     private List<String> columns;
     private VStreamDeserializationSchema<T> deserializer;
 
@@ -156,6 +157,17 @@ public final class PlanetScaleSourceBuilder<T> {
         return this;
     }
 
+    /**
+     * How many times in a row a shard's VStream may fail with a transient error (VTGate
+     * unreachable, connection lost) before the job fails; default {@value
+     * VitessConnectionOptions#DEFAULT_RECONNECT_MAX_ATTEMPTS}, 0 fails on the first error.
+     * Reconnects back off from 0.5 s to 5 s; the count restarts once the stream makes progress.
+     */
+    public PlanetScaleSourceBuilder<T> reconnectMaxAttempts(int attempts) {
+        this.reconnectMaxAttempts = attempts;
+        return this;
+    }
+
     /** Ask VStream only for these columns (a plain table name only). */
     public PlanetScaleSourceBuilder<T> columns(List<String> columns) {
         this.columns = columns == null ? null : new ArrayList<>(columns);
@@ -226,6 +238,9 @@ public final class PlanetScaleSourceBuilder<T> {
         if (maxInboundMessageBytes < 4 * 1024 * 1024) {
             problems.add("the max inbound message size must be at least 4 MiB");
         }
+        if (reconnectMaxAttempts < 0) {
+            problems.add("'reconnect.max-attempts' is " + reconnectMaxAttempts + "; expected >= 0");
+        }
         if (deserializer == null) {
             problems.add("a deserializer is required");
         }
@@ -243,7 +258,8 @@ public final class PlanetScaleSourceBuilder<T> {
                         type,
                         cells,
                         maxInboundMessageBytes,
-                        connectTimeout);
+                        connectTimeout,
+                        reconnectMaxAttempts);
         PlanetScaleSourceConfig config =
                 new PlanetScaleSourceConfig(
                         connection,

@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 public final class CurrentPositionResolver implements AutoCloseable {
 
     private static final long TIMEOUT_SECONDS = 60;
+    private static final String CURRENT = "current";
 
     private final VitessConnectionOptions options;
     private final ManagedChannel channel;
@@ -31,21 +32,7 @@ public final class CurrentPositionResolver implements AutoCloseable {
 
     /** The shard's current GTID position (e.g. {@code MySQL56/uuid:1-42}). */
     public String currentPosition(String keyspace, String shard) {
-        Vtgate.VStreamRequest request =
-                Vtgate.VStreamRequest.newBuilder()
-                        .setTabletType(options.tabletType())
-                        .setVgtid(
-                                Binlogdata.VGtid.newBuilder()
-                                        .addShardGtids(
-                                                Binlogdata.ShardGtid.newBuilder()
-                                                        .setKeyspace(keyspace)
-                                                        .setShard(shard)
-                                                        .setGtid("current")))
-                        .setFilter(
-                                Binlogdata.Filter.newBuilder()
-                                        .addRules(Binlogdata.Rule.newBuilder().setMatch("/.*")))
-                        .setFlags(cellsFlags())
-                        .build();
+        Vtgate.VStreamRequest request = request(options, keyspace, shard);
         Context.CancellableContext context = Context.current().withCancellation();
         Context previous = context.attach();
         try {
@@ -54,14 +41,9 @@ public final class CurrentPositionResolver implements AutoCloseable {
                             .withDeadlineAfter(TIMEOUT_SECONDS, TimeUnit.SECONDS)
                             .vStream(request);
             while (responses.hasNext()) {
-                for (Binlogdata.VEvent event : responses.next().getEventsList()) {
-                    if (event.getType() == Binlogdata.VEventType.VGTID) {
-                        for (Binlogdata.ShardGtid sg : event.getVgtid().getShardGtidsList()) {
-                            if (sg.getKeyspace().equals(keyspace) && sg.getShard().equals(shard)) {
-                                return sg.getGtid();
-                            }
-                        }
-                    }
+                String gtid = positionIn(responses.next(), keyspace, shard);
+                if (gtid != null) {
+                    return gtid;
                 }
             }
             throw new VitessException(
@@ -81,12 +63,44 @@ public final class CurrentPositionResolver implements AutoCloseable {
         }
     }
 
-    private Vtgate.VStreamFlags cellsFlags() {
+    /** A VStream request whose first VGTID event carries the shard's current position. */
+    public static Vtgate.VStreamRequest request(
+            VitessConnectionOptions options, String keyspace, String shard) {
         Vtgate.VStreamFlags.Builder flags = Vtgate.VStreamFlags.newBuilder();
         if (options.cells() != null) {
             flags.setCells(options.cells());
         }
-        return flags.build();
+        return Vtgate.VStreamRequest.newBuilder()
+                .setTabletType(options.tabletType())
+                .setVgtid(
+                        Binlogdata.VGtid.newBuilder()
+                                .addShardGtids(
+                                        Binlogdata.ShardGtid.newBuilder()
+                                                .setKeyspace(keyspace)
+                                                .setShard(shard)
+                                                .setGtid(CURRENT)))
+                .setFilter(
+                        Binlogdata.Filter.newBuilder()
+                                .addRules(Binlogdata.Rule.newBuilder().setMatch("/.*")))
+                .setFlags(flags)
+                .build();
+    }
+
+    /** The shard's position in a response to {@link #request}, or null if it has none yet. */
+    public static String positionIn(
+            Vtgate.VStreamResponse response, String keyspace, String shard) {
+        for (Binlogdata.VEvent event : response.getEventsList()) {
+            if (event.getType() == Binlogdata.VEventType.VGTID) {
+                for (Binlogdata.ShardGtid sg : event.getVgtid().getShardGtidsList()) {
+                    if (sg.getKeyspace().equals(keyspace)
+                            && sg.getShard().equals(shard)
+                            && !sg.getGtid().equals(CURRENT)) {
+                        return sg.getGtid();
+                    }
+                }
+            }
+        }
+        return null;
     }
 
     @Override

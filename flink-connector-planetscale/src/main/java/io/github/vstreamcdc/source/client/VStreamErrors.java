@@ -17,7 +17,10 @@ public final class VStreamErrors {
     /** Whether reconnecting from the same position may succeed. */
     public static boolean isTransient(Status status) {
         String description = lower(status);
-        if (isPurgedBinlog(description) || description.contains("access denied")) {
+        if (isPurgedBinlog(description)
+                || isBadPosition(description)
+                || isMessageTooLarge(description)
+                || description.contains("access denied")) {
             return false;
         }
         switch (status.getCode()) {
@@ -43,18 +46,50 @@ public final class VStreamErrors {
         }
     }
 
+    /**
+     * Whether VTGate gave up finding a tablet for the shard. It skips tablets that reject the
+     * position (binlogs purged, GTIDs unknown to them) and then reports only this.
+     */
+    public static boolean isNoTabletFound(Status status) {
+        return lower(status).contains("failed to find a");
+    }
+
     /** A message for a failure that ends the job: what happened, on which shard, from where. */
     public static String describe(
             Status status, String target, String keyspace, String shard, String position) {
-        String description = status.getDescription() == null ? "" : status.getDescription();
+        String description = details(status);
+        String lower = lower(status);
         String where =
                 "VStream of shard " + keyspace + "/" + shard + " at position '" + position + "'";
-        if (isPurgedBinlog(lower(status))) {
+        if (isPurgedBinlog(lower)) {
             return where
                     + " cannot resume: the binlog it needs was purged from the tablets ("
                     + description
                     + "). Restart the job from a new snapshot ('initial' startup mode) or keep"
                     + " binlogs longer (binlog_expire_logs_seconds).";
+        }
+        if (isBadPosition(lower)) {
+            return where
+                    + " was rejected: the position is not a GTID position this shard can stream"
+                    + " from (check 'scan.startup.specific-offset' if you gave it; positions look"
+                    + " like 'MySQL56/<server uuid>:1-42'): "
+                    + description;
+        }
+        if (isMessageTooLarge(lower)) {
+            return where
+                    + ": a VStream message exceeded a gRPC size limit. Raise the connector's"
+                    + " maximum inbound message size (builder maxInboundMessageBytes) or, if"
+                    + " VTGate reports it, VTGate's --grpc-max-message-size: "
+                    + description;
+        }
+        if (isNoTabletFound(status)) {
+            return where
+                    + ": VTGate "
+                    + target
+                    + " found no tablet to stream from. VTGate skips tablets that are down and"
+                    + " tablets that cannot serve the position (binlogs purged, or GTIDs they"
+                    + " never executed); its log tells which: "
+                    + description;
         }
         switch (status.getCode()) {
             case UNAUTHENTICATED:
@@ -73,10 +108,34 @@ public final class VStreamErrors {
         }
     }
 
+    /** The description plus, when gRPC only says "io exception", what the network said. */
+    private static String details(Status status) {
+        String description = status.getDescription() == null ? "" : status.getDescription();
+        Throwable cause = status.getCause();
+        if (cause != null && cause.getMessage() != null) {
+            String causeText = VitessException.firstLine(cause.getMessage());
+            if (!description.contains(causeText)) {
+                description =
+                        description.isEmpty() ? causeText : description + " (" + causeText + ")";
+            }
+        }
+        return description;
+    }
+
     private static boolean isPurgedBinlog(String description) {
         return description.contains("purged")
                 || description.contains("could not find gtid")
                 || description.contains("required binary logs");
+    }
+
+    private static boolean isBadPosition(String description) {
+        return description.contains("could not decode position")
+                || description.contains("gtidset mismatch")
+                || description.contains("unknown gtidset flavor");
+    }
+
+    private static boolean isMessageTooLarge(String description) {
+        return description.contains("exceeds maximum") || description.contains("larger than max");
     }
 
     private static String lower(Status status) {

@@ -17,6 +17,9 @@ public final class VitessConnectionOptions implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
+    /** Failed (re)connects of a shard's VStream in a row before the reader gives up. */
+    public static final int DEFAULT_RECONNECT_MAX_ATTEMPTS = 10;
+
     private final String hostname;
     private final int grpcPort;
     private final int mysqlPort;
@@ -26,7 +29,9 @@ public final class VitessConnectionOptions implements Serializable {
     private final String cells;
     private final int maxInboundMessageBytes;
     private final Duration connectTimeout;
+    private final int reconnectMaxAttempts;
 
+    /** Options with the default reconnect budget ({@value #DEFAULT_RECONNECT_MAX_ATTEMPTS}). */
     public VitessConnectionOptions(
             String hostname,
             int grpcPort,
@@ -37,6 +42,34 @@ public final class VitessConnectionOptions implements Serializable {
             String cells,
             int maxInboundMessageBytes,
             Duration connectTimeout) {
+        this(
+                hostname,
+                grpcPort,
+                mysqlPort,
+                username,
+                password,
+                tabletType,
+                cells,
+                maxInboundMessageBytes,
+                connectTimeout,
+                DEFAULT_RECONNECT_MAX_ATTEMPTS);
+    }
+
+    public VitessConnectionOptions(
+            String hostname,
+            int grpcPort,
+            int mysqlPort,
+            String username,
+            String password,
+            Topodata.TabletType tabletType,
+            String cells,
+            int maxInboundMessageBytes,
+            Duration connectTimeout,
+            int reconnectMaxAttempts) {
+        if (reconnectMaxAttempts < 0) {
+            throw new IllegalArgumentException(
+                    "reconnectMaxAttempts must be >= 0: " + reconnectMaxAttempts);
+        }
         this.hostname = Objects.requireNonNull(hostname, "hostname");
         this.grpcPort = grpcPort;
         this.mysqlPort = mysqlPort;
@@ -46,6 +79,7 @@ public final class VitessConnectionOptions implements Serializable {
         this.cells = cells;
         this.maxInboundMessageBytes = maxInboundMessageBytes;
         this.connectTimeout = Objects.requireNonNull(connectTimeout, "connectTimeout");
+        this.reconnectMaxAttempts = reconnectMaxAttempts;
     }
 
     public String hostname() {
@@ -84,6 +118,15 @@ public final class VitessConnectionOptions implements Serializable {
         return connectTimeout;
     }
 
+    /**
+     * How many times in a row a shard's VStream may fail with a transient error (VTGate
+     * unreachable, connection lost) before the reader fails; 0 fails on the first error. The count
+     * restarts once a stream makes progress.
+     */
+    public int reconnectMaxAttempts() {
+        return reconnectMaxAttempts;
+    }
+
     public String grpcTarget() {
         return hostname + ":" + grpcPort;
     }
@@ -101,6 +144,8 @@ public final class VitessConnectionOptions implements Serializable {
                 + ", tabletType="
                 + tabletType
                 + (cells == null ? "" : ", cells=" + cells)
+                + ", reconnectMaxAttempts="
+                + reconnectMaxAttempts
                 + '}';
     }
 }

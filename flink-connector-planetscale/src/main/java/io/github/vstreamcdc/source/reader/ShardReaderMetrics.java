@@ -73,6 +73,11 @@ public final class ShardReaderMetrics {
         reconnects.inc();
     }
 
+    /** Reconnects so far (the {@code vstreamReconnects} counter). */
+    long reconnects() {
+        return reconnects.getCount();
+    }
+
     /** Records were emitted; {@code eventTimeMillis} is their binlog time (0 if unknown). */
     void emitted(long eventTimeMillis) {
         long now = System.currentTimeMillis();

@@ -20,16 +20,36 @@ import java.util.concurrent.BlockingQueue;
 @Internal
 final class ShardStream {
 
-    /** A response or the end of a stream, tagged with the stream it came from. */
+    /**
+     * A response or the end of a stream, tagged with the stream it came from; or a failure found on
+     * the side (e.g. a position the shard cannot serve), tagged with its split.
+     */
     static final class Signal {
         final ShardStream source;
         final Vtgate.VStreamResponse response;
         final Status closeStatus;
+        final String failedSplitId;
+        final RuntimeException failure;
 
         Signal(ShardStream source, Vtgate.VStreamResponse response, Status closeStatus) {
+            this(source, response, closeStatus, null, null);
+        }
+
+        private Signal(
+                ShardStream source,
+                Vtgate.VStreamResponse response,
+                Status closeStatus,
+                String failedSplitId,
+                RuntimeException failure) {
             this.source = source;
             this.response = response;
             this.closeStatus = closeStatus;
+            this.failedSplitId = failedSplitId;
+            this.failure = failure;
+        }
+
+        static Signal failure(String splitId, RuntimeException failure) {
+            return new Signal(null, null, null, splitId, failure);
         }
     }
 

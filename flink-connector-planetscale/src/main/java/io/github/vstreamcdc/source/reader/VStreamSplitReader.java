@@ -1,5 +1,8 @@
 package io.github.vstreamcdc.source.reader;
 
+import io.github.vstreamcdc.source.client.CurrentPositionResolver;
+import io.github.vstreamcdc.source.client.GtidSet;
+import io.github.vstreamcdc.source.client.PositionCheck;
 import io.github.vstreamcdc.source.client.VStreamChannels;
 import io.github.vstreamcdc.source.client.VStreamErrors;
 import io.github.vstreamcdc.source.client.VitessException;
@@ -9,9 +12,12 @@ import io.github.vstreamcdc.source.split.ShardPosition;
 import io.github.vstreamcdc.source.split.ShardSplit;
 import io.github.vstreamcdc.vitess.proto.Binlogdata;
 import io.github.vstreamcdc.vitess.proto.Query;
+import io.github.vstreamcdc.vitess.proto.Topodata;
+import io.github.vstreamcdc.vitess.proto.VitessGrpc;
 import io.github.vstreamcdc.vitess.proto.Vtgate;
 
 import io.grpc.CallOptions;
+import io.grpc.ClientCall;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Status;
@@ -40,6 +46,11 @@ import java.util.function.Supplier;
 /**
  * Reads the VStreams of the splits assigned to one reader, one gRPC call per shard, and cuts their
  * events into {@link ChangeBatch}es that end at safe resume points.
+ *
+ * <p>A stream that fails with a transient error is reopened from its last safe position after a
+ * backoff; the rows of the open transaction that were already handed over are dropped from the
+ * replay. After {@code reconnect.max-attempts} failures in a row without progress the reader fails
+ * with a message that names the shard, the position and what to check.
  */
 @Internal
 public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardSplit> {
@@ -49,10 +60,19 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
     /** Responses a shard's stream may have in flight before the reader takes them. */
     static final int PREFETCH = 4;
 
+    static final long DEFAULT_INITIAL_BACKOFF_MS = 500;
+    static final long DEFAULT_MAX_BACKOFF_MS = 5_000;
+
+    /**
+     * A stream that stayed open this long counts as healthy even if it delivered nothing (an idle
+     * shard). Longer than VTGate's 90 s search for a tablet, which ends a stream from a position no
+     * tablet serves.
+     */
+    static final long STABLE_STREAM_MS = 5 * 60_000;
+
     private static final int MAX_SIGNALS_PER_FETCH = 64;
     private static final long POLL_TIMEOUT_MS = 500;
-    private static final int MAX_RECONNECT_ATTEMPTS = 10;
-    private static final long MAX_BACKOFF_MS = 30_000;
+    private static final long POSITION_CHECK_TIMEOUT_SECONDS = 30;
 
     private static final ShardStream.Signal WAKE_UP = new ShardStream.Signal(null, null, null);
 
@@ -61,24 +81,36 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
     private final LinkedBlockingQueue<ShardStream.Signal> signals = new LinkedBlockingQueue<>();
     private final Map<String, ShardCursor> cursors = new LinkedHashMap<>();
     private final ShardReaderMetrics metrics;
+    private final long initialBackoffMs;
+    private final long maxBackoffMs;
     private ManagedChannel channel;
 
     public VStreamSplitReader(PlanetScaleSourceConfig config, ShardReaderMetrics metrics) {
-        this(config, () -> VStreamChannels.open(config.connection()), metrics);
+        this(
+                config,
+                () -> VStreamChannels.open(config.connection()),
+                metrics,
+                DEFAULT_INITIAL_BACKOFF_MS,
+                DEFAULT_MAX_BACKOFF_MS);
     }
 
     VStreamSplitReader(
             PlanetScaleSourceConfig config,
             Supplier<ManagedChannel> channelFactory,
-            ShardReaderMetrics metrics) {
+            ShardReaderMetrics metrics,
+            long initialBackoffMs,
+            long maxBackoffMs) {
         this.config = config;
         this.channelFactory = channelFactory;
         this.metrics = metrics;
+        this.initialBackoffMs = initialBackoffMs;
+        this.maxBackoffMs = maxBackoffMs;
     }
 
     @Override
     public RecordsWithSplitIds<ChangeBatch> fetch() throws IOException {
         RecordsBySplits.Builder<ChangeBatch> out = new RecordsBySplits.Builder<>();
+        finishDoneSnapshots(out);
         startDueStreams();
         ShardStream.Signal signal;
         try {
@@ -112,19 +144,42 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
         return timeout;
     }
 
+    /** Snapshot splits restored after their last table was copied have nothing left to read. */
+    private void finishDoneSnapshots(RecordsBySplits.Builder<ChangeBatch> out) {
+        for (ShardCursor cursor : new ArrayList<>(cursors.values())) {
+            if (cursor.stream == null && cursor.split.snapshotOnly() && !cursor.copying) {
+                LOG.info(
+                        "Snapshot of {} already complete at {}",
+                        cursor.split.splitId(),
+                        cursor.safePosition);
+                cursors.remove(cursor.split.splitId());
+                out.addFinishedSplit(cursor.split.splitId());
+            }
+        }
+    }
+
     private void handle(ShardStream.Signal signal, RecordsBySplits.Builder<ChangeBatch> out)
             throws IOException {
+        if (signal.failure != null) {
+            if (cursors.containsKey(signal.failedSplitId)) {
+                throw signal.failure;
+            }
+            return;
+        }
         ShardCursor cursor = cursors.get(signal.source.splitId());
         if (cursor == null || cursor.stream != signal.source) {
             return; // from a stream that was replaced or removed
         }
         if (signal.response != null) {
-            cursor.attempts = 0;
             for (Binlogdata.VEvent event : signal.response.getEventsList()) {
                 cursor.onEvent(event, out);
                 if (cursor.finished) {
                     break;
                 }
+            }
+            if (cursor.progressed) {
+                cursor.progressed = false;
+                cursor.attempts = 0;
             }
             if (cursor.finished) {
                 cursor.stream.cancel();
@@ -141,33 +196,38 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
     private void onClosed(ShardCursor cursor, Status status) throws IOException {
         cursor.stream = null;
         String position = cursor.safePosition.toString();
-        if (status.isOk()) {
-            LOG.info("VStream of {} ended at {}; reconnecting", cursor.split.splitId(), position);
-        } else if (!VStreamErrors.isTransient(status)) {
+        String target = config.connection().grpcTarget();
+        String keyspace = cursor.split.keyspace();
+        String shard = cursor.split.shard();
+        if (!status.isOk() && !VStreamErrors.isTransient(status)) {
             throw new VitessException(
-                    VStreamErrors.describe(
-                            status,
-                            config.connection().grpcTarget(),
-                            cursor.split.keyspace(),
-                            cursor.split.shard(),
-                            position),
+                    VStreamErrors.describe(status, target, keyspace, shard, position),
                     status.asRuntimeException());
+        }
+        long openMillis = System.currentTimeMillis() - cursor.openedAtMillis;
+        if (openMillis >= STABLE_STREAM_MS && !VStreamErrors.isNoTabletFound(status)) {
+            cursor.attempts = 0; // an idle stream that ran fine for a long time
         }
         cursor.attempts++;
-        if (cursor.attempts > MAX_RECONNECT_ATTEMPTS) {
+        int maxAttempts = config.connection().reconnectMaxAttempts();
+        if (cursor.attempts > maxAttempts) {
             throw new VitessException(
-                    "Gave up after "
-                            + MAX_RECONNECT_ATTEMPTS
-                            + " reconnects: "
-                            + VStreamErrors.describe(
-                                    status,
-                                    config.connection().grpcTarget(),
-                                    cursor.split.keyspace(),
-                                    cursor.split.shard(),
-                                    position),
+                    "Gave up on shard "
+                            + cursor.split.splitId()
+                            + " after "
+                            + cursor.attempts
+                            + " failed VStream attempts in a row (option"
+                            + " 'reconnect.max-attempts' = "
+                            + maxAttempts
+                            + "). Last failure: "
+                            + (status.isOk()
+                                    ? "VTGate " + target + " ended the stream at " + position
+                                    : VStreamErrors.describe(
+                                            status, target, keyspace, shard, position)),
                     status.asRuntimeException());
         }
-        long backoff = Math.min(MAX_BACKOFF_MS, 500L << Math.min(cursor.attempts, 16));
+        long backoff =
+                Math.min(maxBackoffMs, initialBackoffMs << Math.min(cursor.attempts - 1, 20));
         LOG.warn(
                 "VStream of {} at {} closed ({}: {}); reconnect {} of {} in {} ms",
                 cursor.split.splitId(),
@@ -175,7 +235,7 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
                 status.getCode(),
                 status.getDescription(),
                 cursor.attempts,
-                MAX_RECONNECT_ATTEMPTS,
+                maxAttempts,
                 backoff);
         cursor.resetToSafePosition();
         cursor.reconnectAtMillis = System.currentTimeMillis() + backoff;
@@ -194,6 +254,13 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
     private void start(ShardCursor cursor) {
         if (channel == null) {
             channel = channelFactory.get();
+        } else if (cursor.attempts > 0) {
+            // Our own backoff decides when to retry, not the channel's (which grows to minutes).
+            channel.resetConnectBackoff();
+        }
+        if (!cursor.positionChecked) {
+            cursor.positionChecked = true;
+            checkPosition(cursor.split, cursor.safePosition.gtid());
         }
         Vtgate.VStreamRequest request =
                 VStreamRequests.forSplit(
@@ -207,7 +274,78 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
                         : "");
         ShardStream stream = new ShardStream(cursor.split.splitId(), channel, CallOptions.DEFAULT);
         cursor.stream = stream;
+        cursor.openedAtMillis = System.currentTimeMillis();
         stream.start(request, new Metadata(), signals, PREFETCH);
+    }
+
+    /**
+     * Asks, next to the stream, for the shard's current position and fails the split if the
+     * stream's position is not in the shard's history. VTGate itself would only go silent for a
+     * minute and a half and then report that it found no tablet.
+     */
+    private void checkPosition(ShardSplit split, String gtid) {
+        if (GtidSet.parseMysql56(gtid) == null) {
+            return; // copy from scratch, or a flavor this check does not know
+        }
+        String splitId = split.splitId();
+        ClientCall<Vtgate.VStreamRequest, Vtgate.VStreamResponse> call =
+                channel.newCall(
+                        VitessGrpc.getVStreamMethod(),
+                        CallOptions.DEFAULT.withDeadlineAfter(
+                                POSITION_CHECK_TIMEOUT_SECONDS, TimeUnit.SECONDS));
+        call.start(
+                new ClientCall.Listener<Vtgate.VStreamResponse>() {
+                    private boolean done;
+
+                    @Override
+                    public void onMessage(Vtgate.VStreamResponse message) {
+                        String current =
+                                CurrentPositionResolver.positionIn(
+                                        message, split.keyspace(), split.shard());
+                        if (current == null || done) {
+                            call.request(1);
+                            return;
+                        }
+                        done = true;
+                        call.cancel("position received", null);
+                        String problem =
+                                PositionCheck.problem(
+                                        split.keyspace(), split.shard(), gtid, current);
+                        if (problem == null) {
+                            return;
+                        }
+                        if (config.connection().tabletType() == Topodata.TabletType.PRIMARY) {
+                            signals.add(
+                                    ShardStream.Signal.failure(
+                                            splitId, new VitessException(problem)));
+                        } else {
+                            // A lagging replica may not have the position yet: VTGate will
+                            // look for another tablet.
+                            LOG.warn(
+                                    "{} (tablet type {})",
+                                    problem,
+                                    config.connection().tabletType());
+                        }
+                    }
+
+                    @Override
+                    public void onClose(Status status, Metadata trailers) {
+                        if (!done) {
+                            LOG.info(
+                                    "Could not check position {} of {} against the shard: {} {}",
+                                    gtid,
+                                    splitId,
+                                    status.getCode(),
+                                    status.getDescription());
+                        }
+                    }
+                },
+                new Metadata());
+        call.sendMessage(
+                CurrentPositionResolver.request(
+                        config.connection(), split.keyspace(), split.shard()));
+        call.halfClose();
+        call.request(1);
     }
 
     @Override
@@ -249,8 +387,16 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
         final Map<String, List<Query.Field>> schemas = new HashMap<>();
 
         ShardStream stream;
+        long openedAtMillis;
+
+        /** Failed streams in a row without progress. */
         int attempts;
+
+        /** Rows were handed over or the safe position moved since the last look. */
+        boolean progressed;
+
         long reconnectAtMillis;
+        boolean positionChecked;
         boolean finished;
 
         /** Where a (re)connect starts. */
@@ -263,7 +409,13 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
         long rowsToDrop;
 
         boolean copying;
-        ShardPosition pending;
+
+        /** This shard's entry of the latest VGTID since the safe position. */
+        Binlogdata.ShardGtid pendingGtid;
+
+        /** Copy phase: the table whose copy began last (its FIELD event). */
+        String copyFieldTable;
+
         final List<RowChangeEvent> buffer = new ArrayList<>();
         long lastEventTimeMillis;
 
@@ -278,7 +430,8 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
         void resetToSafePosition() {
             rowsToDrop = rowsSinceSafe;
             copying = safePosition.isCopying();
-            pending = null;
+            pendingGtid = null;
+            copyFieldTable = null;
             buffer.clear();
             schemas.clear();
         }
@@ -292,13 +445,20 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
             switch (event.getType()) {
                 case FIELD:
                     Binlogdata.FieldEvent fieldEvent = event.getFieldEvent();
-                    schemas.put(tableName(fieldEvent.getTableName()), fieldEvent.getFieldsList());
+                    String table = tableName(fieldEvent.getTableName());
+                    schemas.put(table, fieldEvent.getFieldsList());
+                    if (copying && event.getTimestamp() == 0) {
+                        copyFieldTable = table;
+                    }
                     break;
                 case ROW:
                     onRows(event, out);
                     break;
                 case VGTID:
-                    pending = positionFrom(event.getVgtid());
+                    Binlogdata.ShardGtid own = ownEntry(event.getVgtid());
+                    if (own != null) {
+                        pendingGtid = own;
+                    }
                     break;
                 case COMMIT:
                 case DDL:
@@ -307,7 +467,7 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
                     safePoint(out);
                     break;
                 case COPY_COMPLETED:
-                    onCopyCompleted(event, out);
+                    onCopyCompleted(out);
                     break;
                 case JOURNAL:
                     throw new VitessException(
@@ -375,6 +535,7 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
             }
             if (!copying && !rows.isEmpty()) {
                 rowsSinceSafe += rows.size();
+                progressed = true;
                 out.add(split.splitId(), new ChangeBatch(rows, null, lastEventTimeMillis));
             }
         }
@@ -388,11 +549,13 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
                                 + table
                                 + "' on shard "
                                 + split.shard()
-                                + " sent a partial row image (binlog_row_image is not FULL)."
-                                + " The connector needs full row images: set"
+                                + " sent a partial row image (binlog_row_image is not FULL) at"
+                                + " position "
+                                + safePosition
+                                + ". The connector needs full row images: set"
                                 + " binlog_row_image=FULL on the tablets.");
             }
-            if (change.hasJsonPartialValues() && change.getJsonPartialValues().getCount() > 0) {
+            if (change.hasJsonPartialValues() && anySet(change.getJsonPartialValues())) {
                 throw new VitessException(
                         "Table '"
                                 + split.keyspace()
@@ -401,7 +564,9 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
                                 + "' on shard "
                                 + split.shard()
                                 + " sent a partial JSON update (binlog_row_value_options="
-                                + "PARTIAL_JSON). Turn that option off on the tablets.");
+                                + "PARTIAL_JSON) at position "
+                                + safePosition
+                                + ". Turn that option off on the tablets.");
             }
         }
 
@@ -416,14 +581,36 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
             return true;
         }
 
+        private boolean anySet(Binlogdata.RowChange.Bitmap bitmap) {
+            byte[] cols = bitmap.getCols().toByteArray();
+            for (long i = 0; i < bitmap.getCount(); i++) {
+                int index = (int) (i >>> 3);
+                if (index < cols.length && (cols[index] & (1 << (i & 7))) != 0) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
         private void safePoint(RecordsBySplits.Builder<ChangeBatch> out) {
-            if (pending == null) {
+            if (pendingGtid == null) {
                 if (copying && !buffer.isEmpty()) {
-                    throw new IllegalStateException(
-                            "Copy-phase rows of " + split.splitId() + " ended without a position");
+                    throw new VitessException(
+                            "Copy-phase rows of shard "
+                                    + split.splitId()
+                                    + " ended without a position (after "
+                                    + safePosition
+                                    + ")");
                 }
                 return;
             }
+            ShardPosition position = positionAt(pendingGtid);
+            pendingGtid = null;
+            emitSafePoint(position, out);
+        }
+
+        private void emitSafePoint(
+                ShardPosition position, RecordsBySplits.Builder<ChangeBatch> out) {
             if (rowsToDrop > 0) {
                 throw new VitessException(
                         "Shard "
@@ -435,51 +622,62 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
             }
             List<RowChangeEvent> rows = new ArrayList<>(buffer);
             buffer.clear();
-            safePosition = pending;
-            pending = null;
+            if (!rows.isEmpty() || !position.equals(safePosition)) {
+                progressed = true;
+            }
+            safePosition = position;
             rowsSinceSafe = 0;
             out.add(split.splitId(), new ChangeBatch(rows, safePosition, lastEventTimeMillis));
         }
 
-        private void onCopyCompleted(
-                Binlogdata.VEvent event, RecordsBySplits.Builder<ChangeBatch> out) {
+        /**
+         * The position a VGTID entry stands for. While copying, the tables not yet fully copied are
+         * the safe position's minus those that left {@code table_p_ks} since, and minus the table
+         * whose copy began last if it is not in {@code table_p_ks}: an empty table never enters it.
+         */
+        private ShardPosition positionAt(Binlogdata.ShardGtid entry) {
+            if (!copying) {
+                return ShardPosition.of(entry.getGtid());
+            }
+            Set<String> inProgress = new HashSet<>();
+            for (Binlogdata.TableLastPK pk : entry.getTablePKsList()) {
+                inProgress.add(pk.getTableName());
+            }
+            Set<String> remaining = new LinkedHashSet<>(safePosition.remainingTables());
+            for (Binlogdata.TableLastPK pk : safePosition.tablePKs()) {
+                if (!inProgress.contains(pk.getTableName())) {
+                    remaining.remove(pk.getTableName());
+                }
+            }
+            if (copyFieldTable != null && !inProgress.contains(copyFieldTable)) {
+                remaining.remove(copyFieldTable);
+            }
+            return new ShardPosition(entry.getGtid(), entry.getTablePKsList(), remaining);
+        }
+
+        private void onCopyCompleted(RecordsBySplits.Builder<ChangeBatch> out) {
             if (!copying) {
                 return;
             }
-            String gtid = pending != null ? pending.gtid() : safePosition.gtid();
-            pending = ShardPosition.of(gtid);
-            safePoint(out);
+            String gtid = pendingGtid != null ? pendingGtid.getGtid() : safePosition.gtid();
+            pendingGtid = null;
+            emitSafePoint(ShardPosition.of(gtid), out);
             copying = false;
+            copyFieldTable = null;
             LOG.info("Copy phase of {} completed at {}", split.splitId(), gtid);
             if (split.snapshotOnly()) {
                 finished = true;
             }
         }
 
-        private ShardPosition positionFrom(Binlogdata.VGtid vgtid) {
+        private Binlogdata.ShardGtid ownEntry(Binlogdata.VGtid vgtid) {
             for (Binlogdata.ShardGtid shardGtid : vgtid.getShardGtidsList()) {
                 if (shardGtid.getKeyspace().equals(split.keyspace())
                         && shardGtid.getShard().equals(split.shard())) {
-                    if (!copying) {
-                        return ShardPosition.of(shardGtid.getGtid());
-                    }
-                    ShardPosition base = pending != null ? pending : safePosition;
-                    Set<String> inProgress = new HashSet<>();
-                    for (Binlogdata.TableLastPK pk : shardGtid.getTablePKsList()) {
-                        inProgress.add(pk.getTableName());
-                    }
-                    // A table that was being copied and left the VGtid has been copied in full.
-                    Set<String> remaining = new LinkedHashSet<>(base.remainingTables());
-                    for (Binlogdata.TableLastPK pk : base.tablePKs()) {
-                        if (!inProgress.contains(pk.getTableName())) {
-                            remaining.remove(pk.getTableName());
-                        }
-                    }
-                    return new ShardPosition(
-                            shardGtid.getGtid(), shardGtid.getTablePKsList(), remaining);
+                    return shardGtid;
                 }
             }
-            return pending;
+            return null;
         }
 
         private String tableName(String qualified) {

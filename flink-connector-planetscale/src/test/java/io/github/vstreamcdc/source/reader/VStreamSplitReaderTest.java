@@ -1,0 +1,897 @@
+package io.github.vstreamcdc.source.reader;
+
+import io.github.vstreamcdc.source.client.VitessConnectionOptions;
+import io.github.vstreamcdc.source.client.VitessException;
+import io.github.vstreamcdc.source.config.PlanetScaleSourceConfig;
+import io.github.vstreamcdc.source.config.StartupMode;
+import io.github.vstreamcdc.source.reader.deserializer.RowChangeEvent;
+import io.github.vstreamcdc.source.split.ShardPosition;
+import io.github.vstreamcdc.source.split.ShardSplit;
+import io.github.vstreamcdc.vitess.proto.Binlogdata;
+import io.github.vstreamcdc.vitess.proto.Topodata;
+import io.github.vstreamcdc.vitess.proto.Vtgate;
+
+import com.google.protobuf.ByteString;
+import io.grpc.Status;
+import org.apache.flink.connector.base.source.reader.RecordsWithSplitIds;
+import org.apache.flink.connector.base.source.reader.splitreader.SplitsAddition;
+import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+
+import static io.github.vstreamcdc.source.reader.FakeVtgate.KEYSPACE;
+import static io.github.vstreamcdc.source.reader.FakeVtgate.SHARD;
+import static io.github.vstreamcdc.source.reader.FakeVtgate.UUID_A;
+import static io.github.vstreamcdc.source.reader.FakeVtgate.begin;
+import static io.github.vstreamcdc.source.reader.FakeVtgate.commit;
+import static io.github.vstreamcdc.source.reader.FakeVtgate.copyCompleted;
+import static io.github.vstreamcdc.source.reader.FakeVtgate.copyRow;
+import static io.github.vstreamcdc.source.reader.FakeVtgate.delete;
+import static io.github.vstreamcdc.source.reader.FakeVtgate.event;
+import static io.github.vstreamcdc.source.reader.FakeVtgate.field;
+import static io.github.vstreamcdc.source.reader.FakeVtgate.gtid;
+import static io.github.vstreamcdc.source.reader.FakeVtgate.insert;
+import static io.github.vstreamcdc.source.reader.FakeVtgate.lastPk;
+import static io.github.vstreamcdc.source.reader.FakeVtgate.response;
+import static io.github.vstreamcdc.source.reader.FakeVtgate.rows;
+import static io.github.vstreamcdc.source.reader.FakeVtgate.update;
+import static io.github.vstreamcdc.source.reader.FakeVtgate.vgtid;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The split reader against a scripted VTGate: framing, copy cursors, reconnects, errors. */
+class VStreamSplitReaderTest {
+
+    private static final String SPLIT_ID = KEYSPACE + "/" + SHARD;
+    private static final long TS = 1_700_000_000L;
+    private static final long TIMEOUT_MS = 10_000;
+
+    private FakeVtgate fake;
+    private ShardReaderMetrics metrics;
+    private VStreamSplitReader reader;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        fake = new FakeVtgate();
+        metrics = new ShardReaderMetrics(UnregisteredMetricsGroup.createSourceReaderMetricGroup());
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        if (reader != null) {
+            reader.close();
+        }
+        fake.close();
+    }
+
+    private static PlanetScaleSourceConfig config(int maxAttempts, Topodata.TabletType tabletType) {
+        VitessConnectionOptions connection =
+                new VitessConnectionOptions(
+                        "vtgate.example",
+                        15991,
+                        15306,
+                        null,
+                        null,
+                        tabletType,
+                        null,
+                        64 * 1024 * 1024,
+                        Duration.ofSeconds(30),
+                        maxAttempts);
+        return new PlanetScaleSourceConfig(
+                connection,
+                KEYSPACE,
+                "t|u|e",
+                Collections.emptyList(),
+                StartupMode.INITIAL,
+                Collections.emptyMap(),
+                null,
+                null,
+                null);
+    }
+
+    private VStreamSplitReader start(ShardSplit split) {
+        return start(split, 10, Topodata.TabletType.PRIMARY);
+    }
+
+    private VStreamSplitReader start(
+            ShardSplit split, int maxAttempts, Topodata.TabletType tabletType) {
+        reader =
+                new VStreamSplitReader(
+                        config(maxAttempts, tabletType), fake::channel, metrics, 20, 100);
+        reader.handleSplitsChanges(new SplitsAddition<>(Collections.singletonList(split)));
+        return reader;
+    }
+
+    private static ShardSplit binlogSplit(String gtid, long rowsToSkip) {
+        return new ShardSplit(
+                KEYSPACE,
+                SHARD,
+                ShardPosition.of(gtid),
+                rowsToSkip,
+                false,
+                Collections.emptyList());
+    }
+
+    private static ShardSplit copySplit(boolean snapshotOnly, String... tables) {
+        return new ShardSplit(
+                KEYSPACE,
+                SHARD,
+                new ShardPosition(
+                        ShardPosition.GTID_COPY,
+                        Collections.emptyList(),
+                        new LinkedHashSet<>(Arrays.asList(tables))),
+                0,
+                snapshotOnly,
+                Collections.emptyList());
+    }
+
+    /** Everything the reader handed over so far. */
+    private static final class Output {
+        final List<ChangeBatch> batches = new ArrayList<>();
+        final Set<String> finished = new HashSet<>();
+
+        List<String> rows() {
+            List<String> rows = new ArrayList<>();
+            for (ChangeBatch batch : batches) {
+                for (RowChangeEvent row : batch.rows) {
+                    rows.add(describe(row));
+                }
+            }
+            return rows;
+        }
+
+        List<ShardPosition> positions() {
+            List<ShardPosition> positions = new ArrayList<>();
+            for (ChangeBatch batch : batches) {
+                if (batch.positionAfter != null) {
+                    positions.add(batch.positionAfter);
+                }
+            }
+            return positions;
+        }
+
+        ShardPosition lastPosition() {
+            List<ShardPosition> positions = positions();
+            return positions.isEmpty() ? null : positions.get(positions.size() - 1);
+        }
+    }
+
+    private static String describe(RowChangeEvent row) {
+        byte[][] image = row.after() != null ? row.after() : row.before();
+        String s = row.op().code() + ":" + new String(image[0], StandardCharsets.UTF_8);
+        if (row.after() != null && row.after()[1] != null) {
+            s += "=" + new String(row.after()[1], StandardCharsets.UTF_8);
+        }
+        return s;
+    }
+
+    private void drain(Output out) throws Exception {
+        RecordsWithSplitIds<ChangeBatch> records = reader.fetch();
+        String splitId;
+        while ((splitId = records.nextSplit()) != null) {
+            assertThat(splitId).isEqualTo(SPLIT_ID);
+            ChangeBatch batch;
+            while ((batch = records.nextRecordFromSplit()) != null) {
+                out.batches.add(batch);
+            }
+        }
+        out.finished.addAll(records.finishedSplits());
+        records.recycle();
+    }
+
+    private Output fetchUntil(Output out, Predicate<Output> done, String what) throws Exception {
+        long deadline = System.currentTimeMillis() + TIMEOUT_MS;
+        while (!done.test(out)) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError(
+                        "Timed out waiting for "
+                                + what
+                                + "; rows "
+                                + out.rows()
+                                + ", positions "
+                                + out.positions());
+            }
+            drain(out);
+        }
+        return out;
+    }
+
+    private Output fetchUntil(Predicate<Output> done, String what) throws Exception {
+        return fetchUntil(new Output(), done, what);
+    }
+
+    /** Calls fetch() until it throws; returns what it threw. */
+    private Throwable fetchUntilFailure(Output out) throws Exception {
+        long deadline = System.currentTimeMillis() + TIMEOUT_MS;
+        while (System.currentTimeMillis() < deadline) {
+            try {
+                drain(out);
+            } catch (VitessException e) {
+                return e;
+            }
+        }
+        throw new AssertionError("fetch() did not fail; rows " + out.rows());
+    }
+
+    // ---- (a) binlog framing ----
+
+    @Test
+    void binlogTransactionsBecomeRowBatchesAndCommitPositions() throws Exception {
+        fake.thenSend(
+                response(
+                        begin(),
+                        field("t", TS),
+                        rows("t", TS, insert(1, "a"), insert(2, "b")),
+                        rows("t", TS, update(1, "a", "a2"))),
+                response(vgtid(gtid(1, 11)), commit()),
+                response(begin(), rows("t", TS + 1, delete(2, "b")), vgtid(gtid(1, 12)), commit()));
+        start(binlogSplit(gtid(1, 10), 0));
+
+        Output out = fetchUntil(o -> o.positions().size() == 2, "two commits");
+
+        assertThat(out.rows()).containsExactly("c:1=a", "c:2=b", "u:1=a2", "d:2");
+        // Rows come as they arrive; each commit is its own batch carrying the position.
+        assertThat(out.batches).hasSize(5);
+        assertThat(out.batches.get(0).positionAfter).isNull();
+        assertThat(out.batches.get(1).positionAfter).isNull();
+        assertThat(out.batches.get(2).rows).isEmpty();
+        assertThat(out.batches.get(2).positionAfter).isEqualTo(ShardPosition.of(gtid(1, 11)));
+        assertThat(out.batches.get(3).positionAfter).isNull();
+        assertThat(out.batches.get(4).positionAfter).isEqualTo(ShardPosition.of(gtid(1, 12)));
+        RowChangeEvent first = out.batches.get(0).rows.get(0);
+        assertThat(first.table()).isEqualTo("t");
+        assertThat(first.commitTimeMillis()).isEqualTo(TS * 1000);
+        assertThat(first.position()).isEqualTo(gtid(1, 10));
+
+        Vtgate.VStreamRequest request = fake.requests().get(0);
+        Binlogdata.ShardGtid shardGtid = request.getVgtid().getShardGtids(0);
+        assertThat(shardGtid.getKeyspace()).isEqualTo(KEYSPACE);
+        assertThat(shardGtid.getShard()).isEqualTo(SHARD);
+        assertThat(shardGtid.getGtid()).isEqualTo(gtid(1, 10));
+        assertThat(shardGtid.getTablePKsList()).isEmpty();
+        assertThat(request.getFlags().getStopOnReshard()).isTrue();
+        assertThat(request.getFilter().getRules(0).getMatch()).isEqualTo("/^(?:t|u|e)$");
+        // The position was checked against the shard's current one.
+        assertThat(fake.positionChecks()).hasSize(1);
+    }
+
+    // ---- (b) copy phase ----
+
+    @Test
+    void copyTransactionIsOneBatchWithTheCopyCursor() throws Exception {
+        String g = gtid(1, 50);
+        fake.thenSend(
+                // One copy transaction split over two responses.
+                response(begin(), field("t"), vgtid(g), copyRow(1), copyRow(2)),
+                response(copyRow(3), vgtid(g, lastPk("t", 3)), commit()));
+        start(copySplit(false, "t", "u"));
+
+        Output out = fetchUntil(o -> !o.positions().isEmpty(), "the copy batch");
+
+        assertThat(out.batches).hasSize(1);
+        ChangeBatch batch = out.batches.get(0);
+        assertThat(out.rows()).containsExactly("r:1=v1", "r:2=v2", "r:3=v3");
+        assertThat(batch.rows).allMatch(r -> r.commitTimeMillis() == 0);
+        assertThat(batch.positionAfter)
+                .isEqualTo(
+                        new ShardPosition(
+                                g,
+                                Collections.singletonList(lastPk("t", 3)),
+                                new HashSet<>(Arrays.asList("t", "u"))));
+        // A copy from scratch asks for no cursor: VTGate copies every table of the filter.
+        Binlogdata.ShardGtid asked = fake.requests().get(0).getVgtid().getShardGtids(0);
+        assertThat(asked.getGtid()).isEmpty();
+        assertThat(fake.requests().get(0).getFlags().getTablesToCopyList()).isEmpty();
+        // Nothing to check for a copy from scratch.
+        assertThat(fake.positionChecks()).isEmpty();
+    }
+
+    @Test
+    void copyCursorFollowsTablesUntilCopyCompletedAndFinishesSnapshot() throws Exception {
+        String g = gtid(1, 50);
+        String g2 = gtid(1, 51);
+        fake.thenSend(
+                response(
+                        begin(),
+                        field("t"),
+                        vgtid(g),
+                        copyRow(1),
+                        copyRow(2),
+                        vgtid(g, lastPk("t", 2)),
+                        commit()),
+                response(begin(), copyRow(3), vgtid(g, lastPk("t", 3)), commit()),
+                // A catch-up transaction between copy batches: a binlog change of a copied row.
+                response(
+                        begin(),
+                        field("t", TS),
+                        rows("t", TS, update(1, "v1", "x1")),
+                        vgtid(g2, lastPk("t", 3)),
+                        commit()),
+                // Table t is done: it leaves table_p_ks.
+                response(begin(), vgtid(g2), commit()),
+                // Table u is copied in one batch, then leaves.
+                response(
+                        begin(),
+                        field("u"),
+                        rows("u", 0, insert(10, "u10")),
+                        vgtid(g2, lastPk("u", 10)),
+                        commit()),
+                response(begin(), vgtid(g2), commit()),
+                // Table e is empty: FIELD and no rows, never in table_p_ks.
+                response(begin(), field("e"), vgtid(g2)),
+                response(begin(), vgtid(g2), commit()),
+                response(copyCompleted(), copyCompleted()));
+        start(copySplit(true, "e", "t", "u"));
+
+        Output out = fetchUntil(o -> o.finished.contains(SPLIT_ID), "the end of the snapshot");
+
+        assertThat(out.rows()).containsExactly("r:1=v1", "r:2=v2", "r:3=v3", "u:1=x1", "r:10=u10");
+        assertThat(out.positions())
+                .containsExactly(
+                        new ShardPosition(g, List.of(lastPk("t", 2)), Set.of("e", "t", "u")),
+                        new ShardPosition(g, List.of(lastPk("t", 3)), Set.of("e", "t", "u")),
+                        new ShardPosition(g2, List.of(lastPk("t", 3)), Set.of("e", "t", "u")),
+                        new ShardPosition(g2, List.of(), Set.of("e", "u")),
+                        new ShardPosition(g2, List.of(lastPk("u", 10)), Set.of("e", "u")),
+                        new ShardPosition(g2, List.of(), Set.of("e")),
+                        new ShardPosition(g2, List.of(), Set.of()),
+                        ShardPosition.of(g2));
+        assertThat(out.lastPosition().isCopying()).isFalse();
+        // Each copy transaction is one batch, its rows with its position.
+        assertThat(out.batches.get(0).rows).hasSize(2);
+        assertThat(out.batches.get(1).rows).hasSize(1);
+        assertThat(out.batches.get(2).rows).hasSize(1);
+        assertThat(out.batches.get(2).rows.get(0).op()).isEqualTo(RowChangeEvent.Op.UPDATE);
+    }
+
+    @Test
+    void unboundedSplitStreamsOnAfterCopyCompleted() throws Exception {
+        String g = gtid(1, 50);
+        fake.thenSend(
+                response(
+                        begin(),
+                        field("t"),
+                        vgtid(g),
+                        copyRow(1),
+                        vgtid(g, lastPk("t", 1)),
+                        commit()),
+                response(begin(), vgtid(g), commit(), copyCompleted(), copyCompleted()),
+                response(
+                        begin(),
+                        field("t", TS),
+                        rows("t", TS, insert(2, "late")),
+                        vgtid(gtid(1, 51)),
+                        commit()));
+        start(copySplit(false, "t"));
+
+        Output out =
+                fetchUntil(
+                        o -> ShardPosition.of(gtid(1, 51)).equals(o.lastPosition()),
+                        "the binlog change after the copy");
+
+        assertThat(out.finished).isEmpty();
+        assertThat(out.rows()).containsExactly("r:1=v1", "c:2=late");
+    }
+
+    @Test
+    void snapshotSplitRestoredAfterItsLastTableFinishesWithoutStreaming() throws Exception {
+        ShardSplit split =
+                new ShardSplit(
+                        KEYSPACE,
+                        SHARD,
+                        ShardPosition.of(gtid(1, 50)),
+                        0,
+                        true,
+                        Collections.emptyList());
+        start(split);
+
+        Output out = fetchUntil(o -> o.finished.contains(SPLIT_ID), "the finished split");
+
+        assertThat(out.rows()).isEmpty();
+        assertThat(fake.requests()).isEmpty();
+    }
+
+    // ---- (c) reconnects ----
+
+    @Test
+    void reconnectMidTransactionResumesFromSafePositionAndSkipsRowsHandedOver() throws Exception {
+        fake.thenSendAndFail(
+                        Status.UNAVAILABLE.withDescription("connection reset"),
+                        response(begin(), field("t", TS), rows("t", TS, insert(1, "a"))),
+                        response(rows("t", TS, insert(2, "b"), insert(3, "c"))))
+                .thenSend(
+                        response(
+                                begin(),
+                                field("t", TS),
+                                rows("t", TS, insert(1, "a"), insert(2, "b")),
+                                rows("t", TS, insert(3, "c"), insert(4, "d")),
+                                vgtid(gtid(1, 11)),
+                                commit()));
+        start(binlogSplit(gtid(1, 10), 0));
+
+        Output out =
+                fetchUntil(
+                        o -> ShardPosition.of(gtid(1, 11)).equals(o.lastPosition()),
+                        "the replayed commit");
+
+        assertThat(out.rows()).containsExactly("c:1=a", "c:2=b", "c:3=c", "c:4=d");
+        assertThat(fake.requests()).hasSize(2);
+        assertThat(fake.requests().get(1).getVgtid()).isEqualTo(fake.requests().get(0).getVgtid());
+        assertThat(fake.requests().get(1).getVgtid().getShardGtids(0).getGtid())
+                .isEqualTo(gtid(1, 10));
+        assertThat(metrics.reconnects()).isEqualTo(1);
+        // One channel for all streams; the position is checked once per split.
+        assertThat(fake.channelsOpened()).isEqualTo(1);
+        assertThat(fake.positionChecks()).hasSize(1);
+    }
+
+    @Test
+    void reconnectAfterCommitStartsFromTheCommitAndSkipsNothing() throws Exception {
+        fake.thenSendAndFail(
+                        Status.UNAVAILABLE.withDescription("io exception"),
+                        response(
+                                begin(),
+                                field("t", TS),
+                                rows("t", TS, insert(1, "a")),
+                                vgtid(gtid(1, 11)),
+                                commit()))
+                .thenSend(
+                        response(
+                                begin(),
+                                field("t", TS),
+                                rows("t", TS, insert(2, "b")),
+                                vgtid(gtid(1, 12)),
+                                commit()));
+        start(binlogSplit(gtid(1, 10), 0));
+
+        Output out =
+                fetchUntil(
+                        o -> ShardPosition.of(gtid(1, 12)).equals(o.lastPosition()),
+                        "the second commit");
+
+        assertThat(out.rows()).containsExactly("c:1=a", "c:2=b");
+        assertThat(fake.requests().get(1).getVgtid().getShardGtids(0).getGtid())
+                .isEqualTo(gtid(1, 11));
+    }
+
+    @Test
+    void restoredSplitSkipsTheRowsOfItsCheckpoint() throws Exception {
+        fake.thenSend(
+                response(
+                        begin(),
+                        field("t", TS),
+                        rows("t", TS, insert(1, "a"), insert(2, "b"), insert(3, "c")),
+                        vgtid(gtid(1, 11)),
+                        commit()));
+        start(binlogSplit(gtid(1, 10), 2));
+
+        Output out = fetchUntil(o -> o.lastPosition() != null, "the commit");
+
+        assertThat(out.rows()).containsExactly("c:3=c");
+    }
+
+    @Test
+    void replayWithFewerRowsThanHandedOverFails() throws Exception {
+        fake.thenSend(
+                response(
+                        begin(),
+                        field("t", TS),
+                        rows("t", TS, insert(1, "a")),
+                        vgtid(gtid(1, 11)),
+                        commit()));
+        start(binlogSplit(gtid(1, 10), 2));
+
+        Throwable failure = fetchUntilFailure(new Output());
+
+        assertThat(failure).hasMessageContaining(SPLIT_ID).hasMessageContaining("fewer row");
+    }
+
+    @Test
+    void copyResumeAsksForTheCursorWithFieldsAndTheRemainingTables() throws Exception {
+        String g = gtid(1, 50);
+        fake.thenSendAndFail(
+                        Status.UNAVAILABLE.withDescription("connection closed"),
+                        response(
+                                begin(),
+                                field("t"),
+                                vgtid(g),
+                                copyRow(1),
+                                copyRow(2),
+                                vgtid(g, lastPk("t", 2)),
+                                commit()),
+                        // Rows of the next batch, not committed when the stream breaks.
+                        response(begin(), copyRow(3)))
+                .thenSend(
+                        response(
+                                begin(),
+                                field("t"),
+                                copyRow(3),
+                                copyRow(4),
+                                vgtid(g, lastPk("t", 4)),
+                                commit()));
+        start(copySplit(false, "t", "u"));
+
+        Output out =
+                fetchUntil(o -> o.positions().size() == 2, "the copy batch after the reconnect");
+
+        // The uncommitted copy row was never handed over, so nothing is lost or repeated.
+        assertThat(out.rows()).containsExactly("r:1=v1", "r:2=v2", "r:3=v3", "r:4=v4");
+        Vtgate.VStreamRequest resumed = fake.requests().get(1);
+        Binlogdata.ShardGtid asked = resumed.getVgtid().getShardGtids(0);
+        assertThat(asked.getGtid()).isEqualTo(g);
+        assertThat(asked.getTablePKsList())
+                .containsExactly(
+                        lastPk("t", 2),
+                        Binlogdata.TableLastPK.newBuilder().setTableName("u").build());
+        assertThat(asked.getTablePKs(0).getLastpk().getFieldsList()).isNotEmpty();
+        assertThat(resumed.getFlags().getTablesToCopyList()).containsExactlyInAnyOrder("t", "u");
+    }
+
+    // ---- (d) fatal errors ----
+
+    @Test
+    void invalidPositionFailsWithShardAndPositionNamed() throws Exception {
+        fake.thenSendAndFail(Status.INVALID_ARGUMENT.withDescription("bad position"));
+        start(binlogSplit(gtid(1, 10), 0));
+
+        Throwable failure = fetchUntilFailure(new Output());
+
+        assertThat(failure)
+                .isInstanceOf(VitessException.class)
+                .hasMessageContaining("shard " + SPLIT_ID)
+                .hasMessageContaining(gtid(1, 10))
+                .hasMessageContaining("bad position")
+                .hasMessageContaining("vtgate.example:15991");
+        assertThat(failure.getMessage()).doesNotContain("io.grpc").doesNotContain("\n\tat ");
+        assertThat(fake.requests()).hasSize(1);
+    }
+
+    @Test
+    void purgedBinlogFailsWithAdviceAndNoRetry() throws Exception {
+        fake.thenSendAndFail(
+                Status.UNKNOWN.withDescription(
+                        "vttablet: rpc error: code = Unknown desc = Cannot replicate because the"
+                                + " source purged required binary logs. Replicate the missing"
+                                + " transactions from elsewhere, or provision a new replica from"
+                                + " backup. (errno 1236) (sqlstate HY000)"));
+        start(binlogSplit(gtid(1, 10), 0));
+
+        Throwable failure = fetchUntilFailure(new Output());
+
+        assertThat(failure)
+                .hasMessageContaining("shard " + SPLIT_ID)
+                .hasMessageContaining(gtid(1, 10))
+                .hasMessageContaining("purged")
+                .hasMessageContaining("'initial'");
+        assertThat(fake.requests()).hasSize(1);
+    }
+
+    @Test
+    void positionFromAnotherServerFailsWithoutWaitingForVtgate() throws Exception {
+        String foreign = "MySQL56/11111111-2222-3333-4444-555555555555:1-5";
+        // Like VTGate with such a position: the stream stays silent.
+        start(binlogSplit(foreign, 0));
+
+        Throwable failure = fetchUntilFailure(new Output());
+
+        assertThat(failure)
+                .hasMessageContaining(foreign)
+                .hasMessageContaining("shard " + SPLIT_ID)
+                .hasMessageContaining("11111111-2222-3333-4444-555555555555")
+                .hasMessageContaining("scan.startup.specific-offset");
+    }
+
+    @Test
+    void positionAheadOfTheShardFails() throws Exception {
+        fake.currentPosition = gtid(1, 100);
+        start(binlogSplit(gtid(1, 500), 0));
+
+        Throwable failure = fetchUntilFailure(new Output());
+
+        assertThat(failure)
+                .hasMessageContaining(gtid(1, 500))
+                .hasMessageContaining("ahead")
+                .hasMessageContaining(UUID_A + ":101-500");
+    }
+
+    @Test
+    void positionAheadOfALaggingReplicaIsLeftToVtgate() throws Exception {
+        fake.currentPosition = gtid(1, 100);
+        fake.thenSend(
+                response(
+                        begin(),
+                        field("t", TS),
+                        rows("t", TS, insert(1, "a")),
+                        vgtid(gtid(1, 501)),
+                        commit()));
+        start(binlogSplit(gtid(1, 500), 0), 3, Topodata.TabletType.REPLICA);
+
+        Output out = fetchUntil(o -> o.lastPosition() != null, "the commit");
+
+        assertThat(out.rows()).containsExactly("c:1=a");
+        assertThat(fake.positionChecks()).hasSize(1);
+    }
+
+    // ---- (e) reconnect budget ----
+
+    @Test
+    void givesUpAfterMaxAttemptsInARow() throws Exception {
+        for (int i = 0; i < 10; i++) {
+            fake.thenSendAndFail(Status.UNAVAILABLE.withDescription("io exception"));
+        }
+        start(binlogSplit(gtid(1, 10), 0), 3, Topodata.TabletType.PRIMARY);
+
+        Throwable failure = fetchUntilFailure(new Output());
+
+        assertThat(failure)
+                .hasMessageContaining("Gave up on shard " + SPLIT_ID)
+                .hasMessageContaining("'reconnect.max-attempts' = 3")
+                .hasMessageContaining("vtgate.example:15991 is unreachable")
+                .hasMessageContaining(gtid(1, 10));
+        assertThat(fake.requests()).hasSize(4);
+        assertThat(metrics.reconnects()).isEqualTo(3);
+    }
+
+    @Test
+    void zeroAttemptsFailsOnTheFirstTransientError() throws Exception {
+        fake.thenSendAndFail(Status.UNAVAILABLE.withDescription("io exception"));
+        start(binlogSplit(gtid(1, 10), 0), 0, Topodata.TabletType.PRIMARY);
+
+        Throwable failure = fetchUntilFailure(new Output());
+
+        assertThat(failure).hasMessageContaining("Gave up");
+        assertThat(fake.requests()).hasSize(1);
+    }
+
+    @Test
+    void progressRestartsTheCount() throws Exception {
+        Status lost = Status.UNAVAILABLE.withDescription("connection reset");
+        fake.thenSendAndFail(lost)
+                .thenSendAndFail(lost)
+                .thenSendAndFail(
+                        lost,
+                        response(
+                                begin(),
+                                field("t", TS),
+                                rows("t", TS, insert(1, "a")),
+                                vgtid(gtid(1, 11)),
+                                commit()))
+                .thenSendAndFail(lost)
+                .thenSend(
+                        response(
+                                begin(),
+                                field("t", TS),
+                                rows("t", TS, insert(2, "b")),
+                                vgtid(gtid(1, 12)),
+                                commit()));
+        start(binlogSplit(gtid(1, 10), 0), 2, Topodata.TabletType.PRIMARY);
+
+        Output out =
+                fetchUntil(
+                        o -> ShardPosition.of(gtid(1, 12)).equals(o.lastPosition()),
+                        "the change after four failures, two in a row at most");
+
+        assertThat(out.rows()).containsExactly("c:1=a", "c:2=b");
+        assertThat(metrics.reconnects()).isEqualTo(4);
+    }
+
+    @Test
+    void responsesWithoutProgressDoNotRestartTheCount() throws Exception {
+        // The first stream hands a row over, then every stream fails after replaying it: no
+        // progress, so the failures count up to the limit.
+        for (int i = 0; i < 6; i++) {
+            fake.thenSendAndFail(
+                    Status.UNAVAILABLE.withDescription("connection reset"),
+                    response(begin(), field("t", TS), rows("t", TS, insert(1, "a"))));
+        }
+        start(binlogSplit(gtid(1, 10), 0), 2, Topodata.TabletType.PRIMARY);
+
+        Output out = new Output();
+        Throwable failure = fetchUntilFailure(out);
+
+        assertThat(failure).hasMessageContaining("Gave up");
+        assertThat(out.rows()).containsExactly("c:1=a");
+        assertThat(fake.requests()).hasSize(3);
+    }
+
+    // ---- (f) flow control ----
+
+    @Test
+    void neverMoreThanPrefetchResponsesInFlight() throws Exception {
+        AtomicInteger sent = new AtomicInteger();
+        AtomicBoolean blocked = new AtomicBoolean();
+        fake.then(
+                (request, out) -> {
+                    Runnable pump =
+                            new Runnable() {
+                                @Override
+                                public synchronized void run() {
+                                    // An endless binlog: as much as flow control lets through.
+                                    while (out.isReady()) {
+                                        int i = sent.incrementAndGet();
+                                        out.onNext(
+                                                response(
+                                                        begin(),
+                                                        field("t", TS),
+                                                        rows("t", TS, insert(i, "r" + i)),
+                                                        vgtid(gtid(1, 10 + i)),
+                                                        commit()));
+                                    }
+                                    blocked.set(true);
+                                }
+                            };
+                    out.setOnReadyHandler(
+                            () -> {
+                                blocked.set(false);
+                                pump.run();
+                            });
+                    pump.run();
+                });
+        start(binlogSplit(gtid(1, 10), 0));
+
+        Output out = new Output();
+        for (int round = 0; round < 3; round++) {
+            drain(out);
+            int handled = out.positions().size();
+            awaitStable(sent, blocked);
+            assertThat(sent.get() - handled)
+                    .as("responses sent but not yet consumed, after %s consumed", handled)
+                    .isEqualTo(VStreamSplitReader.PREFETCH);
+        }
+        assertThat(out.positions()).isNotEmpty();
+        int total = out.positions().size();
+        assertThat(out.rows()).hasSize(total);
+        assertThat(out.lastPosition()).isEqualTo(ShardPosition.of(gtid(1, 10 + total)));
+    }
+
+    /** Waits until the fake cannot send and its count stays put for a moment. */
+    private static void awaitStable(AtomicInteger sent, AtomicBoolean blocked)
+            throws InterruptedException {
+        long deadline = System.currentTimeMillis() + TIMEOUT_MS;
+        int last = -1;
+        int stableRounds = 0;
+        while (stableRounds < 5) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError(
+                        "The fake never stopped sending: " + sent.get() + " responses sent");
+            }
+            int now = sent.get();
+            stableRounds = blocked.get() && now == last ? stableRounds + 1 : 0;
+            last = now;
+            Thread.sleep(50);
+        }
+    }
+
+    // ---- (g) partial images ----
+
+    @Test
+    void partialRowImageFails() throws Exception {
+        Binlogdata.RowChange partial =
+                insert(1, "a").toBuilder()
+                        .setDataColumns(
+                                Binlogdata.RowChange.Bitmap.newBuilder()
+                                        .setCount(2)
+                                        .setCols(ByteString.copyFrom(new byte[] {0b01})))
+                        .build();
+        fake.thenSend(response(begin(), field("t", TS), rows("t", TS, partial)));
+        start(binlogSplit(gtid(1, 10), 0));
+
+        Throwable failure = fetchUntilFailure(new Output());
+
+        assertThat(failure)
+                .hasMessageContaining("'ks.t'")
+                .hasMessageContaining("shard " + SHARD)
+                .hasMessageContaining("partial row image")
+                .hasMessageContaining("binlog_row_image=FULL");
+    }
+
+    @Test
+    void partialJsonFailsButAFullImageWithTheBitmapPasses() throws Exception {
+        Binlogdata.RowChange.Bitmap allColumns =
+                Binlogdata.RowChange.Bitmap.newBuilder()
+                        .setCount(2)
+                        .setCols(ByteString.copyFrom(new byte[] {0b11}))
+                        .build();
+        // PARTIAL_JSON on, but this update wrote the whole value: no bit set.
+        Binlogdata.RowChange whole =
+                update(1, "{}", "{\"a\":1}").toBuilder()
+                        .setDataColumns(allColumns)
+                        .setJsonPartialValues(
+                                Binlogdata.RowChange.Bitmap.newBuilder()
+                                        .setCount(2)
+                                        .setCols(ByteString.copyFrom(new byte[] {0})))
+                        .build();
+        Binlogdata.RowChange partial =
+                update(1, "{\"a\":1}", "JSON_INSERT(`v`, '$.b', 2)").toBuilder()
+                        .setDataColumns(allColumns)
+                        .setJsonPartialValues(
+                                Binlogdata.RowChange.Bitmap.newBuilder()
+                                        .setCount(2)
+                                        .setCols(ByteString.copyFrom(new byte[] {0b10})))
+                        .build();
+        CountDownLatch firstTaken = new CountDownLatch(1);
+        fake.then(
+                (request, stream) -> {
+                    stream.onNext(
+                            response(
+                                    begin(),
+                                    field("t", TS),
+                                    rows("t", TS, whole),
+                                    vgtid(gtid(1, 11)),
+                                    commit()));
+                    firstTaken.await();
+                    stream.onNext(response(begin(), rows("t", TS, partial)));
+                });
+        start(binlogSplit(gtid(1, 10), 0));
+
+        Output out = fetchUntil(o -> o.lastPosition() != null, "the whole JSON update");
+        firstTaken.countDown();
+        Throwable failure = fetchUntilFailure(out);
+
+        assertThat(out.rows()).containsExactly("u:1={\"a\":1}");
+        assertThat(failure)
+                .hasMessageContaining("partial JSON")
+                .hasMessageContaining("PARTIAL_JSON")
+                .hasMessageContaining(gtid(1, 11));
+    }
+
+    // ---- (h) JOURNAL ----
+
+    @Test
+    void journalFailsWithReshardMessage() throws Exception {
+        fake.thenSend(
+                response(
+                        Binlogdata.VEvent.newBuilder()
+                                .setType(Binlogdata.VEventType.JOURNAL)
+                                .setJournal(
+                                        Binlogdata.Journal.newBuilder()
+                                                .setId(7)
+                                                .setMigrationType(Binlogdata.MigrationType.SHARDS))
+                                .build()));
+        start(binlogSplit(gtid(1, 10), 0));
+
+        Throwable failure = fetchUntilFailure(new Output());
+
+        assertThat(failure)
+                .hasMessageContaining("Shard " + SPLIT_ID)
+                .hasMessageContaining("resharded")
+                .hasMessageContaining(gtid(1, 10));
+    }
+
+    @Test
+    void rowsBeforeTheirFieldEventFail() throws Exception {
+        fake.thenSend(response(begin(), rows("t", TS, insert(1, "a"))));
+        start(binlogSplit(gtid(1, 10), 0));
+
+        Throwable failure = fetchUntilFailure(new Output());
+
+        assertThat(failure).hasMessageContaining("before its FIELD event");
+    }
+
+    @Test
+    void heartbeatsAndOtherEventsCarryNoRows() throws Exception {
+        fake.thenSend(
+                response(event(Binlogdata.VEventType.HEARTBEAT)),
+                response(vgtid(gtid(1, 11)), event(Binlogdata.VEventType.OTHER)));
+        start(binlogSplit(gtid(1, 10), 0));
+
+        Output out = fetchUntil(o -> o.lastPosition() != null, "the OTHER event's position");
+
+        assertThat(out.rows()).isEmpty();
+        assertThat(out.lastPosition()).isEqualTo(ShardPosition.of(gtid(1, 11)));
+    }
+}
