@@ -6,6 +6,7 @@ import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.flink.util.Collector;
 
@@ -28,7 +29,8 @@ public final class JsonDeserializationSchema implements VStreamDeserializationSc
     @Override
     public void deserialize(RowChangeEvent change, Collector<String> out) throws Exception {
         if (mapper == null) {
-            mapper = new ObjectMapper();
+            // Exact decimals: 12.50 inside a JSON column stays 12.50.
+            mapper = new ObjectMapper().setNodeFactory(JsonNodeFactory.withExactBigDecimals(true));
             values = new JsonValueConverter();
         }
         ObjectNode event = mapper.createObjectNode();
