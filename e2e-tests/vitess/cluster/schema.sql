@@ -1,0 +1,5 @@
+CREATE TABLE items (
+  id BIGINT NOT NULL,
+  v VARCHAR(64),
+  PRIMARY KEY (id)
+) ENGINE=InnoDB;
