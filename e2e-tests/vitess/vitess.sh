@@ -26,6 +26,8 @@ VITESS_BINARIES=(vttestserver vtcombo mysqlctl vtctldclient)
 # shellcheck disable=SC2206
 VITESS_BINARIES+=(${VITESS_EXTRA_BINARIES:-})
 APT_PACKAGES=(libaio1 libnuma1 mariadb-client)
+# shellcheck disable=SC2206
+APT_PACKAGES+=(${VITESS_EXTRA_APT_PACKAGES:-})
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 

@@ -24,7 +24,7 @@ public final class PlanetScaleEnumeratorState {
     private final Set<String> finished;
     private final boolean initialDiscoveryDone;
     private final List<Binlogdata.Journal> pendingJournals;
-    private final Set<Long> resolvedJournals;
+    private final Set<String> resolvedJournals;
 
     public PlanetScaleEnumeratorState(
             List<ShardSplit> unassigned,
@@ -46,7 +46,7 @@ public final class PlanetScaleEnumeratorState {
             Set<String> finished,
             boolean initialDiscoveryDone,
             List<Binlogdata.Journal> pendingJournals,
-            Set<Long> resolvedJournals) {
+            Set<String> resolvedJournals) {
         this.unassigned = Collections.unmodifiableList(new ArrayList<>(unassigned));
         this.assigned = Collections.unmodifiableSet(new TreeSet<>(assigned));
         this.finished = Collections.unmodifiableSet(new TreeSet<>(finished));
@@ -69,7 +69,7 @@ public final class PlanetScaleEnumeratorState {
     }
 
     /** Ids of reshard journals whose new shards were started. */
-    public Set<Long> resolvedJournals() {
+    public Set<String> resolvedJournals() {
         return resolvedJournals;
     }
 

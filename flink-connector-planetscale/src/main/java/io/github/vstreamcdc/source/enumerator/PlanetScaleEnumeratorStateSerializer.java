@@ -23,7 +23,8 @@ import java.util.Set;
  * <p>Version 1: unassigned splits (each in the split serializer's current format, prefixed with
  * that format's version), assigned ids, finished ids, initial-discovery flag.
  *
- * <p>Version 2 appends the pending reshard journals (protobuf bytes) and the ids of resolved ones.
+ * <p>Version 2 appends the pending reshard journals (protobuf bytes) and the keys (id and
+ * participants) of resolved ones.
  */
 @Internal
 public final class PlanetScaleEnumeratorStateSerializer
@@ -56,8 +57,8 @@ public final class PlanetScaleEnumeratorStateSerializer
             out.write(bytes);
         }
         out.writeInt(state.resolvedJournals().size());
-        for (long id : state.resolvedJournals()) {
-            out.writeLong(id);
+        for (String key : state.resolvedJournals()) {
+            out.writeUTF(key);
         }
         return out.getCopyOfBuffer();
     }
@@ -84,7 +85,7 @@ public final class PlanetScaleEnumeratorStateSerializer
         Set<String> finished = readStrings(in);
         boolean initialDone = in.readBoolean();
         List<Binlogdata.Journal> journals = new ArrayList<>();
-        Set<Long> resolved = new LinkedHashSet<>();
+        Set<String> resolved = new LinkedHashSet<>();
         if (version >= 2) {
             int journalCount = in.readInt();
             for (int i = 0; i < journalCount; i++) {
@@ -94,7 +95,7 @@ public final class PlanetScaleEnumeratorStateSerializer
             }
             int resolvedCount = in.readInt();
             for (int i = 0; i < resolvedCount; i++) {
-                resolved.add(in.readLong());
+                resolved.add(in.readUTF());
             }
         }
         return new PlanetScaleEnumeratorState(

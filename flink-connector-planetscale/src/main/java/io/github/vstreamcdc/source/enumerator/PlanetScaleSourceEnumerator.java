@@ -57,11 +57,11 @@ public final class PlanetScaleSourceEnumerator
     private final Set<Integer> signalledNoMoreSplits = new HashSet<>();
     private boolean initialDiscoveryDone;
 
-    /** Reshard journals by id, until all their participants finished. */
-    private final Map<Long, Binlogdata.Journal> pendingJournals = new LinkedHashMap<>();
+    /** Reshard journals by {@link #journalKey}, until all their participants finished. */
+    private final Map<String, Binlogdata.Journal> pendingJournals = new LinkedHashMap<>();
 
-    /** Ids of journals whose new shards were started: later reports of them change nothing. */
-    private final Set<Long> resolvedJournals = new HashSet<>();
+    /** Keys of journals whose new shards were started: later reports change nothing. */
+    private final Set<String> resolvedJournals = new HashSet<>();
 
     public PlanetScaleSourceEnumerator(
             SplitEnumeratorContext<ShardSplit> context,
@@ -80,7 +80,7 @@ public final class PlanetScaleSourceEnumerator
         finished.addAll(state.finished());
         initialDiscoveryDone = state.initialDiscoveryDone();
         for (Binlogdata.Journal journal : state.pendingJournals()) {
-            pendingJournals.put(journal.getId(), journal);
+            pendingJournals.put(journalKey(journal), journal);
         }
         resolvedJournals.addAll(state.resolvedJournals());
     }
@@ -168,8 +168,8 @@ public final class PlanetScaleSourceEnumerator
             Binlogdata.Journal journal = event.journal();
             if (journal != null
                     && journal.getMigrationType() == Binlogdata.MigrationType.SHARDS
-                    && !resolvedJournals.contains(journal.getId())) {
-                pendingJournals.putIfAbsent(journal.getId(), journal);
+                    && !resolvedJournals.contains(journalKey(journal))) {
+                pendingJournals.putIfAbsent(journalKey(journal), journal);
             }
             LOG.info(
                     "Shard {} finished (reader {}){}",
@@ -179,6 +179,19 @@ public final class PlanetScaleSourceEnumerator
             startChildrenOfCompletedJournals();
         }
         assignPending();
+    }
+
+    /**
+     * A journal's identity. Vitess derives journal ids from the workflow, so a split and the merge
+     * back under the same workflow name share an id: the participants tell them apart.
+     */
+    static String journalKey(Binlogdata.Journal journal) {
+        List<String> participants = new ArrayList<>();
+        for (Binlogdata.KeyspaceShard participant : journal.getParticipantsList()) {
+            participants.add(participant.getKeyspace() + "/" + participant.getShard());
+        }
+        participants.sort(String::compareTo);
+        return journal.getId() + ":" + String.join(",", participants);
     }
 
     /** Adds the new shards of every journal whose participants all finished. */
@@ -198,7 +211,7 @@ public final class PlanetScaleSourceEnumerator
                 continue;
             }
             it.remove();
-            resolvedJournals.add(journal.getId());
+            resolvedJournals.add(journalKey(journal));
             for (Binlogdata.ShardGtid child : journal.getShardGtidsList()) {
                 String id = ShardSplit.splitId(child.getKeyspace(), child.getShard());
                 if (assigned.contains(id) || unassigned.containsKey(id)) {

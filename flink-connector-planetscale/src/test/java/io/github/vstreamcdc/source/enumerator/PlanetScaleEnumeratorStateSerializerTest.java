@@ -29,7 +29,7 @@ class PlanetScaleEnumeratorStateSerializerTest {
                         Collections.singletonList(
                                 ReshardLineageTest.journal(
                                         9, Arrays.asList("-80", "80-"), Arrays.asList("-"))),
-                        new HashSet<>(Arrays.asList(3L, 4L)));
+                        new HashSet<>(Arrays.asList("3:ks/-80", "4:ks/-40,ks/40-80")));
         PlanetScaleEnumeratorStateSerializer serializer =
                 new PlanetScaleEnumeratorStateSerializer();
         assertThat(serializer.getVersion()).isEqualTo(2);
