@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Benchmark of the PlanetScale/Vitess source against the local Vitess (not a test): snapshot rows/s
+# and binlog row events/s of the source next to a bare gRPC VStream consumer of the same data, and
+# the JVM's heap while the source feeds a slow sink. Prints a results table; see docs/benchmarks.md.
+#
+#   e2e-tests/bench/run.sh
+#
+# Environment (all optional):
+#   BENCH_ROWS=500000        rows of the snapshot table (commerce.bench_rows)
+#   BENCH_EVENTS=300000      binlog row events (half inserts, half updates; commerce.bench_changes)
+#   BENCH_ROUNDS=5           measured rounds, after one warm-up round
+#   BENCH_HEAP_SECONDS=30    how long the slow-sink job runs
+#   BENCH_HEAP_CONTROL_SECONDS=10  how long the counter-example (no flow control) runs
+#   BENCH_HEAP_SLEEP_MS=1    the slow sink's sleep per record
+#   BENCH_HEAP=1g            -Xms/-Xmx of the benchmark JVM
+#   BENCH_JAVA_OPTS=         more JVM options, e.g. -XX:StartFlightRecording=filename=bench.jfr
+#   FLINK_VERSION=           build against another Flink (e.g. 1.20.3); default: the pom's
+#   BENCH_SKIP_BUILD=1       reuse the last build and class path
+#   BENCH_RESULTS=FILE       also keep the results table (markdown) in FILE
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "${ROOT}"
+
+log() { printf '[run.sh %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+
+log "starting the local Vitess (no-op when it runs)"
+bash e2e-tests/vitess/vitess.sh up >/dev/null
+
+CLASSPATH_FILE="${ROOT}/e2e-tests/target/bench.classpath"
+MVN=(mvn -B -q -Dcheckstyle.skip -Dspotless.check.skip)
+if [[ -n "${FLINK_VERSION:-}" ]]; then
+  MVN+=("-Dflink.version=${FLINK_VERSION}")
+fi
+if [[ "${BENCH_SKIP_BUILD:-0}" != "1" || ! -s "${CLASSPATH_FILE}" ]]; then
+  # A reactor build: the class path points at the modules' target/classes; nothing is installed.
+  log "building the connector and the benchmark"
+  "${MVN[@]}" -pl e2e-tests -am test-compile dependency:build-classpath \
+    -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
+fi
+
+# Private copies of the class directories, so that a concurrent build in this tree (other tests
+# share it) cannot change classes under the running benchmark.
+WORK="$(mktemp -d -t vstream-bench.XXXXXX)"
+trap 'rm -rf "${WORK}"' EXIT
+CLASSPATH_ENTRIES=()
+i=0
+IFS=":" read -r -a DEPENDENCIES <"${CLASSPATH_FILE}" || true  # no newline at its end
+for entry in "${ROOT}/e2e-tests/target/test-classes" "${DEPENDENCIES[@]}"; do
+  if [[ -d ${entry} ]]; then
+    i=$((i + 1))
+    cp -r "${entry}" "${WORK}/classes-${i}"
+    CLASSPATH_ENTRIES+=("${WORK}/classes-${i}")
+  else
+    CLASSPATH_ENTRIES+=("${entry}")
+  fi
+done
+BENCH_CLASSPATH="$(IFS=':'; echo "${CLASSPATH_ENTRIES[*]}")"
+for class in io/github/vstreamcdc/e2e/bench/BenchCounters io/github/vstreamcdc/e2e/VitessCluster; do
+  if [[ ! -f "${WORK}/classes-1/${class}.class" ]]; then
+    log "ERROR: e2e-tests/target/test-classes lacks ${class} (a concurrent build?); run again"
+    exit 1
+  fi
+done
+
+RESULTS="${BENCH_RESULTS:-${WORK}/results.md}"
+log "running the benchmark (about 2 minutes)"
+# shellcheck disable=SC2086
+java -Xms"${BENCH_HEAP:-1g}" -Xmx"${BENCH_HEAP:-1g}" ${BENCH_JAVA_OPTS:-} \
+  -cp "${BENCH_CLASSPATH}" \
+  -Dvitess.script="${ROOT}/e2e-tests/vitess/vitess.sh" \
+  -Dlog4j2.configurationFile="${ROOT}/e2e-tests/bench/log4j2-bench.properties" \
+  -Dbench.rows="${BENCH_ROWS:-500000}" \
+  -Dbench.events="${BENCH_EVENTS:-300000}" \
+  -Dbench.rounds="${BENCH_ROUNDS:-5}" \
+  -Dbench.heap.seconds="${BENCH_HEAP_SECONDS:-30}" \
+  -Dbench.heap.control.seconds="${BENCH_HEAP_CONTROL_SECONDS:-10}" \
+  -Dbench.heap.sleep.ms="${BENCH_HEAP_SLEEP_MS:-1}" \
+  -Dbench.results="${RESULTS}" \
+  io.github.vstreamcdc.e2e.bench.VStreamBenchmark
+
+echo
+echo "================================ results ================================"
+cat "${RESULTS}"

@@ -1,0 +1,334 @@
+package io.github.vstreamcdc.e2e.bench;
+
+import io.github.vstreamcdc.source.reader.RowValues;
+import io.github.vstreamcdc.vitess.proto.Binlogdata;
+import io.github.vstreamcdc.vitess.proto.Topodata;
+import io.github.vstreamcdc.vitess.proto.VitessGrpc;
+import io.github.vstreamcdc.vitess.proto.Vtgate;
+
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
+
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The practical limit: a bare VStream consumer over the generated stubs that does the least a real
+ * consumer must do. It splits every row image into its column values with {@link RowValues#decode}
+ * (as the source does) and counts them; the messages are handled on gRPC's own thread, with gRPC's
+ * automatic flow control.
+ */
+final class BareVStreamConsumer implements AutoCloseable {
+
+    private final ManagedChannel channel;
+
+    BareVStreamConsumer(String host, int port) {
+        channel =
+                ManagedChannelBuilder.forAddress(host, port)
+                        .usePlaintext()
+                        .maxInboundMessageSize(64 * 1024 * 1024)
+                        .build();
+    }
+
+    /** Reads the copy phase of one table of one shard (GTID "") until COPY_COMPLETED. */
+    Measurement copy(String keyspace, String shard, String table, long expected, Duration timeout)
+            throws InterruptedException {
+        return read(keyspace, shard, "", table, expected, true, timeout);
+    }
+
+    /** Reads a table's binlog events from a position until the expected number of row events. */
+    Measurement stream(
+            String keyspace,
+            String shard,
+            String gtid,
+            String table,
+            long expected,
+            Duration timeout)
+            throws InterruptedException {
+        return read(keyspace, shard, gtid, table, expected, false, timeout);
+    }
+
+    private Measurement read(
+            String keyspace,
+            String shard,
+            String gtid,
+            String table,
+            long expected,
+            boolean untilCopyCompleted,
+            Duration timeout)
+            throws InterruptedException {
+        Vtgate.VStreamRequest request = request(keyspace, shard, gtid, table);
+        Reader reader = new Reader(expected, untilCopyCompleted);
+        long cpuAtStart = Measurement.processCpuNanos();
+        reader.startNanos = System.nanoTime();
+        VitessGrpc.newStub(channel).vStream(request, reader);
+        boolean done = reader.done.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        long cpuAtEnd = Measurement.processCpuNanos();
+        if (!done) {
+            reader.cancel("timed out");
+            throw new IllegalStateException(
+                    "Bare VStream read "
+                            + reader.rows
+                            + " of "
+                            + expected
+                            + " row events in "
+                            + timeout);
+        }
+        if (reader.failure != null) {
+            throw new IllegalStateException(
+                    "Bare VStream failed after " + reader.rows + " row events", reader.failure);
+        }
+        if (reader.rows != expected) {
+            throw new IllegalStateException(
+                    "Bare VStream read " + reader.rows + " row events; expected " + expected);
+        }
+        return new Measurement(
+                        "bare gRPC VStream",
+                        reader.rows,
+                        reader.startNanos,
+                        reader.firstNanos,
+                        reader.lastNanos,
+                        reader.wireBytes)
+                .withCpu(cpuAtStart, cpuAtEnd);
+    }
+
+    private static Vtgate.VStreamRequest request(
+            String keyspace, String shard, String gtid, String table) {
+        return Vtgate.VStreamRequest.newBuilder()
+                .setTabletType(Topodata.TabletType.PRIMARY)
+                .setVgtid(
+                        Binlogdata.VGtid.newBuilder()
+                                .addShardGtids(
+                                        Binlogdata.ShardGtid.newBuilder()
+                                                .setKeyspace(keyspace)
+                                                .setShard(shard)
+                                                .setGtid(gtid)))
+                .setFilter(
+                        Binlogdata.Filter.newBuilder()
+                                .addRules(
+                                        Binlogdata.Rule.newBuilder()
+                                                .setMatch(table)
+                                                .setFilter("select * from " + table)))
+                .setFlags(Vtgate.VStreamFlags.newBuilder().setStopOnReshard(true))
+                .build();
+    }
+
+    /**
+     * The counter-example of the heap measurement: copies a table with gRPC's automatic flow
+     * control, but hands the responses to an unbounded queue that a thread drains at {@code
+     * sleepMillis} per row. The stream runs at full speed and the queue holds what the slow
+     * consumer has not reached yet.
+     */
+    UnboundedCopy startUnboundedCopy(
+            String keyspace, String shard, String table, long sleepMillis) {
+        UnboundedCopy copy = new UnboundedCopy(sleepMillis);
+        VitessGrpc.newStub(channel).vStream(copyRequest(keyspace, shard, table), copy);
+        copy.drainer.start();
+        return copy;
+    }
+
+    private static Vtgate.VStreamRequest copyRequest(String keyspace, String shard, String table) {
+        return request(keyspace, shard, "", table);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        channel.shutdownNow();
+        channel.awaitTermination(5, TimeUnit.SECONDS);
+    }
+
+    /** Consumes one VStream call on gRPC's callback thread. */
+    private static final class Reader
+            implements ClientResponseObserver<Vtgate.VStreamRequest, Vtgate.VStreamResponse> {
+
+        final long expected;
+        final boolean untilCopyCompleted;
+        final CountDownLatch done = new CountDownLatch(1);
+        volatile ClientCallStreamObserver<Vtgate.VStreamRequest> call;
+        volatile Throwable failure;
+        volatile long rows;
+        volatile long startNanos;
+        volatile long firstNanos;
+        volatile long lastNanos;
+        long wireBytes;
+        long valueBytes;
+        boolean finished;
+
+        Reader(long expected, boolean untilCopyCompleted) {
+            this.expected = expected;
+            this.untilCopyCompleted = untilCopyCompleted;
+        }
+
+        @Override
+        public void beforeStart(ClientCallStreamObserver<Vtgate.VStreamRequest> requestStream) {
+            this.call = requestStream;
+        }
+
+        @Override
+        public void onNext(Vtgate.VStreamResponse response) {
+            if (finished) {
+                return;
+            }
+            wireBytes += response.getSerializedSize();
+            long count = rows;
+            for (Binlogdata.VEvent event : response.getEventsList()) {
+                if (event.getType() == Binlogdata.VEventType.ROW) {
+                    for (Binlogdata.RowChange change : event.getRowEvent().getRowChangesList()) {
+                        if (change.hasBefore()) {
+                            valueBytes += size(RowValues.decode(change.getBefore()));
+                        }
+                        if (change.hasAfter()) {
+                            valueBytes += size(RowValues.decode(change.getAfter()));
+                        }
+                        if (count++ == 0) {
+                            firstNanos = System.nanoTime();
+                        }
+                    }
+                    if (!untilCopyCompleted && count >= expected) {
+                        rows = count;
+                        finish(null);
+                        return;
+                    }
+                } else if (untilCopyCompleted
+                        && event.getType() == Binlogdata.VEventType.COPY_COMPLETED) {
+                    rows = count;
+                    finish(null);
+                    return;
+                }
+            }
+            rows = count;
+        }
+
+        private static long size(byte[][] values) {
+            long size = 0;
+            for (byte[] value : values) {
+                size += value == null ? 0 : value.length;
+            }
+            return size;
+        }
+
+        private void finish(Throwable error) {
+            lastNanos = System.nanoTime();
+            finished = true;
+            failure = error;
+            if (error == null) {
+                cancel("done");
+            }
+            done.countDown();
+        }
+
+        void cancel(String why) {
+            ClientCallStreamObserver<Vtgate.VStreamRequest> c = call;
+            if (c != null) {
+                c.cancel(why, null);
+            }
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            if (!finished) {
+                finish(t);
+            }
+        }
+
+        @Override
+        public void onCompleted() {
+            if (!finished) {
+                finish(new IllegalStateException("the VStream ended"));
+            }
+        }
+    }
+
+    /** See {@link #startUnboundedCopy}. */
+    static final class UnboundedCopy
+            implements ClientResponseObserver<Vtgate.VStreamRequest, Vtgate.VStreamResponse>,
+                    AutoCloseable {
+
+        private final LinkedBlockingQueue<Vtgate.VStreamResponse> queue =
+                new LinkedBlockingQueue<>();
+        private final long sleepMillis;
+        private final Thread drainer;
+        private volatile ClientCallStreamObserver<Vtgate.VStreamRequest> call;
+        private volatile Throwable failure;
+        private final AtomicLong received = new AtomicLong();
+        private final AtomicLong drained = new AtomicLong();
+
+        UnboundedCopy(long sleepMillis) {
+            this.sleepMillis = sleepMillis;
+            this.drainer = new Thread(this::drain, "unbounded-copy-drainer");
+            drainer.setDaemon(true);
+        }
+
+        @Override
+        public void beforeStart(ClientCallStreamObserver<Vtgate.VStreamRequest> requestStream) {
+            this.call = requestStream;
+        }
+
+        @Override
+        public void onNext(Vtgate.VStreamResponse response) {
+            for (Binlogdata.VEvent event : response.getEventsList()) {
+                if (event.getType() == Binlogdata.VEventType.ROW) {
+                    received.addAndGet(event.getRowEvent().getRowChangesCount());
+                }
+            }
+            queue.add(response);
+        }
+
+        private void drain() {
+            try {
+                while (true) {
+                    Vtgate.VStreamResponse response = queue.take();
+                    for (Binlogdata.VEvent event : response.getEventsList()) {
+                        if (event.getType() != Binlogdata.VEventType.ROW) {
+                            continue;
+                        }
+                        for (Binlogdata.RowChange change :
+                                event.getRowEvent().getRowChangesList()) {
+                            RowValues.decode(change.getAfter());
+                            Thread.sleep(sleepMillis);
+                            drained.incrementAndGet();
+                        }
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        long received() {
+            return received.get();
+        }
+
+        long drained() {
+            return drained.get();
+        }
+
+        Throwable failure() {
+            return failure;
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            failure = t;
+        }
+
+        @Override
+        public void onCompleted() {}
+
+        @Override
+        public void close() throws InterruptedException {
+            ClientCallStreamObserver<Vtgate.VStreamRequest> c = call;
+            if (c != null) {
+                c.cancel("done", null);
+            }
+            drainer.interrupt();
+            drainer.join(5000);
+            queue.clear();
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package io.github.vstreamcdc.e2e.bench;
+
+import org.apache.flink.api.common.functions.FilterFunction;
+import org.apache.flink.table.data.RowData;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * What the benchmark jobs' last operator saw. The jobs run in this JVM's MiniCluster and load their
+ * classes from the application class path, so these statics are shared with the driver.
+ */
+final class BenchCounters {
+
+    static final AtomicLong RECORDS = new AtomicLong();
+    static volatile long target = Long.MAX_VALUE;
+    static volatile long firstNanos;
+    static volatile long targetNanos;
+
+    private BenchCounters() {}
+
+    static void reset(long expectedRecords) {
+        RECORDS.set(0);
+        target = expectedRecords;
+        firstNanos = 0;
+        targetNanos = 0;
+    }
+
+    /**
+     * The discarding sink: counts each record, notes the time of the first and of the expected last
+     * one, and drops it (nothing is passed on).
+     */
+    static final class CountingDiscard implements FilterFunction<RowData> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public boolean filter(RowData row) {
+            long count = RECORDS.incrementAndGet();
+            if (count == 1) {
+                firstNanos = System.nanoTime();
+            }
+            if (count == target) {
+                targetNanos = System.nanoTime();
+            }
+            return false;
+        }
+    }
+
+    /** A slow sink: sleeps for each record, then drops it. */
+    static final class SlowDiscard implements FilterFunction<RowData> {
+        private static final long serialVersionUID = 1L;
+
+        private final long sleepMillis;
+
+        SlowDiscard(long sleepMillis) {
+            this.sleepMillis = sleepMillis;
+        }
+
+        @Override
+        public boolean filter(RowData row) throws InterruptedException {
+            Thread.sleep(sleepMillis);
+            if (RECORDS.incrementAndGet() == 1) {
+                firstNanos = System.nanoTime();
+            }
+            return false;
+        }
+    }
+}

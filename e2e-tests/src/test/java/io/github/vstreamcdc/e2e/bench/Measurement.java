@@ -1,0 +1,96 @@
+package io.github.vstreamcdc.e2e.bench;
+
+import java.lang.management.ManagementFactory;
+
+/** One timed read of a known amount of data by one consumer. */
+final class Measurement {
+
+    final String consumer;
+    final long events;
+    final long startNanos;
+    final long firstNanos;
+    final long lastNanos;
+    final long wireBytes;
+    long cpuNanos = -1;
+
+    /**
+     * @param events the row events read (a snapshot row, an insert, an update, a delete)
+     * @param startNanos when the consumer started (request sent, or job submitted)
+     * @param firstNanos when the first row arrived
+     * @param lastNanos when the last expected row arrived
+     * @param wireBytes serialized VStream responses, where known (else -1)
+     */
+    Measurement(
+            String consumer,
+            long events,
+            long startNanos,
+            long firstNanos,
+            long lastNanos,
+            long wireBytes) {
+        this.consumer = consumer;
+        this.events = events;
+        this.startNanos = startNanos;
+        this.firstNanos = firstNanos;
+        this.lastNanos = lastNanos;
+        this.wireBytes = wireBytes;
+    }
+
+    /** Events per second from the start (request / job submission) to the last event. */
+    double totalRate() {
+        return events / ((lastNanos - startNanos) / 1e9);
+    }
+
+    /** Events per second from the first to the last event: the start-up cost left out. */
+    double steadyRate() {
+        return events / ((lastNanos - firstNanos) / 1e9);
+    }
+
+    /** CPU time of the whole JVM per million events, from the start to the last event. */
+    double cpuSecondsPerMillion() {
+        return cpuNanos < 0 ? Double.NaN : cpuNanos / 1e9 / (events / 1e6);
+    }
+
+    /** Notes the JVM's CPU time between two readings of {@link #processCpuNanos}. */
+    Measurement withCpu(long cpuAtStart, long cpuAtEnd) {
+        if (cpuAtStart >= 0 && cpuAtEnd >= 0) {
+            cpuNanos = cpuAtEnd - cpuAtStart;
+        }
+        return this;
+    }
+
+    /** The CPU time this JVM has used, or -1 where the platform does not tell. */
+    static long processCpuNanos() {
+        try {
+            Class<?> bean = Class.forName("com.sun.management.OperatingSystemMXBean");
+            Object os = ManagementFactory.getOperatingSystemMXBean();
+            if (!bean.isInstance(os)) {
+                return -1;
+            }
+            return (Long) bean.getMethod("getProcessCpuTime").invoke(os);
+        } catch (ReflectiveOperationException e) {
+            return -1;
+        }
+    }
+
+    double startupSeconds() {
+        return (firstNanos - startNanos) / 1e9;
+    }
+
+    double seconds() {
+        return (lastNanos - startNanos) / 1e9;
+    }
+
+    @Override
+    public String toString() {
+        return String.format(
+                "%s: %d events in %.2f s (first after %.2f s): %.0f/s total, %.0f/s steady,"
+                        + " %.2f CPU s per 1M events",
+                consumer,
+                events,
+                seconds(),
+                startupSeconds(),
+                totalRate(),
+                steadyRate(),
+                cpuSecondsPerMillion());
+    }
+}

@@ -1,0 +1,656 @@
+package io.github.vstreamcdc.e2e.bench;
+
+import io.github.vstreamcdc.e2e.VitessCluster;
+import io.github.vstreamcdc.source.PlanetScaleSource;
+import io.github.vstreamcdc.source.PlanetScaleSourceBuilder;
+import io.github.vstreamcdc.source.client.CurrentPositionResolver;
+import io.github.vstreamcdc.source.client.VitessConnectionOptions;
+import io.github.vstreamcdc.source.client.VtgateSqlClient;
+import io.github.vstreamcdc.source.config.StartupMode;
+import io.github.vstreamcdc.source.reader.deserializer.RowDataDeserializationSchema;
+import io.github.vstreamcdc.vitess.proto.Topodata;
+
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.runtime.typeutils.InternalTypeInfo;
+import org.apache.flink.test.util.MiniClusterWithClientResource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * Benchmark (not a test): the source's throughput next to a bare gRPC VStream consumer of the same
+ * data, and the reader's heap with a slow sink, in one JVM against the local Vitess. Run it with
+ * {@code e2e-tests/bench/run.sh}; see {@code docs/benchmarks.md}.
+ *
+ * <p>System properties: {@code bench.rows} (snapshot rows, default 500000), {@code bench.events}
+ * (binlog row events, half inserts and half updates, default 300000), {@code bench.rounds}
+ * (measured rounds after one warm-up round, default 5), {@code bench.heap.seconds} (default 30),
+ * {@code bench.heap.control.seconds} (the run without flow control, default 10), {@code
+ * bench.heap.sleep.ms} (the slow sink's sleep per record, default 1), {@code bench.results} (a file
+ * to write the results table to).
+ */
+public final class VStreamBenchmark {
+
+    private static final Logger LOG = LoggerFactory.getLogger(VStreamBenchmark.class);
+
+    private static final String SNAPSHOT_TABLE = "bench_rows";
+    private static final String STREAM_TABLE = "bench_changes";
+    private static final Duration TIMEOUT = Duration.ofMinutes(3);
+    private static final long MB = 1024 * 1024;
+
+    private final VitessCluster cluster;
+    private final String shard;
+    private final long rows;
+    private final long inserts;
+    private final long updates;
+    private String streamStart;
+    private long snapshotWireBytes;
+
+    private VStreamBenchmark(VitessCluster cluster, String shard, long rows, long events) {
+        this.cluster = cluster;
+        this.shard = shard;
+        this.rows = rows;
+        this.inserts = events / 2;
+        this.updates = events / 2;
+    }
+
+    public static void main(String[] args) throws Exception {
+        long rows = Long.getLong("bench.rows", 500_000);
+        long events = Long.getLong("bench.events", 300_000);
+        int rounds = Integer.getInteger("bench.rounds", 5);
+        int heapSeconds = Integer.getInteger("bench.heap.seconds", 30);
+        int controlSeconds = Integer.getInteger("bench.heap.control.seconds", 10);
+        long sleepMillis = Long.getLong("bench.heap.sleep.ms", 1);
+        String resultsFile = System.getProperty("bench.results");
+        int exit = 1;
+        try {
+            long t0 = System.nanoTime();
+            VitessCluster cluster = VitessCluster.get();
+            LOG.info("Vitess is up ({} s): {}", seconds(System.nanoTime() - t0), cluster);
+            List<String> shards =
+                    new VtgateSqlClient(connection(cluster)).listShards(BenchData.KEYSPACE);
+            if (shards.size() != 1) {
+                throw new IllegalStateException(
+                        "Keyspace " + BenchData.KEYSPACE + " should be unsharded: " + shards);
+            }
+            VStreamBenchmark bench = new VStreamBenchmark(cluster, shards.get(0), rows, events);
+            String results = bench.run(rounds, heapSeconds, controlSeconds, sleepMillis);
+            if (resultsFile != null) {
+                Files.write(Paths.get(resultsFile), results.getBytes(StandardCharsets.UTF_8));
+                LOG.info("Results written to {}", resultsFile);
+            } else {
+                LOG.info("\n{}", results);
+            }
+            exit = 0;
+        } catch (Throwable t) {
+            LOG.error("Benchmark failed", t);
+        }
+        // gRPC and Flink leave non-daemon threads behind.
+        System.exit(exit);
+    }
+
+    private String run(int rounds, int heapSeconds, int controlSeconds, long sleepMillis)
+            throws Exception {
+        prepare();
+        Configuration config = new Configuration();
+        config.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        MiniClusterWithClientResource flink =
+                new MiniClusterWithClientResource(
+                        new MiniClusterResourceConfiguration.Builder()
+                                .setNumberTaskManagers(1)
+                                .setNumberSlotsPerTaskManager(2)
+                                .setConfiguration(config)
+                                .build());
+        flink.before();
+        List<Measurement[]> snapshot = new ArrayList<>();
+        List<Measurement[]> streaming = new ArrayList<>();
+        String heap;
+        try (BareVStreamConsumer bare =
+                new BareVStreamConsumer(cluster.host(), cluster.grpcPort())) {
+            for (int round = 0; round <= rounds; round++) {
+                // Round 0 warms up the JIT and is not counted; then the order alternates.
+                boolean bareFirst = round % 2 == 0;
+                String label = round == 0 ? "warm-up" : "round " + round + "/" + rounds;
+                Measurement[] snap = new Measurement[2];
+                Measurement[] stream = new Measurement[2];
+                for (int i = 0; i < 2; i++) {
+                    if ((i == 0) == bareFirst) {
+                        snap[0] = log(label, "snapshot", bareSnapshot(bare));
+                    } else {
+                        snap[1] = log(label, "snapshot", sourceSnapshot());
+                    }
+                }
+                for (int i = 0; i < 2; i++) {
+                    if ((i == 0) == bareFirst) {
+                        stream[0] = log(label, "streaming", bareStreaming(bare));
+                    } else {
+                        stream[1] = log(label, "streaming", sourceStreaming());
+                    }
+                }
+                if (round > 0) {
+                    snapshot.add(snap);
+                    streaming.add(stream);
+                }
+            }
+            HeapRun withFlowControl = heapWithSlowSink(heapSeconds, sleepMillis);
+            HeapRun withoutFlowControl = heapWithoutFlowControl(bare, controlSeconds, sleepMillis);
+            heap = heapTable(withFlowControl, withoutFlowControl);
+        } finally {
+            flink.after();
+        }
+        return results(snapshot, streaming, heap, heapSeconds, controlSeconds, sleepMillis);
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Data
+    // ---------------------------------------------------------------------------------------
+
+    private void prepare() throws Exception {
+        long t0 = System.nanoTime();
+        BenchData.recreate(cluster, SNAPSHOT_TABLE);
+        BenchData.insert(cluster, SNAPSHOT_TABLE, 1, rows, 1);
+        LOG.info(
+                "Loaded {} rows into {}.{} in {} s",
+                rows,
+                BenchData.KEYSPACE,
+                SNAPSHOT_TABLE,
+                seconds(System.nanoTime() - t0));
+        t0 = System.nanoTime();
+        BenchData.recreate(cluster, STREAM_TABLE);
+        try (CurrentPositionResolver resolver = new CurrentPositionResolver(connection(cluster))) {
+            streamStart = resolver.currentPosition(BenchData.KEYSPACE, shard);
+        }
+        // Large transactions: 10 INSERTs of 1000 rows per transaction, 10k-row UPDATEs.
+        BenchData.insert(cluster, STREAM_TABLE, 1, inserts, 10);
+        BenchData.updateAll(cluster, STREAM_TABLE, 1, updates, 10_000);
+        LOG.info(
+                "Wrote {} inserts and {} updates to {}.{} after position {} in {} s",
+                inserts,
+                updates,
+                BenchData.KEYSPACE,
+                STREAM_TABLE,
+                streamStart,
+                seconds(System.nanoTime() - t0));
+        if (BenchData.count(cluster, SNAPSHOT_TABLE) != rows) {
+            throw new IllegalStateException(SNAPSHOT_TABLE + " does not hold " + rows + " rows");
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Consumers
+    // ---------------------------------------------------------------------------------------
+
+    private Measurement bareSnapshot(BareVStreamConsumer bare) throws InterruptedException {
+        Measurement m = bare.copy(BenchData.KEYSPACE, shard, SNAPSHOT_TABLE, rows, TIMEOUT);
+        snapshotWireBytes = m.wireBytes;
+        return m;
+    }
+
+    private Measurement bareStreaming(BareVStreamConsumer bare) throws InterruptedException {
+        return bare.stream(
+                BenchData.KEYSPACE, shard, streamStart, STREAM_TABLE, inserts + updates, TIMEOUT);
+    }
+
+    private Measurement sourceSnapshot() throws Exception {
+        PlanetScaleSource<RowData> source =
+                source(SNAPSHOT_TABLE).startupMode(StartupMode.SNAPSHOT).build();
+        return runSource(source, rows, rows, true);
+    }
+
+    private Measurement sourceStreaming() throws Exception {
+        PlanetScaleSource<RowData> source =
+                source(STREAM_TABLE)
+                        .specificOffsets(Collections.singletonMap(shard, streamStart))
+                        .build();
+        // An update is two records (-U, +U): one row event.
+        return runSource(source, inserts + 2 * updates, inserts + updates, false);
+    }
+
+    private PlanetScaleSourceBuilder<RowData> source(String table) {
+        return PlanetScaleSource.<RowData>builder()
+                .hostname(cluster.host())
+                .port(cluster.grpcPort())
+                .mysqlPort(cluster.mysqlPort())
+                .username("root")
+                .keyspace(BenchData.KEYSPACE)
+                .tableName(table)
+                .deserializer(
+                        new RowDataDeserializationSchema(
+                                BenchData.ROW_TYPE, InternalTypeInfo.of(BenchData.ROW_TYPE)));
+    }
+
+    /**
+     * Runs the source at parallelism 1 into a counting, discarding sink: to the end of the job
+     * (bounded) or until the expected records arrived (then cancels it).
+     */
+    private Measurement runSource(
+            PlanetScaleSource<RowData> source, long expectedRecords, long events, boolean bounded)
+            throws Exception {
+        BenchCounters.reset(expectedRecords);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(1);
+        env.fromSource(source, WatermarkStrategy.noWatermarks(), "planetscale")
+                .filter(new BenchCounters.CountingDiscard())
+                .name("count and discard")
+                .sinkTo(new DiscardingSink<>());
+        long cpuAtStart = Measurement.processCpuNanos();
+        long start = System.nanoTime();
+        JobClient job = env.executeAsync("bench " + (bounded ? "snapshot" : "streaming"));
+        long cpuAtEnd;
+        try {
+            if (bounded) {
+                job.getJobExecutionResult().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            } else {
+                long deadline = start + TIMEOUT.toNanos();
+                int polls = 0;
+                while (BenchCounters.RECORDS.get() < expectedRecords) {
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException(
+                                "The source delivered "
+                                        + BenchCounters.RECORDS.get()
+                                        + " of "
+                                        + expectedRecords
+                                        + " records in "
+                                        + TIMEOUT);
+                    }
+                    if (++polls % 100 == 0) {
+                        JobStatus status = job.getJobStatus().get();
+                        if (status.isGloballyTerminalState()) {
+                            throw new IllegalStateException("The job ended: " + status);
+                        }
+                    }
+                    Thread.sleep(10);
+                }
+            }
+            cpuAtEnd = Measurement.processCpuNanos();
+        } finally {
+            stop(job);
+        }
+        long records = BenchCounters.RECORDS.get();
+        if (records != expectedRecords) {
+            throw new IllegalStateException(
+                    "The source delivered " + records + " records; expected " + expectedRecords);
+        }
+        return new Measurement(
+                        "PlanetScaleSource",
+                        events,
+                        start,
+                        BenchCounters.firstNanos,
+                        BenchCounters.targetNanos,
+                        -1)
+                .withCpu(cpuAtStart, cpuAtEnd);
+    }
+
+    private static void stop(JobClient job) throws Exception {
+        JobStatus status = job.getJobStatus().get();
+        if (!status.isGloballyTerminalState()) {
+            job.cancel().get(1, TimeUnit.MINUTES);
+        }
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+        while (!job.getJobStatus().get().isGloballyTerminalState()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("Job " + job.getJobID() + " did not end");
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Heap with a slow sink
+    // ---------------------------------------------------------------------------------------
+
+    /** Heap samples of one slow-consumer run. */
+    private static final class HeapRun {
+        final double baselineMb;
+        final List<Double> samplesMb = new ArrayList<>();
+        long consumed;
+        long received = -1;
+
+        HeapRun(double baselineMb) {
+            this.baselineMb = baselineMb;
+        }
+
+        double max() {
+            return Collections.max(samplesMb);
+        }
+
+        double firstHalf() {
+            return median(samplesMb.subList(0, samplesMb.size() / 2), x -> x);
+        }
+
+        double secondHalf() {
+            return median(samplesMb.subList(samplesMb.size() / 2, samplesMb.size()), x -> x);
+        }
+    }
+
+    /** Something that consumes slowly; tells how far it got, or fails if it died. */
+    private interface SlowConsumer {
+        long consumed() throws Exception;
+    }
+
+    /** Samples the used heap (after GC) every 2 s for the given time (twice at least). */
+    private static HeapRun sampleHeap(
+            String what, long baseline, int seconds, SlowConsumer consumer) throws Exception {
+        HeapRun run = new HeapRun(baseline / (double) MB);
+        long start = System.nanoTime();
+        // At least two samples: the first and the second half are compared.
+        while (System.nanoTime() - start < TimeUnit.SECONDS.toNanos(seconds)
+                || run.samplesMb.size() < 2) {
+            Thread.sleep(2000);
+            long consumed = consumer.consumed();
+            long used = usedHeapAfterGc();
+            run.samplesMb.add(used / (double) MB);
+            run.consumed = consumed;
+            LOG.info(
+                    "heap, {}: {} s, {} records through the slow sink, {} MB used after GC",
+                    what,
+                    (System.nanoTime() - start) / 1_000_000_000L,
+                    consumed,
+                    mb(used));
+        }
+        if (run.consumed == 0) {
+            throw new IllegalStateException("No record reached the slow sink (" + what + ")");
+        }
+        return run;
+    }
+
+    /** The source copying the snapshot table into a sink that sleeps per record. */
+    private HeapRun heapWithSlowSink(int heapSeconds, long sleepMillis) throws Exception {
+        BenchCounters.reset(Long.MAX_VALUE);
+        long baseline = usedHeapAfterGc();
+        LOG.info("heap, source: baseline {} MB (after GC), starting the slow job", mb(baseline));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(1);
+        env.fromSource(
+                        source(SNAPSHOT_TABLE).startupMode(StartupMode.SNAPSHOT).build(),
+                        WatermarkStrategy.noWatermarks(),
+                        "planetscale")
+                .filter(new BenchCounters.SlowDiscard(sleepMillis))
+                .name("slow discard")
+                .sinkTo(new DiscardingSink<>());
+        JobClient job = env.executeAsync("bench heap");
+        try {
+            return sampleHeap(
+                    "source",
+                    baseline,
+                    heapSeconds,
+                    () -> {
+                        JobStatus status = job.getJobStatus().get();
+                        if (status.isGloballyTerminalState()) {
+                            throw new IllegalStateException(
+                                    "The slow job ended early ("
+                                            + status
+                                            + "): make the table larger");
+                        }
+                        return BenchCounters.RECORDS.get();
+                    });
+        } finally {
+            stop(job);
+        }
+    }
+
+    /**
+     * The counter-example: a bare consumer without flow control towards its slow sink (an unbounded
+     * queue). If the measurement could not see a reader buffering the table, the two runs would
+     * look alike.
+     */
+    private HeapRun heapWithoutFlowControl(BareVStreamConsumer bare, int seconds, long sleepMillis)
+            throws Exception {
+        long baseline = usedHeapAfterGc();
+        LOG.info("heap, unbounded queue: baseline {} MB (after GC)", mb(baseline));
+        try (BareVStreamConsumer.UnboundedCopy copy =
+                bare.startUnboundedCopy(BenchData.KEYSPACE, shard, SNAPSHOT_TABLE, sleepMillis)) {
+            HeapRun run =
+                    sampleHeap(
+                            "unbounded queue",
+                            baseline,
+                            seconds,
+                            () -> {
+                                if (copy.failure() != null) {
+                                    throw new IllegalStateException(
+                                            "The unbounded copy failed", copy.failure());
+                                }
+                                return copy.drained();
+                            });
+            run.received = copy.received();
+            return run;
+        }
+    }
+
+    private String heapTable(HeapRun source, HeapRun unbounded) {
+        StringBuilder out = new StringBuilder();
+        out.append("| | source (flow control) | bare consumer, unbounded queue |\n");
+        out.append("|---|---:|---:|\n");
+        heapRow(out, "samples (every 2 s)", source.samplesMb.size(), unbounded.samplesMb.size());
+        heapRow(out, "used heap before (after GC)", source.baselineMb, unbounded.baselineMb);
+        heapRow(
+                out,
+                "used heap during, median (after GC)",
+                median(source.samplesMb, x -> x),
+                median(unbounded.samplesMb, x -> x));
+        heapRow(out, "used heap during, max (after GC)", source.max(), unbounded.max());
+        heapRow(
+                out,
+                "growth over the baseline (max - before)",
+                source.max() - source.baselineMb,
+                unbounded.max() - unbounded.baselineMb);
+        heapRow(
+                out,
+                "median of the first / second half of the samples",
+                String.format(
+                        Locale.ROOT, "%.1f / %.1f MB", source.firstHalf(), source.secondHalf()),
+                String.format(
+                        Locale.ROOT,
+                        "%.1f / %.1f MB",
+                        unbounded.firstHalf(),
+                        unbounded.secondHalf()));
+        heapRow(
+                out,
+                "rows through the slow sink",
+                String.valueOf(source.consumed),
+                String.valueOf(unbounded.consumed));
+        heapRow(out, "rows received from VTGate", "n/a", String.valueOf(unbounded.received));
+        out.append(
+                String.format(
+                        Locale.ROOT,
+                        "%nThe table (%d rows) is %.1f MB as VStream messages (from the bare"
+                                + " snapshot read).%n",
+                        rows,
+                        snapshotWireBytes / (double) MB));
+        return out.toString();
+    }
+
+    private static void heapRow(StringBuilder out, String what, double a, double b) {
+        heapRow(
+                out,
+                what,
+                String.format(Locale.ROOT, "%.1f MB", a),
+                String.format(Locale.ROOT, "%.1f MB", b));
+    }
+
+    private static void heapRow(StringBuilder out, String what, int a, int b) {
+        heapRow(out, what, String.valueOf(a), String.valueOf(b));
+    }
+
+    private static void heapRow(StringBuilder out, String what, String a, String b) {
+        out.append("| ")
+                .append(what)
+                .append(" | ")
+                .append(a)
+                .append(" | ")
+                .append(b)
+                .append(" |\n");
+    }
+
+    private static long usedHeapAfterGc() throws InterruptedException {
+        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            Thread.sleep(20);
+        }
+        return memory.getHeapMemoryUsage().getUsed();
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Results
+    // ---------------------------------------------------------------------------------------
+
+    private String results(
+            List<Measurement[]> snapshot,
+            List<Measurement[]> streaming,
+            String heap,
+            int heapSeconds,
+            int controlSeconds,
+            long sleepMillis) {
+        StringBuilder out = new StringBuilder();
+        out.append(
+                String.format(
+                        Locale.ROOT,
+                        "%s, Java %s, %d cores shared with Vitess.%n%n"
+                                + "Throughput: medians of %d rounds (after a warm-up round),"
+                                + " parallelism 1.%n"
+                                + "\"steady\" counts from the first row event to the last,"
+                                + " \"total\" from the request (bare) or the job submission"
+                                + " (source).%n%n",
+                        flinkJar(),
+                        System.getProperty("java.version"),
+                        Runtime.getRuntime().availableProcessors(),
+                        snapshot.size()));
+        out.append(
+                "| phase | consumer | row events | steady events/s | total events/s"
+                        + " | time to first event | JVM CPU s per 1M events"
+                        + " | steady rates of the rounds |\n");
+        out.append("|---|---|---:|---:|---:|---:|---:|---|\n");
+        phase(out, "snapshot (copy)", snapshot);
+        phase(out, "streaming (binlog)", streaming);
+        out.append(
+                String.format(
+                        Locale.ROOT,
+                        "%nRatios source / bare (medians of the per-round ratios):%n%n"
+                                + "| phase | steady events/s | total events/s"
+                                + " | JVM CPU per event |%n"
+                                + "|---|---:|---:|---:|%n"
+                                + "| snapshot (copy) | %.2f | %.2f | %.2f |%n"
+                                + "| streaming (binlog) | %.2f | %.2f | %.2f |%n",
+                        ratio(snapshot, Measurement::steadyRate),
+                        ratio(snapshot, Measurement::totalRate),
+                        ratio(snapshot, Measurement::cpuSecondsPerMillion),
+                        ratio(streaming, Measurement::steadyRate),
+                        ratio(streaming, Measurement::totalRate),
+                        ratio(streaming, Measurement::cpuSecondsPerMillion)));
+        out.append(
+                String.format(
+                        Locale.ROOT,
+                        "%nHeap of the whole JVM (MiniCluster and driver) while a consumer copies"
+                                + " %s into a sink that sleeps %d ms per record: the source for"
+                                + " %d s, then a bare consumer without flow control for %d s:%n%n",
+                        SNAPSHOT_TABLE,
+                        sleepMillis,
+                        heapSeconds,
+                        controlSeconds));
+        out.append(heap);
+        return out.toString();
+    }
+
+    private static void phase(StringBuilder out, String phase, List<Measurement[]> rounds) {
+        for (int i = 0; i < 2; i++) {
+            final int which = i;
+            List<Measurement> ms = new ArrayList<>();
+            for (Measurement[] round : rounds) {
+                ms.add(round[which]);
+            }
+            StringBuilder each = new StringBuilder();
+            for (Measurement m : ms) {
+                each.append(each.length() == 0 ? "" : ", ")
+                        .append(String.format(Locale.ROOT, "%.0f", m.steadyRate()));
+            }
+            out.append(
+                    String.format(
+                            Locale.ROOT,
+                            "| %s | %s | %d | %.0f | %.0f | %.2f s | %.2f | %s |%n",
+                            phase,
+                            ms.get(0).consumer,
+                            ms.get(0).events,
+                            median(ms, Measurement::steadyRate),
+                            median(ms, Measurement::totalRate),
+                            median(ms, Measurement::startupSeconds),
+                            median(ms, Measurement::cpuSecondsPerMillion),
+                            each));
+        }
+    }
+
+    private static double ratio(List<Measurement[]> rounds, ToDoubleFunction<Measurement> rate) {
+        List<Double> ratios = new ArrayList<>();
+        for (Measurement[] round : rounds) {
+            ratios.add(rate.applyAsDouble(round[1]) / rate.applyAsDouble(round[0]));
+        }
+        return median(ratios, x -> x);
+    }
+
+    private static <T> double median(List<T> values, ToDoubleFunction<T> f) {
+        List<Double> sorted = new ArrayList<>();
+        for (T v : values) {
+            sorted.add(f.applyAsDouble(v));
+        }
+        Collections.sort(sorted);
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+
+    private static Measurement log(String round, String phase, Measurement m) {
+        LOG.info("{} {}: {}", round, phase, m);
+        return m;
+    }
+
+    private static VitessConnectionOptions connection(VitessCluster cluster) {
+        return new VitessConnectionOptions(
+                cluster.host(),
+                cluster.grpcPort(),
+                cluster.mysqlPort(),
+                "root",
+                null,
+                Topodata.TabletType.PRIMARY,
+                null,
+                64 << 20,
+                Duration.ofSeconds(30));
+    }
+
+    /** The Flink jar the benchmark runs on, e.g. {@code flink-streaming-java-2.3.0.jar}. */
+    private static String flinkJar() {
+        String path =
+                StreamExecutionEnvironment.class
+                        .getProtectionDomain()
+                        .getCodeSource()
+                        .getLocation()
+                        .getPath();
+        return path.substring(path.lastIndexOf('/') + 1);
+    }
+
+    private static String seconds(long nanos) {
+        return String.format(Locale.ROOT, "%.1f", nanos / 1e9);
+    }
+
+    private static String mb(long bytes) {
+        return String.format(Locale.ROOT, "%.1f", bytes / (double) MB);
+    }
+}
