@@ -141,7 +141,7 @@ config_signature() {
     echo "vitess=${VITESS_GO_VERSION} mysql=${MYSQL_ARTIFACT}"
     echo "keyspaces=${KEYSPACES} shards=${NUM_SHARDS} port=${BASE_PORT} user=$(run_user)"
     echo "replicas=${REPLICA_COUNT} rdonly=${RDONLY_COUNT}"
-    echo "schema=${SCHEMA_DIR}"
+    # the schema's contents, not its path: another checkout of the same tree shares the cluster
     if [[ -d ${SCHEMA_DIR} ]]; then
       (cd "${SCHEMA_DIR}" && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 -r sha256sum)
     fi
