@@ -214,12 +214,11 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
             throw new VitessException(
                     "Gave up on shard "
                             + cursor.split.splitId()
-                            + " after "
+                            + ": its VStream failed "
                             + cursor.attempts
-                            + " failed VStream attempts in a row (option"
-                            + " 'reconnect.max-attempts' = "
+                            + " times in a row (option 'reconnect.max-attempts' = "
                             + maxAttempts
-                            + "). Last failure: "
+                            + " reconnects). Last failure: "
                             + (status.isOk()
                                     ? "VTGate " + target + " ended the stream at " + position
                                     : VStreamErrors.describe(

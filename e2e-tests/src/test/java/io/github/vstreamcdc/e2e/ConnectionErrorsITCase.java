@@ -1,0 +1,322 @@
+package io.github.vstreamcdc.e2e;
+
+import io.github.vstreamcdc.source.PlanetScaleSource;
+import io.github.vstreamcdc.source.PlanetScaleSourceBuilder;
+import io.github.vstreamcdc.source.client.CurrentPositionResolver;
+import io.github.vstreamcdc.source.client.VitessConnectionOptions;
+import io.github.vstreamcdc.source.client.VitessException;
+import io.github.vstreamcdc.source.config.StartupMode;
+import io.github.vstreamcdc.vitess.proto.Topodata;
+
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.table.data.RowData;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.flink.util.SerializedThrowable;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import static io.github.vstreamcdc.e2e.SourceTestSupport.COLUMNS;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Bad endpoints and bad input against the real cluster: the job fails within a bounded time, and
+ * the root cause says what is wrong, where, and what to check. Restarts are off so that the first
+ * failure is the job's failure.
+ */
+@ExtendWith(VitessClusterExtension.class)
+class ConnectionErrorsITCase {
+
+    @RegisterExtension
+    static final MiniClusterExtension MINI_CLUSTER =
+            new MiniClusterExtension(
+                    new MiniClusterResourceConfiguration.Builder()
+                            .setNumberTaskManagers(1)
+                            .setNumberSlotsPerTaskManager(1)
+                            .setConfiguration(noRestarts())
+                            .build());
+
+    private static final String KEYSPACE = "commerce";
+    private static final String TABLE = "it_connerr";
+    private static final String FOREIGN_UUID = "11111111-2222-3333-4444-555555555555";
+
+    private static Configuration noRestarts() {
+        Configuration config = new Configuration();
+        config.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        return config;
+    }
+
+    @BeforeAll
+    static void createTable() throws Exception {
+        TestTables.createUnsharded(VitessCluster.get(), TABLE, COLUMNS);
+    }
+
+    /** A port on 127.0.0.1 that nothing listens on. */
+    private static int closedPort() throws IOException {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            return socket.getLocalPort();
+        }
+    }
+
+    private static PlanetScaleSourceBuilder<RowData> source(VitessCluster cluster) {
+        return SourceTestSupport.source(cluster, KEYSPACE).tableName(TABLE);
+    }
+
+    /** What a failed job ended with, and how long it took. */
+    private static final class Failure {
+        final Throwable job;
+        final Duration took;
+
+        Failure(Throwable job, Duration took) {
+            this.job = job;
+            this.took = took;
+        }
+
+        /**
+         * The message of the connector's exception in the cause chain (a task's failure crosses to
+         * the client serialized); fails listing the chain if there is none.
+         */
+        String rootCause() {
+            List<String> chain = new ArrayList<>();
+            String name = VitessException.class.getName();
+            for (Throwable t = job; t != null; t = t.getCause()) {
+                if (t instanceof VitessException) {
+                    return t.getMessage();
+                }
+                if (t instanceof SerializedThrowable
+                        && name.equals(((SerializedThrowable) t).getOriginalErrorClassName())) {
+                    String message = t.getMessage();
+                    return message.startsWith(name + ": ")
+                            ? message.substring(name.length() + 2)
+                            : message;
+                }
+                chain.add(t.getClass().getName() + ": " + t.getMessage());
+                if (t.getCause() == t) {
+                    break;
+                }
+            }
+            throw new AssertionError("No VitessException in the failure's causes: " + chain, job);
+        }
+    }
+
+    /** Runs the source until the job fails; fails the test if it does not within the limit. */
+    private static Failure runUntilFailure(PlanetScaleSource<RowData> source, Duration limit)
+            throws Exception {
+        ExecutorService executor = Executors.newSingleThreadExecutor();
+        long start = System.nanoTime();
+        try {
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+            env.setParallelism(1);
+            Future<List<RowData>> job =
+                    executor.submit(
+                            () ->
+                                    env.fromSource(
+                                                    source,
+                                                    WatermarkStrategy.noWatermarks(),
+                                                    "planetscale")
+                                            .executeAndCollect("connection-errors", 1));
+            try {
+                List<RowData> rows = job.get(limit.toMillis(), TimeUnit.MILLISECONDS);
+                throw new AssertionError("The job did not fail; it produced " + rows);
+            } catch (ExecutionException e) {
+                return new Failure(e.getCause(), Duration.ofNanos(System.nanoTime() - start));
+            } catch (TimeoutException e) {
+                job.cancel(true);
+                throw new AssertionError("The job did not fail within " + limit);
+            }
+        } finally {
+            executor.shutdownNow();
+        }
+    }
+
+    @Test
+    void unreachableGrpcEndpointFailsWithinAMinuteWithTheDefaultBudget(VitessCluster cluster)
+            throws Exception {
+        int port = closedPort();
+        Failure failure =
+                runUntilFailure(
+                        source(cluster).port(port).startupMode(StartupMode.INITIAL).build(),
+                        Duration.ofSeconds(90));
+
+        assertThat(failure.took).isLessThan(Duration.ofSeconds(60));
+        assertThat(failure.rootCause())
+                .contains("Gave up on shard commerce/0")
+                .contains(
+                        "'reconnect.max-attempts' = "
+                                + VitessConnectionOptions.DEFAULT_RECONNECT_MAX_ATTEMPTS)
+                .contains("VTGate 127.0.0.1:" + port + " is unreachable")
+                .contains("check the host and port")
+                .contains("Connection refused");
+    }
+
+    @Test
+    void reconnectBudgetIsConfigurable(VitessCluster cluster) throws Exception {
+        int port = closedPort();
+        Failure failure =
+                runUntilFailure(
+                        source(cluster)
+                                .port(port)
+                                .startupMode(StartupMode.INITIAL)
+                                .reconnectMaxAttempts(1)
+                                .build(),
+                        Duration.ofSeconds(60));
+
+        // One reconnect after half a second: far below the default budget's half minute.
+        assertThat(failure.took).isLessThan(Duration.ofSeconds(20));
+        assertThat(failure.rootCause())
+                .contains("failed 2 times in a row")
+                .contains("'reconnect.max-attempts' = 1")
+                .contains("127.0.0.1:" + port);
+    }
+
+    @Test
+    void unreachableGrpcEndpointAtLatestOffsetFailsInTheEnumerator(VitessCluster cluster)
+            throws Exception {
+        int port = closedPort();
+        Failure failure =
+                runUntilFailure(
+                        source(cluster).port(port).startupMode(StartupMode.LATEST_OFFSET).build(),
+                        Duration.ofSeconds(60));
+
+        assertThat(failure.took).isLessThan(Duration.ofSeconds(60));
+        assertThat(failure.rootCause())
+                .contains("shard commerce/0")
+                .contains("VTGate 127.0.0.1:" + port + " is unreachable")
+                .contains("check the host and port");
+    }
+
+    @Test
+    void unreachableMysqlEndpointFailsNamingIt(VitessCluster cluster) throws Exception {
+        int port = closedPort();
+        Failure failure =
+                runUntilFailure(
+                        source(cluster).mysqlPort(port).startupMode(StartupMode.INITIAL).build(),
+                        Duration.ofSeconds(60));
+
+        assertThat(failure.took).isLessThan(Duration.ofSeconds(60));
+        assertThat(failure.rootCause())
+                .contains("VTGate MySQL endpoint 127.0.0.1:" + port)
+                .contains("cannot connect")
+                .contains("'mysql.port'");
+    }
+
+    @Test
+    void specificOffsetFromAnotherServerFailsNamingShardAndPosition(VitessCluster cluster)
+            throws Exception {
+        String foreign = "MySQL56/" + FOREIGN_UUID + ":1-5";
+        Failure failure =
+                runUntilFailure(
+                        source(cluster)
+                                .specificOffsets(Collections.singletonMap("0", foreign))
+                                .build(),
+                        Duration.ofSeconds(60));
+
+        // VTGate alone would search for a tablet for 90 s and then report only that.
+        assertThat(failure.took).isLessThan(Duration.ofSeconds(60));
+        assertThat(failure.rootCause())
+                .contains("Position '" + foreign + "' of shard commerce/0")
+                .contains("server UUID(s) [" + FOREIGN_UUID + "]")
+                .contains("scan.startup.specific-offset");
+    }
+
+    @Test
+    void specificOffsetAheadOfTheShardFails(VitessCluster cluster) throws Exception {
+        String current = currentPosition(cluster);
+        int colon = current.indexOf(':');
+        String uuid = current.substring("MySQL56/".length(), colon);
+        String ahead = "MySQL56/" + uuid + ":1-999999999";
+        Failure failure =
+                runUntilFailure(
+                        source(cluster)
+                                .specificOffsets(Collections.singletonMap("0", ahead))
+                                .build(),
+                        Duration.ofSeconds(60));
+
+        assertThat(failure.rootCause())
+                .contains("Position '" + ahead + "' of shard commerce/0")
+                .contains("ahead of the shard");
+    }
+
+    @Test
+    void garbageSpecificOffsetFailsNamingShardAndPosition(VitessCluster cluster) throws Exception {
+        Failure failure =
+                runUntilFailure(
+                        source(cluster)
+                                .specificOffsets(Collections.singletonMap("0", "MySQL56/garbage"))
+                                .build(),
+                        Duration.ofSeconds(60));
+
+        assertThat(failure.took).isLessThan(Duration.ofSeconds(60));
+        assertThat(failure.rootCause())
+                .contains("VStream of shard commerce/0 at position 'MySQL56/garbage'")
+                .contains("not a GTID position")
+                .contains("could not decode position");
+    }
+
+    @Test
+    void wrongKeyspaceFailsNamingIt(VitessCluster cluster) throws Exception {
+        Failure failure =
+                runUntilFailure(
+                        SourceTestSupport.source(cluster, "no_such_keyspace")
+                                .tableName(TABLE)
+                                .build(),
+                        Duration.ofSeconds(60));
+
+        assertThat(failure.rootCause())
+                .contains("Keyspace 'no_such_keyspace' has no shards")
+                .contains("127.0.0.1:" + cluster.mysqlPort())
+                .contains("SHOW KEYSPACES");
+    }
+
+    @Test
+    void wrongTableFailsNamingIt(VitessCluster cluster) throws Exception {
+        Failure failure =
+                runUntilFailure(
+                        SourceTestSupport.source(cluster, KEYSPACE)
+                                .tableName("no_such_table")
+                                .build(),
+                        Duration.ofSeconds(60));
+
+        assertThat(failure.rootCause())
+                .contains("No table of keyspace 'commerce'")
+                .contains("'table-name' = 'no_such_table'");
+    }
+
+    private static String currentPosition(VitessCluster cluster) {
+        try (CurrentPositionResolver resolver =
+                new CurrentPositionResolver(
+                        new VitessConnectionOptions(
+                                cluster.host(),
+                                cluster.grpcPort(),
+                                cluster.mysqlPort(),
+                                "root",
+                                null,
+                                Topodata.TabletType.PRIMARY,
+                                null,
+                                64 * 1024 * 1024,
+                                Duration.ofSeconds(30)))) {
+            return resolver.currentPosition(KEYSPACE, "0");
+        }
+    }
+}
