@@ -6,7 +6,7 @@ import java.sql.Statement;
 /**
  * Creates the tables a test owns, so that tests sharing the cluster never see each other's rows.
  */
-final class TestTables {
+public final class TestTables {
 
     private TestTables() {}
 
@@ -15,7 +15,7 @@ final class TestTables {
      * ({@code hash(id)}) must be in {@code e2e-tests/vitess/schema/customer/vschema.json}:
      * vttestserver does not allow VSchema DDL.
      */
-    static void createSharded(VitessCluster cluster, String table, String columns)
+    public static void createSharded(VitessCluster cluster, String table, String columns)
             throws Exception {
         try (Connection c = cluster.connect("customer");
                 Statement s = c.createStatement()) {
@@ -23,10 +23,11 @@ final class TestTables {
             s.execute("CREATE TABLE " + table + " (" + columns + ")");
         }
         cluster.reloadSchema("customer");
+        cluster.awaitTrackedColumns("customer", table);
     }
 
     /** Creates (or recreates empty) a table in the unsharded keyspace {@code commerce}. */
-    static void createUnsharded(VitessCluster cluster, String table, String columns)
+    public static void createUnsharded(VitessCluster cluster, String table, String columns)
             throws Exception {
         try (Connection c = cluster.connect("commerce");
                 Statement s = c.createStatement()) {

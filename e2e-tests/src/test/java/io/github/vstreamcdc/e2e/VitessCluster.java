@@ -127,6 +127,59 @@ public final class VitessCluster {
         }
     }
 
+    /**
+     * Waits until VTGate's schema tracking knows the table's current columns. After a DROP and
+     * CREATE it may still know the old ones for a while and reject statements naming new columns.
+     */
+    public void awaitTrackedColumns(String keyspace, String table)
+            throws SQLException, IOException, InterruptedException {
+        java.util.Set<String> expected = new java.util.TreeSet<>();
+        try (Connection c = connect(keyspace);
+                java.sql.PreparedStatement s =
+                        c.prepareStatement(
+                                "SELECT column_name FROM information_schema.columns"
+                                        + " WHERE table_schema = ? AND table_name = ?")) {
+            s.setString(1, keyspace);
+            s.setString(2, table);
+            try (java.sql.ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    expected.add(rs.getString(1));
+                }
+            }
+        }
+        java.net.URL url =
+                new java.net.URL(
+                        "http://" + host() + ":" + env.get("VTCOMBO_HTTP_PORT") + "/debug/vschema");
+        org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.ObjectMapper mapper =
+                new org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.ObjectMapper();
+        java.util.Set<String> tracked = new java.util.TreeSet<>();
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (System.currentTimeMillis() < deadline) {
+            tracked.clear();
+            org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.JsonNode columns =
+                    mapper.readTree(url)
+                            .path("keyspaces")
+                            .path(keyspace)
+                            .path("tables")
+                            .path(table)
+                            .path("columns");
+            columns.forEach(column -> tracked.add(column.path("name").asText()));
+            if (tracked.equals(expected)) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new IOException(
+                "VTGate still tracks columns "
+                        + tracked
+                        + " of "
+                        + keyspace
+                        + "."
+                        + table
+                        + " instead of "
+                        + expected);
+    }
+
     /** A JDBC connection through VTGate's MySQL protocol, to a keyspace (or "ks:shard"). */
     public Connection connect(String target) throws SQLException {
         return DriverManager.getConnection(
