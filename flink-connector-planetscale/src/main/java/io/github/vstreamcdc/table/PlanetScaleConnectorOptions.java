@@ -1,6 +1,7 @@
 package io.github.vstreamcdc.table;
 
 import io.github.vstreamcdc.source.PlanetScaleSourceBuilder;
+import io.github.vstreamcdc.source.client.VitessConnectionOptions;
 
 import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.configuration.ConfigOption;
@@ -118,6 +119,16 @@ public final class PlanetScaleConnectorOptions {
                     .durationType()
                     .defaultValue(Duration.ofSeconds(30))
                     .withDescription("Timeout of connecting to VTGate.");
+
+    public static final ConfigOption<Integer> RECONNECT_MAX_ATTEMPTS =
+            ConfigOptions.key("reconnect.max-attempts")
+                    .intType()
+                    .defaultValue(VitessConnectionOptions.DEFAULT_RECONNECT_MAX_ATTEMPTS)
+                    .withDescription(
+                            "How many times in a row a shard's stream may fail with a transient"
+                                    + " error (VTGate unreachable, connection lost) before the job"
+                                    + " fails; 0 fails on the first error. The count restarts once"
+                                    + " the stream makes progress.");
 
     public static final ConfigOption<MemorySize> GRPC_MAX_INBOUND_MESSAGE_SIZE =
             ConfigOptions.key("grpc.max-inbound-message-size")

@@ -19,6 +19,7 @@ import static io.github.vstreamcdc.table.PlanetScaleConnectorOptions.KEYSPACE;
 import static io.github.vstreamcdc.table.PlanetScaleConnectorOptions.MYSQL_PORT;
 import static io.github.vstreamcdc.table.PlanetScaleConnectorOptions.PASSWORD;
 import static io.github.vstreamcdc.table.PlanetScaleConnectorOptions.PORT;
+import static io.github.vstreamcdc.table.PlanetScaleConnectorOptions.RECONNECT_MAX_ATTEMPTS;
 import static io.github.vstreamcdc.table.PlanetScaleConnectorOptions.SCAN_SCHEMA_CHECK_ENABLED;
 import static io.github.vstreamcdc.table.PlanetScaleConnectorOptions.SCAN_SHARD_DISCOVERY_INTERVAL;
 import static io.github.vstreamcdc.table.PlanetScaleConnectorOptions.SCAN_STARTUP_MODE;
@@ -78,6 +79,7 @@ public final class PlanetScaleDynamicTableFactory implements DynamicTableSourceF
                         SCAN_SHARD_DISCOVERY_INTERVAL,
                         CONNECT_TIMEOUT,
                         GRPC_MAX_INBOUND_MESSAGE_SIZE,
+                        RECONNECT_MAX_ATTEMPTS,
                         SERVER_TIME_ZONE,
                         SCAN_SCHEMA_CHECK_ENABLED));
     }

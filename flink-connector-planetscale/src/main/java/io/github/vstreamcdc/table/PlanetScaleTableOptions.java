@@ -37,6 +37,7 @@ import static io.github.vstreamcdc.table.PlanetScaleConnectorOptions.KEYSPACE;
 import static io.github.vstreamcdc.table.PlanetScaleConnectorOptions.MYSQL_PORT;
 import static io.github.vstreamcdc.table.PlanetScaleConnectorOptions.PASSWORD;
 import static io.github.vstreamcdc.table.PlanetScaleConnectorOptions.PORT;
+import static io.github.vstreamcdc.table.PlanetScaleConnectorOptions.RECONNECT_MAX_ATTEMPTS;
 import static io.github.vstreamcdc.table.PlanetScaleConnectorOptions.SCAN_SCHEMA_CHECK_ENABLED;
 import static io.github.vstreamcdc.table.PlanetScaleConnectorOptions.SCAN_SHARD_DISCOVERY_INTERVAL;
 import static io.github.vstreamcdc.table.PlanetScaleConnectorOptions.SCAN_STARTUP_MODE;
@@ -75,6 +76,7 @@ public final class PlanetScaleTableOptions {
     private final Duration shardDiscoveryInterval;
     private final Duration connectTimeout;
     private final int maxInboundMessageBytes;
+    private final int reconnectMaxAttempts;
     private final ZoneId serverTimeZone;
     private final boolean schemaCheck;
 
@@ -95,6 +97,7 @@ public final class PlanetScaleTableOptions {
             Duration shardDiscoveryInterval,
             Duration connectTimeout,
             int maxInboundMessageBytes,
+            int reconnectMaxAttempts,
             ZoneId serverTimeZone,
             boolean schemaCheck) {
         this.hostname = hostname;
@@ -113,6 +116,7 @@ public final class PlanetScaleTableOptions {
         this.shardDiscoveryInterval = shardDiscoveryInterval;
         this.connectTimeout = connectTimeout;
         this.maxInboundMessageBytes = maxInboundMessageBytes;
+        this.reconnectMaxAttempts = reconnectMaxAttempts;
         this.serverTimeZone = serverTimeZone;
         this.schemaCheck = schemaCheck;
     }
@@ -202,6 +206,13 @@ public final class PlanetScaleTableOptions {
                             "Option '%s' is %d bytes; it must be between 4 mb and 2 gb",
                             GRPC_MAX_INBOUND_MESSAGE_SIZE.key(), maxMessage.getBytes()));
         }
+        int reconnects = config.get(RECONNECT_MAX_ATTEMPTS);
+        if (reconnects < 0) {
+            throw new ValidationException(
+                    String.format(
+                            "Option '%s' is %d; expected 0 or more",
+                            RECONNECT_MAX_ATTEMPTS.key(), reconnects));
+        }
         ZoneId zone;
         try {
             zone = ZoneId.of(config.get(SERVER_TIME_ZONE));
@@ -228,6 +239,7 @@ public final class PlanetScaleTableOptions {
                 discovery,
                 connectTimeout,
                 (int) maxMessage.getBytes(),
+                reconnects,
                 zone,
                 config.get(SCAN_SCHEMA_CHECK_ENABLED));
     }
@@ -397,7 +409,8 @@ public final class PlanetScaleTableOptions {
                 .heartbeatInterval(heartbeatInterval)
                 .shardDiscoveryInterval(shardDiscoveryInterval)
                 .connectTimeout(connectTimeout)
-                .maxInboundMessageBytes(maxInboundMessageBytes);
+                .maxInboundMessageBytes(maxInboundMessageBytes)
+                .reconnectMaxAttempts(reconnectMaxAttempts);
         if (startupMode == StartupMode.SPECIFIC_OFFSET) {
             builder.specificOffsets(specificOffsets);
         }
@@ -415,7 +428,8 @@ public final class PlanetScaleTableOptions {
                 Topodata.TabletType.valueOf(tabletType),
                 cells,
                 maxInboundMessageBytes,
-                connectTimeout);
+                connectTimeout,
+                reconnectMaxAttempts);
     }
 
     public String hostname() {
@@ -481,6 +495,10 @@ public final class PlanetScaleTableOptions {
         return maxInboundMessageBytes;
     }
 
+    public int reconnectMaxAttempts() {
+        return reconnectMaxAttempts;
+    }
+
     public ZoneId serverTimeZone() {
         return serverTimeZone;
     }
@@ -501,6 +519,7 @@ public final class PlanetScaleTableOptions {
         return port == that.port
                 && mysqlPort == that.mysqlPort
                 && maxInboundMessageBytes == that.maxInboundMessageBytes
+                && reconnectMaxAttempts == that.reconnectMaxAttempts
                 && schemaCheck == that.schemaCheck
                 && hostname.equals(that.hostname)
                 && Objects.equals(username, that.username)
@@ -537,6 +556,7 @@ public final class PlanetScaleTableOptions {
                 shardDiscoveryInterval,
                 connectTimeout,
                 maxInboundMessageBytes,
+                reconnectMaxAttempts,
                 serverTimeZone,
                 schemaCheck);
     }

@@ -84,6 +84,7 @@ class PlanetScaleDynamicTableFactoryTest {
         assertThat(options.shardDiscoveryInterval()).isNull();
         assertThat(options.connectTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(options.maxInboundMessageBytes()).isEqualTo(64 * 1024 * 1024);
+        assertThat(options.reconnectMaxAttempts()).isEqualTo(10);
         assertThat(options.serverTimeZone()).isEqualTo(ZoneId.of("UTC"));
         assertThat(options.schemaCheck()).isTrue();
 
@@ -115,6 +116,7 @@ class PlanetScaleDynamicTableFactoryTest {
         map.put("scan.shard-discovery.interval", "1 min");
         map.put("connect.timeout", "10s");
         map.put("grpc.max-inbound-message-size", "128mb");
+        map.put("reconnect.max-attempts", "0");
         map.put("server-time-zone", "Europe/Berlin");
         map.put("scan.schema-check.enabled", "false");
         PlanetScaleTableOptions options = create(map).options();
@@ -134,6 +136,7 @@ class PlanetScaleDynamicTableFactoryTest {
         assertThat(options.shardDiscoveryInterval()).isEqualTo(Duration.ofMinutes(1));
         assertThat(options.connectTimeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(options.maxInboundMessageBytes()).isEqualTo(128 * 1024 * 1024);
+        assertThat(options.reconnectMaxAttempts()).isZero();
         assertThat(options.serverTimeZone()).isEqualTo(ZoneId.of("Europe/Berlin"));
         assertThat(options.schemaCheck()).isFalse();
     }
@@ -292,6 +295,9 @@ class PlanetScaleDynamicTableFactoryTest {
         options.put("grpc.max-inbound-message-size", "1mb");
         assertFails(options, "Option 'grpc.max-inbound-message-size' is 1048576 bytes");
         options.remove("grpc.max-inbound-message-size");
+        options.put("reconnect.max-attempts", "-1");
+        assertFails(options, "Option 'reconnect.max-attempts' is -1; expected 0 or more");
+        options.remove("reconnect.max-attempts");
         options.put("server-time-zone", "Mars/Olympus");
         assertFails(options, "Option 'server-time-zone' = 'Mars/Olympus' is not a time zone");
     }
