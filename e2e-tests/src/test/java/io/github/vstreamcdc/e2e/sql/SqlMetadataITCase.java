@@ -60,7 +60,7 @@ class SqlMetadataITCase {
         SqlTestSupport.assertShadedJarOnly();
     }
 
-    private static void createOrders(VitessCluster cluster) throws SQLException {
+    private static void createOrders(VitessCluster cluster) throws Exception {
         SqlTestSupport.createVitessTable(
                 cluster,
                 TABLE,

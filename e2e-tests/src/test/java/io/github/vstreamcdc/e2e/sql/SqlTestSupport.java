@@ -1,5 +1,6 @@
 package io.github.vstreamcdc.e2e.sql;
 
+import io.github.vstreamcdc.e2e.TestTables;
 import io.github.vstreamcdc.e2e.VitessCluster;
 
 import org.apache.flink.configuration.Configuration;
@@ -109,14 +110,13 @@ final class SqlTestSupport {
         return ddl.append("\n)").toString();
     }
 
-    /** Creates (or recreates empty) a table of the two-shard keyspace, sharded by hash(id). */
+    /**
+     * Creates (or recreates empty) a table of the two-shard keyspace, sharded by hash(id), and
+     * waits until VTGate's schema tracking knows its columns.
+     */
     static void createVitessTable(VitessCluster cluster, String table, String columns)
-            throws SQLException {
-        try (Connection c = cluster.connect(KEYSPACE);
-                Statement s = c.createStatement()) {
-            s.execute("DROP TABLE IF EXISTS " + table);
-            s.execute("CREATE TABLE " + table + " (" + columns + ")");
-        }
+            throws Exception {
+        TestTables.createSharded(cluster, table, columns);
     }
 
     static void execute(VitessCluster cluster, String... statements) throws SQLException {
