@@ -1,0 +1,129 @@
+package io.github.vstreamcdc.e2e;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The multi-process Vitess (etcd, vtctld, vtgate, a mysqld and vttablet per shard) that {@code
+ * e2e-tests/vitess/cluster.sh} installs and starts: what the tests need to restart VTGate or
+ * reshard. Started once per JVM; a cluster that cannot start fails the tests that need it.
+ */
+final class MultiProcessCluster {
+
+    private static MultiProcessCluster instance;
+    private static Throwable startFailure;
+
+    private final Map<String, String> env;
+
+    private MultiProcessCluster(Map<String, String> env) {
+        this.env = env;
+    }
+
+    static synchronized MultiProcessCluster get() {
+        if (instance == null && startFailure == null) {
+            try {
+                instance = new MultiProcessCluster(parse(run(30, "up")));
+            } catch (Throwable t) {
+                startFailure = t;
+            }
+        }
+        if (startFailure != null) {
+            throw new IllegalStateException(
+                    "The multi-process Vitess cluster could not start: "
+                            + startFailure.getMessage(),
+                    startFailure);
+        }
+        return instance;
+    }
+
+    private static Path script() {
+        return Paths.get(System.getProperty("vitess.script", "vitess/vitess.sh"))
+                .resolveSibling("cluster.sh");
+    }
+
+    /** Runs a cluster.sh command; fails with its output unless it succeeds in time. */
+    static List<String> run(long timeoutMinutes, String... args)
+            throws IOException, InterruptedException {
+        Path stdout = Files.createTempFile("cluster", ".out");
+        Path stderr = Files.createTempFile("cluster", ".err");
+        String[] command = new String[args.length + 2];
+        command[0] = "bash";
+        command[1] = script().toString();
+        System.arraycopy(args, 0, command, 2, args.length);
+        Process process =
+                new ProcessBuilder(command)
+                        .redirectOutput(stdout.toFile())
+                        .redirectError(stderr.toFile())
+                        .start();
+        try {
+            if (!process.waitFor(timeoutMinutes, TimeUnit.MINUTES)) {
+                process.destroyForcibly();
+                throw new IOException("cluster.sh " + String.join(" ", args) + " timed out");
+            }
+            if (process.exitValue() != 0) {
+                List<String> err = Files.readAllLines(stderr, StandardCharsets.UTF_8);
+                throw new IOException(
+                        "cluster.sh "
+                                + String.join(" ", args)
+                                + " failed:\n"
+                                + String.join(
+                                        "\n",
+                                        err.subList(Math.max(0, err.size() - 30), err.size())));
+            }
+            return Files.readAllLines(stdout, StandardCharsets.UTF_8);
+        } finally {
+            Files.deleteIfExists(stdout);
+            Files.deleteIfExists(stderr);
+        }
+    }
+
+    private static Map<String, String> parse(List<String> lines) {
+        Map<String, String> env = new LinkedHashMap<>();
+        for (String line : lines) {
+            int eq = line.indexOf('=');
+            if (eq > 0 && line.substring(0, eq).matches("[A-Z0-9_]+")) {
+                env.put(line.substring(0, eq), line.substring(eq + 1));
+            }
+        }
+        return env;
+    }
+
+    String host() {
+        return env.getOrDefault("VTGATE_HOST", "127.0.0.1");
+    }
+
+    int grpcPort() {
+        return Integer.parseInt(env.get("VTGATE_GRPC_PORT"));
+    }
+
+    int mysqlPort() {
+        return Integer.parseInt(env.get("VTGATE_MYSQL_PORT"));
+    }
+
+    String keyspace() {
+        return env.get("CLUSTER_KEYSPACE");
+    }
+
+    Connection connect() throws SQLException {
+        return DriverManager.getConnection(
+                "jdbc:mysql://"
+                        + host()
+                        + ":"
+                        + mysqlPort()
+                        + "/"
+                        + keyspace()
+                        + "?useSSL=false&allowPublicKeyRetrieval=true&connectTimeout=5000",
+                "root",
+                "");
+    }
+}
