@@ -135,7 +135,8 @@ class ReconnectITCase {
                         Duration.ofMinutes(2),
                         "the big transaction after the first outage");
 
-                // Outage 2: while small transactions stream.
+                // Outage 2: while small transactions stream over the reader's new connection.
+                awaitConnections(proxy, 2);
                 long before = written.get();
                 while (written.get() < before + 20) {
                     Thread.sleep(50);
@@ -211,6 +212,17 @@ class ReconnectITCase {
                                 + " bytes and "
                                 + proxy.outagesDone()
                                 + " outages");
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private static void awaitConnections(TcpProxy proxy, int count) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (proxy.connectionsAccepted() < count) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError(
+                        "The proxy accepted only " + proxy.connectionsAccepted() + " connections");
             }
             Thread.sleep(100);
         }

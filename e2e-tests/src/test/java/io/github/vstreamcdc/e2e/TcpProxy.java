@@ -76,14 +76,27 @@ final class TcpProxy implements AutoCloseable {
 
     /** Drops all connections and refuses new ones for the duration, then accepts again. */
     void outage(Duration duration) throws IOException, InterruptedException {
+        drop();
+        reopenAfter(duration);
+    }
+
+    /** Closes the listening socket and every connection. */
+    private void drop() {
         ServerSocket current = server;
         server = null;
         if (current != null) {
-            current.close();
+            try {
+                current.close();
+            } catch (IOException e) {
+                // closing anyway
+            }
         }
         for (Socket socket : sockets) {
             closeQuietly(socket);
         }
+    }
+
+    private void reopenAfter(Duration duration) throws IOException, InterruptedException {
         Thread.sleep(duration.toMillis());
         if (closed) {
             return;
@@ -108,8 +121,8 @@ final class TcpProxy implements AutoCloseable {
     }
 
     /**
-     * Starts an {@link #outage} once this many more bytes went to clients, from another thread;
-     * e.g. in the middle of a large transaction.
+     * Starts an {@link #outage} once this many more bytes went to clients: the connections drop
+     * right there, before another byte is passed on (e.g. in the middle of a large transaction).
      */
     synchronized void outageAfterBytes(long bytes, Duration duration) {
         armedOutage = duration;
@@ -189,11 +202,12 @@ final class TcpProxy implements AutoCloseable {
         } else {
             armedBytes.set(-1);
             Duration duration = armedOutage;
+            drop();
             Thread thread =
                     new Thread(
                             () -> {
                                 try {
-                                    outage(duration);
+                                    reopenAfter(duration);
                                 } catch (IOException | InterruptedException e) {
                                     throw new IllegalStateException("Outage failed", e);
                                 }

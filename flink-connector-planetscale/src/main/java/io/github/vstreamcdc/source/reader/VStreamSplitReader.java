@@ -18,6 +18,7 @@ import io.github.vstreamcdc.vitess.proto.Vtgate;
 
 import io.grpc.CallOptions;
 import io.grpc.ClientCall;
+import io.grpc.ConnectivityState;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Status;
@@ -74,6 +75,9 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
     private static final long POLL_TIMEOUT_MS = 500;
     private static final long POSITION_CHECK_TIMEOUT_SECONDS = 30;
 
+    /** While a shard waits for VTGate to come back: how often the channel tries to connect. */
+    private static final long CONNECT_RETRY_MS = 500;
+
     private static final ShardStream.Signal WAKE_UP = new ShardStream.Signal(null, null, null);
 
     private final PlanetScaleSourceConfig config;
@@ -84,6 +88,8 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
     private final long initialBackoffMs;
     private final long maxBackoffMs;
     private ManagedChannel channel;
+    private long lastConnectRetryMillis;
+    private volatile boolean watchingChannel;
 
     public VStreamSplitReader(PlanetScaleSourceConfig config, ShardReaderMetrics metrics) {
         this(
@@ -111,6 +117,7 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
     public RecordsWithSplitIds<ChangeBatch> fetch() throws IOException {
         RecordsBySplits.Builder<ChangeBatch> out = new RecordsBySplits.Builder<>();
         finishDoneSnapshots(out);
+        tendChannel();
         startDueStreams();
         ShardStream.Signal signal;
         try {
@@ -238,7 +245,53 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
                 backoff);
         cursor.resetToSafePosition();
         cursor.reconnectAtMillis = System.currentTimeMillis() + backoff;
+        cursor.waitingForChannel =
+                channel != null && channel.getState(false) != ConnectivityState.READY;
         metrics.reconnected();
+    }
+
+    /**
+     * While shards wait for VTGate after losing the connection: keeps the channel trying to connect
+     * (its own backoff grows to minutes, and while it is in TRANSIENT_FAILURE a call fails at once
+     * with the old error), and starts the waiting shards as soon as it is connected, without
+     * sitting out the rest of their backoff.
+     */
+    private void tendChannel() {
+        if (channel == null) {
+            return;
+        }
+        List<ShardCursor> waiting = new ArrayList<>();
+        for (ShardCursor cursor : cursors.values()) {
+            if (cursor.stream == null && cursor.waitingForChannel) {
+                waiting.add(cursor);
+            }
+        }
+        if (waiting.isEmpty()) {
+            return;
+        }
+        ConnectivityState state = channel.getState(false);
+        if (state == ConnectivityState.READY) {
+            for (ShardCursor cursor : waiting) {
+                cursor.waitingForChannel = false;
+                cursor.reconnectAtMillis = 0;
+            }
+            return;
+        }
+        long now = System.currentTimeMillis();
+        if (state == ConnectivityState.TRANSIENT_FAILURE
+                && now - lastConnectRetryMillis >= CONNECT_RETRY_MS) {
+            lastConnectRetryMillis = now;
+            channel.resetConnectBackoff();
+        }
+        if (!watchingChannel) {
+            watchingChannel = true;
+            channel.notifyWhenStateChanged(
+                    state,
+                    () -> {
+                        watchingChannel = false;
+                        signals.add(WAKE_UP);
+                    });
+        }
     }
 
     private void startDueStreams() {
@@ -253,9 +306,6 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
     private void start(ShardCursor cursor) {
         if (channel == null) {
             channel = channelFactory.get();
-        } else if (cursor.attempts > 0) {
-            // Our own backoff decides when to retry, not the channel's (which grows to minutes).
-            channel.resetConnectBackoff();
         }
         if (!cursor.positionChecked) {
             cursor.positionChecked = true;
@@ -395,6 +445,10 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
         boolean progressed;
 
         long reconnectAtMillis;
+
+        /** The last stream failed while the channel was not connected. */
+        boolean waitingForChannel;
+
         boolean positionChecked;
         boolean finished;
 

@@ -42,7 +42,7 @@ final class FakeVtgate implements AutoCloseable {
     }
 
     private final String name = "fake-vtgate-" + UUID.randomUUID();
-    private final Server server;
+    private Server server;
     private final Deque<Script> scripts = new ArrayDeque<>();
     private final List<Vtgate.VStreamRequest> requests = new ArrayList<>();
     private final List<Vtgate.VStreamRequest> positionChecks = new ArrayList<>();
@@ -50,6 +50,18 @@ final class FakeVtgate implements AutoCloseable {
     volatile String currentPosition = gtid(1, 100_000);
 
     FakeVtgate() throws IOException {
+        this(true);
+    }
+
+    /** A fake that does not listen yet when {@code listen} is false: see {@link #listen()}. */
+    FakeVtgate(boolean listen) throws IOException {
+        if (listen) {
+            listen();
+        }
+    }
+
+    /** Starts serving; until then every connect fails, as with a VTGate that is down. */
+    synchronized void listen() throws IOException {
         server =
                 InProcessServerBuilder.forName(name)
                         .addService(
@@ -161,8 +173,14 @@ final class FakeVtgate implements AutoCloseable {
         for (ManagedChannel channel : channels) {
             channel.shutdownNow();
         }
-        server.shutdownNow();
-        server.awaitTermination(5, TimeUnit.SECONDS);
+        Server started;
+        synchronized (this) {
+            started = server;
+        }
+        if (started != null) {
+            started.shutdownNow();
+            started.awaitTermination(5, TimeUnit.SECONDS);
+        }
     }
 
     // ---- events ----

@@ -708,6 +708,38 @@ class VStreamSplitReaderTest {
         assertThat(fake.requests()).hasSize(3);
     }
 
+    @Test
+    void reconnectsPromptlyOnceVtgateIsBack() throws Exception {
+        fake.close();
+        fake = new FakeVtgate(false);
+        fake.thenSend(
+                response(
+                        begin(),
+                        field("t", TS),
+                        rows("t", TS, insert(1, "a")),
+                        vgtid(gtid(1, 11)),
+                        commit()));
+        start(binlogSplit(gtid(1, 10), 0), 1000, Topodata.TabletType.PRIMARY);
+
+        // VTGate is down for six seconds: the channel's own connect backoff (1 s, 1.6 s, ...)
+        // has grown to seconds by then.
+        Output out = new Output();
+        long downUntil = System.currentTimeMillis() + 6_000;
+        while (System.currentTimeMillis() < downUntil) {
+            drain(out);
+        }
+        assertThat(metrics.reconnects()).isGreaterThan(3);
+        assertThat(fake.requests()).isEmpty();
+
+        long back = System.nanoTime();
+        fake.listen();
+        fetchUntil(out, o -> o.lastPosition() != null, "the change once VTGate is back");
+
+        // The reader's backoff (at most 100 ms here) decides, not the channel's.
+        assertThat(Duration.ofNanos(System.nanoTime() - back)).isLessThan(Duration.ofMillis(1500));
+        assertThat(out.rows()).containsExactly("c:1=a");
+    }
+
     // ---- (f) flow control ----
 
     @Test
