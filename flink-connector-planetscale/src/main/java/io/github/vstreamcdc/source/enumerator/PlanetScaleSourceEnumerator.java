@@ -112,6 +112,11 @@ public final class PlanetScaleSourceEnumerator
 
     private void onDiscovered(List<ShardSplit> splits, @Nullable Throwable error) {
         if (error != null) {
+            if (initialDiscoveryDone) {
+                // A periodic look for new shards: the next one may succeed.
+                LOG.warn("Looking for new shards failed; will try again: {}", error.getMessage());
+                return;
+            }
             throw new FlinkRuntimeException(
                     "Discovering the shards to read failed: " + error.getMessage(), error);
         }

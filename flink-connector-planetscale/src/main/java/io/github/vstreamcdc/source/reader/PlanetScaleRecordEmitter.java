@@ -18,13 +18,10 @@ public final class PlanetScaleRecordEmitter<T>
         implements RecordEmitter<ChangeBatch, T, ShardSplitState> {
 
     private final VStreamDeserializationSchema<T> deserializer;
-    private final ShardReaderMetrics metrics;
     private final OutputCollector<T> collector = new OutputCollector<>();
 
-    public PlanetScaleRecordEmitter(
-            VStreamDeserializationSchema<T> deserializer, ShardReaderMetrics metrics) {
+    public PlanetScaleRecordEmitter(VStreamDeserializationSchema<T> deserializer) {
         this.deserializer = deserializer;
-        this.metrics = metrics;
     }
 
     @Override
@@ -39,9 +36,6 @@ public final class PlanetScaleRecordEmitter<T>
             state.advanceTo(batch.positionAfter);
         } else {
             state.rowsEmitted(batch.rows.size());
-        }
-        if (!batch.rows.isEmpty()) {
-            metrics.emitted(batch.eventTimeMillis);
         }
     }
 

@@ -28,7 +28,7 @@ public final class PlanetScaleSourceReader<T>
         ShardReaderMetrics metrics = new ShardReaderMetrics(context.metricGroup());
         return new PlanetScaleSourceReader<>(
                 () -> new VStreamSplitReader(config, metrics),
-                new PlanetScaleRecordEmitter<>(deserializer, metrics),
+                new PlanetScaleRecordEmitter<>(deserializer),
                 new Configuration(),
                 context);
     }

@@ -10,9 +10,10 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The reader's metrics: Flink's standard source metrics ({@code currentFetchEventTimeLag}, {@code
- * currentEmitEventTimeLag}, {@code sourceIdleTime}) plus per-shard lag and reconnects. Written by
- * the fetcher thread and the task thread, read by the metric reporters.
+ * The reader's metrics: {@code currentFetchEventTimeLag} (the standard source metric a connector
+ * provides; Flink itself derives {@code currentEmitEventTimeLag} from the records' commit-time
+ * timestamps and {@code sourceIdleTime}) plus per-shard lag and reconnects. Written by the fetcher
+ * thread and the task thread, read by the metric reporters.
  */
 @Internal
 public final class ShardReaderMetrics {
@@ -21,17 +22,11 @@ public final class ShardReaderMetrics {
     private final Counter reconnects;
     private final Map<String, ShardGauges> shards = new ConcurrentHashMap<>();
     private volatile long fetchLagMillis = -1;
-    private volatile long emitLagMillis = -1;
-    private volatile long lastActivityMillis = System.currentTimeMillis();
 
     public ShardReaderMetrics(SourceReaderMetricGroup group) {
         this.group = group;
         this.reconnects = group.counter("vstreamReconnects");
         group.gauge("currentFetchEventTimeLag", (Gauge<Long>) () -> fetchLagMillis);
-        group.gauge("currentEmitEventTimeLag", (Gauge<Long>) () -> emitLagMillis);
-        group.gauge(
-                "sourceIdleTime",
-                (Gauge<Long>) () -> System.currentTimeMillis() - lastActivityMillis);
     }
 
     void registerShard(String splitId) {
@@ -76,15 +71,6 @@ public final class ShardReaderMetrics {
     /** Reconnects so far (the {@code vstreamReconnects} counter). */
     long reconnects() {
         return reconnects.getCount();
-    }
-
-    /** Records were emitted; {@code eventTimeMillis} is their binlog time (0 if unknown). */
-    void emitted(long eventTimeMillis) {
-        long now = System.currentTimeMillis();
-        lastActivityMillis = now;
-        if (eventTimeMillis > 0) {
-            emitLagMillis = Math.max(0, now - eventTimeMillis);
-        }
     }
 
     private static final class ShardGauges {

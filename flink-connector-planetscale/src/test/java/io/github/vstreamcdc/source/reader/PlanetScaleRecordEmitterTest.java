@@ -10,7 +10,6 @@ import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.source.SourceOutput;
-import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
 import org.apache.flink.util.Collector;
 import org.junit.jupiter.api.Test;
 
@@ -88,10 +87,7 @@ class PlanetScaleRecordEmitterTest {
     }
 
     private final PlanetScaleRecordEmitter<String> emitter =
-            new PlanetScaleRecordEmitter<>(
-                    new IdSchema(),
-                    new ShardReaderMetrics(
-                            UnregisteredMetricsGroup.createSourceReaderMetricGroup()));
+            new PlanetScaleRecordEmitter<>(new IdSchema());
 
     private static ShardSplitState state(ShardPosition position, long rowsToSkip) {
         return new ShardSplitState(
