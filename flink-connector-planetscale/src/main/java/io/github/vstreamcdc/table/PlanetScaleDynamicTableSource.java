@@ -2,7 +2,6 @@ package io.github.vstreamcdc.table;
 
 import io.github.vstreamcdc.source.PlanetScaleSource;
 import io.github.vstreamcdc.source.PlanetScaleSourceBuilder;
-import io.github.vstreamcdc.source.config.StartupMode;
 import io.github.vstreamcdc.source.reader.deserializer.RowDataDeserializationSchema;
 import io.github.vstreamcdc.source.reader.deserializer.RowDataDeserializationSchema.MetadataReader;
 import io.github.vstreamcdc.source.reader.deserializer.VStreamDeserializationSchema;
@@ -75,13 +74,13 @@ public final class PlanetScaleDynamicTableSource
     /**
      * All row kinds, as Flink CDC's {@code mysql-cdc}: updates come as {@code -U} and {@code +U},
      * so the planner needs no normalization step; with a declared primary key it may still use
-     * upsert semantics downstream. In {@code snapshot} mode only inserts are produced.
+     * upsert semantics downstream. Also in {@code snapshot} mode: while a table is copied, VStream
+     * streams the changes of rows already copied (as updates and deletes) to keep the copy
+     * consistent.
      */
     @Override
     public ChangelogMode getChangelogMode() {
-        return options.startupMode() == StartupMode.SNAPSHOT
-                ? ChangelogMode.insertOnly()
-                : ChangelogMode.all();
+        return ChangelogMode.all();
     }
 
     @Override
