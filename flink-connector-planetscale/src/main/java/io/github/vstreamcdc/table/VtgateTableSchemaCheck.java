@@ -12,7 +12,6 @@ import org.apache.flink.table.api.ValidationException;
 import org.apache.flink.table.types.logical.RowType;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -20,7 +19,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 
@@ -170,7 +168,7 @@ public final class VtgateTableSchemaCheck implements TableSchemaCheck {
             VitessConnectionOptions connection, String keyspace, String table) {
         String query = "SHOW FULL COLUMNS FROM " + quote(table) + " FROM " + quote(keyspace);
         List<Column> columns = new ArrayList<>();
-        try (Connection c = connect(connection);
+        try (Connection c = new VtgateSqlClient(connection).connect();
                 Statement statement = c.createStatement();
                 ResultSet rs = statement.executeQuery(query)) {
             while (rs.next()) {
@@ -195,23 +193,6 @@ public final class VtgateTableSchemaCheck implements TableSchemaCheck {
                     "VTGate reports no columns for table '" + keyspace + "." + table + "'");
         }
         return columns;
-    }
-
-    private static Connection connect(VitessConnectionOptions options) throws SQLException {
-        Properties props = new Properties();
-        if (options.username() != null) {
-            props.setProperty("user", options.username());
-        }
-        if (options.password() != null) {
-            props.setProperty("password", options.password());
-        }
-        long timeoutMs = options.connectTimeout().toMillis();
-        props.setProperty("connectTimeout", Long.toString(timeoutMs));
-        props.setProperty("socketTimeout", Long.toString(Math.max(timeoutMs, 60_000)));
-        props.setProperty("useSSL", "false");
-        props.setProperty("allowPublicKeyRetrieval", "true");
-        return DriverManager.getConnection(
-                "jdbc:mysql://" + options.hostname() + ":" + options.mysqlPort() + "/", props);
     }
 
     private static String quote(String identifier) {

@@ -90,7 +90,11 @@ public final class VtgateSqlClient {
         }
     }
 
-    private Connection connect() throws SQLException {
+    /**
+     * A JDBC connection to VTGate's MySQL endpoint, with the connector's timeouts and credentials:
+     * the one place that says how the connector talks SQL to VTGate.
+     */
+    public Connection connect() throws SQLException {
         Properties props = new Properties();
         if (options.username() != null) {
             props.setProperty("user", options.username());
