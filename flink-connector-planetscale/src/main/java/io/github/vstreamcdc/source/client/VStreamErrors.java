@@ -20,6 +20,7 @@ public final class VStreamErrors {
         if (isPurgedBinlog(description)
                 || isBadPosition(description)
                 || isMessageTooLarge(description)
+                || isShardGone(description)
                 || description.contains("access denied")) {
             return false;
         }
@@ -82,6 +83,19 @@ public final class VStreamErrors {
                     + " VTGate reports it, VTGate's --grpc-max-message-size: "
                     + description;
         }
+        if (isShardGone(lower)) {
+            return where
+                    + " cannot resume: the shard no longer exists in keyspace '"
+                    + keyspace
+                    + "' (a reshard replaced it and its old shards were deleted before the job"
+                    + " read them to the end). The changes between this position and the"
+                    + " reshard are gone; start the job from a new snapshot ('initial' startup"
+                    + " mode). To restore across a reshard, keep the old shards until every job"
+                    + " reading them has passed the reshard. VTGate "
+                    + target
+                    + ": "
+                    + description;
+        }
         if (isNoTabletFound(status)) {
             return where
                     + ": VTGate "
@@ -132,6 +146,11 @@ public final class VStreamErrors {
         return description.contains("could not decode position")
                 || description.contains("gtidset mismatch")
                 || description.contains("unknown gtidset flavor");
+    }
+
+    /** VTGate's answer to a VGtid naming a shard that was deleted (after a reshard). */
+    private static boolean isShardGone(String description) {
+        return description.contains("shard provided in vgtid") && description.contains("not found");
     }
 
     private static boolean isMessageTooLarge(String description) {

@@ -2,9 +2,13 @@ package io.github.vstreamcdc.source.reader;
 
 import io.github.vstreamcdc.source.reader.deserializer.RowChangeEvent;
 import io.github.vstreamcdc.source.split.ShardPosition;
+import io.github.vstreamcdc.vitess.proto.Binlogdata;
 
 import org.apache.flink.annotation.Internal;
 
+import javax.annotation.Nullable;
+
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -21,9 +25,27 @@ final class ChangeBatch {
     /** Binlog time of the newest event seen, epoch millis, for lag metrics; 0 if none. */
     final long eventTimeMillis;
 
+    /** The reshard journal the shard's reading ended at: the split's last batch. */
+    @Nullable final Binlogdata.Journal journal;
+
     ChangeBatch(List<RowChangeEvent> rows, ShardPosition positionAfter, long eventTimeMillis) {
+        this(rows, positionAfter, eventTimeMillis, null);
+    }
+
+    private ChangeBatch(
+            List<RowChangeEvent> rows,
+            ShardPosition positionAfter,
+            long eventTimeMillis,
+            @Nullable Binlogdata.Journal journal) {
         this.rows = rows;
         this.positionAfter = positionAfter;
         this.eventTimeMillis = eventTimeMillis;
+        this.journal = journal;
+    }
+
+    /** The last batch of a shard that ended at a reshard journal. */
+    static ChangeBatch endOfShard(
+            ShardPosition position, Binlogdata.Journal journal, long eventTimeMillis) {
+        return new ChangeBatch(Collections.emptyList(), position, eventTimeMillis, journal);
     }
 }

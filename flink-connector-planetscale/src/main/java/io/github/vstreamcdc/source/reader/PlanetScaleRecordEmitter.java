@@ -37,6 +37,9 @@ public final class PlanetScaleRecordEmitter<T>
         } else {
             state.rowsEmitted(batch.rows.size());
         }
+        if (batch.journal != null) {
+            state.finishAt(batch.journal);
+        }
     }
 
     private static final class OutputCollector<T> implements Collector<T> {

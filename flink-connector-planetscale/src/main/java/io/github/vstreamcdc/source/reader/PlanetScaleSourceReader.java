@@ -1,6 +1,7 @@
 package io.github.vstreamcdc.source.reader;
 
 import io.github.vstreamcdc.source.config.PlanetScaleSourceConfig;
+import io.github.vstreamcdc.source.event.ShardFinishedEvent;
 import io.github.vstreamcdc.source.reader.deserializer.VStreamDeserializationSchema;
 import io.github.vstreamcdc.source.split.ShardSplit;
 import io.github.vstreamcdc.source.split.ShardSplitState;
@@ -11,7 +12,12 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.source.reader.RecordEmitter;
 import org.apache.flink.connector.base.source.reader.SingleThreadMultiplexSourceReaderBase;
 import org.apache.flink.connector.base.source.reader.splitreader.SplitReader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -19,6 +25,11 @@ import java.util.function.Supplier;
 @Internal
 public final class PlanetScaleSourceReader<T>
         extends SingleThreadMultiplexSourceReaderBase<ChangeBatch, T, ShardSplit, ShardSplitState> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PlanetScaleSourceReader.class);
+
+    /** Splits that ended at a reshard journal, by id. Touched only on the task thread. */
+    private final Map<String, FinishedSplit> finishedSplits = new LinkedHashMap<>();
 
     /** A reader of the configured keyspace that deserializes with the given schema. */
     public static <T> PlanetScaleSourceReader<T> create(
@@ -42,8 +53,84 @@ public final class PlanetScaleSourceReader<T>
     }
 
     @Override
+    public void start() {
+        super.start();
+        // Restored splits that had ended at a journal: the enumerator may not have seen the report
+        // before the failure, and the shards replacing them wait for it.
+        for (FinishedSplit finished : finishedSplits.values()) {
+            announce(finished.split);
+        }
+    }
+
+    @Override
+    public void addSplits(List<ShardSplit> splits) {
+        List<ShardSplit> toRead = new ArrayList<>();
+        for (ShardSplit split : splits) {
+            if (split.finishedAt() != null) {
+                finishedSplits.put(split.splitId(), new FinishedSplit(split));
+            } else {
+                toRead.add(split);
+            }
+        }
+        if (!toRead.isEmpty()) {
+            super.addSplits(toRead);
+        }
+    }
+
+    @Override
     protected void onSplitFinished(Map<String, ShardSplitState> finishedSplitIds) {
-        // Bounded (snapshot) splits end here; nothing to hand back.
+        // Bounded (snapshot) splits just end; splits that ended at a reshard journal are reported,
+        // and kept in the checkpoints until one that holds them completed.
+        for (ShardSplitState state : finishedSplitIds.values()) {
+            if (state.finishedAt() != null) {
+                ShardSplit split = state.toSplit();
+                finishedSplits.put(split.splitId(), new FinishedSplit(split));
+                announce(split);
+            }
+        }
+    }
+
+    private void announce(ShardSplit split) {
+        LOG.info("Reporting {} to the enumerator", split);
+        context.sendSourceEventToCoordinator(
+                new ShardFinishedEvent(split.splitId(), split.finishedAt()));
+    }
+
+    @Override
+    public List<ShardSplit> snapshotState(long checkpointId) {
+        List<ShardSplit> state = new ArrayList<>(super.snapshotState(checkpointId));
+        for (FinishedSplit finished : finishedSplits.values()) {
+            if (finished.firstCheckpointId < 0) {
+                finished.firstCheckpointId = checkpointId;
+            }
+            state.add(finished.split);
+        }
+        return state;
+    }
+
+    /**
+     * Drops a finished split once a checkpoint taken after the first one that held it completed.
+     * The report went out before that first checkpoint's barrier, so the enumerator's state in the
+     * later checkpoint has it; until then a restore re-sends it (the enumerator ignores repeats).
+     */
+    @Override
+    public void notifyCheckpointComplete(long checkpointId) throws Exception {
+        super.notifyCheckpointComplete(checkpointId);
+        finishedSplits
+                .values()
+                .removeIf(f -> f.firstCheckpointId >= 0 && checkpointId > f.firstCheckpointId);
+    }
+
+    /** A split that ended at a reshard journal, until the checkpoints no longer need it. */
+    private static final class FinishedSplit {
+        final ShardSplit split;
+
+        /** The first checkpoint whose reader state holds it; -1 before. */
+        long firstCheckpointId = -1;
+
+        FinishedSplit(ShardSplit split) {
+            this.split = split;
+        }
     }
 
     @Override

@@ -43,6 +43,7 @@ import java.util.Set;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 /**
  * Reads the VStreams of the splits assigned to one reader, one gRPC call per shard, and cuts their
@@ -523,14 +524,8 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
                     onCopyCompleted(out);
                     break;
                 case JOURNAL:
-                    throw new VitessException(
-                            "Shard "
-                                    + split.splitId()
-                                    + " is being resharded (JOURNAL event at "
-                                    + safePosition
-                                    + "). Following a reshard is not supported by this version"
-                                    + " of the connector; restart the job with a new snapshot"
-                                    + " after the reshard completed.");
+                    onJournal(event.getJournal(), out);
+                    break;
                 case HEARTBEAT:
                     metrics.heartbeat(split.splitId());
                     break;
@@ -538,6 +533,53 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
                     // GTID, BEGIN, VERSION, LASTPK (vtgate turns it into VGTID), ...
                     break;
             }
+        }
+
+        /**
+         * A reshard moved this shard's key range to new shards: everything before the journal has
+         * been handed over, so the split ends here and the enumerator starts the new shards from
+         * the journal's positions once all the old shards got here. VTGate ends (or, for a
+         * participant it does not stream, fails) the stream right after.
+         */
+        private void onJournal(
+                Binlogdata.Journal journal, RecordsBySplits.Builder<ChangeBatch> out) {
+            if (journal.getMigrationType() != Binlogdata.MigrationType.SHARDS) {
+                return; // MoveTables: the tables stay readable in this keyspace until then
+            }
+            if (copying) {
+                throw new VitessException(
+                        "Shard "
+                                + split.splitId()
+                                + " was resharded (journal "
+                                + journal.getId()
+                                + ") before its snapshot was complete (at "
+                                + safePosition
+                                + "): the new shards cannot finish an unfinished snapshot of the"
+                                + " old one. Start the job again with startup mode 'initial' (a"
+                                + " new snapshot of the new shards).");
+            }
+            if (rowsToDrop > 0 || !buffer.isEmpty()) {
+                throw new VitessException(
+                        "Shard "
+                                + split.splitId()
+                                + " reached reshard journal "
+                                + journal.getId()
+                                + " inside a transaction after position "
+                                + safePosition
+                                + "; the binlog differs from the one read before.");
+            }
+            LOG.info(
+                    "Shard {} reached reshard journal {} at {}: it continues on {}",
+                    split.splitId(),
+                    journal.getId(),
+                    safePosition,
+                    journal.getShardGtidsList().stream()
+                            .map(g -> g.getKeyspace() + "/" + g.getShard())
+                            .collect(Collectors.toList()));
+            out.add(
+                    split.splitId(),
+                    ChangeBatch.endOfShard(safePosition, journal, lastEventTimeMillis));
+            finished = true;
         }
 
         private void onRows(Binlogdata.VEvent event, RecordsBySplits.Builder<ChangeBatch> out)

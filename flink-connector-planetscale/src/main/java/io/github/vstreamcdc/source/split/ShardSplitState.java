@@ -1,6 +1,10 @@
 package io.github.vstreamcdc.source.split;
 
+import io.github.vstreamcdc.vitess.proto.Binlogdata;
+
 import org.apache.flink.annotation.Internal;
+
+import javax.annotation.Nullable;
 
 /** The reader's mutable progress of one {@link ShardSplit}; updated only by the record emitter. */
 @Internal
@@ -9,6 +13,7 @@ public final class ShardSplitState {
     private final ShardSplit split;
     private ShardPosition position;
     private long rowsToSkip;
+    @Nullable private Binlogdata.Journal finishedAt;
 
     public ShardSplitState(ShardSplit split) {
         this.split = split;
@@ -35,7 +40,18 @@ public final class ShardSplitState {
         this.rowsToSkip += count;
     }
 
+    /** The shard's reading ended at this reshard journal. */
+    public void finishAt(Binlogdata.Journal journal) {
+        this.finishedAt = journal;
+    }
+
+    @Nullable
+    public Binlogdata.Journal finishedAt() {
+        return finishedAt;
+    }
+
     public ShardSplit toSplit() {
-        return split.withPosition(position, rowsToSkip);
+        ShardSplit current = split.withPosition(position, rowsToSkip);
+        return finishedAt == null ? current : current.finishedAt(finishedAt);
     }
 }

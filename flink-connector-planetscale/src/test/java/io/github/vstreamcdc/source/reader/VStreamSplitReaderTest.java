@@ -883,25 +883,122 @@ class VStreamSplitReaderTest {
 
     // ---- (h) JOURNAL ----
 
+    private static Binlogdata.VEvent journal(Binlogdata.MigrationType type) {
+        return Binlogdata.VEvent.newBuilder()
+                .setType(Binlogdata.VEventType.JOURNAL)
+                .setJournal(
+                        Binlogdata.Journal.newBuilder()
+                                .setId(7)
+                                .setMigrationType(type)
+                                .addParticipants(
+                                        Binlogdata.KeyspaceShard.newBuilder()
+                                                .setKeyspace(KEYSPACE)
+                                                .setShard(SHARD))
+                                .addParticipants(
+                                        Binlogdata.KeyspaceShard.newBuilder()
+                                                .setKeyspace(KEYSPACE)
+                                                .setShard("80-"))
+                                .addShardGtids(
+                                        Binlogdata.ShardGtid.newBuilder()
+                                                .setKeyspace(KEYSPACE)
+                                                .setShard("-")
+                                                .setGtid(gtid(1, 500))))
+                .build();
+    }
+
     @Test
-    void journalFailsWithReshardMessage() throws Exception {
+    void journalEndsTheSplitAfterItsRowsAndIgnoresTheStreamsEnd() throws Exception {
+        // A merge: VTGate sends the JOURNAL, then fails the stream because the other participant
+        // is not in it. The split ends at the journal; the failure is not an error.
+        fake.thenSendAndFail(
+                Status.INTERNAL.withDescription(
+                        "not all journaling participants are in the stream"),
+                response(
+                        begin(),
+                        field("t", TS),
+                        rows("t", TS, insert(1, "a")),
+                        vgtid(gtid(1, 11)),
+                        commit()),
+                response(
+                        begin(),
+                        journal(Binlogdata.MigrationType.SHARDS),
+                        vgtid(gtid(1, 12)),
+                        commit()));
+        start(binlogSplit(gtid(1, 10), 0));
+
+        Output out = fetchUntil(o -> o.finished.contains(SPLIT_ID), "the split's end");
+        for (int i = 0; i < 5; i++) {
+            drain(out); // the stream's failure must not surface
+        }
+
+        assertThat(out.rows()).containsExactly("c:1=a");
+        ChangeBatch last = out.batches.get(out.batches.size() - 1);
+        assertThat(last.journal).isNotNull();
+        assertThat(last.journal.getShardGtids(0).getGtid()).isEqualTo(gtid(1, 500));
+        assertThat(last.rows).isEmpty();
+        // Resuming the old shard would start after its last commit before the journal.
+        assertThat(last.positionAfter).isEqualTo(ShardPosition.of(gtid(1, 11)));
+        assertThat(fake.requests()).hasSize(1);
+    }
+
+    @Test
+    void tablesJournalIsNotTheEndOfTheShard() throws Exception {
+        fake.thenSend(
+                response(begin(), journal(Binlogdata.MigrationType.TABLES), vgtid(gtid(1, 11))),
+                response(commit()),
+                response(
+                        begin(),
+                        field("t", TS),
+                        rows("t", TS, insert(1, "a")),
+                        vgtid(gtid(1, 12)),
+                        commit()));
+        start(binlogSplit(gtid(1, 10), 0));
+
+        Output out = fetchUntil(o -> o.positions().size() == 2, "both commits");
+
+        assertThat(out.rows()).containsExactly("c:1=a");
+        assertThat(out.finished).isEmpty();
+    }
+
+    @Test
+    void journalDuringTheCopyPhaseFailsWithAdvice() throws Exception {
         fake.thenSend(
                 response(
-                        Binlogdata.VEvent.newBuilder()
-                                .setType(Binlogdata.VEventType.JOURNAL)
-                                .setJournal(
-                                        Binlogdata.Journal.newBuilder()
-                                                .setId(7)
-                                                .setMigrationType(Binlogdata.MigrationType.SHARDS))
-                                .build()));
-        start(binlogSplit(gtid(1, 10), 0));
+                        begin(),
+                        field("t"),
+                        vgtid(gtid(1, 10)),
+                        copyRow(1),
+                        vgtid(gtid(1, 10), lastPk("t", 1)),
+                        commit()),
+                response(begin(), journal(Binlogdata.MigrationType.SHARDS)));
+        start(copySplit(false, "t"));
 
         Throwable failure = fetchUntilFailure(new Output());
 
         assertThat(failure)
                 .hasMessageContaining("Shard " + SPLIT_ID)
-                .hasMessageContaining("resharded")
-                .hasMessageContaining(gtid(1, 10));
+                .hasMessageContaining("before its snapshot was complete")
+                .hasMessageContaining("'initial'");
+    }
+
+    @Test
+    void deletedShardFailsWithAdviceAndNoRetry() throws Exception {
+        fake.thenSendAndFail(
+                Status.FAILED_PRECONDITION.withDescription(
+                        "failed to determine if keyspace ks has been resharded: shard provided in"
+                                + " VGTID, "
+                                + SHARD
+                                + ", not found in the ks keyspace"));
+        start(binlogSplit(gtid(1, 10), 0));
+
+        Throwable failure = fetchUntilFailure(new Output());
+
+        assertThat(failure)
+                .hasMessageContaining("shard " + SPLIT_ID)
+                .hasMessageContaining(gtid(1, 10))
+                .hasMessageContaining("no longer exists")
+                .hasMessageContaining("'initial'");
+        assertThat(fake.requests()).hasSize(1);
     }
 
     @Test
