@@ -54,17 +54,24 @@ final class MultiProcessCluster {
     /** Runs a cluster.sh command; fails with its output unless it succeeds in time. */
     static List<String> run(long timeoutMinutes, String... args)
             throws IOException, InterruptedException {
+        return run(Map.of(), timeoutMinutes, args);
+    }
+
+    /** Runs a cluster.sh command with these environment variables set. */
+    static List<String> run(Map<String, String> environment, long timeoutMinutes, String... args)
+            throws IOException, InterruptedException {
         Path stdout = Files.createTempFile("cluster", ".out");
         Path stderr = Files.createTempFile("cluster", ".err");
         String[] command = new String[args.length + 2];
         command[0] = "bash";
         command[1] = script().toString();
         System.arraycopy(args, 0, command, 2, args.length);
-        Process process =
+        ProcessBuilder builder =
                 new ProcessBuilder(command)
                         .redirectOutput(stdout.toFile())
-                        .redirectError(stderr.toFile())
-                        .start();
+                        .redirectError(stderr.toFile());
+        builder.environment().putAll(environment);
+        Process process = builder.start();
         try {
             if (!process.waitFor(timeoutMinutes, TimeUnit.MINUTES)) {
                 process.destroyForcibly();

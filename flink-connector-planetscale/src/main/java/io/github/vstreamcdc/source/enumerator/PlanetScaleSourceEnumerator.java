@@ -187,8 +187,10 @@ public final class PlanetScaleSourceEnumerator
     }
 
     /**
-     * A journal's identity. Vitess derives journal ids from the workflow, so a split and the merge
-     * back under the same workflow name share an id: the participants tell them apart.
+     * A journal's identity. Vitess derives journal ids from the workflow, so a split, the merge
+     * back and a second split under the same workflow name share an id: the participants and the
+     * new shards' start positions tell them apart. (Each participant's copy of the journal differs
+     * in its own local position, which is left out.)
      */
     static String journalKey(Binlogdata.Journal journal) {
         List<String> participants = new ArrayList<>();
@@ -196,7 +198,16 @@ public final class PlanetScaleSourceEnumerator
             participants.add(participant.getKeyspace() + "/" + participant.getShard());
         }
         participants.sort(String::compareTo);
-        return journal.getId() + ":" + String.join(",", participants);
+        List<String> children = new ArrayList<>();
+        for (Binlogdata.ShardGtid child : journal.getShardGtidsList()) {
+            children.add(child.getKeyspace() + "/" + child.getShard() + "@" + child.getGtid());
+        }
+        children.sort(String::compareTo);
+        return journal.getId()
+                + ":"
+                + String.join(",", participants)
+                + ">"
+                + String.join(",", children);
     }
 
     /** Adds the new shards of every journal whose participants all finished. */

@@ -216,11 +216,39 @@ class ReshardLineageTest {
         PlanetScaleEnumeratorState after = restored.snapshotState(4);
         assertThat(after.assigned()).containsExactlyInAnyOrder("ks/-80", "ks/80-");
         assertThat(after.resolvedJournals())
-                .containsExactlyInAnyOrder("7:ks/-80,ks/80-", "7:ks/-40,ks/40-80,ks/80-c0,ks/c0-");
+                .containsExactlyInAnyOrder(
+                        PlanetScaleSourceEnumerator.journalKey(split),
+                        PlanetScaleSourceEnumerator.journalKey(merge));
         // A late duplicate report of the split journal starts nothing again.
         restored.handleSourceEvent(0, new ShardFinishedEvent("ks/-40", split));
         assertThat(restored.snapshotState(5).unassigned()).isEmpty();
         assertThat(restored.snapshotState(5).pendingJournals()).isEmpty();
+
+        // The same workflow splits again: same journal id, same participants, new positions.
+        Binlogdata.Journal.Builder again = journal(7, OLD, NEW).toBuilder().clearShardGtids();
+        for (String shard : NEW) {
+            again.addShardGtids(
+                    Binlogdata.ShardGtid.newBuilder()
+                            .setKeyspace("ks")
+                            .setShard(shard)
+                            .setGtid("MySQL56/uuid-" + shard + ":1-99"));
+        }
+        Binlogdata.Journal splitAgain = again.build();
+        restored.handleSourceEvent(0, new ShardFinishedEvent("ks/-80", splitAgain));
+        restored.handleSourceEvent(1, new ShardFinishedEvent("ks/80-", splitAgain));
+        List<ShardSplit> secondSplit = new ArrayList<>();
+        for (var a : restoredContext.getSplitsAssignmentSequence()) {
+            a.assignment()
+                    .values()
+                    .forEach(
+                            l ->
+                                    l.stream()
+                                            .filter(s -> s.position().gtid().endsWith(":1-99"))
+                                            .forEach(secondSplit::add));
+        }
+        assertThat(secondSplit)
+                .extracting(ShardSplit::shard)
+                .containsExactlyInAnyOrderElementsOf(NEW);
     }
 
     @Test

@@ -1,0 +1,473 @@
+package io.github.vstreamcdc.e2e;
+
+import io.github.vstreamcdc.source.PlanetScaleSource;
+import io.github.vstreamcdc.source.config.StartupMode;
+import io.github.vstreamcdc.source.reader.deserializer.RowDataDeserializationSchema;
+
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+import org.apache.flink.table.data.GenericRowData;
+import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.data.StringData;
+import org.apache.flink.table.runtime.typeutils.InternalTypeInfo;
+import org.apache.flink.table.types.logical.BigIntType;
+import org.apache.flink.table.types.logical.LogicalType;
+import org.apache.flink.table.types.logical.RowType;
+import org.apache.flink.table.types.logical.VarCharType;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.flink.types.RowKind;
+import org.apache.flink.util.ExceptionUtils;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Reshards the multi-process cluster's keyspace under a running job: split {@code -80,80-} into
+ * four shards and merge them back while a load generator inserts, updates and deletes. Every change
+ * must come out exactly once, and the changelog applied to an empty table must equal the table.
+ * Variants: a task killed at each cut-over, and a job stopped before a reshard and restored after
+ * it (with the old shards kept, and with them deleted).
+ */
+class ReshardITCase {
+
+    @RegisterExtension
+    static final MiniClusterExtension MINI_CLUSTER = SourceTestSupport.miniCluster();
+
+    private static final String TABLE = "items";
+    private static final int INITIAL_ROWS = 1000;
+    private static final int IDS = 3000;
+    private static final Set<String> SPLIT = Set.of("-40", "40-80", "80-c0", "c0-");
+    private static final Set<String> MERGED = Set.of("-80", "80-");
+
+    /** Old shards stay (not serving) after a reshard, so a restore can still drain them. */
+    private static final Map<String, String> KEEP_OLD_SHARDS = Map.of("KEEP_SOURCE_SHARDS", "1");
+
+    private static final RowType ROW_WITH_SHARD =
+            RowType.of(
+                    new LogicalType[] {
+                        new BigIntType(false), new VarCharType(true, 64), new VarCharType(false, 32)
+                    },
+                    new String[] {"id", "v", "shard"});
+
+    private MultiProcessCluster cluster;
+
+    @BeforeEach
+    void twoShardsAndInitialRows() throws Exception {
+        cluster = MultiProcessCluster.get();
+        // A failed earlier run may have left a workflow or other shards behind.
+        MultiProcessCluster.run(10, "reshard", "cancel");
+        MultiProcessCluster.run(KEEP_OLD_SHARDS, 10, "reshard", "merge");
+        try (Connection c = cluster.connect();
+                Statement s = c.createStatement()) {
+            s.execute("DELETE FROM " + TABLE);
+            StringBuilder sql = new StringBuilder("INSERT INTO " + TABLE + " (id, v) VALUES ");
+            for (int id = 1; id <= INITIAL_ROWS; id++) {
+                sql.append(id == 1 ? "" : ",").append("(").append(id).append(",'v").append(id);
+                sql.append("')");
+            }
+            s.execute(sql.toString());
+        }
+        CutOverFailure.reset();
+    }
+
+    @Test
+    void splitMergeAndSplitAgainUnderLoadDeliverEveryChangeExactlyOnce() throws Exception {
+        try (CollectedOutput output = CollectedOutput.run(source(), 2, 300, s -> s)) {
+            output.await(r -> r.size() >= INITIAL_ROWS, Duration.ofMinutes(3), "the snapshot");
+            ChangeLoad load = load();
+            Thread.sleep(2000);
+            MultiProcessCluster.run(KEEP_OLD_SHARDS, 10, "reshard", "split");
+            Thread.sleep(2000);
+            MultiProcessCluster.run(KEEP_OLD_SHARDS, 10, "reshard", "merge");
+            Thread.sleep(2000);
+            // The same workflow again: its journal has the same id and participants as the
+            // first split's, only the positions differ.
+            MultiProcessCluster.run(KEEP_OLD_SHARDS, 10, "reshard", "split");
+            Thread.sleep(2000);
+            load.close();
+
+            List<RowData> rows = awaitTable(output::snapshot);
+            assertExactlyOnce(describeAll(rows), load);
+            assertShardsSeen(rows);
+        }
+    }
+
+    @Test
+    void taskKilledAtEachCutOverLosesAndRepeatsNothing() throws Exception {
+        try (CollectedOutput output =
+                CollectedOutput.run(source(), 2, 300, s -> s.map(new CutOverFailure()))) {
+            output.await(r -> r.size() >= INITIAL_ROWS, Duration.ofMinutes(3), "the snapshot");
+            ChangeLoad load = load();
+            Thread.sleep(2000);
+            // The first record a new shard delivers kills the task: the restore goes back to a
+            // checkpoint taken before some or all of the old shards reached the journal.
+            CutOverFailure.arm(SPLIT, 0, 1);
+            MultiProcessCluster.run(KEEP_OLD_SHARDS, 10, "reshard", "split");
+            awaitFailures(1);
+            Thread.sleep(2000);
+            CutOverFailure.arm(MERGED, load.nextSeq(), 2);
+            MultiProcessCluster.run(KEEP_OLD_SHARDS, 10, "reshard", "merge");
+            awaitFailures(2);
+            Thread.sleep(2000);
+            load.close();
+
+            List<RowData> rows = awaitTable(output::snapshot);
+            assertExactlyOnce(describeAll(rows), load);
+            assertShardsSeen(rows);
+        }
+    }
+
+    @Test
+    void jobStoppedBeforeAReshardAndRestoredAfterIt(@TempDir Path savepoints) throws Exception {
+        SavepointedJob.OUTPUT.clear();
+        ChangeLoad load;
+        String beforeSplit;
+        try (SavepointedJob job = SavepointedJob.start(null, true)) {
+            job.await(INITIAL_ROWS);
+            load = load();
+            Thread.sleep(2000);
+            beforeSplit = job.stopWithSavepoint(savepoints);
+        }
+        // The keyspace is resharded while no job runs; the old shards stay (not serving).
+        MultiProcessCluster.run(KEEP_OLD_SHARDS, 10, "reshard", "split");
+        Thread.sleep(1000);
+        String beforeMerge;
+        try (SavepointedJob job = SavepointedJob.start(beforeSplit, true)) {
+            Thread.sleep(3000);
+            load.close();
+            awaitTable(() -> rowsOf(SavepointedJob.OUTPUT));
+            assertExactlyOnce(new ArrayList<>(SavepointedJob.OUTPUT), load);
+            assertThat(shardsOf(SavepointedJob.OUTPUT)).containsAll(SPLIT);
+            beforeMerge = job.stopWithSavepoint(savepoints);
+        }
+
+        // Merged again, and this time the four shards the savepoint reads are deleted.
+        MultiProcessCluster.run(10, "reshard", "merge");
+        try (SavepointedJob job = SavepointedJob.start(beforeMerge, false)) {
+            Throwable failure = job.awaitFailure(Duration.ofMinutes(2));
+            String message = ExceptionUtils.stringifyException(failure);
+            assertThat(message)
+                    .contains("no longer exists")
+                    .contains("new snapshot ('initial' startup mode)")
+                    .containsPattern("shard resharded/(-40|40-80|80-c0|c0-)");
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------
+
+    private ChangeLoad load() throws Exception {
+        return new ChangeLoad(cluster::connect, TABLE, IDS, table());
+    }
+
+    private PlanetScaleSource<RowData> source() {
+        return source(cluster);
+    }
+
+    static PlanetScaleSource<RowData> source(MultiProcessCluster cluster) {
+        List<RowDataDeserializationSchema.MetadataReader> shard =
+                Collections.singletonList(change -> StringData.fromString(change.shard()));
+        return PlanetScaleSource.<RowData>builder()
+                .hostname(cluster.host())
+                .port(cluster.grpcPort())
+                .mysqlPort(cluster.mysqlPort())
+                .username("root")
+                .keyspace(cluster.keyspace())
+                .tableName(TABLE)
+                .startupMode(StartupMode.INITIAL)
+                .deserializer(
+                        new RowDataDeserializationSchema(
+                                SourceTestSupport.ROW_TYPE,
+                                shard,
+                                InternalTypeInfo.of(ROW_WITH_SHARD),
+                                ZoneOffset.UTC))
+                .build();
+    }
+
+    private Map<Long, String> table() throws Exception {
+        Map<Long, String> rows = new TreeMap<>();
+        try (Connection c = cluster.connect();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT id, v FROM " + TABLE)) {
+            while (rs.next()) {
+                rows.put(rs.getLong(1), rs.getString(2));
+            }
+        }
+        return rows;
+    }
+
+    /** Waits until the changelog applied to an empty table equals the table; returns the rows. */
+    private List<RowData> awaitTable(Supplier<List<RowData>> output) throws Exception {
+        Map<Long, String> expected = table();
+        long deadline = System.currentTimeMillis() + 180_000;
+        Map<Long, String> applied = new TreeMap<>();
+        while (System.currentTimeMillis() < deadline) {
+            applied = new TreeMap<>();
+            for (RowData row : output.get()) {
+                SourceTestSupport.apply(applied, row);
+            }
+            if (applied.equals(expected)) {
+                Thread.sleep(3000); // anything delivered late would be a repeat
+                List<RowData> rows = output.get();
+                applied = new TreeMap<>();
+                for (RowData row : rows) {
+                    SourceTestSupport.apply(applied, row);
+                }
+                assertThat(applied).isEqualTo(expected);
+                return rows;
+            }
+            Thread.sleep(500);
+        }
+        assertThat(applied).as("the changelog applied to an empty table").isEqualTo(expected);
+        throw new AssertionError("unreachable");
+    }
+
+    private static void assertExactlyOnce(List<String> records, ChangeLoad load) {
+        // Without the shard: a change read from an old shard and again from a new one is a
+        // repeat.
+        Map<String, Integer> counts = new HashMap<>();
+        for (String record : records) {
+            counts.merge(record.substring(0, record.lastIndexOf('@')), 1, Integer::sum);
+        }
+        Map<String, Integer> repeated = new TreeMap<>();
+        counts.forEach(
+                (record, n) -> {
+                    if (n > 1) {
+                        repeated.put(record, n);
+                    }
+                });
+        assertThat(repeated).as("changes delivered more than once").isEmpty();
+        List<String> confirmed = load.confirmed();
+        assertThat(confirmed).as("changes the load generator made").hasSizeGreaterThan(500);
+        List<String> missing = new ArrayList<>();
+        for (String change : confirmed) {
+            if (!counts.containsKey(change)) {
+                missing.add(change);
+            }
+        }
+        assertThat(missing).as("committed changes that never arrived").isEmpty();
+        for (long id = 1; id <= INITIAL_ROWS; id++) {
+            assertThat(counts).containsKey("+I[" + id + ", v" + id + "]");
+        }
+    }
+
+    /** The job read the four shards of the split and the two of the merge. */
+    private static void assertShardsSeen(List<RowData> rows) {
+        assertThat(shardsOf(describeAll(rows))).containsAll(SPLIT).containsAll(MERGED);
+    }
+
+    private void awaitFailures(int n) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 120_000;
+        while (CutOverFailure.FAILURES.get() < n) {
+            assertThat(System.currentTimeMillis())
+                    .as("the task kill at cut-over %s", n)
+                    .isLessThan(deadline);
+            Thread.sleep(100);
+        }
+    }
+
+    static String describe(RowData row) {
+        return row.getRowKind().shortString()
+                + "["
+                + row.getLong(0)
+                + ", "
+                + (row.isNullAt(1) ? null : row.getString(1).toString())
+                + "]@"
+                + row.getString(2);
+    }
+
+    private static List<String> describeAll(List<RowData> rows) {
+        List<String> out = new ArrayList<>();
+        for (RowData row : rows) {
+            out.add(describe(row));
+        }
+        return out;
+    }
+
+    /** The shards that records (as {@link #describe} gives them) came from. */
+    private static Set<String> shardsOf(List<String> records) {
+        Set<String> shards = new TreeSet<>();
+        for (String record : records) {
+            shards.add(record.substring(record.lastIndexOf('@') + 1));
+        }
+        return shards;
+    }
+
+    private static List<RowData> rowsOf(List<String> records) {
+        List<RowData> rows = new ArrayList<>();
+        for (String record : records) {
+            rows.add(parse(record));
+        }
+        return rows;
+    }
+
+    private static RowData parse(String record) {
+        GenericRowData row = new GenericRowData(3);
+        for (RowKind kind : RowKind.values()) {
+            if (record.startsWith(kind.shortString())) {
+                row.setRowKind(kind);
+            }
+        }
+        int comma = record.indexOf(", ");
+        row.setField(0, Long.parseLong(record.substring(3, comma)));
+        String v = record.substring(comma + 2, record.lastIndexOf("]@"));
+        row.setField(1, "null".equals(v) ? null : StringData.fromString(v));
+        row.setField(2, StringData.fromString(record.substring(record.lastIndexOf('@') + 1)));
+        return row;
+    }
+
+    /** Throws once per armed cut-over, on the first record of a new shard. */
+    static final class CutOverFailure implements MapFunction<RowData, RowData> {
+        static final AtomicInteger FAILURES = new AtomicInteger();
+        private static volatile Set<String> armedShards = Set.of();
+        private static volatile long minSeq;
+        private static volatile int upTo;
+
+        static void reset() {
+            FAILURES.set(0);
+            armedShards = Set.of();
+            upTo = 0;
+        }
+
+        /**
+         * Fails on the first record from one of these shards written at or after the given sequence
+         * number, unless {@code upTo} failures happened already.
+         */
+        static void arm(Set<String> shards, long fromSeq, int failuresUpTo) {
+            minSeq = fromSeq;
+            upTo = failuresUpTo;
+            armedShards = shards;
+        }
+
+        @Override
+        public RowData map(RowData row) {
+            if (FAILURES.get() < upTo
+                    && armedShards.contains(row.getString(2).toString())
+                    && !row.isNullAt(1)
+                    && ChangeLoad.seqOf(row.getString(1).toString()) >= minSeq
+                    && FAILURES.get() < upTo) {
+                FAILURES.incrementAndGet();
+                throw new RuntimeException("Injected failure at the cut-over: " + describe(row));
+            }
+            return row;
+        }
+    }
+
+    /**
+     * A job whose output goes to a static list (exactly once as long as it does not fail: stopped
+     * with a savepoint, it emits nothing after the savepoint), so that a job restored from the
+     * savepoint continues the same list.
+     */
+    static final class SavepointedJob implements AutoCloseable {
+        static final List<String> OUTPUT = new CopyOnWriteArrayList<>();
+
+        private final JobClient client;
+        private boolean stopped;
+
+        private SavepointedJob(JobClient client) {
+            this.client = client;
+        }
+
+        static SavepointedJob start(String savepoint, boolean restarts) throws Exception {
+            Configuration config = new Configuration();
+            if (savepoint != null) {
+                config.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
+            }
+            if (!restarts) {
+                config.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+            }
+            StreamExecutionEnvironment env =
+                    StreamExecutionEnvironment.getExecutionEnvironment(config);
+            env.setParallelism(2);
+            env.enableCheckpointing(300);
+            env.fromSource(
+                            source(MultiProcessCluster.get()),
+                            WatermarkStrategy.noWatermarks(),
+                            "planetscale")
+                    .uid("planetscale-source")
+                    .map(new ToOutput())
+                    .uid("to-output")
+                    .sinkTo(new DiscardingSink<>());
+            return new SavepointedJob(env.executeAsync("reshard-restore"));
+        }
+
+        void await(int records) throws InterruptedException {
+            long deadline = System.currentTimeMillis() + 180_000;
+            while (OUTPUT.size() < records) {
+                assertThat(client.getJobStatus().join().isGloballyTerminalState())
+                        .as("job ended")
+                        .isFalse();
+                assertThat(System.currentTimeMillis())
+                        .as("time for the snapshot")
+                        .isLessThan(deadline);
+                Thread.sleep(200);
+            }
+        }
+
+        String stopWithSavepoint(Path directory) throws Exception {
+            String path =
+                    client.stopWithSavepoint(
+                                    false,
+                                    directory.toUri().toString(),
+                                    SavepointFormatType.CANONICAL)
+                            .get();
+            stopped = true;
+            return path;
+        }
+
+        Throwable awaitFailure(Duration timeout) throws Exception {
+            try {
+                client.getJobExecutionResult().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (ExecutionException e) {
+                stopped = true;
+                return e;
+            }
+            throw new AssertionError("The job did not fail");
+        }
+
+        @Override
+        public void close() throws Exception {
+            if (!stopped) {
+                client.cancel().get();
+            }
+        }
+    }
+
+    /** Keeps each record, as {@link #describe} gives it, in {@link SavepointedJob#OUTPUT}. */
+    static final class ToOutput implements MapFunction<RowData, RowData> {
+        @Override
+        public RowData map(RowData row) {
+            SavepointedJob.OUTPUT.add(describe(row));
+            return row;
+        }
+    }
+}
