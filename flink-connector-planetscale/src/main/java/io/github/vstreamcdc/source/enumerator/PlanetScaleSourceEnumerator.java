@@ -1,5 +1,6 @@
 package io.github.vstreamcdc.source.enumerator;
 
+import io.github.vstreamcdc.source.event.RestoredSplitsEvent;
 import io.github.vstreamcdc.source.event.ShardFinishedEvent;
 import io.github.vstreamcdc.source.split.ShardPosition;
 import io.github.vstreamcdc.source.split.ShardSplit;
@@ -158,6 +159,12 @@ public final class PlanetScaleSourceEnumerator
 
     @Override
     public void handleSourceEvent(int subtaskId, SourceEvent sourceEvent) {
+        if (sourceEvent instanceof RestoredSplitsEvent) {
+            synchronized (this) {
+                load.merge(subtaskId, ((RestoredSplitsEvent) sourceEvent).splits(), Integer::sum);
+            }
+            return;
+        }
         if (!(sourceEvent instanceof ShardFinishedEvent)) {
             LOG.warn("Ignoring unknown event {} from reader {}", sourceEvent, subtaskId);
             return;
@@ -165,7 +172,7 @@ public final class PlanetScaleSourceEnumerator
         ShardFinishedEvent event = (ShardFinishedEvent) sourceEvent;
         synchronized (this) {
             String id = event.splitId();
-            if (assigned.remove(id) && load.containsKey(subtaskId)) {
+            if (assigned.remove(id) && load.getOrDefault(subtaskId, 0) > 0) {
                 load.merge(subtaskId, -1, Integer::sum);
             }
             unassigned.remove(id);

@@ -1,6 +1,7 @@
 package io.github.vstreamcdc.source.reader;
 
 import io.github.vstreamcdc.source.config.PlanetScaleSourceConfig;
+import io.github.vstreamcdc.source.event.RestoredSplitsEvent;
 import io.github.vstreamcdc.source.event.ShardFinishedEvent;
 import io.github.vstreamcdc.source.reader.deserializer.VStreamDeserializationSchema;
 import io.github.vstreamcdc.source.split.ShardSplit;
@@ -31,6 +32,11 @@ public final class PlanetScaleSourceReader<T>
     /** Splits that ended at a reshard journal, by id. Touched only on the task thread. */
     private final Map<String, FinishedSplit> finishedSplits = new LinkedHashMap<>();
 
+    /** Splits to read that came from the restored state, i.e. before {@link #start()}. */
+    private int restoredOpenSplits;
+
+    private boolean started;
+
     /** A reader of the configured keyspace that deserializes with the given schema. */
     public static <T> PlanetScaleSourceReader<T> create(
             PlanetScaleSourceConfig config,
@@ -55,6 +61,11 @@ public final class PlanetScaleSourceReader<T>
     @Override
     public void start() {
         super.start();
+        started = true;
+        if (restoredOpenSplits > 0) {
+            // The enumerator balances new shards by the splits each reader holds.
+            context.sendSourceEventToCoordinator(new RestoredSplitsEvent(restoredOpenSplits));
+        }
         // Restored splits that had ended at a journal: the enumerator may not have seen the report
         // before the failure, and the shards replacing them wait for it.
         for (FinishedSplit finished : finishedSplits.values()) {
@@ -73,6 +84,9 @@ public final class PlanetScaleSourceReader<T>
             }
         }
         if (!toRead.isEmpty()) {
+            if (!started) {
+                restoredOpenSplits += toRead.size();
+            }
             super.addSplits(toRead);
         }
     }

@@ -1,5 +1,6 @@
 package io.github.vstreamcdc.source.enumerator;
 
+import io.github.vstreamcdc.source.event.RestoredSplitsEvent;
 import io.github.vstreamcdc.source.event.ShardFinishedEvent;
 import io.github.vstreamcdc.source.split.ShardPosition;
 import io.github.vstreamcdc.source.split.ShardSplit;
@@ -14,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 
@@ -249,6 +251,31 @@ class ReshardLineageTest {
         assertThat(secondSplit)
                 .extracting(ShardSplit::shard)
                 .containsExactlyInAnyOrderElementsOf(NEW);
+    }
+
+    @Test
+    void afterARestoreNewShardsGoToTheReadersHoldingFewest() throws Throwable {
+        // Restored while reading four shards: three on reader 0, one on reader 1.
+        PlanetScaleEnumeratorState state =
+                new PlanetScaleEnumeratorState(
+                        Collections.emptyList(),
+                        new HashSet<>(Arrays.asList("ks/-40", "ks/40-80", "ks/80-c0", "ks/c0-")),
+                        new HashSet<>(OLD),
+                        true,
+                        Collections.emptyList(),
+                        Collections.emptySet());
+        MockSplitEnumeratorContext<ShardSplit> context = new MockSplitEnumeratorContext<>(2);
+        PlanetScaleSourceEnumerator enumerator = started(context, new Shards(), state);
+        enumerator.handleSourceEvent(0, new RestoredSplitsEvent(3));
+        enumerator.handleSourceEvent(1, new RestoredSplitsEvent(1));
+
+        // 40-80 (on reader 1) splits in two: reader 1 then holds none, reader 0 three.
+        Binlogdata.Journal split = journal(9, List.of("40-80"), Arrays.asList("40-60", "60-80"));
+        enumerator.handleSourceEvent(1, new ShardFinishedEvent("ks/40-80", split));
+        assertThat(owners(context))
+                .containsOnlyKeys("ks/40-60", "ks/60-80")
+                .containsEntry("ks/40-60", 1)
+                .containsEntry("ks/60-80", 1);
     }
 
     @Test

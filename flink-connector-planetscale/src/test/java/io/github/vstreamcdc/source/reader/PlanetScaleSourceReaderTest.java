@@ -1,5 +1,6 @@
 package io.github.vstreamcdc.source.reader;
 
+import io.github.vstreamcdc.source.event.RestoredSplitsEvent;
 import io.github.vstreamcdc.source.event.ShardFinishedEvent;
 import io.github.vstreamcdc.source.reader.deserializer.RowChangeEvent;
 import io.github.vstreamcdc.source.reader.deserializer.VStreamDeserializationSchema;
@@ -109,7 +110,9 @@ class PlanetScaleSourceReaderTest {
     private static List<ShardFinishedEvent> reports(TestingReaderContext context) {
         List<ShardFinishedEvent> reports = new ArrayList<>();
         for (SourceEvent event : context.getSentEvents()) {
-            reports.add((ShardFinishedEvent) event);
+            if (event instanceof ShardFinishedEvent) {
+                reports.add((ShardFinishedEvent) event);
+            }
         }
         return reports;
     }
@@ -168,6 +171,11 @@ class PlanetScaleSourceReaderTest {
         assertThat(reports(context)).hasSize(1);
         assertThat(reports(context).get(0).splitId()).isEqualTo("ks/-80");
         assertThat(reports(context).get(0).journal()).isEqualTo(JOURNAL);
+        // The enumerator learns how many shards this reader holds, for balancing.
+        assertThat(context.getSentEvents())
+                .filteredOn(e -> e instanceof RestoredSplitsEvent)
+                .singleElement()
+                .satisfies(e -> assertThat(((RestoredSplitsEvent) e).splits()).isEqualTo(1));
         assertThat(reader.snapshotState(5).stream().map(ShardSplit::splitId))
                 .containsExactlyInAnyOrder("ks/-80", "ks/80-");
         // Only the open split is read; the finished one stays in the state until checkpoint 6.
