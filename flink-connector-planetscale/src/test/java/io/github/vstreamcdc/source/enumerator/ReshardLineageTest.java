@@ -301,9 +301,25 @@ class ReshardLineageTest {
         assertThat(assigned(context)).hasSize(2);
         assertThat(enumerator.snapshotState(1).unassigned()).isEmpty();
 
-        // A shard that overlaps nothing known is new: it is read.
-        shards.current = new ArrayList<>(NEW);
-        shards.current.add("x");
+        // A shard that overlaps nothing known is new: it is read from the startup position.
+        Shards half = new Shards();
+        half.current = new ArrayList<>(List.of("-80"));
+        MockSplitEnumeratorContext<ShardSplit> growing = new MockSplitEnumeratorContext<>(1);
+        PlanetScaleSourceEnumerator growingEnumerator =
+                new PlanetScaleSourceEnumerator(
+                        growing,
+                        half,
+                        Boundedness.CONTINUOUS_UNBOUNDED,
+                        java.time.Duration.ofSeconds(1),
+                        PlanetScaleEnumeratorState.empty());
+        growingEnumerator.start();
+        growing.registerReader(new ReaderInfo(0, "host"));
+        growingEnumerator.addReader(0);
+        growing.runNextOneTimeCallable();
+        assertThat(assigned(growing)).containsOnlyKeys("ks/-80");
+        half.current = new ArrayList<>(OLD);
+        growing.runPeriodicCallable(0);
+        assertThat(assigned(growing)).containsOnlyKeys("ks/-80", "ks/80-");
         assertThat(KeyRanges.overlap("-80", "80-")).isFalse();
         assertThat(KeyRanges.overlap("-80", "40-80")).isTrue();
         assertThat(KeyRanges.overlap("0", "80-")).isTrue();
