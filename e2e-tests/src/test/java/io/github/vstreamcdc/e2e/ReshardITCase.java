@@ -115,10 +115,7 @@ class ReshardITCase {
             MultiProcessCluster.run(KEEP_OLD_SHARDS, 10, "reshard", "split");
             Thread.sleep(2000);
             load.close();
-
-            List<RowData> rows = awaitTable(output::snapshot);
-            assertExactlyOnce(describeAll(rows), load);
-            assertShardsSeen(rows);
+            assertDelivered(output, load);
         }
     }
 
@@ -140,10 +137,7 @@ class ReshardITCase {
             awaitFailures(2);
             Thread.sleep(2000);
             load.close();
-
-            List<RowData> rows = awaitTable(output::snapshot);
-            assertExactlyOnce(describeAll(rows), load);
-            assertShardsSeen(rows);
+            assertDelivered(output, load);
         }
     }
 
@@ -280,9 +274,14 @@ class ReshardITCase {
         }
     }
 
-    /** The job read the four shards of the split and the two of the merge. */
-    private static void assertShardsSeen(List<RowData> rows) {
-        assertThat(shardsOf(describeAll(rows))).containsAll(SPLIT).containsAll(MERGED);
+    /**
+     * Every change exactly once, the changelog equal to the table, and records from the four shards
+     * of the split and the two of the merge.
+     */
+    private void assertDelivered(CollectedOutput output, ChangeLoad load) throws Exception {
+        List<String> records = describeAll(awaitTable(output::snapshot));
+        assertExactlyOnce(records, load);
+        assertThat(shardsOf(records)).containsAll(SPLIT).containsAll(MERGED);
     }
 
     private void awaitFailures(int n) throws InterruptedException {

@@ -278,10 +278,9 @@ class ReshardLineageTest {
                 .containsEntry("ks/60-80", 1);
     }
 
-    @Test
-    void discoveryLeavesReshardChildrenToTheJournal() throws Throwable {
-        Shards shards = new Shards();
-        MockSplitEnumeratorContext<ShardSplit> context = new MockSplitEnumeratorContext<>(1);
+    /** One reader, discovery every second (run by hand), the initial discovery done. */
+    private static PlanetScaleSourceEnumerator discovering(
+            MockSplitEnumeratorContext<ShardSplit> context, Shards shards) throws Throwable {
         PlanetScaleSourceEnumerator enumerator =
                 new PlanetScaleSourceEnumerator(
                         context,
@@ -293,6 +292,14 @@ class ReshardLineageTest {
         context.registerReader(new ReaderInfo(0, "host"));
         enumerator.addReader(0);
         context.runNextOneTimeCallable();
+        return enumerator;
+    }
+
+    @Test
+    void discoveryLeavesReshardChildrenToTheJournal() throws Throwable {
+        Shards shards = new Shards();
+        MockSplitEnumeratorContext<ShardSplit> context = new MockSplitEnumeratorContext<>(1);
+        PlanetScaleSourceEnumerator enumerator = discovering(context, shards);
         assertThat(assigned(context)).hasSize(2);
 
         // The reshard made the new shards serving before the old ones were drained.
@@ -305,17 +312,7 @@ class ReshardLineageTest {
         Shards half = new Shards();
         half.current = new ArrayList<>(List.of("-80"));
         MockSplitEnumeratorContext<ShardSplit> growing = new MockSplitEnumeratorContext<>(1);
-        PlanetScaleSourceEnumerator growingEnumerator =
-                new PlanetScaleSourceEnumerator(
-                        growing,
-                        half,
-                        Boundedness.CONTINUOUS_UNBOUNDED,
-                        java.time.Duration.ofSeconds(1),
-                        PlanetScaleEnumeratorState.empty());
-        growingEnumerator.start();
-        growing.registerReader(new ReaderInfo(0, "host"));
-        growingEnumerator.addReader(0);
-        growing.runNextOneTimeCallable();
+        discovering(growing, half);
         assertThat(assigned(growing)).containsOnlyKeys("ks/-80");
         half.current = new ArrayList<>(OLD);
         growing.runPeriodicCallable(0);
