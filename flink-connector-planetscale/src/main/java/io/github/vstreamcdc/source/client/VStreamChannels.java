@@ -190,8 +190,12 @@ public final class VStreamChannels {
                             ? "no credentials (auth.method " + method.value() + ")"
                             : "user '" + username + "' (auth.method " + method.value() + ")";
             String description = status.getDescription();
+            // a proxy's refusal carries its HTML page after the first line
             return status.withDescription(
-                    who + (description == null ? "" : ": " + scrub(description)));
+                    who
+                            + (description == null
+                                    ? ""
+                                    : ": " + scrub(VitessException.firstLine(description))));
         }
 
         /** A server may echo what it got; never let the password into a message. */
