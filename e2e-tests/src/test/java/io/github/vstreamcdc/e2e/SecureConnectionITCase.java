@@ -202,7 +202,7 @@ class SecureConnectionITCase {
     }
 
     @Test
-    void plaintextClientAgainstTlsServerAndUnknownHostFailNamingTheCause(SecureEndpoints secure) {
+    void unknownHostFailsNamingIt(SecureEndpoints secure) {
         assertThatThrownBy(
                         () ->
                                 currentPosition(
