@@ -20,7 +20,8 @@ public final class VStreamErrors {
 
     /** Whether reconnecting from the same position may succeed. */
     public static boolean isTransient(Status status) {
-        if (tlsFailure(status.getCause()) != null || unknownHost(status.getCause()) != null) {
+        Throwable tls = tlsFailure(status.getCause());
+        if ((tls != null && isTlsSetupProblem(tls)) || unknownHost(status.getCause()) != null) {
             // a certificate, a TLS setting or a host name: no retry changes these
             return false;
         }
@@ -152,9 +153,25 @@ public final class VStreamErrors {
         }
     }
 
-    /** Explains a TLS handshake failure with the endpoint: untrusted certificate or the like. */
-    static String describeTls(Throwable tls, String target) {
-        String cause = VitessException.firstLine(deepestMessage(tls));
+    private enum TlsProblem {
+        UNTRUSTED,
+        WRONG_HOST,
+        CLIENT_CERTIFICATE,
+        NOT_TLS,
+        OTHER
+    }
+
+    /**
+     * Whether a TLS failure comes from the settings or certificates (no retry helps), rather than
+     * from a connection lost during the handshake.
+     */
+    static boolean isTlsSetupProblem(Throwable tls) {
+        return tlsProblem(tls) != TlsProblem.OTHER
+                || tls instanceof GeneralSecurityException
+                || (tls.getCause() instanceof GeneralSecurityException);
+    }
+
+    private static TlsProblem tlsProblem(Throwable tls) {
         String lower = allMessages(tls);
         if (lower.contains("pkix")
                 || lower.contains("certification path")
@@ -162,6 +179,32 @@ public final class VStreamErrors {
                 || lower.contains("unable to find valid")
                 || lower.contains("signature check failed")
                 || lower.contains("trust anchor")) {
+            return TlsProblem.UNTRUSTED;
+        }
+        if (lower.contains("no subject alternative")
+                || lower.contains("no name matching")
+                || lower.contains("hostname")) {
+            return TlsProblem.WRONG_HOST;
+        }
+        if (lower.contains("certificate_required")
+                || lower.contains("bad_certificate")
+                || lower.contains("unknown_ca")
+                || lower.contains("certificate_unknown")) {
+            return TlsProblem.CLIENT_CERTIFICATE;
+        }
+        if (lower.contains("not an ssl/tls record")
+                || lower.contains("unrecognized ssl message")
+                || lower.contains("plaintext connection")) {
+            return TlsProblem.NOT_TLS;
+        }
+        return TlsProblem.OTHER;
+    }
+
+    /** Explains a TLS handshake failure with the endpoint: untrusted certificate or the like. */
+    static String describeTls(Throwable tls, String target) {
+        String cause = VitessException.firstLine(deepestMessage(tls));
+        TlsProblem problem = tlsProblem(tls);
+        if (problem == TlsProblem.UNTRUSTED) {
             return "TLS handshake with "
                     + target
                     + " failed: the server certificate is not trusted ("
@@ -169,28 +212,21 @@ public final class VStreamErrors {
                     + "); set 'tls.ca-cert' to a PEM file of the CA that signed it (unset, the"
                     + " JVM's trust store is used)";
         }
-        if (lower.contains("no subject alternative")
-                || lower.contains("no name matching")
-                || lower.contains("hostname")) {
+        if (problem == TlsProblem.WRONG_HOST) {
             return "TLS handshake with "
                     + target
                     + " failed: the server certificate is not issued for this host ("
                     + cause
                     + "); connect by a name the certificate lists";
         }
-        if (lower.contains("certificate_required")
-                || lower.contains("bad_certificate")
-                || lower.contains("unknown_ca")
-                || lower.contains("certificate_unknown")) {
+        if (problem == TlsProblem.CLIENT_CERTIFICATE) {
             return "TLS handshake with "
                     + target
                     + " failed: the server did not accept the client certificate ("
                     + cause
                     + "); check 'tls.client-cert' and 'tls.client-key'";
         }
-        if (lower.contains("not an ssl/tls record")
-                || lower.contains("unrecognized ssl message")
-                || lower.contains("plaintext connection")) {
+        if (problem == TlsProblem.NOT_TLS) {
             return "TLS handshake with "
                     + target
                     + " failed: the server does not speak TLS on this port ("

@@ -156,6 +156,15 @@ class VStreamErrorsTest {
     }
 
     @Test
+    void aConnectionLostDuringTheHandshakeIsRetried() {
+        Status status =
+                Status.UNAVAILABLE.withCause(
+                        new javax.net.ssl.SSLHandshakeException(
+                                "Remote host terminated the handshake"));
+        assertThat(VStreamErrors.isTransient(status)).isTrue();
+    }
+
+    @Test
     void unknownHostIsFatal() {
         Status status =
                 Status.UNAVAILABLE
