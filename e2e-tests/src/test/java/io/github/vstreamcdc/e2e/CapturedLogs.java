@@ -14,14 +14,14 @@ import java.io.StringWriter;
  * Everything logged (at INFO and above, Flink's default, by every logger) while it is open, with
  * stack traces, for tests that search the log.
  */
-final class CapturedLogs implements AutoCloseable {
+public final class CapturedLogs implements AutoCloseable {
 
     private final StringWriter out = new StringWriter();
     private final LoggerContext context = (LoggerContext) LogManager.getContext(false);
     private final WriterAppender appender;
     private final Level rootLevel;
 
-    CapturedLogs() {
+    public CapturedLogs() {
         Configuration config = context.getConfiguration();
         appender =
                 WriterAppender.createAppender(
@@ -42,7 +42,7 @@ final class CapturedLogs implements AutoCloseable {
         context.updateLoggers();
     }
 
-    String text() {
+    public String text() {
         synchronized (out) {
             return out.toString();
         }

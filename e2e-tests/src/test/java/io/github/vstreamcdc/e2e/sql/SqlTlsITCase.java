@@ -1,5 +1,6 @@
 package io.github.vstreamcdc.e2e.sql;
 
+import io.github.vstreamcdc.e2e.CapturedLogs;
 import io.github.vstreamcdc.e2e.SecureEndpoints;
 import io.github.vstreamcdc.e2e.SecureEndpointsExtension;
 
@@ -60,6 +61,13 @@ class SqlTlsITCase {
 
     @Test
     void streamsThroughTheEdgeStandIn(SecureEndpoints secure) throws Exception {
+        try (CapturedLogs logs = new CapturedLogs()) {
+            streamThroughTheEdgeStandIn(secure);
+            assertThat(logs.text()).contains(TABLE).doesNotContain(secure.password());
+        }
+    }
+
+    private void streamThroughTheEdgeStandIn(SecureEndpoints secure) throws Exception {
         secure.deleteAll(TABLE);
         secure.insert(TABLE, 1, 3);
         StreamTableEnvironment tEnv = SqlTestSupport.tableEnvironment();
@@ -91,6 +99,13 @@ class SqlTlsITCase {
     @Test
     void wrongPasswordFailsNamingTheUserAndNotThePassword(SecureEndpoints secure) throws Exception {
         String wrong = secure.password() + "-wrong";
+        try (CapturedLogs logs = new CapturedLogs()) {
+            failWith(secure, wrong);
+            assertThat(logs.text()).contains("refused the credentials").doesNotContain(wrong);
+        }
+    }
+
+    private void failWith(SecureEndpoints secure, String wrong) {
         StreamTableEnvironment tEnv = SqlTestSupport.tableEnvironment();
         tEnv.executeSql(
                 SqlTestSupport.createTable("t", "id BIGINT, v STRING", options(secure, wrong)));
