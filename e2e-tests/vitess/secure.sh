@@ -100,9 +100,10 @@ ensure_packages() {
   [[ -x /usr/sbin/nginx ]] || missing+=(nginx)
   [[ ${#missing[@]} -eq 0 ]] && return 0
   log "installing Debian packages: ${missing[*]}"
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q >&2 &&
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >&2 ||
+  if ! as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q >&2 ||
+    ! as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >&2; then
     die "apt-get could not install: ${missing[*]}"
+  fi
 }
 
 env_lines() {
@@ -251,6 +252,7 @@ start_nginx() {
   log "starting nginx (TLS + Basic auth, gRPC 127.0.0.1:${NGINX_PORT} -> VTGate ${VTGATE_GRPC_PORT})"
   (
     exec 9>&-
+    # shellcheck disable=SC2016
     exec setsid bash -c '
         if [ "$(id -u)" = 0 ]; then
           exec setpriv --reuid="$0" --regid="$0" --init-groups "$@"
@@ -324,6 +326,15 @@ cmd_down() {
   flock 9
   [[ -e ${DATA_DIR} ]] || { log "nothing running in ${DATA_DIR}"; return 0; }
   stop_all
+  # our database in vitess.sh's mysqld, if that still runs
+  local vitess_env sock VITESS_DATA_DIR=""
+  if vitess_env="$(bash "${VITESS_SH}" status 2>/dev/null)"; then
+    eval "$(grep -E '^VITESS_DATA_DIR=' <<<"${vitess_env}")"
+    sock="${VITESS_DATA_DIR}/vttest/vt_0000000001/mysql.sock"
+    if [[ -S ${sock} ]]; then
+      mysql -S "${sock}" -uvt_dba -e "DROP DATABASE IF EXISTS vt_${KEYSPACE}_0" >&2 || true
+    fi
+  fi
   rm -rf "${DATA_DIR}"
   log "secure endpoints stopped, ${DATA_DIR} removed"
 }
