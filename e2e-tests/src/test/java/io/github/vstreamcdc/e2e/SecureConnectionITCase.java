@@ -212,6 +212,25 @@ class SecureConnectionITCase {
                 .hasMessageContaining("cannot be resolved");
     }
 
+    @Test
+    void tlsAgainstAPlaintextVtgateSaysSo(SecureEndpoints secure) {
+        VitessCluster plain = VitessCluster.get();
+        assertThatThrownBy(
+                        () ->
+                                currentPosition(
+                                        viaEdge(secure, "x")
+                                                .hostname(plain.host())
+                                                .port(plain.grpcPort())))
+                .isInstanceOf(VitessException.class)
+                .hasMessageContaining(
+                        "TLS handshake with "
+                                + plain.host()
+                                + ":"
+                                + plain.grpcPort()
+                                + " failed: the server does not speak TLS on this port")
+                .hasMessageContaining("'tls.enabled' = false");
+    }
+
     private static String currentPosition(PlanetScaleSourceBuilder<RowData> builder) {
         try (CurrentPositionResolver resolver =
                 new CurrentPositionResolver(builder.buildConnectionOptions())) {
