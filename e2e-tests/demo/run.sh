@@ -4,6 +4,8 @@
 #
 #   e2e-tests/demo/run.sh                    # local Vitess (started if needed), table customer.orders
 #   e2e-tests/demo/run.sh --host vtgate.example.com --keyspace shop --table orders --no-load
+#   DEMO_PASSWORD=pscale_pw_... e2e-tests/demo/run.sh --host aws.connect.psdb.cloud \
+#       --username <user> --keyspace <database> --table <table>      # a PlanetScale database
 #
 # Ctrl-C stops the load generator and the Flink job. See docs/quickstart.md for all flags.
 set -euo pipefail
@@ -13,8 +15,12 @@ ROOT="$(cd "${DEMO_DIR}/../.." && pwd)"
 VITESS_SH="${ROOT}/e2e-tests/vitess/vitess.sh"
 
 HOST="${DEMO_HOST:-}"
-GRPC_PORT="${DEMO_GRPC_PORT:-15991}"
-MYSQL_PORT="${DEMO_MYSQL_PORT:-15306}"
+# unset ports, TLS and auth method follow the host (PlanetScale's for a psdb.cloud host)
+GRPC_PORT="${DEMO_GRPC_PORT:-}"
+MYSQL_PORT="${DEMO_MYSQL_PORT:-}"
+TLS="${DEMO_TLS:-}"
+CA_CERT="${DEMO_CA_CERT:-}"
+AUTH_METHOD="${DEMO_AUTH_METHOD:-}"
 USERNAME="${DEMO_USERNAME:-root}"
 KEYSPACE="${DEMO_KEYSPACE:-}"
 TABLE="${DEMO_TABLE:-}"
@@ -25,13 +31,19 @@ SKIP_BUILD="${DEMO_SKIP_BUILD:-0}"
 STOP_VITESS="${DEMO_STOP_VITESS:-0}"
 
 usage() {
-  sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'
   cat <<'USAGE'
 Flags (or environment variables):
   --host H            VTGate host (DEMO_HOST); without it the local Vitess is used (started if needed)
-  --grpc-port P       VTGate gRPC port (DEMO_GRPC_PORT, default 15991)
-  --mysql-port P      VTGate MySQL port (DEMO_MYSQL_PORT, default 15306)
+                      (a PlanetScale database: <region>.connect.psdb.cloud, with its ports, TLS, auth)
+  --grpc-port P       VTGate gRPC port (DEMO_GRPC_PORT, default 15991; 443 for psdb.cloud)
+  --mysql-port P      VTGate MySQL port (DEMO_MYSQL_PORT, default 15306; 3306 for psdb.cloud)
   --username U        user (DEMO_USERNAME, default root); the password only from DEMO_PASSWORD
+                      (an environment variable shows in no process list)
+  --tls | --no-tls    TLS to VTGate, gRPC and MySQL (DEMO_TLS=true|false; default on for psdb.cloud)
+  --ca-cert F         PEM file of the CA to trust (DEMO_CA_CERT; default the JVM's trust store)
+  --auth-method M     none | basic | vitess-static (DEMO_AUTH_METHOD; default basic for psdb.cloud,
+                      else vitess-static with a username)
   --keyspace K        keyspace (DEMO_KEYSPACE, default customer)
   --table T           table name or regular expression (DEMO_TABLE, default orders)
   --startup-mode M    initial | snapshot | latest-offset (DEMO_STARTUP_MODE, default initial)
@@ -48,7 +60,12 @@ while [[ $# -gt 0 ]]; do
     --host) HOST="$2"; shift 2 ;;
     --grpc-port) GRPC_PORT="$2"; shift 2 ;;
     --mysql-port) MYSQL_PORT="$2"; shift 2 ;;
-    --username) USERNAME="$2"; shift 2 ;;
+    --username|--user) USERNAME="$2"; shift 2 ;;
+    --tls) TLS=true; shift ;;
+    --no-tls) TLS=false; shift ;;
+    --ca-cert) CA_CERT="$2"; shift 2 ;;
+    --auth-method) AUTH_METHOD="$2"; shift 2 ;;
+    --password) echo "pass the password in DEMO_PASSWORD, not on the command line" >&2; exit 2 ;;
     --keyspace) KEYSPACE="$2"; shift 2 ;;
     --table) TABLE="$2"; shift 2 ;;
     --startup-mode) STARTUP_MODE="$2"; shift 2 ;;
@@ -116,11 +133,15 @@ JAVA_OPTS=(--add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/jav
   --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED
   --add-opens=java.base/java.net=ALL-UNNAMED --add-opens=java.base/java.math=ALL-UNNAMED)
 
-log "reading ${KEYSPACE}.${TABLE} from VTGate ${HOST} (gRPC ${GRPC_PORT}, MySQL ${MYSQL_PORT}); Ctrl-C stops"
-java "${JAVA_OPTS[@]}" -cp "${CLASSPATH}" io.github.vstreamcdc.demo.ChangelogDemo \
-  --host "${HOST}" --grpc-port "${GRPC_PORT}" --mysql-port "${MYSQL_PORT}" \
-  --username "${USERNAME}" --keyspace "${KEYSPACE}" --table "${TABLE}" \
-  --startup-mode "${STARTUP_MODE}" --load "${LOAD}" &
+DEMO_ARGS=(--host "${HOST}" --username "${USERNAME}" --keyspace "${KEYSPACE}" --table "${TABLE}"
+  --startup-mode "${STARTUP_MODE}" --load "${LOAD}")
+[[ -n "${GRPC_PORT}" ]] && DEMO_ARGS+=(--grpc-port "${GRPC_PORT}")
+[[ -n "${MYSQL_PORT}" ]] && DEMO_ARGS+=(--mysql-port "${MYSQL_PORT}")
+[[ -n "${TLS}" ]] && DEMO_ARGS+=(--tls "${TLS}")
+[[ -n "${CA_CERT}" ]] && DEMO_ARGS+=(--ca-cert "${CA_CERT}")
+[[ -n "${AUTH_METHOD}" ]] && DEMO_ARGS+=(--auth-method "${AUTH_METHOD}")
+log "reading ${KEYSPACE}.${TABLE} from ${HOST} (gRPC port ${GRPC_PORT:-default}, MySQL port ${MYSQL_PORT:-default}); Ctrl-C stops"
+java "${JAVA_OPTS[@]}" -cp "${CLASSPATH}" io.github.vstreamcdc.demo.ChangelogDemo "${DEMO_ARGS[@]}" &
 JOB_PID=$!
 
 cleanup() {

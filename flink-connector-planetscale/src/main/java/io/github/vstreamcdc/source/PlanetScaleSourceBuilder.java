@@ -1,11 +1,15 @@
 package io.github.vstreamcdc.source;
 
+import io.github.vstreamcdc.source.client.ConnectionSecurity;
+import io.github.vstreamcdc.source.client.PlanetScaleEdge;
 import io.github.vstreamcdc.source.client.VitessConnectionOptions;
+import io.github.vstreamcdc.source.config.AuthMethod;
 import io.github.vstreamcdc.source.config.PlanetScaleSourceConfig;
 import io.github.vstreamcdc.source.config.StartupMode;
 import io.github.vstreamcdc.source.reader.deserializer.VStreamDeserializationSchema;
 import io.github.vstreamcdc.vitess.proto.Topodata;
 
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.annotation.PublicEvolving;
 
 import java.time.Duration;
@@ -40,8 +44,8 @@ public final class PlanetScaleSourceBuilder<T> {
     public static final int DEFAULT_MAX_INBOUND_MESSAGE_BYTES = 64 * 1024 * 1024;
 
     private String hostname;
-    private int port = DEFAULT_GRPC_PORT;
-    private int mysqlPort = DEFAULT_MYSQL_PORT;
+    private Integer port;
+    private Integer mysqlPort;
     private String username;
     private String password;
     private String keyspace;
@@ -58,24 +62,81 @@ public final class PlanetScaleSourceBuilder<T> {
     private int reconnectMaxAttempts = VitessConnectionOptions.DEFAULT_RECONNECT_MAX_ATTEMPTS;
     private List<String> columns;
     private VStreamDeserializationSchema<T> deserializer;
+    private Boolean tls;
+    private String tlsCaCertificate;
+    private String tlsClientCertificate;
+    private String tlsClientKey;
+    private AuthMethod authMethod;
+    private Duration keepAliveInterval;
 
     PlanetScaleSourceBuilder() {}
 
-    /** VTGate host (or the PlanetScale edge host). */
+    /**
+     * VTGate host, or the PlanetScale edge host ({@code <region>.connect.psdb.cloud}). A {@code
+     * psdb.cloud} host changes the defaults: ports 443 and 3306, TLS with the JVM's trust store,
+     * {@link AuthMethod#BASIC} and cells {@code planetscale_operator_default}; each can still be
+     * set.
+     */
     public PlanetScaleSourceBuilder<T> hostname(String hostname) {
         this.hostname = hostname;
         return this;
     }
 
-    /** VTGate gRPC port; default 15991. */
+    /** VTGate gRPC port; default 15991 (443 for a PlanetScale host). */
     public PlanetScaleSourceBuilder<T> port(int port) {
         this.port = port;
         return this;
     }
 
-    /** VTGate MySQL-protocol port, used for discovery; default 15306. */
+    /**
+     * VTGate MySQL-protocol port, used for discovery; default 15306 (3306 for a PlanetScale host).
+     */
     public PlanetScaleSourceBuilder<T> mysqlPort(int mysqlPort) {
         this.mysqlPort = mysqlPort;
+        return this;
+    }
+
+    /**
+     * TLS on both endpoints (gRPC and MySQL); default off, on for a PlanetScale host. Without
+     * {@link #tlsCaCertificate} the server is verified against the JVM's trust store.
+     */
+    public PlanetScaleSourceBuilder<T> tls(boolean enabled) {
+        this.tls = enabled;
+        return this;
+    }
+
+    /** A PEM file of the CA(s) to trust instead of the JVM's trust store; implies TLS. */
+    public PlanetScaleSourceBuilder<T> tlsCaCertificate(String pemPath) {
+        this.tlsCaCertificate = pemPath;
+        return this;
+    }
+
+    /**
+     * A client certificate (PEM) and its private key (PKCS#8 PEM) for mutual TLS; implies TLS. The
+     * files must exist on every machine that runs the job.
+     */
+    public PlanetScaleSourceBuilder<T> tlsClientCertificate(String certPemPath, String keyPemPath) {
+        this.tlsClientCertificate = certPemPath;
+        this.tlsClientKey = keyPemPath;
+        return this;
+    }
+
+    /**
+     * How the gRPC calls carry {@link #username}/{@link #password}. Default: {@link
+     * AuthMethod#NONE} without a username; with one, {@link AuthMethod#BASIC} for a PlanetScale
+     * host and {@link AuthMethod#VITESS_STATIC} otherwise (a VTGate without gRPC auth ignores it).
+     * The MySQL side always logs in with them.
+     */
+    public PlanetScaleSourceBuilder<T> authMethod(AuthMethod authMethod) {
+        this.authMethod = authMethod;
+        return this;
+    }
+
+    /**
+     * gRPC keepalive ping interval (at least 10 s); {@link Duration#ZERO} for none; default 30 s.
+     */
+    public PlanetScaleSourceBuilder<T> keepAliveInterval(Duration interval) {
+        this.keepAliveInterval = interval;
         return this;
     }
 
@@ -113,7 +174,10 @@ public final class PlanetScaleSourceBuilder<T> {
         return this;
     }
 
-    /** Cells to stream from (comma-separated). */
+    /**
+     * Cells to stream from (comma-separated); default VTGate's own cell ({@code
+     * planetscale_operator_default} for a PlanetScale host).
+     */
     public PlanetScaleSourceBuilder<T> cells(String cells) {
         this.cells = cells;
         return this;
@@ -198,8 +262,59 @@ public final class PlanetScaleSourceBuilder<T> {
                         "'table-name' is not a valid regular expression: " + e.getDescription());
             }
         }
-        checkPort("port", port, problems);
-        checkPort("mysql.port", mysqlPort, problems);
+        checkSource(problems);
+        VitessConnectionOptions connection = connectionOptions(problems);
+        if (deserializer == null) {
+            problems.add("a deserializer is required");
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(
+                    "Invalid PlanetScale source configuration: " + String.join("; ", problems));
+        }
+        PlanetScaleSourceConfig config =
+                new PlanetScaleSourceConfig(
+                        connection,
+                        keyspace,
+                        tableName,
+                        shards,
+                        startupMode,
+                        specificOffsets,
+                        heartbeatInterval,
+                        shardDiscoveryInterval,
+                        columns);
+        return new PlanetScaleSource<>(config, deserializer);
+    }
+
+    /**
+     * The connection settings with the defaults resolved (PlanetScale's for a {@code psdb.cloud}
+     * host), for checks that connect before a source is built.
+     *
+     * @throws IllegalArgumentException saying which settings are wrong
+     */
+    @Internal
+    public VitessConnectionOptions buildConnectionOptions() {
+        List<String> problems = new ArrayList<>();
+        if (isBlank(hostname)) {
+            problems.add("'hostname' is required");
+        }
+        VitessConnectionOptions connection = connectionOptions(problems);
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(
+                    "Invalid PlanetScale source configuration: " + String.join("; ", problems));
+        }
+        return connection;
+    }
+
+    private VitessConnectionOptions connectionOptions(List<String> problems) {
+        boolean planetScale = PlanetScaleEdge.isPlanetScaleHost(hostname);
+        int grpcPort =
+                port != null ? port : planetScale ? PlanetScaleEdge.GRPC_PORT : DEFAULT_GRPC_PORT;
+        int sqlPort =
+                mysqlPort != null
+                        ? mysqlPort
+                        : planetScale ? PlanetScaleEdge.MYSQL_PORT : DEFAULT_MYSQL_PORT;
+        checkPort("port", grpcPort, problems);
+        checkPort("mysql.port", sqlPort, problems);
         Topodata.TabletType type = null;
         String upperType = tabletType == null ? "" : tabletType.toUpperCase(Locale.ROOT);
         if (upperType.equals("PRIMARY")
@@ -212,6 +327,71 @@ public final class PlanetScaleSourceBuilder<T> {
                             + tabletType
                             + "'; allowed values: PRIMARY, REPLICA, RDONLY");
         }
+        boolean clientCert = !isBlank(tlsClientCertificate) || !isBlank(tlsClientKey);
+        if (clientCert && (isBlank(tlsClientCertificate) || isBlank(tlsClientKey))) {
+            problems.add("'tls.client-cert' and 'tls.client-key' must be set together");
+        }
+        boolean useTls =
+                tls != null ? tls : planetScale || !isBlank(tlsCaCertificate) || clientCert;
+        if (!useTls && (!isBlank(tlsCaCertificate) || clientCert)) {
+            problems.add(
+                    "'tls.enabled' is false, but 'tls.ca-cert', 'tls.client-cert' or"
+                            + " 'tls.client-key' is set");
+        }
+        AuthMethod auth =
+                authMethod != null
+                        ? authMethod
+                        : isBlank(username)
+                                ? AuthMethod.NONE
+                                : planetScale ? AuthMethod.BASIC : AuthMethod.VITESS_STATIC;
+        if (auth != AuthMethod.NONE && isBlank(username)) {
+            problems.add("'auth.method' is '" + auth.value() + "' but 'username' is not set");
+        }
+        Duration keepAlive =
+                keepAliveInterval != null
+                        ? keepAliveInterval
+                        : VitessConnectionOptions.DEFAULT_KEEPALIVE_INTERVAL;
+        if (keepAlive.isNegative() || (!keepAlive.isZero() && keepAlive.getSeconds() < 10)) {
+            problems.add(
+                    "'grpc.keepalive-interval' is "
+                            + keepAlive.toMillis()
+                            + " ms; expected at least 10 s (gRPC's minimum), or 0 for none");
+        }
+        if (maxInboundMessageBytes < 4 * 1024 * 1024) {
+            problems.add("the max inbound message size must be at least 4 MiB");
+        }
+        if (reconnectMaxAttempts < 0) {
+            problems.add("'reconnect.max-attempts' is " + reconnectMaxAttempts + "; expected >= 0");
+        }
+        if (connectTimeout == null || connectTimeout.isNegative() || connectTimeout.isZero()) {
+            problems.add("'connect.timeout' must be positive");
+        }
+        if (!problems.isEmpty()) {
+            return null;
+        }
+        String resolvedCells =
+                !isBlank(cells) ? cells.trim() : planetScale ? PlanetScaleEdge.CELLS : null;
+        return new VitessConnectionOptions(
+                hostname.trim(),
+                grpcPort,
+                sqlPort,
+                username,
+                password,
+                type,
+                resolvedCells,
+                maxInboundMessageBytes,
+                connectTimeout,
+                reconnectMaxAttempts,
+                new ConnectionSecurity(
+                        useTls,
+                        blankToNull(tlsCaCertificate),
+                        blankToNull(tlsClientCertificate),
+                        blankToNull(tlsClientKey),
+                        auth),
+                keepAlive);
+    }
+
+    private void checkSource(List<String> problems) {
         if (startupMode == null) {
             problems.add("'scan.startup.mode' is required");
         } else if (startupMode == StartupMode.SPECIFIC_OFFSET && specificOffsets.isEmpty()) {
@@ -235,49 +415,16 @@ public final class PlanetScaleSourceBuilder<T> {
                 && !heartbeatInterval.isZero()) {
             problems.add("'heartbeat.interval' must be at least 1 s (VStream counts seconds)");
         }
-        if (maxInboundMessageBytes < 4 * 1024 * 1024) {
-            problems.add("the max inbound message size must be at least 4 MiB");
-        }
-        if (reconnectMaxAttempts < 0) {
-            problems.add("'reconnect.max-attempts' is " + reconnectMaxAttempts + "; expected >= 0");
-        }
-        if (deserializer == null) {
-            problems.add("a deserializer is required");
-        }
-        if (!problems.isEmpty()) {
-            throw new IllegalArgumentException(
-                    "Invalid PlanetScale source configuration: " + String.join("; ", problems));
-        }
-        VitessConnectionOptions connection =
-                new VitessConnectionOptions(
-                        hostname,
-                        port,
-                        mysqlPort,
-                        username,
-                        password,
-                        type,
-                        cells,
-                        maxInboundMessageBytes,
-                        connectTimeout,
-                        reconnectMaxAttempts);
-        PlanetScaleSourceConfig config =
-                new PlanetScaleSourceConfig(
-                        connection,
-                        keyspace,
-                        tableName,
-                        shards,
-                        startupMode,
-                        specificOffsets,
-                        heartbeatInterval,
-                        shardDiscoveryInterval,
-                        columns);
-        return new PlanetScaleSource<>(config, deserializer);
     }
 
     private static void checkPort(String option, int value, List<String> problems) {
         if (value < 1 || value > 65535) {
             problems.add("'" + option + "' is " + value + "; expected 1-65535");
         }
+    }
+
+    private static String blankToNull(String s) {
+        return isBlank(s) ? null : s.trim();
     }
 
     private static boolean isBlank(String s) {

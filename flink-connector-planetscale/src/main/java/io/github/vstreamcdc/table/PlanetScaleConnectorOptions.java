@@ -20,13 +20,20 @@ public final class PlanetScaleConnectorOptions {
             ConfigOptions.key("hostname")
                     .stringType()
                     .noDefaultValue()
-                    .withDescription("Host of VTGate (or of the PlanetScale database).");
+                    .withDescription(
+                            "Host of VTGate, or of the PlanetScale database"
+                                    + " (<region>.connect.psdb.cloud). A psdb.cloud host changes"
+                                    + " the defaults of 'port' (443), 'mysql.port' (3306),"
+                                    + " 'tls.enabled' (true), 'auth.method' (basic) and 'cells'"
+                                    + " (planetscale_operator_default).");
 
     public static final ConfigOption<Integer> PORT =
             ConfigOptions.key("port")
                     .intType()
                     .defaultValue(PlanetScaleSourceBuilder.DEFAULT_GRPC_PORT)
-                    .withDescription("VTGate's gRPC port, which serves VStream.");
+                    .withDescription(
+                            "VTGate's gRPC port, which serves VStream (443 for a psdb.cloud"
+                                    + " host).");
 
     public static final ConfigOption<Integer> MYSQL_PORT =
             ConfigOptions.key("mysql.port")
@@ -34,19 +41,79 @@ public final class PlanetScaleConnectorOptions {
                     .defaultValue(PlanetScaleSourceBuilder.DEFAULT_MYSQL_PORT)
                     .withDescription(
                             "VTGate's MySQL-protocol port, used to discover shards and tables and"
-                                    + " to check the declared schema.");
+                                    + " to check the declared schema (3306 for a psdb.cloud"
+                                    + " host).");
 
     public static final ConfigOption<String> USERNAME =
             ConfigOptions.key("username")
                     .stringType()
                     .noDefaultValue()
-                    .withDescription("User name for VTGate.");
+                    .withDescription(
+                            "User name for VTGate (gRPC, as 'auth.method' says, and MySQL); for"
+                                    + " PlanetScale the branch password's user name.");
 
     public static final ConfigOption<String> PASSWORD =
             ConfigOptions.key("password")
                     .stringType()
                     .noDefaultValue()
-                    .withDescription("Password for VTGate.");
+                    .withDescription(
+                            "Password for VTGate; never logged or shown. For PlanetScale a"
+                                    + " branch password (pscale_pw_...).");
+
+    public static final ConfigOption<String> AUTH_METHOD =
+            ConfigOptions.key("auth.method")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "How the gRPC calls carry 'username' and 'password': 'none', 'basic'"
+                                    + " (an HTTP Basic Authorization header: the PlanetScale edge,"
+                                    + " HTTP proxies) or 'vitess-static' (Vitess' --grpc-auth-mode"
+                                    + " static). Default: 'none' without a username, else 'basic'"
+                                    + " for a psdb.cloud host and 'vitess-static' otherwise.");
+
+    public static final ConfigOption<Boolean> TLS_ENABLED =
+            ConfigOptions.key("tls.enabled")
+                    .booleanType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "TLS on both VTGate endpoints (gRPC and MySQL). Default: true for a"
+                                    + " psdb.cloud host or when a 'tls.*' file is set, else"
+                                    + " false. The server is verified against 'tls.ca-cert', or"
+                                    + " the JVM's trust store.");
+
+    public static final ConfigOption<String> TLS_CA_CERT =
+            ConfigOptions.key("tls.ca-cert")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Path of a PEM file with the CA certificate(s) to trust instead of"
+                                    + " the JVM's trust store. Must exist on every machine that"
+                                    + " runs the job.");
+
+    public static final ConfigOption<String> TLS_CLIENT_CERT =
+            ConfigOptions.key("tls.client-cert")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Path of a PEM client certificate (chain) for mutual TLS; needs"
+                                    + " 'tls.client-key'.");
+
+    public static final ConfigOption<String> TLS_CLIENT_KEY =
+            ConfigOptions.key("tls.client-key")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Path of the PKCS#8 PEM private key of 'tls.client-cert'"
+                                    + " (-----BEGIN PRIVATE KEY-----).");
+
+    public static final ConfigOption<Duration> GRPC_KEEPALIVE_INTERVAL =
+            ConfigOptions.key("grpc.keepalive-interval")
+                    .durationType()
+                    .defaultValue(VitessConnectionOptions.DEFAULT_KEEPALIVE_INTERVAL)
+                    .withDescription(
+                            "How often gRPC pings VTGate on an idle connection, so that NATs and"
+                                    + " proxies keep idle streams open (at least 10 s; 0 for"
+                                    + " none).");
 
     public static final ConfigOption<String> KEYSPACE =
             ConfigOptions.key("keyspace")
@@ -79,7 +146,9 @@ public final class PlanetScaleConnectorOptions {
             ConfigOptions.key("cells")
                     .stringType()
                     .noDefaultValue()
-                    .withDescription("Comma-separated cells to stream from; default VTGate's.");
+                    .withDescription(
+                            "Comma-separated cells to stream from; default VTGate's own"
+                                    + " (planetscale_operator_default for a psdb.cloud host).");
 
     public static final ConfigOption<String> SCAN_STARTUP_MODE =
             ConfigOptions.key("scan.startup.mode")

@@ -10,8 +10,10 @@ import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.Set;
 
+import static io.github.vstreamcdc.table.PlanetScaleConnectorOptions.AUTH_METHOD;
 import static io.github.vstreamcdc.table.PlanetScaleConnectorOptions.CELLS;
 import static io.github.vstreamcdc.table.PlanetScaleConnectorOptions.CONNECT_TIMEOUT;
+import static io.github.vstreamcdc.table.PlanetScaleConnectorOptions.GRPC_KEEPALIVE_INTERVAL;
 import static io.github.vstreamcdc.table.PlanetScaleConnectorOptions.GRPC_MAX_INBOUND_MESSAGE_SIZE;
 import static io.github.vstreamcdc.table.PlanetScaleConnectorOptions.HEARTBEAT_INTERVAL;
 import static io.github.vstreamcdc.table.PlanetScaleConnectorOptions.HOSTNAME;
@@ -28,6 +30,10 @@ import static io.github.vstreamcdc.table.PlanetScaleConnectorOptions.SERVER_TIME
 import static io.github.vstreamcdc.table.PlanetScaleConnectorOptions.SHARDS;
 import static io.github.vstreamcdc.table.PlanetScaleConnectorOptions.TABLET_TYPE;
 import static io.github.vstreamcdc.table.PlanetScaleConnectorOptions.TABLE_NAME;
+import static io.github.vstreamcdc.table.PlanetScaleConnectorOptions.TLS_CA_CERT;
+import static io.github.vstreamcdc.table.PlanetScaleConnectorOptions.TLS_CLIENT_CERT;
+import static io.github.vstreamcdc.table.PlanetScaleConnectorOptions.TLS_CLIENT_KEY;
+import static io.github.vstreamcdc.table.PlanetScaleConnectorOptions.TLS_ENABLED;
 import static io.github.vstreamcdc.table.PlanetScaleConnectorOptions.USERNAME;
 
 /**
@@ -73,6 +79,12 @@ public final class PlanetScaleDynamicTableFactory implements DynamicTableSourceF
                         SHARDS,
                         TABLET_TYPE,
                         CELLS,
+                        AUTH_METHOD,
+                        TLS_ENABLED,
+                        TLS_CA_CERT,
+                        TLS_CLIENT_CERT,
+                        TLS_CLIENT_KEY,
+                        GRPC_KEEPALIVE_INTERVAL,
                         SCAN_STARTUP_MODE,
                         SCAN_STARTUP_SPECIFIC_OFFSET,
                         HEARTBEAT_INTERVAL,

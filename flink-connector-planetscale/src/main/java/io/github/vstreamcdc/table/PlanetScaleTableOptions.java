@@ -1,9 +1,10 @@
 package io.github.vstreamcdc.table;
 
+import io.github.vstreamcdc.source.PlanetScaleSource;
 import io.github.vstreamcdc.source.PlanetScaleSourceBuilder;
 import io.github.vstreamcdc.source.client.VitessConnectionOptions;
+import io.github.vstreamcdc.source.config.AuthMethod;
 import io.github.vstreamcdc.source.config.StartupMode;
-import io.github.vstreamcdc.vitess.proto.Topodata;
 
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.configuration.MemorySize;
@@ -28,8 +29,10 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
+import static io.github.vstreamcdc.table.PlanetScaleConnectorOptions.AUTH_METHOD;
 import static io.github.vstreamcdc.table.PlanetScaleConnectorOptions.CELLS;
 import static io.github.vstreamcdc.table.PlanetScaleConnectorOptions.CONNECT_TIMEOUT;
+import static io.github.vstreamcdc.table.PlanetScaleConnectorOptions.GRPC_KEEPALIVE_INTERVAL;
 import static io.github.vstreamcdc.table.PlanetScaleConnectorOptions.GRPC_MAX_INBOUND_MESSAGE_SIZE;
 import static io.github.vstreamcdc.table.PlanetScaleConnectorOptions.HEARTBEAT_INTERVAL;
 import static io.github.vstreamcdc.table.PlanetScaleConnectorOptions.HOSTNAME;
@@ -46,6 +49,10 @@ import static io.github.vstreamcdc.table.PlanetScaleConnectorOptions.SERVER_TIME
 import static io.github.vstreamcdc.table.PlanetScaleConnectorOptions.SHARDS;
 import static io.github.vstreamcdc.table.PlanetScaleConnectorOptions.TABLET_TYPE;
 import static io.github.vstreamcdc.table.PlanetScaleConnectorOptions.TABLE_NAME;
+import static io.github.vstreamcdc.table.PlanetScaleConnectorOptions.TLS_CA_CERT;
+import static io.github.vstreamcdc.table.PlanetScaleConnectorOptions.TLS_CLIENT_CERT;
+import static io.github.vstreamcdc.table.PlanetScaleConnectorOptions.TLS_CLIENT_KEY;
+import static io.github.vstreamcdc.table.PlanetScaleConnectorOptions.TLS_ENABLED;
 import static io.github.vstreamcdc.table.PlanetScaleConnectorOptions.USERNAME;
 
 /**
@@ -61,8 +68,8 @@ public final class PlanetScaleTableOptions {
             "{\"<keyspace>\": {\"<shard>\": \"MySQL56/<uuid>:1-42\"}}";
 
     private final String hostname;
-    private final int port;
-    private final int mysqlPort;
+    private final Integer port;
+    private final Integer mysqlPort;
     private final String username;
     private final String password;
     private final String keyspace;
@@ -79,11 +86,17 @@ public final class PlanetScaleTableOptions {
     private final int reconnectMaxAttempts;
     private final ZoneId serverTimeZone;
     private final boolean schemaCheck;
+    private final Boolean tls;
+    private final String tlsCaCert;
+    private final String tlsClientCert;
+    private final String tlsClientKey;
+    private final AuthMethod authMethod;
+    private final Duration keepAliveInterval;
 
     PlanetScaleTableOptions(
             String hostname,
-            int port,
-            int mysqlPort,
+            Integer port,
+            Integer mysqlPort,
             String username,
             String password,
             String keyspace,
@@ -99,7 +112,13 @@ public final class PlanetScaleTableOptions {
             int maxInboundMessageBytes,
             int reconnectMaxAttempts,
             ZoneId serverTimeZone,
-            boolean schemaCheck) {
+            boolean schemaCheck,
+            Boolean tls,
+            String tlsCaCert,
+            String tlsClientCert,
+            String tlsClientKey,
+            AuthMethod authMethod,
+            Duration keepAliveInterval) {
         this.hostname = hostname;
         this.port = port;
         this.mysqlPort = mysqlPort;
@@ -119,6 +138,12 @@ public final class PlanetScaleTableOptions {
         this.reconnectMaxAttempts = reconnectMaxAttempts;
         this.serverTimeZone = serverTimeZone;
         this.schemaCheck = schemaCheck;
+        this.tls = tls;
+        this.tlsCaCert = tlsCaCert;
+        this.tlsClientCert = tlsClientCert;
+        this.tlsClientKey = tlsClientKey;
+        this.authMethod = authMethod;
+        this.keepAliveInterval = keepAliveInterval;
     }
 
     /**
@@ -129,8 +154,10 @@ public final class PlanetScaleTableOptions {
      */
     public static PlanetScaleTableOptions fromConfig(ReadableConfig config) {
         String hostname = required(config.get(HOSTNAME), HOSTNAME.key());
-        int port = port(config.get(PORT), PORT.key());
-        int mysqlPort = port(config.get(MYSQL_PORT), MYSQL_PORT.key());
+        // unset ports follow the host (PlanetScale's differ), so no default is read here
+        Integer port = config.getOptional(PORT).map(p -> port(p, PORT.key())).orElse(null);
+        Integer mysqlPort =
+                config.getOptional(MYSQL_PORT).map(p -> port(p, MYSQL_PORT.key())).orElse(null);
         String keyspace = required(config.get(KEYSPACE), KEYSPACE.key());
         String tableName = required(config.get(TABLE_NAME), TABLE_NAME.key());
         try {
@@ -222,26 +249,50 @@ public final class PlanetScaleTableOptions {
                             "Option '%s' = '%s' is not a time zone: %s",
                             SERVER_TIME_ZONE.key(), config.get(SERVER_TIME_ZONE), e.getMessage()));
         }
-        return new PlanetScaleTableOptions(
-                hostname,
-                port,
-                mysqlPort,
-                config.getOptional(USERNAME).orElse(null),
-                config.getOptional(PASSWORD).orElse(null),
-                keyspace,
-                tableName,
-                shards,
-                tabletType,
-                blankToNull(config.getOptional(CELLS).orElse(null)),
-                mode,
-                offsets,
-                heartbeat,
-                discovery,
-                connectTimeout,
-                (int) maxMessage.getBytes(),
-                reconnects,
-                zone,
-                config.get(SCAN_SCHEMA_CHECK_ENABLED));
+        AuthMethod authMethod = null;
+        String authValue = blankToNull(config.getOptional(AUTH_METHOD).orElse(null));
+        if (authValue != null) {
+            try {
+                authMethod = AuthMethod.fromValue(authValue);
+            } catch (IllegalArgumentException e) {
+                throw new ValidationException(e.getMessage());
+            }
+        }
+        PlanetScaleTableOptions options =
+                new PlanetScaleTableOptions(
+                        hostname,
+                        port,
+                        mysqlPort,
+                        config.getOptional(USERNAME).orElse(null),
+                        config.getOptional(PASSWORD).orElse(null),
+                        keyspace,
+                        tableName,
+                        shards,
+                        tabletType,
+                        blankToNull(config.getOptional(CELLS).orElse(null)),
+                        mode,
+                        offsets,
+                        heartbeat,
+                        discovery,
+                        connectTimeout,
+                        (int) maxMessage.getBytes(),
+                        reconnects,
+                        zone,
+                        config.get(SCAN_SCHEMA_CHECK_ENABLED),
+                        config.getOptional(TLS_ENABLED).orElse(null),
+                        blankToNull(config.getOptional(TLS_CA_CERT).orElse(null)),
+                        blankToNull(config.getOptional(TLS_CLIENT_CERT).orElse(null)),
+                        blankToNull(config.getOptional(TLS_CLIENT_KEY).orElse(null)),
+                        authMethod,
+                        config.get(GRPC_KEEPALIVE_INTERVAL));
+        try {
+            // the builder resolves the defaults (PlanetScale's for a psdb.cloud host) and checks
+            // how the connection options go together
+            options.connectionOptions();
+        } catch (IllegalArgumentException e) {
+            throw new ValidationException(e.getMessage(), e);
+        }
+        return options;
     }
 
     /**
@@ -395,9 +446,24 @@ public final class PlanetScaleTableOptions {
 
     /** Sets every option on a source builder (but not the deserializer and columns). */
     public <T> PlanetScaleSourceBuilder<T> applyTo(PlanetScaleSourceBuilder<T> builder) {
+        if (port != null) {
+            builder.port(port);
+        }
+        if (mysqlPort != null) {
+            builder.mysqlPort(mysqlPort);
+        }
+        if (tls != null) {
+            builder.tls(tls);
+        }
+        if (tlsCaCert != null) {
+            builder.tlsCaCertificate(tlsCaCert);
+        }
+        if (tlsClientCert != null || tlsClientKey != null) {
+            builder.tlsClientCertificate(tlsClientCert, tlsClientKey);
+        }
         builder.hostname(hostname)
-                .port(port)
-                .mysqlPort(mysqlPort)
+                .authMethod(authMethod)
+                .keepAliveInterval(keepAliveInterval)
                 .username(username)
                 .password(password)
                 .keyspace(keyspace)
@@ -417,31 +483,23 @@ public final class PlanetScaleTableOptions {
         return builder;
     }
 
-    /** Where to reach VTGate, for the checks at planning time. */
+    /** Where and how to reach VTGate (defaults resolved), for the checks at planning time. */
     public VitessConnectionOptions connectionOptions() {
-        return new VitessConnectionOptions(
-                hostname,
-                port,
-                mysqlPort,
-                username,
-                password,
-                Topodata.TabletType.valueOf(tabletType),
-                cells,
-                maxInboundMessageBytes,
-                connectTimeout,
-                reconnectMaxAttempts);
+        return applyTo(PlanetScaleSource.builder()).buildConnectionOptions();
     }
 
     public String hostname() {
         return hostname;
     }
 
+    /** The gRPC port, the default resolved. */
     public int port() {
-        return port;
+        return connectionOptions().grpcPort();
     }
 
+    /** The MySQL port, the default resolved. */
     public int mysqlPort() {
-        return mysqlPort;
+        return connectionOptions().mysqlPort();
     }
 
     public String username() {
@@ -516,8 +574,14 @@ public final class PlanetScaleTableOptions {
             return false;
         }
         PlanetScaleTableOptions that = (PlanetScaleTableOptions) o;
-        return port == that.port
-                && mysqlPort == that.mysqlPort
+        return Objects.equals(port, that.port)
+                && Objects.equals(mysqlPort, that.mysqlPort)
+                && Objects.equals(tls, that.tls)
+                && Objects.equals(tlsCaCert, that.tlsCaCert)
+                && Objects.equals(tlsClientCert, that.tlsClientCert)
+                && Objects.equals(tlsClientKey, that.tlsClientKey)
+                && authMethod == that.authMethod
+                && Objects.equals(keepAliveInterval, that.keepAliveInterval)
                 && maxInboundMessageBytes == that.maxInboundMessageBytes
                 && reconnectMaxAttempts == that.reconnectMaxAttempts
                 && schemaCheck == that.schemaCheck
@@ -558,7 +622,13 @@ public final class PlanetScaleTableOptions {
                 maxInboundMessageBytes,
                 reconnectMaxAttempts,
                 serverTimeZone,
-                schemaCheck);
+                schemaCheck,
+                tls,
+                tlsCaCert,
+                tlsClientCert,
+                tlsClientKey,
+                authMethod,
+                keepAliveInterval);
     }
 
     @Override
@@ -566,13 +636,17 @@ public final class PlanetScaleTableOptions {
         return "PlanetScaleTableOptions{hostname="
                 + hostname
                 + ", port="
-                + port
+                + (port == null ? "default" : port)
                 + ", mysqlPort="
-                + mysqlPort
+                + (mysqlPort == null ? "default" : mysqlPort)
                 + ", username="
                 + username
                 + ", password="
                 + (password == null ? "<none>" : "******")
+                + (tls == null ? "" : ", tls=" + tls)
+                + (tlsCaCert == null ? "" : ", tlsCaCert=" + tlsCaCert)
+                + (tlsClientCert == null ? "" : ", tlsClientCert=" + tlsClientCert)
+                + (authMethod == null ? "" : ", auth=" + authMethod.value())
                 + ", keyspace="
                 + keyspace
                 + ", table="

@@ -29,8 +29,10 @@ import java.util.concurrent.CountDownLatch;
  * Stops cleanly on Ctrl-C (SIGINT/SIGTERM): the load stops, the job is cancelled.
  *
  * <p>Arguments: {@code --host --grpc-port --mysql-port --username --keyspace --table --startup-mode
- * --load true|false}; the password comes from the environment variable {@code DEMO_PASSWORD}, so
- * that it shows in no process list.
+ * --load true|false --tls true|false --ca-cert PEM --auth-method none|basic|vitess-static}; the
+ * password comes from the environment variable {@code DEMO_PASSWORD}, so that it shows in no
+ * process list. Unset ports, TLS and auth method follow the host (a {@code psdb.cloud} host:
+ * PlanetScale's).
  */
 public final class ChangelogDemo {
 
@@ -42,8 +44,17 @@ public final class ChangelogDemo {
     public static void main(String[] args) throws Exception {
         Map<String, String> opts = parse(args);
         String host = opts.getOrDefault("host", "127.0.0.1");
-        int grpcPort = Integer.parseInt(opts.getOrDefault("grpc-port", "15991"));
-        int mysqlPort = Integer.parseInt(opts.getOrDefault("mysql-port", "15306"));
+        boolean planetScale = host.toLowerCase(java.util.Locale.ROOT).endsWith("psdb.cloud");
+        String grpcPort = opts.get("grpc-port");
+        int mysqlPort =
+                Integer.parseInt(
+                        opts.getOrDefault("mysql-port", planetScale ? "3306" : "15306"));
+        String tlsOption = opts.get("tls");
+        String caCert = opts.get("ca-cert");
+        // as the connector: a CA file implies TLS
+        boolean tls =
+                tlsOption != null ? Boolean.parseBoolean(tlsOption) : planetScale || caCert != null;
+        String authMethod = opts.get("auth-method");
         String username = opts.getOrDefault("username", "root");
         String password = System.getenv("DEMO_PASSWORD");
         String keyspace = opts.getOrDefault("keyspace", "customer");
@@ -57,7 +68,10 @@ public final class ChangelogDemo {
         if (password != null && !password.isEmpty()) {
             jdbc.setProperty("password", password);
         }
-        jdbc.setProperty("useSSL", "false");
+        // the demo's own SQL (columns, load): encrypted like the connector's; the connector itself
+        // verifies the server against 'tls.ca-cert' or the JVM's trust store
+        jdbc.setProperty(
+                "sslMode", !tls ? "DISABLED" : caCert != null ? "REQUIRED" : "VERIFY_IDENTITY");
         jdbc.setProperty("allowPublicKeyRetrieval", "true");
 
         List<String[]> columns = describe(jdbcUrl, jdbc, keyspace, table);
@@ -82,8 +96,19 @@ public final class ChangelogDemo {
         Map<String, String> with = new LinkedHashMap<>();
         with.put("connector", "planetscale-cdc");
         with.put("hostname", host);
-        with.put("port", Integer.toString(grpcPort));
+        if (grpcPort != null) {
+            with.put("port", grpcPort);
+        }
         with.put("mysql.port", Integer.toString(mysqlPort));
+        if (tlsOption != null) {
+            with.put("tls.enabled", Boolean.toString(tls));
+        }
+        if (caCert != null) {
+            with.put("tls.ca-cert", caCert);
+        }
+        if (authMethod != null) {
+            with.put("auth.method", authMethod);
+        }
         with.put("username", username);
         with.put("keyspace", keyspace);
         with.put("table-name", table);

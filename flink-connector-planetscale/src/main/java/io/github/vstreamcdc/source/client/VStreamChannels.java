@@ -1,28 +1,59 @@
 package io.github.vstreamcdc.source.client;
 
+import io.github.vstreamcdc.source.config.AuthMethod;
+
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ChannelCredentials;
+import io.grpc.ClientCall;
+import io.grpc.ClientInterceptor;
+import io.grpc.ForwardingClientCall;
+import io.grpc.ForwardingClientCallListener;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import io.grpc.Status;
+import io.grpc.TlsChannelCredentials;
 import org.apache.flink.annotation.Internal;
 
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.concurrent.TimeUnit;
 
-/** Builds the gRPC channel to VTGate. */
+/** Builds the gRPC channel to VTGate: TLS, credentials, message size and keepalive. */
 @Internal
 public final class VStreamChannels {
+
+    static final Metadata.Key<String> AUTHORIZATION =
+            Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+    // the keys of Vitess' grpcclient static credentials (go/vt/grpcclient/client_auth_static.go)
+    static final Metadata.Key<String> VITESS_USERNAME =
+            Metadata.Key.of("username", Metadata.ASCII_STRING_MARSHALLER);
+    static final Metadata.Key<String> VITESS_PASSWORD =
+            Metadata.Key.of("password", Metadata.ASCII_STRING_MARSHALLER);
 
     private VStreamChannels() {}
 
     public static ManagedChannel open(VitessConnectionOptions options) {
-        return Grpc.newChannelBuilder(options.grpcTarget(), InsecureChannelCredentials.create())
-                // Copy-phase batches exceed gRPC's 4 MiB default.
-                .maxInboundMessageSize(options.maxInboundMessageBytes())
-                // Idle shards send nothing for long stretches: keep NATs and proxies from
-                // silently dropping the connection.
-                .keepAliveTime(30, TimeUnit.SECONDS)
-                .keepAliveTimeout(20, TimeUnit.SECONDS)
-                .keepAliveWithoutCalls(true)
-                .build();
+        ManagedChannelBuilder<?> builder =
+                Grpc.newChannelBuilder(options.grpcTarget(), credentials(options))
+                        // Copy-phase batches exceed gRPC's 4 MiB default.
+                        .maxInboundMessageSize(options.maxInboundMessageBytes())
+                        .intercept(new CredentialsInterceptor(options));
+        long keepAliveMs = options.keepAliveInterval().toMillis();
+        if (keepAliveMs > 0) {
+            // Idle shards send nothing for long stretches: keep NATs and proxies from
+            // silently dropping the connection.
+            builder.keepAliveTime(keepAliveMs, TimeUnit.MILLISECONDS)
+                    .keepAliveTimeout(20, TimeUnit.SECONDS)
+                    .keepAliveWithoutCalls(true);
+        }
+        return builder.build();
     }
 
     public static void close(ManagedChannel channel) {
@@ -34,6 +65,149 @@ public final class VStreamChannels {
             channel.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    static ChannelCredentials credentials(VitessConnectionOptions options) {
+        ConnectionSecurity security = options.security();
+        if (!security.tls()) {
+            return InsecureChannelCredentials.create();
+        }
+        TlsChannelCredentials.Builder tls = TlsChannelCredentials.newBuilder();
+        try {
+            if (security.caCertPath() != null) {
+                tls.trustManager(readable(security.caCertPath(), "tls.ca-cert"));
+            }
+            if (security.clientCertPath() != null) {
+                tls.keyManager(
+                        readable(security.clientCertPath(), "tls.client-cert"),
+                        readable(security.clientKeyPath(), "tls.client-key"));
+            }
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof VitessException) {
+                throw (VitessException) e;
+            }
+            throw new VitessException(
+                    "Cannot use the TLS files for VTGate "
+                            + options.grpcTarget()
+                            + " ('tls.ca-cert' = "
+                            + security.caCertPath()
+                            + ", 'tls.client-cert' = "
+                            + security.clientCertPath()
+                            + ", 'tls.client-key' = "
+                            + security.clientKeyPath()
+                            + "): expected PEM certificates and a PKCS#8 PEM key: "
+                            + e.getMessage(),
+                    e);
+        }
+        return tls.build();
+    }
+
+    private static File readable(String path, String option) {
+        File file = new File(path);
+        if (!file.isFile() || !file.canRead()) {
+            throw new VitessException(
+                    "Option '"
+                            + option
+                            + "' = '"
+                            + path
+                            + "': no readable file there (it must exist on every machine that"
+                            + " runs the job)");
+        }
+        return file;
+    }
+
+    /** The header value of HTTP Basic auth. */
+    static String basicAuthorization(String username, String password) {
+        String pair = (username == null ? "" : username) + ":" + (password == null ? "" : password);
+        return "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Adds the credentials to every call, and names the user and the auth method in the status of a
+     * call the server refused, so that the error tells which credentials were wrong (the password
+     * itself is never put in a status).
+     */
+    static final class CredentialsInterceptor implements ClientInterceptor {
+
+        private final AuthMethod method;
+        private final String username;
+        private final String authorization;
+        private final String password;
+
+        CredentialsInterceptor(VitessConnectionOptions options) {
+            this.method = options.security().authMethod();
+            this.username = options.username();
+            this.password = options.password();
+            this.authorization =
+                    method == AuthMethod.BASIC
+                            ? basicAuthorization(options.username(), options.password())
+                            : null;
+        }
+
+        @Override
+        public <ReqT, RespT> ClientCall<ReqT, RespT> interceptCall(
+                MethodDescriptor<ReqT, RespT> method, CallOptions callOptions, Channel next) {
+            return new ForwardingClientCall.SimpleForwardingClientCall<ReqT, RespT>(
+                    next.newCall(method, callOptions)) {
+                @Override
+                public void start(Listener<RespT> listener, Metadata headers) {
+                    addCredentials(headers);
+                    super.start(
+                            new ForwardingClientCallListener.SimpleForwardingClientCallListener<
+                                    RespT>(listener) {
+                                @Override
+                                public void onClose(Status status, Metadata trailers) {
+                                    super.onClose(withWho(status), trailers);
+                                }
+                            },
+                            headers);
+                }
+            };
+        }
+
+        private void addCredentials(Metadata headers) {
+            switch (method) {
+                case BASIC:
+                    headers.put(AUTHORIZATION, authorization);
+                    break;
+                case VITESS_STATIC:
+                    headers.put(VITESS_USERNAME, username == null ? "" : username);
+                    headers.put(VITESS_PASSWORD, password == null ? "" : password);
+                    break;
+                default:
+                    break;
+            }
+        }
+
+        private Status withWho(Status status) {
+            if (status.getCode() != Status.Code.UNAUTHENTICATED
+                    && status.getCode() != Status.Code.PERMISSION_DENIED) {
+                return status;
+            }
+            String who =
+                    method == AuthMethod.NONE || username == null
+                            ? "no credentials (auth.method " + method.value() + ")"
+                            : "user '" + username + "' (auth.method " + method.value() + ")";
+            String description = status.getDescription();
+            // a proxy's refusal carries its HTML page after the first line
+            return status.withDescription(
+                    who
+                            + (description == null
+                                    ? ""
+                                    : ": " + scrub(VitessException.firstLine(description))));
+        }
+
+        /** A server may echo what it got; never let the password into a message. */
+        private String scrub(String text) {
+            String out = text;
+            if (password != null && !password.isEmpty()) {
+                out = out.replace(password, "******");
+            }
+            if (authorization != null) {
+                out = out.replace(authorization.substring("Basic ".length()), "******");
+            }
+            return out;
         }
     }
 }

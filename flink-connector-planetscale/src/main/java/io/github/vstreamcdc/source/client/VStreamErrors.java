@@ -3,6 +3,10 @@ package io.github.vstreamcdc.source.client;
 import io.grpc.Status;
 import org.apache.flink.annotation.Internal;
 
+import javax.net.ssl.SSLException;
+
+import java.net.UnknownHostException;
+import java.security.GeneralSecurityException;
 import java.util.Locale;
 
 /**
@@ -16,6 +20,11 @@ public final class VStreamErrors {
 
     /** Whether reconnecting from the same position may succeed. */
     public static boolean isTransient(Status status) {
+        Throwable tls = tlsFailure(status.getCause());
+        if ((tls != null && isTlsSetupProblem(tls)) || unknownHost(status.getCause()) != null) {
+            // a certificate, a TLS setting or a host name: no retry changes these
+            return false;
+        }
         String description = lower(status);
         if (isPurgedBinlog(description)
                 || isBadPosition(description)
@@ -105,10 +114,11 @@ public final class VStreamErrors {
                     + " never executed); its log tells which: "
                     + description;
         }
+        String connection = describeConnectionFailure(status, target);
+        if (connection != null) {
+            return where + ": " + connection;
+        }
         switch (status.getCode()) {
-            case UNAUTHENTICATED:
-            case PERMISSION_DENIED:
-                return where + ": VTGate " + target + " refused the credentials: " + description;
             case UNAVAILABLE:
                 return where
                         + ": VTGate "
@@ -120,6 +130,161 @@ public final class VStreamErrors {
             default:
                 return where + " failed (" + status.getCode() + "): " + description;
         }
+    }
+
+    /**
+     * A message for a failure to connect or authenticate that names the endpoint and what to check
+     * (credentials, TLS trust, host name), or null if the status is none of these.
+     */
+    public static String describeConnectionFailure(Status status, String target) {
+        Throwable tls = tlsFailure(status.getCause());
+        if (tls != null) {
+            return describeTls(tls, target);
+        }
+        Throwable host = unknownHost(status.getCause());
+        if (host != null) {
+            return "the host of VTGate "
+                    + target
+                    + " cannot be resolved ("
+                    + VitessException.firstLine(host.getMessage())
+                    + "): check the 'hostname' option";
+        }
+        switch (status.getCode()) {
+            case UNAUTHENTICATED:
+            case PERMISSION_DENIED:
+                String description = details(status);
+                return "VTGate at "
+                        + target
+                        + " refused the credentials of "
+                        + (description.isEmpty() ? "the connection" : description)
+                        + " ("
+                        + status.getCode()
+                        + "): check 'username' and 'password', and 'auth.method' (basic for the"
+                        + " PlanetScale edge and HTTP proxies, vitess-static for VTGate's"
+                        + " --grpc-auth-mode static)";
+            default:
+                return null;
+        }
+    }
+
+    private enum TlsProblem {
+        UNTRUSTED,
+        WRONG_HOST,
+        CLIENT_CERTIFICATE,
+        NOT_TLS,
+        OTHER
+    }
+
+    /**
+     * Whether a TLS failure comes from the settings or certificates (no retry helps), rather than
+     * from a connection lost during the handshake.
+     */
+    static boolean isTlsSetupProblem(Throwable tls) {
+        return tlsProblem(tls) != TlsProblem.OTHER
+                || tls instanceof GeneralSecurityException
+                || (tls.getCause() instanceof GeneralSecurityException);
+    }
+
+    private static TlsProblem tlsProblem(Throwable tls) {
+        String lower = allMessages(tls);
+        if (lower.contains("pkix")
+                || lower.contains("certification path")
+                || lower.contains("certpathvalidator")
+                || lower.contains("unable to find valid")
+                || lower.contains("signature check failed")
+                || lower.contains("trust anchor")) {
+            return TlsProblem.UNTRUSTED;
+        }
+        if (lower.contains("no subject alternative")
+                || lower.contains("no name matching")
+                || lower.contains("hostname")) {
+            return TlsProblem.WRONG_HOST;
+        }
+        if (lower.contains("certificate_required")
+                || lower.contains("bad_certificate")
+                || lower.contains("unknown_ca")
+                || lower.contains("certificate_unknown")) {
+            return TlsProblem.CLIENT_CERTIFICATE;
+        }
+        if (lower.contains("not an ssl/tls record")
+                || lower.contains("unrecognized ssl message")
+                || lower.contains("plaintext connection")) {
+            return TlsProblem.NOT_TLS;
+        }
+        return TlsProblem.OTHER;
+    }
+
+    /** Explains a TLS handshake failure with the endpoint: untrusted certificate or the like. */
+    static String describeTls(Throwable tls, String target) {
+        String cause = VitessException.firstLine(deepestMessage(tls));
+        TlsProblem problem = tlsProblem(tls);
+        if (problem == TlsProblem.UNTRUSTED) {
+            return "TLS handshake with "
+                    + target
+                    + " failed: the server certificate is not trusted ("
+                    + cause
+                    + "); set 'tls.ca-cert' to a PEM file of the CA that signed it (unset, the"
+                    + " JVM's trust store is used)";
+        }
+        if (problem == TlsProblem.WRONG_HOST) {
+            return "TLS handshake with "
+                    + target
+                    + " failed: the server certificate is not issued for this host ("
+                    + cause
+                    + "); connect by a name the certificate lists";
+        }
+        if (problem == TlsProblem.CLIENT_CERTIFICATE) {
+            return "TLS handshake with "
+                    + target
+                    + " failed: the server did not accept the client certificate ("
+                    + cause
+                    + "); check 'tls.client-cert' and 'tls.client-key'";
+        }
+        if (problem == TlsProblem.NOT_TLS) {
+            return "TLS handshake with "
+                    + target
+                    + " failed: the server does not speak TLS on this port ("
+                    + cause
+                    + "); check the port, or set 'tls.enabled' = false";
+        }
+        return "TLS handshake with " + target + " failed (" + cause + "); check the TLS options";
+    }
+
+    /** The TLS failure among the causes, or null. */
+    static Throwable tlsFailure(Throwable cause) {
+        for (Throwable t = cause; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof SSLException || t instanceof GeneralSecurityException) {
+                return t;
+            }
+        }
+        return null;
+    }
+
+    private static Throwable unknownHost(Throwable cause) {
+        for (Throwable t = cause; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof UnknownHostException) {
+                return t;
+            }
+        }
+        return null;
+    }
+
+    private static String deepestMessage(Throwable t) {
+        String message = t.toString();
+        for (Throwable c = t; c != null && c.getCause() != c; c = c.getCause()) {
+            if (c.getMessage() != null) {
+                message = c.getMessage();
+            }
+        }
+        return message;
+    }
+
+    private static String allMessages(Throwable t) {
+        StringBuilder out = new StringBuilder();
+        for (Throwable c = t; c != null && c.getCause() != c; c = c.getCause()) {
+            out.append(c.getClass().getName()).append(": ").append(c.getMessage()).append('\n');
+        }
+        return out.toString().toLowerCase(Locale.ROOT);
     }
 
     /** The description plus, when gRPC only says "io exception", what the network said. */

@@ -20,6 +20,9 @@ public final class VitessConnectionOptions implements Serializable {
     /** Failed (re)connects of a shard's VStream in a row before the reader gives up. */
     public static final int DEFAULT_RECONNECT_MAX_ATTEMPTS = 10;
 
+    /** gRPC keepalive ping interval: keeps NATs and proxies from dropping idle streams. */
+    public static final Duration DEFAULT_KEEPALIVE_INTERVAL = Duration.ofSeconds(30);
+
     private final String hostname;
     private final int grpcPort;
     private final int mysqlPort;
@@ -30,6 +33,8 @@ public final class VitessConnectionOptions implements Serializable {
     private final int maxInboundMessageBytes;
     private final Duration connectTimeout;
     private final int reconnectMaxAttempts;
+    private final ConnectionSecurity security;
+    private final Duration keepAliveInterval;
 
     /** Options with the default reconnect budget ({@value #DEFAULT_RECONNECT_MAX_ATTEMPTS}). */
     public VitessConnectionOptions(
@@ -66,6 +71,40 @@ public final class VitessConnectionOptions implements Serializable {
             int maxInboundMessageBytes,
             Duration connectTimeout,
             int reconnectMaxAttempts) {
+        this(
+                hostname,
+                grpcPort,
+                mysqlPort,
+                username,
+                password,
+                tabletType,
+                cells,
+                maxInboundMessageBytes,
+                connectTimeout,
+                reconnectMaxAttempts,
+                ConnectionSecurity.plaintext(),
+                DEFAULT_KEEPALIVE_INTERVAL);
+    }
+
+    /**
+     * All options.
+     *
+     * @param security TLS and how the gRPC calls carry the credentials
+     * @param keepAliveInterval gRPC keepalive ping interval; zero for none
+     */
+    public VitessConnectionOptions(
+            String hostname,
+            int grpcPort,
+            int mysqlPort,
+            String username,
+            String password,
+            Topodata.TabletType tabletType,
+            String cells,
+            int maxInboundMessageBytes,
+            Duration connectTimeout,
+            int reconnectMaxAttempts,
+            ConnectionSecurity security,
+            Duration keepAliveInterval) {
         if (reconnectMaxAttempts < 0) {
             throw new IllegalArgumentException(
                     "reconnectMaxAttempts must be >= 0: " + reconnectMaxAttempts);
@@ -80,6 +119,8 @@ public final class VitessConnectionOptions implements Serializable {
         this.maxInboundMessageBytes = maxInboundMessageBytes;
         this.connectTimeout = Objects.requireNonNull(connectTimeout, "connectTimeout");
         this.reconnectMaxAttempts = reconnectMaxAttempts;
+        this.security = Objects.requireNonNull(security, "security");
+        this.keepAliveInterval = Objects.requireNonNull(keepAliveInterval, "keepAliveInterval");
     }
 
     public String hostname() {
@@ -127,6 +168,15 @@ public final class VitessConnectionOptions implements Serializable {
         return reconnectMaxAttempts;
     }
 
+    public ConnectionSecurity security() {
+        return security;
+    }
+
+    /** gRPC keepalive ping interval; zero for none. */
+    public Duration keepAliveInterval() {
+        return keepAliveInterval;
+    }
+
     public String grpcTarget() {
         return hostname + ":" + grpcPort;
     }
@@ -144,6 +194,8 @@ public final class VitessConnectionOptions implements Serializable {
                 + ", tabletType="
                 + tabletType
                 + (cells == null ? "" : ", cells=" + cells)
+                + ", security="
+                + security
                 + ", reconnectMaxAttempts="
                 + reconnectMaxAttempts
                 + '}';

@@ -2,6 +2,10 @@ package io.github.vstreamcdc.source.client;
 
 import org.apache.flink.annotation.Internal;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -105,10 +109,11 @@ public final class VtgateSqlClient {
         long timeoutMs = options.connectTimeout().toMillis();
         props.setProperty("connectTimeout", Long.toString(timeoutMs));
         props.setProperty("socketTimeout", Long.toString(Math.max(timeoutMs, 60_000)));
-        props.setProperty("useSSL", "false");
         props.setProperty("allowPublicKeyRetrieval", "true");
+        List<Path> tempFiles = new ArrayList<>();
         String url = "jdbc:mysql://" + options.hostname() + ":" + options.mysqlPort() + "/";
         try {
+            tlsProperties(props, tempFiles);
             return DriverManager.getConnection(url, props);
         } catch (SQLException e) {
             if (e.getMessage() != null && e.getMessage().startsWith("No suitable driver")) {
@@ -118,6 +123,68 @@ public final class VtgateSqlClient {
                         e);
             }
             throw e;
+        } finally {
+            // the driver reads the stores while connecting; they are not needed afterwards
+            for (Path file : tempFiles) {
+                try {
+                    Files.deleteIfExists(file);
+                } catch (IOException ignored) {
+                    // deleteOnExit is the fallback
+                }
+            }
+        }
+    }
+
+    /**
+     * The same TLS as the gRPC side: the server's identity verified against the given CA (or the
+     * JVM's trust store), and the client certificate if one is set.
+     */
+    private void tlsProperties(Properties props, List<Path> tempFiles) {
+        ConnectionSecurity security = options.security();
+        if (!security.tls()) {
+            props.setProperty("sslMode", "DISABLED");
+            return;
+        }
+        props.setProperty("sslMode", "VERIFY_IDENTITY");
+        try {
+            if (security.caCertPath() != null) {
+                char[] password = PemKeyStores.randomPassword();
+                Path store =
+                        PemKeyStores.write(
+                                PemKeyStores.trustStore(security.caCertPath()), password);
+                tempFiles.add(store);
+                props.setProperty("trustCertificateKeyStoreUrl", store.toUri().toString());
+                props.setProperty("trustCertificateKeyStoreType", "PKCS12");
+                props.setProperty("trustCertificateKeyStorePassword", new String(password));
+                props.setProperty("fallbackToSystemTrustStore", "false");
+            }
+            if (security.clientCertPath() != null) {
+                char[] password = PemKeyStores.randomPassword();
+                Path store =
+                        PemKeyStores.write(
+                                PemKeyStores.keyStore(
+                                        security.clientCertPath(),
+                                        security.clientKeyPath(),
+                                        password),
+                                password);
+                tempFiles.add(store);
+                props.setProperty("clientCertificateKeyStoreUrl", store.toUri().toString());
+                props.setProperty("clientCertificateKeyStoreType", "PKCS12");
+                props.setProperty("clientCertificateKeyStorePassword", new String(password));
+                props.setProperty("fallbackToSystemKeyStore", "false");
+            }
+        } catch (IOException | GeneralSecurityException e) {
+            throw new VitessException(
+                    endpoint()
+                            + ": cannot use the TLS files ('tls.ca-cert' = "
+                            + security.caCertPath()
+                            + ", 'tls.client-cert' = "
+                            + security.clientCertPath()
+                            + ", 'tls.client-key' = "
+                            + security.clientKeyPath()
+                            + "; PEM certificates and a PKCS#8 PEM key expected): "
+                            + e.getMessage(),
+                    e);
         }
     }
 
@@ -128,6 +195,13 @@ public final class VtgateSqlClient {
     private String describe(String sql, SQLException e) {
         String state = e.getSQLState() == null ? "" : e.getSQLState();
         String reason;
+        Throwable tls = VStreamErrors.tlsFailure(e);
+        if (tls != null) {
+            return endpoint()
+                    + ": "
+                    + VStreamErrors.describeTls(
+                            tls, options.hostname() + ":" + options.mysqlPort());
+        }
         if (state.startsWith("08")) {
             reason = "cannot connect (is the host and 'mysql.port' right, is VTGate running?)";
         } else if (e.getErrorCode() == 1045 || state.equals("28000")) {

@@ -130,4 +130,47 @@ class VStreamErrorsTest {
         assertThat(describe(Status.INTERNAL.withDescription("boom")))
                 .contains("failed (INTERNAL): boom");
     }
+
+    @Test
+    void tlsFailuresAreFatalAndSayWhatToCheck() {
+        Status untrusted =
+                Status.UNAVAILABLE
+                        .withDescription("io exception")
+                        .withCause(
+                                new javax.net.ssl.SSLHandshakeException(
+                                        "PKIX path building failed: unable to find valid"
+                                                + " certification path to requested target"));
+        assertThat(VStreamErrors.isTransient(untrusted)).isFalse();
+        assertThat(describe(untrusted))
+                .contains("TLS handshake with " + TARGET + " failed")
+                .contains("the server certificate is not trusted")
+                .contains("'tls.ca-cert'");
+
+        Status plaintextServer =
+                Status.UNAVAILABLE.withCause(
+                        new javax.net.ssl.SSLException("not an SSL/TLS record: 0000"));
+        assertThat(VStreamErrors.isTransient(plaintextServer)).isFalse();
+        assertThat(describe(plaintextServer))
+                .contains("does not speak TLS")
+                .contains("tls.enabled");
+    }
+
+    @Test
+    void aConnectionLostDuringTheHandshakeIsRetried() {
+        Status status =
+                Status.UNAVAILABLE.withCause(
+                        new javax.net.ssl.SSLHandshakeException(
+                                "Remote host terminated the handshake"));
+        assertThat(VStreamErrors.isTransient(status)).isTrue();
+    }
+
+    @Test
+    void unknownHostIsFatal() {
+        Status status =
+                Status.UNAVAILABLE
+                        .withDescription("Unable to resolve host nope.invalid")
+                        .withCause(new java.net.UnknownHostException("nope.invalid"));
+        assertThat(VStreamErrors.isTransient(status)).isFalse();
+        assertThat(describe(status)).contains("cannot be resolved").contains("'hostname'");
+    }
 }

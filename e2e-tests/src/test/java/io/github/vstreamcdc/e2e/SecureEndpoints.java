@@ -1,0 +1,176 @@
+package io.github.vstreamcdc.e2e;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The TLS endpoints of the security tests, started once per JVM by {@code
+ * e2e-tests/vitess/secure.sh up}: nginx (TLS with a test CA, HTTP Basic auth, gRPC passed on) as
+ * the PlanetScale edge's stand-in, and a VTGate with its own gRPC TLS (client certificates
+ * required) and Vitess static auth, whose MySQL port requires TLS. One unsharded keyspace, {@code
+ * secure}, with the tables {@code tls_direct, tls_nginx, tls_sql, tls_leak}. If they cannot start,
+ * the tests fail: nothing is skipped.
+ */
+public final class SecureEndpoints {
+
+    private static final long START_TIMEOUT_MINUTES = 45;
+
+    private static SecureEndpoints instance;
+    private static Throwable startFailure;
+
+    private final Map<String, String> env;
+
+    private SecureEndpoints(Map<String, String> env) {
+        this.env = Collections.unmodifiableMap(env);
+    }
+
+    /** The running endpoints; starts them (and the Vitess cluster under them) on first use. */
+    public static synchronized SecureEndpoints get() {
+        if (instance == null && startFailure == null) {
+            try {
+                instance = new SecureEndpoints(up());
+            } catch (Throwable t) {
+                startFailure = t;
+            }
+        }
+        if (startFailure != null) {
+            throw new IllegalStateException(
+                    "The secure endpoints could not start: " + startFailure.getMessage(),
+                    startFailure);
+        }
+        return instance;
+    }
+
+    private static Map<String, String> up() throws IOException, InterruptedException {
+        String script = System.getProperty("secure.script", "vitess/secure.sh");
+        Path stdout = Files.createTempFile("secure-up", ".out");
+        Path stderr = Files.createTempFile("secure-up", ".err");
+        try {
+            Process process =
+                    new ProcessBuilder("bash", script, "up")
+                            .redirectOutput(stdout.toFile())
+                            .redirectError(stderr.toFile())
+                            .start();
+            if (!process.waitFor(START_TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
+                process.destroyForcibly();
+                throw new IOException(
+                        script + " up did not finish in " + START_TIMEOUT_MINUTES + " minutes");
+            }
+            List<String> err = Files.readAllLines(stderr, StandardCharsets.UTF_8);
+            if (process.exitValue() != 0) {
+                int from = Math.max(0, err.size() - 40);
+                throw new IOException(
+                        script
+                                + " up failed with exit code "
+                                + process.exitValue()
+                                + ":\n"
+                                + String.join("\n", err.subList(from, err.size())));
+            }
+            Map<String, String> env = new LinkedHashMap<>();
+            for (String line : Files.readAllLines(stdout, StandardCharsets.UTF_8)) {
+                int eq = line.indexOf('=');
+                if (eq > 0 && line.substring(0, eq).matches("[A-Z0-9_]+")) {
+                    env.put(line.substring(0, eq), line.substring(eq + 1));
+                }
+            }
+            for (String key :
+                    new String[] {"SECURE_NGINX_PORT", "SECURE_PASSWORD", "SECURE_CA_CERT"}) {
+                if (!env.containsKey(key)) {
+                    throw new IOException(script + " up printed no " + key);
+                }
+            }
+            return env;
+        } finally {
+            Files.deleteIfExists(stdout);
+            Files.deleteIfExists(stderr);
+        }
+    }
+
+    public String host() {
+        return env.get("SECURE_HOST");
+    }
+
+    /** nginx: TLS + HTTP Basic auth, gRPC passed to the secure VTGate. */
+    public int edgePort() {
+        return Integer.parseInt(env.get("SECURE_NGINX_PORT"));
+    }
+
+    /** The secure VTGate's gRPC port: TLS, client certificate required, static auth. */
+    public int vtgateGrpcPort() {
+        return Integer.parseInt(env.get("SECURE_VTGATE_GRPC_PORT"));
+    }
+
+    /** The secure VTGate's MySQL port: TLS required. */
+    public int vtgateMysqlPort() {
+        return Integer.parseInt(env.get("SECURE_VTGATE_MYSQL_PORT"));
+    }
+
+    public String keyspace() {
+        return env.get("SECURE_KEYSPACE");
+    }
+
+    public String user() {
+        return env.get("SECURE_USER");
+    }
+
+    public String password() {
+        return env.get("SECURE_PASSWORD");
+    }
+
+    public String caCert() {
+        return env.get("SECURE_CA_CERT");
+    }
+
+    /** A CA that signed none of the servers' certificates. */
+    public String otherCaCert() {
+        return env.get("SECURE_OTHER_CA_CERT");
+    }
+
+    public String clientCert() {
+        return env.get("SECURE_CLIENT_CERT");
+    }
+
+    public String clientKey() {
+        return env.get("SECURE_CLIENT_KEY");
+    }
+
+    /** A JDBC connection to the secure keyspace over TLS (the server certificate not checked). */
+    public Connection connect() throws SQLException {
+        Properties props = new Properties();
+        props.setProperty("user", user());
+        props.setProperty("password", password());
+        props.setProperty("sslMode", "REQUIRED");
+        return DriverManager.getConnection(
+                "jdbc:mysql://" + host() + ":" + vtgateMysqlPort() + "/" + keyspace(), props);
+    }
+
+    /** Empties a table of the secure keyspace. */
+    public void deleteAll(String table) throws SQLException {
+        try (Connection c = connect();
+                Statement s = c.createStatement()) {
+            s.execute("DELETE FROM " + table);
+        }
+    }
+
+    /** Inserts ids [from, to] with v = "v" + id. */
+    public void insert(String table, long from, long to) throws SQLException {
+        try (Connection c = connect();
+                Statement s = c.createStatement()) {
+            for (long id = from; id <= to; id++) {
+                s.execute("INSERT INTO " + table + " (id, v) VALUES (" + id + ", 'v" + id + "')");
+            }
+        }
+    }
+}
