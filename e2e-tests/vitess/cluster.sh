@@ -251,12 +251,14 @@ launch() {
     return $?
   fi
   disown "${child}" 2>/dev/null || true
+  # The pid file is written just before the exec that gives the process our marker: wait for
+  # that too, or a busy machine makes a starting process look like one that already exited.
   local i
-  for ((i = 0; i < 50; i++)); do
-    [[ -s ${pidf} ]] && return 0
+  for ((i = 0; i < 100; i++)); do
+    [[ -s ${pidf} ]] && is_ours "$(cat "${pidf}" 2>/dev/null)" && return 0
     sleep 0.1
   done
-  die "${name} did not start (no pid file ${pidf})"
+  [[ -s ${pidf} ]] || die "${name} did not start (no pid file ${pidf})"
 }
 
 # stop_pid PID NAME [SECS]: TERM, wait, KILL
