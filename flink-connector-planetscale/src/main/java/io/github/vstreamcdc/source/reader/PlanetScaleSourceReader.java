@@ -83,6 +83,11 @@ public final class PlanetScaleSourceReader<T>
                 toRead.add(split);
             }
         }
+        for (ShardSplit split : toRead) {
+            // A merge back reuses a shard name: the enumerator assigns the new shard only after it
+            // acted on the old one's report, so that report need not be kept any longer.
+            finishedSplits.remove(split.splitId());
+        }
         if (!toRead.isEmpty()) {
             if (!started) {
                 restoredOpenSplits += toRead.size();

@@ -194,6 +194,24 @@ class PlanetScaleSourceReaderTest {
         assertThat(reader.snapshotState(7).stream().filter(s -> s.finishedAt() != null)).isEmpty();
     }
 
+    @Test
+    void aShardNameReusedByAMergeReplacesTheFinishedSplit() throws Exception {
+        TestingReaderContext context = new TestingReaderContext();
+        JournalingSplitReader splitReader = new JournalingSplitReader();
+        PlanetScaleSourceReader<String> reader = reader(splitReader, context);
+        reader.addSplits(List.of(split("-80").finishedAt(JOURNAL)));
+        reader.start();
+        assertThat(reports(context)).hasSize(1);
+
+        // The merge's new -80 arrives before a checkpoint released the old one.
+        reader.addSplits(List.of(split("-80")));
+
+        List<ShardSplit> state = reader.snapshotState(1);
+        assertThat(state).hasSize(1);
+        assertThat(state.get(0).splitId()).isEqualTo("ks/-80");
+        assertThat(state.get(0).finishedAt()).isNull();
+    }
+
     /** The batches of these tests carry no rows. */
     private static final class NoRows implements VStreamDeserializationSchema<String> {
         @Override
