@@ -4,18 +4,14 @@ import io.github.vstreamcdc.source.PlanetScaleSource;
 import io.github.vstreamcdc.source.PlanetScaleSourceBuilder;
 import io.github.vstreamcdc.source.client.CurrentPositionResolver;
 import io.github.vstreamcdc.source.client.VitessConnectionOptions;
-import io.github.vstreamcdc.source.client.VitessException;
 import io.github.vstreamcdc.source.config.StartupMode;
 import io.github.vstreamcdc.vitess.proto.Topodata;
 
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.flink.util.SerializedThrowable;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -26,15 +22,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collections;
-import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 import static io.github.vstreamcdc.e2e.SourceTestSupport.COLUMNS;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -93,61 +81,18 @@ class ConnectionErrorsITCase {
             this.took = took;
         }
 
-        /**
-         * The message of the connector's exception in the cause chain (a task's failure crosses to
-         * the client serialized); fails listing the chain if there is none.
-         */
+        /** The message of the connector's exception in the cause chain. */
         String rootCause() {
-            List<String> chain = new ArrayList<>();
-            String name = VitessException.class.getName();
-            for (Throwable t = job; t != null; t = t.getCause()) {
-                if (t instanceof VitessException) {
-                    return t.getMessage();
-                }
-                if (t instanceof SerializedThrowable
-                        && name.equals(((SerializedThrowable) t).getOriginalErrorClassName())) {
-                    String message = t.getMessage();
-                    return message.startsWith(name + ": ")
-                            ? message.substring(name.length() + 2)
-                            : message;
-                }
-                chain.add(t.getClass().getName() + ": " + t.getMessage());
-                if (t.getCause() == t) {
-                    break;
-                }
-            }
-            throw new AssertionError("No VitessException in the failure's causes: " + chain, job);
+            return SourceTestSupport.connectorMessage(job);
         }
     }
 
     /** Runs the source until the job fails; fails the test if it does not within the limit. */
     private static Failure runUntilFailure(PlanetScaleSource<RowData> source, Duration limit)
             throws Exception {
-        ExecutorService executor = Executors.newSingleThreadExecutor();
         long start = System.nanoTime();
-        try {
-            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-            env.setParallelism(1);
-            Future<List<RowData>> job =
-                    executor.submit(
-                            () ->
-                                    env.fromSource(
-                                                    source,
-                                                    WatermarkStrategy.noWatermarks(),
-                                                    "planetscale")
-                                            .executeAndCollect("connection-errors", 1));
-            try {
-                List<RowData> rows = job.get(limit.toMillis(), TimeUnit.MILLISECONDS);
-                throw new AssertionError("The job did not fail; it produced " + rows);
-            } catch (ExecutionException e) {
-                return new Failure(e.getCause(), Duration.ofNanos(System.nanoTime() - start));
-            } catch (TimeoutException e) {
-                job.cancel(true);
-                throw new AssertionError("The job did not fail within " + limit);
-            }
-        } finally {
-            executor.shutdownNow();
-        }
+        Throwable failure = SourceTestSupport.failureOf(source, "connection-errors", limit);
+        return new Failure(failure, Duration.ofNanos(System.nanoTime() - start));
     }
 
     @Test

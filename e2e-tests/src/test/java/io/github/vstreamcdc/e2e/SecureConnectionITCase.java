@@ -13,14 +13,12 @@ import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.runtime.typeutils.InternalTypeInfo;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.util.CloseableIterator;
-import org.apache.flink.util.SerializedThrowable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.util.ArrayList;
-import java.util.List;
+import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
@@ -240,36 +238,7 @@ class SecureConnectionITCase {
 
     /** Runs the source until the job fails; the connector's message in the failure. */
     static String failureOf(PlanetScaleSource<RowData> source) throws Exception {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.setParallelism(1);
-        try {
-            List<RowData> rows =
-                    env.fromSource(source, WatermarkStrategy.noWatermarks(), "planetscale")
-                            .executeAndCollect("secure-failure", 1);
-            throw new AssertionError("The job did not fail; it produced " + rows);
-        } catch (AssertionError e) {
-            throw e;
-        } catch (Exception e) {
-            return connectorMessage(e);
-        }
-    }
-
-    /**
-     * The message of the VitessException among the causes (a task's failure arrives serialized).
-     */
-    static String connectorMessage(Throwable failure) {
-        List<String> chain = new ArrayList<>();
-        String name = VitessException.class.getName();
-        for (Throwable t = failure; t != null && t.getCause() != t; t = t.getCause()) {
-            if (t instanceof VitessException) {
-                return t.getMessage();
-            }
-            if (t instanceof SerializedThrowable
-                    && name.equals(((SerializedThrowable) t).getOriginalErrorClassName())) {
-                return t.getMessage();
-            }
-            chain.add(t.getClass().getName() + ": " + t.getMessage());
-        }
-        throw new AssertionError("No VitessException in the failure's causes: " + chain, failure);
+        return SourceTestSupport.connectorMessage(
+                SourceTestSupport.failureOf(source, "secure-failure", Duration.ofMinutes(2)));
     }
 }

@@ -2,11 +2,16 @@ package io.github.vstreamcdc.e2e;
 
 import io.github.vstreamcdc.source.PlanetScaleSource;
 import io.github.vstreamcdc.source.PlanetScaleSourceBuilder;
+import io.github.vstreamcdc.source.client.VitessException;
 import io.github.vstreamcdc.source.reader.deserializer.RowDataDeserializationSchema;
 
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.runtime.typeutils.InternalTypeInfo;
 import org.apache.flink.table.types.logical.BigIntType;
@@ -14,15 +19,21 @@ import org.apache.flink.table.types.logical.LogicalType;
 import org.apache.flink.table.types.logical.RowType;
 import org.apache.flink.table.types.logical.VarCharType;
 import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.flink.util.SerializedThrowable;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /** Shared pieces of the source's end-to-end tests. */
 final class SourceTestSupport {
@@ -90,6 +101,56 @@ final class SourceTestSupport {
                 }
             }
         }
+    }
+
+    /**
+     * Runs the source (parallelism 1) into a discarding sink until the job fails, and returns the
+     * failure; fails if the job ends or runs past the limit. Not the collect sink: a job that fails
+     * while its collect sink is still starting makes Flink 2.3's CollectSinkFunction throw in
+     * close, which takes the whole MiniCluster TaskManager down and starves the tests after it.
+     */
+    static Throwable failureOf(PlanetScaleSource<RowData> source, String jobName, Duration limit)
+            throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(1);
+        env.fromSource(source, WatermarkStrategy.noWatermarks(), "planetscale")
+                .sinkTo(new DiscardingSink<>());
+        JobClient job = env.executeAsync(jobName);
+        try {
+            job.getJobExecutionResult().get(limit.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            return e.getCause();
+        } catch (TimeoutException e) {
+            job.cancel().get();
+            throw new AssertionError("The job " + jobName + " did not fail within " + limit);
+        }
+        throw new AssertionError("The job " + jobName + " ended without failing");
+    }
+
+    /**
+     * The message of the connector's exception in a failure's causes (a task's failure crosses to
+     * the client serialized); fails listing the chain if there is none.
+     */
+    static String connectorMessage(Throwable failure) {
+        List<String> chain = new ArrayList<>();
+        String name = VitessException.class.getName();
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof VitessException) {
+                return t.getMessage();
+            }
+            if (t instanceof SerializedThrowable
+                    && name.equals(((SerializedThrowable) t).getOriginalErrorClassName())) {
+                String message = t.getMessage();
+                return message.startsWith(name + ": ")
+                        ? message.substring(name.length() + 2)
+                        : message;
+            }
+            chain.add(t.getClass().getName() + ": " + t.getMessage());
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        throw new AssertionError("No VitessException in the failure's causes: " + chain, failure);
     }
 
     /** The table as the database holds it: id to v. */
