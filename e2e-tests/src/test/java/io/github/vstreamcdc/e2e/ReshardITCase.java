@@ -135,6 +135,7 @@ class ReshardITCase {
             CutOverFailure.arm(MERGED, load.nextSeq(), 2);
             MultiProcessCluster.run(KEEP_OLD_SHARDS, 10, "reshard", "merge");
             awaitFailures(2);
+            assertThat(CutOverFailure.FAILURES.get()).isEqualTo(2);
             Thread.sleep(2000);
             load.close();
             assertDelivered(output, load);
@@ -227,14 +228,14 @@ class ReshardITCase {
         while (System.currentTimeMillis() < deadline) {
             applied = new TreeMap<>();
             for (RowData row : output.get()) {
-                SourceTestSupport.apply(applied, row);
+                applyInOrder(applied, row);
             }
             if (applied.equals(expected)) {
                 Thread.sleep(3000); // anything delivered late would be a repeat
                 List<RowData> rows = output.get();
                 applied = new TreeMap<>();
                 for (RowData row : rows) {
-                    SourceTestSupport.apply(applied, row);
+                    applyInOrder(applied, row);
                 }
                 assertThat(applied).isEqualTo(expected);
                 return rows;
@@ -243,6 +244,34 @@ class ReshardITCase {
         }
         assertThat(applied).as("the changelog applied to an empty table").isEqualTo(expected);
         throw new AssertionError("unreachable");
+    }
+
+    /**
+     * Applies a change, checking that it follows the key's previous one: a delete or an update's
+     * before-image must carry the value the key holds, an insert must find no row. Changes of a key
+     * that the reshard moved arriving out of order fail here even if later writes hide it.
+     */
+    private static void applyInOrder(Map<Long, String> table, RowData row) {
+        long id = row.getLong(0);
+        String v = row.isNullAt(1) ? null : row.getString(1).toString();
+        switch (row.getRowKind()) {
+            case INSERT:
+                assertThat(table)
+                        .as("insert of an existing row: %s", describe(row))
+                        .doesNotContainKey(id);
+                table.put(id, v);
+                break;
+            case UPDATE_AFTER:
+                table.put(id, v);
+                break;
+            case UPDATE_BEFORE:
+            case DELETE:
+                assertThat(table.get(id)).as("out of order: %s", describe(row)).isEqualTo(v);
+                table.remove(id);
+                break;
+            default:
+                throw new IllegalStateException(row.toString());
+        }
     }
 
     private static void assertExactlyOnce(List<String> records, ChangeLoad load) {
@@ -369,12 +398,13 @@ class ReshardITCase {
 
         @Override
         public RowData map(RowData row) {
-            if (FAILURES.get() < upTo
+            int failures = FAILURES.get();
+            if (failures < upTo
                     && armedShards.contains(row.getString(2).toString())
                     && !row.isNullAt(1)
                     && ChangeLoad.seqOf(row.getString(1).toString()) >= minSeq
-                    && FAILURES.get() < upTo) {
-                FAILURES.incrementAndGet();
+                    // both subtasks may see a new shard's first record at once: one fails
+                    && FAILURES.compareAndSet(failures, failures + 1)) {
                 throw new RuntimeException("Injected failure at the cut-over: " + describe(row));
             }
             return row;

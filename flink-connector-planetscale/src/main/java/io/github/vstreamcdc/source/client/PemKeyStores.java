@@ -61,7 +61,6 @@ final class PemKeyStores {
     static Path write(KeyStore store, char[] password)
             throws IOException, GeneralSecurityException {
         Path file = Files.createTempFile("planetscale-cdc-", ".p12");
-        file.toFile().deleteOnExit();
         try (OutputStream out = Files.newOutputStream(file)) {
             store.store(out, password);
         }

@@ -129,7 +129,7 @@ public final class VtgateSqlClient {
                 try {
                     Files.deleteIfExists(file);
                 } catch (IOException ignored) {
-                    // deleteOnExit is the fallback
+                    // left in the temp dir: a store locked by a random password, owner-only
                 }
             }
         }

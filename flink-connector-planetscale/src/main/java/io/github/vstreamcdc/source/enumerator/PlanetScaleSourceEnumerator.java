@@ -26,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.LongPredicate;
 
 /**
  * Discovers the shards of the keyspace and spreads their splits over the readers: each new split
@@ -64,12 +65,42 @@ public final class PlanetScaleSourceEnumerator
     /** Keys of journals whose new shards were started: later reports change nothing. */
     private final Set<String> resolvedJournals = new HashSet<>();
 
+    /**
+     * Journals whose participants all finished, by key, waiting for a checkpoint: the id of the
+     * first enumerator snapshot taken since (-1 before). Their new shards start when that
+     * checkpoint completes (see {@link #notifyCheckpointComplete}).
+     */
+    private final Map<String, Long> awaitingCheckpoint = new LinkedHashMap<>();
+
+    /** When each journal of {@link #awaitingCheckpoint} completed, epoch millis. */
+    private final Map<String, Long> completedAtMillis = new HashMap<>();
+
+    /** A checkpoint was taken or restored: the job checkpoints. */
+    private boolean checkpointing;
+
+    /** Without checkpoints, how long a complete journal waits before its new shards start. */
+    private final Duration noCheckpointWait;
+
+    static final Duration NO_CHECKPOINT_WAIT = Duration.ofSeconds(60);
+    private static final long RELEASE_CHECK_MILLIS = 5_000;
+
     public PlanetScaleSourceEnumerator(
             SplitEnumeratorContext<ShardSplit> context,
             ShardDiscovery discovery,
             Boundedness boundedness,
             @Nullable Duration discoveryInterval,
             PlanetScaleEnumeratorState state) {
+        this(context, discovery, boundedness, discoveryInterval, state, NO_CHECKPOINT_WAIT);
+    }
+
+    PlanetScaleSourceEnumerator(
+            SplitEnumeratorContext<ShardSplit> context,
+            ShardDiscovery discovery,
+            Boundedness boundedness,
+            @Nullable Duration discoveryInterval,
+            PlanetScaleEnumeratorState state,
+            Duration noCheckpointWait) {
+        this.noCheckpointWait = noCheckpointWait;
         this.context = context;
         this.discovery = discovery;
         this.boundedness = boundedness;
@@ -84,10 +115,17 @@ public final class PlanetScaleSourceEnumerator
             pendingJournals.put(journalKey(journal), journal);
         }
         resolvedJournals.addAll(state.resolvedJournals());
+        // A fresh start has not discovered yet: this state came from a checkpoint.
+        checkpointing = state.initialDiscoveryDone();
     }
 
     @Override
     public void start() {
+        synchronized (this) {
+            // Journals complete in the restored checkpoint: the readers' states in it hold the old
+            // shards as finished, and nothing read before it is still in flight.
+            startChildrenOfCompletedJournals(true);
+        }
         if (!initialDiscoveryDone) {
             context.callAsync(() -> discovery.discoverNewSplits(knownSplits()), this::onDiscovered);
         }
@@ -100,6 +138,13 @@ public final class PlanetScaleSourceEnumerator
                     this::onDiscovered,
                     millis,
                     millis);
+        }
+        if (boundedness == Boundedness.CONTINUOUS_UNBOUNDED) {
+            context.callAsync(
+                    () -> null,
+                    (ignored, error) -> startChildrenWithoutCheckpoints(),
+                    RELEASE_CHECK_MILLIS,
+                    RELEASE_CHECK_MILLIS);
         }
     }
 
@@ -188,7 +233,7 @@ public final class PlanetScaleSourceEnumerator
                     id,
                     subtaskId,
                     journal == null ? "" : " at a reshard journal");
-            startChildrenOfCompletedJournals();
+            startChildrenOfCompletedJournals(false);
         }
         assignPending();
     }
@@ -217,42 +262,129 @@ public final class PlanetScaleSourceEnumerator
                 + String.join(",", children);
     }
 
-    /** Adds the new shards of every journal whose participants all finished. */
-    private void startChildrenOfCompletedJournals() {
-        for (Iterator<Binlogdata.Journal> it = pendingJournals.values().iterator();
+    /**
+     * Adds the new shards of every journal whose participants all finished, or, unless {@code now},
+     * queues the journal until a checkpoint taken after that completed. Starting them earlier would
+     * let a new shard's changes overtake the old shard's last ones: those may still be in flight
+     * downstream, and a failover that keeps this enumerator but restores the readers to an earlier
+     * checkpoint reads the old shard's end again while the new shard runs on.
+     */
+    private void startChildrenOfCompletedJournals(boolean now) {
+        for (Iterator<Map.Entry<String, Binlogdata.Journal>> it =
+                        pendingJournals.entrySet().iterator();
                 it.hasNext(); ) {
-            Binlogdata.Journal journal = it.next();
-            List<String> parents = new ArrayList<>();
+            Map.Entry<String, Binlogdata.Journal> entry = it.next();
+            Binlogdata.Journal journal = entry.getValue();
             boolean complete = true;
             for (Binlogdata.KeyspaceShard participant : journal.getParticipantsList()) {
-                String parent =
-                        ShardSplit.splitId(participant.getKeyspace(), participant.getShard());
-                parents.add(parent);
-                complete &= finished.contains(parent);
+                complete &=
+                        finished.contains(
+                                ShardSplit.splitId(
+                                        participant.getKeyspace(), participant.getShard()));
             }
             if (!complete) {
                 continue;
             }
-            it.remove();
-            resolvedJournals.add(journalKey(journal));
-            for (Binlogdata.ShardGtid child : journal.getShardGtidsList()) {
-                String id = ShardSplit.splitId(child.getKeyspace(), child.getShard());
-                if (assigned.contains(id) || unassigned.containsKey(id)) {
-                    continue;
+            if (!now) {
+                if (!awaitingCheckpoint.containsKey(entry.getKey())) {
+                    awaitingCheckpoint.put(entry.getKey(), -1L);
+                    completedAtMillis.put(entry.getKey(), System.currentTimeMillis());
+                    LOG.info(
+                            "Reshard journal {}: all old shards finished; the new shards start"
+                                    + " when the next checkpoint completes",
+                            journal.getId());
                 }
-                // A merge back may reuse the name of a shard that finished long ago.
-                finished.remove(id);
-                ShardSplit split =
-                        new ShardSplit(
-                                child.getKeyspace(),
-                                child.getShard(),
-                                ShardPosition.of(child.getGtid()),
-                                0,
-                                false,
-                                parents);
-                unassigned.put(id, split);
-                LOG.info("Reshard journal {} complete: starting {}", journal.getId(), split);
+                continue;
             }
+            it.remove();
+            awaitingCheckpoint.remove(entry.getKey());
+            completedAtMillis.remove(entry.getKey());
+            startChildren(entry.getKey(), journal);
+        }
+    }
+
+    private void startChildren(String key, Binlogdata.Journal journal) {
+        resolvedJournals.add(key);
+        List<String> parents = new ArrayList<>();
+        for (Binlogdata.KeyspaceShard participant : journal.getParticipantsList()) {
+            parents.add(ShardSplit.splitId(participant.getKeyspace(), participant.getShard()));
+        }
+        for (Binlogdata.ShardGtid child : journal.getShardGtidsList()) {
+            String id = ShardSplit.splitId(child.getKeyspace(), child.getShard());
+            if (assigned.contains(id) || unassigned.containsKey(id)) {
+                continue;
+            }
+            // A merge back may reuse the name of a shard that finished long ago.
+            finished.remove(id);
+            ShardSplit split =
+                    new ShardSplit(
+                            child.getKeyspace(),
+                            child.getShard(),
+                            ShardPosition.of(child.getGtid()),
+                            0,
+                            false,
+                            parents);
+            unassigned.put(id, split);
+            LOG.info("Reshard journal {} complete: starting {}", journal.getId(), split);
+        }
+    }
+
+    /** Starts the new shards of the journals that a completed checkpoint has seen complete. */
+    @Override
+    public void notifyCheckpointComplete(long checkpointId) {
+        synchronized (this) {
+            releaseAwaiting(id -> id >= 0 && id <= checkpointId);
+        }
+        assignPending();
+    }
+
+    /**
+     * A job without checkpoints has nothing to wait for: after a while without any checkpoint,
+     * complete journals start their new shards anyway.
+     */
+    private void startChildrenWithoutCheckpoints() {
+        synchronized (this) {
+            if (checkpointing || awaitingCheckpoint.isEmpty()) {
+                return;
+            }
+            long now = System.currentTimeMillis();
+            List<String> due = new ArrayList<>();
+            completedAtMillis.forEach(
+                    (key, at) -> {
+                        if (now - at >= noCheckpointWait.toMillis()) {
+                            due.add(key);
+                        }
+                    });
+            if (due.isEmpty()) {
+                return;
+            }
+            LOG.warn(
+                    "No checkpoint was taken in {} since a reshard's old shards finished: starting"
+                            + " the new shards without waiting (without checkpoints, the changes"
+                            + " of a key moved by the reshard may reach the sink out of order)",
+                    noCheckpointWait);
+            due.forEach(this::release);
+        }
+        assignPending();
+    }
+
+    private void releaseAwaiting(LongPredicate due) {
+        List<String> keys = new ArrayList<>();
+        awaitingCheckpoint.forEach(
+                (key, checkpointId) -> {
+                    if (due.test(checkpointId)) {
+                        keys.add(key);
+                    }
+                });
+        keys.forEach(this::release);
+    }
+
+    private void release(String key) {
+        awaitingCheckpoint.remove(key);
+        completedAtMillis.remove(key);
+        Binlogdata.Journal journal = pendingJournals.remove(key);
+        if (journal != null) {
+            startChildren(key, journal);
         }
     }
 
@@ -330,6 +462,8 @@ public final class PlanetScaleSourceEnumerator
 
     @Override
     public synchronized PlanetScaleEnumeratorState snapshotState(long checkpointId) {
+        checkpointing = true;
+        awaitingCheckpoint.replaceAll((key, id) -> id < 0 ? checkpointId : id);
         return new PlanetScaleEnumeratorState(
                 new ArrayList<>(unassigned.values()),
                 assigned,

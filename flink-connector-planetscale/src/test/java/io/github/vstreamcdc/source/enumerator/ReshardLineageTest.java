@@ -114,6 +114,12 @@ class ReshardLineageTest {
         return splits;
     }
 
+    /** A checkpoint: the enumerator's snapshot, then its completion. */
+    private static void checkpoint(PlanetScaleSourceEnumerator enumerator, long id) {
+        enumerator.snapshotState(id);
+        enumerator.notifyCheckpointComplete(id);
+    }
+
     @Test
     void childrenStartOnlyWhenEveryParentFinishedOnAnyReader() throws Throwable {
         MockSplitEnumeratorContext<ShardSplit> context = new MockSplitEnumeratorContext<>(2);
@@ -127,7 +133,13 @@ class ReshardLineageTest {
         enumerator.handleSourceEvent(owners.get("ks/-80"), new ShardFinishedEvent("ks/-80", split));
         assertThat(assigned(context)).hasSize(2);
 
+        // A checkpoint whose snapshot was taken before the last report starts nothing.
+        enumerator.snapshotState(1);
         enumerator.handleSourceEvent(owners.get("ks/80-"), new ShardFinishedEvent("ks/80-", split));
+        enumerator.notifyCheckpointComplete(1);
+        assertThat(assigned(context)).hasSize(2);
+        // The next one does: the old shards' last changes have passed it downstream.
+        checkpoint(enumerator, 2);
         Map<String, ShardSplit> all = assigned(context);
         assertThat(all).containsKeys("ks/-40", "ks/40-80", "ks/80-c0", "ks/c0-");
         for (String shard : NEW) {
@@ -146,7 +158,7 @@ class ReshardLineageTest {
                             }
                         });
         assertThat(perReader).containsEntry(0, 2).containsEntry(1, 2);
-        PlanetScaleEnumeratorState state = enumerator.snapshotState(1);
+        PlanetScaleEnumeratorState state = enumerator.snapshotState(3);
         assertThat(state.finished()).containsExactlyInAnyOrder("ks/-80", "ks/80-");
         assertThat(state.pendingJournals()).isEmpty();
     }
@@ -161,6 +173,9 @@ class ReshardLineageTest {
         enumerator.handleSourceEvent(0, new ShardFinishedEvent("ks/80-", split));
         enumerator.handleSourceEvent(0, new ShardFinishedEvent("ks/-80", split));
         enumerator.handleSourceEvent(0, new ShardFinishedEvent("ks/-80", split));
+        checkpoint(enumerator, 1);
+        enumerator.handleSourceEvent(0, new ShardFinishedEvent("ks/-80", split));
+        checkpoint(enumerator, 2);
         int assignments = 0;
         for (var a : context.getSplitsAssignmentSequence()) {
             for (List<ShardSplit> splits : a.assignment().values()) {
@@ -189,6 +204,7 @@ class ReshardLineageTest {
                 new MockSplitEnumeratorContext<>(2);
         PlanetScaleSourceEnumerator restored = started(restoredContext, new Shards(), state);
         restored.handleSourceEvent(1, new ShardFinishedEvent("ks/80-", split));
+        checkpoint(restored, 10);
         assertThat(assigned(restoredContext))
                 .containsOnlyKeys("ks/-40", "ks/40-80", "ks/80-c0", "ks/c0-");
 
@@ -199,6 +215,7 @@ class ReshardLineageTest {
             assertThat(assigned(restoredContext)).doesNotContainKey("ks/80-").hasSize(4);
             restored.handleSourceEvent(i % 2, new ShardFinishedEvent("ks/" + NEW.get(i), merge));
         }
+        checkpoint(restored, 11);
         // The merged shards reuse the names of the shards split earlier: they start anew, from
         // the merge journal's positions.
         List<ShardSplit> merged = new ArrayList<>();
@@ -215,7 +232,7 @@ class ReshardLineageTest {
                 .extracting(s -> s.position().gtid())
                 .containsExactlyInAnyOrder("MySQL56/uuid--80:1-7", "MySQL56/uuid-80-:1-7");
         assertThat(merged).allMatch(s -> s.parentShards().size() == 4);
-        PlanetScaleEnumeratorState after = restored.snapshotState(4);
+        PlanetScaleEnumeratorState after = restored.snapshotState(12);
         assertThat(after.assigned()).containsExactlyInAnyOrder("ks/-80", "ks/80-");
         assertThat(after.resolvedJournals())
                 .containsExactlyInAnyOrder(
@@ -223,8 +240,9 @@ class ReshardLineageTest {
                         PlanetScaleSourceEnumerator.journalKey(merge));
         // A late duplicate report of the split journal starts nothing again.
         restored.handleSourceEvent(0, new ShardFinishedEvent("ks/-40", split));
-        assertThat(restored.snapshotState(5).unassigned()).isEmpty();
-        assertThat(restored.snapshotState(5).pendingJournals()).isEmpty();
+        checkpoint(restored, 13);
+        assertThat(restored.snapshotState(14).unassigned()).isEmpty();
+        assertThat(restored.snapshotState(14).pendingJournals()).isEmpty();
 
         // The same workflow splits again: same journal id, same participants, new positions.
         Binlogdata.Journal.Builder again = journal(7, OLD, NEW).toBuilder().clearShardGtids();
@@ -238,6 +256,7 @@ class ReshardLineageTest {
         Binlogdata.Journal splitAgain = again.build();
         restored.handleSourceEvent(0, new ShardFinishedEvent("ks/-80", splitAgain));
         restored.handleSourceEvent(1, new ShardFinishedEvent("ks/80-", splitAgain));
+        checkpoint(restored, 15);
         List<ShardSplit> secondSplit = new ArrayList<>();
         for (var a : restoredContext.getSplitsAssignmentSequence()) {
             a.assignment()
@@ -254,13 +273,51 @@ class ReshardLineageTest {
     }
 
     @Test
+    void aJournalCompleteInTheRestoredCheckpointStartsItsChildrenAtOnce() throws Throwable {
+        PlanetScaleEnumeratorState state =
+                new PlanetScaleEnumeratorState(
+                        Collections.emptyList(),
+                        Collections.emptySet(),
+                        new HashSet<>(Arrays.asList("ks/-80", "ks/80-")),
+                        true,
+                        List.of(journal(7, OLD, NEW)),
+                        Collections.emptySet());
+        MockSplitEnumeratorContext<ShardSplit> context = new MockSplitEnumeratorContext<>(2);
+        started(context, new Shards(), state);
+        assertThat(assigned(context)).containsOnlyKeys("ks/-40", "ks/40-80", "ks/80-c0", "ks/c0-");
+    }
+
+    @Test
+    void withoutCheckpointsChildrenStartAfterTheWait() throws Throwable {
+        MockSplitEnumeratorContext<ShardSplit> context = new MockSplitEnumeratorContext<>(1);
+        PlanetScaleSourceEnumerator enumerator =
+                new PlanetScaleSourceEnumerator(
+                        context,
+                        new Shards(),
+                        Boundedness.CONTINUOUS_UNBOUNDED,
+                        null,
+                        PlanetScaleEnumeratorState.empty(),
+                        java.time.Duration.ZERO);
+        enumerator.start();
+        context.registerReader(new ReaderInfo(0, "host"));
+        enumerator.addReader(0);
+        context.runNextOneTimeCallable();
+        Binlogdata.Journal split = journal(7, OLD, NEW);
+        enumerator.handleSourceEvent(0, new ShardFinishedEvent("ks/-80", split));
+        enumerator.handleSourceEvent(0, new ShardFinishedEvent("ks/80-", split));
+        assertThat(assigned(context)).hasSize(2);
+        context.runPeriodicCallable(0); // the check for journals waiting without checkpoints
+        assertThat(assigned(context)).hasSize(6);
+    }
+
+    @Test
     void afterARestoreNewShardsGoToTheReadersHoldingFewest() throws Throwable {
         // Restored while reading four shards: three on reader 0, one on reader 1.
         PlanetScaleEnumeratorState state =
                 new PlanetScaleEnumeratorState(
                         Collections.emptyList(),
                         new HashSet<>(Arrays.asList("ks/-40", "ks/40-80", "ks/80-c0", "ks/c0-")),
-                        new HashSet<>(OLD),
+                        new HashSet<>(Arrays.asList("ks/-80", "ks/80-")),
                         true,
                         Collections.emptyList(),
                         Collections.emptySet());
@@ -272,6 +329,7 @@ class ReshardLineageTest {
         // 40-80 (on reader 1) splits in two: reader 1 then holds none, reader 0 three.
         Binlogdata.Journal split = journal(9, List.of("40-80"), Arrays.asList("40-60", "60-80"));
         enumerator.handleSourceEvent(1, new ShardFinishedEvent("ks/40-80", split));
+        checkpoint(enumerator, 1);
         assertThat(owners(context))
                 .containsOnlyKeys("ks/40-60", "ks/60-80")
                 .containsEntry("ks/40-60", 1)
