@@ -43,7 +43,7 @@ Flags (or environment variables):
   --tls | --no-tls    TLS to VTGate, gRPC and MySQL (DEMO_TLS=true|false; default on for psdb.cloud)
   --ca-cert F         PEM file of the CA to trust (DEMO_CA_CERT; default the JVM's trust store)
   --auth-method M     none | basic | vitess-static (DEMO_AUTH_METHOD; default basic for psdb.cloud,
-                      else vitess-static with a username)
+                      else vitess-static with a username over TLS, none without TLS)
   --keyspace K        keyspace (DEMO_KEYSPACE, default customer)
   --table T           table name or regular expression (DEMO_TABLE, default orders)
   --startup-mode M    initial | snapshot | latest-offset (DEMO_STARTUP_MODE, default initial)

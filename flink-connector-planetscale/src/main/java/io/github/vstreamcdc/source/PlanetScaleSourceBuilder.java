@@ -338,12 +338,15 @@ public final class PlanetScaleSourceBuilder<T> {
                     "'tls.enabled' is false, but 'tls.ca-cert', 'tls.client-cert' or"
                             + " 'tls.client-key' is set");
         }
+        // Vitess' static credentials travel as plain gRPC metadata: by default only inside TLS.
         AuthMethod auth =
                 authMethod != null
                         ? authMethod
                         : isBlank(username)
                                 ? AuthMethod.NONE
-                                : planetScale ? AuthMethod.BASIC : AuthMethod.VITESS_STATIC;
+                                : planetScale
+                                        ? AuthMethod.BASIC
+                                        : useTls ? AuthMethod.VITESS_STATIC : AuthMethod.NONE;
         if (auth != AuthMethod.NONE && isBlank(username)) {
             problems.add("'auth.method' is '" + auth.value() + "' but 'username' is not set");
         }

@@ -64,8 +64,17 @@ class PlanetScaleSourceBuilderSecurityTest {
                 builder("psdb.cloud.example.com").username("u").buildConnectionOptions();
         assertThat(c.grpcPort()).isEqualTo(PlanetScaleSourceBuilder.DEFAULT_GRPC_PORT);
         assertThat(c.security().tls()).isFalse();
-        assertThat(c.security().authMethod()).isEqualTo(AuthMethod.VITESS_STATIC);
+        // No password in plaintext gRPC headers unless asked for.
+        assertThat(c.security().authMethod()).isEqualTo(AuthMethod.NONE);
         assertThat(c.cells()).isNull();
+        assertThat(
+                        builder("psdb.cloud.example.com")
+                                .username("u")
+                                .tls(true)
+                                .buildConnectionOptions()
+                                .security()
+                                .authMethod())
+                .isEqualTo(AuthMethod.VITESS_STATIC);
     }
 
     @Test

@@ -32,10 +32,12 @@ class PlanetScaleSecurityOptionsTest {
     }
 
     @Test
-    void selfHostedWithUsernameUsesVitessStaticAuth() {
+    void selfHostedWithUsernameUsesVitessStaticAuthOnlyOverTls() {
         Map<String, String> options = required();
         options.put("username", "u");
         options.put("password", "p");
+        assertThat(connection(options).security().authMethod()).isEqualTo(AuthMethod.NONE);
+        options.put("tls.enabled", "true");
         assertThat(connection(options).security().authMethod()).isEqualTo(AuthMethod.VITESS_STATIC);
     }
 
