@@ -1,6 +1,7 @@
 package io.github.vstreamcdc.source.enumerator;
 
 import io.github.vstreamcdc.source.event.RestoredSplitsEvent;
+import io.github.vstreamcdc.source.event.ShardFinishedAck;
 import io.github.vstreamcdc.source.event.ShardFinishedEvent;
 import io.github.vstreamcdc.source.split.ShardPosition;
 import io.github.vstreamcdc.source.split.ShardSplit;
@@ -74,6 +75,13 @@ public final class PlanetScaleSourceEnumerator
 
     /** When each journal of {@link #awaitingCheckpoint} completed, epoch millis. */
     private final Map<String, Long> completedAtMillis = new HashMap<>();
+
+    /**
+     * Reports of splits that ended at a journal, by split id, until a completed checkpoint holds
+     * them: the reporting reader, the journal's key and the id of the first snapshot taken since
+     * (-1 before). The reader keeps the split in its state until acknowledged.
+     */
+    private final Map<String, PendingAck> pendingAcks = new LinkedHashMap<>();
 
     /** A checkpoint was taken or restored: the job checkpoints. */
     private boolean checkpointing;
@@ -223,6 +231,9 @@ public final class PlanetScaleSourceEnumerator
             unassigned.remove(id);
             finished.add(id);
             Binlogdata.Journal journal = event.journal();
+            if (journal != null) {
+                pendingAcks.put(id, new PendingAck(subtaskId, journalKey(journal)));
+            }
             if (journal != null
                     && journal.getMigrationType() == Binlogdata.MigrationType.SHARDS
                     && !resolvedJournals.contains(journalKey(journal))) {
@@ -238,28 +249,8 @@ public final class PlanetScaleSourceEnumerator
         assignPending();
     }
 
-    /**
-     * A journal's identity. Vitess derives journal ids from the workflow, so a split, the merge
-     * back and a second split under the same workflow name share an id: the participants and the
-     * new shards' start positions tell them apart. (Each participant's copy of the journal differs
-     * in its own local position, which is left out.)
-     */
     static String journalKey(Binlogdata.Journal journal) {
-        List<String> participants = new ArrayList<>();
-        for (Binlogdata.KeyspaceShard participant : journal.getParticipantsList()) {
-            participants.add(participant.getKeyspace() + "/" + participant.getShard());
-        }
-        participants.sort(String::compareTo);
-        List<String> children = new ArrayList<>();
-        for (Binlogdata.ShardGtid child : journal.getShardGtidsList()) {
-            children.add(child.getKeyspace() + "/" + child.getShard() + "@" + child.getGtid());
-        }
-        children.sort(String::compareTo);
-        return journal.getId()
-                + ":"
-                + String.join(",", participants)
-                + ">"
-                + String.join(",", children);
+        return ShardFinishedEvent.journalKey(journal);
     }
 
     /**
@@ -332,9 +323,29 @@ public final class PlanetScaleSourceEnumerator
     /** Starts the new shards of the journals that a completed checkpoint has seen complete. */
     @Override
     public void notifyCheckpointComplete(long checkpointId) {
+        Map<String, PendingAck> acks = new LinkedHashMap<>();
         synchronized (this) {
             releaseAwaiting(id -> id >= 0 && id <= checkpointId);
+            pendingAcks
+                    .entrySet()
+                    .removeIf(
+                            e -> {
+                                long id = e.getValue().firstSnapshot;
+                                if (id >= 0 && id <= checkpointId) {
+                                    acks.put(e.getKey(), e.getValue());
+                                    return true;
+                                }
+                                return false;
+                            });
         }
+        acks.forEach(
+                (splitId, ack) -> {
+                    // A reader that is gone re-reports after its restore and is acknowledged then.
+                    if (context.registeredReaders().containsKey(ack.subtask)) {
+                        context.sendEventToSourceReader(
+                                ack.subtask, new ShardFinishedAck(splitId, ack.journalKey));
+                    }
+                });
         assignPending();
     }
 
@@ -464,6 +475,11 @@ public final class PlanetScaleSourceEnumerator
     public synchronized PlanetScaleEnumeratorState snapshotState(long checkpointId) {
         checkpointing = true;
         awaitingCheckpoint.replaceAll((key, id) -> id < 0 ? checkpointId : id);
+        for (PendingAck ack : pendingAcks.values()) {
+            if (ack.firstSnapshot < 0) {
+                ack.firstSnapshot = checkpointId;
+            }
+        }
         return new PlanetScaleEnumeratorState(
                 new ArrayList<>(unassigned.values()),
                 assigned,
@@ -475,4 +491,16 @@ public final class PlanetScaleSourceEnumerator
 
     @Override
     public void close() {}
+
+    /** A finish report waiting for a completed checkpoint. */
+    private static final class PendingAck {
+        final int subtask;
+        final String journalKey;
+        long firstSnapshot = -1;
+
+        PendingAck(int subtask, String journalKey) {
+            this.subtask = subtask;
+            this.journalKey = journalKey;
+        }
+    }
 }

@@ -8,6 +8,8 @@ import org.apache.flink.api.connector.source.SourceEvent;
 
 import javax.annotation.Nullable;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -47,6 +49,30 @@ public final class ShardFinishedEvent implements SourceEvent {
         } catch (InvalidProtocolBufferException e) {
             throw new IllegalStateException("Corrupt journal in " + this, e);
         }
+    }
+
+    /**
+     * A journal's identity. Vitess derives journal ids from the workflow, so a split, the merge
+     * back and a second split under the same workflow name share an id: the participants and the
+     * new shards' start positions tell them apart. (Each participant's copy of the journal differs
+     * in its own local position, which is left out.)
+     */
+    public static String journalKey(Binlogdata.Journal journal) {
+        List<String> participants = new ArrayList<>();
+        for (Binlogdata.KeyspaceShard participant : journal.getParticipantsList()) {
+            participants.add(participant.getKeyspace() + "/" + participant.getShard());
+        }
+        participants.sort(String::compareTo);
+        List<String> children = new ArrayList<>();
+        for (Binlogdata.ShardGtid child : journal.getShardGtidsList()) {
+            children.add(child.getKeyspace() + "/" + child.getShard() + "@" + child.getGtid());
+        }
+        children.sort(String::compareTo);
+        return journal.getId()
+                + ":"
+                + String.join(",", participants)
+                + ">"
+                + String.join(",", children);
     }
 
     @Override

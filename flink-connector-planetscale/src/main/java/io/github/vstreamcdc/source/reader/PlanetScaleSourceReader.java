@@ -2,12 +2,14 @@ package io.github.vstreamcdc.source.reader;
 
 import io.github.vstreamcdc.source.config.PlanetScaleSourceConfig;
 import io.github.vstreamcdc.source.event.RestoredSplitsEvent;
+import io.github.vstreamcdc.source.event.ShardFinishedAck;
 import io.github.vstreamcdc.source.event.ShardFinishedEvent;
 import io.github.vstreamcdc.source.reader.deserializer.VStreamDeserializationSchema;
 import io.github.vstreamcdc.source.split.ShardSplit;
 import io.github.vstreamcdc.source.split.ShardSplitState;
 
 import org.apache.flink.annotation.Internal;
+import org.apache.flink.api.connector.source.SourceEvent;
 import org.apache.flink.api.connector.source.SourceReaderContext;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.source.reader.RecordEmitter;
@@ -99,7 +101,7 @@ public final class PlanetScaleSourceReader<T>
     @Override
     protected void onSplitFinished(Map<String, ShardSplitState> finishedSplitIds) {
         // Bounded (snapshot) splits just end; splits that ended at a reshard journal are reported,
-        // and kept in the checkpoints until one that holds them completed.
+        // and kept in the checkpoints until the enumerator acknowledges them.
         for (ShardSplitState state : finishedSplitIds.values()) {
             if (state.finishedAt() != null) {
                 ShardSplit split = state.toSplit();
@@ -119,33 +121,34 @@ public final class PlanetScaleSourceReader<T>
     public List<ShardSplit> snapshotState(long checkpointId) {
         List<ShardSplit> state = new ArrayList<>(super.snapshotState(checkpointId));
         for (FinishedSplit finished : finishedSplits.values()) {
-            if (finished.firstCheckpointId < 0) {
-                finished.firstCheckpointId = checkpointId;
-            }
             state.add(finished.split);
         }
         return state;
     }
 
     /**
-     * Drops a finished split once a checkpoint taken after the first one that held it completed.
-     * The report went out before that first checkpoint's barrier, so the enumerator's state in the
-     * later checkpoint has it; until then a restore re-sends it (the enumerator ignores repeats).
+     * The enumerator acknowledges a finished split once a completed checkpoint holds its report;
+     * until then the split stays in this reader's checkpoints, so that a restore re-sends the
+     * report (the enumerator ignores repeats).
      */
     @Override
-    public void notifyCheckpointComplete(long checkpointId) throws Exception {
-        super.notifyCheckpointComplete(checkpointId);
-        finishedSplits
-                .values()
-                .removeIf(f -> f.firstCheckpointId >= 0 && checkpointId > f.firstCheckpointId);
+    public void handleSourceEvents(SourceEvent event) {
+        if (event instanceof ShardFinishedAck) {
+            ShardFinishedAck ack = (ShardFinishedAck) event;
+            FinishedSplit finished = finishedSplits.get(ack.splitId());
+            if (finished != null
+                    && ShardFinishedEvent.journalKey(finished.split.finishedAt())
+                            .equals(ack.journalKey())) {
+                finishedSplits.remove(ack.splitId());
+            }
+            return;
+        }
+        super.handleSourceEvents(event);
     }
 
-    /** A split that ended at a reshard journal, until the checkpoints no longer need it. */
+    /** A split that ended at a reshard journal, until the enumerator acknowledged it. */
     private static final class FinishedSplit {
         final ShardSplit split;
-
-        /** The first checkpoint whose reader state holds it; -1 before. */
-        long firstCheckpointId = -1;
 
         FinishedSplit(ShardSplit split) {
             this.split = split;

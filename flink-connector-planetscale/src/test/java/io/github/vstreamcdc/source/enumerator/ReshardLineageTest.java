@@ -1,6 +1,7 @@
 package io.github.vstreamcdc.source.enumerator;
 
 import io.github.vstreamcdc.source.event.RestoredSplitsEvent;
+import io.github.vstreamcdc.source.event.ShardFinishedAck;
 import io.github.vstreamcdc.source.event.ShardFinishedEvent;
 import io.github.vstreamcdc.source.split.ShardPosition;
 import io.github.vstreamcdc.source.split.ShardSplit;
@@ -8,6 +9,7 @@ import io.github.vstreamcdc.vitess.proto.Binlogdata;
 
 import org.apache.flink.api.connector.source.Boundedness;
 import org.apache.flink.api.connector.source.ReaderInfo;
+import org.apache.flink.api.connector.source.SourceEvent;
 import org.apache.flink.api.connector.source.mocks.MockSplitEnumeratorContext;
 import org.junit.jupiter.api.Test;
 
@@ -140,6 +142,16 @@ class ReshardLineageTest {
         assertThat(assigned(context)).hasSize(2);
         // The next one does: the old shards' last changes have passed it downstream.
         checkpoint(enumerator, 2);
+        // Each reader learns that a completed checkpoint holds its report.
+        Map<Integer, List<SourceEvent>> sent = context.getSentSourceEvent();
+        assertThat(sent.get(owners.get("ks/-80")))
+                .filteredOn(e -> e instanceof ShardFinishedAck)
+                .extracting(e -> ((ShardFinishedAck) e).splitId())
+                .containsExactly("ks/-80");
+        assertThat(sent.get(owners.get("ks/80-")))
+                .filteredOn(e -> e instanceof ShardFinishedAck)
+                .extracting(e -> ((ShardFinishedAck) e).splitId())
+                .containsExactly("ks/80-");
         Map<String, ShardSplit> all = assigned(context);
         assertThat(all).containsKeys("ks/-40", "ks/40-80", "ks/80-c0", "ks/c0-");
         for (String shard : NEW) {

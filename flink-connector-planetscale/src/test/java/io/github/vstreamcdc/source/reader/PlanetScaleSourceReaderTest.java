@@ -1,6 +1,7 @@
 package io.github.vstreamcdc.source.reader;
 
 import io.github.vstreamcdc.source.event.RestoredSplitsEvent;
+import io.github.vstreamcdc.source.event.ShardFinishedAck;
 import io.github.vstreamcdc.source.event.ShardFinishedEvent;
 import io.github.vstreamcdc.source.reader.deserializer.RowChangeEvent;
 import io.github.vstreamcdc.source.reader.deserializer.VStreamDeserializationSchema;
@@ -33,7 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A split that ends at a reshard journal is reported to the enumerator, kept in the reader's
- * checkpoints until a later checkpoint completed, and reported again after a restore.
+ * checkpoints until the enumerator acknowledges it, and reported again after a restore.
  */
 class PlanetScaleSourceReaderTest {
 
@@ -130,7 +131,7 @@ class PlanetScaleSourceReaderTest {
     }
 
     @Test
-    void finishedSplitIsReportedAndKeptUntilALaterCheckpointCompleted() throws Exception {
+    void finishedSplitIsReportedAndKeptUntilTheEnumeratorAcknowledgesIt() throws Exception {
         TestingReaderContext context = new TestingReaderContext();
         PlanetScaleSourceReader<String> reader = reader(new JournalingSplitReader(), context);
         reader.start();
@@ -147,11 +148,13 @@ class PlanetScaleSourceReaderTest {
         assertThat(first.get(0).splitId()).isEqualTo("ks/-80");
         assertThat(first.get(0).finishedAt()).isEqualTo(JOURNAL);
 
-        // Checkpoint 1 holds the split; the report may reach the enumerator's state only later.
-        assertThat(reader.snapshotState(2)).hasSize(1);
+        // Kept, whatever checkpoints complete, until the enumerator acknowledges it.
         reader.notifyCheckpointComplete(1);
+        assertThat(reader.snapshotState(2)).hasSize(1);
+        reader.handleSourceEvents(new ShardFinishedAck("ks/-80", "another journal"));
         assertThat(reader.snapshotState(3)).hasSize(1);
-        reader.notifyCheckpointComplete(2);
+        reader.handleSourceEvents(
+                new ShardFinishedAck("ks/-80", ShardFinishedEvent.journalKey(JOURNAL)));
         assertThat(reader.snapshotState(4)).isEmpty();
         assertThat(reports(context)).hasSize(1);
     }
@@ -178,7 +181,7 @@ class PlanetScaleSourceReaderTest {
                 .satisfies(e -> assertThat(((RestoredSplitsEvent) e).splits()).isEqualTo(1));
         assertThat(reader.snapshotState(5).stream().map(ShardSplit::splitId))
                 .containsExactlyInAnyOrder("ks/-80", "ks/80-");
-        // Only the open split is read; the finished one stays in the state until checkpoint 6.
+        // Only the open split is read; the finished one stays in the state until acknowledged.
         long deadline = System.currentTimeMillis() + 10_000;
         while (splitReader.received.isEmpty() && System.currentTimeMillis() < deadline) {
             Thread.sleep(10);
@@ -190,7 +193,8 @@ class PlanetScaleSourceReaderTest {
                 .containsExactly("ks/80-");
         reader.notifyCheckpointComplete(5);
         assertThat(reader.snapshotState(6).stream().filter(s -> s.finishedAt() != null)).hasSize(1);
-        reader.notifyCheckpointComplete(6);
+        reader.handleSourceEvents(
+                new ShardFinishedAck("ks/-80", ShardFinishedEvent.journalKey(JOURNAL)));
         assertThat(reader.snapshotState(7).stream().filter(s -> s.finishedAt() != null)).isEmpty();
     }
 
