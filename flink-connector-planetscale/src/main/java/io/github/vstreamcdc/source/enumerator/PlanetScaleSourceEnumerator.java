@@ -225,6 +225,15 @@ public final class PlanetScaleSourceEnumerator
         ShardFinishedEvent event = (ShardFinishedEvent) sourceEvent;
         synchronized (this) {
             String id = event.splitId();
+            Binlogdata.Journal reported = event.journal();
+            if (reported != null
+                    && resolvedJournals.contains(journalKey(reported))
+                    && (assigned.contains(id) || unassigned.containsKey(id))) {
+                // A late re-report of a shard whose name a merge has reused since: the live
+                // shard of that name is not the one that finished.
+                pendingAcks.put(id, new PendingAck(subtaskId, journalKey(reported)));
+                return;
+            }
             if (assigned.remove(id) && load.getOrDefault(subtaskId, 0) > 0) {
                 load.merge(subtaskId, -1, Integer::sum);
             }

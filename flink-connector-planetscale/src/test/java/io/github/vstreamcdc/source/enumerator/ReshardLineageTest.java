@@ -250,6 +250,10 @@ class ReshardLineageTest {
                 .containsExactlyInAnyOrder(
                         PlanetScaleSourceEnumerator.journalKey(split),
                         PlanetScaleSourceEnumerator.journalKey(merge));
+        // A late re-report of the first -80 (its name reused by the merge) leaves the new -80 be.
+        restored.handleSourceEvent(0, new ShardFinishedEvent("ks/-80", split));
+        assertThat(restored.snapshotState(12).assigned()).contains("ks/-80");
+        assertThat(restored.snapshotState(12).finished()).doesNotContain("ks/-80");
         // A late duplicate report of the split journal starts nothing again.
         restored.handleSourceEvent(0, new ShardFinishedEvent("ks/-40", split));
         checkpoint(restored, 13);
