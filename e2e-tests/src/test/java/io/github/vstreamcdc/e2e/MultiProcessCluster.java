@@ -1,17 +1,13 @@
 package io.github.vstreamcdc.e2e;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The multi-process Vitess (etcd, vtctld, vtgate, a mysqld and vttablet per shard) that {@code
@@ -32,7 +28,13 @@ final class MultiProcessCluster {
     static synchronized MultiProcessCluster get() {
         if (instance == null && startFailure == null) {
             try {
-                instance = new MultiProcessCluster(parse(run(30, "up")));
+                instance =
+                        new MultiProcessCluster(
+                                SetupScript.keyValues(
+                                        "cluster.sh",
+                                        run(30, "up"),
+                                        "VTGATE_GRPC_PORT",
+                                        "CLUSTER_KEYSPACE"));
             } catch (Throwable t) {
                 startFailure = t;
             }
@@ -60,49 +62,7 @@ final class MultiProcessCluster {
     /** Runs a cluster.sh command with these environment variables set. */
     static List<String> run(Map<String, String> environment, long timeoutMinutes, String... args)
             throws IOException, InterruptedException {
-        Path stdout = Files.createTempFile("cluster", ".out");
-        Path stderr = Files.createTempFile("cluster", ".err");
-        String[] command = new String[args.length + 2];
-        command[0] = "bash";
-        command[1] = script().toString();
-        System.arraycopy(args, 0, command, 2, args.length);
-        ProcessBuilder builder =
-                new ProcessBuilder(command)
-                        .redirectOutput(stdout.toFile())
-                        .redirectError(stderr.toFile());
-        builder.environment().putAll(environment);
-        Process process = builder.start();
-        try {
-            if (!process.waitFor(timeoutMinutes, TimeUnit.MINUTES)) {
-                process.destroyForcibly();
-                throw new IOException("cluster.sh " + String.join(" ", args) + " timed out");
-            }
-            if (process.exitValue() != 0) {
-                List<String> err = Files.readAllLines(stderr, StandardCharsets.UTF_8);
-                throw new IOException(
-                        "cluster.sh "
-                                + String.join(" ", args)
-                                + " failed:\n"
-                                + String.join(
-                                        "\n",
-                                        err.subList(Math.max(0, err.size() - 30), err.size())));
-            }
-            return Files.readAllLines(stdout, StandardCharsets.UTF_8);
-        } finally {
-            Files.deleteIfExists(stdout);
-            Files.deleteIfExists(stderr);
-        }
-    }
-
-    private static Map<String, String> parse(List<String> lines) {
-        Map<String, String> env = new LinkedHashMap<>();
-        for (String line : lines) {
-            int eq = line.indexOf('=');
-            if (eq > 0 && line.substring(0, eq).matches("[A-Z0-9_]+")) {
-                env.put(line.substring(0, eq), line.substring(eq + 1));
-            }
-        }
-        return env;
+        return SetupScript.run(script().toString(), environment, timeoutMinutes, args);
     }
 
     String host() {

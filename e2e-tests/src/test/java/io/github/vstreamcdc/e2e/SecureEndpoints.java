@@ -1,19 +1,13 @@
 package io.github.vstreamcdc.e2e;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The TLS endpoints of the security tests, started once per JVM by {@code
@@ -55,47 +49,12 @@ public final class SecureEndpoints {
 
     private static Map<String, String> up() throws IOException, InterruptedException {
         String script = System.getProperty("secure.script", "vitess/secure.sh");
-        Path stdout = Files.createTempFile("secure-up", ".out");
-        Path stderr = Files.createTempFile("secure-up", ".err");
-        try {
-            Process process =
-                    new ProcessBuilder("bash", script, "up")
-                            .redirectOutput(stdout.toFile())
-                            .redirectError(stderr.toFile())
-                            .start();
-            if (!process.waitFor(START_TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
-                process.destroyForcibly();
-                throw new IOException(
-                        script + " up did not finish in " + START_TIMEOUT_MINUTES + " minutes");
-            }
-            List<String> err = Files.readAllLines(stderr, StandardCharsets.UTF_8);
-            if (process.exitValue() != 0) {
-                int from = Math.max(0, err.size() - 40);
-                throw new IOException(
-                        script
-                                + " up failed with exit code "
-                                + process.exitValue()
-                                + ":\n"
-                                + String.join("\n", err.subList(from, err.size())));
-            }
-            Map<String, String> env = new LinkedHashMap<>();
-            for (String line : Files.readAllLines(stdout, StandardCharsets.UTF_8)) {
-                int eq = line.indexOf('=');
-                if (eq > 0 && line.substring(0, eq).matches("[A-Z0-9_]+")) {
-                    env.put(line.substring(0, eq), line.substring(eq + 1));
-                }
-            }
-            for (String key :
-                    new String[] {"SECURE_NGINX_PORT", "SECURE_PASSWORD", "SECURE_CA_CERT"}) {
-                if (!env.containsKey(key)) {
-                    throw new IOException(script + " up printed no " + key);
-                }
-            }
-            return env;
-        } finally {
-            Files.deleteIfExists(stdout);
-            Files.deleteIfExists(stderr);
-        }
+        return SetupScript.keyValues(
+                script,
+                SetupScript.run(script, Map.of(), START_TIMEOUT_MINUTES, "up"),
+                "SECURE_NGINX_PORT",
+                "SECURE_PASSWORD",
+                "SECURE_CA_CERT");
     }
 
     public String host() {

@@ -1,17 +1,13 @@
 package io.github.vstreamcdc.e2e;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -52,43 +48,11 @@ public final class VitessCluster {
 
     private static Map<String, String> up() throws IOException, InterruptedException {
         String script = System.getProperty("vitess.script", "vitess/vitess.sh");
-        Path stdout = Files.createTempFile("vitess-up", ".out");
-        Path stderr = Files.createTempFile("vitess-up", ".err");
-        Process process =
-                new ProcessBuilder("bash", script, "up")
-                        .redirectOutput(stdout.toFile())
-                        .redirectError(stderr.toFile())
-                        .start();
-        if (!process.waitFor(START_TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
-            process.destroyForcibly();
-            throw new IOException(
-                    script + " up did not finish in " + START_TIMEOUT_MINUTES + " minutes");
-        }
-        List<String> err = Files.readAllLines(stderr, StandardCharsets.UTF_8);
-        if (process.exitValue() != 0) {
-            int from = Math.max(0, err.size() - 40);
-            throw new IOException(
-                    script
-                            + " up failed with exit code "
-                            + process.exitValue()
-                            + ":\n"
-                            + String.join("\n", err.subList(from, err.size())));
-        }
-        Map<String, String> env = new LinkedHashMap<>();
-        for (String line : Files.readAllLines(stdout, StandardCharsets.UTF_8)) {
-            int eq = line.indexOf('=');
-            if (eq > 0 && line.substring(0, eq).matches("[A-Z0-9_]+")) {
-                env.put(line.substring(0, eq), line.substring(eq + 1));
-            }
-        }
-        for (String key : new String[] {"VTGATE_GRPC_PORT", "VTGATE_MYSQL_PORT"}) {
-            if (!env.containsKey(key)) {
-                throw new IOException(script + " up printed no " + key + "; it printed " + env);
-            }
-        }
-        new File(stdout.toString()).delete();
-        new File(stderr.toString()).delete();
-        return env;
+        return SetupScript.keyValues(
+                script,
+                SetupScript.run(script, Map.of(), START_TIMEOUT_MINUTES, "up"),
+                "VTGATE_GRPC_PORT",
+                "VTGATE_MYSQL_PORT");
     }
 
     public String host() {
