@@ -1,8 +1,6 @@
 package io.github.vstreamcdc.e2e;
 
 import io.github.vstreamcdc.source.PlanetScaleSource;
-import io.github.vstreamcdc.source.config.AuthMethod;
-import io.github.vstreamcdc.source.reader.deserializer.RowDataDeserializationSchema;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.client.program.ClusterClient;
@@ -10,7 +8,6 @@ import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.data.RowData;
-import org.apache.flink.table.runtime.typeutils.InternalTypeInfo;
 import org.apache.flink.test.junit5.InjectClusterClient;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.util.CloseableIterator;
@@ -39,7 +36,6 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-import static io.github.vstreamcdc.e2e.SourceTestSupport.ROW_TYPE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -58,19 +54,7 @@ class PasswordLeakITCase {
     private static final String TABLE = "tls_leak";
 
     private static PlanetScaleSource<RowData> source(SecureEndpoints secure, String password) {
-        return PlanetScaleSource.<RowData>builder()
-                .hostname(secure.host())
-                .port(secure.edgePort())
-                .mysqlPort(secure.vtgateMysqlPort())
-                .tlsCaCertificate(secure.caCert())
-                .authMethod(AuthMethod.BASIC)
-                .username(secure.user())
-                .password(password)
-                .keyspace(secure.keyspace())
-                .tableName(TABLE)
-                .deserializer(
-                        new RowDataDeserializationSchema(ROW_TYPE, InternalTypeInfo.of(ROW_TYPE)))
-                .build();
+        return SecureConnectionITCase.viaEdge(secure, TABLE).password(password).build();
     }
 
     @Test

@@ -42,7 +42,8 @@ class SecureConnectionITCase {
     /** What the reader logs before each reconnect. */
     private static final String RECONNECT_LOG = "reconnect 1 of";
 
-    private static PlanetScaleSourceBuilder<RowData> viaEdge(SecureEndpoints secure, String table) {
+    /** Through nginx, the PlanetScale edge's stand-in: TLS with the test CA, HTTP Basic auth. */
+    static PlanetScaleSourceBuilder<RowData> viaEdge(SecureEndpoints secure, String table) {
         return PlanetScaleSource.<RowData>builder()
                 .hostname(secure.host())
                 .port(secure.edgePort())
