@@ -3,9 +3,9 @@ package io.github.vstreamcdc.e2e;
 import io.github.vstreamcdc.source.PlanetScaleSource;
 import io.github.vstreamcdc.source.PlanetScaleSourceBuilder;
 import io.github.vstreamcdc.source.client.CurrentPositionResolver;
-import io.github.vstreamcdc.source.client.VitessConnectionOptions;
+import io.github.vstreamcdc.source.config.PlanetScaleSourceOptions;
 import io.github.vstreamcdc.source.config.StartupMode;
-import io.github.vstreamcdc.vitess.proto.Topodata;
+import io.github.vstreamcdc.source.config.VitessConnectionOptions;
 
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
@@ -109,7 +109,7 @@ class ConnectionErrorsITCase {
                 .contains("Gave up on shard commerce/0")
                 .contains(
                         "'reconnect.max-attempts' = "
-                                + VitessConnectionOptions.DEFAULT_RECONNECT_MAX_ATTEMPTS)
+                                + PlanetScaleSourceOptions.RECONNECT_MAX_ATTEMPTS.defaultValue())
                 .contains("VTGate 127.0.0.1:" + port + " is unreachable")
                 .contains("check the host and port")
                 .contains("Connection refused");
@@ -251,16 +251,12 @@ class ConnectionErrorsITCase {
     private static String currentPosition(VitessCluster cluster) {
         try (CurrentPositionResolver resolver =
                 new CurrentPositionResolver(
-                        new VitessConnectionOptions(
-                                cluster.host(),
-                                cluster.grpcPort(),
-                                cluster.mysqlPort(),
-                                "root",
-                                null,
-                                Topodata.TabletType.PRIMARY,
-                                null,
-                                64 * 1024 * 1024,
-                                Duration.ofSeconds(30)))) {
+                        VitessConnectionOptions.builder()
+                                .hostname(cluster.host())
+                                .grpcPort(cluster.grpcPort())
+                                .mysqlPort(cluster.mysqlPort())
+                                .username("root")
+                                .build())) {
             return resolver.currentPosition(KEYSPACE, "0");
         }
     }

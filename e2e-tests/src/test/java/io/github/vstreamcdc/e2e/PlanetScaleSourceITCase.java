@@ -2,9 +2,8 @@ package io.github.vstreamcdc.e2e;
 
 import io.github.vstreamcdc.source.PlanetScaleSource;
 import io.github.vstreamcdc.source.client.CurrentPositionResolver;
-import io.github.vstreamcdc.source.client.VitessConnectionOptions;
 import io.github.vstreamcdc.source.config.StartupMode;
-import io.github.vstreamcdc.vitess.proto.Topodata;
+import io.github.vstreamcdc.source.config.VitessConnectionOptions;
 
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -175,16 +174,12 @@ class PlanetScaleSourceITCase {
         SourceTestSupport.insertRange(cluster, "customer", table, 1, 500, "before");
         Map<String, String> offsets = new HashMap<>();
         VitessConnectionOptions connection =
-                new VitessConnectionOptions(
-                        cluster.host(),
-                        cluster.grpcPort(),
-                        cluster.mysqlPort(),
-                        "root",
-                        null,
-                        Topodata.TabletType.PRIMARY,
-                        null,
-                        64 << 20,
-                        Duration.ofSeconds(30));
+                VitessConnectionOptions.builder()
+                        .hostname(cluster.host())
+                        .grpcPort(cluster.grpcPort())
+                        .mysqlPort(cluster.mysqlPort())
+                        .username("root")
+                        .build();
         try (CurrentPositionResolver resolver = new CurrentPositionResolver(connection)) {
             for (String shard : new String[] {"-80", "80-"}) {
                 offsets.put(shard, resolver.currentPosition("customer", shard));

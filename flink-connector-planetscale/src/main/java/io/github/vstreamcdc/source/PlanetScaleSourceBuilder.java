@@ -1,27 +1,49 @@
 package io.github.vstreamcdc.source;
 
-import io.github.vstreamcdc.source.client.ConnectionSecurity;
-import io.github.vstreamcdc.source.client.PlanetScaleEdge;
-import io.github.vstreamcdc.source.client.VitessConnectionOptions;
 import io.github.vstreamcdc.source.config.AuthMethod;
 import io.github.vstreamcdc.source.config.PlanetScaleSourceConfig;
+import io.github.vstreamcdc.source.config.PlanetScaleSourceOptions;
+import io.github.vstreamcdc.source.config.SpecificOffsets;
 import io.github.vstreamcdc.source.config.StartupMode;
+import io.github.vstreamcdc.source.config.VitessConnectionOptions;
 import io.github.vstreamcdc.source.reader.deserializer.VStreamDeserializationSchema;
-import io.github.vstreamcdc.vitess.proto.Topodata;
 
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.annotation.PublicEvolving;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MemorySize;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
+
+import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.AUTH_METHOD;
+import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.CELLS;
+import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.CONNECT_TIMEOUT;
+import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.GRPC_KEEPALIVE_INTERVAL;
+import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.GRPC_MAX_INBOUND_MESSAGE_SIZE;
+import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.HEARTBEAT_INTERVAL;
+import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.HOSTNAME;
+import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.KEYSPACE;
+import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.MYSQL_PORT;
+import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.PASSWORD;
+import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.PORT;
+import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.RECONNECT_MAX_ATTEMPTS;
+import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SCAN_SHARD_DISCOVERY_INTERVAL;
+import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SCAN_STARTUP_MODE;
+import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SCAN_STARTUP_SPECIFIC_OFFSET;
+import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SHARDS;
+import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.TABLET_TYPE;
+import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.TABLE_NAME;
+import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.TLS_CA_CERT;
+import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.TLS_CLIENT_CERT;
+import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.TLS_CLIENT_KEY;
+import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.TLS_ENABLED;
+import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.USERNAME;
 
 /**
  * Builds a {@link PlanetScaleSource}. Required: {@link #hostname}, {@link #keyspace}, {@link
@@ -39,37 +61,35 @@ import java.util.regex.PatternSyntaxException;
 @PublicEvolving
 public final class PlanetScaleSourceBuilder<T> {
 
-    public static final int DEFAULT_GRPC_PORT = 15991;
-    public static final int DEFAULT_MYSQL_PORT = 15306;
-    public static final int DEFAULT_MAX_INBOUND_MESSAGE_BYTES = 64 * 1024 * 1024;
+    /** {@code tablet-type} is an enum option, but the builder has always taken its name. */
+    private static final ConfigOption<String> TABLET_TYPE_TEXT =
+            ConfigOptions.key(TABLET_TYPE.key()).stringType().noDefaultValue();
 
-    private String hostname;
-    private Integer port;
-    private Integer mysqlPort;
-    private String username;
-    private String password;
-    private String keyspace;
-    private String tableName;
-    private List<String> shards = Collections.emptyList();
-    private String tabletType = "PRIMARY";
-    private String cells;
-    private StartupMode startupMode = StartupMode.INITIAL;
-    private Map<String, String> specificOffsets = Collections.emptyMap();
-    private Duration heartbeatInterval;
-    private Duration shardDiscoveryInterval;
-    private int maxInboundMessageBytes = DEFAULT_MAX_INBOUND_MESSAGE_BYTES;
-    private Duration connectTimeout = Duration.ofSeconds(30);
-    private int reconnectMaxAttempts = VitessConnectionOptions.DEFAULT_RECONNECT_MAX_ATTEMPTS;
+    private final Configuration options = new Configuration();
+    private Map<String, String> specificOffsets;
     private List<String> columns;
     private VStreamDeserializationSchema<T> deserializer;
-    private Boolean tls;
-    private String tlsCaCertificate;
-    private String tlsClientCertificate;
-    private String tlsClientKey;
-    private AuthMethod authMethod;
-    private Duration keepAliveInterval;
 
     PlanetScaleSourceBuilder() {}
+
+    /**
+     * Sets any option of {@link PlanetScaleSourceOptions} (the same keys and meaning as the SQL
+     * connector's); {@code null} unsets it. The named setters below are shortcuts for it.
+     */
+    public <V> PlanetScaleSourceBuilder<T> option(ConfigOption<V> option, V value) {
+        if (value == null) {
+            options.removeConfig(option);
+        } else {
+            options.set(option, value);
+        }
+        return this;
+    }
+
+    /** Sets every option given, e.g. the options of a SQL table or a job's configuration. */
+    public PlanetScaleSourceBuilder<T> options(Configuration given) {
+        options.addAll(given);
+        return this;
+    }
 
     /**
      * VTGate host, or the PlanetScale edge host ({@code <region>.connect.psdb.cloud}). A {@code
@@ -78,22 +98,22 @@ public final class PlanetScaleSourceBuilder<T> {
      * set.
      */
     public PlanetScaleSourceBuilder<T> hostname(String hostname) {
-        this.hostname = hostname;
-        return this;
+        return option(HOSTNAME, hostname);
     }
 
-    /** VTGate gRPC port; default 15991 (443 for a PlanetScale host). */
+    /**
+     * VTGate gRPC port; default 15991 ({@link PlanetScaleSourceOptions#PORT}) (443 for a
+     * PlanetScale host).
+     */
     public PlanetScaleSourceBuilder<T> port(int port) {
-        this.port = port;
-        return this;
+        return option(PORT, port);
     }
 
     /**
      * VTGate MySQL-protocol port, used for discovery; default 15306 (3306 for a PlanetScale host).
      */
     public PlanetScaleSourceBuilder<T> mysqlPort(int mysqlPort) {
-        this.mysqlPort = mysqlPort;
-        return this;
+        return option(MYSQL_PORT, mysqlPort);
     }
 
     /**
@@ -101,14 +121,12 @@ public final class PlanetScaleSourceBuilder<T> {
      * {@link #tlsCaCertificate} the server is verified against the JVM's trust store.
      */
     public PlanetScaleSourceBuilder<T> tls(boolean enabled) {
-        this.tls = enabled;
-        return this;
+        return option(TLS_ENABLED, enabled);
     }
 
     /** A PEM file of the CA(s) to trust instead of the JVM's trust store; implies TLS. */
     public PlanetScaleSourceBuilder<T> tlsCaCertificate(String pemPath) {
-        this.tlsCaCertificate = pemPath;
-        return this;
+        return option(TLS_CA_CERT, pemPath);
     }
 
     /**
@@ -116,9 +134,8 @@ public final class PlanetScaleSourceBuilder<T> {
      * files must exist on every machine that runs the job.
      */
     public PlanetScaleSourceBuilder<T> tlsClientCertificate(String certPemPath, String keyPemPath) {
-        this.tlsClientCertificate = certPemPath;
-        this.tlsClientKey = keyPemPath;
-        return this;
+        option(TLS_CLIENT_CERT, certPemPath);
+        return option(TLS_CLIENT_KEY, keyPemPath);
     }
 
     /**
@@ -128,50 +145,42 @@ public final class PlanetScaleSourceBuilder<T> {
      * The MySQL side always logs in with them.
      */
     public PlanetScaleSourceBuilder<T> authMethod(AuthMethod authMethod) {
-        this.authMethod = authMethod;
-        return this;
+        return option(AUTH_METHOD, authMethod);
     }
 
     /**
      * gRPC keepalive ping interval (at least 10 s); {@link Duration#ZERO} for none; default 30 s.
      */
     public PlanetScaleSourceBuilder<T> keepAliveInterval(Duration interval) {
-        this.keepAliveInterval = interval;
-        return this;
+        return option(GRPC_KEEPALIVE_INTERVAL, interval);
     }
 
     public PlanetScaleSourceBuilder<T> username(String username) {
-        this.username = username;
-        return this;
+        return option(USERNAME, username);
     }
 
     public PlanetScaleSourceBuilder<T> password(String password) {
-        this.password = password;
-        return this;
+        return option(PASSWORD, password);
     }
 
     /** The keyspace (database) to read. */
     public PlanetScaleSourceBuilder<T> keyspace(String keyspace) {
-        this.keyspace = keyspace;
-        return this;
+        return option(KEYSPACE, keyspace);
     }
 
     /** A table name, or a regular expression matching the names of several tables. */
     public PlanetScaleSourceBuilder<T> tableName(String tableName) {
-        this.tableName = tableName;
-        return this;
+        return option(TABLE_NAME, tableName);
     }
 
     /** Read only these shards (e.g. {@code -80}); default all shards of the keyspace. */
     public PlanetScaleSourceBuilder<T> shards(String... shards) {
-        this.shards = Arrays.asList(shards);
-        return this;
+        return option(SHARDS, shards.length == 0 ? null : String.join(",", shards));
     }
 
     /** {@code PRIMARY} (default), {@code REPLICA} or {@code RDONLY}. */
     public PlanetScaleSourceBuilder<T> tabletType(String tabletType) {
-        this.tabletType = tabletType;
-        return this;
+        return option(TABLET_TYPE_TEXT, tabletType);
     }
 
     /**
@@ -179,13 +188,11 @@ public final class PlanetScaleSourceBuilder<T> {
      * planetscale_operator_default} for a PlanetScale host).
      */
     public PlanetScaleSourceBuilder<T> cells(String cells) {
-        this.cells = cells;
-        return this;
+        return option(CELLS, cells);
     }
 
     public PlanetScaleSourceBuilder<T> startupMode(StartupMode startupMode) {
-        this.startupMode = startupMode;
-        return this;
+        return option(SCAN_STARTUP_MODE, startupMode);
     }
 
     /**
@@ -193,43 +200,36 @@ public final class PlanetScaleSourceBuilder<T> {
      * set, e.g. {@code "-80" -> "MySQL56/0e2b...:1-42"}.
      */
     public PlanetScaleSourceBuilder<T> specificOffsets(Map<String, String> offsets) {
-        this.startupMode = StartupMode.SPECIFIC_OFFSET;
         this.specificOffsets = new LinkedHashMap<>(offsets);
-        return this;
+        return option(SCAN_STARTUP_MODE, StartupMode.SPECIFIC_OFFSET);
     }
 
     /** Ask VTGate for a heartbeat after this much idleness, keeping idle shards' lag fresh. */
     public PlanetScaleSourceBuilder<T> heartbeatInterval(Duration interval) {
-        this.heartbeatInterval = interval;
-        return this;
+        return option(HEARTBEAT_INTERVAL, interval);
     }
 
     /** Look for new shards this often; off by default. */
     public PlanetScaleSourceBuilder<T> shardDiscoveryInterval(Duration interval) {
-        this.shardDiscoveryInterval = interval;
-        return this;
+        return option(SCAN_SHARD_DISCOVERY_INTERVAL, interval);
     }
 
     /** The largest gRPC message accepted; copy batches exceed gRPC's 4 MiB default. */
     public PlanetScaleSourceBuilder<T> maxInboundMessageBytes(int bytes) {
-        this.maxInboundMessageBytes = bytes;
-        return this;
+        return option(GRPC_MAX_INBOUND_MESSAGE_SIZE, new MemorySize(bytes));
     }
 
     public PlanetScaleSourceBuilder<T> connectTimeout(Duration timeout) {
-        this.connectTimeout = timeout;
-        return this;
+        return option(CONNECT_TIMEOUT, timeout);
     }
 
     /**
      * How many times in a row a shard's VStream may fail with a transient error (VTGate
-     * unreachable, connection lost) before the job fails; default {@value
-     * VitessConnectionOptions#DEFAULT_RECONNECT_MAX_ATTEMPTS}, 0 fails on the first error.
+     * unreachable, connection lost) before the job fails; default 10, 0 fails on the first error.
      * Reconnects back off from 0.5 s to 5 s; the count restarts once the stream makes progress.
      */
     public PlanetScaleSourceBuilder<T> reconnectMaxAttempts(int attempts) {
-        this.reconnectMaxAttempts = attempts;
-        return this;
+        return option(RECONNECT_MAX_ATTEMPTS, attempts);
     }
 
     /** Ask VStream only for these columns (a plain table name only). */
@@ -246,191 +246,40 @@ public final class PlanetScaleSourceBuilder<T> {
     /** Checks the settings and builds the source. */
     public PlanetScaleSource<T> build() {
         List<String> problems = new ArrayList<>();
-        if (isBlank(hostname)) {
-            problems.add("'hostname' is required");
-        }
-        if (isBlank(keyspace)) {
-            problems.add("'keyspace' is required");
-        }
-        if (isBlank(tableName)) {
-            problems.add("'table-name' is required");
-        } else {
-            try {
-                Pattern.compile(tableName);
-            } catch (PatternSyntaxException e) {
-                problems.add(
-                        "'table-name' is not a valid regular expression: " + e.getDescription());
-            }
-        }
-        checkSource(problems);
-        VitessConnectionOptions connection = connectionOptions(problems);
+        PlanetScaleSourceConfig config = PlanetScaleSourceConfig.from(resolvedOptions(), problems);
         if (deserializer == null) {
             problems.add("a deserializer is required");
         }
         if (!problems.isEmpty()) {
-            throw new IllegalArgumentException(
-                    "Invalid PlanetScale source configuration: " + String.join("; ", problems));
+            throw new IllegalArgumentException(PlanetScaleSourceConfig.message(problems));
         }
-        PlanetScaleSourceConfig config =
-                new PlanetScaleSourceConfig(
-                        connection,
-                        keyspace,
-                        tableName,
-                        shards,
-                        startupMode,
-                        specificOffsets,
-                        heartbeatInterval,
-                        shardDiscoveryInterval,
-                        columns);
-        return new PlanetScaleSource<>(config, deserializer);
+        return new PlanetScaleSource<>(config.withColumns(columns), deserializer);
     }
 
     /**
-     * The connection settings with the defaults resolved (PlanetScale's for a {@code psdb.cloud}
-     * host), for checks that connect before a source is built.
+     * The checked configuration without a deserializer, for checks that connect before a source is
+     * built.
      *
      * @throws IllegalArgumentException saying which settings are wrong
      */
     @Internal
+    public PlanetScaleSourceConfig buildConfig() {
+        return PlanetScaleSourceConfig.from(resolvedOptions()).withColumns(columns);
+    }
+
+    /** The connection settings with the defaults resolved; see {@link #buildConfig()}. */
+    @Internal
     public VitessConnectionOptions buildConnectionOptions() {
-        List<String> problems = new ArrayList<>();
-        if (isBlank(hostname)) {
-            problems.add("'hostname' is required");
-        }
-        VitessConnectionOptions connection = connectionOptions(problems);
-        if (!problems.isEmpty()) {
-            throw new IllegalArgumentException(
-                    "Invalid PlanetScale source configuration: " + String.join("; ", problems));
-        }
-        return connection;
+        return buildConfig().connection();
     }
 
-    private VitessConnectionOptions connectionOptions(List<String> problems) {
-        boolean planetScale = PlanetScaleEdge.isPlanetScaleHost(hostname);
-        int grpcPort =
-                port != null ? port : planetScale ? PlanetScaleEdge.GRPC_PORT : DEFAULT_GRPC_PORT;
-        int sqlPort =
-                mysqlPort != null
-                        ? mysqlPort
-                        : planetScale ? PlanetScaleEdge.MYSQL_PORT : DEFAULT_MYSQL_PORT;
-        checkPort("port", grpcPort, problems);
-        checkPort("mysql.port", sqlPort, problems);
-        Topodata.TabletType type = null;
-        String upperType = tabletType == null ? "" : tabletType.toUpperCase(Locale.ROOT);
-        if (upperType.equals("PRIMARY")
-                || upperType.equals("REPLICA")
-                || upperType.equals("RDONLY")) {
-            type = Topodata.TabletType.valueOf(upperType);
-        } else {
-            problems.add(
-                    "'tablet-type' is '"
-                            + tabletType
-                            + "'; allowed values: PRIMARY, REPLICA, RDONLY");
+    private Configuration resolvedOptions() {
+        Configuration resolved = new Configuration(options);
+        if (specificOffsets != null) {
+            resolved.set(
+                    SCAN_STARTUP_SPECIFIC_OFFSET,
+                    SpecificOffsets.toJson(resolved.get(KEYSPACE), specificOffsets));
         }
-        boolean clientCert = !isBlank(tlsClientCertificate) || !isBlank(tlsClientKey);
-        if (clientCert && (isBlank(tlsClientCertificate) || isBlank(tlsClientKey))) {
-            problems.add("'tls.client-cert' and 'tls.client-key' must be set together");
-        }
-        boolean useTls =
-                tls != null ? tls : planetScale || !isBlank(tlsCaCertificate) || clientCert;
-        if (!useTls && (!isBlank(tlsCaCertificate) || clientCert)) {
-            problems.add(
-                    "'tls.enabled' is false, but 'tls.ca-cert', 'tls.client-cert' or"
-                            + " 'tls.client-key' is set");
-        }
-        // Vitess' static credentials travel as plain gRPC metadata: by default only inside TLS.
-        AuthMethod auth =
-                authMethod != null
-                        ? authMethod
-                        : isBlank(username)
-                                ? AuthMethod.NONE
-                                : planetScale
-                                        ? AuthMethod.BASIC
-                                        : useTls ? AuthMethod.VITESS_STATIC : AuthMethod.NONE;
-        if (auth != AuthMethod.NONE && isBlank(username)) {
-            problems.add("'auth.method' is '" + auth.value() + "' but 'username' is not set");
-        }
-        Duration keepAlive =
-                keepAliveInterval != null
-                        ? keepAliveInterval
-                        : VitessConnectionOptions.DEFAULT_KEEPALIVE_INTERVAL;
-        if (keepAlive.isNegative() || (!keepAlive.isZero() && keepAlive.getSeconds() < 10)) {
-            problems.add(
-                    "'grpc.keepalive-interval' is "
-                            + keepAlive.toMillis()
-                            + " ms; expected at least 10 s (gRPC's minimum), or 0 for none");
-        }
-        if (maxInboundMessageBytes < 4 * 1024 * 1024) {
-            problems.add("the max inbound message size must be at least 4 MiB");
-        }
-        if (reconnectMaxAttempts < 0) {
-            problems.add("'reconnect.max-attempts' is " + reconnectMaxAttempts + "; expected >= 0");
-        }
-        if (connectTimeout == null || connectTimeout.isNegative() || connectTimeout.isZero()) {
-            problems.add("'connect.timeout' must be positive");
-        }
-        if (!problems.isEmpty()) {
-            return null;
-        }
-        String resolvedCells =
-                !isBlank(cells) ? cells.trim() : planetScale ? PlanetScaleEdge.CELLS : null;
-        return new VitessConnectionOptions(
-                hostname.trim(),
-                grpcPort,
-                sqlPort,
-                username,
-                password,
-                type,
-                resolvedCells,
-                maxInboundMessageBytes,
-                connectTimeout,
-                reconnectMaxAttempts,
-                new ConnectionSecurity(
-                        useTls,
-                        blankToNull(tlsCaCertificate),
-                        blankToNull(tlsClientCertificate),
-                        blankToNull(tlsClientKey),
-                        auth),
-                keepAlive);
-    }
-
-    private void checkSource(List<String> problems) {
-        if (startupMode == null) {
-            problems.add("'scan.startup.mode' is required");
-        } else if (startupMode == StartupMode.SPECIFIC_OFFSET && specificOffsets.isEmpty()) {
-            problems.add(
-                    "'scan.startup.mode' is 'specific-offset' but"
-                            + " 'scan.startup.specific-offset' gives no positions");
-        }
-        for (Map.Entry<String, String> offset : specificOffsets.entrySet()) {
-            String gtid = offset.getValue();
-            if (gtid == null || !gtid.contains("/") || gtid.equals("current")) {
-                problems.add(
-                        "'scan.startup.specific-offset' for shard '"
-                                + offset.getKey()
-                                + "' is '"
-                                + gtid
-                                + "'; expected a GTID position like 'MySQL56/<uuid>:1-42'");
-            }
-        }
-        if (heartbeatInterval != null
-                && (heartbeatInterval.isNegative() || heartbeatInterval.getSeconds() < 1)
-                && !heartbeatInterval.isZero()) {
-            problems.add("'heartbeat.interval' must be at least 1 s (VStream counts seconds)");
-        }
-    }
-
-    private static void checkPort(String option, int value, List<String> problems) {
-        if (value < 1 || value > 65535) {
-            problems.add("'" + option + "' is " + value + "; expected 1-65535");
-        }
-    }
-
-    private static String blankToNull(String s) {
-        return isBlank(s) ? null : s.trim();
-    }
-
-    private static boolean isBlank(String s) {
-        return s == null || s.trim().isEmpty();
+        return resolved;
     }
 }

@@ -1,40 +1,17 @@
 package io.github.vstreamcdc.table;
 
+import io.github.vstreamcdc.source.config.PlanetScaleSourceConfig;
+import io.github.vstreamcdc.source.config.PlanetScaleSourceOptions;
+
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.table.api.ValidationException;
 import org.apache.flink.table.connector.source.DynamicTableSource;
 import org.apache.flink.table.factories.DynamicTableSourceFactory;
 import org.apache.flink.table.factories.FactoryUtil;
 
-import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.Set;
-
-import static io.github.vstreamcdc.table.PlanetScaleConnectorOptions.AUTH_METHOD;
-import static io.github.vstreamcdc.table.PlanetScaleConnectorOptions.CELLS;
-import static io.github.vstreamcdc.table.PlanetScaleConnectorOptions.CONNECT_TIMEOUT;
-import static io.github.vstreamcdc.table.PlanetScaleConnectorOptions.GRPC_KEEPALIVE_INTERVAL;
-import static io.github.vstreamcdc.table.PlanetScaleConnectorOptions.GRPC_MAX_INBOUND_MESSAGE_SIZE;
-import static io.github.vstreamcdc.table.PlanetScaleConnectorOptions.HEARTBEAT_INTERVAL;
-import static io.github.vstreamcdc.table.PlanetScaleConnectorOptions.HOSTNAME;
-import static io.github.vstreamcdc.table.PlanetScaleConnectorOptions.KEYSPACE;
-import static io.github.vstreamcdc.table.PlanetScaleConnectorOptions.MYSQL_PORT;
-import static io.github.vstreamcdc.table.PlanetScaleConnectorOptions.PASSWORD;
-import static io.github.vstreamcdc.table.PlanetScaleConnectorOptions.PORT;
-import static io.github.vstreamcdc.table.PlanetScaleConnectorOptions.RECONNECT_MAX_ATTEMPTS;
-import static io.github.vstreamcdc.table.PlanetScaleConnectorOptions.SCAN_SCHEMA_CHECK_ENABLED;
-import static io.github.vstreamcdc.table.PlanetScaleConnectorOptions.SCAN_SHARD_DISCOVERY_INTERVAL;
-import static io.github.vstreamcdc.table.PlanetScaleConnectorOptions.SCAN_STARTUP_MODE;
-import static io.github.vstreamcdc.table.PlanetScaleConnectorOptions.SCAN_STARTUP_SPECIFIC_OFFSET;
-import static io.github.vstreamcdc.table.PlanetScaleConnectorOptions.SERVER_TIME_ZONE;
-import static io.github.vstreamcdc.table.PlanetScaleConnectorOptions.SHARDS;
-import static io.github.vstreamcdc.table.PlanetScaleConnectorOptions.TABLET_TYPE;
-import static io.github.vstreamcdc.table.PlanetScaleConnectorOptions.TABLE_NAME;
-import static io.github.vstreamcdc.table.PlanetScaleConnectorOptions.TLS_CA_CERT;
-import static io.github.vstreamcdc.table.PlanetScaleConnectorOptions.TLS_CLIENT_CERT;
-import static io.github.vstreamcdc.table.PlanetScaleConnectorOptions.TLS_CLIENT_KEY;
-import static io.github.vstreamcdc.table.PlanetScaleConnectorOptions.TLS_ENABLED;
-import static io.github.vstreamcdc.table.PlanetScaleConnectorOptions.USERNAME;
 
 /**
  * Creates {@code planetscale-cdc} tables:
@@ -65,46 +42,31 @@ public final class PlanetScaleDynamicTableFactory implements DynamicTableSourceF
 
     @Override
     public Set<ConfigOption<?>> requiredOptions() {
-        return new LinkedHashSet<>(Arrays.asList(HOSTNAME, KEYSPACE, TABLE_NAME));
+        return new LinkedHashSet<>(PlanetScaleSourceOptions.REQUIRED);
     }
 
     @Override
     public Set<ConfigOption<?>> optionalOptions() {
-        return new LinkedHashSet<>(
-                Arrays.asList(
-                        PORT,
-                        MYSQL_PORT,
-                        USERNAME,
-                        PASSWORD,
-                        SHARDS,
-                        TABLET_TYPE,
-                        CELLS,
-                        AUTH_METHOD,
-                        TLS_ENABLED,
-                        TLS_CA_CERT,
-                        TLS_CLIENT_CERT,
-                        TLS_CLIENT_KEY,
-                        GRPC_KEEPALIVE_INTERVAL,
-                        SCAN_STARTUP_MODE,
-                        SCAN_STARTUP_SPECIFIC_OFFSET,
-                        HEARTBEAT_INTERVAL,
-                        SCAN_SHARD_DISCOVERY_INTERVAL,
-                        CONNECT_TIMEOUT,
-                        GRPC_MAX_INBOUND_MESSAGE_SIZE,
-                        RECONNECT_MAX_ATTEMPTS,
-                        SERVER_TIME_ZONE,
-                        SCAN_SCHEMA_CHECK_ENABLED));
+        return new LinkedHashSet<>(PlanetScaleSourceOptions.OPTIONAL);
     }
 
+    /**
+     * Our own check runs before Flink's: it names the allowed values of a wrong enum option and
+     * reports every problem at once; Flink's then rejects unknown keys.
+     */
     @Override
     public DynamicTableSource createDynamicTableSource(Context context) {
         FactoryUtil.TableFactoryHelper helper = FactoryUtil.createTableFactoryHelper(this, context);
+        String table = context.getObjectIdentifier().asSummaryString();
+        PlanetScaleSourceConfig config;
+        try {
+            config = PlanetScaleSourceConfig.from(helper.getOptions());
+        } catch (IllegalArgumentException e) {
+            throw new ValidationException(
+                    "Table '" + table + "' (connector '" + IDENTIFIER + "'): " + e.getMessage());
+        }
         helper.validate();
-        PlanetScaleTableOptions options = PlanetScaleTableOptions.fromConfig(helper.getOptions());
         return new PlanetScaleDynamicTableSource(
-                context.getObjectIdentifier().asSummaryString(),
-                context.getPhysicalRowDataType(),
-                options,
-                new VtgateTableSchemaCheck());
+                table, context.getPhysicalRowDataType(), config, new VtgateTableSchemaCheck());
     }
 }

@@ -2,6 +2,7 @@ package io.github.vstreamcdc.table;
 
 import io.github.vstreamcdc.source.PlanetScaleSource;
 import io.github.vstreamcdc.source.PlanetScaleSourceBuilder;
+import io.github.vstreamcdc.source.config.PlanetScaleSourceConfig;
 import io.github.vstreamcdc.source.reader.deserializer.RowDataDeserializationSchema;
 import io.github.vstreamcdc.source.reader.deserializer.RowDataDeserializationSchema.MetadataReader;
 import io.github.vstreamcdc.source.reader.deserializer.VStreamDeserializationSchema;
@@ -43,7 +44,7 @@ public final class PlanetScaleDynamicTableSource
 
     private final String tableIdentifier;
     private final DataType physicalRowDataType;
-    private final PlanetScaleTableOptions options;
+    private final PlanetScaleSourceConfig config;
     private final TableSchemaCheck schemaCheck;
 
     // Mutable: set by the planner's push-downs.
@@ -60,11 +61,11 @@ public final class PlanetScaleDynamicTableSource
     public PlanetScaleDynamicTableSource(
             String tableIdentifier,
             DataType physicalRowDataType,
-            PlanetScaleTableOptions options,
+            PlanetScaleSourceConfig config,
             TableSchemaCheck schemaCheck) {
         this.tableIdentifier = tableIdentifier;
         this.physicalRowDataType = physicalRowDataType;
-        this.options = options;
+        this.config = config;
         this.schemaCheck = schemaCheck;
         this.projectedPhysicalDataType = physicalRowDataType;
         this.metadataKeys = Collections.emptyList();
@@ -85,9 +86,9 @@ public final class PlanetScaleDynamicTableSource
 
     @Override
     public ScanRuntimeProvider getScanRuntimeProvider(ScanContext context) {
-        if (options.schemaCheck()) {
+        if (config.schemaCheck()) {
             schemaCheck.check(
-                    tableIdentifier, options, (RowType) physicalRowDataType.getLogicalType());
+                    tableIdentifier, config, (RowType) physicalRowDataType.getLogicalType());
         }
         PlanetScaleSource<RowData> source = createSource(context);
         return SourceProvider.of(source);
@@ -97,7 +98,8 @@ public final class PlanetScaleDynamicTableSource
     PlanetScaleSource<RowData> createSource(ScanContext context) {
         TypeInformation<RowData> typeInfo = context.createTypeInformation(producedDataType);
         PlanetScaleSourceBuilder<RowData> builder =
-                options.applyTo(PlanetScaleSource.<RowData>builder())
+                PlanetScaleSource.<RowData>builder()
+                        .options(config.options())
                         .columns(vstreamColumns())
                         .deserializer(createDeserializer(typeInfo));
         try {
@@ -125,7 +127,7 @@ public final class PlanetScaleDynamicTableSource
         }
         VStreamDeserializationSchema<RowData> deserializer =
                 new RowDataDeserializationSchema(
-                        physicalType, readers, typeInfo, options.serverTimeZone());
+                        physicalType, readers, typeInfo, config.serverTimeZone());
         int rowKind = metadataKeys.indexOf(PlanetScaleReadableMetadata.ROW_KIND.key());
         if (rowKind >= 0) {
             deserializer =
@@ -189,7 +191,7 @@ public final class PlanetScaleDynamicTableSource
     public DynamicTableSource copy() {
         PlanetScaleDynamicTableSource copy =
                 new PlanetScaleDynamicTableSource(
-                        tableIdentifier, physicalRowDataType, options, schemaCheck);
+                        tableIdentifier, physicalRowDataType, config, schemaCheck);
         copy.projectedPhysicalDataType = projectedPhysicalDataType;
         copy.metadataKeys = new ArrayList<>(metadataKeys);
         copy.producedDataType = producedDataType;
@@ -202,8 +204,8 @@ public final class PlanetScaleDynamicTableSource
     }
 
     @VisibleForTesting
-    PlanetScaleTableOptions options() {
-        return options;
+    PlanetScaleSourceConfig config() {
+        return config;
     }
 
     @VisibleForTesting
@@ -222,7 +224,7 @@ public final class PlanetScaleDynamicTableSource
         PlanetScaleDynamicTableSource that = (PlanetScaleDynamicTableSource) o;
         return tableIdentifier.equals(that.tableIdentifier)
                 && physicalRowDataType.equals(that.physicalRowDataType)
-                && options.equals(that.options)
+                && config.equals(that.config)
                 && projectedPhysicalDataType.equals(that.projectedPhysicalDataType)
                 && metadataKeys.equals(that.metadataKeys)
                 && producedDataType.equals(that.producedDataType);
@@ -233,7 +235,7 @@ public final class PlanetScaleDynamicTableSource
         return Objects.hash(
                 tableIdentifier,
                 physicalRowDataType,
-                options,
+                config,
                 projectedPhysicalDataType,
                 metadataKeys,
                 producedDataType);
@@ -244,7 +246,7 @@ public final class PlanetScaleDynamicTableSource
         return "PlanetScaleDynamicTableSource{table="
                 + tableIdentifier
                 + ", "
-                + options
+                + config
                 + ", columns="
                 + DataType.getFieldNames(projectedPhysicalDataType)
                 + ", metadata="

@@ -1,5 +1,7 @@
 package io.github.vstreamcdc.table;
 
+import io.github.vstreamcdc.source.config.PlanetScaleSourceConfig;
+
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.table.api.ValidationException;
 import org.apache.flink.table.types.logical.RowType;
@@ -17,5 +19,5 @@ public interface TableSchemaCheck {
      * @param declaredType the declared physical columns
      * @throws ValidationException naming the option, table or column that does not match
      */
-    void check(String table, PlanetScaleTableOptions options, RowType declaredType);
+    void check(String table, PlanetScaleSourceConfig options, RowType declaredType);
 }

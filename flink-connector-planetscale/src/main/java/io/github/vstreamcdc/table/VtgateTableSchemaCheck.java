@@ -1,9 +1,11 @@
 package io.github.vstreamcdc.table;
 
-import io.github.vstreamcdc.source.client.VitessConnectionOptions;
 import io.github.vstreamcdc.source.client.VitessException;
 import io.github.vstreamcdc.source.client.VtgateSqlClient;
+import io.github.vstreamcdc.source.config.PlanetScaleSourceConfig;
+import io.github.vstreamcdc.source.config.PlanetScaleSourceOptions;
 import io.github.vstreamcdc.source.config.StartupMode;
+import io.github.vstreamcdc.source.config.VitessConnectionOptions;
 import io.github.vstreamcdc.source.reader.deserializer.RowDataConverter;
 import io.github.vstreamcdc.vitess.proto.Query;
 
@@ -39,7 +41,7 @@ public final class VtgateTableSchemaCheck implements TableSchemaCheck {
     private static final String SHARD_LABEL = "schema-check";
 
     @Override
-    public void check(String table, PlanetScaleTableOptions options, RowType declaredType) {
+    public void check(String table, PlanetScaleSourceConfig options, RowType declaredType) {
         String prefix = "Table '" + table + "' (connector 'planetscale-cdc'): ";
         try {
             checkOrThrow(options, declaredType);
@@ -51,14 +53,14 @@ public final class VtgateTableSchemaCheck implements TableSchemaCheck {
                             + "cannot check the table at planning time: "
                             + e.getMessage()
                             + " (to plan without reaching VTGate, set '"
-                            + PlanetScaleConnectorOptions.SCAN_SCHEMA_CHECK_ENABLED.key()
+                            + PlanetScaleSourceOptions.SCAN_SCHEMA_CHECK_ENABLED.key()
                             + "' = 'false')",
                     e);
         }
     }
 
-    private void checkOrThrow(PlanetScaleTableOptions options, RowType declaredType) {
-        VitessConnectionOptions connection = options.connectionOptions();
+    private void checkOrThrow(PlanetScaleSourceConfig options, RowType declaredType) {
+        VitessConnectionOptions connection = options.connection();
         VtgateSqlClient sql = new VtgateSqlClient(connection);
         String keyspace = options.keyspace();
 
@@ -69,14 +71,14 @@ public final class VtgateTableSchemaCheck implements TableSchemaCheck {
                         String.format(
                                 "Option '%s' names shard '%s', which keyspace '%s' does not have."
                                         + " Its shards: %s",
-                                PlanetScaleConnectorOptions.SHARDS.key(),
+                                PlanetScaleSourceOptions.SHARDS.key(),
                                 shard,
                                 keyspace,
                                 names(shards)));
             }
         }
         if (options.startupMode() == StartupMode.SPECIFIC_OFFSET) {
-            String option = PlanetScaleConnectorOptions.SCAN_STARTUP_SPECIFIC_OFFSET.key();
+            String option = PlanetScaleSourceOptions.SCAN_STARTUP_SPECIFIC_OFFSET.key();
             for (String shard : options.specificOffsets().keySet()) {
                 if (!shards.contains(shard)) {
                     throw new ValidationException(
@@ -98,14 +100,14 @@ public final class VtgateTableSchemaCheck implements TableSchemaCheck {
             }
         }
 
-        List<String> tables = sql.listTables(keyspace, Pattern.compile(options.tableName()));
+        List<String> tables = sql.listTables(keyspace, Pattern.compile(options.tablePattern()));
         if (tables.isEmpty()) {
             List<String> all = sql.listTables(keyspace, Pattern.compile(".*"));
             throw new ValidationException(
                     String.format(
                             "Option '%s' = '%s' matches no table of keyspace '%s'. Its tables: %s",
-                            PlanetScaleConnectorOptions.TABLE_NAME.key(),
-                            options.tableName(),
+                            PlanetScaleSourceOptions.TABLE_NAME.key(),
+                            options.tablePattern(),
                             keyspace,
                             names(all)));
         }
@@ -121,7 +123,7 @@ public final class VtgateTableSchemaCheck implements TableSchemaCheck {
     static void checkColumns(
             RowType declaredType,
             List<Column> columns,
-            PlanetScaleTableOptions options,
+            PlanetScaleSourceConfig options,
             String table) {
         String qualified = options.keyspace() + "." + table;
         Map<String, Column> byName = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);

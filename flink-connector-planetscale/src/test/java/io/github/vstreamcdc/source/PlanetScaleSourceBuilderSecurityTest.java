@@ -1,7 +1,8 @@
 package io.github.vstreamcdc.source;
 
-import io.github.vstreamcdc.source.client.VitessConnectionOptions;
 import io.github.vstreamcdc.source.config.AuthMethod;
+import io.github.vstreamcdc.source.config.PlanetScaleSourceOptions;
+import io.github.vstreamcdc.source.config.VitessConnectionOptions;
 import io.github.vstreamcdc.source.reader.deserializer.JsonDeserializationSchema;
 
 import org.apache.flink.util.InstantiationUtil;
@@ -62,7 +63,7 @@ class PlanetScaleSourceBuilderSecurityTest {
     void otherHostsAreNotPlanetScale() {
         VitessConnectionOptions c =
                 builder("psdb.cloud.example.com").username("u").buildConnectionOptions();
-        assertThat(c.grpcPort()).isEqualTo(PlanetScaleSourceBuilder.DEFAULT_GRPC_PORT);
+        assertThat(c.grpcPort()).isEqualTo(PlanetScaleSourceOptions.PORT.defaultValue());
         assertThat(c.security().tls()).isFalse();
         // No password in plaintext gRPC headers unless asked for.
         assertThat(c.security().authMethod()).isEqualTo(AuthMethod.NONE);

@@ -1,5 +1,6 @@
 package io.github.vstreamcdc.table;
 
+import io.github.vstreamcdc.source.config.PlanetScaleSourceConfig;
 import io.github.vstreamcdc.source.config.StartupMode;
 
 import org.apache.flink.table.api.DataTypes;
@@ -68,23 +69,23 @@ class PlanetScaleDynamicTableFactoryTest {
     @Test
     void defaults() {
         PlanetScaleDynamicTableSource source = create(required());
-        PlanetScaleTableOptions options = source.options();
-        assertThat(options.hostname()).isEqualTo("vtgate.example");
-        assertThat(options.port()).isEqualTo(15991);
-        assertThat(options.mysqlPort()).isEqualTo(15306);
-        assertThat(options.username()).isNull();
+        PlanetScaleSourceConfig options = source.config();
+        assertThat(options.connection().hostname()).isEqualTo("vtgate.example");
+        assertThat(options.connection().grpcPort()).isEqualTo(15991);
+        assertThat(options.connection().mysqlPort()).isEqualTo(15306);
+        assertThat(options.connection().username()).isNull();
         assertThat(options.keyspace()).isEqualTo("customer");
-        assertThat(options.tableName()).isEqualTo("orders");
+        assertThat(options.tablePattern()).isEqualTo("orders");
         assertThat(options.shards()).isEmpty();
-        assertThat(options.tabletType()).isEqualTo("PRIMARY");
-        assertThat(options.cells()).isNull();
+        assertThat(options.connection().tabletType().name()).isEqualTo("PRIMARY");
+        assertThat(options.connection().cells()).isNull();
         assertThat(options.startupMode()).isEqualTo(StartupMode.INITIAL);
         assertThat(options.specificOffsets()).isEmpty();
         assertThat(options.heartbeatInterval()).isNull();
         assertThat(options.shardDiscoveryInterval()).isNull();
-        assertThat(options.connectTimeout()).isEqualTo(Duration.ofSeconds(30));
-        assertThat(options.maxInboundMessageBytes()).isEqualTo(64 * 1024 * 1024);
-        assertThat(options.reconnectMaxAttempts()).isEqualTo(10);
+        assertThat(options.connection().connectTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(options.connection().maxInboundMessageBytes()).isEqualTo(64 * 1024 * 1024);
+        assertThat(options.connection().reconnectMaxAttempts()).isEqualTo(10);
         assertThat(options.serverTimeZone()).isEqualTo(ZoneId.of("UTC"));
         assertThat(options.schemaCheck()).isTrue();
 
@@ -119,14 +120,14 @@ class PlanetScaleDynamicTableFactoryTest {
         map.put("reconnect.max-attempts", "0");
         map.put("server-time-zone", "Europe/Berlin");
         map.put("scan.schema-check.enabled", "false");
-        PlanetScaleTableOptions options = create(map).options();
-        assertThat(options.port()).isEqualTo(16991);
-        assertThat(options.mysqlPort()).isEqualTo(16306);
-        assertThat(options.username()).isEqualTo("reader");
-        assertThat(options.tableName()).isEqualTo("orders_.*");
+        PlanetScaleSourceConfig options = create(map).config();
+        assertThat(options.connection().grpcPort()).isEqualTo(16991);
+        assertThat(options.connection().mysqlPort()).isEqualTo(16306);
+        assertThat(options.connection().username()).isEqualTo("reader");
+        assertThat(options.tablePattern()).isEqualTo("orders_.*");
         assertThat(options.shards()).containsExactly("-80", "80-");
-        assertThat(options.tabletType()).isEqualTo("REPLICA");
-        assertThat(options.cells()).isEqualTo("zone1");
+        assertThat(options.connection().tabletType().name()).isEqualTo("REPLICA");
+        assertThat(options.connection().cells()).isEqualTo("zone1");
         assertThat(options.startupMode()).isEqualTo(StartupMode.SPECIFIC_OFFSET);
         Map<String, String> offsets = new LinkedHashMap<>();
         offsets.put("-80", "MySQL56/a:1-5");
@@ -134,9 +135,9 @@ class PlanetScaleDynamicTableFactoryTest {
         assertThat(options.specificOffsets()).isEqualTo(offsets);
         assertThat(options.heartbeatInterval()).isEqualTo(Duration.ofSeconds(5));
         assertThat(options.shardDiscoveryInterval()).isEqualTo(Duration.ofMinutes(1));
-        assertThat(options.connectTimeout()).isEqualTo(Duration.ofSeconds(10));
-        assertThat(options.maxInboundMessageBytes()).isEqualTo(128 * 1024 * 1024);
-        assertThat(options.reconnectMaxAttempts()).isZero();
+        assertThat(options.connection().connectTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(options.connection().maxInboundMessageBytes()).isEqualTo(128 * 1024 * 1024);
+        assertThat(options.connection().reconnectMaxAttempts()).isZero();
         assertThat(options.serverTimeZone()).isEqualTo(ZoneId.of("Europe/Berlin"));
         assertThat(options.schemaCheck()).isFalse();
     }

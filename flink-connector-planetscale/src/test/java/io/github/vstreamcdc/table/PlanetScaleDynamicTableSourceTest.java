@@ -1,6 +1,7 @@
 package io.github.vstreamcdc.table;
 
 import io.github.vstreamcdc.source.PlanetScaleSource;
+import io.github.vstreamcdc.source.config.PlanetScaleSourceConfig;
 import io.github.vstreamcdc.source.reader.deserializer.RowChangeEvent;
 import io.github.vstreamcdc.source.reader.deserializer.VStreamDeserializationSchema;
 import io.github.vstreamcdc.vitess.proto.Query;
@@ -66,7 +67,7 @@ class PlanetScaleDynamicTableSourceTest {
 
     private static PlanetScaleDynamicTableSource source(
             Map<String, String> map, TableSchemaCheck check) {
-        PlanetScaleTableOptions options = PlanetScaleDynamicTableFactoryTest.create(map).options();
+        PlanetScaleSourceConfig options = PlanetScaleDynamicTableFactoryTest.create(map).config();
         return new PlanetScaleDynamicTableSource("cat.db.orders", PHYSICAL, options, check);
     }
 

@@ -1,8 +1,8 @@
 package io.github.vstreamcdc.table;
 
-import io.github.vstreamcdc.source.client.ConnectionSecurity;
-import io.github.vstreamcdc.source.client.VitessConnectionOptions;
 import io.github.vstreamcdc.source.config.AuthMethod;
+import io.github.vstreamcdc.source.config.ConnectionSecurity;
+import io.github.vstreamcdc.source.config.VitessConnectionOptions;
 
 import org.junit.jupiter.api.Test;
 
@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class PlanetScaleSecurityOptionsTest {
 
     private static VitessConnectionOptions connection(Map<String, String> options) {
-        return create(options).options().connectionOptions();
+        return create(options).config().connection();
     }
 
     @Test

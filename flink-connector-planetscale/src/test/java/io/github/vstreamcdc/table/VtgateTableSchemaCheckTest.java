@@ -1,5 +1,6 @@
 package io.github.vstreamcdc.table;
 
+import io.github.vstreamcdc.source.config.PlanetScaleSourceConfig;
 import io.github.vstreamcdc.table.VtgateTableSchemaCheck.Column;
 import io.github.vstreamcdc.vitess.proto.Query;
 
@@ -21,9 +22,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class VtgateTableSchemaCheckTest {
 
-    private static final PlanetScaleTableOptions OPTIONS =
+    private static final PlanetScaleSourceConfig OPTIONS =
             PlanetScaleDynamicTableFactoryTest.create(PlanetScaleDynamicTableFactoryTest.required())
-                    .options();
+                    .config();
 
     private static final List<Column> COLUMNS =
             Arrays.asList(

@@ -4,11 +4,10 @@ import io.github.vstreamcdc.e2e.VitessCluster;
 import io.github.vstreamcdc.source.PlanetScaleSource;
 import io.github.vstreamcdc.source.PlanetScaleSourceBuilder;
 import io.github.vstreamcdc.source.client.CurrentPositionResolver;
-import io.github.vstreamcdc.source.client.VitessConnectionOptions;
 import io.github.vstreamcdc.source.client.VtgateSqlClient;
 import io.github.vstreamcdc.source.config.StartupMode;
+import io.github.vstreamcdc.source.config.VitessConnectionOptions;
 import io.github.vstreamcdc.source.reader.deserializer.RowDataDeserializationSchema;
-import io.github.vstreamcdc.vitess.proto.Topodata;
 
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -623,16 +622,12 @@ public final class VStreamBenchmark {
     }
 
     private static VitessConnectionOptions connection(VitessCluster cluster) {
-        return new VitessConnectionOptions(
-                cluster.host(),
-                cluster.grpcPort(),
-                cluster.mysqlPort(),
-                "root",
-                null,
-                Topodata.TabletType.PRIMARY,
-                null,
-                64 << 20,
-                Duration.ofSeconds(30));
+        return VitessConnectionOptions.builder()
+                .hostname(cluster.host())
+                .grpcPort(cluster.grpcPort())
+                .mysqlPort(cluster.mysqlPort())
+                .username("root")
+                .build();
     }
 
     /** The Flink jar the benchmark runs on, e.g. {@code flink-streaming-java-2.3.0.jar}. */

@@ -1,5 +1,6 @@
 package io.github.vstreamcdc.source.client;
 
+import io.github.vstreamcdc.source.config.VitessConnectionOptions;
 import io.github.vstreamcdc.vitess.proto.Binlogdata;
 import io.github.vstreamcdc.vitess.proto.VitessGrpc;
 import io.github.vstreamcdc.vitess.proto.Vtgate;

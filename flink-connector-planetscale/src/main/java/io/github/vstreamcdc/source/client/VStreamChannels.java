@@ -1,6 +1,8 @@
 package io.github.vstreamcdc.source.client;
 
 import io.github.vstreamcdc.source.config.AuthMethod;
+import io.github.vstreamcdc.source.config.ConnectionSecurity;
+import io.github.vstreamcdc.source.config.VitessConnectionOptions;
 
 import io.grpc.CallOptions;
 import io.grpc.Channel;

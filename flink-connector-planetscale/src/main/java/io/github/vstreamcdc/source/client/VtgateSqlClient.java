@@ -1,5 +1,8 @@
 package io.github.vstreamcdc.source.client;
 
+import io.github.vstreamcdc.source.config.ConnectionSecurity;
+import io.github.vstreamcdc.source.config.VitessConnectionOptions;
+
 import org.apache.flink.annotation.Internal;
 
 import java.io.IOException;
@@ -7,7 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.sql.Connection;
-import java.sql.DriverManager;
+import java.sql.Driver;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -22,6 +25,8 @@ import java.util.regex.Pattern;
  */
 @Internal
 public final class VtgateSqlClient {
+
+    static final String MYSQL_DRIVER = "com.mysql.cj.jdbc.Driver";
 
     private final VitessConnectionOptions options;
 
@@ -112,17 +117,14 @@ public final class VtgateSqlClient {
         props.setProperty("allowPublicKeyRetrieval", "true");
         List<Path> tempFiles = new ArrayList<>();
         String url = "jdbc:mysql://" + options.hostname() + ":" + options.mysqlPort() + "/";
+        Driver driver = mysqlDriver(VtgateSqlClient.class.getClassLoader(), contextClassLoader());
         try {
             tlsProperties(props, tempFiles);
-            return DriverManager.getConnection(url, props);
-        } catch (SQLException e) {
-            if (e.getMessage() != null && e.getMessage().startsWith("No suitable driver")) {
-                throw new VitessException(
-                        "The MySQL JDBC driver (com.mysql:mysql-connector-j) is not on the class"
-                                + " path; the connector needs it to discover shards through VTGate.",
-                        e);
+            Connection connection = driver.connect(url, props);
+            if (connection == null) {
+                throw new SQLException("the MySQL driver does not accept " + url, "08001");
             }
-            throw e;
+            return connection;
         } finally {
             // the driver reads the stores while connecting; they are not needed afterwards
             for (Path file : tempFiles) {
@@ -133,6 +135,42 @@ public final class VtgateSqlClient {
                 }
             }
         }
+    }
+
+    /**
+     * The MySQL driver, from the first class loader that has it. Asked directly rather than through
+     * {@code DriverManager}, which only sees drivers of the caller's class loader and, without one,
+     * fails with a bare "No suitable driver" that Flink prints as the root cause.
+     *
+     * @throws VitessException with no cause, so that its advice is the root cause users see
+     */
+    static Driver mysqlDriver(ClassLoader... loaders) {
+        for (ClassLoader loader : loaders) {
+            if (loader == null) {
+                continue;
+            }
+            try {
+                return (Driver)
+                        Class.forName(MYSQL_DRIVER, true, loader)
+                                .getDeclaredConstructor()
+                                .newInstance();
+            } catch (ClassNotFoundException | LinkageError e) {
+                // try the next loader
+            } catch (ReflectiveOperationException e) {
+                throw new VitessException(
+                        "Cannot load the MySQL JDBC driver " + MYSQL_DRIVER + ": " + e);
+            }
+        }
+        throw new VitessException(
+                "The MySQL JDBC driver (com.mysql:mysql-connector-j, class "
+                        + MYSQL_DRIVER
+                        + ") is not on the class path; the connector needs it to discover shards"
+                        + " and tables through VTGate. Put mysql-connector-j into Flink's lib/"
+                        + " folder (or pass it with -j / add it to the job jar).");
+    }
+
+    private static ClassLoader contextClassLoader() {
+        return Thread.currentThread().getContextClassLoader();
     }
 
     /**

@@ -2,8 +2,6 @@ package io.github.vstreamcdc.source.config;
 
 import org.apache.flink.annotation.PublicEvolving;
 
-import java.util.Locale;
-
 /** How the source sends its username and password to VTGate's gRPC endpoint. */
 @PublicEvolving
 public enum AuthMethod {
@@ -31,16 +29,9 @@ public enum AuthMethod {
         return value;
     }
 
-    public static AuthMethod fromValue(String value) {
-        String v = value == null ? "" : value.trim().toLowerCase(Locale.ROOT).replace('_', '-');
-        for (AuthMethod method : values()) {
-            if (method.value.equals(v)) {
-                return method;
-            }
-        }
-        throw new IllegalArgumentException(
-                "Invalid value for option 'auth.method': '"
-                        + value
-                        + "'. Allowed values: none, basic, vitess-static.");
+    /** The option value, so that Flink's enum options parse and print it. */
+    @Override
+    public String toString() {
+        return value;
     }
 }

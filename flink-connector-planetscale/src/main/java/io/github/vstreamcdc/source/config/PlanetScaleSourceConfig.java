@@ -1,23 +1,63 @@
 package io.github.vstreamcdc.source.config;
 
-import io.github.vstreamcdc.source.client.VitessConnectionOptions;
-
 import org.apache.flink.annotation.Internal;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MemorySize;
+import org.apache.flink.configuration.ReadableConfig;
 
 import java.io.Serializable;
+import java.time.DateTimeException;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
-/** Everything the enumerator and the readers need to know, validated by the builder. */
+import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.AUTH_METHOD;
+import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.CELLS;
+import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.CONNECT_TIMEOUT;
+import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.GRPC_KEEPALIVE_INTERVAL;
+import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.GRPC_MAX_INBOUND_MESSAGE_SIZE;
+import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.HEARTBEAT_INTERVAL;
+import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.HOSTNAME;
+import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.KEYSPACE;
+import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.MYSQL_PORT;
+import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.PASSWORD;
+import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.PORT;
+import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.RECONNECT_MAX_ATTEMPTS;
+import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SCAN_SCHEMA_CHECK_ENABLED;
+import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SCAN_SHARD_DISCOVERY_INTERVAL;
+import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SCAN_STARTUP_MODE;
+import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SCAN_STARTUP_SPECIFIC_OFFSET;
+import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SERVER_TIME_ZONE;
+import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SHARDS;
+import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.TABLET_TYPE;
+import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.TABLE_NAME;
+import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.TLS_CA_CERT;
+import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.TLS_CLIENT_CERT;
+import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.TLS_CLIENT_KEY;
+import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.TLS_ENABLED;
+import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.USERNAME;
+
+/**
+ * The validated options of one source: what the enumerator, the readers and the SQL table need,
+ * with the defaults resolved (PlanetScale's for a {@code psdb.cloud} host). Both the DataStream
+ * builder and the SQL factory make it through {@link #from}, which checks every option and reports
+ * all problems in one message. The password never appears in {@link #toString()}.
+ */
 @Internal
 public final class PlanetScaleSourceConfig implements Serializable {
 
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
+
+    /** The options as given (text values), for equality and to rebuild a source from them. */
+    private final Configuration options;
 
     private final VitessConnectionOptions connection;
     private final String keyspace;
@@ -27,27 +67,296 @@ public final class PlanetScaleSourceConfig implements Serializable {
     private final Map<String, String> specificOffsets;
     private final Duration heartbeatInterval;
     private final Duration shardDiscoveryInterval;
+    private final ZoneId serverTimeZone;
+    private final boolean schemaCheck;
     private final List<String> columns;
 
-    public PlanetScaleSourceConfig(
-            VitessConnectionOptions connection,
-            String keyspace,
-            String tablePattern,
-            List<String> shards,
-            StartupMode startupMode,
-            Map<String, String> specificOffsets,
-            Duration heartbeatInterval,
-            Duration shardDiscoveryInterval,
-            List<String> columns) {
+    private PlanetScaleSourceConfig(
+            Configuration options, OptionReader reader, VitessConnectionOptions connection) {
+        this.options = options;
         this.connection = connection;
-        this.keyspace = keyspace;
-        this.tablePattern = tablePattern;
-        this.shards = Collections.unmodifiableList(new ArrayList<>(shards));
-        this.startupMode = startupMode;
-        this.specificOffsets = Collections.unmodifiableMap(new LinkedHashMap<>(specificOffsets));
-        this.heartbeatInterval = heartbeatInterval;
-        this.shardDiscoveryInterval = shardDiscoveryInterval;
-        this.columns = columns == null ? null : Collections.unmodifiableList(columns);
+        this.keyspace = reader.text(KEYSPACE);
+        this.tablePattern = reader.text(TABLE_NAME);
+        this.shards = shards(reader);
+        this.startupMode = reader.enumValue(SCAN_STARTUP_MODE, StartupMode.class);
+        this.specificOffsets = specificOffsets(reader, keyspace, startupMode, shards);
+        this.heartbeatInterval = heartbeat(reader);
+        this.shardDiscoveryInterval = discoveryInterval(reader);
+        this.serverTimeZone = zone(reader);
+        this.schemaCheck = reader.bool(SCAN_SCHEMA_CHECK_ENABLED);
+        this.columns = null;
+        checkTablePattern(reader, tablePattern);
+    }
+
+    private PlanetScaleSourceConfig(PlanetScaleSourceConfig base, List<String> columns) {
+        this.options = base.options;
+        this.connection = base.connection;
+        this.keyspace = base.keyspace;
+        this.tablePattern = base.tablePattern;
+        this.shards = base.shards;
+        this.startupMode = base.startupMode;
+        this.specificOffsets = base.specificOffsets;
+        this.heartbeatInterval = base.heartbeatInterval;
+        this.shardDiscoveryInterval = base.shardDiscoveryInterval;
+        this.serverTimeZone = base.serverTimeZone;
+        this.schemaCheck = base.schemaCheck;
+        this.columns =
+                columns == null ? null : Collections.unmodifiableList(new ArrayList<>(columns));
+    }
+
+    /**
+     * Reads and checks the options of {@link PlanetScaleSourceOptions}.
+     *
+     * @throws IllegalArgumentException listing every problem, each naming its option
+     */
+    public static PlanetScaleSourceConfig from(ReadableConfig options) {
+        List<String> problems = new ArrayList<>();
+        PlanetScaleSourceConfig config = from(options, problems);
+        if (config == null) {
+            throw new IllegalArgumentException(message(problems));
+        }
+        return config;
+    }
+
+    /** Like {@link #from(ReadableConfig)}, but adds the problems to a list; null if any. */
+    public static PlanetScaleSourceConfig from(ReadableConfig options, List<String> problems) {
+        Configuration copy = copyOf(options);
+        OptionReader reader = new OptionReader(copy);
+        reader.required(HOSTNAME);
+        reader.required(KEYSPACE);
+        reader.required(TABLE_NAME);
+        VitessConnectionOptions connection = connection(reader);
+        PlanetScaleSourceConfig config = new PlanetScaleSourceConfig(copy, reader, connection);
+        problems.addAll(reader.problems());
+        return problems.isEmpty() ? config : null;
+    }
+
+    /** The one message for a list of problems. */
+    public static String message(List<String> problems) {
+        return "Invalid PlanetScale source configuration: " + String.join("; ", problems);
+    }
+
+    /** This configuration, reading only these columns (projection); null for all. */
+    public PlanetScaleSourceConfig withColumns(List<String> columns) {
+        return new PlanetScaleSourceConfig(this, columns);
+    }
+
+    /** The options of {@link PlanetScaleSourceOptions} that are set, as text. */
+    private static Configuration copyOf(ReadableConfig options) {
+        Configuration copy = new Configuration();
+        List<ConfigOption<?>> all = new ArrayList<>(PlanetScaleSourceOptions.REQUIRED);
+        all.addAll(PlanetScaleSourceOptions.OPTIONAL);
+        for (ConfigOption<?> option : all) {
+            ConfigOption<String> text =
+                    ConfigOptions.key(option.key()).stringType().noDefaultValue();
+            options.getOptional(text).ifPresent(value -> copy.set(text, value));
+        }
+        return copy;
+    }
+
+    private static VitessConnectionOptions connection(OptionReader reader) {
+        String hostname = reader.text(HOSTNAME);
+        boolean planetScale = PlanetScaleEdge.isPlanetScaleHost(hostname);
+        Integer port = reader.port(PORT);
+        Integer mysqlPort = reader.port(MYSQL_PORT);
+        TabletType tabletType = reader.enumValue(TABLET_TYPE, TabletType.class);
+        String username = reader.text(USERNAME);
+        ConnectionSecurity security = security(reader, planetScale, username);
+        Duration keepAlive = reader.duration(GRPC_KEEPALIVE_INTERVAL);
+        if (keepAlive != null
+                && (keepAlive.isNegative()
+                        || (!keepAlive.isZero() && keepAlive.getSeconds() < 10))) {
+            reader.problem(
+                    "Option '%s' is %d ms; expected at least 10 s (gRPC's minimum), or 0 for none",
+                    GRPC_KEEPALIVE_INTERVAL.key(), keepAlive.toMillis());
+        }
+        Duration connectTimeout = reader.duration(CONNECT_TIMEOUT);
+        if (connectTimeout != null && (connectTimeout.isZero() || connectTimeout.isNegative())) {
+            reader.problem("Option '%s' must be positive", CONNECT_TIMEOUT.key());
+        }
+        MemorySize maxMessage = reader.memory(GRPC_MAX_INBOUND_MESSAGE_SIZE);
+        if (maxMessage != null
+                && (maxMessage.getBytes() < 4L * 1024 * 1024
+                        || maxMessage.getBytes() > Integer.MAX_VALUE)) {
+            reader.problem(
+                    "Option '%s' is %d bytes; it must be between 4 mb and 2 gb",
+                    GRPC_MAX_INBOUND_MESSAGE_SIZE.key(), maxMessage.getBytes());
+        }
+        Integer reconnects = reader.integer(RECONNECT_MAX_ATTEMPTS);
+        if (reconnects != null && reconnects < 0) {
+            reader.problem(
+                    "Option '%s' is %d; expected 0 or more",
+                    RECONNECT_MAX_ATTEMPTS.key(), reconnects);
+        }
+        if (!reader.problems().isEmpty()) {
+            return null;
+        }
+        String cells = reader.text(CELLS);
+        return VitessConnectionOptions.builder()
+                .hostname(hostname)
+                .grpcPort(port != null ? port : PlanetScaleEdge.grpcPort(planetScale))
+                .mysqlPort(mysqlPort != null ? mysqlPort : PlanetScaleEdge.mysqlPort(planetScale))
+                .username(username)
+                .password(reader.text(PASSWORD))
+                .tabletType(tabletType.toProto())
+                .cells(cells != null ? cells : PlanetScaleEdge.cells(planetScale))
+                .maxInboundMessageBytes((int) maxMessage.getBytes())
+                .connectTimeout(connectTimeout)
+                .reconnectMaxAttempts(reconnects)
+                .security(security)
+                .keepAliveInterval(keepAlive)
+                .build();
+    }
+
+    private static ConnectionSecurity security(
+            OptionReader reader, boolean planetScale, String username) {
+        String caCert = reader.text(TLS_CA_CERT);
+        String clientCert = reader.text(TLS_CLIENT_CERT);
+        String clientKey = reader.text(TLS_CLIENT_KEY);
+        boolean anyClientFile = clientCert != null || clientKey != null;
+        if (anyClientFile && (clientCert == null || clientKey == null)) {
+            reader.problem(
+                    "'%s' and '%s' must be set together",
+                    TLS_CLIENT_CERT.key(), TLS_CLIENT_KEY.key());
+        }
+        Boolean tlsOption = reader.bool(TLS_ENABLED);
+        boolean tls =
+                tlsOption != null ? tlsOption : planetScale || caCert != null || anyClientFile;
+        if (!tls && (caCert != null || anyClientFile)) {
+            reader.problem(
+                    "'%s' is false, but '%s', '%s' or '%s' is set",
+                    TLS_ENABLED.key(),
+                    TLS_CA_CERT.key(),
+                    TLS_CLIENT_CERT.key(),
+                    TLS_CLIENT_KEY.key());
+        }
+        AuthMethod auth = reader.enumValue(AUTH_METHOD, AuthMethod.class);
+        if (auth == null && reader.text(AUTH_METHOD) == null) {
+            auth = PlanetScaleEdge.authMethod(planetScale, tls, username != null);
+        }
+        if (auth != null && auth != AuthMethod.NONE && username == null) {
+            reader.problem(
+                    "'%s' is '%s' but '%s' is not set",
+                    AUTH_METHOD.key(), auth.value(), USERNAME.key());
+        }
+        return auth == null
+                ? null
+                : new ConnectionSecurity(tls, caCert, clientCert, clientKey, auth);
+    }
+
+    private static List<String> shards(OptionReader reader) {
+        String value = reader.text(SHARDS);
+        if (value == null) {
+            return Collections.emptyList();
+        }
+        List<String> shards = new ArrayList<>();
+        for (String part : value.split(",", -1)) {
+            String shard = part.trim();
+            if (shard.isEmpty()) {
+                reader.problem(
+                        "Option '%s' = '%s' has an empty shard name; expected shards separated by"
+                                + " commas, like '-80,80-'",
+                        SHARDS.key(), value);
+                return Collections.emptyList();
+            }
+            if (!shards.contains(shard)) {
+                shards.add(shard);
+            }
+        }
+        return Collections.unmodifiableList(shards);
+    }
+
+    private static Map<String, String> specificOffsets(
+            OptionReader reader, String keyspace, StartupMode mode, List<String> shards) {
+        String json = reader.text(SCAN_STARTUP_SPECIFIC_OFFSET);
+        if (mode != StartupMode.SPECIFIC_OFFSET) {
+            if (json != null && mode != null) {
+                reader.problem(
+                        "Option '%s' is set, but option '%s' is '%s'; set '%s' = 'specific-offset'"
+                                + " to start from these positions",
+                        SCAN_STARTUP_SPECIFIC_OFFSET.key(),
+                        SCAN_STARTUP_MODE.key(),
+                        mode.value(),
+                        SCAN_STARTUP_MODE.key());
+            }
+            return Collections.emptyMap();
+        }
+        if (json == null) {
+            reader.problem(
+                    "Option '%s' is 'specific-offset', but option '%s' is not set. Give each"
+                            + " shard's GTID position as %s",
+                    SCAN_STARTUP_MODE.key(),
+                    SCAN_STARTUP_SPECIFIC_OFFSET.key(),
+                    SpecificOffsets.SHAPE);
+            return Collections.emptyMap();
+        }
+        Map<String, String> offsets = SpecificOffsets.parse(json, keyspace, reader);
+        for (String shard : offsets.keySet()) {
+            if (!shards.isEmpty() && !shards.contains(shard)) {
+                reader.problem(
+                        "Option '%s' gives a position for shard '%s', which option '%s' = '%s'"
+                                + " does not read",
+                        SCAN_STARTUP_SPECIFIC_OFFSET.key(),
+                        shard,
+                        SHARDS.key(),
+                        String.join(",", shards));
+            }
+        }
+        return Collections.unmodifiableMap(offsets);
+    }
+
+    private static Duration heartbeat(OptionReader reader) {
+        Duration heartbeat = reader.duration(HEARTBEAT_INTERVAL);
+        if (heartbeat != null
+                && !heartbeat.isZero()
+                && (heartbeat.isNegative() || heartbeat.getSeconds() < 1)) {
+            reader.problem(
+                    "Option '%s' is %d ms; it must be at least 1 s (VStream counts seconds), or 0"
+                            + " for off",
+                    HEARTBEAT_INTERVAL.key(), heartbeat.toMillis());
+        }
+        return heartbeat;
+    }
+
+    private static Duration discoveryInterval(OptionReader reader) {
+        Duration interval = reader.duration(SCAN_SHARD_DISCOVERY_INTERVAL);
+        if (interval != null && interval.isNegative()) {
+            reader.problem("Option '%s' must not be negative", SCAN_SHARD_DISCOVERY_INTERVAL.key());
+        }
+        return interval;
+    }
+
+    private static ZoneId zone(OptionReader reader) {
+        String zone = reader.text(SERVER_TIME_ZONE);
+        if (zone == null) {
+            return ZoneId.of(SERVER_TIME_ZONE.defaultValue());
+        }
+        try {
+            return ZoneId.of(zone);
+        } catch (DateTimeException e) {
+            reader.problem(
+                    "Option '%s' = '%s' is not a time zone: %s",
+                    SERVER_TIME_ZONE.key(), zone, e.getMessage());
+            return null;
+        }
+    }
+
+    private static void checkTablePattern(OptionReader reader, String tablePattern) {
+        if (tablePattern == null) {
+            return;
+        }
+        try {
+            Pattern.compile(tablePattern);
+        } catch (PatternSyntaxException e) {
+            reader.problem(
+                    "Option '%s' = '%s' is not a valid regular expression: %s",
+                    TABLE_NAME.key(), tablePattern, e.getDescription());
+        }
+    }
+
+    /** The options as given, as text: a builder fed with them makes an equal configuration. */
+    public Configuration options() {
+        return new Configuration(options);
     }
 
     public VitessConnectionOptions connection() {
@@ -76,7 +385,7 @@ public final class PlanetScaleSourceConfig implements Serializable {
         return startupMode;
     }
 
-    /** Shard name to GTID position, for {@link StartupMode#SPECIFIC_OFFSET}. */
+    /** Shard name to GTID position, for {@link StartupMode#SPECIFIC_OFFSET}; empty otherwise. */
     public Map<String, String> specificOffsets() {
         return specificOffsets;
     }
@@ -91,9 +400,37 @@ public final class PlanetScaleSourceConfig implements Serializable {
         return shardDiscoveryInterval;
     }
 
+    /** The time zone of the MySQL servers, for TIMESTAMP columns read as Flink TIMESTAMP. */
+    public ZoneId serverTimeZone() {
+        return serverTimeZone;
+    }
+
+    /** Whether the SQL table checks its declared columns against the database when planned. */
+    public boolean schemaCheck() {
+        return schemaCheck;
+    }
+
     /** The columns to ask VStream for (projection); null for all. */
     public List<String> columns() {
         return columns;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof PlanetScaleSourceConfig)) {
+            return false;
+        }
+        PlanetScaleSourceConfig that = (PlanetScaleSourceConfig) o;
+        return options.toMap().equals(that.options.toMap())
+                && Objects.equals(columns, that.columns);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(options.toMap(), columns);
     }
 
     @Override
@@ -108,6 +445,8 @@ public final class PlanetScaleSourceConfig implements Serializable {
                 + (shards.isEmpty() ? "all" : shards)
                 + ", startup="
                 + startupMode.value()
+                + (specificOffsets.isEmpty() ? "" : ", offsets=" + specificOffsets)
+                + (columns == null ? "" : ", columns=" + columns)
                 + '}';
     }
 }

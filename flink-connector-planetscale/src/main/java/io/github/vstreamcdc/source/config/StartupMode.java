@@ -25,15 +25,9 @@ public enum StartupMode {
         return value;
     }
 
-    public static StartupMode fromValue(String value) {
-        for (StartupMode mode : values()) {
-            if (mode.value.equalsIgnoreCase(value)) {
-                return mode;
-            }
-        }
-        throw new IllegalArgumentException(
-                "Invalid value for option 'scan.startup.mode': '"
-                        + value
-                        + "'. Allowed values: initial, snapshot, latest-offset, specific-offset.");
+    /** The option value, so that Flink's enum options parse and print it. */
+    @Override
+    public String toString() {
+        return value;
     }
 }

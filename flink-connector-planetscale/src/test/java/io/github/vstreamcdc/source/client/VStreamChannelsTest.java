@@ -1,7 +1,8 @@
 package io.github.vstreamcdc.source.client;
 
 import io.github.vstreamcdc.source.config.AuthMethod;
-import io.github.vstreamcdc.vitess.proto.Topodata;
+import io.github.vstreamcdc.source.config.ConnectionSecurity;
+import io.github.vstreamcdc.source.config.VitessConnectionOptions;
 
 import io.grpc.CallOptions;
 import io.grpc.ClientCall;
@@ -51,19 +52,17 @@ class VStreamChannelsTest {
     }
 
     private static VitessConnectionOptions options(AuthMethod method, String user) {
-        return new VitessConnectionOptions(
-                "localhost",
-                1,
-                2,
-                user,
-                PASSWORD,
-                Topodata.TabletType.PRIMARY,
-                null,
-                4 << 20,
-                Duration.ofSeconds(5),
-                0,
-                new ConnectionSecurity(false, null, null, null, method),
-                Duration.ofSeconds(30));
+        return VitessConnectionOptions.builder()
+                .hostname("localhost")
+                .grpcPort(1)
+                .mysqlPort(2)
+                .username(user)
+                .password(PASSWORD)
+                .maxInboundMessageBytes(4 << 20)
+                .connectTimeout(Duration.ofSeconds(5))
+                .reconnectMaxAttempts(0)
+                .security(new ConnectionSecurity(false, null, null, null, method))
+                .build();
     }
 
     private static final MethodDescriptor.Marshaller<String> STRING =
@@ -192,20 +191,18 @@ class VStreamChannelsTest {
     @Test
     void unreadableTlsFilesAreNamed() {
         VitessConnectionOptions options =
-                new VitessConnectionOptions(
-                        "localhost",
-                        1,
-                        2,
-                        null,
-                        null,
-                        Topodata.TabletType.PRIMARY,
-                        null,
-                        4 << 20,
-                        Duration.ofSeconds(5),
-                        0,
-                        new ConnectionSecurity(
-                                true, "/does/not/exist.pem", null, null, AuthMethod.NONE),
-                        Duration.ZERO);
+                VitessConnectionOptions.builder()
+                        .hostname("localhost")
+                        .grpcPort(1)
+                        .mysqlPort(2)
+                        .maxInboundMessageBytes(4 << 20)
+                        .connectTimeout(Duration.ofSeconds(5))
+                        .reconnectMaxAttempts(0)
+                        .security(
+                                new ConnectionSecurity(
+                                        true, "/does/not/exist.pem", null, null, AuthMethod.NONE))
+                        .keepAliveInterval(Duration.ZERO)
+                        .build();
         assertThatThrownBy(() -> VStreamChannels.open(options))
                 .isInstanceOf(VitessException.class)
                 .hasMessageContaining("'tls.ca-cert' = '/does/not/exist.pem'");

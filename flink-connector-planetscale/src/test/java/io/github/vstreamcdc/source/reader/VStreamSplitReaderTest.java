@@ -1,9 +1,9 @@
 package io.github.vstreamcdc.source.reader;
 
-import io.github.vstreamcdc.source.client.VitessConnectionOptions;
 import io.github.vstreamcdc.source.client.VitessException;
 import io.github.vstreamcdc.source.config.PlanetScaleSourceConfig;
-import io.github.vstreamcdc.source.config.StartupMode;
+import io.github.vstreamcdc.source.config.PlanetScaleSourceOptions;
+import io.github.vstreamcdc.source.config.TabletType;
 import io.github.vstreamcdc.source.reader.deserializer.RowChangeEvent;
 import io.github.vstreamcdc.source.split.ShardPosition;
 import io.github.vstreamcdc.source.split.ShardSplit;
@@ -13,6 +13,7 @@ import io.github.vstreamcdc.vitess.proto.Vtgate;
 
 import com.google.protobuf.ByteString;
 import io.grpc.Status;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.source.reader.RecordsWithSplitIds;
 import org.apache.flink.connector.base.source.reader.splitreader.SplitsAddition;
 import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
@@ -79,28 +80,13 @@ class VStreamSplitReaderTest {
     }
 
     private static PlanetScaleSourceConfig config(int maxAttempts, Topodata.TabletType tabletType) {
-        VitessConnectionOptions connection =
-                new VitessConnectionOptions(
-                        "vtgate.example",
-                        15991,
-                        15306,
-                        null,
-                        null,
-                        tabletType,
-                        null,
-                        64 * 1024 * 1024,
-                        Duration.ofSeconds(30),
-                        maxAttempts);
-        return new PlanetScaleSourceConfig(
-                connection,
-                KEYSPACE,
-                "t|u|e",
-                Collections.emptyList(),
-                StartupMode.INITIAL,
-                Collections.emptyMap(),
-                null,
-                null,
-                null);
+        Configuration options = new Configuration();
+        options.set(PlanetScaleSourceOptions.HOSTNAME, "vtgate.example");
+        options.set(PlanetScaleSourceOptions.KEYSPACE, KEYSPACE);
+        options.set(PlanetScaleSourceOptions.TABLE_NAME, "t|u|e");
+        options.set(PlanetScaleSourceOptions.RECONNECT_MAX_ATTEMPTS, maxAttempts);
+        options.set(PlanetScaleSourceOptions.TABLET_TYPE, TabletType.valueOf(tabletType.name()));
+        return PlanetScaleSourceConfig.from(options);
     }
 
     private VStreamSplitReader start(ShardSplit split) {

@@ -1,7 +1,4 @@
-package io.github.vstreamcdc.table;
-
-import io.github.vstreamcdc.source.PlanetScaleSourceBuilder;
-import io.github.vstreamcdc.source.client.VitessConnectionOptions;
+package io.github.vstreamcdc.source.config;
 
 import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.configuration.ConfigOption;
@@ -9,12 +6,24 @@ import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.MemorySize;
 
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
 
-/** The options of the {@code planetscale-cdc} table connector. */
+/**
+ * Every option of the source, for the SQL connector ({@code 'connector' = 'planetscale-cdc'}) and
+ * the DataStream builder ({@code PlanetScaleSourceBuilder#option}) alike. {@link
+ * PlanetScaleSourceConfig} reads and checks them; adding an option means declaring it here (and
+ * listing it in {@link #OPTIONAL}) and reading it there.
+ *
+ * <p>Options whose default depends on the host (a {@code psdb.cloud} host implies PlanetScale's
+ * ports, TLS, auth and cell) show the self-hosted default here; {@link PlanetScaleSourceConfig}
+ * applies the host's.
+ */
 @PublicEvolving
-public final class PlanetScaleConnectorOptions {
+public final class PlanetScaleSourceOptions {
 
-    private PlanetScaleConnectorOptions() {}
+    private PlanetScaleSourceOptions() {}
 
     public static final ConfigOption<String> HOSTNAME =
             ConfigOptions.key("hostname")
@@ -30,7 +39,7 @@ public final class PlanetScaleConnectorOptions {
     public static final ConfigOption<Integer> PORT =
             ConfigOptions.key("port")
                     .intType()
-                    .defaultValue(PlanetScaleSourceBuilder.DEFAULT_GRPC_PORT)
+                    .defaultValue(15991)
                     .withDescription(
                             "VTGate's gRPC port, which serves VStream (443 for a psdb.cloud"
                                     + " host).");
@@ -38,7 +47,7 @@ public final class PlanetScaleConnectorOptions {
     public static final ConfigOption<Integer> MYSQL_PORT =
             ConfigOptions.key("mysql.port")
                     .intType()
-                    .defaultValue(PlanetScaleSourceBuilder.DEFAULT_MYSQL_PORT)
+                    .defaultValue(15306)
                     .withDescription(
                             "VTGate's MySQL-protocol port, used to discover shards and tables and"
                                     + " to check the declared schema (3306 for a psdb.cloud"
@@ -60,9 +69,9 @@ public final class PlanetScaleConnectorOptions {
                             "Password for VTGate; never logged or shown. For PlanetScale a"
                                     + " branch password (pscale_pw_...).");
 
-    public static final ConfigOption<String> AUTH_METHOD =
+    public static final ConfigOption<AuthMethod> AUTH_METHOD =
             ConfigOptions.key("auth.method")
-                    .stringType()
+                    .enumType(AuthMethod.class)
                     .noDefaultValue()
                     .withDescription(
                             "How the gRPC calls carry 'username' and 'password': 'none', 'basic'"
@@ -109,7 +118,7 @@ public final class PlanetScaleConnectorOptions {
     public static final ConfigOption<Duration> GRPC_KEEPALIVE_INTERVAL =
             ConfigOptions.key("grpc.keepalive-interval")
                     .durationType()
-                    .defaultValue(VitessConnectionOptions.DEFAULT_KEEPALIVE_INTERVAL)
+                    .defaultValue(Duration.ofSeconds(30))
                     .withDescription(
                             "How often gRPC pings VTGate on an idle connection, so that NATs and"
                                     + " proxies keep idle streams open (at least 10 s; 0 for"
@@ -136,10 +145,10 @@ public final class PlanetScaleConnectorOptions {
                     .withDescription(
                             "Comma-separated shards to read, e.g. '-80,80-'; default all shards.");
 
-    public static final ConfigOption<String> TABLET_TYPE =
+    public static final ConfigOption<TabletType> TABLET_TYPE =
             ConfigOptions.key("tablet-type")
-                    .stringType()
-                    .defaultValue("PRIMARY")
+                    .enumType(TabletType.class)
+                    .defaultValue(TabletType.PRIMARY)
                     .withDescription("Type of tablet to stream from: PRIMARY, REPLICA or RDONLY.");
 
     public static final ConfigOption<String> CELLS =
@@ -150,10 +159,10 @@ public final class PlanetScaleConnectorOptions {
                             "Comma-separated cells to stream from; default VTGate's own"
                                     + " (planetscale_operator_default for a psdb.cloud host).");
 
-    public static final ConfigOption<String> SCAN_STARTUP_MODE =
+    public static final ConfigOption<StartupMode> SCAN_STARTUP_MODE =
             ConfigOptions.key("scan.startup.mode")
-                    .stringType()
-                    .defaultValue("initial")
+                    .enumType(StartupMode.class)
+                    .defaultValue(StartupMode.INITIAL)
                     .withDescription(
                             "Where a new job starts: 'initial' (snapshot, then changes),"
                                     + " 'snapshot' (snapshot only, bounded), 'latest-offset'"
@@ -192,7 +201,7 @@ public final class PlanetScaleConnectorOptions {
     public static final ConfigOption<Integer> RECONNECT_MAX_ATTEMPTS =
             ConfigOptions.key("reconnect.max-attempts")
                     .intType()
-                    .defaultValue(VitessConnectionOptions.DEFAULT_RECONNECT_MAX_ATTEMPTS)
+                    .defaultValue(10)
                     .withDescription(
                             "How many times in a row a shard's stream may fail with a transient"
                                     + " error (VTGate unreachable, connection lost) before the job"
@@ -202,10 +211,7 @@ public final class PlanetScaleConnectorOptions {
     public static final ConfigOption<MemorySize> GRPC_MAX_INBOUND_MESSAGE_SIZE =
             ConfigOptions.key("grpc.max-inbound-message-size")
                     .memoryType()
-                    .defaultValue(
-                            MemorySize.parse(
-                                    PlanetScaleSourceBuilder.DEFAULT_MAX_INBOUND_MESSAGE_BYTES
-                                            + "b"))
+                    .defaultValue(MemorySize.ofMebiBytes(64))
                     .withDescription(
                             "The largest VStream message accepted (at least 4 mb); snapshot"
                                     + " batches of wide rows need more than gRPC's 4 MiB.");
@@ -227,4 +233,35 @@ public final class PlanetScaleConnectorOptions {
                             "Check when the query is planned, over VTGate's MySQL port, that the"
                                     + " table(s) and shards exist and that every declared column"
                                     + " exists and can be converted.");
+
+    /** The options without which there is no source. */
+    public static final List<ConfigOption<?>> REQUIRED =
+            Collections.unmodifiableList(Arrays.asList(HOSTNAME, KEYSPACE, TABLE_NAME));
+
+    /** All other options, in the order of the docs. */
+    public static final List<ConfigOption<?>> OPTIONAL =
+            Collections.unmodifiableList(
+                    Arrays.asList(
+                            PORT,
+                            MYSQL_PORT,
+                            USERNAME,
+                            PASSWORD,
+                            SHARDS,
+                            TABLET_TYPE,
+                            CELLS,
+                            AUTH_METHOD,
+                            TLS_ENABLED,
+                            TLS_CA_CERT,
+                            TLS_CLIENT_CERT,
+                            TLS_CLIENT_KEY,
+                            GRPC_KEEPALIVE_INTERVAL,
+                            SCAN_STARTUP_MODE,
+                            SCAN_STARTUP_SPECIFIC_OFFSET,
+                            HEARTBEAT_INTERVAL,
+                            SCAN_SHARD_DISCOVERY_INTERVAL,
+                            CONNECT_TIMEOUT,
+                            GRPC_MAX_INBOUND_MESSAGE_SIZE,
+                            RECONNECT_MAX_ATTEMPTS,
+                            SERVER_TIME_ZONE,
+                            SCAN_SCHEMA_CHECK_ENABLED));
 }

@@ -1,6 +1,4 @@
-package io.github.vstreamcdc.source.client;
-
-import io.github.vstreamcdc.source.config.AuthMethod;
+package io.github.vstreamcdc.source.config;
 
 import org.apache.flink.annotation.Internal;
 

@@ -1,0 +1,169 @@
+package io.github.vstreamcdc.source.config;
+
+import io.github.vstreamcdc.source.PlanetScaleSource;
+import io.github.vstreamcdc.source.PlanetScaleSourceBuilder;
+import io.github.vstreamcdc.source.reader.deserializer.JsonDeserializationSchema;
+
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.Configuration;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** One configuration, filled in by the DataStream builder and by SQL-style text options alike. */
+class PlanetScaleSourceConfigTest {
+
+    private static PlanetScaleSourceBuilder<String> builder() {
+        return PlanetScaleSource.<String>builder()
+                .hostname("vtgate.example")
+                .keyspace("customer")
+                .tableName("orders")
+                .deserializer(new JsonDeserializationSchema());
+    }
+
+    private static PlanetScaleSourceConfig fromText(Map<String, String> text) {
+        Map<String, String> all = new HashMap<>();
+        all.put("hostname", "vtgate.example");
+        all.put("keyspace", "customer");
+        all.put("table-name", "orders");
+        all.putAll(text);
+        return PlanetScaleSourceConfig.from(Configuration.fromMap(all));
+    }
+
+    @Test
+    void builderAndTextOptionsMakeTheSameConfiguration() {
+        PlanetScaleSourceConfig built =
+                builder()
+                        .port(16991)
+                        .shards("-80", "80-")
+                        .tabletType("replica")
+                        .startupMode(StartupMode.LATEST_OFFSET)
+                        .heartbeatInterval(Duration.ofSeconds(5))
+                        .reconnectMaxAttempts(3)
+                        .buildConfig();
+        Map<String, String> text = new HashMap<>();
+        text.put("port", "16991");
+        text.put("shards", "-80,80-");
+        text.put("tablet-type", "replica");
+        text.put("scan.startup.mode", "latest-offset");
+        text.put("heartbeat.interval", "5 s");
+        text.put("reconnect.max-attempts", "3");
+        PlanetScaleSourceConfig parsed = fromText(text);
+
+        for (PlanetScaleSourceConfig c : new PlanetScaleSourceConfig[] {built, parsed}) {
+            assertThat(c.connection().grpcPort()).isEqualTo(16991);
+            assertThat(c.connection().mysqlPort()).isEqualTo(15306);
+            assertThat(c.connection().tabletType().name()).isEqualTo("REPLICA");
+            assertThat(c.connection().reconnectMaxAttempts()).isEqualTo(3);
+            assertThat(c.shards()).containsExactly("-80", "80-");
+            assertThat(c.startupMode()).isEqualTo(StartupMode.LATEST_OFFSET);
+            assertThat(c.heartbeatInterval()).isEqualTo(Duration.ofSeconds(5));
+        }
+        assertThat(built.connection().toString()).isEqualTo(parsed.connection().toString());
+    }
+
+    @Test
+    void anyOptionCanBeSetThroughTheGenericSetter() {
+        ConfigOption<Duration> option = PlanetScaleSourceOptions.SCAN_SHARD_DISCOVERY_INTERVAL;
+        PlanetScaleSourceConfig c = builder().option(option, Duration.ofMinutes(2)).buildConfig();
+        assertThat(c.shardDiscoveryInterval()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(builder().option(option, null).buildConfig().shardDiscoveryInterval()).isNull();
+    }
+
+    @Test
+    void aRebuiltConfigurationEqualsTheOriginal() {
+        PlanetScaleSourceConfig original =
+                fromText(Collections.singletonMap("grpc.keepalive-interval", "1 min"));
+        PlanetScaleSourceConfig rebuilt = builder().options(original.options()).buildConfig();
+        assertThat(rebuilt).isEqualTo(original).hasSameHashCodeAs(original);
+        assertThat(rebuilt.connection().keepAliveInterval()).isEqualTo(Duration.ofMinutes(1));
+    }
+
+    @Test
+    void specificOffsetsOfTheBuilderUseTheKeyspaceSetLater() {
+        PlanetScaleSourceConfig c =
+                PlanetScaleSource.<String>builder()
+                        .specificOffsets(Collections.singletonMap("-80", "MySQL56/a:1-5"))
+                        .hostname("h")
+                        .keyspace("customer")
+                        .tableName("t")
+                        .buildConfig();
+        assertThat(c.startupMode()).isEqualTo(StartupMode.SPECIFIC_OFFSET);
+        assertThat(c.specificOffsets()).containsEntry("-80", "MySQL56/a:1-5");
+    }
+
+    @Test
+    void everyProblemIsReportedInOneMessage() {
+        assertThatThrownBy(
+                        () ->
+                                PlanetScaleSource.<String>builder()
+                                        .port(70000)
+                                        .tabletType("leader")
+                                        .heartbeatInterval(Duration.ofMillis(10))
+                                        .reconnectMaxAttempts(-1)
+                                        .build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("Invalid PlanetScale source configuration: ")
+                .hasMessageContaining(
+                        "Missing required options: 'hostname', 'keyspace', 'table-name'")
+                .hasMessageContaining("Option 'port' is 70000; expected a port in 1-65535")
+                .hasMessageContaining(
+                        "Invalid value for option 'tablet-type': 'leader'. Allowed values:"
+                                + " PRIMARY, REPLICA, RDONLY")
+                .hasMessageContaining("Option 'heartbeat.interval' is 10 ms")
+                .hasMessageContaining("Option 'reconnect.max-attempts' is -1")
+                .hasMessageContaining("a deserializer is required");
+    }
+
+    @Test
+    void unreadableValuesNameTheOptionAndTheValue() {
+        assertThatThrownBy(() -> fromText(Collections.singletonMap("connect.timeout", "soon")))
+                .hasMessageContaining(
+                        "Option 'connect.timeout' = 'soon' is not a duration like '30 s'");
+        assertThatThrownBy(() -> fromText(Collections.singletonMap("tls.enabled", "maybe")))
+                .hasMessageContaining("Option 'tls.enabled' = 'maybe' is not true or false");
+    }
+
+    @Test
+    void enumOptionsParseAsFlinkParsesThem() {
+        Map<String, String> auth = new HashMap<>();
+        auth.put("auth.method", "Vitess-Static");
+        auth.put("username", "u");
+        assertThat(fromText(auth))
+                .satisfies(
+                        c ->
+                                assertThat(c.connection().security().authMethod())
+                                        .isEqualTo(AuthMethod.VITESS_STATIC));
+        Configuration typed = new Configuration();
+        typed.set(PlanetScaleSourceOptions.SCAN_STARTUP_MODE, StartupMode.SNAPSHOT);
+        assertThat(typed.toMap()).containsEntry("scan.startup.mode", "snapshot");
+        assertThat(builder().options(typed).buildConfig().startupMode())
+                .isEqualTo(StartupMode.SNAPSHOT);
+    }
+
+    @Test
+    void planetScaleHostDefaultsComeFromOnePlace() {
+        PlanetScaleSourceConfig c =
+                fromText(Collections.singletonMap("hostname", "aws.connect.psdb.cloud"));
+        assertThat(c.connection().grpcPort()).isEqualTo(PlanetScaleEdge.GRPC_PORT);
+        assertThat(c.connection().mysqlPort()).isEqualTo(PlanetScaleEdge.MYSQL_PORT);
+        assertThat(c.connection().cells()).isEqualTo(PlanetScaleEdge.CELLS);
+        assertThat(c.connection().security().tls()).isTrue();
+        // no username: nothing to authenticate with
+        assertThat(c.connection().security().authMethod()).isEqualTo(AuthMethod.NONE);
+    }
+
+    @Test
+    void passwordIsNeverShown() {
+        PlanetScaleSourceConfig c = builder().username("u").password("S3cret-pw").buildConfig();
+        assertThat(c.toString()).doesNotContain("S3cret-pw");
+        assertThatThrownBy(() -> builder().password("S3cret-pw").port(0).build())
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("S3cret-pw"));
+    }
+}
