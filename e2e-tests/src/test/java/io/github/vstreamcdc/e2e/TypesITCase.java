@@ -9,7 +9,7 @@ import io.github.vstreamcdc.source.PlanetScaleSource;
 import io.github.vstreamcdc.source.config.StartupMode;
 import io.github.vstreamcdc.source.reader.RowValues;
 import io.github.vstreamcdc.source.reader.deserializer.JsonDeserializationSchema;
-import io.github.vstreamcdc.source.reader.deserializer.RowChangeEvent;
+import io.github.vstreamcdc.source.api.RowChangeEvent;
 import io.github.vstreamcdc.source.reader.deserializer.RowDataDeserializationSchema;
 import io.github.vstreamcdc.vitess.proto.Binlogdata;
 import io.github.vstreamcdc.vitess.proto.Query;

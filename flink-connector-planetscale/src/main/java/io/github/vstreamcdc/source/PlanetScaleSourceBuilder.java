@@ -1,12 +1,12 @@
 package io.github.vstreamcdc.source;
 
+import io.github.vstreamcdc.source.api.VStreamDeserializationSchema;
 import io.github.vstreamcdc.source.client.ConnectionSecurity;
 import io.github.vstreamcdc.source.client.PlanetScaleEdge;
 import io.github.vstreamcdc.source.client.VitessConnectionOptions;
 import io.github.vstreamcdc.source.config.AuthMethod;
 import io.github.vstreamcdc.source.config.PlanetScaleSourceConfig;
 import io.github.vstreamcdc.source.config.StartupMode;
-import io.github.vstreamcdc.source.reader.deserializer.VStreamDeserializationSchema;
 import io.github.vstreamcdc.vitess.proto.Topodata;
 
 import org.apache.flink.annotation.Internal;

@@ -2,7 +2,7 @@ package io.github.vstreamcdc.e2e.types;
 
 import io.github.vstreamcdc.source.reader.deserializer.JsonDeserializationSchema;
 import io.github.vstreamcdc.source.reader.deserializer.MySqlTypeMapping;
-import io.github.vstreamcdc.source.reader.deserializer.RowChangeEvent;
+import io.github.vstreamcdc.source.api.RowChangeEvent;
 import io.github.vstreamcdc.source.reader.deserializer.RowDataDeserializationSchema.MetadataReader;
 
 import org.apache.flink.table.data.StringData;
