@@ -256,6 +256,8 @@ class VStreamSplitReaderTest {
         assertThat(first.table()).isEqualTo("t");
         assertThat(first.commitTimeMillis()).isEqualTo(TS * 1000);
         assertThat(first.position()).isEqualTo(gtid(1, 10));
+        // One column list per FIELD event, shared by its rows (deserializers cache by identity).
+        assertThat(out.batches.get(3).rows.get(0).columns()).isSameAs(first.columns());
 
         Vtgate.VStreamRequest request = fake.requests().get(0);
         Binlogdata.ShardGtid shardGtid = request.getVgtid().getShardGtids(0);
