@@ -6,13 +6,14 @@ import io.github.vstreamcdc.e2e.types.TypesTable;
 import io.github.vstreamcdc.e2e.types.TypesTable.Phase;
 import io.github.vstreamcdc.e2e.types.TypesTable.Row;
 import io.github.vstreamcdc.source.PlanetScaleSource;
+import io.github.vstreamcdc.source.api.ColumnDescription;
+import io.github.vstreamcdc.source.api.RowChangeEvent;
 import io.github.vstreamcdc.source.config.StartupMode;
 import io.github.vstreamcdc.source.reader.RowValues;
 import io.github.vstreamcdc.source.reader.deserializer.JsonDeserializationSchema;
-import io.github.vstreamcdc.source.reader.deserializer.RowChangeEvent;
 import io.github.vstreamcdc.source.reader.deserializer.RowDataDeserializationSchema;
+import io.github.vstreamcdc.source.reader.deserializer.VStreamColumns;
 import io.github.vstreamcdc.vitess.proto.Binlogdata;
-import io.github.vstreamcdc.vitess.proto.Query;
 
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
@@ -267,13 +268,13 @@ class TypesITCase {
                         cluster,
                         VStreamClient.keyspace(KEYSPACE, ""),
                         VStreamClient.table(TABLE))) {
-            Map<String, List<Query.Field>> fields = new TreeMap<>();
+            Map<String, List<ColumnDescription>> fields = new TreeMap<>();
             while (change == null) {
                 Binlogdata.VEvent event = stream.next(120);
                 if (event.getType() == Binlogdata.VEventType.FIELD) {
                     fields.put(
                             event.getFieldEvent().getShard(),
-                            event.getFieldEvent().getFieldsList());
+                            VStreamColumns.of(event.getFieldEvent().getFieldsList()));
                 } else if (event.getType() == Binlogdata.VEventType.ROW) {
                     Binlogdata.RowEvent rows = event.getRowEvent();
                     change =

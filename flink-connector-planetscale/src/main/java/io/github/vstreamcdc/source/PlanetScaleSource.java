@@ -1,5 +1,6 @@
 package io.github.vstreamcdc.source;
 
+import io.github.vstreamcdc.source.api.VStreamDeserializationSchema;
 import io.github.vstreamcdc.source.config.PlanetScaleSourceConfig;
 import io.github.vstreamcdc.source.config.StartupMode;
 import io.github.vstreamcdc.source.enumerator.PlanetScaleEnumeratorState;
@@ -7,7 +8,6 @@ import io.github.vstreamcdc.source.enumerator.PlanetScaleEnumeratorStateSerializ
 import io.github.vstreamcdc.source.enumerator.PlanetScaleSourceEnumerator;
 import io.github.vstreamcdc.source.enumerator.VitessShardDiscovery;
 import io.github.vstreamcdc.source.reader.PlanetScaleSourceReader;
-import io.github.vstreamcdc.source.reader.deserializer.VStreamDeserializationSchema;
 import io.github.vstreamcdc.source.split.ShardSplit;
 import io.github.vstreamcdc.source.split.ShardSplitSerializer;
 

@@ -1,12 +1,12 @@
 package io.github.vstreamcdc.source;
 
+import io.github.vstreamcdc.source.api.VStreamDeserializationSchema;
 import io.github.vstreamcdc.source.config.AuthMethod;
 import io.github.vstreamcdc.source.config.PlanetScaleSourceConfig;
 import io.github.vstreamcdc.source.config.PlanetScaleSourceOptions;
 import io.github.vstreamcdc.source.config.SpecificOffsets;
 import io.github.vstreamcdc.source.config.StartupMode;
 import io.github.vstreamcdc.source.config.VitessConnectionOptions;
-import io.github.vstreamcdc.source.reader.deserializer.VStreamDeserializationSchema;
 
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.annotation.PublicEvolving;

@@ -2,10 +2,10 @@ package io.github.vstreamcdc.table;
 
 import io.github.vstreamcdc.source.PlanetScaleSource;
 import io.github.vstreamcdc.source.PlanetScaleSourceBuilder;
+import io.github.vstreamcdc.source.api.VStreamDeserializationSchema;
 import io.github.vstreamcdc.source.config.PlanetScaleSourceConfig;
 import io.github.vstreamcdc.source.reader.deserializer.RowDataDeserializationSchema;
 import io.github.vstreamcdc.source.reader.deserializer.RowDataDeserializationSchema.MetadataReader;
-import io.github.vstreamcdc.source.reader.deserializer.VStreamDeserializationSchema;
 
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.annotation.VisibleForTesting;

@@ -1,6 +1,6 @@
 package io.github.vstreamcdc.table;
 
-import io.github.vstreamcdc.source.reader.deserializer.RowChangeEvent;
+import io.github.vstreamcdc.source.api.RowChangeEvent;
 import io.github.vstreamcdc.source.reader.deserializer.RowDataDeserializationSchema.MetadataReader;
 
 import org.apache.flink.annotation.Internal;

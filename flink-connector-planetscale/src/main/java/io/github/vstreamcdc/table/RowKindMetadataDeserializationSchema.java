@@ -1,7 +1,7 @@
 package io.github.vstreamcdc.table;
 
-import io.github.vstreamcdc.source.reader.deserializer.RowChangeEvent;
-import io.github.vstreamcdc.source.reader.deserializer.VStreamDeserializationSchema;
+import io.github.vstreamcdc.source.api.RowChangeEvent;
+import io.github.vstreamcdc.source.api.VStreamDeserializationSchema;
 
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.api.common.serialization.DeserializationSchema;

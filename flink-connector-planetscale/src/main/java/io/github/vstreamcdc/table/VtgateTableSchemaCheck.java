@@ -7,7 +7,7 @@ import io.github.vstreamcdc.source.config.PlanetScaleSourceOptions;
 import io.github.vstreamcdc.source.config.StartupMode;
 import io.github.vstreamcdc.source.config.VitessConnectionOptions;
 import io.github.vstreamcdc.source.reader.deserializer.RowDataConverter;
-import io.github.vstreamcdc.vitess.proto.Query;
+import io.github.vstreamcdc.source.types.MySqlColumn;
 
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.table.api.ValidationException;
@@ -19,7 +19,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
@@ -27,9 +26,9 @@ import java.util.regex.Pattern;
 /**
  * The schema check over VTGate's MySQL protocol: {@code SHOW VITESS_SHARDS} for the shards, {@code
  * SHOW TABLES} for the tables the {@code table-name} matches, and {@code SHOW FULL COLUMNS} for
- * each table's columns. The columns are described the way a VStream FIELD event describes them and
- * handed to the same {@link RowDataConverter} that converts the rows at runtime, so the check
- * accepts exactly the declared types the job can read.
+ * each table's columns. The columns' MySQL types are parsed into the same {@link MySqlColumn} the
+ * reader builds from a VStream FIELD event and handed to the same {@link RowDataConverter} that
+ * converts the rows at runtime, so the check accepts exactly the declared types the job can read.
  */
 @Internal
 public final class VtgateTableSchemaCheck implements TableSchemaCheck {
@@ -133,7 +132,7 @@ public final class VtgateTableSchemaCheck implements TableSchemaCheck {
             columnNames.add(column.name);
         }
         List<RowType.RowField> checkable = new ArrayList<>();
-        List<Query.Field> fields = new ArrayList<>();
+        List<MySqlColumn> described = new ArrayList<>();
         for (RowType.RowField declared : declaredType.getFields()) {
             Column column = byName.get(declared.getName());
             if (column == null) {
@@ -143,10 +142,11 @@ public final class VtgateTableSchemaCheck implements TableSchemaCheck {
                                         + " columns: %s",
                                 declared.getName(), qualified, names(columnNames)));
             }
-            Query.Field field = column.toField();
-            if (field != null) {
+            // A column of a type this check does not know is only checked to exist.
+            MySqlColumn mysqlColumn = column.describe();
+            if (mysqlColumn.isSupported()) {
                 checkable.add(declared);
-                fields.add(field);
+                described.add(mysqlColumn);
             }
         }
         if (checkable.isEmpty()) {
@@ -155,7 +155,7 @@ public final class VtgateTableSchemaCheck implements TableSchemaCheck {
         try {
             new RowDataConverter(
                     new RowType(declaredType.isNullable(), checkable),
-                    fields,
+                    described,
                     options.keyspace(),
                     table,
                     SHARD_LABEL,
@@ -234,148 +234,9 @@ public final class VtgateTableSchemaCheck implements TableSchemaCheck {
             this.nullable = nullable;
         }
 
-        /**
-         * The column as a VStream FIELD event describes it: the Vitess type, MySQL's {@code
-         * column_type} text, the NOT NULL and UNSIGNED flags and the character set (binary or not).
-         * Null for a type this check does not know; such a column is only checked to exist.
-         */
-        Query.Field toField() {
-            String lower = columnType.trim().toLowerCase(Locale.ROOT);
-            int end = 0;
-            while (end < lower.length() && lower.charAt(end) != '(' && lower.charAt(end) != ' ') {
-                end++;
-            }
-            String base = lower.substring(0, end);
-            boolean unsigned = lower.contains(" unsigned");
-            Query.Type type;
-            boolean binary = false;
-            switch (base) {
-                case "tinyint":
-                    type = unsigned ? Query.Type.UINT8 : Query.Type.INT8;
-                    break;
-                case "smallint":
-                    type = unsigned ? Query.Type.UINT16 : Query.Type.INT16;
-                    break;
-                case "mediumint":
-                    type = unsigned ? Query.Type.UINT24 : Query.Type.INT24;
-                    break;
-                case "int":
-                case "integer":
-                    type = unsigned ? Query.Type.UINT32 : Query.Type.INT32;
-                    break;
-                case "bigint":
-                    type = unsigned ? Query.Type.UINT64 : Query.Type.INT64;
-                    break;
-                case "year":
-                    type = Query.Type.YEAR;
-                    break;
-                case "float":
-                    type = Query.Type.FLOAT32;
-                    break;
-                case "double":
-                case "real":
-                    type = Query.Type.FLOAT64;
-                    break;
-                case "decimal":
-                case "numeric":
-                    type = Query.Type.DECIMAL;
-                    break;
-                case "date":
-                    type = Query.Type.DATE;
-                    break;
-                case "time":
-                    type = Query.Type.TIME;
-                    break;
-                case "datetime":
-                    type = Query.Type.DATETIME;
-                    break;
-                case "timestamp":
-                    type = Query.Type.TIMESTAMP;
-                    break;
-                case "bit":
-                    type = Query.Type.BIT;
-                    break;
-                case "enum":
-                    type = Query.Type.ENUM;
-                    break;
-                case "set":
-                    type = Query.Type.SET;
-                    break;
-                case "json":
-                    type = Query.Type.JSON;
-                    break;
-                case "vector":
-                    type = Query.Type.VECTOR;
-                    binary = true;
-                    break;
-                case "geometry":
-                case "point":
-                case "linestring":
-                case "polygon":
-                case "multipoint":
-                case "multilinestring":
-                case "multipolygon":
-                case "geometrycollection":
-                case "geomcollection":
-                    type = Query.Type.GEOMETRY;
-                    binary = true;
-                    break;
-                case "char":
-                    type = Query.Type.CHAR;
-                    break;
-                case "varchar":
-                    type = Query.Type.VARCHAR;
-                    break;
-                case "tinytext":
-                case "text":
-                case "mediumtext":
-                case "longtext":
-                    type = Query.Type.TEXT;
-                    break;
-                case "binary":
-                    type = Query.Type.BINARY;
-                    binary = true;
-                    break;
-                case "varbinary":
-                    type = Query.Type.VARBINARY;
-                    binary = true;
-                    break;
-                case "tinyblob":
-                case "blob":
-                case "mediumblob":
-                case "longblob":
-                    type = Query.Type.BLOB;
-                    binary = true;
-                    break;
-                default:
-                    return null;
-            }
-            int flags =
-                    (nullable ? 0 : Query.MySqlFlag.NOT_NULL_FLAG_VALUE)
-                            | (unsigned ? Query.MySqlFlag.UNSIGNED_FLAG_VALUE : 0);
-            // 63 is MySQL's binary character set (also that of numbers and dates); 255 is
-            // utf8mb4, standing for any text character set.
-            int charset = !binary && isStringType(type) ? 255 : 63;
-            return Query.Field.newBuilder()
-                    .setName(name)
-                    .setType(type)
-                    .setColumnType(columnType)
-                    .setFlags(flags)
-                    .setCharset(charset)
-                    .build();
-        }
-
-        private static boolean isStringType(Query.Type type) {
-            switch (type) {
-                case CHAR:
-                case VARCHAR:
-                case TEXT:
-                case ENUM:
-                case SET:
-                    return true;
-                default:
-                    return false;
-            }
+        /** The column's type, parsed as the reader parses a FIELD event's {@code column_type}. */
+        MySqlColumn describe() {
+            return MySqlColumn.of(name, columnType, nullable);
         }
     }
 }

@@ -1,9 +1,11 @@
 package io.github.vstreamcdc.table;
 
 import io.github.vstreamcdc.source.PlanetScaleSource;
+import io.github.vstreamcdc.source.api.ColumnDescription;
+import io.github.vstreamcdc.source.api.RowChangeEvent;
+import io.github.vstreamcdc.source.api.VStreamDeserializationSchema;
 import io.github.vstreamcdc.source.config.PlanetScaleSourceConfig;
-import io.github.vstreamcdc.source.reader.deserializer.RowChangeEvent;
-import io.github.vstreamcdc.source.reader.deserializer.VStreamDeserializationSchema;
+import io.github.vstreamcdc.source.reader.deserializer.VStreamColumns;
 import io.github.vstreamcdc.vitess.proto.Query;
 
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -172,11 +174,12 @@ class PlanetScaleDynamicTableSourceTest {
     // The deserializer the source uses: projection, metadata values, row kinds
     // ---------------------------------------------------------------------------------------
 
-    private static final List<Query.Field> FIELDS =
-            Arrays.asList(
-                    field("id", Query.Type.INT64, "bigint", 1),
-                    field("amount", Query.Type.DECIMAL, "decimal(12,2)", 0),
-                    field("note", Query.Type.TEXT, "text", 0));
+    private static final List<ColumnDescription> FIELDS =
+            VStreamColumns.of(
+                    Arrays.asList(
+                            field("id", Query.Type.INT64, "bigint", 1),
+                            field("amount", Query.Type.DECIMAL, "decimal(12,2)", 0),
+                            field("note", Query.Type.TEXT, "text", 0)));
 
     private static Query.Field field(String name, Query.Type type, String columnType, int flags) {
         return Query.Field.newBuilder()

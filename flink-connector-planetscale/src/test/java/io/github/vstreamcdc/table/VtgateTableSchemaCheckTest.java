@@ -1,8 +1,9 @@
 package io.github.vstreamcdc.table;
 
 import io.github.vstreamcdc.source.config.PlanetScaleSourceConfig;
+import io.github.vstreamcdc.source.types.MySqlColumn;
+import io.github.vstreamcdc.source.types.MySqlKind;
 import io.github.vstreamcdc.table.VtgateTableSchemaCheck.Column;
-import io.github.vstreamcdc.vitess.proto.Query;
 
 import org.apache.flink.table.api.DataTypes;
 import org.apache.flink.table.api.ValidationException;
@@ -132,19 +133,17 @@ class VtgateTableSchemaCheckTest {
     }
 
     @Test
-    void describesColumnsAsVStreamDoes() {
-        Query.Field field = new Column("n", "int unsigned", false).toField();
-        assertThat(field.getType()).isEqualTo(Query.Type.UINT32);
-        assertThat(field.getFlags() & Query.MySqlFlag.NOT_NULL_FLAG_VALUE).isNotZero();
-        assertThat(field.getFlags() & Query.MySqlFlag.UNSIGNED_FLAG_VALUE).isNotZero();
-        assertThat(field.getColumnType()).isEqualTo("int unsigned");
+    void describesColumnsAsTheReaderDoes() {
+        MySqlColumn column = new Column("n", "int unsigned", false).describe();
+        assertThat(column.kind()).isEqualTo(MySqlKind.INT_UNSIGNED);
+        assertThat(column.notNull()).isTrue();
+        assertThat(column.typeName()).isEqualTo("int unsigned");
 
-        field = new Column("s", "varchar(10)", true).toField();
-        assertThat(field.getType()).isEqualTo(Query.Type.VARCHAR);
-        assertThat(field.getFlags()).isZero();
-        assertThat(field.getCharset()).isEqualTo(255);
+        column = new Column("s", "varchar(10)", true).describe();
+        assertThat(column.kind()).isEqualTo(MySqlKind.TEXT);
+        assertThat(column.notNull()).isFalse();
 
-        assertThat(new Column("b", "longblob", true).toField().getCharset()).isEqualTo(63);
-        assertThat(new Column("x", "some_future_type", true).toField()).isNull();
+        assertThat(new Column("b", "longblob", true).describe().kind()).isEqualTo(MySqlKind.BINARY);
+        assertThat(new Column("x", "some_future_type", true).describe().isSupported()).isFalse();
     }
 }

@@ -1,9 +1,10 @@
 package io.github.vstreamcdc.e2e.types;
 
+import io.github.vstreamcdc.source.api.RowChangeEvent;
 import io.github.vstreamcdc.source.reader.deserializer.JsonDeserializationSchema;
-import io.github.vstreamcdc.source.reader.deserializer.MySqlTypeMapping;
-import io.github.vstreamcdc.source.reader.deserializer.RowChangeEvent;
 import io.github.vstreamcdc.source.reader.deserializer.RowDataDeserializationSchema.MetadataReader;
+import io.github.vstreamcdc.source.reader.deserializer.VStreamColumns;
+import io.github.vstreamcdc.source.types.MySqlTypeMapping;
 
 import org.apache.flink.table.data.StringData;
 import org.apache.flink.table.types.logical.LogicalType;
@@ -86,11 +87,12 @@ public final class ChangeMetadata {
 
         @Override
         public Object read(RowChangeEvent change) {
-            if (fields != change.fields()) {
-                fields = change.fields();
+            if (fields != change.columns()) {
+                fields = change.columns();
                 type =
                         StringData.fromString(
-                                MySqlTypeMapping.toRowType(change.fields()).asSerializableString());
+                                MySqlTypeMapping.toRowType(VStreamColumns.parsed(change.columns()))
+                                        .asSerializableString());
             }
             return type;
         }

@@ -1,6 +1,6 @@
 package io.github.vstreamcdc.source.reader;
 
-import io.github.vstreamcdc.source.reader.deserializer.RowChangeEvent;
+import io.github.vstreamcdc.source.api.RowChangeEvent;
 import io.github.vstreamcdc.source.split.ShardPosition;
 import io.github.vstreamcdc.vitess.proto.Binlogdata;
 

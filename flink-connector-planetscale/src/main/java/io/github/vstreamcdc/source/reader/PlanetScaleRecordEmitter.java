@@ -1,7 +1,7 @@
 package io.github.vstreamcdc.source.reader;
 
-import io.github.vstreamcdc.source.reader.deserializer.RowChangeEvent;
-import io.github.vstreamcdc.source.reader.deserializer.VStreamDeserializationSchema;
+import io.github.vstreamcdc.source.api.RowChangeEvent;
+import io.github.vstreamcdc.source.api.VStreamDeserializationSchema;
 import io.github.vstreamcdc.source.split.ShardSplitState;
 
 import org.apache.flink.annotation.Internal;

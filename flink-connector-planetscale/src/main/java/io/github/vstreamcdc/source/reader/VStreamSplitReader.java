@@ -1,5 +1,7 @@
 package io.github.vstreamcdc.source.reader;
 
+import io.github.vstreamcdc.source.api.ColumnDescription;
+import io.github.vstreamcdc.source.api.RowChangeEvent;
 import io.github.vstreamcdc.source.client.CurrentPositionResolver;
 import io.github.vstreamcdc.source.client.GtidSet;
 import io.github.vstreamcdc.source.client.PositionCheck;
@@ -7,11 +9,10 @@ import io.github.vstreamcdc.source.client.VStreamChannels;
 import io.github.vstreamcdc.source.client.VStreamErrors;
 import io.github.vstreamcdc.source.client.VitessException;
 import io.github.vstreamcdc.source.config.PlanetScaleSourceConfig;
-import io.github.vstreamcdc.source.reader.deserializer.RowChangeEvent;
+import io.github.vstreamcdc.source.reader.deserializer.VStreamColumns;
 import io.github.vstreamcdc.source.split.ShardPosition;
 import io.github.vstreamcdc.source.split.ShardSplit;
 import io.github.vstreamcdc.vitess.proto.Binlogdata;
-import io.github.vstreamcdc.vitess.proto.Query;
 import io.github.vstreamcdc.vitess.proto.Topodata;
 import io.github.vstreamcdc.vitess.proto.VitessGrpc;
 import io.github.vstreamcdc.vitess.proto.Vtgate;
@@ -434,7 +435,7 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
         final String tablePrefix;
 
         /** Per table: the columns of its latest FIELD event on this shard. */
-        final Map<String, List<Query.Field>> schemas = new HashMap<>();
+        final Map<String, List<ColumnDescription>> schemas = new HashMap<>();
 
         ShardStream stream;
         long openedAtMillis;
@@ -500,7 +501,7 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
                 case FIELD:
                     Binlogdata.FieldEvent fieldEvent = event.getFieldEvent();
                     String table = tableName(fieldEvent.getTableName());
-                    schemas.put(table, fieldEvent.getFieldsList());
+                    schemas.put(table, VStreamColumns.of(fieldEvent.getFieldsList()));
                     if (copying && event.getTimestamp() == 0) {
                         copyFieldTable = table;
                     }
@@ -586,7 +587,7 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
                 throws IOException {
             Binlogdata.RowEvent rowEvent = event.getRowEvent();
             String table = tableName(rowEvent.getTableName());
-            List<Query.Field> fields = schemas.get(table);
+            List<ColumnDescription> fields = schemas.get(table);
             if (fields == null) {
                 throw new VitessException(
                         "VStream of shard "

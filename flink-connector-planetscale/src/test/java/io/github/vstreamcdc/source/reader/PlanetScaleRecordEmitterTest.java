@@ -1,7 +1,8 @@
 package io.github.vstreamcdc.source.reader;
 
-import io.github.vstreamcdc.source.reader.deserializer.RowChangeEvent;
-import io.github.vstreamcdc.source.reader.deserializer.VStreamDeserializationSchema;
+import io.github.vstreamcdc.source.api.RowChangeEvent;
+import io.github.vstreamcdc.source.api.VStreamDeserializationSchema;
+import io.github.vstreamcdc.source.reader.deserializer.VStreamColumns;
 import io.github.vstreamcdc.source.split.ShardPosition;
 import io.github.vstreamcdc.source.split.ShardSplit;
 import io.github.vstreamcdc.source.split.ShardSplitState;
@@ -79,7 +80,7 @@ class PlanetScaleRecordEmitterTest {
                 "-80",
                 "t",
                 op,
-                FakeVtgate.fields(),
+                VStreamColumns.of(FakeVtgate.fields()),
                 op == RowChangeEvent.Op.INSERT || op == RowChangeEvent.Op.READ ? null : image,
                 op == RowChangeEvent.Op.DELETE ? null : image,
                 commitMillis,

@@ -1,10 +1,10 @@
 package io.github.vstreamcdc.source.reader;
 
+import io.github.vstreamcdc.source.api.RowChangeEvent;
+import io.github.vstreamcdc.source.api.VStreamDeserializationSchema;
 import io.github.vstreamcdc.source.event.RestoredSplitsEvent;
 import io.github.vstreamcdc.source.event.ShardFinishedAck;
 import io.github.vstreamcdc.source.event.ShardFinishedEvent;
-import io.github.vstreamcdc.source.reader.deserializer.RowChangeEvent;
-import io.github.vstreamcdc.source.reader.deserializer.VStreamDeserializationSchema;
 import io.github.vstreamcdc.source.split.ShardPosition;
 import io.github.vstreamcdc.source.split.ShardSplit;
 import io.github.vstreamcdc.vitess.proto.Binlogdata;

@@ -1,10 +1,10 @@
 package io.github.vstreamcdc.source.reader;
 
+import io.github.vstreamcdc.source.api.RowChangeEvent;
 import io.github.vstreamcdc.source.client.VitessException;
 import io.github.vstreamcdc.source.config.PlanetScaleSourceConfig;
 import io.github.vstreamcdc.source.config.PlanetScaleSourceOptions;
 import io.github.vstreamcdc.source.config.TabletType;
-import io.github.vstreamcdc.source.reader.deserializer.RowChangeEvent;
 import io.github.vstreamcdc.source.split.ShardPosition;
 import io.github.vstreamcdc.source.split.ShardSplit;
 import io.github.vstreamcdc.vitess.proto.Binlogdata;
@@ -242,6 +242,8 @@ class VStreamSplitReaderTest {
         assertThat(first.table()).isEqualTo("t");
         assertThat(first.commitTimeMillis()).isEqualTo(TS * 1000);
         assertThat(first.position()).isEqualTo(gtid(1, 10));
+        // One column list per FIELD event, shared by its rows (deserializers cache by identity).
+        assertThat(out.batches.get(3).rows.get(0).columns()).isSameAs(first.columns());
 
         Vtgate.VStreamRequest request = fake.requests().get(0);
         Binlogdata.ShardGtid shardGtid = request.getVgtid().getShardGtids(0);

@@ -1,6 +1,8 @@
 package io.github.vstreamcdc.source.reader.deserializer;
 
-import io.github.vstreamcdc.vitess.proto.Query;
+import io.github.vstreamcdc.source.api.ColumnDescription;
+import io.github.vstreamcdc.source.api.RowChangeEvent;
+import io.github.vstreamcdc.source.api.VStreamDeserializationSchema;
 
 import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -24,18 +26,21 @@ public final class JsonDeserializationSchema implements VStreamDeserializationSc
     private static final long serialVersionUID = 1L;
 
     private transient ObjectMapper mapper;
-    private transient JsonValueConverter values;
+    private transient SchemaCache<JsonValueConverter[]> converters;
 
     @Override
     public void deserialize(RowChangeEvent change, Collector<String> out) throws Exception {
         if (mapper == null) {
             // Exact decimals: 12.50 inside a JSON column stays 12.50.
             mapper = new ObjectMapper().setNodeFactory(JsonNodeFactory.withExactBigDecimals(true));
-            values = new JsonValueConverter();
+            converters = new SchemaCache<>();
         }
+        JsonValueConverter[] values =
+                converters.get(
+                        change, c -> JsonValueConverter.of(VStreamColumns.parsed(c.columns())));
         ObjectNode event = mapper.createObjectNode();
-        event.set("before", image(change.fields(), change.before()));
-        event.set("after", image(change.fields(), change.after()));
+        event.set("before", image(change.columns(), values, change.before()));
+        event.set("after", image(change.columns(), values, change.after()));
         event.put("op", change.op().code());
         event.put("ts_ms", System.currentTimeMillis());
         ObjectNode source = event.putObject("source");
@@ -48,14 +53,14 @@ public final class JsonDeserializationSchema implements VStreamDeserializationSc
         out.collect(mapper.writeValueAsString(event));
     }
 
-    private ObjectNode image(List<Query.Field> fields, byte[][] row) {
+    private ObjectNode image(
+            List<ColumnDescription> columns, JsonValueConverter[] values, byte[][] row) {
         if (row == null) {
             return null;
         }
         ObjectNode node = mapper.createObjectNode();
-        for (int i = 0; i < fields.size(); i++) {
-            Query.Field field = fields.get(i);
-            node.set(field.getName(), mapper.valueToTree(values.toJsonValue(field, row[i])));
+        for (int i = 0; i < values.length; i++) {
+            node.set(columns.get(i).name(), mapper.valueToTree(values[i].toJsonValue(row[i])));
         }
         return node;
     }

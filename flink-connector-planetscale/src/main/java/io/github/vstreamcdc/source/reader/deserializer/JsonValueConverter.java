@@ -1,7 +1,9 @@
 package io.github.vstreamcdc.source.reader.deserializer;
 
-import io.github.vstreamcdc.source.reader.deserializer.MySqlTypeMapping.Column;
-import io.github.vstreamcdc.vitess.proto.Query;
+import io.github.vstreamcdc.source.types.MySqlBinaryValues;
+import io.github.vstreamcdc.source.types.MySqlColumn;
+import io.github.vstreamcdc.source.types.MySqlJson;
+import io.github.vstreamcdc.source.types.MySqlTextValues;
 
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.core.JsonProcessingException;
@@ -11,7 +13,6 @@ import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.ObjectMap
 import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.node.JsonNodeFactory;
 
 import java.io.IOException;
-import java.io.Serializable;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -21,7 +22,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Turns one VStream column value into a plain Java value for a JSON change event, ready for
+ * Turns the values of one VStream column into a plain Java value for a JSON change event, ready for
  * Jackson's {@code ObjectMapper#valueToTree} or {@code writeValueAsString}:
  *
  * <ul>
@@ -39,11 +40,11 @@ import java.util.Map;
  *   <li>spatial types: a {@link Map} {@code {"srid": 4326, "wkb": "<base64 WKB>"}};
  *   <li>VECTOR: a {@link List} of {@link Float}.
  * </ul>
+ *
+ * <p>The conversion is chosen once per column; a converter keeps no mutable state.
  */
 @Internal
-public final class JsonValueConverter implements Serializable {
-
-    private static final long serialVersionUID = 1L;
+public final class JsonValueConverter {
 
     private static final ObjectMapper MAPPER =
             new ObjectMapper()
@@ -51,87 +52,128 @@ public final class JsonValueConverter implements Serializable {
                     .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                     .setNodeFactory(JsonNodeFactory.withExactBigDecimals(true));
 
+    private final MySqlColumn column;
+
+    /** Converts a non-null value; null when the column's type is not supported. */
+    private final ValueConverter converter;
+
+    private JsonValueConverter(MySqlColumn column) {
+        this.column = column;
+        this.converter = column.isSupported() ? create(column) : null;
+    }
+
+    /** The converter of one column's values. */
+    public static JsonValueConverter of(MySqlColumn column) {
+        return new JsonValueConverter(column);
+    }
+
+    /** One converter per column, in the columns' order. */
+    public static JsonValueConverter[] of(List<MySqlColumn> columns) {
+        JsonValueConverter[] out = new JsonValueConverter[columns.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = of(columns.get(i));
+        }
+        return out;
+    }
+
     /**
      * The JSON-friendly value of a column value.
      *
-     * @param field the column, from the table's FIELD event
      * @param value the value as VStream sends it; null for SQL NULL
-     * @throws IllegalArgumentException if the value is not in the column type's text encoding
+     * @throws IllegalArgumentException if the value is not in the column type's text encoding, or
+     *     the column's type is not supported
      */
-    public Object toJsonValue(Query.Field field, byte[] value) {
+    public Object toJsonValue(byte[] value) {
         if (value == null) {
             return null;
         }
-        Column column = Column.of(field);
+        column.checkSupported();
         try {
-            return convert(column, value);
+            return converter.convert(value);
         } catch (RuntimeException e) {
             throw new IllegalArgumentException(
                     String.format(
                             "Cannot convert a value of column '%s' (MySQL type %s) to JSON: %s",
-                            column.name, column.typeName, e.getMessage()),
+                            column.name(), column.typeName(), e.getMessage()),
                     e);
         }
     }
 
-    private static Object convert(Column column, byte[] value) {
-        String text;
-        switch (column.kind) {
+    /** Converts one non-null value. */
+    @FunctionalInterface
+    private interface ValueConverter {
+        Object convert(byte[] value);
+    }
+
+    private static ValueConverter create(MySqlColumn column) {
+        switch (column.kind()) {
             case BIGINT_UNSIGNED:
-                return new BigInteger(text(value));
+                return v -> new BigInteger(text(v));
             case FLOAT:
-                return Float.parseFloat(text(value));
+                return v -> Float.parseFloat(text(v));
             case DOUBLE:
-                return Double.parseDouble(text(value));
+                return v -> Double.parseDouble(text(v));
             case DECIMAL:
             case TIME:
             case TEXT:
-                return text(value);
+                return JsonValueConverter::text;
             case DATE:
-                text = text(value);
-                return MySqlTypeMapping.parseDate(text) == null ? null : text;
+                return v -> {
+                    String text = text(v);
+                    return MySqlTextValues.parseDate(text) == null ? null : text;
+                };
             case DATETIME:
-                text = text(value);
-                return MySqlTypeMapping.parseDateTime(text) == null ? null : text.replace(' ', 'T');
+                return v -> {
+                    String text = text(v);
+                    return MySqlTextValues.parseDateTime(text) == null
+                            ? null
+                            : text.replace(' ', 'T');
+                };
             case TIMESTAMP:
-                text = text(value);
-                return MySqlTypeMapping.parseDateTime(text) == null
-                        ? null
-                        : text.replace(' ', 'T') + 'Z';
+                return v -> {
+                    String text = text(v);
+                    return MySqlTextValues.parseDateTime(text) == null
+                            ? null
+                            : text.replace(' ', 'T') + 'Z';
+                };
             case ENUM:
-                return MySqlTypeMapping.enumText(column, text(value));
+                return v -> MySqlTextValues.enumText(column, text(v));
             case SET:
-                return MySqlTypeMapping.setText(column, text(value));
+                return v -> MySqlTextValues.setText(column, text(v));
             case BIT:
-                return column.bitLength == 1
-                        ? (Object) (MySqlTypeMapping.bitsToLong(value) != 0)
-                        : base64(value);
+                return column.bitLength() == 1
+                        ? v -> MySqlBinaryValues.bitsToLong(v) != 0
+                        : JsonValueConverter::base64;
             case BINARY:
-                return base64(value);
+                return JsonValueConverter::base64;
             case JSON:
-                return parseJson(value);
+                return JsonValueConverter::parseJson;
             case GEOMETRY:
-                Map<String, Object> geometry = new LinkedHashMap<>();
-                geometry.put("srid", MySqlTypeMapping.geometrySrid(value));
-                geometry.put("wkb", MySqlTypeMapping.geometryWkbBase64(value));
-                return geometry;
+                return v -> {
+                    Map<String, Object> geometry = new LinkedHashMap<>();
+                    geometry.put("srid", MySqlBinaryValues.geometrySrid(v));
+                    geometry.put("wkb", MySqlBinaryValues.geometryWkbBase64(v));
+                    return geometry;
+                };
             case VECTOR:
-                float[] floats = MySqlTypeMapping.vectorToFloats(value);
-                List<Float> out = new ArrayList<>(floats.length);
-                for (float f : floats) {
-                    out.add(f);
-                }
-                return out;
+                return v -> {
+                    float[] floats = MySqlBinaryValues.vectorToFloats(v);
+                    List<Float> out = new ArrayList<>(floats.length);
+                    for (float f : floats) {
+                        out.add(f);
+                    }
+                    return out;
+                };
             default:
                 // The other integers and YEAR.
-                return Long.parseLong(text(value));
+                return v -> Long.parseLong(text(v));
         }
     }
 
     private static JsonNode parseJson(byte[] value) {
         // Object members in MySQL's order, whether the value comes from the copy phase or a binlog
         // event (Vitess orders keys differently there); numbers keep every digit.
-        String canonical = MySqlTypeMapping.canonicalJson(text(value));
+        String canonical = MySqlJson.canonicalJson(text(value));
         try {
             return MAPPER.readTree(canonical);
         } catch (JsonProcessingException e) {

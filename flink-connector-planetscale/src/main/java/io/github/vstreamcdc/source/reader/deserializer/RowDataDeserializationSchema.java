@@ -1,5 +1,8 @@
 package io.github.vstreamcdc.source.reader.deserializer;
 
+import io.github.vstreamcdc.source.api.RowChangeEvent;
+import io.github.vstreamcdc.source.api.VStreamDeserializationSchema;
+
 import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.table.data.GenericRowData;
@@ -12,9 +15,7 @@ import java.io.Serializable;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Produces Flink {@link RowData} changelog records: a snapshot row or an insert as {@code +I}, an
@@ -37,7 +38,7 @@ public final class RowDataDeserializationSchema implements VStreamDeserializatio
     private final TypeInformation<RowData> producedType;
     private final String serverTimeZone;
 
-    private transient Map<String, CachedConverter> converters;
+    private transient SchemaCache<RowDataConverter> converters;
 
     public RowDataDeserializationSchema(
             RowType physicalType, TypeInformation<RowData> producedType) {
@@ -97,39 +98,22 @@ public final class RowDataDeserializationSchema implements VStreamDeserializatio
 
     private RowDataConverter converterFor(RowChangeEvent change) {
         if (converters == null) {
-            converters = new HashMap<>();
+            converters = new SchemaCache<>();
         }
-        String key = change.shard() + '/' + change.table();
-        CachedConverter cached = converters.get(key);
-        // FIELD events give a new list when the schema changes on that shard.
-        if (cached == null || cached.fields != change.fields()) {
-            cached =
-                    new CachedConverter(
-                            change.fields(),
-                            new RowDataConverter(
-                                    physicalType,
-                                    change.fields(),
-                                    change.keyspace(),
-                                    change.table(),
-                                    change.shard(),
-                                    ZoneId.of(serverTimeZone)));
-            converters.put(key, cached);
-        }
-        return cached.converter;
+        return converters.get(
+                change,
+                c ->
+                        new RowDataConverter(
+                                physicalType,
+                                VStreamColumns.parsed(c.columns()),
+                                c.keyspace(),
+                                c.table(),
+                                c.shard(),
+                                ZoneId.of(serverTimeZone)));
     }
 
     @Override
     public TypeInformation<RowData> getProducedType() {
         return producedType;
-    }
-
-    private static final class CachedConverter {
-        final List<?> fields;
-        final RowDataConverter converter;
-
-        CachedConverter(List<?> fields, RowDataConverter converter) {
-            this.fields = fields;
-            this.converter = converter;
-        }
     }
 }

@@ -1,5 +1,6 @@
 package io.github.vstreamcdc.source.reader.deserializer;
 
+import io.github.vstreamcdc.source.types.MySqlColumn;
 import io.github.vstreamcdc.vitess.proto.Query;
 import io.github.vstreamcdc.vitess.proto.Query.Type;
 
@@ -16,9 +17,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import static io.github.vstreamcdc.source.reader.deserializer.MySqlTypeMappingTest.BLOB;
-import static io.github.vstreamcdc.source.reader.deserializer.MySqlTypeMappingTest.CS_BINARY;
-import static io.github.vstreamcdc.source.reader.deserializer.MySqlTypeMappingTest.field;
 import static io.github.vstreamcdc.source.reader.deserializer.RowDataConverterTest.ALL;
 import static io.github.vstreamcdc.source.reader.deserializer.RowDataConverterTest.BIG;
 import static io.github.vstreamcdc.source.reader.deserializer.RowDataConverterTest.BINARY4;
@@ -51,23 +49,30 @@ import static io.github.vstreamcdc.source.reader.deserializer.RowDataConverterTe
 import static io.github.vstreamcdc.source.reader.deserializer.RowDataConverterTest.VECTOR;
 import static io.github.vstreamcdc.source.reader.deserializer.RowDataConverterTest.YEAR;
 import static io.github.vstreamcdc.source.reader.deserializer.RowDataConverterTest.hex;
+import static io.github.vstreamcdc.source.types.FieldEvents.BLOB;
+import static io.github.vstreamcdc.source.types.FieldEvents.CS_BINARY;
+import static io.github.vstreamcdc.source.types.FieldEvents.field;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Tests {@link JsonValueConverter}. */
 class JsonValueConverterTest {
 
-    private final JsonValueConverter converter = new JsonValueConverter();
+    /** Converts one value with the converter of its column. */
+    private static Object toJsonValue(Query.Field field, byte[] value) {
+        return JsonValueConverter.of(MySqlColumn.of(field)).toJsonValue(value);
+    }
+
     private final ObjectMapper mapper = new ObjectMapper();
 
     private Object json(Query.Field field, String value) {
-        return converter.toJsonValue(field, value.getBytes(StandardCharsets.UTF_8));
+        return toJsonValue(field, value.getBytes(StandardCharsets.UTF_8));
     }
 
     @Test
     void nullForEveryType() {
         for (Query.Field field : ALL) {
-            assertThat(converter.toJsonValue(field, null)).as(field.getName()).isNull();
+            assertThat(toJsonValue(field, null)).as(field.getName()).isNull();
         }
     }
 
@@ -109,11 +114,11 @@ class JsonValueConverterTest {
         assertThat(json(CHAR, "héllo 😀")).isEqualTo("héllo 😀");
         assertThat(json(TEXT, "𝄞")).isEqualTo("𝄞");
         assertThat(json(VARCHAR_BIN, "Tag")).isEqualTo("Tag");
-        assertThat(converter.toJsonValue(BINARY4, new byte[] {1, 0, 0, 0})).isEqualTo("AQAAAA==");
-        assertThat(converter.toJsonValue(BLOB_COL, new byte[] {(byte) 0xFF})).isEqualTo("/w==");
-        assertThat(converter.toJsonValue(BIT1, new byte[] {1})).isEqualTo(true);
-        assertThat(converter.toJsonValue(BIT1, new byte[] {0})).isEqualTo(false);
-        assertThat(converter.toJsonValue(BIT64, hex("FFFFFFFFFFFFFFFF"))).isEqualTo("//////////8=");
+        assertThat(toJsonValue(BINARY4, new byte[] {1, 0, 0, 0})).isEqualTo("AQAAAA==");
+        assertThat(toJsonValue(BLOB_COL, new byte[] {(byte) 0xFF})).isEqualTo("/w==");
+        assertThat(toJsonValue(BIT1, new byte[] {1})).isEqualTo(true);
+        assertThat(toJsonValue(BIT1, new byte[] {0})).isEqualTo(false);
+        assertThat(toJsonValue(BIT64, hex("FFFFFFFFFFFFFFFF"))).isEqualTo("//////////8=");
         assertThat(json(ENUM_COL, "b")).isEqualTo("b");
         assertThat(json(ENUM_COL, "1")).as("older vtgate's index").isEqualTo("a");
         assertThat(json(SET_COL, "x,z")).isEqualTo("x,z");
@@ -174,11 +179,11 @@ class JsonValueConverterTest {
 
     @Test
     void spatial() throws Exception {
-        Object value = converter.toJsonValue(POINT, POINT_1_2);
+        Object value = toJsonValue(POINT, POINT_1_2);
         assertThat(mapper.writeValueAsString(value))
                 .isEqualTo("{\"srid\":0,\"wkb\":\"AQEAAAAAAAAAAADwPwAAAAAAAABA\"}");
         Query.Field polygon = field("area", Type.GEOMETRY, "polygon", -1, CS_BINARY, 0, BLOB | 128);
-        assertThatThrownBy(() -> converter.toJsonValue(polygon, new byte[] {1}))
+        assertThatThrownBy(() -> toJsonValue(polygon, new byte[] {1}))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("column 'area' (MySQL type polygon)");
     }
@@ -191,7 +196,7 @@ class JsonValueConverterTest {
                         .putFloat(0.5f)
                         .putFloat(-1f)
                         .array();
-        assertThat(converter.toJsonValue(VECTOR, value)).isEqualTo(Arrays.asList(0.5f, -1f));
+        assertThat(toJsonValue(VECTOR, value)).isEqualTo(Arrays.asList(0.5f, -1f));
     }
 
     @Test

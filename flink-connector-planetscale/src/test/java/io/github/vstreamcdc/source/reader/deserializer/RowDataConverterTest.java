@@ -1,5 +1,7 @@
 package io.github.vstreamcdc.source.reader.deserializer;
 
+import io.github.vstreamcdc.source.types.MySqlColumn;
+import io.github.vstreamcdc.source.types.MySqlTypeMapping;
 import io.github.vstreamcdc.vitess.proto.Query;
 import io.github.vstreamcdc.vitess.proto.Query.Type;
 
@@ -43,19 +45,20 @@ import java.util.Base64;
 import java.util.Collections;
 import java.util.List;
 
-import static io.github.vstreamcdc.source.reader.deserializer.MySqlTypeMappingTest.BINARY;
-import static io.github.vstreamcdc.source.reader.deserializer.MySqlTypeMappingTest.BLOB;
-import static io.github.vstreamcdc.source.reader.deserializer.MySqlTypeMappingTest.CS_BINARY;
-import static io.github.vstreamcdc.source.reader.deserializer.MySqlTypeMappingTest.CS_UTF8MB4;
-import static io.github.vstreamcdc.source.reader.deserializer.MySqlTypeMappingTest.CS_UTF8MB4_BIN;
-import static io.github.vstreamcdc.source.reader.deserializer.MySqlTypeMappingTest.ENUM;
-import static io.github.vstreamcdc.source.reader.deserializer.MySqlTypeMappingTest.NOT_NULL;
-import static io.github.vstreamcdc.source.reader.deserializer.MySqlTypeMappingTest.NUM;
-import static io.github.vstreamcdc.source.reader.deserializer.MySqlTypeMappingTest.PRI_KEY;
-import static io.github.vstreamcdc.source.reader.deserializer.MySqlTypeMappingTest.SET;
-import static io.github.vstreamcdc.source.reader.deserializer.MySqlTypeMappingTest.TIMESTAMP;
-import static io.github.vstreamcdc.source.reader.deserializer.MySqlTypeMappingTest.UNSIGNED;
-import static io.github.vstreamcdc.source.reader.deserializer.MySqlTypeMappingTest.field;
+import static io.github.vstreamcdc.source.types.FieldEvents.BINARY;
+import static io.github.vstreamcdc.source.types.FieldEvents.BLOB;
+import static io.github.vstreamcdc.source.types.FieldEvents.CS_BINARY;
+import static io.github.vstreamcdc.source.types.FieldEvents.CS_UTF8MB4;
+import static io.github.vstreamcdc.source.types.FieldEvents.CS_UTF8MB4_BIN;
+import static io.github.vstreamcdc.source.types.FieldEvents.ENUM;
+import static io.github.vstreamcdc.source.types.FieldEvents.NOT_NULL;
+import static io.github.vstreamcdc.source.types.FieldEvents.NUM;
+import static io.github.vstreamcdc.source.types.FieldEvents.PRI_KEY;
+import static io.github.vstreamcdc.source.types.FieldEvents.SET;
+import static io.github.vstreamcdc.source.types.FieldEvents.TIMESTAMP;
+import static io.github.vstreamcdc.source.types.FieldEvents.UNSIGNED;
+import static io.github.vstreamcdc.source.types.FieldEvents.columns;
+import static io.github.vstreamcdc.source.types.FieldEvents.field;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -190,7 +193,7 @@ class RowDataConverterTest {
 
     private static RowDataConverter converter(RowType target, Query.Field... fields) {
         return new RowDataConverter(
-                target, Arrays.asList(fields), KEYSPACE, TABLE, SHARD, ZoneOffset.UTC);
+                target, columns(fields), KEYSPACE, TABLE, SHARD, ZoneOffset.UTC);
     }
 
     private static RowType rowOf(String name, LogicalType type) {
@@ -199,7 +202,8 @@ class RowDataConverterTest {
 
     /** Converts one value of a column to the column's default Flink type. */
     private static Object convert(Query.Field field, byte[] value) {
-        return convert(field, MySqlTypeMapping.toDataType(field).getLogicalType(), value);
+        return convert(
+                field, MySqlTypeMapping.toDataType(MySqlColumn.of(field)).getLogicalType(), value);
     }
 
     private static Object convert(Query.Field field, String value) {
@@ -366,7 +370,7 @@ class RowDataConverterTest {
         RowDataConverter newYork =
                 new RowDataConverter(
                         rowOf("ts6", new TimestampType(6)),
-                        Collections.singletonList(TIMESTAMP6),
+                        columns(TIMESTAMP6),
                         KEYSPACE,
                         TABLE,
                         SHARD,
@@ -601,7 +605,7 @@ class RowDataConverterTest {
 
     @Test
     void wholeRowWithNullInEveryColumn() {
-        RowType type = MySqlTypeMapping.toRowType(ALL);
+        RowType type = MySqlTypeMapping.toRowType(columns(ALL));
         RowDataConverter converter = converter(type, ALL.toArray(new Query.Field[0]));
         GenericRowData row = converter.convert(new byte[ALL.size()][]);
         assertThat(row.getArity()).isEqualTo(ALL.size());
@@ -618,7 +622,7 @@ class RowDataConverterTest {
         values.set(ALL.indexOf(VARCHAR), b("😀"));
         values.set(ALL.indexOf(DATETIME6), b("2024-01-01 00:00:00.000001"));
         GenericRowData row =
-                converter(MySqlTypeMapping.toRowType(ALL), ALL.toArray(new Query.Field[0]))
+                converter(MySqlTypeMapping.toRowType(columns(ALL)), ALL.toArray(new Query.Field[0]))
                         .convert(values.toArray(new byte[0][]));
         assertThat(row.getField(ALL.indexOf(BIG))).isEqualTo(42L);
         assertThat(row.getField(ALL.indexOf(VARCHAR)).toString()).isEqualTo("😀");
@@ -658,13 +662,7 @@ class RowDataConverterTest {
 
         RowDataConverter filling =
                 new RowDataConverter(
-                        target,
-                        Arrays.asList(id, name),
-                        KEYSPACE,
-                        TABLE,
-                        SHARD,
-                        ZoneOffset.UTC,
-                        true);
+                        target, columns(id, name), KEYSPACE, TABLE, SHARD, ZoneOffset.UTC, true);
         GenericRowData row = filling.convert(new byte[][] {b("1"), b("a")});
         assertThat(row.getField(0)).isEqualTo(1L);
         assertThat(row.isNullAt(1)).isTrue();
@@ -677,7 +675,7 @@ class RowDataConverterTest {
                         () ->
                                 new RowDataConverter(
                                         notNull,
-                                        Arrays.asList(id, name),
+                                        columns(id, name),
                                         KEYSPACE,
                                         TABLE,
                                         SHARD,
@@ -826,7 +824,7 @@ class RowDataConverterTest {
                                 + ", MySQL type int: cannot convert value 'abc' to Flink type"
                                 + " INT:");
         RowDataConverter converter =
-                converter(MySqlTypeMapping.toRowType(Arrays.asList(INT, BIG)), INT, BIG);
+                converter(MySqlTypeMapping.toRowType(columns(INT, BIG)), INT, BIG);
         assertThatThrownBy(() -> converter.convert(new byte[][] {b("1")}))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage(
@@ -841,7 +839,7 @@ class RowDataConverterTest {
                         () ->
                                 new RowDataConverter(
                                         rowOf("id", new IntType()),
-                                        Collections.singletonList(pk),
+                                        columns(pk),
                                         "commerce",
                                         "commerce.orders",
                                         "80-",

@@ -1,6 +1,5 @@
-package io.github.vstreamcdc.source.reader.deserializer;
+package io.github.vstreamcdc.source.types;
 
-import io.github.vstreamcdc.vitess.proto.Query;
 import io.github.vstreamcdc.vitess.proto.Query.Type;
 
 import org.apache.flink.table.api.DataTypes;
@@ -8,60 +7,34 @@ import org.apache.flink.table.types.DataType;
 import org.apache.flink.table.types.logical.RowType;
 import org.junit.jupiter.api.Test;
 
-import java.util.Arrays;
-
+import static io.github.vstreamcdc.source.types.FieldEvents.AUTO_INCREMENT;
+import static io.github.vstreamcdc.source.types.FieldEvents.BINARY;
+import static io.github.vstreamcdc.source.types.FieldEvents.BLOB;
+import static io.github.vstreamcdc.source.types.FieldEvents.CS_BINARY;
+import static io.github.vstreamcdc.source.types.FieldEvents.CS_UTF8MB4;
+import static io.github.vstreamcdc.source.types.FieldEvents.CS_UTF8MB4_BIN;
+import static io.github.vstreamcdc.source.types.FieldEvents.ENUM;
+import static io.github.vstreamcdc.source.types.FieldEvents.NOT_NULL;
+import static io.github.vstreamcdc.source.types.FieldEvents.NUM;
+import static io.github.vstreamcdc.source.types.FieldEvents.PART_KEY;
+import static io.github.vstreamcdc.source.types.FieldEvents.PRI_KEY;
+import static io.github.vstreamcdc.source.types.FieldEvents.SET;
+import static io.github.vstreamcdc.source.types.FieldEvents.TIMESTAMP;
+import static io.github.vstreamcdc.source.types.FieldEvents.UNSIGNED;
+import static io.github.vstreamcdc.source.types.FieldEvents.ZEROFILL;
+import static io.github.vstreamcdc.source.types.FieldEvents.columns;
+import static io.github.vstreamcdc.source.types.FieldEvents.field;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Tests {@link MySqlTypeMapping}: the default Flink type of every MySQL column type. */
 class MySqlTypeMappingTest {
 
-    // MySQL column flags, as the server sets them.
-    static final int NOT_NULL = 1;
-    static final int PRI_KEY = 2;
-    static final int BLOB = 16;
-    static final int UNSIGNED = 32;
-    static final int ZEROFILL = 64;
-    static final int BINARY = 128;
-    static final int ENUM = 256;
-    static final int AUTO_INCREMENT = 512;
-    static final int TIMESTAMP = 1024;
-    static final int SET = 2048;
-    static final int PART_KEY = 16384;
-    static final int NUM = 32768;
-
-    static final int CS_BINARY = 63;
-    static final int CS_UTF8MB4 = 255;
-    static final int CS_UTF8MB4_BIN = 46;
-
-    /** A FIELD event column as VStream sends it. */
-    static Query.Field field(
-            String name,
-            Type type,
-            String columnType,
-            int columnLength,
-            int charset,
-            int decimals,
-            int flags) {
-        return Query.Field.newBuilder()
-                .setName(name)
-                .setType(type)
-                .setTable("t")
-                .setOrgTable("t")
-                .setDatabase("vt_ks")
-                .setOrgName(name)
-                .setColumnLength(columnLength)
-                .setCharset(charset)
-                .setDecimals(decimals)
-                .setFlags(flags)
-                .setColumnType(columnType)
-                .build();
-    }
-
     private static DataType map(
             Type type, String columnType, int columnLength, int charset, int decimals, int flags) {
         return MySqlTypeMapping.toDataType(
-                field("c", type, columnType, columnLength, charset, decimals, flags));
+                MySqlColumn.of(
+                        field("c", type, columnType, columnLength, charset, decimals, flags)));
     }
 
     @Test
@@ -229,7 +202,7 @@ class MySqlTypeMappingTest {
     void rowType() {
         RowType rowType =
                 MySqlTypeMapping.toRowType(
-                        Arrays.asList(
+                        columns(
                                 field(
                                         "id",
                                         Type.INT64,
@@ -243,7 +216,7 @@ class MySqlTypeMappingTest {
                 .isEqualTo("ROW<`id` BIGINT NOT NULL, `name` STRING> NOT NULL");
         assertThat(
                         MySqlTypeMapping.toRowDataType(
-                                Arrays.asList(
+                                columns(
                                         field(
                                                 "id",
                                                 Type.INT64,
@@ -266,110 +239,5 @@ class MySqlTypeMappingTest {
                                 + " connector supports");
         assertThatThrownBy(() -> map(Type.EXPRESSION, "", 0, 0, 0, 0))
                 .isInstanceOf(IllegalArgumentException.class);
-    }
-
-    @Test
-    void enumMembers() {
-        assertThat(MySqlTypeMapping.parseMembers("enum('a','b')")).containsExactly("a", "b");
-        assertThat(MySqlTypeMapping.parseMembers("set('it''s','a,b?','x\\\\y','')"))
-                .containsExactly("it's", "a,b?", "x\\y", "");
-        assertThat(MySqlTypeMapping.parseMembers("enum('(x)','😀')")).containsExactly("(x)", "😀");
-        assertThat(MySqlTypeMapping.parseMembers("enum")).isEmpty();
-    }
-
-    @Test
-    void jsonInMySqlTextForm() {
-        // What Vitess v24 sends in a binlog event (keys by bytes) and in the copy phase (MySQL's
-        // text: keys by length, then bytes) for the same document.
-        String binlog =
-                "{\"\": 5, \"aa\": 4, \"b\": 3, \"esc\": \"<a href=\\\"x\\\">&\\n\\t\\\\/\\u0001\","
-                        + " \"key with \\\"quote\\\"\": 1, \"ä\": 2}";
-        String copy =
-                "{\"\": 5, \"b\": 3, \"aa\": 4, \"ä\": 2, \"esc\": \"<a href=\\\"x\\\">&\\n\\t\\\\/\\u0001\","
-                        + " \"key with \\\"quote\\\"\": 1}";
-        assertThat(MySqlTypeMapping.canonicalJson(binlog)).isEqualTo(copy);
-        assertThat(MySqlTypeMapping.canonicalJson(copy)).isEqualTo(copy);
-
-        String nested =
-                "{\"big\": 12345678901234567890.123456789, \"dbl\": 1.5e300, \"earr\": [],"
-                        + " \"empty\": {}, \"i64\": -9223372036854775808, \"name\": \"Zoë 😀\","
-                        + " \"nested\": [[1, 2.0, [3.25]], {\"f\": false, \"k\": null, \"t\":"
-                        + " true}], \"price\": 12.50, \"small\": 0.0000001, \"u64\":"
-                        + " 18446744073709551615}";
-        assertThat(MySqlTypeMapping.canonicalJson(nested))
-                .isEqualTo(
-                        "{\"big\": 12345678901234567890.123456789, \"dbl\": 1.5e300, \"i64\":"
-                                + " -9223372036854775808, \"u64\": 18446744073709551615,"
-                                + " \"earr\": [], \"name\": \"Zoë 😀\", \"empty\": {},"
-                                + " \"price\": 12.50, \"small\": 0.0000001, \"nested\": [[1,"
-                                + " 2.0, [3.25]], {\"f\": false, \"k\": null, \"t\": true}]}");
-
-        // Keys compare by their characters' UTF-8 bytes, however they are escaped.
-        assertThat(MySqlTypeMapping.canonicalJson("{\"\\u00e4\":1,\"ab\":2,\"\\u00e3\":3}"))
-                .isEqualTo("{\"ab\": 2, \"\\u00e3\": 3, \"\\u00e4\": 1}");
-        assertThat(MySqlTypeMapping.canonicalJson("{\"😀\":1,\"\\ud83d\\ude00x\":2,\"abcd\":3}"))
-                .isEqualTo("{\"abcd\": 3, \"😀\": 1, \"\\ud83d\\ude00x\": 2}");
-
-        // Whitespace as MySQL prints it; scalars exactly as written.
-        assertThat(MySqlTypeMapping.canonicalJson(" {\"b\" :[1,-0.0 ,1E-5],\n\"a\":{ } } "))
-                .isEqualTo("{\"a\": {}, \"b\": [1, -0.0, 1E-5]}");
-        for (String scalar :
-                new String[] {
-                    "null",
-                    "true",
-                    "12.5",
-                    "-0.000000000000000000000000000001",
-                    "\"just a string\"",
-                    "[]",
-                    "{}",
-                    "\"{\\\"b\\\": 1, \\\"a\\\": 2}\""
-                }) {
-            assertThat(MySqlTypeMapping.canonicalJson(scalar)).isEqualTo(scalar);
-        }
-
-        for (String bad :
-                new String[] {
-                    "JSON_INSERT(`doc`, '$.a', 1)",
-                    "{} {}",
-                    "{\"a\" 1}",
-                    "{\"a\": 1,}",
-                    "[1 2]",
-                    "\"open",
-                    "01",
-                    "",
-                    "{\"\\u12\": 1}"
-                }) {
-            assertThatThrownBy(() -> MySqlTypeMapping.canonicalJson(bad))
-                    .as(bad)
-                    .isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageContaining("not a JSON document");
-        }
-        String deep = "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[";
-        assertThatThrownBy(() -> MySqlTypeMapping.canonicalJson(deep + deep + deep))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("deeper than 100 levels");
-    }
-
-    @Test
-    void textParsers() {
-        assertThat(MySqlTypeMapping.parseTimeMicros("-838:59:59")).isEqualTo(-3_020_399_000_000L);
-        assertThat(MySqlTypeMapping.parseTimeMicros("838:59:59.000000"))
-                .isEqualTo(3_020_399_000_000L);
-        assertThat(MySqlTypeMapping.parseTimeMicros("-00:00:00.500000")).isEqualTo(-500_000L);
-        assertThat(MySqlTypeMapping.parseTimeMicros("01:02:03.4")).isEqualTo(3_723_400_000L);
-        assertThatThrownBy(() -> MySqlTypeMapping.parseTimeMicros("12:60:00"))
-                .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> MySqlTypeMapping.parseTimeMicros("noon"))
-                .isInstanceOf(IllegalArgumentException.class);
-        assertThat(MySqlTypeMapping.parseDate("0000-00-00")).isNull();
-        assertThat(MySqlTypeMapping.parseDate("2024-00-10")).isNull();
-        assertThat(MySqlTypeMapping.parseDate("2024-10-00")).isNull();
-        assertThat(MySqlTypeMapping.parseDateTime("0000-00-00 00:00:00")).isNull();
-        assertThat(MySqlTypeMapping.parseDateTime("2024-02-29 23:59:59.5").getNano())
-                .isEqualTo(500_000_000);
-        assertThatThrownBy(() -> MySqlTypeMapping.parseDate("2023-02-29"))
-                .isInstanceOf(java.time.DateTimeException.class);
-        assertThat(MySqlTypeMapping.bitsToText(new byte[] {5}, 3)).isEqualTo("101");
-        assertThat(MySqlTypeMapping.bitsToText(new byte[] {1, 0}, 10)).isEqualTo("0100000000");
     }
 }

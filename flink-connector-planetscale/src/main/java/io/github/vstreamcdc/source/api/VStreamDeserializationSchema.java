@@ -1,4 +1,4 @@
-package io.github.vstreamcdc.source.reader.deserializer;
+package io.github.vstreamcdc.source.api;
 
 import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.api.common.serialization.DeserializationSchema;

@@ -1,6 +1,4 @@
-package io.github.vstreamcdc.source.reader.deserializer;
-
-import io.github.vstreamcdc.vitess.proto.Query;
+package io.github.vstreamcdc.source.api;
 
 import org.apache.flink.annotation.PublicEvolving;
 
@@ -8,9 +6,9 @@ import java.util.List;
 
 /**
  * One changed row as VStream delivered it: where it comes from, what kind of change it is, and the
- * row images as MySQL text values ({@code null} for SQL NULL), described by the table's fields.
+ * row images as MySQL text values ({@code null} for SQL NULL), described by the table's columns.
  *
- * <p>The {@link #fields()} list is the same instance for all rows of a table on a shard until the
+ * <p>The {@link #columns()} list is the same instance for all rows of a table on a shard until the
  * table's schema changes there, so deserializers may cache per-schema work by identity.
  */
 @PublicEvolving
@@ -40,18 +38,22 @@ public final class RowChangeEvent {
     private final String shard;
     private final String table;
     private final Op op;
-    private final List<Query.Field> fields;
+    private final List<ColumnDescription> columns;
     private final byte[][] before;
     private final byte[][] after;
     private final long commitTimeMillis;
     private final String position;
 
+    /**
+     * @param columns the table's columns; the same list instance for rows of the same schema (see
+     *     {@link #columns()})
+     */
     public RowChangeEvent(
             String keyspace,
             String shard,
             String table,
             Op op,
-            List<Query.Field> fields,
+            List<ColumnDescription> columns,
             byte[][] before,
             byte[][] after,
             long commitTimeMillis,
@@ -60,7 +62,7 @@ public final class RowChangeEvent {
         this.shard = shard;
         this.table = table;
         this.op = op;
-        this.fields = fields;
+        this.columns = columns;
         this.before = before;
         this.after = after;
         this.commitTimeMillis = commitTimeMillis;
@@ -84,9 +86,12 @@ public final class RowChangeEvent {
         return op;
     }
 
-    /** The columns of {@link #before()} and {@link #after()}, in order. */
-    public List<Query.Field> fields() {
-        return fields;
+    /**
+     * The columns of {@link #before()} and {@link #after()}, in order: the same list instance for
+     * all rows of the table on the shard until its schema changes.
+     */
+    public List<ColumnDescription> columns() {
+        return columns;
     }
 
     /** The row before the change; {@code null} for READ and INSERT. */

@@ -1,0 +1,398 @@
+package io.github.vstreamcdc.source.reader.deserializer;
+
+import io.github.vstreamcdc.source.types.MySqlBinaryValues;
+import io.github.vstreamcdc.source.types.MySqlColumn;
+import io.github.vstreamcdc.source.types.MySqlJson;
+import io.github.vstreamcdc.source.types.MySqlKind;
+import io.github.vstreamcdc.source.types.MySqlTextValues;
+import io.github.vstreamcdc.source.types.MySqlTypeMapping;
+
+import org.apache.flink.annotation.Internal;
+import org.apache.flink.table.data.DecimalData;
+import org.apache.flink.table.data.GenericArrayData;
+import org.apache.flink.table.data.StringData;
+import org.apache.flink.table.data.TimestampData;
+import org.apache.flink.table.types.logical.ArrayType;
+import org.apache.flink.table.types.logical.DecimalType;
+import org.apache.flink.table.types.logical.LocalZonedTimestampType;
+import org.apache.flink.table.types.logical.LogicalType;
+import org.apache.flink.table.types.logical.LogicalTypeRoot;
+import org.apache.flink.table.types.logical.TimeType;
+import org.apache.flink.table.types.logical.TimestampType;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.math.RoundingMode;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+
+/**
+ * The conversions of one MySQL column's values (VStream's text encodings) into Flink's internal
+ * data structures of one logical type: which declared types can hold a column's values exactly
+ * (there is a converter) and how. The accepted conversions are listed in {@code
+ * docs/type-mapping.md}.
+ */
+@Internal
+final class FieldConverters {
+
+    private static final long MICROS_PER_DAY = 86_400_000_000L;
+
+    private FieldConverters() {}
+
+    /** A hint for a message that a column cannot be converted to a target type. */
+    static String hint(MySqlColumn column, LogicalType target) {
+        switch (column.kind()) {
+            case TIME:
+                return "; a MySQL TIME converts to TIME, STRING, BIGINT (microseconds) or, for"
+                        + " TIME(0), INT (seconds)";
+            case DATETIME:
+                return target.getTypeRoot() == LogicalTypeRoot.TIMESTAMP_WITH_LOCAL_TIME_ZONE
+                        ? "; a MySQL DATETIME has no time zone: use TIMESTAMP or STRING"
+                        : "";
+            case BIGINT_UNSIGNED:
+                return "; use DECIMAL(20, 0), BIGINT (values above 9223372036854775807 then fail)"
+                        + " or STRING";
+            case BIT:
+                return column.bitLength() == 64
+                        ? "; use BYTES, DECIMAL(20, 0) or STRING"
+                        : "; use BOOLEAN (BIT(1)), BYTES, a wide enough integer or STRING";
+            default:
+                return column.kind().isInteger()
+                        ? "; integers convert to integer types that hold every value, DECIMAL with"
+                                + " enough integer digits, or STRING"
+                        : "";
+        }
+    }
+
+    /** Converts one non-null value of a column; returns null only for zero dates. */
+    @FunctionalInterface
+    interface FieldConverter {
+        Object convert(byte[] value);
+    }
+
+    /** The converter of a column to a target type, or null when there is no exact conversion. */
+    static FieldConverter create(MySqlColumn column, LogicalType target, ZoneId serverZone) {
+        switch (target.getTypeRoot()) {
+            case CHAR:
+            case VARCHAR:
+                return toStringConverter(column);
+            case BOOLEAN:
+                if ((column.kind() == MySqlKind.TINYINT
+                                || column.kind() == MySqlKind.TINYINT_UNSIGNED)
+                        && column.tinyIntOne()) {
+                    return v -> Long.parseLong(text(v)) != 0;
+                }
+                if (column.kind() == MySqlKind.BIT && column.bitLength() == 1) {
+                    return v -> MySqlBinaryValues.bitsToLong(v) != 0;
+                }
+                return null;
+            case TINYINT:
+                return toInteger(column, 8, v -> (byte) v);
+            case SMALLINT:
+                return toInteger(column, 16, v -> (short) v);
+            case INTEGER:
+                if (column.kind() == MySqlKind.TIME) {
+                    return column.fsp() == 0
+                            ? v -> (int) (MySqlTextValues.parseTimeMicros(text(v)) / 1_000_000L)
+                            : null;
+                }
+                return toInteger(column, 32, v -> (int) v);
+            case BIGINT:
+                if (column.kind() == MySqlKind.TIME) {
+                    return v -> MySqlTextValues.parseTimeMicros(text(v));
+                }
+                if (column.kind() == MySqlKind.BIGINT_UNSIGNED) {
+                    return v -> {
+                        String text = text(v);
+                        long value = Long.parseUnsignedLong(text);
+                        if (value < 0) {
+                            throw new IllegalArgumentException(
+                                    "the value exceeds BIGINT's maximum 9223372036854775807");
+                        }
+                        return value;
+                    };
+                }
+                return toInteger(column, 64, v -> v);
+            case FLOAT:
+                if (column.kind() == MySqlKind.FLOAT) {
+                    return v -> Float.parseFloat(text(v));
+                }
+                // Integers of at most 24 significant bits are exact floats.
+                return column.kind().isInteger() && column.kind().signedBits() <= 25
+                        ? v -> (float) Long.parseLong(text(v))
+                        : null;
+            case DOUBLE:
+                if (column.kind() == MySqlKind.DOUBLE) {
+                    return v -> Double.parseDouble(text(v));
+                }
+                if (column.kind() == MySqlKind.FLOAT) {
+                    return v -> (double) Float.parseFloat(text(v));
+                }
+                // Integers of at most 53 significant bits are exact doubles.
+                return column.kind().isInteger() && column.kind().signedBits() <= 54
+                        ? v -> (double) Long.parseLong(text(v))
+                        : null;
+            case DECIMAL:
+                return toDecimalConverter(column, (DecimalType) target);
+            case DATE:
+                if (column.kind() != MySqlKind.DATE) {
+                    return null;
+                }
+                return v -> {
+                    LocalDate date = MySqlTextValues.parseDate(text(v));
+                    return date == null ? null : (int) date.toEpochDay();
+                };
+            case TIME_WITHOUT_TIME_ZONE:
+                return column.kind() == MySqlKind.TIME
+                        ? toTimeConverter(((TimeType) target).getPrecision())
+                        : null;
+            case TIMESTAMP_WITHOUT_TIME_ZONE:
+                return toTimestampConverter(
+                        column, ((TimestampType) target).getPrecision(), serverZone);
+            case TIMESTAMP_WITH_LOCAL_TIME_ZONE:
+                if (column.kind() != MySqlKind.TIMESTAMP) {
+                    return null;
+                }
+                int precision = ((LocalZonedTimestampType) target).getPrecision();
+                return v -> {
+                    LocalDateTime utc = MySqlTextValues.parseDateTime(text(v));
+                    return utc == null
+                            ? null
+                            : TimestampData.fromInstant(
+                                    truncate(utc, precision).toInstant(ZoneOffset.UTC));
+                };
+            case BINARY:
+            case VARBINARY:
+                switch (column.kind()) {
+                    case JSON:
+                        return v ->
+                                MySqlJson.canonicalJson(text(v)).getBytes(StandardCharsets.UTF_8);
+                    case BINARY:
+                    case BIT:
+                    case GEOMETRY:
+                    case VECTOR:
+                    case TEXT:
+                        return v -> v;
+                    default:
+                        return null;
+                }
+            case ARRAY:
+                return toArrayConverter(column, ((ArrayType) target).getElementType());
+            default:
+                return null;
+        }
+    }
+
+    /** Any column into a character string, in its text form. */
+    private static FieldConverter toStringConverter(MySqlColumn column) {
+        switch (column.kind()) {
+            case FLOAT:
+                // Binlog events carry "1.5E+00", the copy phase "1.5": print both the same.
+                return v -> StringData.fromString(Float.toString(Float.parseFloat(text(v))));
+            case DOUBLE:
+                return v -> StringData.fromString(Double.toString(Double.parseDouble(text(v))));
+            case ENUM:
+                return v -> StringData.fromString(MySqlTextValues.enumText(column, text(v)));
+            case SET:
+                return v -> StringData.fromString(MySqlTextValues.setText(column, text(v)));
+            case BINARY:
+                return v -> StringData.fromString(strictUtf8(v));
+            case JSON:
+                // The copy phase and binlog events order object keys differently: print as MySQL.
+                return v -> StringData.fromString(MySqlJson.canonicalJson(text(v)));
+            case BIT:
+                return v ->
+                        StringData.fromString(MySqlBinaryValues.bitsToText(v, column.bitLength()));
+            case GEOMETRY:
+                return v -> StringData.fromString(MySqlBinaryValues.geometryJson(v));
+            case VECTOR:
+                return v -> {
+                    StringBuilder out = new StringBuilder("[");
+                    for (float f : MySqlBinaryValues.vectorToFloats(v)) {
+                        out.append(out.length() > 1 ? "," : "").append(f);
+                    }
+                    return StringData.fromString(out.append(']').toString());
+                };
+            default:
+                // Integers, DECIMAL, YEAR, temporal types (as MySQL prints them, TIMESTAMP in
+                // UTC, zero dates included), CHAR/VARCHAR/TEXT: the UTF-8 text as is.
+                return StringData::fromBytes;
+        }
+    }
+
+    /** An integer column (or BIT(n)) into a Flink integer type that holds every value. */
+    private static FieldConverter toInteger(MySqlColumn column, int targetBits, LongBox box) {
+        if (column.kind().isInteger() && column.kind().signedBits() <= targetBits) {
+            return v -> box.box(Long.parseLong(text(v)));
+        }
+        if (column.kind() == MySqlKind.BIT && column.bitLength() < targetBits) {
+            return v -> box.box(MySqlBinaryValues.bitsToLong(v));
+        }
+        return null;
+    }
+
+    @FunctionalInterface
+    private interface LongBox {
+        Object box(long value);
+    }
+
+    private static FieldConverter toDecimalConverter(MySqlColumn column, DecimalType target) {
+        int precision = target.getPrecision();
+        int scale = target.getScale();
+        int integerDigits = precision - scale;
+        if (column.kind() == MySqlKind.DECIMAL) {
+            // Checked per value: a value fits exactly or fails, it is never rounded.
+            return v -> toDecimal(new BigDecimal(text(v)), precision, scale);
+        }
+        if (column.kind().isInteger() && column.kind().digits() <= integerDigits) {
+            return v -> toDecimal(new BigDecimal(text(v)), precision, scale);
+        }
+        if (column.kind() == MySqlKind.BIT) {
+            BigInteger max = BigInteger.ONE.shiftLeft(column.bitLength()).subtract(BigInteger.ONE);
+            return max.toString().length() <= integerDigits
+                    ? v -> toDecimal(new BigDecimal(new BigInteger(1, v)), precision, scale)
+                    : null;
+        }
+        return null;
+    }
+
+    private static DecimalData toDecimal(BigDecimal value, int precision, int scale) {
+        BigDecimal scaled;
+        try {
+            scaled = value.setScale(scale, RoundingMode.UNNECESSARY);
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException(
+                    String.format(
+                            "it has more than %d fractional digits and would be rounded", scale),
+                    e);
+        }
+        if (scaled.precision() > precision) {
+            throw new IllegalArgumentException(
+                    String.format(
+                            "it does not fit DECIMAL(%d, %d): it has %d integer digits",
+                            precision, scale, scaled.precision() - scaled.scale()));
+        }
+        return DecimalData.fromBigDecimal(scaled, precision, scale);
+    }
+
+    private static FieldConverter toTimeConverter(int precision) {
+        int unit = pow10(MySqlTypeMapping.MAX_FLINK_TIME_PRECISION - Math.min(precision, 3));
+        return v -> {
+            long micros = MySqlTextValues.parseTimeMicros(text(v));
+            if (micros < 0 || micros >= MICROS_PER_DAY) {
+                throw new IllegalArgumentException(
+                        "Flink's TIME holds 00:00:00 to 23:59:59.999 only; declare the column as"
+                                + " STRING or BIGINT (microseconds) to read MySQL TIME values"
+                                + " that are negative or 24 hours and more");
+            }
+            int millis = (int) (micros / 1_000L);
+            return millis - millis % unit;
+        };
+    }
+
+    private static FieldConverter toTimestampConverter(
+            MySqlColumn column, int precision, ZoneId serverZone) {
+        switch (column.kind()) {
+            case DATETIME:
+                return v -> {
+                    LocalDateTime dateTime = MySqlTextValues.parseDateTime(text(v));
+                    return dateTime == null
+                            ? null
+                            : TimestampData.fromLocalDateTime(truncate(dateTime, precision));
+                };
+            case DATE:
+                return v -> {
+                    LocalDate date = MySqlTextValues.parseDate(text(v));
+                    return date == null
+                            ? null
+                            : TimestampData.fromLocalDateTime(date.atStartOfDay());
+                };
+            case TIMESTAMP:
+                return v -> {
+                    LocalDateTime utc = MySqlTextValues.parseDateTime(text(v));
+                    if (utc == null) {
+                        return null;
+                    }
+                    LocalDateTime local =
+                            utc.atOffset(ZoneOffset.UTC)
+                                    .atZoneSameInstant(serverZone)
+                                    .toLocalDateTime();
+                    return TimestampData.fromLocalDateTime(truncate(local, precision));
+                };
+            default:
+                return null;
+        }
+    }
+
+    private static FieldConverter toArrayConverter(MySqlColumn column, LogicalType element) {
+        if (column.kind() == MySqlKind.SET && isCharacterString(element)) {
+            return v -> {
+                String members = MySqlTextValues.setText(column, text(v));
+                if (members.isEmpty()) {
+                    return new GenericArrayData(new StringData[0]);
+                }
+                String[] parts = members.split(",", -1);
+                StringData[] out = new StringData[parts.length];
+                for (int i = 0; i < parts.length; i++) {
+                    out[i] = StringData.fromString(parts[i]);
+                }
+                return new GenericArrayData(out);
+            };
+        }
+        if (column.kind() == MySqlKind.VECTOR && element.getTypeRoot() == LogicalTypeRoot.FLOAT) {
+            return v -> new GenericArrayData(MySqlBinaryValues.vectorToFloats(v));
+        }
+        return null;
+    }
+
+    private static LocalDateTime truncate(LocalDateTime value, int precision) {
+        if (precision >= 9) {
+            return value;
+        }
+        int unit = pow10(9 - precision);
+        return value.withNano(value.getNano() - value.getNano() % unit);
+    }
+
+    private static int pow10(int exponent) {
+        int out = 1;
+        for (int i = 0; i < exponent; i++) {
+            out *= 10;
+        }
+        return out;
+    }
+
+    private static String text(byte[] value) {
+        return new String(value, StandardCharsets.UTF_8);
+    }
+
+    private static String strictUtf8(byte[] value) {
+        try {
+            return StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(value))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            throw new IllegalArgumentException(
+                    "the bytes are not valid UTF-8 text; declare the column as BYTES", e);
+        }
+    }
+
+    /** Whether a logical type is one of Flink's character string types. */
+    private static boolean isCharacterString(LogicalType type) {
+        switch (type.getTypeRoot()) {
+            case CHAR:
+            case VARCHAR:
+                return true;
+            default:
+                return false;
+        }
+    }
+}

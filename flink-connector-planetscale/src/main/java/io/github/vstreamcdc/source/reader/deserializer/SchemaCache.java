@@ -1,0 +1,44 @@
+package io.github.vstreamcdc.source.reader.deserializer;
+
+import io.github.vstreamcdc.source.api.RowChangeEvent;
+
+import org.apache.flink.annotation.Internal;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * What a deserializer derives from a table's columns (its converters), kept per table and shard
+ * until the columns change. The reader gives a new column list when a FIELD event changes a table's
+ * schema on a shard, so the list's identity tells whether the cached value still holds.
+ *
+ * @param <T> the derived value
+ */
+@Internal
+final class SchemaCache<T> {
+
+    private final Map<String, Entry<T>> entries = new HashMap<>();
+
+    /** The value for the change's columns, made by {@code create} if it is not cached. */
+    T get(RowChangeEvent change, Function<RowChangeEvent, T> create) {
+        String key = change.shard() + '/' + change.table();
+        Entry<T> cached = entries.get(key);
+        if (cached == null || cached.columns != change.columns()) {
+            cached = new Entry<>(change.columns(), create.apply(change));
+            entries.put(key, cached);
+        }
+        return cached.value;
+    }
+
+    private static final class Entry<T> {
+        final List<?> columns;
+        final T value;
+
+        Entry(List<?> columns, T value) {
+            this.columns = columns;
+            this.value = value;
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package io.github.vstreamcdc.source.reader.deserializer;
+
+import io.github.vstreamcdc.source.api.ColumnDescription;
+import io.github.vstreamcdc.source.api.RowChangeEvent;
+
+import org.apache.flink.util.Collector;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Tests {@link JsonDeserializationSchema}: the change events it writes, across schema changes. */
+class JsonDeserializationSchemaTest {
+
+    private final JsonDeserializationSchema schema = new JsonDeserializationSchema();
+
+    private static byte[][] row(String... values) {
+        byte[][] out = new byte[values.length][];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = values[i] == null ? null : values[i].getBytes(StandardCharsets.UTF_8);
+        }
+        return out;
+    }
+
+    private String deserialize(RowChangeEvent change) throws Exception {
+        List<String> out = new ArrayList<>();
+        schema.deserialize(
+                change,
+                new Collector<String>() {
+                    @Override
+                    public void collect(String record) {
+                        out.add(record);
+                    }
+
+                    @Override
+                    public void close() {}
+                });
+        assertThat(out).hasSize(1);
+        // ts_ms of the event is the wall clock: cut it out.
+        return out.get(0).replaceFirst(",\"ts_ms\":[0-9]+,\"source\"", ",\"source\"");
+    }
+
+    @Test
+    void updatesAndSchemaChanges() throws Exception {
+        List<ColumnDescription> v1 =
+                Arrays.asList(
+                        ColumnDescription.of("id", "bigint unsigned", false),
+                        ColumnDescription.of("amount", "decimal(12,2)", true),
+                        ColumnDescription.of("doc", "json", true));
+        RowChangeEvent update =
+                new RowChangeEvent(
+                        "ks",
+                        "-80",
+                        "orders",
+                        RowChangeEvent.Op.UPDATE,
+                        v1,
+                        row("18446744073709551615", "1.50", null),
+                        row("18446744073709551615", "2.25", "{\"b\": 1, \"aa\": 12.50}"),
+                        1_700_000_000_123L,
+                        "MySQL56/a:1-9");
+        assertThat(deserialize(update))
+                .isEqualTo(
+                        "{\"before\":{\"id\":18446744073709551615,\"amount\":\"1.50\",\"doc\":null},"
+                                + "\"after\":{\"id\":18446744073709551615,\"amount\":\"2.25\","
+                                + "\"doc\":{\"b\":1,\"aa\":12.50}},\"op\":\"u\","
+                                + "\"source\":{\"keyspace\":\"ks\",\"shard\":\"-80\","
+                                + "\"table\":\"orders\",\"position\":\"MySQL56/a:1-9\","
+                                + "\"ts_ms\":1700000000123,\"snapshot\":false}}");
+
+        // The table changes on the shard: a new column list, new converters.
+        List<ColumnDescription> v2 =
+                Arrays.asList(
+                        ColumnDescription.of("id", "bigint unsigned", false),
+                        ColumnDescription.of("amount", "varchar(10)", true));
+        RowChangeEvent read =
+                new RowChangeEvent(
+                        "ks",
+                        "-80",
+                        "orders",
+                        RowChangeEvent.Op.READ,
+                        v2,
+                        null,
+                        row("1", "cheap"),
+                        0L,
+                        "MySQL56/a:1-10");
+        assertThat(deserialize(read))
+                .isEqualTo(
+                        "{\"before\":null,\"after\":{\"id\":1,\"amount\":\"cheap\"},\"op\":\"r\","
+                                + "\"source\":{\"keyspace\":\"ks\",\"shard\":\"-80\","
+                                + "\"table\":\"orders\",\"position\":\"MySQL56/a:1-10\","
+                                + "\"ts_ms\":0,\"snapshot\":true}}");
+    }
+}
