@@ -2,36 +2,32 @@ package io.github.vstreamcdc.source.config;
 
 import org.apache.flink.annotation.PublicEvolving;
 
+import java.util.Locale;
+
 /** How the source sends its username and password to VTGate's gRPC endpoint. */
 @PublicEvolving
 public enum AuthMethod {
     /** No credentials on the gRPC calls. */
-    NONE("none"),
+    NONE,
     /**
      * An {@code Authorization: Basic base64(user:password)} header: the PlanetScale edge (and
      * proxies that check HTTP Basic auth).
      */
-    BASIC("basic"),
+    BASIC,
     /**
      * Vitess' static gRPC credentials ({@code --grpc-auth-mode static}): gRPC metadata {@code
      * username} and {@code password}.
      */
-    VITESS_STATIC("vitess-static");
+    VITESS_STATIC;
 
-    private final String value;
-
-    AuthMethod(String value) {
-        this.value = value;
-    }
-
-    /** The option value, as in {@code auth.method}. */
+    /** The option value, as in {@code auth.method}: the name in lower case with dashes. */
     public String value() {
-        return value;
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     /** The option value, so that Flink's enum options parse and print it. */
     @Override
     public String toString() {
-        return value;
+        return value();
     }
 }

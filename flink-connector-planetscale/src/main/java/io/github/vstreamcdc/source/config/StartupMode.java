@@ -2,32 +2,28 @@ package io.github.vstreamcdc.source.config;
 
 import org.apache.flink.annotation.PublicEvolving;
 
+import java.util.Locale;
+
 /** Where a new job starts reading (a restored job always resumes from its checkpoint). */
 @PublicEvolving
 public enum StartupMode {
     /** Copy phase (a consistent snapshot of the tables), then the binlog, with no gap. */
-    INITIAL("initial"),
+    INITIAL,
     /** Copy phase only; the source is bounded and the job finishes. */
-    SNAPSHOT("snapshot"),
+    SNAPSHOT,
     /** From each shard's position at job start, resolved once and kept in state. */
-    LATEST_OFFSET("latest-offset"),
+    LATEST_OFFSET,
     /** From given per-shard GTID positions. */
-    SPECIFIC_OFFSET("specific-offset");
+    SPECIFIC_OFFSET;
 
-    private final String value;
-
-    StartupMode(String value) {
-        this.value = value;
-    }
-
-    /** The option value, as in {@code scan.startup.mode}. */
+    /** The option value, as in {@code scan.startup.mode}: the name in lower case with dashes. */
     public String value() {
-        return value;
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     /** The option value, so that Flink's enum options parse and print it. */
     @Override
     public String toString() {
-        return value;
+        return value();
     }
 }
