@@ -79,7 +79,7 @@ class PlanetScaleRecordEmitterTest {
                 "-80",
                 "t",
                 op,
-                FakeVtgate.fields(),
+                VEvents.fields(),
                 op == RowChangeEvent.Op.INSERT || op == RowChangeEvent.Op.READ ? null : image,
                 op == RowChangeEvent.Op.DELETE ? null : image,
                 commitMillis,
@@ -138,7 +138,7 @@ class PlanetScaleRecordEmitterTest {
     @Test
     void copyRowsCarryNoTimestampAndMoveTheCopyCursor() throws Exception {
         ShardPosition copying =
-                new ShardPosition(G10, List.of(FakeVtgate.lastPk("t", 2)), Set.of("t", "u"));
+                new ShardPosition(G10, List.of(VEvents.lastPk("t", 2)), Set.of("t", "u"));
         ShardSplitState state = state(ShardPosition.copyPhase(), 0);
         CapturingOutput output = new CapturingOutput();
 
