@@ -166,4 +166,28 @@ final class VEvents {
                                                 .setValues(ByteString.copyFrom(idBytes))))
                 .build();
     }
+
+    /** A reshard journal of this shard and 80- into -. */
+    static Binlogdata.VEvent journal(Binlogdata.MigrationType type) {
+        return Binlogdata.VEvent.newBuilder()
+                .setType(Binlogdata.VEventType.JOURNAL)
+                .setJournal(
+                        Binlogdata.Journal.newBuilder()
+                                .setId(7)
+                                .setMigrationType(type)
+                                .addParticipants(
+                                        Binlogdata.KeyspaceShard.newBuilder()
+                                                .setKeyspace(KEYSPACE)
+                                                .setShard(SHARD))
+                                .addParticipants(
+                                        Binlogdata.KeyspaceShard.newBuilder()
+                                                .setKeyspace(KEYSPACE)
+                                                .setShard("80-"))
+                                .addShardGtids(
+                                        Binlogdata.ShardGtid.newBuilder()
+                                                .setKeyspace(KEYSPACE)
+                                                .setShard("-")
+                                                .setGtid(gtid(1, 500))))
+                .build();
+    }
 }

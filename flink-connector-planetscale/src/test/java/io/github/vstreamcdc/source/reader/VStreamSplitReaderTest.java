@@ -15,6 +15,7 @@ import com.google.protobuf.ByteString;
 import io.grpc.Status;
 import org.apache.flink.connector.base.source.reader.RecordsWithSplitIds;
 import org.apache.flink.connector.base.source.reader.splitreader.SplitsAddition;
+import org.apache.flink.metrics.Metric;
 import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -28,7 +29,9 @@ import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -46,6 +49,7 @@ import static io.github.vstreamcdc.source.reader.VEvents.event;
 import static io.github.vstreamcdc.source.reader.VEvents.field;
 import static io.github.vstreamcdc.source.reader.VEvents.gtid;
 import static io.github.vstreamcdc.source.reader.VEvents.insert;
+import static io.github.vstreamcdc.source.reader.VEvents.journal;
 import static io.github.vstreamcdc.source.reader.VEvents.lastPk;
 import static io.github.vstreamcdc.source.reader.VEvents.response;
 import static io.github.vstreamcdc.source.reader.VEvents.rows;
@@ -883,29 +887,6 @@ class VStreamSplitReaderTest {
 
     // ---- (h) JOURNAL ----
 
-    private static Binlogdata.VEvent journal(Binlogdata.MigrationType type) {
-        return Binlogdata.VEvent.newBuilder()
-                .setType(Binlogdata.VEventType.JOURNAL)
-                .setJournal(
-                        Binlogdata.Journal.newBuilder()
-                                .setId(7)
-                                .setMigrationType(type)
-                                .addParticipants(
-                                        Binlogdata.KeyspaceShard.newBuilder()
-                                                .setKeyspace(KEYSPACE)
-                                                .setShard(SHARD))
-                                .addParticipants(
-                                        Binlogdata.KeyspaceShard.newBuilder()
-                                                .setKeyspace(KEYSPACE)
-                                                .setShard("80-"))
-                                .addShardGtids(
-                                        Binlogdata.ShardGtid.newBuilder()
-                                                .setKeyspace(KEYSPACE)
-                                                .setShard("-")
-                                                .setGtid(gtid(1, 500))))
-                .build();
-    }
-
     @Test
     void journalEndsTheSplitAfterItsRowsAndIgnoresTheStreamsEnd() throws Exception {
         // A merge: VTGate sends the JOURNAL, then fails the stream because the other participant
@@ -939,6 +920,26 @@ class VStreamSplitReaderTest {
         // Resuming the old shard would start after its last commit before the journal.
         assertThat(last.positionAfter).isEqualTo(ShardPosition.of(gtid(1, 11)));
         assertThat(fake.requests()).hasSize(1);
+    }
+
+    @Test
+    void aFinishedSplitsMetricsAreNoLongerReported() throws Exception {
+        Map<String, Metric> reported = new ConcurrentHashMap<>();
+        metrics = ShardReaderMetricsTest.reportingTo(reported);
+        fake.thenSend(
+                response(
+                        begin(),
+                        field("t", TS),
+                        rows("t", TS, insert(1, "a")),
+                        vgtid(gtid(1, 11)),
+                        commit()),
+                response(begin(), journal(Binlogdata.MigrationType.SHARDS)));
+        start(binlogSplit(gtid(1, 10), 0));
+        assertThat(ShardReaderMetricsTest.shardMetrics(reported, SPLIT_ID)).isNotEmpty();
+
+        fetchUntil(o -> o.finished.contains(SPLIT_ID), "the split's end");
+
+        assertThat(ShardReaderMetricsTest.shardMetrics(reported, SPLIT_ID)).isEmpty();
     }
 
     @Test
