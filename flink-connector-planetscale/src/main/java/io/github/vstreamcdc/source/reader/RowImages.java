@@ -24,12 +24,7 @@ final class RowImages {
             Binlogdata.RowChange change, ShardSplit split, String table, ShardPosition position) {
         if (change.hasDataColumns() && !allSet(change.getDataColumns())) {
             throw new VitessException(
-                    "Table '"
-                            + split.keyspace()
-                            + "."
-                            + table
-                            + "' on shard "
-                            + split.shard()
+                    sender(split, table)
                             + " sent a partial row image (binlog_row_image is not FULL) at"
                             + " position "
                             + position
@@ -38,17 +33,16 @@ final class RowImages {
         }
         if (change.hasJsonPartialValues() && anySet(change.getJsonPartialValues())) {
             throw new VitessException(
-                    "Table '"
-                            + split.keyspace()
-                            + "."
-                            + table
-                            + "' on shard "
-                            + split.shard()
+                    sender(split, table)
                             + " sent a partial JSON update (binlog_row_value_options="
                             + "PARTIAL_JSON) at position "
                             + position
                             + ". Turn that option off on the tablets.");
         }
+    }
+
+    private static String sender(ShardSplit split, String table) {
+        return "Table '" + split.keyspace() + "." + table + "' on shard " + split.shard();
     }
 
     private static boolean allSet(Binlogdata.RowChange.Bitmap bitmap) {

@@ -13,16 +13,17 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
 import static io.github.vstreamcdc.source.reader.VEvents.KEYSPACE;
 import static io.github.vstreamcdc.source.reader.VEvents.SHARD;
 import static io.github.vstreamcdc.source.reader.VEvents.begin;
+import static io.github.vstreamcdc.source.reader.VEvents.binlogSplit;
 import static io.github.vstreamcdc.source.reader.VEvents.commit;
 import static io.github.vstreamcdc.source.reader.VEvents.copyCompleted;
 import static io.github.vstreamcdc.source.reader.VEvents.copyRow;
+import static io.github.vstreamcdc.source.reader.VEvents.copySplit;
 import static io.github.vstreamcdc.source.reader.VEvents.delete;
 import static io.github.vstreamcdc.source.reader.VEvents.event;
 import static io.github.vstreamcdc.source.reader.VEvents.field;
@@ -40,29 +41,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class ShardEventFramerTest {
 
     private static final long TS = 1_700_000_000L;
-
-    private static ShardSplit binlogSplit(String gtid, long rowsToSkip) {
-        return new ShardSplit(
-                KEYSPACE,
-                SHARD,
-                ShardPosition.of(gtid),
-                rowsToSkip,
-                false,
-                Collections.emptyList());
-    }
-
-    private static ShardSplit copySplit(boolean snapshotOnly, String... tables) {
-        return new ShardSplit(
-                KEYSPACE,
-                SHARD,
-                new ShardPosition(
-                        ShardPosition.GTID_COPY,
-                        Collections.emptyList(),
-                        new LinkedHashSet<>(Arrays.asList(tables))),
-                0,
-                snapshotOnly,
-                Collections.emptyList());
-    }
 
     private static List<ChangeBatch> frame(ShardEventFramer framer, Binlogdata.VEvent... events) {
         return framer.frame(Arrays.asList(events));

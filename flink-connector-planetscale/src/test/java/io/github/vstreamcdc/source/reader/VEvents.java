@@ -1,5 +1,7 @@
 package io.github.vstreamcdc.source.reader;
 
+import io.github.vstreamcdc.source.split.ShardPosition;
+import io.github.vstreamcdc.source.split.ShardSplit;
 import io.github.vstreamcdc.vitess.proto.Binlogdata;
 import io.github.vstreamcdc.vitess.proto.Query;
 import io.github.vstreamcdc.vitess.proto.Vtgate;
@@ -8,9 +10,15 @@ import com.google.protobuf.ByteString;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
 
-/** Hand-built VStream events of one shard ({@link #KEYSPACE}/{@link #SHARD}) for reader tests. */
+/**
+ * Hand-built splits and VStream events of one shard ({@link #KEYSPACE}/{@link #SHARD}) for reader
+ * tests.
+ */
 final class VEvents {
 
     static final String UUID_A = "1bac46be-e961-11f1-843f-02fc00000001";
@@ -18,6 +26,33 @@ final class VEvents {
     static final String SHARD = "-80";
 
     private VEvents() {}
+
+    // ---- splits of the shard ----
+
+    static ShardSplit binlogSplit(String gtid, long rowsToSkip) {
+        return new ShardSplit(
+                KEYSPACE,
+                SHARD,
+                ShardPosition.of(gtid),
+                rowsToSkip,
+                false,
+                Collections.emptyList());
+    }
+
+    static ShardSplit copySplit(boolean snapshotOnly, String... tables) {
+        return new ShardSplit(
+                KEYSPACE,
+                SHARD,
+                new ShardPosition(
+                        ShardPosition.GTID_COPY,
+                        Collections.emptyList(),
+                        new LinkedHashSet<>(Arrays.asList(tables))),
+                0,
+                snapshotOnly,
+                Collections.emptyList());
+    }
+
+    // ---- events ----
 
     static String gtid(long from, long to) {
         return "MySQL56/" + UUID_A + ":" + from + "-" + to;

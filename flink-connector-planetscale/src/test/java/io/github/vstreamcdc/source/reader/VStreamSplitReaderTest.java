@@ -27,7 +27,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -41,9 +40,11 @@ import static io.github.vstreamcdc.source.reader.VEvents.KEYSPACE;
 import static io.github.vstreamcdc.source.reader.VEvents.SHARD;
 import static io.github.vstreamcdc.source.reader.VEvents.UUID_A;
 import static io.github.vstreamcdc.source.reader.VEvents.begin;
+import static io.github.vstreamcdc.source.reader.VEvents.binlogSplit;
 import static io.github.vstreamcdc.source.reader.VEvents.commit;
 import static io.github.vstreamcdc.source.reader.VEvents.copyCompleted;
 import static io.github.vstreamcdc.source.reader.VEvents.copyRow;
+import static io.github.vstreamcdc.source.reader.VEvents.copySplit;
 import static io.github.vstreamcdc.source.reader.VEvents.delete;
 import static io.github.vstreamcdc.source.reader.VEvents.event;
 import static io.github.vstreamcdc.source.reader.VEvents.field;
@@ -118,29 +119,6 @@ class VStreamSplitReaderTest {
                         config(maxAttempts, tabletType), fake::channel, metrics, 20, 100);
         reader.handleSplitsChanges(new SplitsAddition<>(Collections.singletonList(split)));
         return reader;
-    }
-
-    private static ShardSplit binlogSplit(String gtid, long rowsToSkip) {
-        return new ShardSplit(
-                KEYSPACE,
-                SHARD,
-                ShardPosition.of(gtid),
-                rowsToSkip,
-                false,
-                Collections.emptyList());
-    }
-
-    private static ShardSplit copySplit(boolean snapshotOnly, String... tables) {
-        return new ShardSplit(
-                KEYSPACE,
-                SHARD,
-                new ShardPosition(
-                        ShardPosition.GTID_COPY,
-                        Collections.emptyList(),
-                        new LinkedHashSet<>(Arrays.asList(tables))),
-                0,
-                snapshotOnly,
-                Collections.emptyList());
     }
 
     /** Everything the reader handed over so far. */
