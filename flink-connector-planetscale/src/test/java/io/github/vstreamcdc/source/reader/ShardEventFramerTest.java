@@ -531,25 +531,4 @@ class ShardEventFramerTest {
         assertThat(rowsOf(rest)).containsExactly("c:2=b");
         assertThat(framer.safePosition()).isEqualTo(ShardPosition.of(gtid(1, 11)));
     }
-
-    // ---- row images ----
-
-    @Test
-    void partialRowImagesFail() {
-        Binlogdata.RowChange partial =
-                insert(1, "a").toBuilder()
-                        .setDataColumns(
-                                Binlogdata.RowChange.Bitmap.newBuilder()
-                                        .setCount(2)
-                                        .setCols(
-                                                com.google.protobuf.ByteString.copyFrom(
-                                                        new byte[] {0b01})))
-                        .build();
-        ShardEventFramer framer = new ShardEventFramer(binlogSplit(gtid(1, 10), 0));
-
-        assertThatThrownBy(() -> frame(framer, begin(), field("t", TS), rows("t", TS, partial)))
-                .isInstanceOf(VitessException.class)
-                .hasMessageContaining("'ks.t'")
-                .hasMessageContaining("binlog_row_image=FULL");
-    }
 }
