@@ -1,11 +1,15 @@
 package io.github.vstreamcdc.source.reader;
 
+import io.github.vstreamcdc.vitess.proto.Binlogdata;
+
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.metrics.groups.SourceReaderMetricGroup;
+import org.apache.flink.runtime.metrics.groups.AbstractMetricGroup;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -14,6 +18,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * provides; Flink itself derives {@code currentEmitEventTimeLag} from the records' commit-time
  * timestamps and {@code sourceIdleTime}) plus per-shard lag and reconnects. Written by the fetcher
  * thread and the task thread, read by the metric reporters.
+ *
+ * <p>Each shard's gauges live in their own {@code shard} subgroup, closed when the reader stops
+ * reading the shard (e.g. after a reshard): Flink's {@link MetricGroup} has no way to remove a
+ * metric, but closing a subgroup unregisters its metrics from the reporters. A shard read again
+ * later (a merge back reusing its name) gets a new subgroup.
  */
 @Internal
 public final class ShardReaderMetrics {
@@ -33,18 +42,39 @@ public final class ShardReaderMetrics {
         shards.computeIfAbsent(
                 splitId,
                 id -> {
-                    ShardGauges gauges = new ShardGauges();
-                    MetricGroup shardGroup = group.addGroup("shard", id);
-                    shardGroup.gauge("lagMillis", (Gauge<Long>) () -> gauges.lagMillis);
-                    shardGroup.gauge(
+                    ShardGauges gauges = new ShardGauges(group.addGroup("shard", id));
+                    gauges.group.gauge("lagMillis", (Gauge<Long>) () -> gauges.lagMillis);
+                    gauges.group.gauge(
                             "millisSinceLastEvent",
                             (Gauge<Long>) () -> System.currentTimeMillis() - gauges.lastSeenMillis);
                     return gauges;
                 });
     }
 
+    /** The reader no longer reads the shard: its gauges stop being reported. */
+    void unregisterShard(String splitId) {
+        ShardGauges gauges = shards.remove(splitId);
+        // Only Flink's own groups can be closed; other groups (e.g. unregistered ones) report
+        // nothing anyway.
+        if (gauges != null && gauges.group instanceof AbstractMetricGroup) {
+            ((AbstractMetricGroup<?>) gauges.group).close();
+        }
+    }
+
+    /** Events of a shard's stream were fetched. */
+    void eventsFetched(String splitId, List<Binlogdata.VEvent> events) {
+        for (Binlogdata.VEvent event : events) {
+            if (event.getTimestamp() > 0) {
+                eventSeen(splitId, event.getTimestamp() * 1000, event.getCurrentTime());
+            }
+            if (event.getType() == Binlogdata.VEventType.HEARTBEAT) {
+                heartbeat(splitId);
+            }
+        }
+    }
+
     /** An event with a binlog timestamp was fetched. {@code currentTimeNanos} is vtgate's clock. */
-    void eventSeen(String splitId, long eventTimeMillis, long currentTimeNanos) {
+    private void eventSeen(String splitId, long eventTimeMillis, long currentTimeNanos) {
         long now = System.currentTimeMillis();
         long senderNow = currentTimeNanos > 0 ? currentTimeNanos / 1_000_000 : now;
         long lag = Math.max(0, senderNow - eventTimeMillis);
@@ -56,7 +86,7 @@ public final class ShardReaderMetrics {
         }
     }
 
-    void heartbeat(String splitId) {
+    private void heartbeat(String splitId) {
         ShardGauges gauges = shards.get(splitId);
         if (gauges != null) {
             gauges.lastSeenMillis = System.currentTimeMillis();
@@ -74,7 +104,12 @@ public final class ShardReaderMetrics {
     }
 
     private static final class ShardGauges {
+        final MetricGroup group;
         volatile long lagMillis = -1;
         volatile long lastSeenMillis = System.currentTimeMillis();
+
+        ShardGauges(MetricGroup group) {
+            this.group = group;
+        }
     }
 }

@@ -20,39 +20,6 @@ import java.util.concurrent.BlockingQueue;
 @Internal
 final class ShardStream {
 
-    /**
-     * A response or the end of a stream, tagged with the stream it came from; or a failure found on
-     * the side (e.g. a position the shard cannot serve), tagged with its split.
-     */
-    static final class Signal {
-        final ShardStream source;
-        final Vtgate.VStreamResponse response;
-        final Status closeStatus;
-        final String failedSplitId;
-        final RuntimeException failure;
-
-        Signal(ShardStream source, Vtgate.VStreamResponse response, Status closeStatus) {
-            this(source, response, closeStatus, null, null);
-        }
-
-        private Signal(
-                ShardStream source,
-                Vtgate.VStreamResponse response,
-                Status closeStatus,
-                String failedSplitId,
-                RuntimeException failure) {
-            this.source = source;
-            this.response = response;
-            this.closeStatus = closeStatus;
-            this.failedSplitId = failedSplitId;
-            this.failure = failure;
-        }
-
-        static Signal failure(String splitId, RuntimeException failure) {
-            return new Signal(null, null, null, splitId, failure);
-        }
-    }
-
     private final String splitId;
     private final ClientCall<Vtgate.VStreamRequest, Vtgate.VStreamResponse> call;
 
@@ -68,18 +35,18 @@ final class ShardStream {
     void start(
             Vtgate.VStreamRequest request,
             Metadata headers,
-            BlockingQueue<Signal> sink,
+            BlockingQueue<ReaderSignal> sink,
             int prefetch) {
         call.start(
                 new ClientCall.Listener<Vtgate.VStreamResponse>() {
                     @Override
                     public void onMessage(Vtgate.VStreamResponse message) {
-                        sink.add(new Signal(ShardStream.this, message, null));
+                        sink.add(new ReaderSignal.Response(ShardStream.this, message));
                     }
 
                     @Override
                     public void onClose(Status status, Metadata trailers) {
-                        sink.add(new Signal(ShardStream.this, null, status));
+                        sink.add(new ReaderSignal.Closed(ShardStream.this, status));
                     }
                 },
                 headers);

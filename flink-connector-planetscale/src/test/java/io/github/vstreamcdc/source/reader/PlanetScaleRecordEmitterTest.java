@@ -80,7 +80,7 @@ class PlanetScaleRecordEmitterTest {
                 "-80",
                 "t",
                 op,
-                VStreamColumns.of(FakeVtgate.fields()),
+                VStreamColumns.of(VEvents.fields()),
                 op == RowChangeEvent.Op.INSERT || op == RowChangeEvent.Op.READ ? null : image,
                 op == RowChangeEvent.Op.DELETE ? null : image,
                 commitMillis,
@@ -139,7 +139,7 @@ class PlanetScaleRecordEmitterTest {
     @Test
     void copyRowsCarryNoTimestampAndMoveTheCopyCursor() throws Exception {
         ShardPosition copying =
-                new ShardPosition(G10, List.of(FakeVtgate.lastPk("t", 2)), Set.of("t", "u"));
+                new ShardPosition(G10, List.of(VEvents.lastPk("t", 2)), Set.of("t", "u"));
         ShardSplitState state = state(ShardPosition.copyPhase(), 0);
         CapturingOutput output = new CapturingOutput();
 

@@ -16,6 +16,7 @@ import io.grpc.Status;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.source.reader.RecordsWithSplitIds;
 import org.apache.flink.connector.base.source.reader.splitreader.SplitsAddition;
+import org.apache.flink.metrics.Metric;
 import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -27,31 +28,35 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
-import static io.github.vstreamcdc.source.reader.FakeVtgate.KEYSPACE;
-import static io.github.vstreamcdc.source.reader.FakeVtgate.SHARD;
-import static io.github.vstreamcdc.source.reader.FakeVtgate.UUID_A;
-import static io.github.vstreamcdc.source.reader.FakeVtgate.begin;
-import static io.github.vstreamcdc.source.reader.FakeVtgate.commit;
-import static io.github.vstreamcdc.source.reader.FakeVtgate.copyCompleted;
-import static io.github.vstreamcdc.source.reader.FakeVtgate.copyRow;
-import static io.github.vstreamcdc.source.reader.FakeVtgate.delete;
-import static io.github.vstreamcdc.source.reader.FakeVtgate.event;
-import static io.github.vstreamcdc.source.reader.FakeVtgate.field;
-import static io.github.vstreamcdc.source.reader.FakeVtgate.gtid;
-import static io.github.vstreamcdc.source.reader.FakeVtgate.insert;
-import static io.github.vstreamcdc.source.reader.FakeVtgate.lastPk;
-import static io.github.vstreamcdc.source.reader.FakeVtgate.response;
-import static io.github.vstreamcdc.source.reader.FakeVtgate.rows;
-import static io.github.vstreamcdc.source.reader.FakeVtgate.update;
-import static io.github.vstreamcdc.source.reader.FakeVtgate.vgtid;
+import static io.github.vstreamcdc.source.reader.VEvents.KEYSPACE;
+import static io.github.vstreamcdc.source.reader.VEvents.SHARD;
+import static io.github.vstreamcdc.source.reader.VEvents.UUID_A;
+import static io.github.vstreamcdc.source.reader.VEvents.begin;
+import static io.github.vstreamcdc.source.reader.VEvents.binlogSplit;
+import static io.github.vstreamcdc.source.reader.VEvents.commit;
+import static io.github.vstreamcdc.source.reader.VEvents.copyCompleted;
+import static io.github.vstreamcdc.source.reader.VEvents.copyRow;
+import static io.github.vstreamcdc.source.reader.VEvents.copySplit;
+import static io.github.vstreamcdc.source.reader.VEvents.delete;
+import static io.github.vstreamcdc.source.reader.VEvents.event;
+import static io.github.vstreamcdc.source.reader.VEvents.field;
+import static io.github.vstreamcdc.source.reader.VEvents.gtid;
+import static io.github.vstreamcdc.source.reader.VEvents.insert;
+import static io.github.vstreamcdc.source.reader.VEvents.journal;
+import static io.github.vstreamcdc.source.reader.VEvents.lastPk;
+import static io.github.vstreamcdc.source.reader.VEvents.response;
+import static io.github.vstreamcdc.source.reader.VEvents.rows;
+import static io.github.vstreamcdc.source.reader.VEvents.update;
+import static io.github.vstreamcdc.source.reader.VEvents.vgtid;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The split reader against a scripted VTGate: framing, copy cursors, reconnects, errors. */
@@ -100,29 +105,6 @@ class VStreamSplitReaderTest {
                         config(maxAttempts, tabletType), fake::channel, metrics, 20, 100);
         reader.handleSplitsChanges(new SplitsAddition<>(Collections.singletonList(split)));
         return reader;
-    }
-
-    private static ShardSplit binlogSplit(String gtid, long rowsToSkip) {
-        return new ShardSplit(
-                KEYSPACE,
-                SHARD,
-                ShardPosition.of(gtid),
-                rowsToSkip,
-                false,
-                Collections.emptyList());
-    }
-
-    private static ShardSplit copySplit(boolean snapshotOnly, String... tables) {
-        return new ShardSplit(
-                KEYSPACE,
-                SHARD,
-                new ShardPosition(
-                        ShardPosition.GTID_COPY,
-                        Collections.emptyList(),
-                        new LinkedHashSet<>(Arrays.asList(tables))),
-                0,
-                snapshotOnly,
-                Collections.emptyList());
     }
 
     /** Everything the reader handed over so far. */
@@ -871,29 +853,6 @@ class VStreamSplitReaderTest {
 
     // ---- (h) JOURNAL ----
 
-    private static Binlogdata.VEvent journal(Binlogdata.MigrationType type) {
-        return Binlogdata.VEvent.newBuilder()
-                .setType(Binlogdata.VEventType.JOURNAL)
-                .setJournal(
-                        Binlogdata.Journal.newBuilder()
-                                .setId(7)
-                                .setMigrationType(type)
-                                .addParticipants(
-                                        Binlogdata.KeyspaceShard.newBuilder()
-                                                .setKeyspace(KEYSPACE)
-                                                .setShard(SHARD))
-                                .addParticipants(
-                                        Binlogdata.KeyspaceShard.newBuilder()
-                                                .setKeyspace(KEYSPACE)
-                                                .setShard("80-"))
-                                .addShardGtids(
-                                        Binlogdata.ShardGtid.newBuilder()
-                                                .setKeyspace(KEYSPACE)
-                                                .setShard("-")
-                                                .setGtid(gtid(1, 500))))
-                .build();
-    }
-
     @Test
     void journalEndsTheSplitAfterItsRowsAndIgnoresTheStreamsEnd() throws Exception {
         // A merge: VTGate sends the JOURNAL, then fails the stream because the other participant
@@ -927,6 +886,26 @@ class VStreamSplitReaderTest {
         // Resuming the old shard would start after its last commit before the journal.
         assertThat(last.positionAfter).isEqualTo(ShardPosition.of(gtid(1, 11)));
         assertThat(fake.requests()).hasSize(1);
+    }
+
+    @Test
+    void aFinishedSplitsMetricsAreNoLongerReported() throws Exception {
+        Map<String, Metric> reported = new ConcurrentHashMap<>();
+        metrics = ShardReaderMetricsTest.reportingTo(reported);
+        fake.thenSend(
+                response(
+                        begin(),
+                        field("t", TS),
+                        rows("t", TS, insert(1, "a")),
+                        vgtid(gtid(1, 11)),
+                        commit()),
+                response(begin(), journal(Binlogdata.MigrationType.SHARDS)));
+        start(binlogSplit(gtid(1, 10), 0));
+        assertThat(ShardReaderMetricsTest.shardMetrics(reported, SPLIT_ID)).isNotEmpty();
+
+        fetchUntil(o -> o.finished.contains(SPLIT_ID), "the split's end");
+
+        assertThat(ShardReaderMetricsTest.shardMetrics(reported, SPLIT_ID)).isEmpty();
     }
 
     @Test

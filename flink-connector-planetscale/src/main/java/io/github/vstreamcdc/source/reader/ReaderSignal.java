@@ -1,0 +1,54 @@
+package io.github.vstreamcdc.source.reader;
+
+import io.github.vstreamcdc.vitess.proto.Vtgate;
+
+import io.grpc.Status;
+import org.apache.flink.annotation.Internal;
+
+/**
+ * What wakes the split reader's fetch loop: a response or the end of a shard's stream, a failure
+ * found on the side, or just a wake-up. The variants below are all there are.
+ */
+@Internal
+abstract class ReaderSignal {
+
+    /** Nothing happened, but {@code fetch()} should return or look at its shards again. */
+    static final ReaderSignal WAKE_UP = new WakeUp();
+
+    private ReaderSignal() {}
+
+    /** A response of a shard's stream. */
+    static final class Response extends ReaderSignal {
+        final ShardStream source;
+        final Vtgate.VStreamResponse response;
+
+        Response(ShardStream source, Vtgate.VStreamResponse response) {
+            this.source = source;
+            this.response = response;
+        }
+    }
+
+    /** The end of a shard's stream, with its status (OK when VTGate ended it). */
+    static final class Closed extends ReaderSignal {
+        final ShardStream source;
+        final Status status;
+
+        Closed(ShardStream source, Status status) {
+            this.source = source;
+            this.status = status;
+        }
+    }
+
+    /** A failure found on the side (e.g. a position the shard cannot serve), for a split. */
+    static final class Failed extends ReaderSignal {
+        final String splitId;
+        final RuntimeException failure;
+
+        Failed(String splitId, RuntimeException failure) {
+            this.splitId = splitId;
+            this.failure = failure;
+        }
+    }
+
+    private static final class WakeUp extends ReaderSignal {}
+}

@@ -1,0 +1,380 @@
+package io.github.vstreamcdc.source.reader;
+
+import io.github.vstreamcdc.source.api.ColumnDescription;
+import io.github.vstreamcdc.source.api.RowChangeEvent;
+import io.github.vstreamcdc.source.client.VitessException;
+import io.github.vstreamcdc.source.reader.deserializer.VStreamColumns;
+import io.github.vstreamcdc.source.split.ShardPosition;
+import io.github.vstreamcdc.source.split.ShardSplit;
+import io.github.vstreamcdc.vitess.proto.Binlogdata;
+
+import org.apache.flink.annotation.Internal;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Cuts one shard's VStream events into {@link ChangeBatch}es that end at safe resume points: the
+ * exactly-once framing of a split, without I/O or clock.
+ *
+ * <p>The safe position moves only at transaction boundaries (COMMIT, DDL, OTHER, ROLLBACK, or the
+ * end of the copy phase), to this shard's entry of the latest VGTID. Binlog rows are handed over as
+ * they arrive; after a restart from the safe position (a reconnect, or a checkpoint taken inside a
+ * transaction) the rows of the open transaction that were already handed over are dropped from the
+ * replay. Copy-phase rows cannot be replayed identically, so they are held back until their
+ * transaction ends and go out in one batch with the copy cursor (last PKs, tables left to copy). A
+ * SHARDS journal ends the split.
+ */
+@Internal
+final class ShardEventFramer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ShardEventFramer.class);
+
+    private final ShardSplit split;
+    private final String tablePrefix;
+
+    /** Per table: the columns of its latest FIELD event on this stream. */
+    private final Map<String, List<ColumnDescription>> schemas = new HashMap<>();
+
+    /** Copy-phase rows of the open transaction. */
+    private final List<RowChangeEvent> buffer = new ArrayList<>();
+
+    /** Where a (re)connect starts. */
+    private ShardPosition safePosition;
+
+    /** Row changes after the safe position already handed over. */
+    private long rowsSinceSafe;
+
+    /** Row changes still to drop after a restart: they were handed over before. */
+    private long rowsToDrop;
+
+    private boolean copying;
+
+    /** This shard's entry of the latest VGTID since the safe position. */
+    private Binlogdata.ShardGtid pendingGtid;
+
+    /** Copy phase: the table whose copy began last (its FIELD event). */
+    private String copyFieldTable;
+
+    /** Binlog time of the newest event seen, epoch millis; 0 if none. */
+    private long lastEventTimeMillis;
+
+    /** Rows were handed over or the safe position moved since {@link #takeProgress()}. */
+    private boolean progressed;
+
+    private boolean finished;
+
+    ShardEventFramer(ShardSplit split) {
+        this.split = split;
+        this.tablePrefix = split.keyspace() + ".";
+        this.safePosition = split.position();
+        this.rowsSinceSafe = split.rowsToSkip();
+        restart();
+    }
+
+    /**
+     * Forgets what the last stream sent since the safe position, for a new stream that starts
+     * there: its first rows up to those already handed over will be dropped.
+     */
+    void restart() {
+        rowsToDrop = rowsSinceSafe;
+        copying = safePosition.isCopying();
+        pendingGtid = null;
+        copyFieldTable = null;
+        buffer.clear();
+        schemas.clear();
+        if (split.snapshotOnly() && !copying) {
+            finished = true; // a snapshot whose last table was copied before: nothing to read
+        }
+    }
+
+    /**
+     * Frames the events of one response in order, up to the end of the split.
+     *
+     * @return the batches these events complete, in order
+     * @throws VitessException if the events break the stream's rules (rows before their FIELD
+     *     event, partial row images, a replay that differs, a reshard during the copy phase)
+     */
+    List<ChangeBatch> frame(List<Binlogdata.VEvent> events) {
+        List<ChangeBatch> out = new ArrayList<>();
+        for (Binlogdata.VEvent event : events) {
+            onEvent(event, out);
+            if (finished) {
+                break;
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The split has nothing more to read: it reached a reshard journal, or it is a snapshot whose
+     * copy phase is complete.
+     */
+    boolean isFinished() {
+        return finished;
+    }
+
+    /** Whether rows were handed over or the safe position moved since the last call. */
+    boolean takeProgress() {
+        boolean result = progressed;
+        progressed = false;
+        return result;
+    }
+
+    /** The last position at which a stream may start without losing or repeating changes. */
+    ShardPosition safePosition() {
+        return safePosition;
+    }
+
+    /** Rows the current stream still has to drop: handed over before the restart. */
+    long rowsToDrop() {
+        return rowsToDrop;
+    }
+
+    private void onEvent(Binlogdata.VEvent event, List<ChangeBatch> out) {
+        if (event.getTimestamp() > 0) {
+            lastEventTimeMillis = event.getTimestamp() * 1000;
+        }
+        switch (event.getType()) {
+            case FIELD:
+                Binlogdata.FieldEvent fieldEvent = event.getFieldEvent();
+                String table = tableName(fieldEvent.getTableName());
+                schemas.put(table, VStreamColumns.of(fieldEvent.getFieldsList()));
+                if (copying && event.getTimestamp() == 0) {
+                    copyFieldTable = table;
+                }
+                break;
+            case ROW:
+                onRows(event, out);
+                break;
+            case VGTID:
+                Binlogdata.ShardGtid own = ownEntry(event.getVgtid());
+                if (own != null) {
+                    pendingGtid = own;
+                }
+                break;
+            case COMMIT:
+            case DDL:
+            case OTHER:
+            case ROLLBACK:
+                safePoint(out);
+                break;
+            case COPY_COMPLETED:
+                onCopyCompleted(out);
+                break;
+            case JOURNAL:
+                onJournal(event.getJournal(), out);
+                break;
+            default:
+                // HEARTBEAT (only the metrics look at it), GTID, BEGIN, VERSION, LASTPK (vtgate
+                // turns it into VGTID), ...
+                break;
+        }
+    }
+
+    /**
+     * A reshard moved this shard's key range to new shards: everything before the journal has been
+     * handed over, so the split ends here and the enumerator starts the new shards from the
+     * journal's positions once all the old shards got here. VTGate ends (or, for a participant it
+     * does not stream, fails) the stream right after.
+     */
+    private void onJournal(Binlogdata.Journal journal, List<ChangeBatch> out) {
+        if (journal.getMigrationType() != Binlogdata.MigrationType.SHARDS) {
+            return; // MoveTables: the tables stay readable in this keyspace until then
+        }
+        if (copying) {
+            throw new VitessException(
+                    "Shard "
+                            + split.splitId()
+                            + " was resharded (journal "
+                            + journal.getId()
+                            + ") before its snapshot was complete (at "
+                            + safePosition
+                            + "): the new shards cannot finish an unfinished snapshot of the"
+                            + " old one. Start the job again with startup mode 'initial' (a"
+                            + " new snapshot of the new shards).");
+        }
+        if (rowsToDrop > 0) {
+            throw new VitessException(
+                    "Shard "
+                            + split.splitId()
+                            + " reached reshard journal "
+                            + journal.getId()
+                            + " inside a transaction after position "
+                            + safePosition
+                            + "; the binlog differs from the one read before.");
+        }
+        LOG.info(
+                "Shard {} reached reshard journal {} at {}: it continues on {}",
+                split.splitId(),
+                journal.getId(),
+                safePosition,
+                journal.getShardGtidsList().stream()
+                        .map(g -> g.getKeyspace() + "/" + g.getShard())
+                        .collect(Collectors.toList()));
+        out.add(ChangeBatch.endOfShard(safePosition, journal, lastEventTimeMillis));
+        finished = true;
+    }
+
+    private void onRows(Binlogdata.VEvent event, List<ChangeBatch> out) {
+        Binlogdata.RowEvent rowEvent = event.getRowEvent();
+        String table = tableName(rowEvent.getTableName());
+        List<ColumnDescription> fields = schemas.get(table);
+        if (fields == null) {
+            throw new VitessException(
+                    "VStream of shard "
+                            + split.splitId()
+                            + " sent rows of table '"
+                            + table
+                            + "' before its FIELD event (position "
+                            + safePosition
+                            + ")");
+        }
+        boolean copyRows = copying && event.getTimestamp() == 0;
+        long commitMillis = event.getTimestamp() * 1000;
+        List<RowChangeEvent> rows = copying ? buffer : new ArrayList<>();
+        for (Binlogdata.RowChange change : rowEvent.getRowChangesList()) {
+            if (rowsToDrop > 0) {
+                rowsToDrop--;
+                continue;
+            }
+            RowImages.checkFull(change, split, table, safePosition);
+            byte[][] before = change.hasBefore() ? RowValues.decode(change.getBefore()) : null;
+            byte[][] after = change.hasAfter() ? RowValues.decode(change.getAfter()) : null;
+            RowChangeEvent.Op op;
+            if (before == null) {
+                op = copyRows ? RowChangeEvent.Op.READ : RowChangeEvent.Op.INSERT;
+            } else {
+                op = after == null ? RowChangeEvent.Op.DELETE : RowChangeEvent.Op.UPDATE;
+            }
+            long commitTime = op == RowChangeEvent.Op.READ ? 0 : commitMillis;
+            rows.add(rowChange(table, op, fields, before, after, commitTime));
+        }
+        if (!copying && !rows.isEmpty()) {
+            rowsSinceSafe += rows.size();
+            progressed = true;
+            out.add(new ChangeBatch(rows, null, lastEventTimeMillis));
+        }
+    }
+
+    /** The one place that builds a row change. */
+    private RowChangeEvent rowChange(
+            String table,
+            RowChangeEvent.Op op,
+            List<ColumnDescription> fields,
+            byte[][] before,
+            byte[][] after,
+            long commitTimeMillis) {
+        return new RowChangeEvent(
+                split.keyspace(),
+                split.shard(),
+                table,
+                op,
+                fields,
+                before,
+                after,
+                commitTimeMillis,
+                safePosition.gtid());
+    }
+
+    private void safePoint(List<ChangeBatch> out) {
+        if (pendingGtid == null) {
+            if (!buffer.isEmpty()) {
+                throw new VitessException(
+                        "Copy-phase rows of shard "
+                                + split.splitId()
+                                + " ended without a position (after "
+                                + safePosition
+                                + ")");
+            }
+            return;
+        }
+        ShardPosition position = positionAt(pendingGtid);
+        pendingGtid = null;
+        emitSafePoint(position, out);
+    }
+
+    private void emitSafePoint(ShardPosition position, List<ChangeBatch> out) {
+        if (rowsToDrop > 0) {
+            throw new VitessException(
+                    "Shard "
+                            + split.splitId()
+                            + " replayed a transaction with fewer row changes than were"
+                            + " already emitted after position "
+                            + safePosition
+                            + "; the binlog differs from the one read before.");
+        }
+        List<RowChangeEvent> rows = new ArrayList<>(buffer);
+        buffer.clear();
+        if (!rows.isEmpty() || !position.equals(safePosition)) {
+            progressed = true;
+        }
+        safePosition = position;
+        rowsSinceSafe = 0;
+        out.add(new ChangeBatch(rows, safePosition, lastEventTimeMillis));
+    }
+
+    /**
+     * The position a VGTID entry stands for. While copying, the tables not yet fully copied are the
+     * safe position's minus those that left {@code table_p_ks} since, and minus the table whose
+     * copy began last if it is not in {@code table_p_ks}: an empty table never enters it.
+     */
+    private ShardPosition positionAt(Binlogdata.ShardGtid entry) {
+        if (!copying) {
+            return ShardPosition.of(entry.getGtid());
+        }
+        Set<String> inProgress = new HashSet<>();
+        for (Binlogdata.TableLastPK pk : entry.getTablePKsList()) {
+            inProgress.add(pk.getTableName());
+        }
+        Set<String> remaining = new LinkedHashSet<>(safePosition.remainingTables());
+        for (Binlogdata.TableLastPK pk : safePosition.tablePKs()) {
+            if (!inProgress.contains(pk.getTableName())) {
+                remaining.remove(pk.getTableName());
+            }
+        }
+        if (copyFieldTable != null && !inProgress.contains(copyFieldTable)) {
+            remaining.remove(copyFieldTable);
+        }
+        return new ShardPosition(entry.getGtid(), entry.getTablePKsList(), remaining);
+    }
+
+    private void onCopyCompleted(List<ChangeBatch> out) {
+        if (!copying) {
+            return;
+        }
+        String gtid = pendingGtid != null ? pendingGtid.getGtid() : safePosition.gtid();
+        pendingGtid = null;
+        emitSafePoint(ShardPosition.of(gtid), out);
+        copying = false;
+        copyFieldTable = null;
+        LOG.info("Copy phase of {} completed at {}", split.splitId(), gtid);
+        if (split.snapshotOnly()) {
+            finished = true;
+        }
+    }
+
+    private Binlogdata.ShardGtid ownEntry(Binlogdata.VGtid vgtid) {
+        for (Binlogdata.ShardGtid shardGtid : vgtid.getShardGtidsList()) {
+            if (shardGtid.getKeyspace().equals(split.keyspace())
+                    && shardGtid.getShard().equals(split.shard())) {
+                return shardGtid;
+            }
+        }
+        return null;
+    }
+
+    private String tableName(String qualified) {
+        return qualified.startsWith(tablePrefix)
+                ? qualified.substring(tablePrefix.length())
+                : qualified;
+    }
+}

@@ -1,0 +1,534 @@
+package io.github.vstreamcdc.source.reader;
+
+import io.github.vstreamcdc.source.api.RowChangeEvent;
+import io.github.vstreamcdc.source.client.VitessException;
+import io.github.vstreamcdc.source.split.ShardPosition;
+import io.github.vstreamcdc.source.split.ShardSplit;
+import io.github.vstreamcdc.vitess.proto.Binlogdata;
+import io.github.vstreamcdc.vitess.proto.Query;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+
+import static io.github.vstreamcdc.source.reader.VEvents.KEYSPACE;
+import static io.github.vstreamcdc.source.reader.VEvents.SHARD;
+import static io.github.vstreamcdc.source.reader.VEvents.begin;
+import static io.github.vstreamcdc.source.reader.VEvents.binlogSplit;
+import static io.github.vstreamcdc.source.reader.VEvents.commit;
+import static io.github.vstreamcdc.source.reader.VEvents.copyCompleted;
+import static io.github.vstreamcdc.source.reader.VEvents.copyRow;
+import static io.github.vstreamcdc.source.reader.VEvents.copySplit;
+import static io.github.vstreamcdc.source.reader.VEvents.delete;
+import static io.github.vstreamcdc.source.reader.VEvents.event;
+import static io.github.vstreamcdc.source.reader.VEvents.field;
+import static io.github.vstreamcdc.source.reader.VEvents.gtid;
+import static io.github.vstreamcdc.source.reader.VEvents.insert;
+import static io.github.vstreamcdc.source.reader.VEvents.journal;
+import static io.github.vstreamcdc.source.reader.VEvents.lastPk;
+import static io.github.vstreamcdc.source.reader.VEvents.rows;
+import static io.github.vstreamcdc.source.reader.VEvents.update;
+import static io.github.vstreamcdc.source.reader.VEvents.vgtid;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The framing of one shard's events into batches, fed with hand-built events: no stream. */
+class ShardEventFramerTest {
+
+    private static final long TS = 1_700_000_000L;
+
+    private static List<ChangeBatch> frame(ShardEventFramer framer, Binlogdata.VEvent... events) {
+        return framer.frame(Arrays.asList(events));
+    }
+
+    /** "op:id" or "op:id=v" per row, over all batches. */
+    private static List<String> rowsOf(List<ChangeBatch> batches) {
+        List<String> rows = new ArrayList<>();
+        for (ChangeBatch batch : batches) {
+            for (RowChangeEvent row : batch.rows) {
+                byte[][] image = row.after() != null ? row.after() : row.before();
+                String s = row.op().code() + ":" + text(image[0]);
+                if (row.after() != null && row.after()[1] != null) {
+                    s += "=" + text(row.after()[1]);
+                }
+                rows.add(s);
+            }
+        }
+        return rows;
+    }
+
+    private static String text(byte[] value) {
+        return new String(value, StandardCharsets.UTF_8);
+    }
+
+    private static Binlogdata.VEvent commitAt(long id) {
+        return vgtid(gtid(1, id));
+    }
+
+    // ---- binlog framing and safe positions ----
+
+    @Test
+    void binlogRowsGoOutAsTheyArriveAndTheCommitCarriesThePosition() {
+        ShardEventFramer framer = new ShardEventFramer(binlogSplit(gtid(1, 10), 0));
+
+        List<ChangeBatch> first =
+                frame(
+                        framer,
+                        begin(),
+                        field("t", TS),
+                        rows("t", TS, insert(1, "a"), insert(2, "b")),
+                        rows("t", TS, update(1, "a", "a2")));
+        List<ChangeBatch> second = frame(framer, commitAt(11), commit());
+
+        assertThat(first).hasSize(2).allMatch(b -> b.positionAfter == null);
+        assertThat(rowsOf(first)).containsExactly("c:1=a", "c:2=b", "u:1=a2");
+        RowChangeEvent row = first.get(0).rows.get(0);
+        assertThat(row.keyspace()).isEqualTo(KEYSPACE);
+        assertThat(row.shard()).isEqualTo(SHARD);
+        assertThat(row.table()).isEqualTo("t");
+        assertThat(row.commitTimeMillis()).isEqualTo(TS * 1000);
+        assertThat(row.position()).isEqualTo(gtid(1, 10));
+        assertThat(first.get(0).eventTimeMillis).isEqualTo(TS * 1000);
+
+        assertThat(second).hasSize(1);
+        assertThat(second.get(0).rows).isEmpty();
+        assertThat(second.get(0).positionAfter).isEqualTo(ShardPosition.of(gtid(1, 11)));
+        assertThat(framer.safePosition()).isEqualTo(ShardPosition.of(gtid(1, 11)));
+    }
+
+    @Test
+    void theSafePositionMovesOnlyAtTransactionBoundaries() {
+        ShardEventFramer framer = new ShardEventFramer(binlogSplit(gtid(1, 10), 0));
+
+        // A VGTID alone is not a boundary; a boundary without a new VGTID moves nothing.
+        assertThat(frame(framer, begin(), field("t", TS), commitAt(11))).isEmpty();
+        assertThat(framer.safePosition()).isEqualTo(ShardPosition.of(gtid(1, 10)));
+        assertThat(frame(framer, rows("t", TS, insert(1, "a")))).hasSize(1);
+        assertThat(framer.safePosition()).isEqualTo(ShardPosition.of(gtid(1, 10)));
+
+        List<ChangeBatch> ends =
+                frame(
+                        framer,
+                        commit(),
+                        commit(),
+                        commitAt(12),
+                        event(Binlogdata.VEventType.DDL),
+                        commitAt(13),
+                        event(Binlogdata.VEventType.OTHER),
+                        commitAt(14),
+                        event(Binlogdata.VEventType.ROLLBACK));
+
+        assertThat(ends)
+                .extracting(b -> b.positionAfter)
+                .containsExactly(
+                        ShardPosition.of(gtid(1, 11)),
+                        ShardPosition.of(gtid(1, 12)),
+                        ShardPosition.of(gtid(1, 13)),
+                        ShardPosition.of(gtid(1, 14)));
+        assertThat(framer.safePosition()).isEqualTo(ShardPosition.of(gtid(1, 14)));
+    }
+
+    @Test
+    void vgtidsOfOtherShardsAreNotThisShardsPosition() {
+        ShardEventFramer framer = new ShardEventFramer(binlogSplit(gtid(1, 10), 0));
+        Binlogdata.VEvent otherShard =
+                Binlogdata.VEvent.newBuilder()
+                        .setType(Binlogdata.VEventType.VGTID)
+                        .setVgtid(
+                                Binlogdata.VGtid.newBuilder()
+                                        .addShardGtids(
+                                                Binlogdata.ShardGtid.newBuilder()
+                                                        .setKeyspace(KEYSPACE)
+                                                        .setShard("80-")
+                                                        .setGtid(gtid(1, 99))))
+                        .build();
+
+        assertThat(frame(framer, otherShard, commit())).isEmpty();
+        assertThat(framer.safePosition()).isEqualTo(ShardPosition.of(gtid(1, 10)));
+    }
+
+    @Test
+    void progressIsRowsHandedOverOrAMovedPosition() {
+        ShardEventFramer framer = new ShardEventFramer(binlogSplit(gtid(1, 10), 0));
+        assertThat(framer.takeProgress()).isFalse();
+
+        frame(framer, begin(), field("t", TS));
+        assertThat(framer.takeProgress()).isFalse();
+        frame(framer, rows("t", TS, insert(1, "a")));
+        assertThat(framer.takeProgress()).isTrue();
+        assertThat(framer.takeProgress()).isFalse();
+        frame(framer, commitAt(11), commit());
+        assertThat(framer.takeProgress()).isTrue();
+        // The same position again is no progress.
+        frame(framer, commitAt(11), commit());
+        assertThat(framer.takeProgress()).isFalse();
+    }
+
+    // ---- restarts inside a transaction ----
+
+    @Test
+    void aSplitRestoredInsideATransactionSkipsTheRowsOfItsCheckpoint() {
+        ShardEventFramer framer = new ShardEventFramer(binlogSplit(gtid(1, 10), 2));
+        assertThat(framer.rowsToDrop()).isEqualTo(2);
+
+        List<ChangeBatch> batches =
+                frame(
+                        framer,
+                        begin(),
+                        field("t", TS),
+                        rows("t", TS, insert(1, "a")),
+                        rows("t", TS, insert(2, "b"), insert(3, "c")),
+                        commitAt(11),
+                        commit());
+
+        assertThat(rowsOf(batches)).containsExactly("c:3=c");
+        assertThat(framer.rowsToDrop()).isZero();
+        assertThat(batches.get(batches.size() - 1).positionAfter)
+                .isEqualTo(ShardPosition.of(gtid(1, 11)));
+    }
+
+    @Test
+    void aRestartDropsTheRowsHandedOverSinceTheSafePosition() {
+        ShardEventFramer framer = new ShardEventFramer(binlogSplit(gtid(1, 10), 0));
+        List<ChangeBatch> before =
+                frame(
+                        framer,
+                        begin(),
+                        field("t", TS),
+                        rows("t", TS, insert(1, "a")),
+                        rows("t", TS, insert(2, "b")));
+
+        framer.restart();
+        assertThat(framer.rowsToDrop()).isEqualTo(2);
+        assertThat(framer.safePosition()).isEqualTo(ShardPosition.of(gtid(1, 10)));
+        List<ChangeBatch> replay =
+                frame(
+                        framer,
+                        begin(),
+                        field("t", TS),
+                        rows("t", TS, insert(1, "a"), insert(2, "b"), insert(3, "c")),
+                        commitAt(11),
+                        commit());
+
+        assertThat(rowsOf(before)).containsExactly("c:1=a", "c:2=b");
+        assertThat(rowsOf(replay)).containsExactly("c:3=c");
+        // After the commit nothing is left to drop on the next restart.
+        framer.restart();
+        assertThat(framer.rowsToDrop()).isZero();
+    }
+
+    @Test
+    void aReplayWithFewerRowsThanHandedOverFails() {
+        ShardEventFramer framer = new ShardEventFramer(binlogSplit(gtid(1, 10), 2));
+
+        assertThatThrownBy(
+                        () ->
+                                frame(
+                                        framer,
+                                        begin(),
+                                        field("t", TS),
+                                        rows("t", TS, insert(1, "a")),
+                                        commitAt(11),
+                                        commit()))
+                .isInstanceOf(VitessException.class)
+                .hasMessageContaining(KEYSPACE + "/" + SHARD)
+                .hasMessageContaining("fewer row");
+    }
+
+    // ---- FIELD events ----
+
+    @Test
+    void rowsUseTheirTablesLatestFieldEvent() {
+        ShardEventFramer framer = new ShardEventFramer(binlogSplit(gtid(1, 10), 0));
+        List<ChangeBatch> old =
+                frame(
+                        framer,
+                        begin(),
+                        field("t", TS),
+                        rows("t", TS, insert(1, "a")),
+                        rows("t", TS, insert(2, "b")),
+                        commitAt(11),
+                        commit());
+        // ALTER TABLE t ADD COLUMN w: VStream sends the new FIELD event before the next rows.
+        List<Query.Field> widened = new ArrayList<>(VEvents.fields());
+        widened.add(Query.Field.newBuilder().setName("w").setType(Query.Type.INT32).build());
+        Binlogdata.VEvent newField =
+                Binlogdata.VEvent.newBuilder()
+                        .setType(Binlogdata.VEventType.FIELD)
+                        .setTimestamp(TS + 1)
+                        .setFieldEvent(
+                                Binlogdata.FieldEvent.newBuilder()
+                                        .setTableName(KEYSPACE + ".t")
+                                        .addAllFields(widened))
+                        .build();
+        List<ChangeBatch> altered =
+                frame(
+                        framer,
+                        begin(),
+                        newField,
+                        rows("t", TS + 1, insert(3, "c")),
+                        rows("t", TS + 1, delete(3, "c")));
+
+        RowChangeEvent first = old.get(0).rows.get(0);
+        RowChangeEvent second = old.get(1).rows.get(0);
+        // The same instance until the schema changes: deserializers cache per schema by identity.
+        assertThat(second.columns()).isSameAs(first.columns());
+        RowChangeEvent third = altered.get(0).rows.get(0);
+        assertThat(third.columns()).isNotSameAs(first.columns());
+        assertThat(altered.get(1).rows.get(0).columns()).isSameAs(third.columns());
+        assertThat(rowsOf(altered)).containsExactly("c:3=c", "d:3");
+    }
+
+    @Test
+    void rowsBeforeTheirFieldEventFailAlsoAfterARestart() {
+        ShardEventFramer framer = new ShardEventFramer(binlogSplit(gtid(1, 10), 0));
+        frame(framer, begin(), field("t", TS), rows("t", TS, insert(1, "a")));
+
+        // A new stream sends its own FIELD events: those of the old one are forgotten.
+        framer.restart();
+        assertThatThrownBy(() -> frame(framer, begin(), rows("t", TS, insert(1, "a"))))
+                .isInstanceOf(VitessException.class)
+                .hasMessageContaining("'t' before its FIELD event");
+    }
+
+    // ---- copy phase ----
+
+    @Test
+    void copyRowsWaitForTheirCommitAndGoOutWithTheCopyCursor() {
+        String g = gtid(1, 50);
+        ShardEventFramer framer = new ShardEventFramer(copySplit(false, "t", "u"));
+
+        List<ChangeBatch> open = frame(framer, begin(), field("t"), vgtid(g), copyRow(1));
+        List<ChangeBatch> committed = frame(framer, copyRow(2), vgtid(g, lastPk("t", 2)), commit());
+
+        assertThat(open).isEmpty();
+        assertThat(committed).hasSize(1);
+        ChangeBatch batch = committed.get(0);
+        assertThat(rowsOf(committed)).containsExactly("r:1=v1", "r:2=v2");
+        assertThat(batch.rows).allMatch(r -> r.commitTimeMillis() == 0);
+        assertThat(batch.positionAfter)
+                .isEqualTo(new ShardPosition(g, List.of(lastPk("t", 2)), Set.of("t", "u")));
+        assertThat(framer.takeProgress()).isTrue();
+    }
+
+    @Test
+    void copyCursorFollowsTablesUntilCopyCompletedEndsTheSnapshot() {
+        String g = gtid(1, 50);
+        String g2 = gtid(1, 51);
+        ShardEventFramer framer = new ShardEventFramer(copySplit(true, "e", "t", "u"));
+
+        List<ChangeBatch> batches = new ArrayList<>();
+        batches.addAll(
+                frame(
+                        framer,
+                        begin(),
+                        field("t"),
+                        vgtid(g),
+                        copyRow(1),
+                        vgtid(g, lastPk("t", 1)),
+                        commit()));
+        // A catch-up transaction between copy batches: a binlog change of a copied row.
+        batches.addAll(
+                frame(
+                        framer,
+                        begin(),
+                        field("t", TS),
+                        rows("t", TS, update(1, "v1", "x1")),
+                        vgtid(g2, lastPk("t", 1)),
+                        commit()));
+        // Table t is done: it leaves table_p_ks.
+        batches.addAll(frame(framer, begin(), vgtid(g2), commit()));
+        // Table e is empty: a FIELD event and no rows, never in table_p_ks.
+        batches.addAll(frame(framer, begin(), field("e"), vgtid(g2), commit()));
+        assertThat(framer.isFinished()).isFalse();
+        batches.addAll(frame(framer, copyCompleted(), copyCompleted(), begin(), field("t", TS)));
+
+        assertThat(rowsOf(batches)).containsExactly("r:1=v1", "u:1=x1");
+        assertThat(batches.get(1).rows.get(0).commitTimeMillis()).isEqualTo(TS * 1000);
+        assertThat(batches)
+                .extracting(b -> b.positionAfter)
+                .containsExactly(
+                        new ShardPosition(g, List.of(lastPk("t", 1)), Set.of("e", "t", "u")),
+                        new ShardPosition(g2, List.of(lastPk("t", 1)), Set.of("e", "t", "u")),
+                        new ShardPosition(g2, List.of(), Set.of("e", "u")),
+                        new ShardPosition(g2, List.of(), Set.of("u")),
+                        ShardPosition.of(g2));
+        // A snapshot ends with the copy phase: the events after it are not looked at.
+        assertThat(framer.isFinished()).isTrue();
+    }
+
+    @Test
+    void anUnboundedSplitFollowsTheBinlogAfterTheCopyPhase() {
+        String g = gtid(1, 50);
+        ShardEventFramer framer = new ShardEventFramer(copySplit(false, "t"));
+
+        List<ChangeBatch> batches = new ArrayList<>();
+        batches.addAll(
+                frame(
+                        framer,
+                        begin(),
+                        field("t"),
+                        vgtid(g),
+                        copyRow(1),
+                        vgtid(g, lastPk("t", 1)),
+                        commit()));
+        batches.addAll(frame(framer, copyCompleted()));
+        batches.addAll(
+                frame(
+                        framer,
+                        begin(),
+                        field("t", TS),
+                        rows("t", TS, insert(2, "late")),
+                        commitAt(51),
+                        commit()));
+
+        assertThat(framer.isFinished()).isFalse();
+        assertThat(rowsOf(batches)).containsExactly("r:1=v1", "c:2=late");
+        assertThat(batches.get(1).positionAfter).isEqualTo(ShardPosition.of(g));
+        assertThat(framer.safePosition()).isEqualTo(ShardPosition.of(gtid(1, 51)));
+    }
+
+    @Test
+    void aRestartInsideACopyTransactionDropsItsBufferedRows() {
+        String g = gtid(1, 50);
+        ShardEventFramer framer = new ShardEventFramer(copySplit(false, "t"));
+        frame(
+                framer,
+                begin(),
+                field("t"),
+                vgtid(g),
+                copyRow(1),
+                vgtid(g, lastPk("t", 1)),
+                commit());
+        frame(framer, begin(), copyRow(2));
+
+        framer.restart();
+        // Copy rows were never handed over before their commit: nothing to drop.
+        assertThat(framer.rowsToDrop()).isZero();
+        List<ChangeBatch> resumed =
+                frame(framer, begin(), field("t"), copyRow(2), vgtid(g, lastPk("t", 2)), commit());
+
+        assertThat(rowsOf(resumed)).containsExactly("r:2=v2");
+    }
+
+    @Test
+    void copyRowsWithoutAPositionFail() {
+        ShardEventFramer framer = new ShardEventFramer(copySplit(false, "t"));
+
+        assertThatThrownBy(() -> frame(framer, begin(), field("t"), copyRow(1), commit()))
+                .isInstanceOf(VitessException.class)
+                .hasMessageContaining("ended without a position");
+    }
+
+    @Test
+    void aSnapshotRestoredAfterItsLastTableIsFinishedBeforeAnyEvent() {
+        ShardSplit done =
+                new ShardSplit(
+                        KEYSPACE,
+                        SHARD,
+                        ShardPosition.of(gtid(1, 50)),
+                        0,
+                        true,
+                        Collections.emptyList());
+
+        assertThat(new ShardEventFramer(done).isFinished()).isTrue();
+        assertThat(new ShardEventFramer(copySplit(true, "t")).isFinished()).isFalse();
+        assertThat(new ShardEventFramer(binlogSplit(gtid(1, 50), 0)).isFinished()).isFalse();
+    }
+
+    // ---- journals ----
+
+    @Test
+    void aShardsJournalEndsTheSplitAtTheLastCommit() {
+        ShardEventFramer framer = new ShardEventFramer(binlogSplit(gtid(1, 10), 0));
+        List<ChangeBatch> batches =
+                frame(
+                        framer,
+                        begin(),
+                        field("t", TS),
+                        rows("t", TS, insert(1, "a")),
+                        commitAt(11),
+                        commit(),
+                        begin(),
+                        journal(Binlogdata.MigrationType.SHARDS),
+                        commitAt(12),
+                        commit(),
+                        rows("t", TS, insert(2, "b")));
+
+        assertThat(framer.isFinished()).isTrue();
+        assertThat(rowsOf(batches)).containsExactly("c:1=a");
+        ChangeBatch last = batches.get(batches.size() - 1);
+        assertThat(last.journal).isNotNull();
+        assertThat(last.journal.getId()).isEqualTo(7);
+        assertThat(last.rows).isEmpty();
+        assertThat(last.positionAfter).isEqualTo(ShardPosition.of(gtid(1, 11)));
+        assertThat(last.eventTimeMillis).isEqualTo(TS * 1000);
+    }
+
+    @Test
+    void aTablesJournalIsNotTheEndOfTheShard() {
+        ShardEventFramer framer = new ShardEventFramer(binlogSplit(gtid(1, 10), 0));
+
+        List<ChangeBatch> batches =
+                frame(framer, begin(), journal(Binlogdata.MigrationType.TABLES), commitAt(11));
+        batches.addAll(frame(framer, commit()));
+
+        assertThat(framer.isFinished()).isFalse();
+        assertThat(batches).hasSize(1);
+        assertThat(batches.get(0).journal).isNull();
+        assertThat(batches.get(0).positionAfter).isEqualTo(ShardPosition.of(gtid(1, 11)));
+    }
+
+    @Test
+    void aShardsJournalDuringTheCopyPhaseFails() {
+        ShardEventFramer framer = new ShardEventFramer(copySplit(false, "t"));
+
+        assertThatThrownBy(
+                        () ->
+                                frame(
+                                        framer,
+                                        begin(),
+                                        field("t"),
+                                        copyRow(1),
+                                        journal(Binlogdata.MigrationType.SHARDS)))
+                .isInstanceOf(VitessException.class)
+                .hasMessageContaining("before its snapshot was complete")
+                .hasMessageContaining("'initial'");
+    }
+
+    @Test
+    void aShardsJournalInsideAReplayedTransactionFails() {
+        ShardEventFramer framer = new ShardEventFramer(binlogSplit(gtid(1, 10), 1));
+
+        assertThatThrownBy(() -> frame(framer, begin(), journal(Binlogdata.MigrationType.SHARDS)))
+                .isInstanceOf(VitessException.class)
+                .hasMessageContaining("inside a transaction");
+    }
+
+    // ---- heartbeats ----
+
+    @Test
+    void heartbeatsCarryNothingAndLeaveAnOpenTransactionAlone() {
+        ShardEventFramer framer = new ShardEventFramer(binlogSplit(gtid(1, 10), 0));
+        frame(framer, begin(), field("t", TS), rows("t", TS, insert(1, "a")));
+        framer.takeProgress();
+
+        List<ChangeBatch> beats =
+                frame(
+                        framer,
+                        event(Binlogdata.VEventType.HEARTBEAT),
+                        event(Binlogdata.VEventType.HEARTBEAT));
+
+        assertThat(beats).isEmpty();
+        assertThat(framer.takeProgress()).isFalse();
+        List<ChangeBatch> rest =
+                frame(framer, rows("t", TS, insert(2, "b")), commitAt(11), commit());
+        assertThat(rowsOf(rest)).containsExactly("c:2=b");
+        assertThat(framer.safePosition()).isEqualTo(ShardPosition.of(gtid(1, 11)));
+    }
+}
