@@ -35,6 +35,20 @@ class LateReadersTest {
         return new TestShards("ks", ShardPosition.of("MySQL56/u:1-5"), shards);
     }
 
+    /** An enumerator of the four shards -40, 40-80, 80-c0 and c0-, started. */
+    private static PlanetScaleSourceEnumerator started(
+            MockSplitEnumeratorContext<ShardSplit> context, PlanetScaleEnumeratorState state) {
+        PlanetScaleSourceEnumerator enumerator =
+                new PlanetScaleSourceEnumerator(
+                        context,
+                        fixed("-40", "40-80", "80-c0", "c0-"),
+                        Boundedness.CONTINUOUS_UNBOUNDED,
+                        null,
+                        state);
+        enumerator.start();
+        return enumerator;
+    }
+
     private static Map<Integer, Integer> perReader(MockSplitEnumeratorContext<ShardSplit> context) {
         Map<Integer, Integer> counts = new HashMap<>();
         context.getSplitsAssignmentSequence()
@@ -58,13 +72,7 @@ class LateReadersTest {
     void theFirstAssignmentWaitsForEveryExpectedReader() throws Throwable {
         MockSplitEnumeratorContext<ShardSplit> context = new MockSplitEnumeratorContext<>(2);
         PlanetScaleSourceEnumerator enumerator =
-                new PlanetScaleSourceEnumerator(
-                        context,
-                        fixed("-40", "40-80", "80-c0", "c0-"),
-                        Boundedness.CONTINUOUS_UNBOUNDED,
-                        null,
-                        PlanetScaleEnumeratorState.empty());
-        enumerator.start();
+                started(context, PlanetScaleEnumeratorState.empty());
         TestShards.runDiscovery(context);
         register(context, enumerator, 0);
         assertThat(perReader(context)).isEmpty();
@@ -76,13 +84,7 @@ class LateReadersTest {
     void splitsGivenBackWaitForTheirReaderToComeBack() throws Throwable {
         MockSplitEnumeratorContext<ShardSplit> context = new MockSplitEnumeratorContext<>(2);
         PlanetScaleSourceEnumerator enumerator =
-                new PlanetScaleSourceEnumerator(
-                        context,
-                        fixed("-40", "40-80", "80-c0", "c0-"),
-                        Boundedness.CONTINUOUS_UNBOUNDED,
-                        null,
-                        PlanetScaleEnumeratorState.empty());
-        enumerator.start();
+                started(context, PlanetScaleEnumeratorState.empty());
         register(context, enumerator, 0);
         register(context, enumerator, 1);
         TestShards.runDiscovery(context);
@@ -108,14 +110,7 @@ class LateReadersTest {
                         Collections.emptySet(),
                         true);
         MockSplitEnumeratorContext<ShardSplit> context = new MockSplitEnumeratorContext<>(2);
-        PlanetScaleSourceEnumerator enumerator =
-                new PlanetScaleSourceEnumerator(
-                        context,
-                        fixed("-40", "40-80", "80-c0", "c0-"),
-                        Boundedness.CONTINUOUS_UNBOUNDED,
-                        null,
-                        state);
-        enumerator.start();
+        PlanetScaleSourceEnumerator enumerator = started(context, state);
         register(context, enumerator, 0);
         assertThat(perReader(context)).isEmpty();
         register(context, enumerator, 1);
@@ -131,14 +126,7 @@ class LateReadersTest {
                         Collections.emptySet(),
                         true);
         MockSplitEnumeratorContext<ShardSplit> context = new MockSplitEnumeratorContext<>(2);
-        PlanetScaleSourceEnumerator enumerator =
-                new PlanetScaleSourceEnumerator(
-                        context,
-                        fixed("-40", "40-80", "80-c0", "c0-"),
-                        Boundedness.CONTINUOUS_UNBOUNDED,
-                        null,
-                        state);
-        enumerator.start();
+        PlanetScaleSourceEnumerator enumerator = started(context, state);
         // Reader 0 registers and reports the two splits its state holds; reader 1 has none.
         register(context, enumerator, 0);
         enumerator.handleSourceEvent(0, new RestoredSplitsEvent(2));
