@@ -1,5 +1,6 @@
 package io.github.vstreamcdc.source.enumerator;
 
+import io.github.vstreamcdc.source.event.JournalKey;
 import io.github.vstreamcdc.source.split.ShardSplit;
 import io.github.vstreamcdc.vitess.proto.Binlogdata;
 
@@ -24,7 +25,7 @@ public final class PlanetScaleEnumeratorState {
     private final Set<String> finished;
     private final boolean initialDiscoveryDone;
     private final List<Binlogdata.Journal> pendingJournals;
-    private final Set<String> resolvedJournals;
+    private final Set<JournalKey> resolvedJournals;
 
     public PlanetScaleEnumeratorState(
             List<ShardSplit> unassigned,
@@ -46,7 +47,7 @@ public final class PlanetScaleEnumeratorState {
             Set<String> finished,
             boolean initialDiscoveryDone,
             List<Binlogdata.Journal> pendingJournals,
-            Set<String> resolvedJournals) {
+            Set<JournalKey> resolvedJournals) {
         this.unassigned = Collections.unmodifiableList(new ArrayList<>(unassigned));
         this.assigned = Collections.unmodifiableSet(new TreeSet<>(assigned));
         this.finished = Collections.unmodifiableSet(new TreeSet<>(finished));
@@ -68,8 +69,8 @@ public final class PlanetScaleEnumeratorState {
         return pendingJournals;
     }
 
-    /** Ids of reshard journals whose new shards were started. */
-    public Set<String> resolvedJournals() {
+    /** Reshard journals whose new shards were started. */
+    public Set<JournalKey> resolvedJournals() {
         return resolvedJournals;
     }
 

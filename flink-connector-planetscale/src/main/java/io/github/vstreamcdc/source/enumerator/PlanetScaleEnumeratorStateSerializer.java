@@ -1,5 +1,6 @@
 package io.github.vstreamcdc.source.enumerator;
 
+import io.github.vstreamcdc.source.event.JournalKey;
 import io.github.vstreamcdc.source.split.ShardSplit;
 import io.github.vstreamcdc.source.split.ShardSplitSerializer;
 import io.github.vstreamcdc.vitess.proto.Binlogdata;
@@ -23,8 +24,8 @@ import java.util.Set;
  * <p>Version 1: unassigned splits (each in the split serializer's current format, prefixed with
  * that format's version), assigned ids, finished ids, initial-discovery flag.
  *
- * <p>Version 2 appends the pending reshard journals (protobuf bytes) and the keys (id and
- * participants) of resolved ones.
+ * <p>Version 2 appends the pending reshard journals (protobuf bytes) and the keys of resolved ones
+ * (as {@link JournalKey#toString()} renders them).
  */
 @Internal
 public final class PlanetScaleEnumeratorStateSerializer
@@ -57,8 +58,8 @@ public final class PlanetScaleEnumeratorStateSerializer
             out.write(bytes);
         }
         out.writeInt(state.resolvedJournals().size());
-        for (String key : state.resolvedJournals()) {
-            out.writeUTF(key);
+        for (JournalKey key : state.resolvedJournals()) {
+            out.writeUTF(key.toString());
         }
         return out.getCopyOfBuffer();
     }
@@ -85,7 +86,7 @@ public final class PlanetScaleEnumeratorStateSerializer
         Set<String> finished = readStrings(in);
         boolean initialDone = in.readBoolean();
         List<Binlogdata.Journal> journals = new ArrayList<>();
-        Set<String> resolved = new LinkedHashSet<>();
+        Set<JournalKey> resolved = new LinkedHashSet<>();
         if (version >= 2) {
             int journalCount = in.readInt();
             for (int i = 0; i < journalCount; i++) {
@@ -95,11 +96,20 @@ public final class PlanetScaleEnumeratorStateSerializer
             }
             int resolvedCount = in.readInt();
             for (int i = 0; i < resolvedCount; i++) {
-                resolved.add(in.readUTF());
+                resolved.add(readJournalKey(in));
             }
         }
         return new PlanetScaleEnumeratorState(
                 unassigned, assigned, finished, initialDone, journals, resolved);
+    }
+
+    private static JournalKey readJournalKey(DataInputView in) throws IOException {
+        String rendered = in.readUTF();
+        try {
+            return JournalKey.parse(rendered);
+        } catch (IllegalArgumentException e) {
+            throw new IOException("Corrupt enumerator state: " + e.getMessage(), e);
+        }
     }
 
     private static void writeStrings(Set<String> values, DataOutputView out) throws IOException {

@@ -5,16 +5,22 @@ import io.github.vstreamcdc.source.split.ShardSplit;
 import org.apache.flink.annotation.Internal;
 
 import java.util.List;
-import java.util.Set;
 
-/** Finds the shards to read and makes their first splits. Runs on the enumerator's I/O thread. */
+/**
+ * Finds the shards to read. Its methods do I/O and run in the enumerator's worker ({@code
+ * callAsync}): they see none of the enumerator's state, which changes only on the coordinator
+ * thread. The enumerator lists all shards, picks the ones it does not know, and has only those
+ * positioned.
+ */
 @Internal
 public interface ShardDiscovery {
 
-    /**
-     * Splits for the shards that are not in {@code known}, positioned as the startup mode says.
-     *
-     * @param known ids of splits the enumerator already has (pending, assigned or finished)
-     */
-    List<ShardSplit> discoverNewSplits(Set<String> known) throws Exception;
+    /** The keyspace whose shards are read. */
+    String keyspace();
+
+    /** Names of all shards the source reads now. */
+    List<String> listShards() throws Exception;
+
+    /** First splits of the given shards, positioned as the startup mode says. */
+    List<ShardSplit> firstSplits(List<String> shards) throws Exception;
 }

@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 
 /** Discovers shards with {@code SHOW VITESS_SHARDS} and positions them by the startup mode. */
 @Internal
@@ -29,7 +28,12 @@ public final class VitessShardDiscovery implements ShardDiscovery {
     }
 
     @Override
-    public List<ShardSplit> discoverNewSplits(Set<String> known) {
+    public String keyspace() {
+        return config.keyspace();
+    }
+
+    @Override
+    public List<String> listShards() {
         String keyspace = config.keyspace();
         List<String> shards = sql.listShards(keyspace);
         if (!config.shards().isEmpty()) {
@@ -46,15 +50,12 @@ public final class VitessShardDiscovery implements ShardDiscovery {
             }
             shards = new ArrayList<>(config.shards());
         }
-        List<String> fresh = new ArrayList<>();
-        for (String shard : shards) {
-            if (!known.contains(ShardSplit.splitId(keyspace, shard))) {
-                fresh.add(shard);
-            }
-        }
-        if (fresh.isEmpty()) {
-            return Collections.emptyList();
-        }
+        return shards;
+    }
+
+    @Override
+    public List<ShardSplit> firstSplits(List<String> fresh) {
+        String keyspace = config.keyspace();
         List<String> tables = sql.listTables(keyspace, config.compiledTablePattern());
         if (tables.isEmpty()) {
             throw new VitessException(
@@ -96,7 +97,7 @@ public final class VitessShardDiscovery implements ShardDiscovery {
                                         + "' of keyspace '"
                                         + keyspace
                                         + "'. Give one for each of: "
-                                        + String.join(", ", shards));
+                                        + String.join(", ", fresh));
                     }
                     position = ShardPosition.of(gtid);
                     break;

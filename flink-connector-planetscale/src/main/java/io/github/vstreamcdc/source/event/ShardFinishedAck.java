@@ -17,12 +17,19 @@ public final class ShardFinishedAck implements SourceEvent {
 
     private final String splitId;
 
-    /** {@link ShardFinishedEvent#journalKey} of the journal the split ended at. */
+    /**
+     * The rendered {@link JournalKey} of the journal the split ended at: a plain string, so that
+     * the event is Serializable without more.
+     */
     private final String journalKey;
 
     public ShardFinishedAck(String splitId, String journalKey) {
         this.splitId = Objects.requireNonNull(splitId);
         this.journalKey = Objects.requireNonNull(journalKey);
+    }
+
+    public ShardFinishedAck(String splitId, JournalKey journalKey) {
+        this(splitId, journalKey.toString());
     }
 
     public String splitId() {

@@ -1,7 +1,9 @@
 package io.github.vstreamcdc.source.enumerator;
 
+import io.github.vstreamcdc.source.event.JournalKey;
 import io.github.vstreamcdc.source.split.ShardPosition;
 import io.github.vstreamcdc.source.split.ShardSplit;
+import io.github.vstreamcdc.vitess.proto.Binlogdata;
 
 import org.junit.jupiter.api.Test;
 
@@ -29,7 +31,16 @@ class PlanetScaleEnumeratorStateSerializerTest {
                         Collections.singletonList(
                                 ReshardLineageTest.journal(
                                         9, Arrays.asList("-80", "80-"), Arrays.asList("-"))),
-                        new HashSet<>(Arrays.asList("3:ks/-80", "4:ks/-40,ks/40-80")));
+                        new HashSet<>(
+                                Arrays.asList(
+                                        JournalKey.of(
+                                                ReshardLineageTest.journal(
+                                                        3, Arrays.asList("-80"), Arrays.asList())),
+                                        JournalKey.of(
+                                                ReshardLineageTest.journal(
+                                                        4,
+                                                        Arrays.asList("-40", "40-80"),
+                                                        Arrays.asList("-80"))))));
         PlanetScaleEnumeratorStateSerializer serializer =
                 new PlanetScaleEnumeratorStateSerializer();
         assertThat(serializer.getVersion()).isEqualTo(2);
@@ -49,6 +60,55 @@ class PlanetScaleEnumeratorStateSerializerTest {
                 .containsExactly("customer/80-");
         assertThat(state.initialDiscoveryDone()).isTrue();
         assertThat(state.pendingJournals()).isEmpty();
+    }
+
+    /**
+     * A version-2 state as the enumerator wrote it before journal keys were a type: an unassigned
+     * split with a parent, a pending journal (id -9) and a resolved journal whose new shard's GTID
+     * set has two entries.
+     */
+    private static final String V2 =
+            "AAAAAQAAAAIAAAA2AAJrcwADLTIwAA1NeVNRTDU2L2M6MS0yAAAAAAAAAAAAAAAAAAAAAAAAAAABAAZrcy8tNDAA"
+                    + "AAAAAQAIa3MvNDAtODAAAAACAAZrcy8tODAABmtzLzgwLQEAAAABAAAAYAj3//////////8BEAEqIAoCa3MS"
+                    + "Ay0yMBoVTXlTUUw1Ni91dWlkLS0yMDoxLS05KiQKAmtzEgUyMC00MBoXTXlTUUw1Ni91dWlkLTIwLTQwOjEt"
+                    + "LTkyCQoCa3MSAy00MAAAAAEASjc6a3MvLTgwLGtzLzgwLT5rcy8tNDBATXlTUUw1Ni9hOjEtNSxiOjEtMyxr"
+                    + "cy80MC04MEBNeVNRTDU2L3V1aWQtNDAtODA6MS03";
+
+    @Test
+    void readsVersion2BytesOfEarlierReleases() throws Exception {
+        PlanetScaleEnumeratorStateSerializer serializer =
+                new PlanetScaleEnumeratorStateSerializer();
+        byte[] v2 = java.util.Base64.getDecoder().decode(V2);
+        PlanetScaleEnumeratorState state = serializer.deserialize(2, v2);
+        Binlogdata.Journal resolved =
+                ReshardLineageTest.journal(
+                                7, Arrays.asList("-80", "80-"), Arrays.asList("-40", "40-80"))
+                        .toBuilder()
+                        .setShardGtids(
+                                0,
+                                Binlogdata.ShardGtid.newBuilder()
+                                        .setKeyspace("ks")
+                                        .setShard("-40")
+                                        .setGtid("MySQL56/a:1-5,b:1-3"))
+                        .build();
+        assertThat(state.resolvedJournals()).containsExactly(JournalKey.of(resolved));
+        assertThat(state.pendingJournals())
+                .containsExactly(
+                        ReshardLineageTest.journal(
+                                -9, Arrays.asList("-40"), Arrays.asList("-20", "20-40")));
+        assertThat(state.unassigned())
+                .containsExactly(
+                        new ShardSplit(
+                                "ks",
+                                "-20",
+                                ShardPosition.of("MySQL56/c:1-2"),
+                                0,
+                                false,
+                                Arrays.asList("ks/-40")));
+        assertThat(state.assigned()).containsExactly("ks/40-80");
+        assertThat(state.finished()).containsExactly("ks/-80", "ks/80-");
+        // Written again, the same bytes.
+        assertThat(serializer.serialize(state)).isEqualTo(v2);
     }
 
     @Test

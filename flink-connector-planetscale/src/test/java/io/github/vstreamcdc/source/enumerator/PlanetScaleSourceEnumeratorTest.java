@@ -22,15 +22,7 @@ class PlanetScaleSourceEnumeratorTest {
     }
 
     private static ShardDiscovery fixed(String... shards) {
-        return known -> {
-            List<ShardSplit> splits = new ArrayList<>();
-            for (String shard : shards) {
-                if (!known.contains("customer/" + shard)) {
-                    splits.add(split(shard));
-                }
-            }
-            return splits;
-        };
+        return new TestShards("customer", ShardPosition.copyPhase(), shards);
     }
 
     @Test
@@ -46,7 +38,7 @@ class PlanetScaleSourceEnumeratorTest {
         enumerator.start();
         context.registerReader(new ReaderInfo(0, "host"));
         context.registerReader(new ReaderInfo(1, "host"));
-        context.runNextOneTimeCallable();
+        TestShards.runDiscovery(context);
         enumerator.addReader(0);
         enumerator.addReader(1);
         assertThat(context.getSplitsAssignmentSequence()).isNotEmpty();
@@ -67,7 +59,7 @@ class PlanetScaleSourceEnumeratorTest {
                         null,
                         PlanetScaleEnumeratorState.empty());
         enumerator.start();
-        context.runNextOneTimeCallable();
+        TestShards.runDiscovery(context);
         // No reader yet: both wait in state.
         assertThat(enumerator.snapshotState(1).unassigned()).hasSize(2);
         context.registerReader(new ReaderInfo(0, "host"));
@@ -111,7 +103,7 @@ class PlanetScaleSourceEnumeratorTest {
         context.registerReader(new ReaderInfo(0, "host"));
         enumerator.addReader(0);
         assertThat(context.getSplitsAssignmentSequence()).isEmpty();
-        context.runNextOneTimeCallable();
+        TestShards.runDiscovery(context);
         assertThat(assignedTo(context, 0)).hasSize(1);
         assertThat(context.hasNoMoreSplits(0)).isTrue();
     }

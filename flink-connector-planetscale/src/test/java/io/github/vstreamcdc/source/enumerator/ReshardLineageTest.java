@@ -1,5 +1,6 @@
 package io.github.vstreamcdc.source.enumerator;
 
+import io.github.vstreamcdc.source.event.JournalKey;
 import io.github.vstreamcdc.source.event.RestoredSplitsEvent;
 import io.github.vstreamcdc.source.event.ShardFinishedAck;
 import io.github.vstreamcdc.source.event.ShardFinishedEvent;
@@ -48,30 +49,14 @@ class ReshardLineageTest {
         return journal.build();
     }
 
-    private static ShardSplit split(String shard) {
-        return new ShardSplit(
-                "ks", shard, ShardPosition.of("MySQL56/u:1-5"), 0, false, Collections.emptyList());
-    }
-
     /** Discovery that returns whatever shards the test says the keyspace has now. */
-    private static final class Shards implements ShardDiscovery {
-        List<String> current = new ArrayList<>(OLD);
-
-        @Override
-        public List<ShardSplit> discoverNewSplits(java.util.Set<String> known) {
-            List<ShardSplit> splits = new ArrayList<>();
-            for (String shard : current) {
-                if (!known.contains("ks/" + shard)) {
-                    splits.add(split(shard));
-                }
-            }
-            return splits;
-        }
+    private static TestShards shards() {
+        return new TestShards("ks", ShardPosition.of("MySQL56/u:1-5"), OLD.toArray(new String[0]));
     }
 
     private static PlanetScaleSourceEnumerator started(
             MockSplitEnumeratorContext<ShardSplit> context,
-            Shards shards,
+            TestShards shards,
             PlanetScaleEnumeratorState state)
             throws Throwable {
         PlanetScaleSourceEnumerator enumerator =
@@ -83,7 +68,7 @@ class ReshardLineageTest {
             enumerator.addReader(reader);
         }
         if (!state.initialDiscoveryDone()) {
-            context.runNextOneTimeCallable();
+            TestShards.runDiscovery(context);
         }
         return enumerator;
     }
@@ -126,7 +111,7 @@ class ReshardLineageTest {
     void childrenStartOnlyWhenEveryParentFinishedOnAnyReader() throws Throwable {
         MockSplitEnumeratorContext<ShardSplit> context = new MockSplitEnumeratorContext<>(2);
         PlanetScaleSourceEnumerator enumerator =
-                started(context, new Shards(), PlanetScaleEnumeratorState.empty());
+                started(context, shards(), PlanetScaleEnumeratorState.empty());
         Map<String, Integer> owners = owners(context);
         assertThat(owners).containsOnlyKeys("ks/-80", "ks/80-");
         assertThat(owners.get("ks/-80")).isNotEqualTo(owners.get("ks/80-"));
@@ -179,7 +164,7 @@ class ReshardLineageTest {
     void duplicateAndOutOfOrderReportsStartChildrenOnce() throws Throwable {
         MockSplitEnumeratorContext<ShardSplit> context = new MockSplitEnumeratorContext<>(1);
         PlanetScaleSourceEnumerator enumerator =
-                started(context, new Shards(), PlanetScaleEnumeratorState.empty());
+                started(context, shards(), PlanetScaleEnumeratorState.empty());
         Binlogdata.Journal split = journal(7, OLD, NEW);
         enumerator.handleSourceEvent(0, new ShardFinishedEvent("ks/80-", split));
         enumerator.handleSourceEvent(0, new ShardFinishedEvent("ks/80-", split));
@@ -201,7 +186,7 @@ class ReshardLineageTest {
     void pendingJournalSurvivesARestoreAndMergeFollowsSplit() throws Throwable {
         MockSplitEnumeratorContext<ShardSplit> context = new MockSplitEnumeratorContext<>(2);
         PlanetScaleSourceEnumerator enumerator =
-                started(context, new Shards(), PlanetScaleEnumeratorState.empty());
+                started(context, shards(), PlanetScaleEnumeratorState.empty());
         Binlogdata.Journal split = journal(7, OLD, NEW);
         enumerator.handleSourceEvent(0, new ShardFinishedEvent("ks/-80", split));
         PlanetScaleEnumeratorStateSerializer serializer =
@@ -214,7 +199,7 @@ class ReshardLineageTest {
         // Restored: the other parent's report (re-sent by its reader after the restore) arrives.
         MockSplitEnumeratorContext<ShardSplit> restoredContext =
                 new MockSplitEnumeratorContext<>(2);
-        PlanetScaleSourceEnumerator restored = started(restoredContext, new Shards(), state);
+        PlanetScaleSourceEnumerator restored = started(restoredContext, shards(), state);
         restored.handleSourceEvent(1, new ShardFinishedEvent("ks/80-", split));
         checkpoint(restored, 10);
         assertThat(assigned(restoredContext))
@@ -247,9 +232,7 @@ class ReshardLineageTest {
         PlanetScaleEnumeratorState after = restored.snapshotState(12);
         assertThat(after.assigned()).containsExactlyInAnyOrder("ks/-80", "ks/80-");
         assertThat(after.resolvedJournals())
-                .containsExactlyInAnyOrder(
-                        PlanetScaleSourceEnumerator.journalKey(split),
-                        PlanetScaleSourceEnumerator.journalKey(merge));
+                .containsExactlyInAnyOrder(JournalKey.of(split), JournalKey.of(merge));
         // A late re-report of the first -80 (its name reused by the merge) leaves the new -80 be.
         restored.handleSourceEvent(0, new ShardFinishedEvent("ks/-80", split));
         assertThat(restored.snapshotState(12).assigned()).contains("ks/-80");
@@ -299,7 +282,7 @@ class ReshardLineageTest {
                         List.of(journal(7, OLD, NEW)),
                         Collections.emptySet());
         MockSplitEnumeratorContext<ShardSplit> context = new MockSplitEnumeratorContext<>(2);
-        started(context, new Shards(), state);
+        started(context, shards(), state);
         assertThat(assigned(context)).containsOnlyKeys("ks/-40", "ks/40-80", "ks/80-c0", "ks/c0-");
     }
 
@@ -309,7 +292,7 @@ class ReshardLineageTest {
         PlanetScaleSourceEnumerator enumerator =
                 new PlanetScaleSourceEnumerator(
                         context,
-                        new Shards(),
+                        shards(),
                         Boundedness.CONTINUOUS_UNBOUNDED,
                         null,
                         PlanetScaleEnumeratorState.empty(),
@@ -317,7 +300,7 @@ class ReshardLineageTest {
         enumerator.start();
         context.registerReader(new ReaderInfo(0, "host"));
         enumerator.addReader(0);
-        context.runNextOneTimeCallable();
+        TestShards.runDiscovery(context);
         Binlogdata.Journal split = journal(7, OLD, NEW);
         enumerator.handleSourceEvent(0, new ShardFinishedEvent("ks/-80", split));
         enumerator.handleSourceEvent(0, new ShardFinishedEvent("ks/80-", split));
@@ -338,7 +321,7 @@ class ReshardLineageTest {
                         Collections.emptyList(),
                         Collections.emptySet());
         MockSplitEnumeratorContext<ShardSplit> context = new MockSplitEnumeratorContext<>(2);
-        PlanetScaleSourceEnumerator enumerator = started(context, new Shards(), state);
+        PlanetScaleSourceEnumerator enumerator = started(context, shards(), state);
         enumerator.handleSourceEvent(0, new RestoredSplitsEvent(3));
         enumerator.handleSourceEvent(1, new RestoredSplitsEvent(1));
 
@@ -354,7 +337,7 @@ class ReshardLineageTest {
 
     /** One reader, discovery every second (run by hand), the initial discovery done. */
     private static PlanetScaleSourceEnumerator discovering(
-            MockSplitEnumeratorContext<ShardSplit> context, Shards shards) throws Throwable {
+            MockSplitEnumeratorContext<ShardSplit> context, TestShards shards) throws Throwable {
         PlanetScaleSourceEnumerator enumerator =
                 new PlanetScaleSourceEnumerator(
                         context,
@@ -365,13 +348,13 @@ class ReshardLineageTest {
         enumerator.start();
         context.registerReader(new ReaderInfo(0, "host"));
         enumerator.addReader(0);
-        context.runNextOneTimeCallable();
+        TestShards.runDiscovery(context);
         return enumerator;
     }
 
     @Test
     void discoveryLeavesReshardChildrenToTheJournal() throws Throwable {
-        Shards shards = new Shards();
+        TestShards shards = shards();
         MockSplitEnumeratorContext<ShardSplit> context = new MockSplitEnumeratorContext<>(1);
         PlanetScaleSourceEnumerator enumerator = discovering(context, shards);
         assertThat(assigned(context)).hasSize(2);
@@ -379,17 +362,19 @@ class ReshardLineageTest {
         // The reshard made the new shards serving before the old ones were drained.
         shards.current = new ArrayList<>(NEW);
         context.runPeriodicCallable(0);
+        TestShards.runDiscovery(context);
         assertThat(assigned(context)).hasSize(2);
         assertThat(enumerator.snapshotState(1).unassigned()).isEmpty();
 
         // A shard that overlaps nothing known is new: it is read from the startup position.
-        Shards half = new Shards();
+        TestShards half = shards();
         half.current = new ArrayList<>(List.of("-80"));
         MockSplitEnumeratorContext<ShardSplit> growing = new MockSplitEnumeratorContext<>(1);
         discovering(growing, half);
         assertThat(assigned(growing)).containsOnlyKeys("ks/-80");
         half.current = new ArrayList<>(OLD);
         growing.runPeriodicCallable(0);
+        TestShards.runDiscovery(growing);
         assertThat(assigned(growing)).containsOnlyKeys("ks/-80", "ks/80-");
         assertThat(KeyRanges.overlap("-80", "80-")).isFalse();
         assertThat(KeyRanges.overlap("-80", "40-80")).isTrue();

@@ -1,0 +1,394 @@
+package io.github.vstreamcdc.source.enumerator;
+
+import io.github.vstreamcdc.source.event.JournalKey;
+import io.github.vstreamcdc.source.event.ShardFinishedAck;
+import io.github.vstreamcdc.source.split.ShardPosition;
+import io.github.vstreamcdc.source.split.ShardSplit;
+import io.github.vstreamcdc.vitess.proto.Binlogdata;
+
+import org.apache.flink.annotation.Internal;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.LongPredicate;
+import java.util.function.LongSupplier;
+
+/**
+ * The shards the enumerator knows (waiting for a reader, read, finished) and the reshard journals
+ * between them. Pure bookkeeping: no Flink context, no I/O, no threads; the enumerator calls it on
+ * the coordinator thread.
+ *
+ * <p>A reader reports a shard finished at its reshard JOURNAL. The shards the journal names start,
+ * from the positions it gives, once every participant of the journal has finished, whichever
+ * readers read them and in whatever order the reports come (also across restores: pending journals
+ * and finished shards are in the checkpoint, and readers re-send their reports). They start only
+ * when a checkpoint taken after the last report has completed: earlier, a new shard's changes could
+ * overtake the old shard's last ones, which may still be in flight downstream, and a failover that
+ * keeps the enumerator but restores the readers to an earlier checkpoint would read the old shard's
+ * end again while the new shard runs on. A job without checkpoints starts them after {@code
+ * noCheckpointWait}.
+ */
+@Internal
+final class ShardLineageTracker {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ShardLineageTracker.class);
+
+    private final Duration noCheckpointWait;
+    private final LongSupplier clock;
+
+    private final Map<String, ShardSplit> unassigned = new LinkedHashMap<>();
+    private final Set<String> assigned = new HashSet<>();
+    private final Set<String> finished = new HashSet<>();
+    private boolean initialDiscoveryDone;
+
+    /** Reshard journals until their new shards start. */
+    private final Map<JournalKey, Binlogdata.Journal> pendingJournals = new LinkedHashMap<>();
+
+    /** Journals whose new shards were started: later reports of them change nothing. */
+    private final Set<JournalKey> resolvedJournals = new HashSet<>();
+
+    /**
+     * Journals whose participants all finished, waiting for a checkpoint: the id of the first
+     * snapshot taken since (-1 before). Their new shards start when that checkpoint completes.
+     */
+    private final Map<JournalKey, Long> awaitingCheckpoint = new LinkedHashMap<>();
+
+    /** When each journal of {@link #awaitingCheckpoint} completed, by the clock. */
+    private final Map<JournalKey, Long> completedAtMillis = new HashMap<>();
+
+    /**
+     * Reports of splits that ended at a journal, by split id, until a completed checkpoint holds
+     * them. The reader keeps the split in its state until acknowledged.
+     */
+    private final Map<String, PendingAck> pendingAcks = new LinkedHashMap<>();
+
+    /** A checkpoint was taken or restored: the job checkpoints. */
+    private boolean checkpointing;
+
+    ShardLineageTracker(
+            PlanetScaleEnumeratorState state, Duration noCheckpointWait, LongSupplier clock) {
+        this.noCheckpointWait = noCheckpointWait;
+        this.clock = clock;
+        for (ShardSplit split : state.unassigned()) {
+            unassigned.put(split.splitId(), split);
+        }
+        assigned.addAll(state.assigned());
+        finished.addAll(state.finished());
+        initialDiscoveryDone = state.initialDiscoveryDone();
+        for (Binlogdata.Journal journal : state.pendingJournals()) {
+            pendingJournals.put(JournalKey.of(journal), journal);
+        }
+        resolvedJournals.addAll(state.resolvedJournals());
+        // A fresh start has not discovered yet: this state came from a checkpoint.
+        checkpointing = state.initialDiscoveryDone();
+    }
+
+    /**
+     * Starts the new shards of journals complete in the restored checkpoint: the readers' states in
+     * it hold the old shards as finished, and nothing read before it is still in flight.
+     */
+    void startJournalsCompleteAtRestore() {
+        startChildrenOfCompletedJournals(true);
+    }
+
+    boolean initialDiscoveryDone() {
+        return initialDiscoveryDone;
+    }
+
+    // ---------------------------------------------------------------- discovery
+
+    /** Of the shards a discovery listed, those to position and read from the startup position. */
+    List<String> newShards(String keyspace, List<String> listed) {
+        List<String> fresh = new ArrayList<>();
+        for (String shard : listed) {
+            if (isNew(keyspace, shard)) {
+                fresh.add(shard);
+            }
+        }
+        return fresh;
+    }
+
+    /** A discovery ended: its new shards' first splits (possibly none) wait for readers. */
+    void discovered(List<ShardSplit> splits) {
+        List<ShardSplit> added = new ArrayList<>();
+        for (ShardSplit split : splits) {
+            // Checked again: a journal may have started the shard while it was positioned.
+            if (isNew(split.keyspace(), split.shard())) {
+                unassigned.put(split.splitId(), split);
+                added.add(split);
+            }
+        }
+        if (!added.isEmpty()) {
+            LOG.info("Discovered splits {}", added);
+        }
+        initialDiscoveryDone = true;
+    }
+
+    private boolean isNew(String keyspace, String shard) {
+        String id = ShardSplit.splitId(keyspace, shard);
+        if (isKnown(id)) {
+            return false;
+        }
+        if (initialDiscoveryDone && overlapsKnownShard(keyspace, shard)) {
+            // A reshard's new shard: it starts from its journal's position, once the shards it
+            // replaces are drained, never from the startup mode's.
+            LOG.info("Shard {} appeared; it will start at its reshard journal", id);
+            return false;
+        }
+        return true;
+    }
+
+    private boolean isKnown(String id) {
+        return assigned.contains(id) || finished.contains(id) || unassigned.containsKey(id);
+    }
+
+    private boolean overlapsKnownShard(String keyspace, String shard) {
+        Set<String> known = new HashSet<>(unassigned.keySet());
+        known.addAll(assigned);
+        known.addAll(finished);
+        for (String id : known) {
+            int slash = id.indexOf('/');
+            if (id.substring(0, slash).equals(keyspace)
+                    && KeyRanges.overlap(id.substring(slash + 1), shard)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    // ---------------------------------------------------------------- assignment
+
+    /** Splits waiting for a reader, in the order they came. */
+    List<ShardSplit> unassigned() {
+        return new ArrayList<>(unassigned.values());
+    }
+
+    /** A reader now reads the split. */
+    void assigned(String splitId) {
+        unassigned.remove(splitId);
+        assigned.add(splitId);
+    }
+
+    /** Splits a failed reader had not checkpointed yet: they wait for a reader again. */
+    void returned(List<ShardSplit> splits) {
+        for (ShardSplit split : splits) {
+            assigned.remove(split.splitId());
+            unassigned.put(split.splitId(), split);
+        }
+    }
+
+    // ---------------------------------------------------------------- reshards
+
+    /**
+     * A reader reported that a split ended at a reshard journal.
+     *
+     * @return whether the split was being read until now (its reader holds one split fewer)
+     */
+    boolean shardFinished(int reader, String splitId, Binlogdata.Journal journal) {
+        JournalKey key = JournalKey.of(journal);
+        pendingAcks.put(splitId, new PendingAck(reader, key));
+        if (resolvedJournals.contains(key)
+                && (assigned.contains(splitId) || unassigned.containsKey(splitId))) {
+            // A late re-report of a shard whose name a merge has reused since: the live shard of
+            // that name is not the one that finished.
+            return false;
+        }
+        boolean wasRead = assigned.remove(splitId);
+        unassigned.remove(splitId);
+        finished.add(splitId);
+        if (journal.getMigrationType() == Binlogdata.MigrationType.SHARDS
+                && !resolvedJournals.contains(key)) {
+            pendingJournals.putIfAbsent(key, journal);
+        }
+        LOG.info("Shard {} finished (reader {}) at a reshard journal", splitId, reader);
+        startChildrenOfCompletedJournals(false);
+        return wasRead;
+    }
+
+    /**
+     * Starts the new shards of every journal whose participants all finished, or, unless {@code
+     * now}, queues the journal until a checkpoint taken after that completes.
+     */
+    private void startChildrenOfCompletedJournals(boolean now) {
+        for (Iterator<Map.Entry<JournalKey, Binlogdata.Journal>> it =
+                        pendingJournals.entrySet().iterator();
+                it.hasNext(); ) {
+            Map.Entry<JournalKey, Binlogdata.Journal> entry = it.next();
+            JournalKey key = entry.getKey();
+            if (!finished.containsAll(key.participants())) {
+                continue;
+            }
+            if (!now) {
+                if (!awaitingCheckpoint.containsKey(key)) {
+                    awaitingCheckpoint.put(key, -1L);
+                    completedAtMillis.put(key, clock.getAsLong());
+                    LOG.info(
+                            "Reshard journal {}: all old shards finished; the new shards start"
+                                    + " when the next checkpoint completes",
+                            key.id());
+                }
+                continue;
+            }
+            it.remove();
+            awaitingCheckpoint.remove(key);
+            completedAtMillis.remove(key);
+            startChildren(key, entry.getValue());
+        }
+    }
+
+    private void startChildren(JournalKey key, Binlogdata.Journal journal) {
+        resolvedJournals.add(key);
+        List<String> parents = new ArrayList<>();
+        for (Binlogdata.KeyspaceShard participant : journal.getParticipantsList()) {
+            parents.add(ShardSplit.splitId(participant.getKeyspace(), participant.getShard()));
+        }
+        for (Binlogdata.ShardGtid child : journal.getShardGtidsList()) {
+            String id = ShardSplit.splitId(child.getKeyspace(), child.getShard());
+            if (assigned.contains(id) || unassigned.containsKey(id)) {
+                continue;
+            }
+            // A merge back may reuse the name of a shard that finished long ago.
+            finished.remove(id);
+            ShardSplit split =
+                    new ShardSplit(
+                            child.getKeyspace(),
+                            child.getShard(),
+                            ShardPosition.of(child.getGtid()),
+                            0,
+                            false,
+                            parents);
+            unassigned.put(id, split);
+            LOG.info("Reshard journal {} complete: starting {}", key.id(), split);
+        }
+    }
+
+    /**
+     * A job without checkpoints has nothing to wait for: after {@code noCheckpointWait} without any
+     * checkpoint, complete journals start their new shards anyway.
+     *
+     * @return whether new shards started
+     */
+    boolean startChildrenWithoutCheckpoints() {
+        if (checkpointing || awaitingCheckpoint.isEmpty()) {
+            return false;
+        }
+        long now = clock.getAsLong();
+        List<JournalKey> due = new ArrayList<>();
+        completedAtMillis.forEach(
+                (key, at) -> {
+                    if (now - at >= noCheckpointWait.toMillis()) {
+                        due.add(key);
+                    }
+                });
+        if (due.isEmpty()) {
+            return false;
+        }
+        LOG.warn(
+                "No checkpoint was taken in {} since a reshard's old shards finished: starting"
+                        + " the new shards without waiting (without checkpoints, the changes"
+                        + " of a key moved by the reshard may reach the sink out of order)",
+                noCheckpointWait);
+        due.forEach(this::release);
+        return true;
+    }
+
+    private void releaseAwaiting(LongPredicate due) {
+        List<JournalKey> keys = new ArrayList<>();
+        awaitingCheckpoint.forEach(
+                (key, checkpointId) -> {
+                    if (due.test(checkpointId)) {
+                        keys.add(key);
+                    }
+                });
+        keys.forEach(this::release);
+    }
+
+    private void release(JournalKey key) {
+        awaitingCheckpoint.remove(key);
+        completedAtMillis.remove(key);
+        Binlogdata.Journal journal = pendingJournals.remove(key);
+        if (journal != null) {
+            startChildren(key, journal);
+        }
+    }
+
+    // ---------------------------------------------------------------- checkpoints
+
+    /** The enumerator's snapshot for a checkpoint. */
+    PlanetScaleEnumeratorState snapshot(long checkpointId) {
+        checkpointing = true;
+        awaitingCheckpoint.replaceAll((key, id) -> id < 0 ? checkpointId : id);
+        for (PendingAck ack : pendingAcks.values()) {
+            if (ack.firstSnapshot < 0) {
+                ack.firstSnapshot = checkpointId;
+            }
+        }
+        return new PlanetScaleEnumeratorState(
+                new ArrayList<>(unassigned.values()),
+                assigned,
+                finished,
+                initialDiscoveryDone,
+                new ArrayList<>(pendingJournals.values()),
+                resolvedJournals);
+    }
+
+    /**
+     * A checkpoint completed: starts the new shards of the journals it saw complete.
+     *
+     * @return the acknowledgements of the reports it holds, to send to their readers
+     */
+    List<Ack> checkpointComplete(long checkpointId) {
+        releaseAwaiting(id -> id >= 0 && id <= checkpointId);
+        List<Ack> acks = new ArrayList<>();
+        pendingAcks
+                .entrySet()
+                .removeIf(
+                        e -> {
+                            PendingAck pending = e.getValue();
+                            long id = pending.firstSnapshot;
+                            if (id >= 0 && id <= checkpointId) {
+                                acks.add(
+                                        new Ack(
+                                                pending.reader,
+                                                new ShardFinishedAck(e.getKey(), pending.journal)));
+                                return true;
+                            }
+                            return false;
+                        });
+        return acks;
+    }
+
+    /** An acknowledgement for a reader. */
+    static final class Ack {
+        final int reader;
+        final ShardFinishedAck event;
+
+        Ack(int reader, ShardFinishedAck event) {
+            this.reader = reader;
+            this.event = event;
+        }
+    }
+
+    /** A finish report waiting for a completed checkpoint. */
+    private static final class PendingAck {
+        final int reader;
+        final JournalKey journal;
+
+        /** The first snapshot taken since the report; -1 before. */
+        long firstSnapshot = -1;
+
+        PendingAck(int reader, JournalKey journal) {
+            this.reader = reader;
+            this.journal = journal;
+        }
+    }
+}

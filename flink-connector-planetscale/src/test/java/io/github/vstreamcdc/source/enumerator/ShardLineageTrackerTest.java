@@ -1,0 +1,179 @@
+package io.github.vstreamcdc.source.enumerator;
+
+import io.github.vstreamcdc.source.event.JournalKey;
+import io.github.vstreamcdc.source.split.ShardPosition;
+import io.github.vstreamcdc.source.split.ShardSplit;
+import io.github.vstreamcdc.vitess.proto.Binlogdata;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The tracker alone: no Flink context, a clock the test sets. */
+class ShardLineageTrackerTest {
+
+    private static final List<String> OLD = Arrays.asList("-80", "80-");
+    private static final List<String> NEW = Arrays.asList("-40", "40-80", "80-c0", "c0-");
+    private static final Binlogdata.Journal SPLIT = ReshardLineageTest.journal(7, OLD, NEW);
+
+    private final AtomicLong clock = new AtomicLong(1_000);
+
+    private ShardLineageTracker tracker(PlanetScaleEnumeratorState state) {
+        return new ShardLineageTracker(state, Duration.ofSeconds(60), clock::get);
+    }
+
+    private static ShardSplit split(String shard) {
+        return new ShardSplit(
+                "ks", shard, ShardPosition.of("MySQL56/u:1-5"), 0, false, Collections.emptyList());
+    }
+
+    /** A tracker whose readers read -80 and 80-. */
+    private ShardLineageTracker reading() {
+        ShardLineageTracker tracker = tracker(PlanetScaleEnumeratorState.empty());
+        tracker.discovered(Arrays.asList(split("-80"), split("80-")));
+        tracker.assigned("ks/-80");
+        tracker.assigned("ks/80-");
+        return tracker;
+    }
+
+    private static List<String> ids(List<ShardSplit> splits) {
+        return splits.stream()
+                .map(ShardSplit::splitId)
+                .collect(java.util.stream.Collectors.toList());
+    }
+
+    @Test
+    void discoveryKeepsNewShardsAndLeavesReshardChildrenToTheirJournal() {
+        ShardLineageTracker tracker = tracker(PlanetScaleEnumeratorState.empty());
+        assertThat(tracker.initialDiscoveryDone()).isFalse();
+        assertThat(tracker.newShards("ks", OLD)).containsExactlyElementsOf(OLD);
+        tracker.discovered(Arrays.asList(split("-80"), split("80-")));
+        assertThat(tracker.initialDiscoveryDone()).isTrue();
+        assertThat(ids(tracker.unassigned())).containsExactly("ks/-80", "ks/80-");
+
+        // Known shards, and shards overlapping known ones (a reshard's), are not new.
+        assertThat(tracker.newShards("ks", Arrays.asList("-80", "-40", "40-80"))).isEmpty();
+        assertThat(tracker.newShards("other", Arrays.asList("-80"))).containsExactly("-80");
+        // Checked again when positioned: the journal may have started the shard meanwhile.
+        tracker.discovered(Collections.singletonList(split("-40")));
+        assertThat(ids(tracker.unassigned())).containsExactly("ks/-80", "ks/80-");
+    }
+
+    @Test
+    void childrenStartWhenACheckpointAfterTheLastReportCompletes() {
+        ShardLineageTracker tracker = reading();
+        assertThat(tracker.shardFinished(0, "ks/-80", SPLIT)).isTrue();
+        tracker.snapshot(1);
+        assertThat(tracker.shardFinished(1, "ks/80-", SPLIT)).isTrue();
+        // Checkpoint 1 holds only the first report.
+        assertThat(tracker.checkpointComplete(1))
+                .extracting(a -> a.reader + " " + a.event.splitId())
+                .containsExactly("0 ks/-80");
+        assertThat(tracker.unassigned()).isEmpty();
+
+        tracker.snapshot(2);
+        List<ShardLineageTracker.Ack> acks = tracker.checkpointComplete(2);
+        assertThat(acks)
+                .extracting(a -> a.reader + " " + a.event.splitId())
+                .containsExactly("1 ks/80-");
+        assertThat(acks.get(0).event.journalKey()).isEqualTo(JournalKey.of(SPLIT).toString());
+        List<ShardSplit> children = tracker.unassigned();
+        assertThat(ids(children)).containsExactly("ks/-40", "ks/40-80", "ks/80-c0", "ks/c0-");
+        for (ShardSplit child : children) {
+            assertThat(child.position().gtid()).isEqualTo("MySQL56/uuid-" + child.shard() + ":1-7");
+            assertThat(child.parentShards()).containsExactly("ks/-80", "ks/80-");
+        }
+        PlanetScaleEnumeratorState state = tracker.snapshot(3);
+        assertThat(state.finished()).containsExactlyInAnyOrder("ks/-80", "ks/80-");
+        assertThat(state.pendingJournals()).isEmpty();
+        assertThat(state.resolvedJournals()).containsExactly(JournalKey.of(SPLIT));
+        // Nothing more to acknowledge or start.
+        assertThat(tracker.checkpointComplete(3)).isEmpty();
+    }
+
+    @Test
+    void aJournalCompleteInTheRestoredCheckpointStartsAtOnce() {
+        ShardLineageTracker tracker =
+                tracker(
+                        new PlanetScaleEnumeratorState(
+                                Collections.emptyList(),
+                                Collections.emptySet(),
+                                new HashSet<>(Arrays.asList("ks/-80", "ks/80-")),
+                                true,
+                                Collections.singletonList(SPLIT),
+                                Collections.emptySet()));
+        assertThat(tracker.unassigned()).isEmpty();
+        tracker.startJournalsCompleteAtRestore();
+        assertThat(tracker.unassigned()).hasSize(4);
+    }
+
+    @Test
+    void withoutCheckpointsChildrenStartAfterTheWait() {
+        ShardLineageTracker tracker = reading();
+        tracker.shardFinished(0, "ks/-80", SPLIT);
+        tracker.shardFinished(0, "ks/80-", SPLIT);
+        clock.addAndGet(59_999);
+        assertThat(tracker.startChildrenWithoutCheckpoints()).isFalse();
+        clock.addAndGet(1);
+        assertThat(tracker.startChildrenWithoutCheckpoints()).isTrue();
+        assertThat(tracker.unassigned()).hasSize(4);
+        assertThat(tracker.startChildrenWithoutCheckpoints()).isFalse();
+    }
+
+    @Test
+    void aCheckpointingJobAlwaysWaitsForTheCheckpoint() {
+        ShardLineageTracker tracker = reading();
+        tracker.snapshot(1);
+        tracker.shardFinished(0, "ks/-80", SPLIT);
+        tracker.shardFinished(0, "ks/80-", SPLIT);
+        clock.addAndGet(3_600_000);
+        assertThat(tracker.startChildrenWithoutCheckpoints()).isFalse();
+        assertThat(tracker.unassigned()).isEmpty();
+    }
+
+    @Test
+    void aLateReportForANameAMergeReusedLeavesTheLiveShard() {
+        ShardLineageTracker tracker = reading();
+        tracker.shardFinished(0, "ks/-80", SPLIT);
+        tracker.shardFinished(1, "ks/80-", SPLIT);
+        tracker.snapshot(1);
+        tracker.checkpointComplete(1);
+        NEW.forEach(shard -> tracker.assigned("ks/" + shard));
+        Binlogdata.Journal merge = ReshardLineageTest.journal(7, NEW, OLD);
+        NEW.forEach(shard -> tracker.shardFinished(0, "ks/" + shard, merge));
+        tracker.snapshot(2);
+        tracker.checkpointComplete(2);
+        assertThat(ids(tracker.unassigned())).containsExactly("ks/-80", "ks/80-");
+        assertThat(tracker.unassigned()).allMatch(s -> s.parentShards().size() == 4);
+        tracker.assigned("ks/-80");
+
+        // The old -80's report again (its reader restored from an old checkpoint).
+        assertThat(tracker.shardFinished(1, "ks/-80", SPLIT)).isFalse();
+        PlanetScaleEnumeratorState state = tracker.snapshot(3);
+        assertThat(state.assigned()).contains("ks/-80");
+        assertThat(state.finished()).doesNotContain("ks/-80");
+        assertThat(state.pendingJournals()).isEmpty();
+        // Still acknowledged, so that the reader drops it.
+        assertThat(tracker.checkpointComplete(3))
+                .extracting(a -> a.reader + " " + a.event.splitId())
+                .containsExactly("1 ks/-80");
+    }
+
+    @Test
+    void returnedSplitsWaitForAReaderAgain() {
+        ShardLineageTracker tracker = reading();
+        ShardSplit progressed = split("-80").withPosition(ShardPosition.of("MySQL56/u:1-9"), 2);
+        tracker.returned(Collections.singletonList(progressed));
+        assertThat(tracker.unassigned()).containsExactly(progressed);
+        PlanetScaleEnumeratorState state = tracker.snapshot(1);
+        assertThat(state.assigned()).containsExactly("ks/80-");
+        assertThat(state.unassigned()).containsExactly(progressed);
+    }
+}

@@ -1,0 +1,53 @@
+package io.github.vstreamcdc.source.enumerator;
+
+import io.github.vstreamcdc.source.split.ShardPosition;
+import io.github.vstreamcdc.source.split.ShardSplit;
+
+import org.apache.flink.api.connector.source.mocks.MockSplitEnumeratorContext;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+
+/** A keyspace whose shards the test sets; every new shard starts at one position. */
+final class TestShards implements ShardDiscovery {
+
+    private final String keyspace;
+    private final ShardPosition start;
+
+    /** The shards the keyspace has now. */
+    volatile List<String> current;
+
+    TestShards(String keyspace, ShardPosition start, String... shards) {
+        this.keyspace = keyspace;
+        this.start = start;
+        this.current = new ArrayList<>(Arrays.asList(shards));
+    }
+
+    @Override
+    public String keyspace() {
+        return keyspace;
+    }
+
+    @Override
+    public List<String> listShards() {
+        return new ArrayList<>(current);
+    }
+
+    @Override
+    public List<ShardSplit> firstSplits(List<String> shards) {
+        List<ShardSplit> splits = new ArrayList<>();
+        for (String shard : shards) {
+            splits.add(new ShardSplit(keyspace, shard, start, 0, false, Collections.emptyList()));
+        }
+        return splits;
+    }
+
+    /** Runs the enumerator's queued one-time I/O (a discovery lists, then positions new shards). */
+    static void runDiscovery(MockSplitEnumeratorContext<ShardSplit> context) throws Throwable {
+        while (!context.getOneTimeCallables().isEmpty()) {
+            context.runNextOneTimeCallable();
+        }
+    }
+}
