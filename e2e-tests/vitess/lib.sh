@@ -190,28 +190,26 @@ pids_where() {
   return 0
 }
 
-# start_detached DIR PIDFILE CMD...: runs CMD in DIR in a new session (what it starts can be found
-# by its session id), as the run user when we are root (HOME=DIR then), with no lock fds; the
-# pid of CMD goes to PIDFILE (unless that is empty). Redirect its stdio and put it in the
-# background yourself.
+# start_detached DIR PIDFILE CMD... &: runs CMD in DIR in a new session (what it starts can be
+# found by its session id), as the run user when we are root (HOME=DIR then), without our lock
+# fds; the pid of CMD goes to PIDFILE (unless that is empty). Call it in the background (`&`,
+# with its stdio redirected): it replaces the shell that runs it.
 start_detached() {
   local dir="$1" pidf="$2"
   shift 2
-  (
-    # the cluster must not inherit (and so hold) our lock files
-    exec 8>&- 9>&-
-    cd "${dir}" || exit 1
-    # shellcheck disable=SC2016
-    exec setsid bash -c '
-      [ -z "$1" ] || echo $$ >"$1"
-      dir=$2 user=$3
-      shift 3
-      if [ "$(id -u)" = 0 ]; then
-        exec setpriv --reuid="${user}" --regid="${user}" --init-groups \
-          env HOME="${dir}" USER="${user}" LOGNAME="${user}" "$@"
-      fi
-      exec "$@"' _ "${pidf}" "${dir}" "$(run_user)" "$@"
-  )
+  # the cluster must not inherit (and so hold) our lock files
+  exec 8>&- 9>&-
+  cd "${dir}" || exit 1
+  # shellcheck disable=SC2016
+  exec setsid bash -c '
+    [ -z "$1" ] || echo $$ >"$1"
+    dir=$2 user=$3
+    shift 3
+    if [ "$(id -u)" = 0 ]; then
+      exec setpriv --reuid="${user}" --regid="${user}" --init-groups \
+        env HOME="${dir}" USER="${user}" LOGNAME="${user}" "$@"
+    fi
+    exec "$@"' _ "${pidf}" "${dir}" "$(run_user)" "$@"
 }
 
 # terminate PID NAME [SECS]: SIGTERM, up to SECS (60) for it to exit, then SIGKILL
