@@ -500,11 +500,15 @@ start_etcd() {
     { show_log_tail "${LOG_DIR}/etcd.log"; die "etcd did not start"; }
 }
 
+# require_alive NAME: dies with the end of its log if the process NAME we started has exited
+require_alive() {
+  owned_pid "${PID_DIR}/$1.pid" >/dev/null && return 0
+  show_log_tail "${LOG_DIR}/$1.log"
+  die "$1 exited"
+}
+
 etcd_healthy() {
-  owned_pid "${PID_DIR}/etcd.pid" >/dev/null || {
-    show_log_tail "${LOG_DIR}/etcd.log"
-    die "etcd exited during start-up"
-  }
+  require_alive etcd
   http_get "${ETCD_PORT}" /health | grep -q '"health": *"true"'
 }
 
@@ -521,10 +525,7 @@ start_vtctld() {
 }
 
 vtctld_up() {
-  owned_pid "${PID_DIR}/vtctld.pid" >/dev/null || {
-    show_log_tail "${LOG_DIR}/vtctld.log"
-    die "vtctld exited during start-up"
-  }
+  require_alive vtctld
   port_open "${VTCTLD_GRPC_PORT}" && vtctl GetCellInfoNames >/dev/null 2>&1
 }
 
@@ -556,10 +557,7 @@ wait_vtgate_healthy() {
 }
 
 vtgate_ready() {
-  owned_pid "${PID_DIR}/vtgate.pid" >/dev/null || {
-    show_log_tail "${LOG_DIR}/vtgate.log"
-    die "vtgate exited"
-  }
+  require_alive vtgate
   vtgate_serves "$1" && vtgate_tracks_schema
 }
 
