@@ -18,18 +18,15 @@
 set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=lib.sh
+source "${SCRIPT_DIR}/lib.sh"
 CONFIG_SRC_DIR="${SCRIPT_DIR}/cluster"
 VITESS_SH="${CLUSTER_VITESS_SH:-${SCRIPT_DIR}/vitess.sh}"
 
 # ---------------------------------------------------------------------------------------------
 # Configuration
 # ---------------------------------------------------------------------------------------------
-if [[ ${EUID} -eq 0 ]]; then
-  DEFAULT_DATA_DIR="/tmp/flink-connector-planetscale-cluster"
-else
-  DEFAULT_DATA_DIR="${TMPDIR:-/tmp}/flink-connector-planetscale-cluster-$(id -un)"
-fi
-DATA_DIR="${CLUSTER_DATA_DIR:-${DEFAULT_DATA_DIR}}"
+DATA_DIR="${CLUSTER_DATA_DIR:-$(default_data_dir cluster)}"
 DATA_DIR="${DATA_DIR%/}"
 BASE_PORT="${CLUSTER_BASE_PORT:-16000}"
 KEYSPACE="${CLUSTER_KEYSPACE:-resharded}"
@@ -42,12 +39,10 @@ START_TIMEOUT="${CLUSTER_START_TIMEOUT:-300}"
 RESHARD_TIMEOUT="${CLUSTER_RESHARD_TIMEOUT:-600}"
 KEEP_SOURCE_SHARDS="${KEEP_SOURCE_SHARDS:-0}"
 RESHARD_VDIFF="${CLUSTER_RESHARD_VDIFF:-0}"
-RUN_USER_NAME="${VITESS_RUN_USER:-vitess}"
 # vtgate buffers PRIMARY traffic during the traffic switch (as PlanetScale does)
 VTGATE_BUFFER="${CLUSTER_VTGATE_BUFFER:-1}"
 # how often vtgate looks for new tablets in the topo (Vitess' default: 1m)
 TABLET_REFRESH="${CLUSTER_TABLET_REFRESH_INTERVAL:-5s}"
-VITESS_VERSION="24.0.4"
 # tablets alive at once (the largest step, a split of 2 into 4 shards, needs 6)
 MAX_TABLETS=16
 
@@ -79,67 +74,14 @@ MYSQL_ROOT=""
 # ---------------------------------------------------------------------------------------------
 # Helpers
 # ---------------------------------------------------------------------------------------------
-log() { printf '[cluster.sh %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
-die() {
-  printf '[cluster.sh] ERROR: %s\n' "$*" >&2
-  exit 1
-}
-
-# the last lines of a log file, on stderr
-show_log_tail() {
-  local f="$1" n="${2:-40}"
-  if [[ -s ${f} ]]; then
-    log "last ${n} lines of ${f}:"
-    tail -n "${n}" "${f}" | cut -c1-1000 >&2 || true
-  else
-    log "(log ${f} is empty or missing)"
-  fi
-}
-
-port_open() {
-  (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
-}
-
-pid_alive() {
-  [[ -n ${1:-} ]] && kill -0 "$1" 2>/dev/null
-}
-
 # true if process $1 was started by this script for this data dir
 is_ours() {
-  pid_alive "${1:-}" && tr '\0' '\n' 2>/dev/null <"/proc/$1/environ" | grep -qxF -- "${MARKER}"
+  pid_alive "${1:-}" && environ_has "$1" "${MARKER}"
 }
 
 # pid from a pid file, if that process is alive and ours
 owned_pid() {
-  local pid
-  [[ -s $1 ]] || return 1
-  pid="$(cat "$1" 2>/dev/null || true)"
-  is_ours "${pid}" || return 1
-  echo "${pid}"
-}
-
-# body of an HTTP GET to 127.0.0.1:$1$2 (HTTP/1.0, no curl needed)
-http_get() {
-  # shellcheck disable=SC2016
-  timeout 5 bash -c '
-    exec 3<>"/dev/tcp/127.0.0.1/$1" || exit 1
-    printf "GET %s HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n" "$2" >&3
-    cat <&3' _ "$1" "$2" 2>/dev/null
-}
-
-run_user() {
-  if [[ ${EUID} -eq 0 ]]; then echo "${RUN_USER_NAME}"; else id -un; fi
-}
-
-mysql_client() {
-  local bin
-  bin="$(command -v mysql || command -v mariadb || true)"
-  [[ -n ${bin} ]] || die "no mysql client found (package mariadb-client)"
-  "${bin}" "$@"
-}
-
-vtgate_query() {
-  mysql_client --protocol=TCP -h127.0.0.1 -P"${VTGATE_MYSQL_PORT}" -uroot --connect-timeout=5 -N -B -e "$1"
+  pid_from_file "$1" environ_has "${MARKER}"
 }
 
 # vtctldclient against our vtctld; output on stdout, errors on stderr
@@ -198,11 +140,7 @@ require_cluster() {
   cluster_healthy || die "the cluster in ${DATA_DIR} is not healthy; run '$0 down' and '$0 up'"
 }
 
-take_lock() {
-  mkdir -p "$(dirname "${LOCK_FILE}")"
-  exec 9>>"${LOCK_FILE}"
-  flock -w 1800 9 || die "another cluster.sh holds ${LOCK_FILE}"
-}
+lock() { take_lock "${LOCK_FILE}" 1800; }
 
 # ---------------------------------------------------------------------------------------------
 # Processes
@@ -229,22 +167,11 @@ run_env() {
 launch() {
   local mode="$1" name="$2" logf="$3"
   shift 3
-  local pidf="${PID_DIR}/${name}.pid" user
-  user="$(run_user)"
+  local pidf="${PID_DIR}/${name}.pid"
   rm -f "${pidf}"
   local -a envs
   mapfile -t envs < <(run_env)
-  (
-    exec 8>&- 9>&-
-    cd "${DATA_DIR}"
-    # shellcheck disable=SC2016
-    exec setsid bash -c 'echo $$ >"$1"; shift; exec "$@"' _ "${pidf}" \
-      env -i "${envs[@]}" bash -c '
-        if [ "$(id -u)" = 0 ]; then
-          exec setpriv --reuid="$0" --regid="$0" --init-groups "$@"
-        fi
-        exec "$@"' "${user}" "$@"
-  ) </dev/null >>"${logf}" 2>&1 &
+  start_detached "${DATA_DIR}" "${pidf}" env -i "${envs[@]}" "$@" </dev/null >>"${logf}" 2>&1 &
   local child=$!
   if [[ ${mode} == fg ]]; then
     wait "${child}"
@@ -261,77 +188,37 @@ launch() {
   [[ -s ${pidf} ]] || die "${name} did not start (no pid file ${pidf})"
 }
 
-# stop_pid PID NAME [SECS]: TERM, wait, KILL
+# stop_pid PID NAME [SECS]: TERM, wait, KILL (if it is ours)
 stop_pid() {
-  local pid="$1" name="$2" secs="${3:-60}" i
-  is_ours "${pid}" || return 0
-  kill -TERM "${pid}" 2>/dev/null || true
-  for ((i = 0; i < secs * 10; i++)); do
-    pid_alive "${pid}" || return 0
-    sleep 0.1
-  done
-  log "${name} (pid ${pid}) did not stop in ${secs}s, killing it"
-  kill -KILL "${pid}" 2>/dev/null || true
-  for ((i = 0; i < 50; i++)); do
-    pid_alive "${pid}" || return 0
-    sleep 0.1
-  done
+  if is_ours "$1"; then terminate "$@"; fi
 }
 
-# stop_all SECS NAME PID [NAME PID ...]: TERM all at once, wait for all, KILL what is left
-stop_all() {
-  local secs="$1" i name pid
-  shift
-  local -a names=() pids=()
-  while [[ $# -ge 2 ]]; do
-    if is_ours "$2"; then
-      names+=("$1")
-      pids+=("$2")
-      kill -TERM "$2" 2>/dev/null || true
-    fi
-    shift 2
+# stop_tablet_processes WHAT SECS PIDFILE...: stops the processes of those pid files that are ours
+stop_tablet_processes() {
+  local what="$1" secs="$2" f pid
+  shift 2
+  local -a pids=()
+  for f in "$@"; do
+    if pid="$(owned_pid "${f}")"; then pids+=("${pid}"); fi
   done
-  [[ ${#pids[@]} -gt 0 ]] || return 0
-  log "stopping ${names[*]}"
-  for ((i = 0; i < secs * 10; i++)); do
-    local alive=0
-    for pid in "${pids[@]}"; do pid_alive "${pid}" && alive=1; done
-    [[ ${alive} -eq 0 ]] && return 0
-    sleep 0.1
-  done
-  for i in "${!pids[@]}"; do
-    if pid_alive "${pids[i]}"; then
-      log "${names[i]} (pid ${pids[i]}) did not stop in ${secs}s, killing it"
-      kill -KILL "${pids[i]}" 2>/dev/null || true
-    fi
-  done
-  sleep 0.5
+  [[ ${#pids[@]} -eq 0 ]] && return 0
+  log "stopping ${what} (pids ${pids[*]})"
+  terminate_all "${secs}" "${pids[@]}"
 }
 
-# the "name pid" pairs of the vttablets / mysqlds of the given tablets, for stop_all
-vttablet_pids() {
-  local uid pid
-  for uid in "$@"; do
-    if pid="$(owned_pid "${PID_DIR}/vttablet-${uid}.pid")"; then printf '%s\n%s\n' "vttablet-${uid}" "${pid}"; fi
-  done
-}
-mysqld_pids() {
-  local uid pid
-  for uid in "$@"; do
-    if pid="$(owned_pid "$(tablet_dir "${uid}")/mysql.pid")"; then printf '%s\n%s\n' "mysqld-${uid}" "${pid}"; fi
-  done
-}
-
+# stop_vttablets UID... / stop_mysqlds UID...: all at once
 stop_vttablets() {
-  local -a pairs
-  mapfile -t pairs < <(vttablet_pids "$@")
-  [[ ${#pairs[@]} -eq 0 ]] || stop_all 60 "${pairs[@]}"
+  local uid
+  local -a files=()
+  for uid in "$@"; do files+=("${PID_DIR}/vttablet-${uid}.pid"); done
+  stop_tablet_processes "vttablet $*" 60 "${files[@]}"
 }
 
 stop_mysqlds() {
-  local -a pairs
-  mapfile -t pairs < <(mysqld_pids "$@")
-  [[ ${#pairs[@]} -eq 0 ]] || stop_all 120 "${pairs[@]}"
+  local uid
+  local -a files=()
+  for uid in "$@"; do files+=("$(tablet_dir "${uid}")/mysql.pid"); done
+  stop_tablet_processes "mysqld $*" 120 "${files[@]}"
 }
 
 stop_named() {
@@ -341,18 +228,6 @@ stop_named() {
     stop_pid "${pid}" "${name}" "${secs}"
   fi
   rm -f "${PID_DIR}/${name}.pid"
-}
-
-# all live processes carrying our MARKER
-marked_pids() {
-  local p
-  for p in /proc/[0-9]*; do
-    p="${p#/proc/}"
-    [[ ${p} == "$$" || ${p} == "${BASHPID}" ]] && continue
-    if tr '\0' '\n' 2>/dev/null <"/proc/${p}/environ" | grep -qxF -- "${MARKER}"; then
-      echo "${p}"
-    fi
-  done
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -528,7 +403,7 @@ workflow_exists() {
 vtgate_serves() {
   local tablets s
   local -a want
-  tablets="$(vtgate_query 'SHOW VITESS_TABLETS' 2>/dev/null)" || return 1
+  tablets="$(vtgate_query "${VTGATE_MYSQL_PORT}" 'SHOW VITESS_TABLETS' 2>/dev/null)" || return 1
   IFS=',' read -r -a want <<<"$1"
   [[ ${#want[@]} -gt 0 ]] || return 1
   for s in "${want[@]}"; do
@@ -562,9 +437,7 @@ wait_until() {
 # ---------------------------------------------------------------------------------------------
 TOPO_FLAGS=(--topo-implementation etcd2 --topo-global-server-address "127.0.0.1:${ETCD_PORT}" --topo-global-root /vitess/global)
 
-mysql_version() {
-  "${MYSQL_ROOT}/bin/mysqld" --version 2>/dev/null | sed -n 's/.* Ver \([0-9][0-9.]*\).*/\1/p'
-}
+mysql_version() { mysqld_version "${MYSQL_ROOT}"; }
 
 env_lines() {
   local serving retired
@@ -589,12 +462,7 @@ CLUSTER_LOG_DIR=${LOG_DIR}
 EOF
 }
 
-print_env() {
-  local lines
-  lines="$(env_lines)"
-  printf '%s\n' "${lines}" >"${ENV_FILE}"
-  printf '%s\n' "${lines}"
-}
+print_env() { write_env "${ENV_FILE}" "$(env_lines)"; }
 
 # healthy = etcd, vtctld, vtgate and every tablet we started are alive, and vtgate serves a
 # PRIMARY for every shard of the keyspace's current partitioning
@@ -614,12 +482,8 @@ cluster_healthy() {
 }
 
 check_ports_free() {
-  local port
-  for ((port = BASE_PORT; port <= LAST_PORT; port++)); do
-    if port_open "${port}"; then
-      die "port ${port} on 127.0.0.1 is in use by another process (cluster.sh needs ${BASE_PORT}..${LAST_PORT}; set CLUSTER_BASE_PORT to use others)"
-    fi
-  done
+  require_free_ports "cluster.sh needs ${BASE_PORT}..${LAST_PORT}; set CLUSTER_BASE_PORT to use others" \
+    $(seq "${BASE_PORT}" "${LAST_PORT}")
 }
 
 start_etcd() {
@@ -636,11 +500,15 @@ start_etcd() {
     { show_log_tail "${LOG_DIR}/etcd.log"; die "etcd did not start"; }
 }
 
+# require_alive NAME: dies with the end of its log if the process NAME we started has exited
+require_alive() {
+  owned_pid "${PID_DIR}/$1.pid" >/dev/null && return 0
+  show_log_tail "${LOG_DIR}/$1.log"
+  die "$1 exited"
+}
+
 etcd_healthy() {
-  owned_pid "${PID_DIR}/etcd.pid" >/dev/null || {
-    show_log_tail "${LOG_DIR}/etcd.log"
-    die "etcd exited during start-up"
-  }
+  require_alive etcd
   http_get "${ETCD_PORT}" /health | grep -q '"health": *"true"'
 }
 
@@ -657,10 +525,7 @@ start_vtctld() {
 }
 
 vtctld_up() {
-  owned_pid "${PID_DIR}/vtctld.pid" >/dev/null || {
-    show_log_tail "${LOG_DIR}/vtctld.log"
-    die "vtctld exited during start-up"
-  }
+  require_alive vtctld
   port_open "${VTCTLD_GRPC_PORT}" && vtctl GetCellInfoNames >/dev/null 2>&1
 }
 
@@ -692,23 +557,18 @@ wait_vtgate_healthy() {
 }
 
 vtgate_ready() {
-  owned_pid "${PID_DIR}/vtgate.pid" >/dev/null || {
-    show_log_tail "${LOG_DIR}/vtgate.log"
-    die "vtgate exited"
-  }
+  require_alive vtgate
   vtgate_serves "$1" && vtgate_tracks_schema
 }
 
 start_cluster() {
-  local user
-  user="$(run_user)"
   rm -rf "${DATA_DIR}"
   mkdir -p "${DATA_DIR}" "${PID_DIR}" "${LOG_DIR}" "${CONF_DIR}" "${DATA_DIR}/tmp" "${DATA_DIR}/etcd"
   chmod 700 "${DATA_DIR}/etcd"
   cp "${CONFIG_SRC_DIR}/my.cnf" "${CONFIG_SRC_DIR}/schema.sql" "${CONFIG_SRC_DIR}/vschema.json" "${CONF_DIR}/"
   printf 'VTROOT=%s\nVT_MYSQL_ROOT=%s\n' "${VTROOT}" "${MYSQL_ROOT}" >"${STATE_FILE}"
   : >"${TABLETS_FILE}"
-  [[ ${EUID} -eq 0 ]] && chown -R "${user}:" "${DATA_DIR}"
+  chown_run_user "${DATA_DIR}"
 
   start_etcd
   start_vtctld
@@ -733,26 +593,20 @@ stop_cluster() {
   stop_vttablets "${uids[@]}"
   stop_named vtctld 30
   # also mysqlds whose tablet line is missing (start-up interrupted)
-  local f pid
-  local -a pairs=()
-  for f in "${DATA_DIR}"/vt_*/mysql.pid; do
-    [[ -f ${f} ]] || continue
-    if pid="$(owned_pid "${f}")"; then pairs+=("mysqld(${f%/mysql.pid})" "${pid}"); fi
-  done
-  [[ ${#pairs[@]} -eq 0 ]] || stop_all 120 "${pairs[@]}"
+  stop_tablet_processes mysqld 120 "${DATA_DIR}"/vt_*/mysql.pid
   stop_named etcd 30
   local -a left
-  mapfile -t left < <(marked_pids)
+  mapfile -t left < <(pids_where environ_has "${MARKER}")
   if [[ ${#left[@]} -gt 0 ]]; then
     log "terminating leftover processes of the cluster: ${left[*]}"
-    for pid in "${left[@]}"; do stop_pid "${pid}" "leftover" 30; done
+    terminate_all 30 "${left[@]}"
   fi
 }
 
 cmd_up() {
   local t0=${SECONDS}
   [[ ${BASE_PORT} =~ ^[0-9]+$ ]] || die "CLUSTER_BASE_PORT must be a number: ${BASE_PORT}"
-  take_lock
+  lock
   if load_state && cluster_healthy; then
     log "cluster already running"
     print_env
@@ -787,7 +641,7 @@ on_up_failure() {
 }
 
 cmd_down() {
-  take_lock
+  lock
   if [[ ! -e ${DATA_DIR} ]]; then
     log "no cluster in ${DATA_DIR}"
     return 0
@@ -810,7 +664,7 @@ cmd_restart_vtgate() {
   local secs="${1:-0}" how="${2:-}" pid
   [[ ${secs} =~ ^[0-9]+$ ]] || die "restart-vtgate takes a number of seconds: ${secs}"
   [[ -z ${how} || ${how} == kill ]] || die "usage: $0 restart-vtgate [SECS] [kill]"
-  take_lock
+  lock
   require_cluster
   if [[ ${how} == kill ]] && pid="$(owned_pid "${PID_DIR}/vtgate.pid")"; then
     log "killing vtgate (pid ${pid}, SIGKILL)"
@@ -861,7 +715,7 @@ drop_retired() {
 }
 
 cmd_drop_retired() {
-  take_lock
+  lock
   require_cluster
   drop_retired
   print_env
@@ -884,7 +738,7 @@ workflow_copied() {
 # vtgate's health check knows every given tablet (found in the topo every TABLET_REFRESH)
 vtgate_knows() {
   local tablets uid
-  tablets="$(vtgate_query 'SHOW VITESS_TABLETS' 2>/dev/null)" || return 1
+  tablets="$(vtgate_query "${VTGATE_MYSQL_PORT}" 'SHOW VITESS_TABLETS' 2>/dev/null)" || return 1
   for uid in "$@"; do
     grep -qw -- "$(tablet_alias "${uid}")" <<<"${tablets}" || return 1
   done
@@ -919,7 +773,7 @@ cmd_reshard() {
   esac
   targets="$(csv_sort <<<"${targets}")"
   check_full_cover "${targets}"
-  take_lock
+  lock
   require_cluster
   local t0=${SECONDS} sources state s
   local -a tarr
@@ -1015,7 +869,7 @@ workflow_shards() {
 # rolls an interrupted reshard back: traffic to the source shards, workflow and target shards
 # (with their tablets) deleted
 cmd_reshard_cancel() {
-  take_lock
+  lock
   load_state || die "no cluster in ${DATA_DIR}"
   if workflow_exists; then
     local state

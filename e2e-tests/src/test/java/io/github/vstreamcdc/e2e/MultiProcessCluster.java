@@ -1,8 +1,6 @@
 package io.github.vstreamcdc.e2e;
 
 import java.io.IOException;
-import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -16,8 +14,14 @@ import java.util.Map;
  */
 final class MultiProcessCluster {
 
-    private static MultiProcessCluster instance;
-    private static Throwable startFailure;
+    private static final SetupScript<MultiProcessCluster> SCRIPT =
+            new SetupScript<>(
+                    "The multi-process Vitess cluster",
+                    VitessCluster.script().resolveSibling("cluster.sh"),
+                    30,
+                    MultiProcessCluster::new,
+                    "VTGATE_GRPC_PORT",
+                    "CLUSTER_KEYSPACE");
 
     private final Map<String, String> env;
 
@@ -25,32 +29,9 @@ final class MultiProcessCluster {
         this.env = env;
     }
 
-    static synchronized MultiProcessCluster get() {
-        if (instance == null && startFailure == null) {
-            try {
-                instance =
-                        new MultiProcessCluster(
-                                SetupScript.keyValues(
-                                        "cluster.sh",
-                                        run(30, "up"),
-                                        "VTGATE_GRPC_PORT",
-                                        "CLUSTER_KEYSPACE"));
-            } catch (Throwable t) {
-                startFailure = t;
-            }
-        }
-        if (startFailure != null) {
-            throw new IllegalStateException(
-                    "The multi-process Vitess cluster could not start: "
-                            + startFailure.getMessage(),
-                    startFailure);
-        }
-        return instance;
-    }
-
-    private static Path script() {
-        return Paths.get(System.getProperty("vitess.script", "vitess/vitess.sh"))
-                .resolveSibling("cluster.sh");
+    /** The running cluster; starts it on first use. */
+    static MultiProcessCluster get() {
+        return SCRIPT.up();
     }
 
     /** Runs a cluster.sh command; fails with its output unless it succeeds in time. */
@@ -62,7 +43,7 @@ final class MultiProcessCluster {
     /** Runs a cluster.sh command with these environment variables set. */
     static List<String> run(Map<String, String> environment, long timeoutMinutes, String... args)
             throws IOException, InterruptedException {
-        return SetupScript.run(script().toString(), environment, timeoutMinutes, args);
+        return SCRIPT.run(environment, timeoutMinutes, args);
     }
 
     String host() {

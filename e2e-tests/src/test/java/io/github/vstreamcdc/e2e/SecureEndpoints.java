@@ -1,11 +1,10 @@
 package io.github.vstreamcdc.e2e;
 
-import java.io.IOException;
+import java.nio.file.Paths;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.Collections;
 import java.util.Map;
 import java.util.Properties;
 
@@ -19,42 +18,25 @@ import java.util.Properties;
  */
 public final class SecureEndpoints {
 
-    private static final long START_TIMEOUT_MINUTES = 45;
-
-    private static SecureEndpoints instance;
-    private static Throwable startFailure;
+    private static final SetupScript<SecureEndpoints> SCRIPT =
+            new SetupScript<>(
+                    "The secure endpoints",
+                    Paths.get(System.getProperty("secure.script", "vitess/secure.sh")),
+                    45,
+                    SecureEndpoints::new,
+                    "SECURE_NGINX_PORT",
+                    "SECURE_PASSWORD",
+                    "SECURE_CA_CERT");
 
     private final Map<String, String> env;
 
     private SecureEndpoints(Map<String, String> env) {
-        this.env = Collections.unmodifiableMap(env);
+        this.env = env;
     }
 
     /** The running endpoints; starts them (and the Vitess cluster under them) on first use. */
-    public static synchronized SecureEndpoints get() {
-        if (instance == null && startFailure == null) {
-            try {
-                instance = new SecureEndpoints(up());
-            } catch (Throwable t) {
-                startFailure = t;
-            }
-        }
-        if (startFailure != null) {
-            throw new IllegalStateException(
-                    "The secure endpoints could not start: " + startFailure.getMessage(),
-                    startFailure);
-        }
-        return instance;
-    }
-
-    private static Map<String, String> up() throws IOException, InterruptedException {
-        String script = System.getProperty("secure.script", "vitess/secure.sh");
-        return SetupScript.keyValues(
-                script,
-                SetupScript.run(script, Map.of(), START_TIMEOUT_MINUTES, "up"),
-                "SECURE_NGINX_PORT",
-                "SECURE_PASSWORD",
-                "SECURE_CA_CERT");
+    public static SecureEndpoints get() {
+        return SCRIPT.up();
     }
 
     public String host() {

@@ -1,15 +1,12 @@
 package io.github.vstreamcdc.e2e;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.util.Collections;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The real Vitess cluster of the end-to-end tests, started once per JVM by {@code
@@ -18,41 +15,24 @@ import java.util.concurrent.TimeUnit;
  */
 public final class VitessCluster {
 
-    private static final long START_TIMEOUT_MINUTES = 45;
-
-    private static VitessCluster instance;
-    private static Throwable startFailure;
+    private static final SetupScript<VitessCluster> SCRIPT =
+            new SetupScript<>(
+                    "The local Vitess cluster",
+                    Paths.get(System.getProperty("vitess.script", "vitess/vitess.sh")),
+                    45,
+                    VitessCluster::new,
+                    "VTGATE_GRPC_PORT",
+                    "VTGATE_MYSQL_PORT");
 
     private final Map<String, String> env;
 
     private VitessCluster(Map<String, String> env) {
-        this.env = Collections.unmodifiableMap(env);
+        this.env = env;
     }
 
     /** The running cluster; starts it on first use. */
-    public static synchronized VitessCluster get() {
-        if (instance == null && startFailure == null) {
-            try {
-                instance = new VitessCluster(up());
-            } catch (Throwable t) {
-                startFailure = t;
-            }
-        }
-        if (startFailure != null) {
-            throw new IllegalStateException(
-                    "The local Vitess cluster could not start: " + startFailure.getMessage(),
-                    startFailure);
-        }
-        return instance;
-    }
-
-    private static Map<String, String> up() throws IOException, InterruptedException {
-        String script = System.getProperty("vitess.script", "vitess/vitess.sh");
-        return SetupScript.keyValues(
-                script,
-                SetupScript.run(script, Map.of(), START_TIMEOUT_MINUTES, "up"),
-                "VTGATE_GRPC_PORT",
-                "VTGATE_MYSQL_PORT");
+    public static VitessCluster get() {
+        return SCRIPT.up();
     }
 
     public String host() {
@@ -73,7 +53,7 @@ public final class VitessCluster {
 
     /** The script that runs the cluster, e.g. to restart VTGate in failure tests. */
     public static Path script() {
-        return Paths.get(System.getProperty("vitess.script", "vitess/vitess.sh"));
+        return SCRIPT.path();
     }
 
     /**
@@ -81,14 +61,7 @@ public final class VitessCluster {
      * table its tablet has not loaded yet fails.
      */
     public void reloadSchema(String keyspace) throws IOException, InterruptedException {
-        Process process =
-                new ProcessBuilder("bash", script().toString(), "reload-schema", keyspace)
-                        .redirectErrorStream(true)
-                        .start();
-        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!process.waitFor(2, TimeUnit.MINUTES) || process.exitValue() != 0) {
-            throw new IOException("reload-schema " + keyspace + " failed: " + out);
-        }
+        SCRIPT.run(Map.of(), 2, "reload-schema", keyspace);
     }
 
     /**
