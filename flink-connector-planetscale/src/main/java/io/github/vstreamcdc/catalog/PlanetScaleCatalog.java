@@ -3,6 +3,7 @@ package io.github.vstreamcdc.catalog;
 import io.github.vstreamcdc.source.client.VitessException;
 
 import org.apache.flink.annotation.Internal;
+import org.apache.flink.table.api.ValidationException;
 import org.apache.flink.table.catalog.CatalogBaseTable;
 import org.apache.flink.table.catalog.CatalogDatabase;
 import org.apache.flink.table.catalog.CatalogDatabaseImpl;
@@ -59,19 +60,22 @@ public final class PlanetScaleCatalog extends ReadOnlyCatalog {
      * Checks that both VTGate endpoints answer with the configured credentials, and that the
      * default database is a keyspace.
      *
-     * @throws CatalogException saying which endpoint failed and what to check
+     * @throws ValidationException saying which endpoint failed and what to check. Not a {@link
+     *     CatalogException}: Flink words that one, when {@code CREATE CATALOG} fails, with the
+     *     statement's options, the password included.
      */
     @Override
     public void open() {
-        List<String> keyspaces =
-                ask(
-                        () -> {
-                            schemas.checkConnection();
-                            return schemas.listKeyspaces();
-                        });
+        List<String> keyspaces;
+        try {
+            schemas.checkConnection();
+            keyspaces = schemas.listKeyspaces();
+        } catch (VitessException e) {
+            throw new ValidationException(cannotRead(e), e);
+        }
         if (configuredDefaultDatabase != null) {
             if (!keyspaces.contains(configuredDefaultDatabase)) {
-                throw new CatalogException(
+                throw new ValidationException(
                         String.format(
                                 "Catalog '%s': option '%s' = '%s' is not a keyspace of VTGate %s."
                                         + " Its keyspaces: %s",
@@ -82,7 +86,7 @@ public final class PlanetScaleCatalog extends ReadOnlyCatalog {
                                 String.join(", ", keyspaces)));
             }
         } else if (keyspaces.isEmpty()) {
-            throw new CatalogException(
+            throw new ValidationException(
                     String.format(
                             "Catalog '%s': VTGate %s serves no keyspace", getName(), endpoint));
         } else {
@@ -164,8 +168,11 @@ public final class PlanetScaleCatalog extends ReadOnlyCatalog {
         try {
             return question.get();
         } catch (VitessException e) {
-            throw new CatalogException(
-                    "Catalog '" + getName() + "' cannot read from VTGate: " + e.getMessage(), e);
+            throw new CatalogException(cannotRead(e), e);
         }
+    }
+
+    private String cannotRead(VitessException e) {
+        return "Catalog '" + getName() + "' cannot read from VTGate: " + e.getMessage();
     }
 }

@@ -113,7 +113,8 @@ class SqlConnectionCheckITCase {
         // VTGate's MySQL port given as its gRPC port
         String port = Integer.toString(cluster.mysqlPort());
         assertThat(catalogFails(o -> o.put("port", port)))
-                .contains("VTGate gRPC endpoint 127.0.0.1:" + port);
+                .contains("VTGate gRPC endpoint 127.0.0.1:" + port)
+                .contains("'port'");
     }
 
     @Test
