@@ -173,6 +173,31 @@ class SqlConnectionCheckITCase {
                 .contains("tls_sql");
     }
 
+    @Test
+    void aTableWithAWrongPasswordFailsWhenPlanned() throws Exception {
+        SecureEndpoints secure = SecureEndpoints.get();
+        String wrong = secure.password() + "-wrong";
+        Map<String, String> options = secure(secure, wrong);
+        options.put("connector", "planetscale-cdc");
+        options.put("keyspace", secure.keyspace());
+        options.put("table-name", "tls_sql");
+        StreamTableEnvironment tEnv = SqlTestSupport.tableEnvironment();
+        tEnv.executeSql(SqlTestSupport.createTable("t", "id BIGINT, v STRING", options));
+        try (CapturedLogs logs = new CapturedLogs()) {
+            assertThatThrownBy(() -> tEnv.executeSql("SELECT * FROM t"))
+                    .satisfies(
+                            e ->
+                                    assertThat(SqlCatalogSupport.messages(e))
+                                            .contains("cannot check the table at planning time")
+                                            .contains(
+                                                    "refused the credentials of user '"
+                                                            + secure.user()
+                                                            + "' (auth.method basic)")
+                                            .doesNotContain(wrong));
+            assertThat(logs.text()).doesNotContain(wrong);
+        }
+    }
+
     private static Map<String, String> secure(SecureEndpoints secure, String password) {
         Map<String, String> options = new LinkedHashMap<>();
         options.put("hostname", secure.host());
