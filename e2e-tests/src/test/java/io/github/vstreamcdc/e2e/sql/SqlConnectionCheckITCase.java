@@ -18,7 +18,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
-import java.util.LinkedHashMap;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -40,29 +40,29 @@ class SqlConnectionCheckITCase {
     /** "At once": no reconnect loop, no connect timeout (30 s) spent. */
     private static final Duration AT_ONCE = Duration.ofSeconds(20);
 
-    private static final String TABLE = "sql_errors";
+    /** A table of the sample schema: the checks fail before it matters. */
+    private static final String TABLE = "orders";
 
     private VitessCluster cluster;
     private MiniCluster miniCluster;
     private int jobsBefore;
 
     @BeforeAll
-    static void setUp(VitessCluster cluster) throws Exception {
+    static void shadedJarOnly() throws Exception {
         SqlTestSupport.assertShadedJarOnly();
-        SqlTestSupport.createVitessTable(
-                cluster, TABLE, "id BIGINT NOT NULL, v VARCHAR(10), n INT, PRIMARY KEY (id)");
     }
 
     @BeforeEach
-    void countJobs(VitessCluster cluster, @InjectMiniCluster MiniCluster miniCluster)
+    void rememberTheJobs(VitessCluster cluster, @InjectMiniCluster MiniCluster miniCluster)
             throws Exception {
         this.cluster = cluster;
         this.miniCluster = miniCluster;
-        this.jobsBefore = miniCluster.listJobs().get().size();
+        jobsBefore = miniCluster.listJobs().get().size();
     }
 
+    /** Every failure here happens before a job is submitted. */
     @AfterEach
-    void noJobWasSubmitted() throws Exception {
+    void noJobRan() throws Exception {
         assertThat(miniCluster.listJobs().get()).as("jobs submitted").hasSize(jobsBefore);
     }
 
@@ -177,10 +177,7 @@ class SqlConnectionCheckITCase {
     void aTableWithAWrongPasswordFailsWhenPlanned() throws Exception {
         SecureEndpoints secure = SecureEndpoints.get();
         String wrong = secure.password() + "-wrong";
-        Map<String, String> options = secure(secure, wrong);
-        options.put("connector", "planetscale-cdc");
-        options.put("keyspace", secure.keyspace());
-        options.put("table-name", "tls_sql");
+        Map<String, String> options = SqlTlsITCase.options(secure, wrong);
         StreamTableEnvironment tEnv = SqlTestSupport.tableEnvironment();
         tEnv.executeSql(SqlTestSupport.createTable("t", "id BIGINT, v STRING", options));
         try (CapturedLogs logs = new CapturedLogs()) {
@@ -198,15 +195,10 @@ class SqlConnectionCheckITCase {
         }
     }
 
+    /** The catalog options of SqlTlsITCase's table: through nginx, TLS on both ports. */
     private static Map<String, String> secure(SecureEndpoints secure, String password) {
-        Map<String, String> options = new LinkedHashMap<>();
-        options.put("hostname", secure.host());
-        options.put("port", Integer.toString(secure.edgePort()));
-        options.put("mysql.port", Integer.toString(secure.vtgateMysqlPort()));
-        options.put("tls.ca-cert", secure.caCert());
-        options.put("auth.method", "basic");
-        options.put("username", secure.user());
-        options.put("password", password);
+        Map<String, String> options = SqlTlsITCase.options(secure, password);
+        options.keySet().removeAll(Arrays.asList("connector", "keyspace", "table-name"));
         return options;
     }
 

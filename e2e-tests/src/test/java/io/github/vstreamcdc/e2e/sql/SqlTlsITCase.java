@@ -44,7 +44,7 @@ class SqlTlsITCase {
         SqlTestSupport.assertShadedJarOnly();
     }
 
-    private static Map<String, String> options(SecureEndpoints secure, String password) {
+    static Map<String, String> options(SecureEndpoints secure, String password) {
         Map<String, String> options = new LinkedHashMap<>();
         options.put("connector", "planetscale-cdc");
         options.put("hostname", secure.host());
