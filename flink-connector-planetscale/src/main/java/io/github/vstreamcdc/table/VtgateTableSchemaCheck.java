@@ -1,6 +1,7 @@
 package io.github.vstreamcdc.table;
 
 import io.github.vstreamcdc.source.client.VitessException;
+import io.github.vstreamcdc.source.client.VtgateConnectionCheck;
 import io.github.vstreamcdc.source.client.VtgateSqlClient;
 import io.github.vstreamcdc.source.config.PlanetScaleSourceConfig;
 import io.github.vstreamcdc.source.config.PlanetScaleSourceOptions;
@@ -24,11 +25,12 @@ import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
- * The schema check over VTGate's MySQL protocol: {@code SHOW VITESS_SHARDS} for the shards, {@code
- * SHOW TABLES} for the tables the {@code table-name} matches, and {@code SHOW FULL COLUMNS} for
- * each table's columns. The columns' MySQL types are parsed into the same {@link MySqlColumn} the
- * reader builds from a VStream FIELD event and handed to the same {@link RowDataConverter} that
- * converts the rows at runtime, so the check accepts exactly the declared types the job can read.
+ * The schema check over VTGate's MySQL protocol, after a call to its gRPC port ({@link
+ * VtgateConnectionCheck#checkGrpc}): {@code SHOW VITESS_SHARDS} for the shards, {@code SHOW TABLES}
+ * for the tables the {@code table-name} matches, and {@code SHOW FULL COLUMNS} for each table's
+ * columns. The columns' MySQL types are parsed into the same {@link MySqlColumn} the reader builds
+ * from a VStream FIELD event and handed to the same {@link RowDataConverter} that converts the rows
+ * at runtime, so the check accepts exactly the declared types the job can read.
  */
 @Internal
 public final class VtgateTableSchemaCheck implements TableSchemaCheck {
@@ -60,6 +62,9 @@ public final class VtgateTableSchemaCheck implements TableSchemaCheck {
 
     private void checkOrThrow(PlanetScaleSourceConfig options, RowType declaredType) {
         VitessConnectionOptions connection = options.connection();
+        // The job streams over the gRPC port, which nothing below uses: a wrong 'port' would
+        // otherwise only show as a job reconnecting for a minute per attempt.
+        VtgateConnectionCheck.checkGrpc(connection);
         VtgateSqlClient sql = new VtgateSqlClient(connection);
         String keyspace = options.keyspace();
 

@@ -72,6 +72,7 @@ class ShadedJarContentsIT {
     /** Our own, unrelocated packages. */
     private static final List<String> OWN =
             List.of(
+                    "io/github/vstreamcdc/catalog/",
                     "io/github/vstreamcdc/source/",
                     "io/github/vstreamcdc/table/",
                     "io/github/vstreamcdc/vitess/");
@@ -121,6 +122,7 @@ class ShadedJarContentsIT {
         assertThat(entries.keySet())
                 .contains(
                         "io/github/vstreamcdc/table/PlanetScaleDynamicTableFactory.class",
+                        "io/github/vstreamcdc/catalog/PlanetScaleCatalogFactory.class",
                         "io/github/vstreamcdc/source/PlanetScaleSource.class",
                         "io/github/vstreamcdc/vitess/proto/Binlogdata.class",
                         PREFIX + "io/grpc/ManagedChannel.class",
@@ -224,7 +226,9 @@ class ShadedJarContentsIT {
                         "io.github.vstreamcdc.shaded.io.grpc.NameResolverProvider",
                         "io.github.vstreamcdc.shaded.io.grpc.LoadBalancerProvider");
         assertThat(services.get("org.apache.flink.table.factories.Factory"))
-                .containsExactly("io.github.vstreamcdc.table.PlanetScaleDynamicTableFactory");
+                .containsExactly(
+                        "io.github.vstreamcdc.table.PlanetScaleDynamicTableFactory",
+                        "io.github.vstreamcdc.catalog.PlanetScaleCatalogFactory");
         List<String> missing = new ArrayList<>();
         for (Map.Entry<String, List<String>> service : services.entrySet()) {
             if (!service.getKey().equals("org.apache.flink.table.factories.Factory")) {

@@ -288,7 +288,7 @@ public final class VStreamErrors {
     }
 
     /** The description plus, when gRPC only says "io exception", what the network said. */
-    private static String details(Status status) {
+    static String details(Status status) {
         String description = status.getDescription() == null ? "" : status.getDescription();
         Throwable cause = status.getCause();
         if (cause != null && cause.getMessage() != null) {

@@ -2,6 +2,7 @@ package io.github.vstreamcdc.source.client;
 
 import io.github.vstreamcdc.source.config.ConnectionSecurity;
 import io.github.vstreamcdc.source.config.VitessConnectionOptions;
+import io.github.vstreamcdc.source.types.MySqlColumn;
 
 import org.apache.flink.annotation.Internal;
 
@@ -15,8 +16,14 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
@@ -27,6 +34,11 @@ import java.util.regex.Pattern;
 public final class VtgateSqlClient {
 
     static final String MYSQL_DRIVER = "com.mysql.cj.jdbc.Driver";
+
+    /** MySQL's own schemas, which {@code SHOW DATABASES} lists beside the keyspaces. */
+    private static final Set<String> SYSTEM_SCHEMAS =
+            new HashSet<>(
+                    Arrays.asList("information_schema", "mysql", "performance_schema", "sys"));
 
     private final VitessConnectionOptions options;
 
@@ -62,7 +74,7 @@ public final class VtgateSqlClient {
     public List<String> listTables(String keyspace, Pattern tablePattern) {
         List<String> tables = new ArrayList<>();
         query(
-                "SHOW TABLES FROM `" + keyspace.replace("`", "``") + "`",
+                "SHOW TABLES FROM " + quote(keyspace),
                 rs -> {
                     String table = rs.getString(1);
                     if (tablePattern.matcher(table).matches()) {
@@ -71,6 +83,80 @@ public final class VtgateSqlClient {
                 });
         tables.sort(String::compareTo);
         return tables;
+    }
+
+    /** The keyspaces VTGate serves, sorted; MySQL's own schemas are left out. */
+    public List<String> listKeyspaces() {
+        List<String> keyspaces = new ArrayList<>();
+        query(
+                "SHOW DATABASES",
+                rs -> {
+                    String name = rs.getString(1);
+                    if (!SYSTEM_SCHEMAS.contains(name.toLowerCase(Locale.ROOT))) {
+                        keyspaces.add(name);
+                    }
+                });
+        keyspaces.sort(String::compareTo);
+        return keyspaces;
+    }
+
+    /**
+     * The tables of a keyspace that hold application data, sorted: base tables only (no views), and
+     * none of Vitess' internal tables ({@link VitessInternalTables}).
+     */
+    public List<String> listBaseTables(String keyspace) {
+        List<String> tables = new ArrayList<>();
+        query(
+                "SHOW FULL TABLES FROM " + quote(keyspace),
+                rs -> {
+                    String table = rs.getString(1);
+                    if ("BASE TABLE".equalsIgnoreCase(rs.getString(2))
+                            && !VitessInternalTables.isInternal(table)) {
+                        tables.add(table);
+                    }
+                });
+        tables.sort(String::compareTo);
+        return tables;
+    }
+
+    /** The columns of a table, in their order, as {@code SHOW FULL COLUMNS} describes them. */
+    public List<MySqlColumn> listColumns(String keyspace, String table) {
+        List<MySqlColumn> columns = new ArrayList<>();
+        query(
+                "SHOW FULL COLUMNS FROM " + quote(table) + " FROM " + quote(keyspace),
+                rs ->
+                        columns.add(
+                                MySqlColumn.of(
+                                        rs.getString("Field"),
+                                        rs.getString("Type"),
+                                        "YES".equalsIgnoreCase(rs.getString("Null")))));
+        return columns;
+    }
+
+    /** The columns of the table's primary key, in key order; empty without one. */
+    public List<String> primaryKey(String keyspace, String table) {
+        Map<Integer, String> key = new TreeMap<>();
+        query(
+                "SHOW INDEX FROM " + quote(table) + " FROM " + quote(keyspace),
+                rs -> {
+                    if ("PRIMARY".equals(rs.getString("Key_name"))) {
+                        key.put(rs.getInt("Seq_in_index"), rs.getString("Column_name"));
+                    }
+                });
+        return new ArrayList<>(key.values());
+    }
+
+    /**
+     * Logs in and runs {@code SELECT 1}.
+     *
+     * @throws VitessException saying what is wrong: host, port, credentials, TLS
+     */
+    public void ping() {
+        query("SELECT 1", rs -> {});
+    }
+
+    private static String quote(String identifier) {
+        return '`' + identifier.replace("`", "``") + '`';
     }
 
     /** Orders shard names by the start of their key range ({@code -80} before {@code 80-}). */

@@ -120,7 +120,9 @@ public final class PlanetScaleSourceConfig implements Serializable {
 
     /** Like {@link #from(ReadableConfig)}, but adds the problems to a list; null if any. */
     public static PlanetScaleSourceConfig from(ReadableConfig options, List<String> problems) {
-        Configuration copy = copyOf(options);
+        List<ConfigOption<?>> all = new ArrayList<>(PlanetScaleSourceOptions.REQUIRED);
+        all.addAll(PlanetScaleSourceOptions.OPTIONAL);
+        Configuration copy = copyOf(options, all);
         OptionReader reader = new OptionReader(copy);
         reader.required(HOSTNAME);
         reader.required(KEYSPACE);
@@ -129,6 +131,23 @@ public final class PlanetScaleSourceConfig implements Serializable {
         PlanetScaleSourceConfig config = new PlanetScaleSourceConfig(copy, reader, connection);
         problems.addAll(reader.problems());
         return problems.isEmpty() ? config : null;
+    }
+
+    /**
+     * Reads and checks only the options of {@link PlanetScaleSourceOptions#CONNECTION}, with the
+     * same rules and messages as {@link #from(ReadableConfig)}; other options are ignored.
+     *
+     * @throws IllegalArgumentException listing every problem, each naming its option
+     */
+    public static VitessConnectionOptions connectionFrom(ReadableConfig options) {
+        OptionReader reader =
+                new OptionReader(copyOf(options, PlanetScaleSourceOptions.CONNECTION));
+        reader.required(HOSTNAME);
+        VitessConnectionOptions connection = connection(reader);
+        if (!reader.problems().isEmpty()) {
+            throw new IllegalArgumentException(message(reader.problems()));
+        }
+        return connection;
     }
 
     /** The one message for a list of problems. */
@@ -141,11 +160,9 @@ public final class PlanetScaleSourceConfig implements Serializable {
         return new PlanetScaleSourceConfig(this, columns);
     }
 
-    /** The options of {@link PlanetScaleSourceOptions} that are set, as text. */
-    private static Configuration copyOf(ReadableConfig options) {
+    /** Those of the given options that are set, as text. */
+    private static Configuration copyOf(ReadableConfig options, List<ConfigOption<?>> all) {
         Configuration copy = new Configuration();
-        List<ConfigOption<?>> all = new ArrayList<>(PlanetScaleSourceOptions.REQUIRED);
-        all.addAll(PlanetScaleSourceOptions.OPTIONAL);
         for (ConfigOption<?> option : all) {
             ConfigOption<String> text =
                     ConfigOptions.key(option.key()).stringType().noDefaultValue();

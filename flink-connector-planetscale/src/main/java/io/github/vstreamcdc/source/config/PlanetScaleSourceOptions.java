@@ -234,6 +234,31 @@ public final class PlanetScaleSourceOptions {
                                     + " table(s) and shards exist and that every declared column"
                                     + " exists and can be converted.");
 
+    /**
+     * The options that say where VTGate is and how to reach it (what {@link
+     * PlanetScaleSourceConfig#connectionFrom} reads): a subset of {@link #REQUIRED} and {@link
+     * #OPTIONAL}, in the order of the docs. The catalog takes these and passes them to its tables.
+     */
+    public static final List<ConfigOption<?>> CONNECTION =
+            Collections.unmodifiableList(
+                    Arrays.asList(
+                            HOSTNAME,
+                            PORT,
+                            MYSQL_PORT,
+                            USERNAME,
+                            PASSWORD,
+                            TABLET_TYPE,
+                            CELLS,
+                            AUTH_METHOD,
+                            TLS_ENABLED,
+                            TLS_CA_CERT,
+                            TLS_CLIENT_CERT,
+                            TLS_CLIENT_KEY,
+                            GRPC_KEEPALIVE_INTERVAL,
+                            CONNECT_TIMEOUT,
+                            GRPC_MAX_INBOUND_MESSAGE_SIZE,
+                            RECONNECT_MAX_ATTEMPTS));
+
     /** The options without which there is no source. */
     public static final List<ConfigOption<?>> REQUIRED =
             Collections.unmodifiableList(Arrays.asList(HOSTNAME, KEYSPACE, TABLE_NAME));

@@ -166,4 +166,65 @@ class PlanetScaleSourceConfigTest {
         assertThatThrownBy(() -> builder().password("S3cret-pw").port(0).build())
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("S3cret-pw"));
     }
+
+    @Test
+    void connectionOptionsAloneAreReadByTheSameRules() {
+        Map<String, String> text = new HashMap<>();
+        text.put("hostname", "aws.connect.psdb.cloud");
+        text.put("username", "u");
+        text.put("password", "p");
+        text.put("connect.timeout", "5 s");
+        // not connection options: ignored, even when they would be wrong
+        text.put("scan.startup.mode", "nonsense");
+        VitessConnectionOptions connection =
+                PlanetScaleSourceConfig.connectionFrom(Configuration.fromMap(text));
+        assertThat(connection.grpcPort()).isEqualTo(443);
+        assertThat(connection.mysqlPort()).isEqualTo(3306);
+        assertThat(connection.security().tls()).isTrue();
+        assertThat(connection.security().authMethod()).isEqualTo(AuthMethod.BASIC);
+        assertThat(connection.connectTimeout()).isEqualTo(Duration.ofSeconds(5));
+
+        Map<String, String> self = new HashMap<>();
+        self.put("username", "u");
+        self.put("password", "p");
+        PlanetScaleSourceConfig source = fromText(self);
+        self.put("hostname", "vtgate.example");
+        assertThat(PlanetScaleSourceConfig.connectionFrom(Configuration.fromMap(self)).toString())
+                .isEqualTo(source.connection().toString());
+    }
+
+    @Test
+    void connectionOptionsReportEveryProblemWithTheSameMessages() {
+        Map<String, String> text = new HashMap<>();
+        text.put("port", "0");
+        text.put("auth.method", "kerberos");
+        text.put("connect.timeout", "soon");
+        assertThatThrownBy(
+                        () -> PlanetScaleSourceConfig.connectionFrom(Configuration.fromMap(text)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("Invalid PlanetScale source configuration: ")
+                .hasMessageContaining("Missing required options: 'hostname'")
+                .hasMessageContaining("Option 'port' is 0; expected a port in 1-65535")
+                .hasMessageContaining("Invalid value for option 'auth.method': 'kerberos'")
+                .hasMessageContaining("Option 'connect.timeout' = 'soon' is not a duration")
+                .hasMessageNotContaining("keyspace");
+    }
+
+    @Test
+    void connectionOptionsAreOptionsOfTheSource() {
+        assertThat(PlanetScaleSourceOptions.CONNECTION)
+                .doesNotHaveDuplicates()
+                .allMatch(
+                        o ->
+                                PlanetScaleSourceOptions.REQUIRED.contains(o)
+                                        || PlanetScaleSourceOptions.OPTIONAL.contains(o))
+                .contains(
+                        PlanetScaleSourceOptions.HOSTNAME,
+                        PlanetScaleSourceOptions.PASSWORD,
+                        PlanetScaleSourceOptions.TLS_CA_CERT)
+                .doesNotContain(
+                        PlanetScaleSourceOptions.KEYSPACE,
+                        PlanetScaleSourceOptions.TABLE_NAME,
+                        PlanetScaleSourceOptions.SCAN_STARTUP_MODE);
+    }
 }
