@@ -62,7 +62,8 @@ public final class PlanetScaleCatalogFactory implements CatalogFactory {
 
     @Override
     public Set<ConfigOption<?>> optionalOptions() {
-        Set<ConfigOption<?>> optional = new LinkedHashSet<>(PlanetScaleSourceOptions.CONNECTION);
+        Set<ConfigOption<?>> optional =
+                PlanetScaleSourceOptions.declaredToFlink(PlanetScaleSourceOptions.CONNECTION);
         optional.removeAll(requiredOptions());
         optional.add(DEFAULT_DATABASE);
         return optional;

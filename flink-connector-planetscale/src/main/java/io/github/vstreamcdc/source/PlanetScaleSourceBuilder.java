@@ -62,8 +62,7 @@ import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.USERNA
 public final class PlanetScaleSourceBuilder<T> {
 
     /** {@code tablet-type} is an enum option, but the builder has always taken its name. */
-    private static final ConfigOption<String> TABLET_TYPE_TEXT =
-            ConfigOptions.key(TABLET_TYPE.key()).stringType().noDefaultValue();
+    private static final ConfigOption<String> TABLET_TYPE_TEXT = text(TABLET_TYPE);
 
     private final Configuration options = new Configuration();
     private Map<String, String> specificOffsets;
@@ -273,13 +272,23 @@ public final class PlanetScaleSourceBuilder<T> {
         return buildConfig().connection();
     }
 
+    /** The options with {@link #specificOffsets}, if the startup mode (still) asks for them. */
     private Configuration resolvedOptions() {
         Configuration resolved = new Configuration(options);
-        if (specificOffsets != null) {
+        String mode = resolved.get(text(SCAN_STARTUP_MODE));
+        if (specificOffsets != null
+                && mode != null
+                && mode.trim().equalsIgnoreCase(StartupMode.SPECIFIC_OFFSET.value())) {
+            String keyspace = resolved.get(KEYSPACE);
             resolved.set(
                     SCAN_STARTUP_SPECIFIC_OFFSET,
-                    SpecificOffsets.toJson(resolved.get(KEYSPACE), specificOffsets));
+                    SpecificOffsets.toJson(
+                            keyspace == null ? null : keyspace.trim(), specificOffsets));
         }
         return resolved;
+    }
+
+    private static ConfigOption<String> text(ConfigOption<?> option) {
+        return ConfigOptions.key(option.key()).stringType().noDefaultValue();
     }
 }

@@ -10,7 +10,6 @@ import org.apache.flink.table.connector.source.DynamicTableSource;
 import org.apache.flink.table.factories.DynamicTableSourceFactory;
 import org.apache.flink.table.factories.FactoryUtil;
 
-import java.util.LinkedHashSet;
 import java.util.Set;
 
 /**
@@ -42,12 +41,12 @@ public final class PlanetScaleDynamicTableFactory implements DynamicTableSourceF
 
     @Override
     public Set<ConfigOption<?>> requiredOptions() {
-        return new LinkedHashSet<>(PlanetScaleSourceOptions.REQUIRED);
+        return PlanetScaleSourceOptions.declaredToFlink(PlanetScaleSourceOptions.REQUIRED);
     }
 
     @Override
     public Set<ConfigOption<?>> optionalOptions() {
-        return new LinkedHashSet<>(PlanetScaleSourceOptions.OPTIONAL);
+        return PlanetScaleSourceOptions.declaredToFlink(PlanetScaleSourceOptions.OPTIONAL);
     }
 
     /**

@@ -174,6 +174,18 @@ class PlanetScaleDynamicTableFactoryTest {
     }
 
     @Test
+    void enumOptionsMayBePaddedOrUseUnderscores() {
+        Map<String, String> options = required();
+        options.put("tablet-type", " replica ");
+        options.put("scan.startup.mode", "latest_offset ");
+        options.put("auth.method", "vitess_static");
+        options.put("username", "u");
+        PlanetScaleSourceConfig config = create(options).config();
+        assertThat(config.connection().tabletType().name()).isEqualTo("REPLICA");
+        assertThat(config.startupMode()).isEqualTo(StartupMode.LATEST_OFFSET);
+    }
+
+    @Test
     void badTabletType() {
         Map<String, String> options = required();
         options.put("tablet-type", "leader");

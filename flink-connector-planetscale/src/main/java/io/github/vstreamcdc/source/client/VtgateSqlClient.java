@@ -240,7 +240,7 @@ public final class VtgateSqlClient {
                         Class.forName(MYSQL_DRIVER, true, loader)
                                 .getDeclaredConstructor()
                                 .newInstance();
-            } catch (ClassNotFoundException | LinkageError e) {
+            } catch (ClassNotFoundException | NoClassDefFoundError e) {
                 // try the next loader
             } catch (ReflectiveOperationException e) {
                 throw new VitessException(

@@ -66,25 +66,31 @@ final class OptionReader {
         return value;
     }
 
+    /** The option's value exactly as given (credentials are not trimmed); null when unset. */
+    String raw(ConfigOption<String> option) {
+        return config.getOptional(asText(option)).orElse(null);
+    }
+
     /**
-     * An enum option, matched as Flink matches it (the constant's {@code toString()}, ignoring
-     * case); the default when unset.
+     * An enum option, matched by the constant's {@code toString()} ignoring case, surrounding
+     * blanks and {@code _} for {@code -}; the default when unset or blank.
      */
     <E extends Enum<E>> E enumValue(ConfigOption<E> option, Class<E> type) {
         String value = text(option);
-        if (value == null && !isSet(option)) {
+        if (value == null) {
             return option.hasDefaultValue() ? option.defaultValue() : null;
         }
+        String wanted = value.replace('_', '-');
         StringJoiner allowed = new StringJoiner(", ");
         for (E constant : type.getEnumConstants()) {
-            if (constant.toString().equalsIgnoreCase(value)) {
+            if (constant.toString().replace('_', '-').equalsIgnoreCase(wanted)) {
                 return constant;
             }
             allowed.add(constant.toString());
         }
         problem(
                 "Invalid value for option '%s': '%s'. Allowed values: %s",
-                option.key(), value == null ? "" : value, allowed);
+                option.key(), value, allowed);
         return null;
     }
 

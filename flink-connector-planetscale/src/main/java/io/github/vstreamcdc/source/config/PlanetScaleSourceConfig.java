@@ -160,15 +160,27 @@ public final class PlanetScaleSourceConfig implements Serializable {
         return new PlanetScaleSourceConfig(this, columns);
     }
 
-    /** Those of the given options that are set, as text. */
+    /**
+     * Those of the given options that are set: typed where Flink can read them (a value set through
+     * the builder stays what it was, e.g. a negative duration), as text where not, so that {@link
+     * OptionReader} says what is wrong with it.
+     */
     private static Configuration copyOf(ReadableConfig options, List<ConfigOption<?>> all) {
         Configuration copy = new Configuration();
         for (ConfigOption<?> option : all) {
-            ConfigOption<String> text =
-                    ConfigOptions.key(option.key()).stringType().noDefaultValue();
-            options.getOptional(text).ifPresent(value -> copy.set(text, value));
+            copyOne(options, option, copy);
         }
         return copy;
+    }
+
+    private static <V> void copyOne(ReadableConfig from, ConfigOption<V> option, Configuration to) {
+        try {
+            from.getOptional(option).ifPresent(value -> to.set(option, value));
+        } catch (IllegalArgumentException e) {
+            ConfigOption<String> text =
+                    ConfigOptions.key(option.key()).stringType().noDefaultValue();
+            from.getOptional(text).ifPresent(value -> to.set(text, value));
+        }
     }
 
     private static VitessConnectionOptions connection(OptionReader reader) {
@@ -177,7 +189,7 @@ public final class PlanetScaleSourceConfig implements Serializable {
         Integer port = reader.port(PORT);
         Integer mysqlPort = reader.port(MYSQL_PORT);
         TabletType tabletType = reader.enumValue(TABLET_TYPE, TabletType.class);
-        String username = reader.text(USERNAME);
+        String username = reader.raw(USERNAME);
         ConnectionSecurity security = security(reader, planetScale, username);
         Duration keepAlive = reader.duration(GRPC_KEEPALIVE_INTERVAL);
         if (keepAlive != null
@@ -214,7 +226,7 @@ public final class PlanetScaleSourceConfig implements Serializable {
                 .grpcPort(port != null ? port : PlanetScaleEdge.grpcPort(planetScale))
                 .mysqlPort(mysqlPort != null ? mysqlPort : PlanetScaleEdge.mysqlPort(planetScale))
                 .username(username)
-                .password(reader.text(PASSWORD))
+                .password(reader.raw(PASSWORD))
                 .tabletType(tabletType.toProto())
                 .cells(cells != null ? cells : PlanetScaleEdge.cells(planetScale))
                 .maxInboundMessageBytes((int) maxMessage.getBytes())
@@ -249,9 +261,9 @@ public final class PlanetScaleSourceConfig implements Serializable {
         }
         AuthMethod auth = reader.enumValue(AUTH_METHOD, AuthMethod.class);
         if (auth == null && reader.text(AUTH_METHOD) == null) {
-            auth = PlanetScaleEdge.authMethod(planetScale, tls, username != null);
+            auth = PlanetScaleEdge.authMethod(planetScale, tls, !isBlank(username));
         }
-        if (auth != null && auth != AuthMethod.NONE && username == null) {
+        if (auth != null && auth != AuthMethod.NONE && isBlank(username)) {
             reader.problem(
                     "'%s' is '%s' but '%s' is not set",
                     AUTH_METHOD.key(), auth.value(), USERNAME.key());
@@ -465,5 +477,9 @@ public final class PlanetScaleSourceConfig implements Serializable {
                 + (specificOffsets.isEmpty() ? "" : ", offsets=" + specificOffsets)
                 + (columns == null ? "" : ", columns=" + columns)
                 + '}';
+    }
+
+    private static boolean isBlank(String s) {
+        return s == null || s.trim().isEmpty();
     }
 }

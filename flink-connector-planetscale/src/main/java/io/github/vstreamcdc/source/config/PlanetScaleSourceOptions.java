@@ -7,8 +7,11 @@ import org.apache.flink.configuration.MemorySize;
 
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Every option of the source, for the SQL connector ({@code 'connector' = 'planetscale-cdc'}) and
@@ -289,4 +292,29 @@ public final class PlanetScaleSourceOptions {
                             RECONNECT_MAX_ATTEMPTS,
                             SERVER_TIME_ZONE,
                             SCAN_SCHEMA_CHECK_ENABLED));
+
+    /** Options whose values are enum constants (listed so that factories can declare them). */
+    private static final List<ConfigOption<?>> ENUMS =
+            Collections.unmodifiableList(
+                    Arrays.asList(AUTH_METHOD, TABLET_TYPE, SCAN_STARTUP_MODE));
+
+    /**
+     * The options as a factory declares them to Flink: the enum options as text, because Flink's
+     * own check would parse them strictly (no blanks, no {@code _} for {@code -}) and with a
+     * message that does not name the allowed values; {@link PlanetScaleSourceConfig} checks them
+     * instead.
+     */
+    public static Set<ConfigOption<?>> declaredToFlink(Collection<ConfigOption<?>> options) {
+        Set<ConfigOption<?>> declared = new LinkedHashSet<>();
+        for (ConfigOption<?> option : options) {
+            declared.add(
+                    ENUMS.contains(option)
+                            ? ConfigOptions.key(option.key())
+                                    .stringType()
+                                    .noDefaultValue()
+                                    .withDescription(option.description())
+                            : option);
+        }
+        return declared;
+    }
 }

@@ -227,4 +227,58 @@ class PlanetScaleSourceConfigTest {
                         PlanetScaleSourceOptions.TABLE_NAME,
                         PlanetScaleSourceOptions.SCAN_STARTUP_MODE);
     }
+
+    @Test
+    void credentialsAreTakenAsGiven() {
+        PlanetScaleSourceConfig built = builder().username(" u ").password(" p w ").buildConfig();
+        assertThat(built.connection().username()).isEqualTo(" u ");
+        assertThat(built.connection().password()).isEqualTo(" p w ");
+        Map<String, String> text = new HashMap<>();
+        text.put("username", "u");
+        text.put("password", " secret ");
+        assertThat(fromText(text).connection().password()).isEqualTo(" secret ");
+    }
+
+    @Test
+    void enumValuesMayBePaddedOrUseUnderscores() {
+        Map<String, String> text = new HashMap<>();
+        text.put("tablet-type", " replica ");
+        text.put("scan.startup.mode", "latest_offset ");
+        text.put("auth.method", "vitess_static");
+        text.put("username", "u");
+        PlanetScaleSourceConfig c = fromText(text);
+        assertThat(c.connection().tabletType().name()).isEqualTo("REPLICA");
+        assertThat(c.startupMode()).isEqualTo(StartupMode.LATEST_OFFSET);
+        assertThat(c.connection().security().authMethod()).isEqualTo(AuthMethod.VITESS_STATIC);
+        // blank: the host's default
+        text.put("auth.method", " ");
+        text.put("hostname", "aws.connect.psdb.cloud");
+        assertThat(fromText(text).connection().security().authMethod()).isEqualTo(AuthMethod.BASIC);
+    }
+
+    @Test
+    void negativeDurationsOfTheBuilderGetTheRangeMessage() {
+        assertThatThrownBy(() -> builder().heartbeatInterval(Duration.ofSeconds(-1)).build())
+                .hasMessageContaining(
+                        "Option 'heartbeat.interval' is -1000 ms; it must be at least 1 s");
+        assertThatThrownBy(() -> builder().connectTimeout(Duration.ofMillis(-5)).build())
+                .hasMessageContaining("Option 'connect.timeout' must be positive");
+    }
+
+    @Test
+    void aLaterStartupModeWinsOverSpecificOffsets() {
+        PlanetScaleSourceConfig c =
+                builder()
+                        .specificOffsets(Collections.singletonMap("-80", "MySQL56/a:1-5"))
+                        .startupMode(StartupMode.INITIAL)
+                        .buildConfig();
+        assertThat(c.startupMode()).isEqualTo(StartupMode.INITIAL);
+        assertThat(c.specificOffsets()).isEmpty();
+        PlanetScaleSourceConfig padded =
+                builder()
+                        .keyspace(" customer ")
+                        .specificOffsets(Collections.singletonMap("-80", "MySQL56/a:1-5"))
+                        .buildConfig();
+        assertThat(padded.specificOffsets()).containsEntry("-80", "MySQL56/a:1-5");
+    }
 }
