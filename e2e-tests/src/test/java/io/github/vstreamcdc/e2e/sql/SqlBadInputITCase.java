@@ -127,9 +127,10 @@ class SqlBadInputITCase {
     @Test
     void badEnumValues() {
         assertQueryFails(
-                o -> o.put("scan.startup.mode", "earliest-offset"),
-                "Invalid value for option 'scan.startup.mode': 'earliest-offset'. Allowed values:"
-                        + " initial, snapshot, latest-offset, specific-offset");
+                o -> o.put("scan.startup.mode", "group-offsets"),
+                "Invalid value for option 'scan.startup.mode': 'group-offsets'. Allowed values:"
+                        + " initial, snapshot, earliest-offset, latest-offset, specific-offset,"
+                        + " timestamp");
         assertQueryFails(
                 o -> o.put("tablet-type", "MASTER"),
                 "Invalid value for option 'tablet-type': 'MASTER'. Allowed values: PRIMARY,"
