@@ -2,12 +2,8 @@ package io.github.vstreamcdc.source.client;
 
 import io.github.vstreamcdc.source.config.VitessConnectionOptions;
 import io.github.vstreamcdc.vitess.proto.Binlogdata;
-import io.github.vstreamcdc.vitess.proto.VitessGrpc;
 import io.github.vstreamcdc.vitess.proto.Vtgate;
 
-import io.grpc.Context;
-import io.grpc.ManagedChannel;
-import io.grpc.StatusRuntimeException;
 import org.apache.flink.annotation.Internal;
 
 import javax.annotation.Nullable;
@@ -17,9 +13,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
-import java.util.Iterator;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
 
 /**
  * What of a shard's history its binlog still holds: the purged GTID set (read with {@code
@@ -30,11 +24,9 @@ import java.util.concurrent.TimeUnit;
 @Internal
 public final class BinlogRetention implements AutoCloseable {
 
-    private static final long TIMEOUT_SECONDS = 60;
-
     private final VitessConnectionOptions options;
     private final VtgateSqlClient sql;
-    private ManagedChannel channel;
+    private CurrentPositionResolver stream;
 
     public BinlogRetention(VitessConnectionOptions options) {
         this.options = options;
@@ -125,8 +117,8 @@ public final class BinlogRetention implements AutoCloseable {
      */
     @Nullable
     public Long firstCommitSecondsAfter(String keyspace, String shard, String position) {
-        if (channel == null) {
-            channel = VStreamChannels.open(options);
+        if (stream == null) {
+            stream = new CurrentPositionResolver(options);
         }
         Vtgate.VStreamFlags.Builder flags =
                 Vtgate.VStreamFlags.newBuilder().setHeartbeatInterval(1);
@@ -148,33 +140,23 @@ public final class BinlogRetention implements AutoCloseable {
                                         .addRules(Binlogdata.Rule.newBuilder().setMatch("/.*")))
                         .setFlags(flags)
                         .build();
-        Context.CancellableContext context = Context.current().withCancellation();
-        Context previous = context.attach();
-        try {
-            Iterator<Vtgate.VStreamResponse> responses =
-                    VitessGrpc.newBlockingStub(channel)
-                            .withDeadlineAfter(TIMEOUT_SECONDS, TimeUnit.SECONDS)
-                            .vStream(request);
-            while (responses.hasNext()) {
-                for (Binlogdata.VEvent event : responses.next().getEventsList()) {
-                    if (event.getType() == Binlogdata.VEventType.HEARTBEAT) {
-                        return null;
-                    }
-                    if (event.getTimestamp() > 0) {
-                        return event.getTimestamp();
-                    }
-                }
+        Long seconds =
+                stream.firstAnswer(
+                        request, keyspace, shard, position, BinlogRetention::firstCommitSeconds);
+        return seconds == null || seconds < 0 ? null : seconds;
+    }
+
+    /** The first transaction's time in a response; -1 for a heartbeat first; null for neither. */
+    private static Long firstCommitSeconds(Vtgate.VStreamResponse response) {
+        for (Binlogdata.VEvent event : response.getEventsList()) {
+            if (event.getType() == Binlogdata.VEventType.HEARTBEAT) {
+                return -1L;
             }
-            return null;
-        } catch (StatusRuntimeException e) {
-            throw new VitessException(
-                    VStreamErrors.describe(
-                            e.getStatus(), options.grpcTarget(), keyspace, shard, position),
-                    e);
-        } finally {
-            context.detach(previous);
-            context.cancel(null);
+            if (event.getTimestamp() > 0) {
+                return event.getTimestamp();
+            }
         }
+        return null;
     }
 
     /**
@@ -225,6 +207,8 @@ public final class BinlogRetention implements AutoCloseable {
 
     @Override
     public void close() {
-        VStreamChannels.close(channel);
+        if (stream != null) {
+            stream.close();
+        }
     }
 }

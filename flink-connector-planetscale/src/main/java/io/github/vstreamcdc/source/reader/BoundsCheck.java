@@ -109,6 +109,20 @@ final class BoundsCheck {
         return true;
     }
 
+    /** The copy phase ended here: after a stop position, the snapshot holds more than asked. */
+    void snapshotEndedAt(String gtid) {
+        String stop = bounds.stopGtid();
+        if (stop != null && GtidSet.isBefore(stop, gtid)) {
+            LOG.warn(
+                    "The snapshot of {} ended at {}, after its stop position {}: its output holds"
+                            + " the changes up to {}",
+                    splitId,
+                    gtid,
+                    stop,
+                    gtid);
+        }
+    }
+
     /**
      * A heartbeat of this time came between transactions.
      *

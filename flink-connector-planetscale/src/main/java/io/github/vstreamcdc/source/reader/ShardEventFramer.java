@@ -2,7 +2,6 @@ package io.github.vstreamcdc.source.reader;
 
 import io.github.vstreamcdc.source.api.ColumnDescription;
 import io.github.vstreamcdc.source.api.RowChangeEvent;
-import io.github.vstreamcdc.source.client.GtidSet;
 import io.github.vstreamcdc.source.client.VitessException;
 import io.github.vstreamcdc.source.reader.deserializer.VStreamColumns;
 import io.github.vstreamcdc.source.split.ShardPosition;
@@ -119,10 +118,7 @@ final class ShardEventFramer {
         }
     }
 
-    /**
-     * The batches of a split that is finished before its stream opens: a stopped split's last
-     * batch, or none for a complete snapshot.
-     */
+    /** The batches of a split finished before its stream opens: a stopped split's last one. */
     List<ChangeBatch> finishWithoutStream() {
         return stopped
                 ? Collections.singletonList(
@@ -130,18 +126,12 @@ final class ShardEventFramer {
                 : Collections.emptyList();
     }
 
-    /**
-     * Whether the stop position must be resolved, the shard's current position, before the stream
-     * opens (a reshard's new shard in a bounded job).
-     */
+    /** Whether the stop is the shard's current position, to be had before the stream opens. */
     boolean needsStopPosition() {
         return bounds.bounds().stopAtLatest();
     }
 
-    /**
-     * Whether the shard's current position is wanted as the stop, once; the caller asks VTGate and
-     * hands it to {@link #stopAt}.
-     */
+    /** Whether the shard's current position is wanted as the stop (once): see {@link #stopAt}. */
     boolean takeCurrentPositionWanted() {
         boolean result = currentPositionWanted;
         currentPositionWanted = false;
@@ -489,16 +479,7 @@ final class ShardEventFramer {
             finished = true;
             return;
         }
-        String stop = bounds.bounds().stopGtid();
-        if (stop != null && GtidSet.isBefore(stop, gtid)) {
-            LOG.warn(
-                    "The snapshot of {} ended at {}, after its stop position {}: its output"
-                            + " holds the changes up to {}",
-                    split.splitId(),
-                    gtid,
-                    stop,
-                    gtid);
-        }
+        bounds.snapshotEndedAt(gtid);
         stopIfReached(out);
     }
 
