@@ -2,7 +2,6 @@ package io.github.vstreamcdc.source;
 
 import io.github.vstreamcdc.source.api.VStreamDeserializationSchema;
 import io.github.vstreamcdc.source.config.PlanetScaleSourceConfig;
-import io.github.vstreamcdc.source.config.StartupMode;
 import io.github.vstreamcdc.source.enumerator.PlanetScaleEnumeratorState;
 import io.github.vstreamcdc.source.enumerator.PlanetScaleEnumeratorStateSerializer;
 import io.github.vstreamcdc.source.enumerator.PlanetScaleSourceEnumerator;
@@ -52,7 +51,7 @@ public final class PlanetScaleSource<T>
 
     @Override
     public Boundedness getBoundedness() {
-        return config.startupMode() == StartupMode.SNAPSHOT
+        return config.readRange().isBounded()
                 ? Boundedness.BOUNDED
                 : Boundedness.CONTINUOUS_UNBOUNDED;
     }

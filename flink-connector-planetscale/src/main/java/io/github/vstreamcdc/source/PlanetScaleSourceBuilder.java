@@ -2,6 +2,7 @@ package io.github.vstreamcdc.source;
 
 import io.github.vstreamcdc.source.api.VStreamDeserializationSchema;
 import io.github.vstreamcdc.source.config.AuthMethod;
+import io.github.vstreamcdc.source.config.BoundedMode;
 import io.github.vstreamcdc.source.config.PlanetScaleSourceConfig;
 import io.github.vstreamcdc.source.config.PlanetScaleSourceOptions;
 import io.github.vstreamcdc.source.config.SpecificOffsets;
@@ -33,9 +34,13 @@ import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.MYSQL_
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.PASSWORD;
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.PORT;
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.RECONNECT_MAX_ATTEMPTS;
+import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SCAN_BOUNDED_MODE;
+import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SCAN_BOUNDED_SPECIFIC_OFFSET;
+import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SCAN_BOUNDED_TIMESTAMP_MILLIS;
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SCAN_SHARD_DISCOVERY_INTERVAL;
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SCAN_STARTUP_MODE;
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SCAN_STARTUP_SPECIFIC_OFFSET;
+import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SCAN_STARTUP_TIMESTAMP_MILLIS;
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SHARDS;
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.TABLET_TYPE;
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.TABLE_NAME;
@@ -201,6 +206,44 @@ public final class PlanetScaleSourceBuilder<T> {
     public PlanetScaleSourceBuilder<T> specificOffsets(Map<String, String> offsets) {
         this.specificOffsets = new LinkedHashMap<>(offsets);
         return option(SCAN_STARTUP_MODE, StartupMode.SPECIFIC_OFFSET);
+    }
+
+    /**
+     * Start from each shard's first change committed at or after this time, in milliseconds since
+     * 1970-01-01 UTC (implies {@link StartupMode#TIMESTAMP}). Binlog commit times have whole
+     * seconds: the time counts from the start of its second.
+     */
+    public PlanetScaleSourceBuilder<T> startupTimestampMillis(long epochMillis) {
+        option(SCAN_STARTUP_MODE, StartupMode.TIMESTAMP);
+        return option(SCAN_STARTUP_TIMESTAMP_MILLIS, epochMillis);
+    }
+
+    /**
+     * Where each shard stops; any mode but {@link BoundedMode#UNBOUNDED} makes the source bounded.
+     * {@link #boundedSpecificOffsets} and {@link #boundedTimestampMillis} set the mode themselves.
+     */
+    public PlanetScaleSourceBuilder<T> boundedMode(BoundedMode boundedMode) {
+        return option(SCAN_BOUNDED_MODE, boundedMode);
+    }
+
+    /**
+     * Stop each shard at this GTID position, inclusive (implies {@link
+     * BoundedMode#SPECIFIC_OFFSET}): shard name to GTID set, e.g. {@code "-80" ->
+     * "MySQL56/0e2b...:1-42"}.
+     */
+    public PlanetScaleSourceBuilder<T> boundedSpecificOffsets(Map<String, String> offsets) {
+        option(SCAN_BOUNDED_MODE, BoundedMode.SPECIFIC_OFFSET);
+        return option(SCAN_BOUNDED_SPECIFIC_OFFSET, SpecificOffsets.toFlatJson(offsets));
+    }
+
+    /**
+     * Stop each shard before its first change committed at or after this time, in milliseconds
+     * since 1970-01-01 UTC (implies {@link BoundedMode#TIMESTAMP}); whole seconds, as for {@link
+     * #startupTimestampMillis}.
+     */
+    public PlanetScaleSourceBuilder<T> boundedTimestampMillis(long epochMillis) {
+        option(SCAN_BOUNDED_MODE, BoundedMode.TIMESTAMP);
+        return option(SCAN_BOUNDED_TIMESTAMP_MILLIS, epochMillis);
     }
 
     /** Ask VTGate for a heartbeat after this much idleness, keeping idle shards' lag fresh. */

@@ -166,11 +166,12 @@ class PlanetScaleDynamicTableFactoryTest {
     @Test
     void badStartupMode() {
         Map<String, String> options = required();
-        options.put("scan.startup.mode", "earliest-offset");
+        options.put("scan.startup.mode", "group-offsets");
         assertFails(
                 options,
-                "Invalid value for option 'scan.startup.mode': 'earliest-offset'. Allowed values:"
-                        + " initial, snapshot, latest-offset, specific-offset");
+                "Invalid value for option 'scan.startup.mode': 'group-offsets'. Allowed values:"
+                        + " initial, snapshot, earliest-offset, latest-offset, specific-offset,"
+                        + " timestamp");
     }
 
     @Test

@@ -127,13 +127,43 @@ class SqlBadInputITCase {
     @Test
     void badEnumValues() {
         assertQueryFails(
-                o -> o.put("scan.startup.mode", "earliest-offset"),
-                "Invalid value for option 'scan.startup.mode': 'earliest-offset'. Allowed values:"
-                        + " initial, snapshot, latest-offset, specific-offset");
+                o -> o.put("scan.startup.mode", "group-offsets"),
+                "Invalid value for option 'scan.startup.mode': 'group-offsets'. Allowed values:"
+                        + " initial, snapshot, earliest-offset, latest-offset, specific-offset,"
+                        + " timestamp");
         assertQueryFails(
                 o -> o.put("tablet-type", "MASTER"),
                 "Invalid value for option 'tablet-type': 'MASTER'. Allowed values: PRIMARY,"
                         + " REPLICA, RDONLY");
+    }
+
+    @Test
+    void badBoundsAreNamed() {
+        String gtid = "MySQL56/6e2c0f4a-8a1e-11ee-b9d1-0242ac120002:1-";
+        assertQueryFails(
+                o -> {
+                    o.put("scan.startup.mode", "timestamp");
+                    o.put("scan.startup.timestamp-millis", "16725225600000");
+                },
+                "Option 'scan.startup.timestamp-millis' = 16725225600000 (2500-01-01T00:00:00Z)"
+                        + " is in the future");
+        assertQueryFails(
+                o -> {
+                    o.put("scan.bounded.mode", "specific-offset");
+                    o.put("scan.bounded.specific-offset", "{\"-80\": \"MySQL56/oops\"}");
+                },
+                "Option 'scan.bounded.specific-offset': the position of shard '-80' is"
+                        + " \"MySQL56/oops\"; expected a MySQL GTID position");
+        assertQueryFails(
+                o -> {
+                    o.put("scan.startup.mode", "specific-offset");
+                    o.put(
+                            "scan.startup.specific-offset",
+                            "{\"customer\": {\"-80\": \"" + gtid + "9\"}}");
+                    o.put("scan.bounded.mode", "specific-offset");
+                    o.put("scan.bounded.specific-offset", "{\"-80\": \"" + gtid + "5\"}");
+                },
+                "the stop position of shard '-80' ('" + gtid + "5') is before its start position");
     }
 
     @Test

@@ -12,6 +12,7 @@ import org.apache.flink.annotation.Internal;
 
 import java.util.Iterator;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * Turns "current" into a concrete GTID position per shard, so that a job started at the latest
@@ -33,7 +34,37 @@ public final class CurrentPositionResolver implements AutoCloseable {
 
     /** The shard's current GTID position (e.g. {@code MySQL56/uuid:1-42}). */
     public String currentPosition(String keyspace, String shard) {
-        Vtgate.VStreamRequest request = request(options, keyspace, shard);
+        String gtid =
+                firstAnswer(
+                        request(options, keyspace, shard),
+                        keyspace,
+                        shard,
+                        CURRENT,
+                        response -> positionIn(response, keyspace, shard));
+        if (gtid == null) {
+            throw new VitessException(
+                    "VStream of shard "
+                            + keyspace
+                            + "/"
+                            + shard
+                            + " ended before telling its current position");
+        }
+        return gtid;
+    }
+
+    /**
+     * Streams the request until {@code answer} finds what it looks for in a response, and cancels
+     * the stream.
+     *
+     * @return the answer; null if the stream ended first
+     * @throws VitessException naming the shard and position if the stream fails
+     */
+    <T> T firstAnswer(
+            Vtgate.VStreamRequest request,
+            String keyspace,
+            String shard,
+            String position,
+            Function<Vtgate.VStreamResponse, T> answer) {
         Context.CancellableContext context = Context.current().withCancellation();
         Context previous = context.attach();
         try {
@@ -42,21 +73,16 @@ public final class CurrentPositionResolver implements AutoCloseable {
                             .withDeadlineAfter(TIMEOUT_SECONDS, TimeUnit.SECONDS)
                             .vStream(request);
             while (responses.hasNext()) {
-                String gtid = positionIn(responses.next(), keyspace, shard);
-                if (gtid != null) {
-                    return gtid;
+                T found = answer.apply(responses.next());
+                if (found != null) {
+                    return found;
                 }
             }
-            throw new VitessException(
-                    "VStream of shard "
-                            + keyspace
-                            + "/"
-                            + shard
-                            + " ended before telling its current position");
+            return null;
         } catch (StatusRuntimeException e) {
             throw new VitessException(
                     VStreamErrors.describe(
-                            e.getStatus(), options.grpcTarget(), keyspace, shard, "current"),
+                            e.getStatus(), options.grpcTarget(), keyspace, shard, position),
                     e);
         } finally {
             context.detach(previous);

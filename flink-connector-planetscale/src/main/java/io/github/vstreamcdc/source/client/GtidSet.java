@@ -127,6 +127,41 @@ public final class GtidSet {
         return new GtidSet(result);
     }
 
+    /** Whether every transaction of {@code other} is in this set. */
+    public boolean contains(GtidSet other) {
+        return other.minus(this).isEmpty();
+    }
+
+    /**
+     * Whether position {@code a} contains every transaction of position {@code b}; false when
+     * either is not a MySQL GTID set.
+     */
+    public static boolean contains(String a, String b) {
+        GtidSet setA = parseMysql56(a);
+        GtidSet setB = parseMysql56(b);
+        return setA != null && setB != null && setA.contains(setB);
+    }
+
+    /**
+     * Whether position {@code a} is strictly before {@code b}: {@code b} holds every transaction of
+     * {@code a} and more.
+     */
+    public static boolean isBefore(String a, String b) {
+        return contains(b, a) && !contains(a, b);
+    }
+
+    /** The first transaction of each source, e.g. {@code uuid:1}, in the flavored form. */
+    public String firstTransactions() {
+        StringBuilder sb = new StringBuilder(FLAVOR);
+        for (Map.Entry<String, List<long[]>> entry : intervals.entrySet()) {
+            sb.append(sb.length() == FLAVOR.length() ? "" : ",")
+                    .append(entry.getKey())
+                    .append(':')
+                    .append(entry.getValue().get(0)[0]);
+        }
+        return sb.toString();
+    }
+
     public boolean isEmpty() {
         return intervals.isEmpty();
     }

@@ -54,4 +54,36 @@ public final class PositionCheck {
                 + ". The position belongs to another shard, or the shard lost transactions"
                 + " (restored from a backup, failed over to a lagging replica).";
     }
+
+    /**
+     * Why a shard would never reach stop position {@code stop}, given its {@code current} position:
+     * the stop names servers the shard has no transactions of. Null when it can be reached (a stop
+     * ahead of the shard is reached once the shard gets there), or when either is not a MySQL GTID
+     * set.
+     */
+    @Nullable
+    public static String stopProblem(String keyspace, String shard, String stop, String current) {
+        GtidSet want = GtidSet.parseMysql56(stop);
+        GtidSet have = GtidSet.parseMysql56(current);
+        if (want == null || have == null) {
+            return null;
+        }
+        Set<String> unknown = new TreeSet<>(want.minus(have).sources());
+        unknown.removeAll(have.sources());
+        if (unknown.isEmpty()) {
+            return null;
+        }
+        return "Stop position '"
+                + stop
+                + "' of shard "
+                + keyspace
+                + "/"
+                + shard
+                + " would never be reached: it names server UUID(s) "
+                + unknown
+                + " that the shard has no transactions of (its current position is '"
+                + current
+                + "'). The position belongs to another database or shard; check"
+                + " 'scan.bounded.specific-offset'.";
+    }
 }

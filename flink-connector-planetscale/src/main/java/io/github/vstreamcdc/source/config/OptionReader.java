@@ -108,6 +108,11 @@ final class OptionReader {
         return withDefault(option, typed(option, "a whole number"));
     }
 
+    /** A whole number without a default; null when unset or unreadable (a problem). */
+    Long wholeNumber(ConfigOption<Long> option, String expected) {
+        return typed(option, expected);
+    }
+
     Boolean bool(ConfigOption<Boolean> option) {
         return withDefault(option, typed(option, "true or false"));
     }

@@ -33,8 +33,6 @@ import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.PORT;
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.RECONNECT_MAX_ATTEMPTS;
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SCAN_SCHEMA_CHECK_ENABLED;
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SCAN_SHARD_DISCOVERY_INTERVAL;
-import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SCAN_STARTUP_MODE;
-import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SCAN_STARTUP_SPECIFIC_OFFSET;
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SERVER_TIME_ZONE;
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SHARDS;
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.TABLET_TYPE;
@@ -63,8 +61,7 @@ public final class PlanetScaleSourceConfig implements Serializable {
     private final String keyspace;
     private final String tablePattern;
     private final List<String> shards;
-    private final StartupMode startupMode;
-    private final Map<String, String> specificOffsets;
+    private final ReadRange readRange;
     private final Duration heartbeatInterval;
     private final Duration shardDiscoveryInterval;
     private final ZoneId serverTimeZone;
@@ -78,8 +75,7 @@ public final class PlanetScaleSourceConfig implements Serializable {
         this.keyspace = reader.text(KEYSPACE);
         this.tablePattern = reader.text(TABLE_NAME);
         this.shards = shards(reader);
-        this.startupMode = reader.enumValue(SCAN_STARTUP_MODE, StartupMode.class);
-        this.specificOffsets = specificOffsets(reader, keyspace, startupMode, shards);
+        this.readRange = ReadRange.read(reader, keyspace, shards, System.currentTimeMillis());
         this.heartbeatInterval = heartbeat(reader);
         this.shardDiscoveryInterval = discoveryInterval(reader);
         this.serverTimeZone = zone(reader);
@@ -94,8 +90,7 @@ public final class PlanetScaleSourceConfig implements Serializable {
         this.keyspace = base.keyspace;
         this.tablePattern = base.tablePattern;
         this.shards = base.shards;
-        this.startupMode = base.startupMode;
-        this.specificOffsets = base.specificOffsets;
+        this.readRange = base.readRange;
         this.heartbeatInterval = base.heartbeatInterval;
         this.shardDiscoveryInterval = base.shardDiscoveryInterval;
         this.serverTimeZone = base.serverTimeZone;
@@ -295,45 +290,6 @@ public final class PlanetScaleSourceConfig implements Serializable {
         return Collections.unmodifiableList(shards);
     }
 
-    private static Map<String, String> specificOffsets(
-            OptionReader reader, String keyspace, StartupMode mode, List<String> shards) {
-        String json = reader.text(SCAN_STARTUP_SPECIFIC_OFFSET);
-        if (mode != StartupMode.SPECIFIC_OFFSET) {
-            if (json != null && mode != null) {
-                reader.problem(
-                        "Option '%s' is set, but option '%s' is '%s'; set '%s' = 'specific-offset'"
-                                + " to start from these positions",
-                        SCAN_STARTUP_SPECIFIC_OFFSET.key(),
-                        SCAN_STARTUP_MODE.key(),
-                        mode.value(),
-                        SCAN_STARTUP_MODE.key());
-            }
-            return Collections.emptyMap();
-        }
-        if (json == null) {
-            reader.problem(
-                    "Option '%s' is 'specific-offset', but option '%s' is not set. Give each"
-                            + " shard's GTID position as %s",
-                    SCAN_STARTUP_MODE.key(),
-                    SCAN_STARTUP_SPECIFIC_OFFSET.key(),
-                    SpecificOffsets.SHAPE);
-            return Collections.emptyMap();
-        }
-        Map<String, String> offsets = SpecificOffsets.parse(json, keyspace, reader);
-        for (String shard : offsets.keySet()) {
-            if (!shards.isEmpty() && !shards.contains(shard)) {
-                reader.problem(
-                        "Option '%s' gives a position for shard '%s', which option '%s' = '%s'"
-                                + " does not read",
-                        SCAN_STARTUP_SPECIFIC_OFFSET.key(),
-                        shard,
-                        SHARDS.key(),
-                        String.join(",", shards));
-            }
-        }
-        return Collections.unmodifiableMap(offsets);
-    }
-
     private static Duration heartbeat(OptionReader reader) {
         Duration heartbeat = reader.duration(HEARTBEAT_INTERVAL);
         if (heartbeat != null
@@ -411,12 +367,17 @@ public final class PlanetScaleSourceConfig implements Serializable {
     }
 
     public StartupMode startupMode() {
-        return startupMode;
+        return readRange.startupMode();
     }
 
     /** Shard name to GTID position, for {@link StartupMode#SPECIFIC_OFFSET}; empty otherwise. */
     public Map<String, String> specificOffsets() {
-        return specificOffsets;
+        return readRange.startOffsets();
+    }
+
+    /** Where a new job starts and where the shards stop. */
+    public ReadRange readRange() {
+        return readRange;
     }
 
     /** Null when heartbeats are off. */
@@ -472,9 +433,8 @@ public final class PlanetScaleSourceConfig implements Serializable {
                 + tablePattern
                 + ", shards="
                 + (shards.isEmpty() ? "all" : shards)
-                + ", startup="
-                + startupMode.value()
-                + (specificOffsets.isEmpty() ? "" : ", offsets=" + specificOffsets)
+                + ", "
+                + readRange
                 + (columns == null ? "" : ", columns=" + columns)
                 + '}';
     }

@@ -168,8 +168,11 @@ public final class PlanetScaleSourceOptions {
                     .defaultValue(StartupMode.INITIAL)
                     .withDescription(
                             "Where a new job starts: 'initial' (snapshot, then changes),"
-                                    + " 'snapshot' (snapshot only, bounded), 'latest-offset'"
-                                    + " (changes from now on) or 'specific-offset'.");
+                                    + " 'snapshot' (snapshot only, bounded), 'earliest-offset'"
+                                    + " (changes from the oldest retained binlog position),"
+                                    + " 'latest-offset' (changes from now on), 'specific-offset'"
+                                    + " or 'timestamp' (changes committed from"
+                                    + " 'scan.startup.timestamp-millis' on).");
 
     public static final ConfigOption<String> SCAN_STARTUP_SPECIFIC_OFFSET =
             ConfigOptions.key("scan.startup.specific-offset")
@@ -178,6 +181,46 @@ public final class PlanetScaleSourceOptions {
                     .withDescription(
                             "For 'specific-offset': the GTID position of each shard as JSON,"
                                     + " {\"<keyspace>\": {\"<shard>\": \"MySQL56/<uuid>:1-42\"}}.");
+
+    public static final ConfigOption<Long> SCAN_STARTUP_TIMESTAMP_MILLIS =
+            ConfigOptions.key("scan.startup.timestamp-millis")
+                    .longType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "For 'timestamp': the time to start from, in milliseconds since"
+                                    + " 1970-01-01 UTC. Each shard starts with its first change"
+                                    + " committed in that second or later (binlog times have"
+                                    + " whole seconds).");
+
+    public static final ConfigOption<BoundedMode> SCAN_BOUNDED_MODE =
+            ConfigOptions.key("scan.bounded.mode")
+                    .enumType(BoundedMode.class)
+                    .defaultValue(BoundedMode.UNBOUNDED)
+                    .withDescription(
+                            "Where each shard stops, making the source bounded: 'unbounded' (no"
+                                    + " stop), 'latest-offset' (its position at job start),"
+                                    + " 'specific-offset' (positions of"
+                                    + " 'scan.bounded.specific-offset') or 'timestamp' (before"
+                                    + " the changes committed from 'scan.bounded.timestamp-millis'"
+                                    + " on).");
+
+    public static final ConfigOption<String> SCAN_BOUNDED_SPECIFIC_OFFSET =
+            ConfigOptions.key("scan.bounded.specific-offset")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "For bounded 'specific-offset': the GTID position of each shard to"
+                                    + " stop at (inclusive) as JSON,"
+                                    + " {\"<shard>\": \"MySQL56/<uuid>:1-42\"}.");
+
+    public static final ConfigOption<Long> SCAN_BOUNDED_TIMESTAMP_MILLIS =
+            ConfigOptions.key("scan.bounded.timestamp-millis")
+                    .longType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "For bounded 'timestamp': the time to stop at, in milliseconds since"
+                                    + " 1970-01-01 UTC; changes committed in that second or"
+                                    + " later are not read.");
 
     public static final ConfigOption<Duration> HEARTBEAT_INTERVAL =
             ConfigOptions.key("heartbeat.interval")
@@ -285,6 +328,10 @@ public final class PlanetScaleSourceOptions {
                             GRPC_KEEPALIVE_INTERVAL,
                             SCAN_STARTUP_MODE,
                             SCAN_STARTUP_SPECIFIC_OFFSET,
+                            SCAN_STARTUP_TIMESTAMP_MILLIS,
+                            SCAN_BOUNDED_MODE,
+                            SCAN_BOUNDED_SPECIFIC_OFFSET,
+                            SCAN_BOUNDED_TIMESTAMP_MILLIS,
                             HEARTBEAT_INTERVAL,
                             SCAN_SHARD_DISCOVERY_INTERVAL,
                             CONNECT_TIMEOUT,
@@ -296,7 +343,7 @@ public final class PlanetScaleSourceOptions {
     /** Options whose values are enum constants (listed so that factories can declare them). */
     private static final List<ConfigOption<?>> ENUMS =
             Collections.unmodifiableList(
-                    Arrays.asList(AUTH_METHOD, TABLET_TYPE, SCAN_STARTUP_MODE));
+                    Arrays.asList(AUTH_METHOD, TABLET_TYPE, SCAN_STARTUP_MODE, SCAN_BOUNDED_MODE));
 
     /**
      * The options as a factory declares them to Flink: the enum options as text, because Flink's

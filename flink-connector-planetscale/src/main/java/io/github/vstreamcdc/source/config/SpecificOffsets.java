@@ -1,5 +1,7 @@
 package io.github.vstreamcdc.source.config;
 
+import io.github.vstreamcdc.source.client.GtidSet;
+
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.core.JsonLocation;
 import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.core.JsonProcessingException;
@@ -13,13 +15,16 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The text form of per-shard GTID positions, {@code {"<keyspace>": {"<shard>": "<gtid>"}}}: parsed
- * with a message for each way it can be wrong, and written by the builder from a shard map.
+ * The text forms of per-shard GTID positions: start positions nest the shards in their keyspace,
+ * {@code {"<keyspace>": {"<shard>": "<gtid>"}}} (the shape of PlanetScale's {@code
+ * starting_gtids}), stop positions are flat, {@code {"<shard>": "<gtid>"}}. Parsed with a message
+ * for each way they can be wrong, and written by the builder from a shard map.
  */
 @Internal
 public final class SpecificOffsets {
 
     static final String SHAPE = "{\"<keyspace>\": {\"<shard>\": \"MySQL56/<uuid>:1-42\"}}";
+    static final String FLAT_SHAPE = "{\"<shard>\": \"MySQL56/<uuid>:1-42\"}";
     private static final String GTID_EXAMPLE = "'MySQL56/<uuid>:1-42'";
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -33,10 +38,43 @@ public final class SpecificOffsets {
         return root.toString();
     }
 
-    /** Shard to GTID position; empty, with the problem recorded, when the text is wrong. */
-    static Map<String, String> parse(String json, String keyspace, OptionReader reader) {
-        String option =
-                "Option '" + PlanetScaleSourceOptions.SCAN_STARTUP_SPECIFIC_OFFSET.key() + "'";
+    /** The flat form, {@code {"<shard>": "<gtid>"}}. */
+    public static String toFlatJson(Map<String, String> offsets) {
+        ObjectNode shards = JSON.createObjectNode();
+        offsets.forEach(shards::put);
+        return shards.toString();
+    }
+
+    /**
+     * Shard to GTID position of the flat form; each must be a MySQL GTID set, as stop positions are
+     * compared with the positions read. Empty, with the problem recorded, when the text is wrong.
+     */
+    static Map<String, String> parseFlat(String json, String optionKey, OptionReader reader) {
+        String option = "Option '" + optionKey + "'";
+        JsonNode root = readObject(json, option, FLAT_SHAPE, reader);
+        if (root == null) {
+            return Collections.emptyMap();
+        }
+        Map<String, String> offsets = new LinkedHashMap<>();
+        Iterator<Map.Entry<String, JsonNode>> shards = root.fields();
+        while (shards.hasNext()) {
+            Map.Entry<String, JsonNode> shard = shards.next();
+            JsonNode gtid = shard.getValue();
+            if (!gtid.isTextual() || GtidSet.parseMysql56(gtid.asText()) == null) {
+                reader.problem(
+                        "%s: the position of shard '%s' is %s; expected a MySQL GTID position"
+                                + " like %s (the shape is %s)",
+                        option, shard.getKey(), gtid, GTID_EXAMPLE, FLAT_SHAPE);
+                return Collections.emptyMap();
+            }
+            offsets.put(shard.getKey(), gtid.asText());
+        }
+        return offsets;
+    }
+
+    /** The JSON object of an option; null, with the problem recorded, if it is not one. */
+    private static JsonNode readObject(
+            String json, String option, String shape, OptionReader reader) {
         JsonNode root;
         try {
             root = JSON.readTree(json);
@@ -49,15 +87,26 @@ public final class SpecificOffsets {
                             ? ""
                             : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")",
                     e.getOriginalMessage(),
-                    SHAPE);
-            return Collections.emptyMap();
+                    shape);
+            return null;
         }
         if (root == null || !root.isObject()) {
-            reader.problem("%s must be a JSON object %s", option, SHAPE);
-            return Collections.emptyMap();
+            reader.problem("%s must be a JSON object %s", option, shape);
+            return null;
         }
         if (root.size() == 0) {
-            reader.problem("%s gives no positions; expected %s", option, SHAPE);
+            reader.problem("%s gives no positions; expected %s", option, shape);
+            return null;
+        }
+        return root;
+    }
+
+    /** Shard to GTID position; empty, with the problem recorded, when the text is wrong. */
+    static Map<String, String> parse(String json, String keyspace, OptionReader reader) {
+        String option =
+                "Option '" + PlanetScaleSourceOptions.SCAN_STARTUP_SPECIFIC_OFFSET.key() + "'";
+        JsonNode root = readObject(json, option, SHAPE, reader);
+        if (root == null) {
             return Collections.emptyMap();
         }
         Map<String, String> offsets = new LinkedHashMap<>();

@@ -55,6 +55,12 @@ public final class PlanetScaleSourceEnumerator
 
     private final Set<Integer> signalledNoMoreSplits = new HashSet<>();
 
+    /**
+     * A bounded read whose shards stop by themselves: the readers learn that no more splits come
+     * only once every shard, the ones reshards create included, has finished.
+     */
+    private final boolean waitsForStops;
+
     /** New shards are being positioned: listings meanwhile wait for the next round. */
     private boolean positioning;
 
@@ -98,7 +104,10 @@ public final class PlanetScaleSourceEnumerator
         this.discovery = discovery;
         this.boundedness = boundedness;
         this.discoveryInterval = discoveryInterval;
-        this.shards = new ShardLineageTracker(state, noCheckpointWait, clock);
+        this.shards =
+                new ShardLineageTracker(
+                        state, noCheckpointWait, clock, discovery.boundsOfNewShards());
+        this.waitsForStops = discovery.boundsOfNewShards().hasStop();
         this.assigner = new LeastLoadedSplitAssigner(readerWait, clock);
     }
 
@@ -114,7 +123,7 @@ public final class PlanetScaleSourceEnumerator
             long millis = discoveryInterval.toMillis();
             context.callAsync(discovery::listShards, this::onShardsListed, millis, millis);
         }
-        if (boundedness == Boundedness.CONTINUOUS_UNBOUNDED) {
+        if (boundedness == Boundedness.CONTINUOUS_UNBOUNDED || waitsForStops) {
             context.callAsync(
                     () -> null,
                     (ignored, error) -> startChildrenWithoutCheckpoints(),
@@ -187,8 +196,10 @@ public final class PlanetScaleSourceEnumerator
     @Override
     public void notifyCheckpointComplete(long checkpointId) {
         for (ShardLineageTracker.Ack ack : shards.checkpointComplete(checkpointId)) {
-            // A reader that is gone re-reports after its restore and is acknowledged then.
-            if (context.registeredReaders().containsKey(ack.reader)) {
+            // A reader that is gone re-reports after its restore and is acknowledged then; one
+            // told that no more splits come is ending, and its state no longer matters.
+            if (context.registeredReaders().containsKey(ack.reader)
+                    && !signalledNoMoreSplits.contains(ack.reader)) {
                 context.sendEventToSourceReader(ack.reader, ack.event);
             }
         }
@@ -240,7 +251,8 @@ public final class PlanetScaleSourceEnumerator
     private void signalNoMoreSplitsIfBounded() {
         if (boundedness != Boundedness.BOUNDED
                 || !shards.initialDiscoveryDone()
-                || !shards.unassigned().isEmpty()) {
+                || !shards.unassigned().isEmpty()
+                || (waitsForStops && !shards.allFinished())) {
             return;
         }
         for (int reader : context.registeredReaders().keySet()) {

@@ -1,6 +1,7 @@
 package io.github.vstreamcdc.source.enumerator;
 
 import io.github.vstreamcdc.source.split.ShardSplit;
+import io.github.vstreamcdc.source.split.SplitBounds;
 
 import org.apache.flink.annotation.Internal;
 
@@ -21,6 +22,14 @@ public interface ShardDiscovery {
     /** Names of all shards the source reads now. */
     List<String> listShards() throws Exception;
 
-    /** First splits of the given shards, positioned as the startup mode says. */
+    /** First splits of the given shards, positioned as the startup and bounded modes say. */
     List<ShardSplit> firstSplits(List<String> shards) throws Exception;
+
+    /**
+     * The bounds of the shards a reshard creates, which start at its journal rather than as the
+     * startup mode says; {@link SplitBounds#NONE} for an unbounded read without a start time.
+     */
+    default SplitBounds boundsOfNewShards() {
+        return SplitBounds.NONE;
+    }
 }

@@ -2,13 +2,17 @@ package io.github.vstreamcdc.source.enumerator;
 
 import io.github.vstreamcdc.source.event.JournalKey;
 import io.github.vstreamcdc.source.event.ShardFinishedAck;
+import io.github.vstreamcdc.source.event.ShardFinishedEvent;
 import io.github.vstreamcdc.source.split.ShardPosition;
 import io.github.vstreamcdc.source.split.ShardSplit;
+import io.github.vstreamcdc.source.split.SplitBounds;
 import io.github.vstreamcdc.vitess.proto.Binlogdata;
 
 import org.apache.flink.annotation.Internal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import javax.annotation.Nullable;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,6 +40,9 @@ import java.util.function.LongSupplier;
  * keeps the enumerator but restores the readers to an earlier checkpoint would read the old shard's
  * end again while the new shard runs on. A job without checkpoints starts them after {@code
  * noCheckpointWait}.
+ *
+ * <p>In a bounded read a shard may instead finish at its stop: it counts as finished for the
+ * journals too, and the new shards get {@code newShardBounds}.
  */
 @Internal
 final class ShardLineageTracker {
@@ -44,6 +51,7 @@ final class ShardLineageTracker {
 
     private final Duration noCheckpointWait;
     private final LongSupplier clock;
+    private final SplitBounds newShardBounds;
 
     private final Map<String, ShardSplit> unassigned = new LinkedHashMap<>();
     private final Set<String> assigned = new HashSet<>();
@@ -76,8 +84,17 @@ final class ShardLineageTracker {
 
     ShardLineageTracker(
             PlanetScaleEnumeratorState state, Duration noCheckpointWait, LongSupplier clock) {
+        this(state, noCheckpointWait, clock, SplitBounds.NONE);
+    }
+
+    ShardLineageTracker(
+            PlanetScaleEnumeratorState state,
+            Duration noCheckpointWait,
+            LongSupplier clock,
+            SplitBounds newShardBounds) {
         this.noCheckpointWait = noCheckpointWait;
         this.clock = clock;
+        this.newShardBounds = newShardBounds;
         for (ShardSplit split : state.unassigned()) {
             unassigned.put(split.splitId(), split);
         }
@@ -189,13 +206,21 @@ final class ShardLineageTracker {
     // ---------------------------------------------------------------- reshards
 
     /**
-     * A reader reported that a split ended at a reshard journal.
+     * A reader reported that a split ended at a reshard journal, or at its stop (no journal).
      *
      * @return whether the split was being read until now (its reader holds one split fewer)
      */
-    boolean shardFinished(int reader, String splitId, Binlogdata.Journal journal) {
+    boolean shardFinished(int reader, String splitId, @Nullable Binlogdata.Journal journal) {
+        pendingAcks.put(splitId, new PendingAck(reader, ShardFinishedEvent.journalKey(journal)));
+        if (journal == null) {
+            boolean wasRead = assigned.remove(splitId);
+            unassigned.remove(splitId);
+            finished.add(splitId);
+            LOG.info("Shard {} finished (reader {}) at its stop", splitId, reader);
+            startChildrenOfCompletedJournals(false);
+            return wasRead;
+        }
         JournalKey key = JournalKey.of(journal);
-        pendingAcks.put(splitId, new PendingAck(reader, key));
         if (resolvedJournals.contains(key)
                 && (assigned.contains(splitId) || unassigned.containsKey(splitId))) {
             // A late re-report of a shard whose name a merge has reused since: the live shard of
@@ -265,7 +290,10 @@ final class ShardLineageTracker {
                             ShardPosition.of(child.getGtid()),
                             0,
                             false,
-                            parents);
+                            parents,
+                            null,
+                            newShardBounds,
+                            false);
             unassigned.put(id, split);
             LOG.info("Reshard journal {} complete: starting {}", key.id(), split);
         }
@@ -321,6 +349,18 @@ final class ShardLineageTracker {
         }
     }
 
+    /**
+     * Whether every shard finished and none will start any more: no split waits or is read, and no
+     * reshard waits to start its new shards (a journal whose participants are not all read never
+     * starts them).
+     */
+    boolean allFinished() {
+        return initialDiscoveryDone
+                && unassigned.isEmpty()
+                && assigned.isEmpty()
+                && awaitingCheckpoint.isEmpty();
+    }
+
     // ---------------------------------------------------------------- checkpoints
 
     /** The enumerator's snapshot for a checkpoint. */
@@ -359,7 +399,7 @@ final class ShardLineageTracker {
                                 acks.add(
                                         new Ack(
                                                 pending.reader,
-                                                new ShardFinishedAck(e.getKey(), pending.journal)));
+                                                new ShardFinishedAck(e.getKey(), pending.ackKey)));
                                 return true;
                             }
                             return false;
@@ -381,14 +421,16 @@ final class ShardLineageTracker {
     /** A finish report waiting for a completed checkpoint. */
     private static final class PendingAck {
         final int reader;
-        final JournalKey journal;
+
+        /** The rendered journal key, or {@link ShardFinishedEvent#STOP_KEY}. */
+        final String ackKey;
 
         /** The first snapshot taken since the report; -1 before. */
         long firstSnapshot = -1;
 
-        PendingAck(int reader, JournalKey journal) {
+        PendingAck(int reader, String ackKey) {
             this.reader = reader;
-            this.journal = journal;
+            this.ackKey = ackKey;
         }
     }
 }

@@ -1,21 +1,20 @@
 package io.github.vstreamcdc.source.enumerator;
 
-import io.github.vstreamcdc.source.client.CurrentPositionResolver;
 import io.github.vstreamcdc.source.client.VitessException;
 import io.github.vstreamcdc.source.client.VtgateSqlClient;
 import io.github.vstreamcdc.source.config.PlanetScaleSourceConfig;
-import io.github.vstreamcdc.source.config.StartupMode;
-import io.github.vstreamcdc.source.split.ShardPosition;
 import io.github.vstreamcdc.source.split.ShardSplit;
+import io.github.vstreamcdc.source.split.SplitBounds;
 
 import org.apache.flink.annotation.Internal;
 
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashSet;
 import java.util.List;
 
-/** Discovers shards with {@code SHOW VITESS_SHARDS} and positions them by the startup mode. */
+/**
+ * Discovers shards with {@code SHOW VITESS_SHARDS} and positions them by the startup and bounded
+ * modes ({@link ShardPositioner}).
+ */
 @Internal
 public final class VitessShardDiscovery implements ShardDiscovery {
 
@@ -66,51 +65,16 @@ public final class VitessShardDiscovery implements ShardDiscovery {
                             + "'.");
         }
         List<ShardSplit> splits = new ArrayList<>();
-        StartupMode mode = config.startupMode();
-        if (mode == StartupMode.LATEST_OFFSET) {
-            try (CurrentPositionResolver resolver =
-                    new CurrentPositionResolver(config.connection())) {
-                for (String shard : fresh) {
-                    String gtid = resolver.currentPosition(keyspace, shard);
-                    splits.add(split(shard, ShardPosition.of(gtid), false));
-                }
+        try (ShardPositioner positioner = new ShardPositioner(config)) {
+            for (String shard : fresh) {
+                splits.add(positioner.firstSplit(shard, tables, fresh));
             }
-            return splits;
-        }
-        for (String shard : fresh) {
-            ShardPosition position;
-            switch (mode) {
-                case INITIAL:
-                case SNAPSHOT:
-                    position =
-                            new ShardPosition(
-                                    ShardPosition.GTID_COPY,
-                                    Collections.emptyList(),
-                                    new LinkedHashSet<>(tables));
-                    break;
-                case SPECIFIC_OFFSET:
-                    String gtid = config.specificOffsets().get(shard);
-                    if (gtid == null) {
-                        throw new VitessException(
-                                "Option 'scan.startup.specific-offset' has no position for shard '"
-                                        + shard
-                                        + "' of keyspace '"
-                                        + keyspace
-                                        + "'. Give one for each of: "
-                                        + String.join(", ", fresh));
-                    }
-                    position = ShardPosition.of(gtid);
-                    break;
-                default:
-                    throw new IllegalStateException("Unhandled startup mode " + mode);
-            }
-            splits.add(split(shard, position, mode == StartupMode.SNAPSHOT));
         }
         return splits;
     }
 
-    private ShardSplit split(String shard, ShardPosition position, boolean snapshotOnly) {
-        return new ShardSplit(
-                config.keyspace(), shard, position, 0, snapshotOnly, Collections.emptyList());
+    @Override
+    public SplitBounds boundsOfNewShards() {
+        return ShardPositioner.boundsOfNewShards(config.readRange());
     }
 }

@@ -7,8 +7,8 @@ import java.util.Objects;
 
 /**
  * Enumerator to reader: a completed checkpoint holds the enumerator's record of a split that ended
- * at a reshard journal, so the reader need not keep the split in its own state any longer. Every
- * later restore starts from that checkpoint or a newer one.
+ * at a reshard journal or at its stop, so the reader need not keep the split in its own state any
+ * longer. Every later restore starts from that checkpoint or a newer one.
  */
 @Internal
 public final class ShardFinishedAck implements SourceEvent {
@@ -18,8 +18,8 @@ public final class ShardFinishedAck implements SourceEvent {
     private final String splitId;
 
     /**
-     * The rendered {@link JournalKey} of the journal the split ended at: a plain string, so that
-     * the event is Serializable without more.
+     * The rendered {@link JournalKey} of the journal the split ended at, or {@link
+     * ShardFinishedEvent#STOP_KEY}: a plain string, so that the event is Serializable without more.
      */
     private final String journalKey;
 

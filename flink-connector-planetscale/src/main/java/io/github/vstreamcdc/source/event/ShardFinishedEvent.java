@@ -6,12 +6,14 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.api.connector.source.SourceEvent;
 
+import javax.annotation.Nullable;
+
 import java.util.Objects;
 
 /**
  * Reader to enumerator: a shard's split has ended at a reshard's JOURNAL, which names the shards
- * that replace it and where they start. (Splits that end for another reason, a bounded read's copy
- * phase, are not reported.)
+ * that replace it and where they start, or at the stop of a bounded read (no journal). (Snapshot
+ * splits, which end with their copy phase, are not reported.)
  *
  * <p>Readers send it again after a restore for every finished split still in their state, so a lost
  * event cannot stall the shards that replace it.
@@ -23,20 +25,30 @@ public final class ShardFinishedEvent implements SourceEvent {
 
     private final String splitId;
 
-    /** The JOURNAL event's journal, as protobuf bytes (a SourceEvent must be Serializable). */
-    private final byte[] journal;
+    /** What {@link ShardFinishedAck#journalKey()} carries for a split that ended at its stop. */
+    public static final String STOP_KEY = "stop";
 
-    public ShardFinishedEvent(String splitId, Binlogdata.Journal journal) {
+    /**
+     * The JOURNAL event's journal, as protobuf bytes (a SourceEvent must be Serializable); null for
+     * a split that ended at its stop.
+     */
+    @Nullable private final byte[] journal;
+
+    public ShardFinishedEvent(String splitId, @Nullable Binlogdata.Journal journal) {
         this.splitId = Objects.requireNonNull(splitId);
-        this.journal = journal.toByteArray();
+        this.journal = journal == null ? null : journal.toByteArray();
     }
 
     public String splitId() {
         return splitId;
     }
 
-    /** The reshard journal that ended the split. */
+    /** The reshard journal that ended the split; null if it ended at its stop. */
+    @Nullable
     public Binlogdata.Journal journal() {
+        if (journal == null) {
+            return null;
+        }
         try {
             return Binlogdata.Journal.parseFrom(journal);
         } catch (InvalidProtocolBufferException e) {
@@ -46,14 +58,16 @@ public final class ShardFinishedEvent implements SourceEvent {
 
     /**
      * The rendered {@link JournalKey} of a journal, as {@link ShardFinishedAck#journalKey()}
-     * carries it.
+     * carries it; {@link #STOP_KEY} for none (a split that ended at its stop).
      */
-    public static String journalKey(Binlogdata.Journal journal) {
-        return JournalKey.of(journal).toString();
+    public static String journalKey(@Nullable Binlogdata.Journal journal) {
+        return journal == null ? STOP_KEY : JournalKey.of(journal).toString();
     }
 
     @Override
     public String toString() {
-        return "ShardFinishedEvent{" + splitId + ", at a journal}";
+        return "ShardFinishedEvent{"
+                + splitId
+                + (journal == null ? ", at its stop}" : ", at a journal}");
     }
 }

@@ -2,6 +2,7 @@ package io.github.vstreamcdc.source.reader;
 
 import io.github.vstreamcdc.source.api.RowChangeEvent;
 import io.github.vstreamcdc.source.split.ShardPosition;
+import io.github.vstreamcdc.source.split.SplitBounds;
 import io.github.vstreamcdc.vitess.proto.Binlogdata;
 
 import org.apache.flink.annotation.Internal;
@@ -28,24 +29,48 @@ final class ChangeBatch {
     /** The reshard journal the shard's reading ended at: the split's last batch. */
     @Nullable final Binlogdata.Journal journal;
 
+    /** The split's new bounds (start time reached, stop position resolved); null if unchanged. */
+    @Nullable final SplitBounds bounds;
+
+    /** The shard's reading ended at its stop: the split's last batch. */
+    final boolean stopped;
+
     ChangeBatch(List<RowChangeEvent> rows, ShardPosition positionAfter, long eventTimeMillis) {
-        this(rows, positionAfter, eventTimeMillis, null);
+        this(rows, positionAfter, eventTimeMillis, null, null, false);
     }
 
     private ChangeBatch(
             List<RowChangeEvent> rows,
             ShardPosition positionAfter,
             long eventTimeMillis,
-            @Nullable Binlogdata.Journal journal) {
+            @Nullable Binlogdata.Journal journal,
+            @Nullable SplitBounds bounds,
+            boolean stopped) {
         this.rows = rows;
         this.positionAfter = positionAfter;
         this.eventTimeMillis = eventTimeMillis;
         this.journal = journal;
+        this.bounds = bounds;
+        this.stopped = stopped;
     }
 
     /** The last batch of a shard that ended at a reshard journal. */
     static ChangeBatch endOfShard(
             ShardPosition position, Binlogdata.Journal journal, long eventTimeMillis) {
-        return new ChangeBatch(Collections.emptyList(), position, eventTimeMillis, journal);
+        return new ChangeBatch(
+                Collections.emptyList(), position, eventTimeMillis, journal, null, false);
+    }
+
+    /** The split's bounds changed at this safe position. */
+    static ChangeBatch boundsChanged(
+            ShardPosition position, SplitBounds bounds, long eventTimeMillis) {
+        return new ChangeBatch(
+                Collections.emptyList(), position, eventTimeMillis, null, bounds, false);
+    }
+
+    /** The last batch of a shard that reached its stop at this safe position. */
+    static ChangeBatch stoppedAt(ShardPosition position, long eventTimeMillis) {
+        return new ChangeBatch(
+                Collections.emptyList(), position, eventTimeMillis, null, null, true);
     }
 }

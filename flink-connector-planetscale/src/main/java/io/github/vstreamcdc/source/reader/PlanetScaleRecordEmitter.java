@@ -37,8 +37,14 @@ public final class PlanetScaleRecordEmitter<T>
         } else {
             state.rowsEmitted(batch.rows.size());
         }
+        if (batch.bounds != null) {
+            state.boundsChanged(batch.bounds);
+        }
         if (batch.journal != null) {
             state.finishAt(batch.journal);
+        }
+        if (batch.stopped) {
+            state.stop();
         }
     }
 

@@ -31,7 +31,9 @@ public final class PlanetScaleSourceReader<T>
 
     private static final Logger LOG = LoggerFactory.getLogger(PlanetScaleSourceReader.class);
 
-    /** Splits that ended at a reshard journal, by id. Touched only on the task thread. */
+    /**
+     * Splits that ended at a reshard journal or their stop, by id. Only the task thread uses it.
+     */
     private final Map<String, FinishedSplit> finishedSplits = new LinkedHashMap<>();
 
     /** Splits to read that came from the restored state, i.e. before {@link #start()}. */
@@ -68,8 +70,9 @@ public final class PlanetScaleSourceReader<T>
             // The enumerator balances new shards by the splits each reader holds.
             context.sendSourceEventToCoordinator(new RestoredSplitsEvent(restoredOpenSplits));
         }
-        // Restored splits that had ended at a journal: the enumerator may not have seen the report
-        // before the failure, and the shards replacing them wait for it.
+        // Restored splits that had ended at a journal or their stop: the enumerator may not have
+        // seen the report before the failure, and the shards replacing them (or the end of a
+        // bounded job) wait for it.
         for (FinishedSplit finished : finishedSplits.values()) {
             announce(finished.split);
         }
@@ -79,7 +82,7 @@ public final class PlanetScaleSourceReader<T>
     public void addSplits(List<ShardSplit> splits) {
         List<ShardSplit> toRead = new ArrayList<>();
         for (ShardSplit split : splits) {
-            if (split.finishedAt() != null) {
+            if (split.isFinished()) {
                 finishedSplits.put(split.splitId(), new FinishedSplit(split));
             } else {
                 toRead.add(split);
@@ -100,10 +103,10 @@ public final class PlanetScaleSourceReader<T>
 
     @Override
     protected void onSplitFinished(Map<String, ShardSplitState> finishedSplitIds) {
-        // Bounded (snapshot) splits just end; splits that ended at a reshard journal are reported,
-        // and kept in the checkpoints until the enumerator acknowledges them.
+        // Snapshot splits just end; splits that ended at a reshard journal or at their stop are
+        // reported, and kept in the checkpoints until the enumerator acknowledges them.
         for (ShardSplitState state : finishedSplitIds.values()) {
-            if (state.finishedAt() != null) {
+            if (state.finishedAt() != null || state.stopped()) {
                 ShardSplit split = state.toSplit();
                 finishedSplits.put(split.splitId(), new FinishedSplit(split));
                 announce(split);
@@ -146,7 +149,9 @@ public final class PlanetScaleSourceReader<T>
         super.handleSourceEvents(event);
     }
 
-    /** A split that ended at a reshard journal, until the enumerator acknowledged it. */
+    /**
+     * A split that ended at a reshard journal or its stop, until the enumerator acknowledged it.
+     */
     private static final class FinishedSplit {
         final ShardSplit split;
 

@@ -50,5 +50,21 @@ abstract class ReaderSignal {
         }
     }
 
+    /** A shard's current position, asked for as its stop. */
+    static final class StopPosition extends ReaderSignal {
+        final String splitId;
+
+        /** The position; null if VTGate could not tell it (see {@link #failure}). */
+        final String gtid;
+
+        final Status failure;
+
+        StopPosition(String splitId, String gtid, Status failure) {
+            this.splitId = splitId;
+            this.gtid = gtid;
+            this.failure = failure;
+        }
+    }
+
     private static final class WakeUp extends ReaderSignal {}
 }

@@ -13,6 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -32,6 +33,10 @@ import java.util.stream.Collectors;
  * replay. Copy-phase rows cannot be replayed identically, so they are held back until their
  * transaction ends and go out in one batch with the copy cursor (last PKs, tables left to copy). A
  * SHARDS journal ends the split.
+ *
+ * <p>A bounded split also ends at its stop, and a timestamp start skips the transactions before its
+ * time ({@link BoundsCheck} has the rules): both are decided between transactions, so the split
+ * ends, and the skipping ends, at a safe position.
  */
 @Internal
 final class ShardEventFramer {
@@ -72,11 +77,23 @@ final class ShardEventFramer {
 
     private boolean finished;
 
+    /** The split ended at its stop (not at a journal or the end of a snapshot). */
+    private boolean stopped;
+
+    private final BoundsCheck bounds;
+
+    /** An event of the current transaction had a binlog time: the transaction was judged. */
+    private boolean transactionTimed;
+
+    /** The shard's current position is wanted, as the stop (see {@link #stopAt}). */
+    private boolean currentPositionWanted;
+
     ShardEventFramer(ShardSplit split) {
         this.split = split;
         this.tablePrefix = split.keyspace() + ".";
         this.safePosition = split.position();
         this.rowsSinceSafe = split.rowsToSkip();
+        this.bounds = new BoundsCheck(split.splitId(), split.bounds());
         restart();
     }
 
@@ -91,9 +108,58 @@ final class ShardEventFramer {
         copyFieldTable = null;
         buffer.clear();
         schemas.clear();
+        transactionTimed = false;
         if (split.snapshotOnly() && !copying) {
             finished = true; // a snapshot whose last table was copied before: nothing to read
         }
+        if (!copying && rowsToDrop == 0 && bounds.stopReachedAt(safePosition)) {
+            finished = true; // already at the stop
+            stopped = true;
+        }
+    }
+
+    /** The batches of a split finished before its stream opens: a stopped split's last one. */
+    List<ChangeBatch> finishWithoutStream() {
+        return stopped
+                ? Collections.singletonList(
+                        ChangeBatch.stoppedAt(safePosition, lastEventTimeMillis))
+                : Collections.emptyList();
+    }
+
+    /** Whether the stop is the shard's current position, to be had before the stream opens. */
+    boolean needsStopPosition() {
+        return bounds.bounds().stopAtLatest();
+    }
+
+    /** Whether the shard's current position is wanted as the stop (once): see {@link #stopAt}. */
+    boolean takeCurrentPositionWanted() {
+        boolean result = currentPositionWanted;
+        currentPositionWanted = false;
+        return result;
+    }
+
+    /** Asking for the shard's current position failed: the next heartbeat asks again. */
+    void stopPositionFailed() {
+        bounds.positionFailed();
+    }
+
+    /**
+     * The shard's current position, as the stop: the split ends as soon as a safe position contains
+     * it, at once if the current one does.
+     *
+     * @return the batches that record it, and end the split if it is reached
+     */
+    List<ChangeBatch> stopAt(String gtid) {
+        List<ChangeBatch> out = new ArrayList<>();
+        if (finished) {
+            return out;
+        }
+        bounds.stopAt(gtid);
+        out.add(ChangeBatch.boundsChanged(safePosition, bounds.bounds(), lastEventTimeMillis));
+        if (!copying && rowsToDrop == 0 && !transactionTimed) {
+            stopIfReached(out);
+        }
+        return out;
     }
 
     /**
@@ -115,8 +181,8 @@ final class ShardEventFramer {
     }
 
     /**
-     * The split has nothing more to read: it reached a reshard journal, or it is a snapshot whose
-     * copy phase is complete.
+     * The split has nothing more to read: it reached a reshard journal or its stop, or it is a
+     * snapshot whose copy phase is complete.
      */
     boolean isFinished() {
         return finished;
@@ -143,6 +209,18 @@ final class ShardEventFramer {
         if (event.getTimestamp() > 0) {
             lastEventTimeMillis = event.getTimestamp() * 1000;
         }
+        if (event.getType() == Binlogdata.VEventType.HEARTBEAT) {
+            if (!copying && !transactionTimed && bounds.heartbeatAt(event.getTimestamp())) {
+                currentPositionWanted = true;
+            }
+            return;
+        }
+        if (event.getTimestamp() > 0 && !copying && !transactionTimed) {
+            transactionTimed = true;
+            if (!judgeTransaction(event.getTimestamp(), out)) {
+                return;
+            }
+        }
         switch (event.getType()) {
             case FIELD:
                 Binlogdata.FieldEvent fieldEvent = event.getFieldEvent();
@@ -166,6 +244,7 @@ final class ShardEventFramer {
             case OTHER:
             case ROLLBACK:
                 safePoint(out);
+                transactionTimed = false;
                 break;
             case COPY_COMPLETED:
                 onCopyCompleted(out);
@@ -174,8 +253,7 @@ final class ShardEventFramer {
                 onJournal(event.getJournal(), out);
                 break;
             default:
-                // HEARTBEAT (only the metrics look at it), GTID, BEGIN, VERSION, LASTPK (vtgate
-                // turns it into VGTID), ...
+                // GTID, BEGIN, VERSION, LASTPK (vtgate turns it into VGTID), ...
                 break;
         }
     }
@@ -224,7 +302,43 @@ final class ShardEventFramer {
         finished = true;
     }
 
+    /**
+     * A transaction begins: reaching the start time ends the skipping (recorded at the safe
+     * position before it), reaching the stop ends the split there.
+     *
+     * @return whether to go on with the event
+     */
+    private boolean judgeTransaction(long seconds, List<ChangeBatch> out) {
+        boolean wasSkipping = bounds.skipping();
+        BoundsCheck.Verdict verdict = bounds.transactionAt(seconds, safePosition);
+        if (verdict == BoundsCheck.Verdict.STOP && rowsToDrop == 0) {
+            stop(out);
+            return false;
+        }
+        if (wasSkipping && !bounds.skipping()) {
+            progressed = true;
+            out.add(ChangeBatch.boundsChanged(safePosition, bounds.bounds(), lastEventTimeMillis));
+        }
+        return true;
+    }
+
+    private void stopIfReached(List<ChangeBatch> out) {
+        if (bounds.stopReachedAt(safePosition)) {
+            stop(out);
+        }
+    }
+
+    private void stop(List<ChangeBatch> out) {
+        progressed = true;
+        out.add(ChangeBatch.stoppedAt(safePosition, lastEventTimeMillis));
+        finished = true;
+        stopped = true;
+    }
+
     private void onRows(Binlogdata.VEvent event, List<ChangeBatch> out) {
+        if (bounds.skipping() && !copying) {
+            return; // a transaction before the start time
+        }
         Binlogdata.RowEvent rowEvent = event.getRowEvent();
         String table = tableName(rowEvent.getTableName());
         List<ColumnDescription> fields = schemas.get(table);
@@ -300,6 +414,9 @@ final class ShardEventFramer {
         ShardPosition position = positionAt(pendingGtid);
         pendingGtid = null;
         emitSafePoint(position, out);
+        if (!copying) {
+            stopIfReached(out);
+        }
     }
 
     private void emitSafePoint(ShardPosition position, List<ChangeBatch> out) {
@@ -319,6 +436,7 @@ final class ShardEventFramer {
         }
         safePosition = position;
         rowsSinceSafe = 0;
+        transactionTimed = false;
         out.add(new ChangeBatch(rows, safePosition, lastEventTimeMillis));
     }
 
@@ -359,7 +477,10 @@ final class ShardEventFramer {
         LOG.info("Copy phase of {} completed at {}", split.splitId(), gtid);
         if (split.snapshotOnly()) {
             finished = true;
+            return;
         }
+        bounds.snapshotEndedAt(gtid);
+        stopIfReached(out);
     }
 
     private Binlogdata.ShardGtid ownEntry(Binlogdata.VGtid vgtid) {

@@ -2,6 +2,7 @@ package io.github.vstreamcdc.source.reader;
 
 import io.github.vstreamcdc.source.config.PlanetScaleSourceConfig;
 import io.github.vstreamcdc.source.split.ShardPosition;
+import io.github.vstreamcdc.source.split.SplitBounds;
 import io.github.vstreamcdc.vitess.proto.Binlogdata;
 import io.github.vstreamcdc.vitess.proto.Vtgate;
 
@@ -16,8 +17,20 @@ public final class VStreamRequests {
 
     private VStreamRequests() {}
 
+    /** Heartbeats of a split with a stop time when none are configured: its idle end needs them. */
+    static final int STOP_TIME_HEARTBEAT_SECONDS = 1;
+
     public static Vtgate.VStreamRequest forSplit(
             PlanetScaleSourceConfig config, String keyspace, String shard, ShardPosition position) {
+        return forSplit(config, keyspace, shard, position, SplitBounds.NONE);
+    }
+
+    public static Vtgate.VStreamRequest forSplit(
+            PlanetScaleSourceConfig config,
+            String keyspace,
+            String shard,
+            ShardPosition position,
+            SplitBounds bounds) {
         Binlogdata.ShardGtid.Builder shardGtid =
                 Binlogdata.ShardGtid.newBuilder()
                         .setKeyspace(keyspace)
@@ -46,6 +59,8 @@ public final class VStreamRequests {
         }
         if (config.heartbeatInterval() != null && !config.heartbeatInterval().isZero()) {
             flags.setHeartbeatInterval((int) Math.max(1, config.heartbeatInterval().getSeconds()));
+        } else if (bounds.stopTimestampMillis() != SplitBounds.NO_TIME) {
+            flags.setHeartbeatInterval(STOP_TIME_HEARTBEAT_SECONDS);
         }
         if (config.connection().cells() != null) {
             flags.setCells(config.connection().cells());

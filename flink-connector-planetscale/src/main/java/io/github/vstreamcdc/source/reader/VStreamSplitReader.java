@@ -38,6 +38,9 @@ import java.util.function.Supplier;
  * already handed over from the replay. After {@code reconnect.max-attempts} failures in a row
  * without progress the reader fails with a message that names the shard, the position and what to
  * check.
+ *
+ * <p>A bounded split that stops at the shard's current position (a reshard's new shard, or a stop
+ * time that has come while the shard idles) gets it from VTGate next to its stream.
  */
 @Internal
 public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardSplit> {
@@ -102,6 +105,9 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
 
         boolean positionChecked;
 
+        /** The shard's current position was asked for, as the stop; the answer is awaited. */
+        boolean stopPositionAsked;
+
         ShardCursor(ShardSplit split, ReconnectPolicy reconnects) {
             this.split = split;
             this.framer = new ShardEventFramer(split);
@@ -140,7 +146,7 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
         long now = System.currentTimeMillis();
         long timeout = POLL_TIMEOUT_MS;
         for (ShardCursor cursor : cursors.values()) {
-            if (cursor.stream == null) {
+            if (cursor.stream == null && !cursor.stopPositionAsked) {
                 timeout = Math.min(timeout, Math.max(0, cursor.reconnectAtMillis - now));
             }
         }
@@ -149,15 +155,19 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
 
     /**
      * Splits with nothing left to read before their stream opens: snapshot splits whose last table
-     * was copied before (restored so, or the stream ended before VTGate said the copy completed).
+     * was copied before (restored so, or the stream ended before VTGate said the copy completed),
+     * and bounded splits already at their stop.
      */
     private void finishDoneSnapshots(RecordsBySplits.Builder<ChangeBatch> out) {
         for (ShardCursor cursor : new ArrayList<>(cursors.values())) {
             if (cursor.stream == null && cursor.framer.isFinished()) {
                 LOG.info(
-                        "Snapshot of {} already complete at {}",
+                        "{} already complete at {}",
                         cursor.split.splitId(),
                         cursor.framer.safePosition());
+                for (ChangeBatch batch : cursor.framer.finishWithoutStream()) {
+                    out.add(cursor.split.splitId(), batch);
+                }
                 finish(cursor, out);
             }
         }
@@ -181,6 +191,61 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
             if (cursor != null) {
                 onClosed(cursor, closed.status);
             }
+        } else if (signal instanceof ReaderSignal.StopPosition) {
+            ReaderSignal.StopPosition stop = (ReaderSignal.StopPosition) signal;
+            ShardCursor cursor = cursors.get(stop.splitId);
+            if (cursor != null) {
+                onStopPosition(cursor, stop, out);
+            }
+        }
+    }
+
+    private void askStopPosition(ShardCursor cursor) {
+        if (cursor.stopPositionAsked) {
+            return;
+        }
+        cursor.stopPositionAsked = true;
+        if (channel == null) {
+            channel = channelFactory.get();
+        }
+        String splitId = cursor.split.splitId();
+        CurrentPositionCall.start(
+                channel,
+                config.connection(),
+                cursor.split.keyspace(),
+                cursor.split.shard(),
+                gtid -> signals.add(new ReaderSignal.StopPosition(splitId, gtid, null)),
+                status -> signals.add(new ReaderSignal.StopPosition(splitId, null, status)));
+    }
+
+    /** The shard's current position came: it is the split's stop from now on. */
+    private void onStopPosition(
+            ShardCursor cursor,
+            ReaderSignal.StopPosition stop,
+            RecordsBySplits.Builder<ChangeBatch> out) {
+        cursor.stopPositionAsked = false;
+        String splitId = cursor.split.splitId();
+        if (stop.gtid == null) {
+            LOG.warn(
+                    "Could not get the current position of {} to stop at: {} {}; asking again",
+                    splitId,
+                    stop.failure.getCode(),
+                    stop.failure.getDescription());
+            cursor.framer.stopPositionFailed();
+            if (cursor.stream == null) {
+                cursor.reconnectAtMillis = System.currentTimeMillis() + maxBackoffMs;
+            }
+            return;
+        }
+        LOG.info("{} stops at {}, the shard's current position", splitId, stop.gtid);
+        for (ChangeBatch batch : cursor.framer.stopAt(stop.gtid)) {
+            out.add(splitId, batch);
+        }
+        if (cursor.framer.isFinished()) {
+            if (cursor.stream != null) {
+                cursor.stream.cancel();
+            }
+            finish(cursor, out);
         }
     }
 
@@ -201,6 +266,9 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
         }
         if (cursor.framer.takeProgress()) {
             cursor.reconnects.progressed();
+        }
+        if (cursor.framer.takeCurrentPositionWanted()) {
+            askStopPosition(cursor);
         }
         if (cursor.framer.isFinished()) {
             cursor.stream.cancel();
@@ -310,7 +378,12 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
         long now = System.currentTimeMillis();
         for (ShardCursor cursor : cursors.values()) {
             if (cursor.stream == null && cursor.reconnectAtMillis <= now) {
-                start(cursor);
+                if (cursor.framer.needsStopPosition()) {
+                    // The stop is the shard's position when the split starts: known first.
+                    askStopPosition(cursor);
+                } else {
+                    start(cursor);
+                }
             }
         }
     }
@@ -327,7 +400,11 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
         }
         Vtgate.VStreamRequest request =
                 VStreamRequests.forSplit(
-                        config, split.keyspace(), split.shard(), cursor.framer.safePosition());
+                        config,
+                        split.keyspace(),
+                        split.shard(),
+                        cursor.framer.safePosition(),
+                        split.bounds());
         long rowsToDrop = cursor.framer.rowsToDrop();
         LOG.info(
                 "Opening VStream of {} at {}{}",

@@ -19,6 +19,9 @@ import java.util.Objects;
  * <p>A checkpoint can fall inside a binlog transaction. The position then stays at the last commit
  * and {@link #rowsToSkip()} counts the row changes of the next transaction that were already
  * emitted: the binlog replays that transaction identically, so skipping them is exact.
+ *
+ * <p>A split of a bounded read carries its {@link SplitBounds}. A split that has ended, at a
+ * reshard journal or at its stop, stays in the reader's state until the enumerator acknowledges it.
  */
 @Internal
 public final class ShardSplit implements SourceSplit {
@@ -30,6 +33,8 @@ public final class ShardSplit implements SourceSplit {
     private final boolean snapshotOnly;
     private final List<String> parentShards;
     @Nullable private final Binlogdata.Journal finishedAt;
+    private final SplitBounds bounds;
+    private final boolean stopped;
 
     public ShardSplit(
             String keyspace,
@@ -49,6 +54,28 @@ public final class ShardSplit implements SourceSplit {
             boolean snapshotOnly,
             List<String> parentShards,
             @Nullable Binlogdata.Journal finishedAt) {
+        this(
+                keyspace,
+                shard,
+                position,
+                rowsToSkip,
+                snapshotOnly,
+                parentShards,
+                finishedAt,
+                SplitBounds.NONE,
+                false);
+    }
+
+    public ShardSplit(
+            String keyspace,
+            String shard,
+            ShardPosition position,
+            long rowsToSkip,
+            boolean snapshotOnly,
+            List<String> parentShards,
+            @Nullable Binlogdata.Journal finishedAt,
+            SplitBounds bounds,
+            boolean stopped) {
         this.keyspace = Objects.requireNonNull(keyspace, "keyspace");
         this.shard = Objects.requireNonNull(shard, "shard");
         this.position = Objects.requireNonNull(position, "position");
@@ -56,6 +83,8 @@ public final class ShardSplit implements SourceSplit {
         this.snapshotOnly = snapshotOnly;
         this.parentShards = Collections.unmodifiableList(new ArrayList<>(parentShards));
         this.finishedAt = finishedAt;
+        this.bounds = Objects.requireNonNull(bounds, "bounds");
+        this.stopped = stopped;
     }
 
     public static String splitId(String keyspace, String shard) {
@@ -102,6 +131,26 @@ public final class ShardSplit implements SourceSplit {
         return finishedAt;
     }
 
+    /**
+     * Where the split starts skipping and where it stops; {@link SplitBounds#NONE} if unbounded.
+     */
+    public SplitBounds bounds() {
+        return bounds;
+    }
+
+    /**
+     * Whether this split's reading ended at its stop, for a split kept in the reader's state until
+     * the enumerator acknowledged it.
+     */
+    public boolean stopped() {
+        return stopped;
+    }
+
+    /** Whether reading ended, at a reshard journal or at the stop. */
+    public boolean isFinished() {
+        return finishedAt != null || stopped;
+    }
+
     public ShardSplit withPosition(ShardPosition newPosition, long newRowsToSkip) {
         return new ShardSplit(
                 keyspace,
@@ -110,12 +159,34 @@ public final class ShardSplit implements SourceSplit {
                 newRowsToSkip,
                 snapshotOnly,
                 parentShards,
-                finishedAt);
+                finishedAt,
+                bounds,
+                stopped);
+    }
+
+    public ShardSplit withBounds(SplitBounds newBounds) {
+        return new ShardSplit(
+                keyspace,
+                shard,
+                position,
+                rowsToSkip,
+                snapshotOnly,
+                parentShards,
+                finishedAt,
+                newBounds,
+                stopped);
     }
 
     /** This split, ended at a reshard journal. */
     public ShardSplit finishedAt(Binlogdata.Journal journal) {
-        return new ShardSplit(keyspace, shard, position, 0, snapshotOnly, parentShards, journal);
+        return new ShardSplit(
+                keyspace, shard, position, 0, snapshotOnly, parentShards, journal, bounds, false);
+    }
+
+    /** This split, ended at its stop. */
+    public ShardSplit stoppedHere() {
+        return new ShardSplit(
+                keyspace, shard, position, 0, snapshotOnly, parentShards, null, bounds, true);
     }
 
     @Override
@@ -133,13 +204,23 @@ public final class ShardSplit implements SourceSplit {
                 && shard.equals(that.shard)
                 && position.equals(that.position)
                 && parentShards.equals(that.parentShards)
-                && Objects.equals(finishedAt, that.finishedAt);
+                && Objects.equals(finishedAt, that.finishedAt)
+                && bounds.equals(that.bounds)
+                && stopped == that.stopped;
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(
-                keyspace, shard, position, rowsToSkip, snapshotOnly, parentShards, finishedAt);
+                keyspace,
+                shard,
+                position,
+                rowsToSkip,
+                snapshotOnly,
+                parentShards,
+                finishedAt,
+                bounds,
+                stopped);
     }
 
     @Override
@@ -152,6 +233,8 @@ public final class ShardSplit implements SourceSplit {
                 + (snapshotOnly ? ", snapshot only" : "")
                 + (parentShards.isEmpty() ? "" : ", parents " + parentShards)
                 + (finishedAt == null ? "" : ", finished at journal " + finishedAt.getId())
+                + (bounds.equals(SplitBounds.NONE) ? "" : ", " + bounds)
+                + (stopped ? ", stopped" : "")
                 + '}';
     }
 }

@@ -23,13 +23,16 @@ import java.util.Set;
  * still to copy, rows to skip, snapshot-only flag, parent shards.
  *
  * <p>Version 2 appends the reshard journal a finished split ended at (flag + protobuf bytes).
+ *
+ * <p>Version 3 appends the bounds (start time, stop position as flag + text, stop-at-latest flag,
+ * stop time; times in epoch millis, -1 for none) and whether the split ended at its stop.
  */
 @Internal
 public final class ShardSplitSerializer implements SimpleVersionedSerializer<ShardSplit> {
 
     public static final ShardSplitSerializer INSTANCE = new ShardSplitSerializer();
 
-    private static final int VERSION = 2;
+    private static final int VERSION = 3;
 
     @Override
     public int getVersion() {
@@ -45,9 +48,13 @@ public final class ShardSplitSerializer implements SimpleVersionedSerializer<Sha
 
     @Override
     public ShardSplit deserialize(int version, byte[] serialized) throws IOException {
-        if (version != 1 && version != 2) {
+        if (version < 1 || version > VERSION) {
             throw new IOException(
-                    "Unknown version " + version + " of a PlanetScale shard split (known: 1, 2)");
+                    "Unknown version "
+                            + version
+                            + " of a PlanetScale shard split (known: 1 to "
+                            + VERSION
+                            + ")");
         }
         return read(new DataInputDeserializer(serialized), version);
     }
@@ -66,6 +73,15 @@ public final class ShardSplitSerializer implements SimpleVersionedSerializer<Sha
             out.writeInt(bytes.length);
             out.write(bytes);
         }
+        SplitBounds bounds = split.bounds();
+        out.writeLong(bounds.startTimestampMillis());
+        out.writeBoolean(bounds.stopGtid() != null);
+        if (bounds.stopGtid() != null) {
+            out.writeUTF(bounds.stopGtid());
+        }
+        out.writeBoolean(bounds.stopAtLatest());
+        out.writeLong(bounds.stopTimestampMillis());
+        out.writeBoolean(split.stopped());
     }
 
     private static ShardSplit read(DataInputView in, int version) throws IOException {
@@ -81,8 +97,26 @@ public final class ShardSplitSerializer implements SimpleVersionedSerializer<Sha
             in.readFully(bytes);
             journal = Binlogdata.Journal.parseFrom(bytes);
         }
+        SplitBounds bounds = SplitBounds.NONE;
+        boolean stopped = false;
+        if (version >= 3) {
+            long start = in.readLong();
+            String stopGtid = in.readBoolean() ? in.readUTF() : null;
+            boolean stopAtLatest = in.readBoolean();
+            long stop = in.readLong();
+            bounds = new SplitBounds(start, stopGtid, stopAtLatest, stop);
+            stopped = in.readBoolean();
+        }
         return new ShardSplit(
-                keyspace, shard, position, rowsToSkip, snapshotOnly, parents, journal);
+                keyspace,
+                shard,
+                position,
+                rowsToSkip,
+                snapshotOnly,
+                parents,
+                journal,
+                bounds,
+                stopped);
     }
 
     static void writePosition(ShardPosition position, DataOutputView out) throws IOException {

@@ -14,11 +14,14 @@ public final class ShardSplitState {
     private ShardPosition position;
     private long rowsToSkip;
     @Nullable private Binlogdata.Journal finishedAt;
+    private SplitBounds bounds;
+    private boolean stopped;
 
     public ShardSplitState(ShardSplit split) {
         this.split = split;
         this.position = split.position();
         this.rowsToSkip = split.rowsToSkip();
+        this.bounds = split.bounds();
     }
 
     public ShardSplit split() {
@@ -50,8 +53,25 @@ public final class ShardSplitState {
         return finishedAt;
     }
 
+    /** The skipping or the stop changed: the first change after the start time, a resolved stop. */
+    public void boundsChanged(SplitBounds newBounds) {
+        this.bounds = newBounds;
+    }
+
+    /** The shard's reading ended at its stop. */
+    public void stop() {
+        this.stopped = true;
+    }
+
+    public boolean stopped() {
+        return stopped;
+    }
+
     public ShardSplit toSplit() {
-        ShardSplit current = split.withPosition(position, rowsToSkip);
-        return finishedAt == null ? current : current.finishedAt(finishedAt);
+        ShardSplit current = split.withPosition(position, rowsToSkip).withBounds(bounds);
+        if (finishedAt != null) {
+            return current.finishedAt(finishedAt);
+        }
+        return stopped ? current.stoppedHere() : current;
     }
 }

@@ -107,8 +107,9 @@ class PlanetScaleEnumeratorStateSerializerTest {
                                 Arrays.asList("ks/-40")));
         assertThat(state.assigned()).containsExactly("ks/40-80");
         assertThat(state.finished()).containsExactly("ks/-80", "ks/80-");
-        // Written again, the same bytes.
-        assertThat(serializer.serialize(state)).isEqualTo(v2);
+        // Written again (its splits in the split serializer's newer format), the same state.
+        assertThat(serializer.deserialize(serializer.getVersion(), serializer.serialize(state)))
+                .isEqualTo(state);
     }
 
     @Test

@@ -11,7 +11,7 @@ import java.util.Collections;
 import java.util.List;
 
 /** A keyspace whose shards the test sets; every new shard starts at one position. */
-final class TestShards implements ShardDiscovery {
+class TestShards implements ShardDiscovery {
 
     private final String keyspace;
     private final ShardPosition start;

@@ -61,11 +61,18 @@ class PlanetScaleSourceReaderTest {
         final List<ShardSplit> received = new CopyOnWriteArrayList<>();
         private final List<ShardSplit> toEnd = new ArrayList<>();
 
+        /** End the splits at their stop instead (a bounded read). */
+        volatile boolean stop;
+
         @Override
         public synchronized RecordsWithSplitIds<ChangeBatch> fetch() {
             RecordsBySplits.Builder<ChangeBatch> out = new RecordsBySplits.Builder<>();
             for (ShardSplit split : toEnd) {
-                out.add(split.splitId(), ChangeBatch.endOfShard(ShardPosition.of(G), JOURNAL, 0));
+                out.add(
+                        split.splitId(),
+                        stop
+                                ? ChangeBatch.stoppedAt(ShardPosition.of(G), 0)
+                                : ChangeBatch.endOfShard(ShardPosition.of(G), JOURNAL, 0));
                 out.addFinishedSplit(split.splitId());
             }
             toEnd.clear();
@@ -157,6 +164,40 @@ class PlanetScaleSourceReaderTest {
                 new ShardFinishedAck("ks/-80", ShardFinishedEvent.journalKey(JOURNAL)));
         assertThat(reader.snapshotState(4)).isEmpty();
         assertThat(reports(context)).hasSize(1);
+    }
+
+    @Test
+    void aSplitStoppedByItsBoundIsReportedAndKeptUntilAcknowledged() throws Exception {
+        TestingReaderContext context = new TestingReaderContext();
+        JournalingSplitReader splitReader = new JournalingSplitReader();
+        splitReader.stop = true;
+        PlanetScaleSourceReader<String> reader = reader(splitReader, context);
+        reader.start();
+        reader.addSplits(Collections.singletonList(split("-80")));
+
+        pollUntilReported(reader, context);
+
+        assertThat(reports(context))
+                .singleElement()
+                .satisfies(r -> assertThat(r.journal()).isNull());
+        List<ShardSplit> state = reader.snapshotState(1);
+        assertThat(state).singleElement().satisfies(s -> assertThat(s.stopped()).isTrue());
+        reader.handleSourceEvents(
+                new ShardFinishedAck("ks/-80", ShardFinishedEvent.journalKey(JOURNAL)));
+        assertThat(reader.snapshotState(2)).hasSize(1);
+        reader.handleSourceEvents(new ShardFinishedAck("ks/-80", ShardFinishedEvent.STOP_KEY));
+        assertThat(reader.snapshotState(3)).isEmpty();
+
+        // Restored from the first checkpoint: reported again, not read again.
+        TestingReaderContext restoredContext = new TestingReaderContext();
+        JournalingSplitReader restoredSplits = new JournalingSplitReader();
+        PlanetScaleSourceReader<String> restored = reader(restoredSplits, restoredContext);
+        restored.addSplits(state);
+        restored.start();
+        assertThat(reports(restoredContext))
+                .singleElement()
+                .satisfies(r -> assertThat(r.journal()).isNull());
+        assertThat(restoredSplits.received).isEmpty();
     }
 
     @Test

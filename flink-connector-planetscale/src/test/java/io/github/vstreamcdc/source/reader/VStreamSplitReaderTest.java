@@ -7,6 +7,7 @@ import io.github.vstreamcdc.source.config.PlanetScaleSourceOptions;
 import io.github.vstreamcdc.source.config.TabletType;
 import io.github.vstreamcdc.source.split.ShardPosition;
 import io.github.vstreamcdc.source.split.ShardSplit;
+import io.github.vstreamcdc.source.split.SplitBounds;
 import io.github.vstreamcdc.vitess.proto.Binlogdata;
 import io.github.vstreamcdc.vitess.proto.Topodata;
 import io.github.vstreamcdc.vitess.proto.Vtgate;
@@ -355,6 +356,71 @@ class VStreamSplitReaderTest {
 
         assertThat(out.finished).isEmpty();
         assertThat(out.rows()).containsExactly("r:1=v1", "c:2=late");
+    }
+
+    // ---- (b2) bounded splits ----
+
+    private static ShardSplit bounded(String gtid, SplitBounds bounds) {
+        return binlogSplit(gtid, 0).withBounds(bounds);
+    }
+
+    @Test
+    void aNewShardAsksForItsCurrentPositionAndStopsThere() throws Exception {
+        fake.currentPosition = gtid(1, 11);
+        fake.thenSend(
+                response(
+                        begin(),
+                        field("t", TS),
+                        rows("t", TS, insert(1, "a")),
+                        vgtid(gtid(1, 11)),
+                        commit()),
+                response(
+                        begin(),
+                        field("t", TS),
+                        rows("t", TS, insert(2, "b")),
+                        vgtid(gtid(1, 12)),
+                        commit()));
+        start(bounded(gtid(1, 10), new SplitBounds(-1, null, true, -1)));
+
+        Output out = fetchUntil(o -> o.finished.contains(SPLIT_ID), "the stop");
+
+        assertThat(out.rows()).containsExactly("c:1=a");
+        assertThat(out.lastPosition()).isEqualTo(ShardPosition.of(gtid(1, 11)));
+        assertThat(out.batches)
+                .anyMatch(b -> b.bounds != null && gtid(1, 11).equals(b.bounds.stopGtid()));
+        assertThat(out.batches.get(out.batches.size() - 1).stopped).isTrue();
+        // Asked before the stream opened.
+        assertThat(fake.positionChecks()).isNotEmpty();
+        assertThat(fake.requests()).hasSize(1);
+    }
+
+    @Test
+    void anIdleShardPastItsStopTimeStopsAtItsCurrentPosition() throws Exception {
+        fake.currentPosition = gtid(1, 10);
+        fake.thenSend(
+                response(
+                        Binlogdata.VEvent.newBuilder()
+                                .setType(Binlogdata.VEventType.HEARTBEAT)
+                                .setTimestamp(TS + 1)
+                                .build()));
+        start(bounded(gtid(1, 10), new SplitBounds(-1, null, false, (TS + 1) * 1000)));
+
+        Output out = fetchUntil(o -> o.finished.contains(SPLIT_ID), "the stop");
+
+        assertThat(out.rows()).isEmpty();
+        assertThat(out.batches.get(out.batches.size() - 1).stopped).isTrue();
+        // Heartbeats asked for, as none are configured.
+        assertThat(fake.requests().get(0).getFlags().getHeartbeatInterval()).isEqualTo(1);
+    }
+
+    @Test
+    void aSplitAtItsStopFinishesWithoutStreaming() throws Exception {
+        start(bounded(gtid(1, 10), new SplitBounds(-1, gtid(1, 9), false, -1)));
+
+        Output out = fetchUntil(o -> o.finished.contains(SPLIT_ID), "the stop");
+
+        assertThat(out.batches).singleElement().satisfies(b -> assertThat(b.stopped).isTrue());
+        assertThat(fake.requests()).isEmpty();
     }
 
     @Test

@@ -16,6 +16,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ShardSplitSerializerTest {
 
+    private static final String GTID = "MySQL56/6e2c0f4a-8a1e-11ee-b9d1-0242ac120002:1-42";
+
+    /** A bounded split as version 3 writes it: pinned, so that later versions keep reading it. */
+    private static final String V3_BOUNDED =
+            "AAhjdXN0b21lcgADLTgwADFNeVNRTDU2LzZlMmMwZjRhLThhMWUtMTFlZS1iOWQxLTAyNDJhYzEyMDAw"
+                    + "MjoxLTQyAAAAAAAAAAAAAAAAAAAAAgAAAAAAAAAAAYvP5WgAAQAxTXlTUUw1Ni82ZTJjMGY0YS04YTFl"
+                    + "LTExZWUtYjlkMS0wMjQyYWMxMjAwMDI6MS00MgAAAAGjGFxQAAE=";
+
     static ShardSplit copyingSplit() {
         Binlogdata.TableLastPK lastPk =
                 Binlogdata.TableLastPK.newBuilder()
@@ -43,7 +51,9 @@ class ShardSplitSerializerTest {
     void roundTripsEveryField() throws Exception {
         ShardSplit split = copyingSplit();
         byte[] bytes = ShardSplitSerializer.INSTANCE.serialize(split);
-        ShardSplit back = ShardSplitSerializer.INSTANCE.deserialize(2, bytes);
+        ShardSplit back =
+                ShardSplitSerializer.INSTANCE.deserialize(
+                        ShardSplitSerializer.INSTANCE.getVersion(), bytes);
         assertThat(back).isEqualTo(split);
         assertThat(back.position().tablePKs().get(0).getLastpk().getFields(0).getName())
                 .isEqualTo("id");
@@ -71,7 +81,8 @@ class ShardSplitSerializerTest {
         for (ShardSplit split : Arrays.asList(streaming, snapshot)) {
             assertThat(
                             ShardSplitSerializer.INSTANCE.deserialize(
-                                    2, ShardSplitSerializer.INSTANCE.serialize(split)))
+                                    ShardSplitSerializer.INSTANCE.getVersion(),
+                                    ShardSplitSerializer.INSTANCE.serialize(split)))
                     .isEqualTo(split);
         }
         assertThat(snapshot.position().isCopying()).isTrue();
@@ -113,7 +124,69 @@ class ShardSplitSerializerTest {
                         ShardSplitSerializer.INSTANCE.serialize(finished));
         assertThat(back).isEqualTo(finished);
         assertThat(back.finishedAt().getId()).isEqualTo(42);
-        assertThat(ShardSplitSerializer.INSTANCE.getVersion()).isEqualTo(2);
+        assertThat(ShardSplitSerializer.INSTANCE.getVersion()).isEqualTo(3);
+    }
+
+    /** Version 2 bytes (a split finished at a journal) as the release before bounds wrote them. */
+    @Test
+    void readsVersion2Bytes() throws Exception {
+        String v2 =
+                "AAhjdXN0b21lcgADLTgwADFNeVNRTDU2LzZlMmMwZjRhLThhMWUtMTFlZS1iOWQxLTAyNDJhYzEyMDAw"
+                        + "MjoxLTQyAAAAAAAAAAAAAAAAAAAABwAAAAABAApjdXN0b21lci8tAQAAADUIKhABKh4KCGN1c3Rv"
+                        + "bWVyEgMtNDAaDU15U1FMNTYvdToxLTkyDwoIY3VzdG9tZXISAy04MA==";
+        ShardSplit back =
+                ShardSplitSerializer.INSTANCE.deserialize(2, Base64.getDecoder().decode(v2));
+        assertThat(back.finishedAt().getId()).isEqualTo(42);
+        assertThat(back.position()).isEqualTo(ShardPosition.of(GTID));
+        assertThat(back.rowsToSkip()).isEqualTo(7);
+        assertThat(back.parentShards()).containsExactly("customer/-");
+        assertThat(back.bounds()).isEqualTo(SplitBounds.NONE);
+        assertThat(back.stopped()).isFalse();
+    }
+
+    /** Version 3 bytes of a bounded split: start time, stop position and time, stop flag. */
+    @Test
+    void readsVersion3Bytes() throws Exception {
+        ShardSplit bounded =
+                new ShardSplit(
+                        "customer",
+                        "-80",
+                        ShardPosition.of(GTID),
+                        2,
+                        false,
+                        Collections.emptyList(),
+                        null,
+                        new SplitBounds(1_700_000_000_000L, GTID, false, 1_800_000_000_000L),
+                        true);
+        String v3 =
+                Base64.getEncoder()
+                        .encodeToString(ShardSplitSerializer.INSTANCE.serialize(bounded));
+        assertThat(v3).isEqualTo(V3_BOUNDED);
+        assertThat(
+                        ShardSplitSerializer.INSTANCE.deserialize(
+                                3, Base64.getDecoder().decode(V3_BOUNDED)))
+                .isEqualTo(bounded);
+    }
+
+    @Test
+    void roundTripsEveryKindOfBounds() throws Exception {
+        SplitBounds[] all = {
+            SplitBounds.NONE,
+            new SplitBounds(5_000, null, false, SplitBounds.NO_TIME),
+            new SplitBounds(SplitBounds.NO_TIME, null, true, SplitBounds.NO_TIME),
+            new SplitBounds(SplitBounds.NO_TIME, GTID, false, 0),
+            new SplitBounds(0, null, false, 9_000)
+        };
+        for (SplitBounds bounds : all) {
+            for (boolean stopped : new boolean[] {false, true}) {
+                ShardSplit split = copyingSplit().withBounds(bounds);
+                split = stopped ? split.stoppedHere() : split;
+                assertThat(
+                                ShardSplitSerializer.INSTANCE.deserialize(
+                                        3, ShardSplitSerializer.INSTANCE.serialize(split)))
+                        .isEqualTo(split);
+            }
+        }
     }
 
     @Test

@@ -1,0 +1,214 @@
+package io.github.vstreamcdc.source.client;
+
+import io.github.vstreamcdc.source.config.VitessConnectionOptions;
+import io.github.vstreamcdc.vitess.proto.Binlogdata;
+import io.github.vstreamcdc.vitess.proto.Vtgate;
+
+import org.apache.flink.annotation.Internal;
+
+import javax.annotation.Nullable;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.Locale;
+
+/**
+ * What of a shard's history its binlog still holds: the purged GTID set (read with {@code
+ * SELECT @@global.gtid_purged} on one of the shard's tablets, through VTGate's MySQL protocol with
+ * the target {@code keyspace:shard@tablet-type}), the oldest position VStream can start from, and
+ * the commit time of the oldest transaction still there.
+ */
+@Internal
+public final class BinlogRetention implements AutoCloseable {
+
+    private final VitessConnectionOptions options;
+    private final VtgateSqlClient sql;
+    private CurrentPositionResolver stream;
+
+    public BinlogRetention(VitessConnectionOptions options) {
+        this.options = options;
+        this.sql = new VtgateSqlClient(options);
+    }
+
+    /** A shard's GTID sets, flavored ({@code MySQL56/...}). */
+    public static final class GtidSets {
+        public final String purged;
+        public final String executed;
+
+        public GtidSets(String purged, String executed) {
+            this.purged = purged;
+            this.executed = executed;
+        }
+
+        /** Whether the binlog has lost transactions: some were purged. */
+        public boolean anyPurged() {
+            GtidSet set = GtidSet.parseMysql56(purged);
+            return set != null && !set.isEmpty();
+        }
+
+        /**
+         * The oldest position VStream can start from without losing a retained transaction: the
+         * purged set. With nothing purged VStream still needs a non-empty position: then the first
+         * transaction of each server (Vitess' own setup, e.g. {@code CREATE DATABASE _vt}) is taken
+         * as read.
+         */
+        public String earliestPosition() {
+            if (anyPurged()) {
+                return purged;
+            }
+            GtidSet executedSet = GtidSet.parseMysql56(executed);
+            if (executedSet == null || executedSet.isEmpty()) {
+                return null;
+            }
+            return executedSet.firstTransactions();
+        }
+    }
+
+    /**
+     * The shard's purged and executed GTID sets.
+     *
+     * @throws VitessException naming the shard if they cannot be read
+     */
+    public GtidSets gtidSets(String keyspace, String shard) {
+        String target =
+                keyspace + ":" + shard + "@" + options.tabletType().name().toLowerCase(Locale.ROOT);
+        String query = "SELECT @@global.gtid_purged, @@global.gtid_executed";
+        try (Connection connection = sql.connect();
+                Statement statement = connection.createStatement()) {
+            statement.execute("USE `" + target.replace("`", "``") + "`");
+            try (ResultSet rs = statement.executeQuery(query)) {
+                if (!rs.next()) {
+                    throw new SQLException("no row");
+                }
+                return new GtidSets(flavored(rs.getString(1)), flavored(rs.getString(2)));
+            }
+        } catch (SQLException e) {
+            throw new VitessException(
+                    "Cannot read the binlog retention of shard "
+                            + keyspace
+                            + "/"
+                            + shard
+                            + " ('"
+                            + query
+                            + "' on target '"
+                            + target
+                            + "' over VTGate's MySQL port "
+                            + options.hostname()
+                            + ":"
+                            + options.mysqlPort()
+                            + "): "
+                            + VitessException.firstLine(e.getMessage())
+                            + ". Startup modes 'earliest-offset' and 'timestamp' need it.",
+                    e);
+        }
+    }
+
+    private static String flavored(String gtidSet) {
+        String set = gtidSet == null ? "" : gtidSet.replace("\n", "").trim();
+        return "MySQL56/" + set;
+    }
+
+    /**
+     * The binlog time (epoch seconds) of the first transaction after {@code position}; null if the
+     * shard has none (only heartbeats come).
+     */
+    @Nullable
+    public Long firstCommitSecondsAfter(String keyspace, String shard, String position) {
+        if (stream == null) {
+            stream = new CurrentPositionResolver(options);
+        }
+        Vtgate.VStreamFlags.Builder flags =
+                Vtgate.VStreamFlags.newBuilder().setHeartbeatInterval(1);
+        if (options.cells() != null) {
+            flags.setCells(options.cells());
+        }
+        Vtgate.VStreamRequest request =
+                Vtgate.VStreamRequest.newBuilder()
+                        .setTabletType(options.tabletType())
+                        .setVgtid(
+                                Binlogdata.VGtid.newBuilder()
+                                        .addShardGtids(
+                                                Binlogdata.ShardGtid.newBuilder()
+                                                        .setKeyspace(keyspace)
+                                                        .setShard(shard)
+                                                        .setGtid(position)))
+                        .setFilter(
+                                Binlogdata.Filter.newBuilder()
+                                        .addRules(Binlogdata.Rule.newBuilder().setMatch("/.*")))
+                        .setFlags(flags)
+                        .build();
+        Long seconds =
+                stream.firstAnswer(
+                        request, keyspace, shard, position, BinlogRetention::firstCommitSeconds);
+        return seconds == null || seconds < 0 ? null : seconds;
+    }
+
+    /** The first transaction's time in a response; -1 for a heartbeat first; null for neither. */
+    private static Long firstCommitSeconds(Vtgate.VStreamResponse response) {
+        for (Binlogdata.VEvent event : response.getEventsList()) {
+            if (event.getType() == Binlogdata.VEventType.HEARTBEAT) {
+                return -1L;
+            }
+            if (event.getTimestamp() > 0) {
+                return event.getTimestamp();
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Why a start at {@code startMillis} cannot be served, or null if it can: with transactions
+     * purged, the binlog must still hold one from a second before the start's, else a purged one
+     * may have been committed at or after it.
+     *
+     * @param firstRetainedSeconds binlog time of the oldest transaction still held; null if none
+     */
+    @Nullable
+    public static String startTimeProblem(
+            String keyspace,
+            String shard,
+            long startMillis,
+            GtidSets sets,
+            @Nullable Long firstRetainedSeconds) {
+        if (!sets.anyPurged()) {
+            return null; // the whole history is there
+        }
+        String start =
+                "Option 'scan.startup.timestamp-millis' = "
+                        + startMillis
+                        + " ("
+                        + Instant.ofEpochMilli(startMillis)
+                        + ")";
+        String where = "shard " + keyspace + "/" + shard;
+        if (firstRetainedSeconds == null) {
+            return start
+                    + " cannot be served by "
+                    + where
+                    + ": its binlog holds no transaction after the purged ones ("
+                    + sets.purged
+                    + "), so whether changes from that time on were purged is unknown. Start from"
+                    + " 'earliest-offset' or 'latest-offset' instead.";
+        }
+        if (firstRetainedSeconds >= Math.floorDiv(startMillis, 1000)) {
+            return start
+                    + " is older than the binlog retention of "
+                    + where
+                    + ": the oldest transaction it still holds was committed at "
+                    + Instant.ofEpochSecond(firstRetainedSeconds)
+                    + ", and the transactions before ("
+                    + sets.purged
+                    + ") were purged. Choose a later time, or start from 'earliest-offset'.";
+        }
+        return null;
+    }
+
+    @Override
+    public void close() {
+        if (stream != null) {
+            stream.close();
+        }
+    }
+}
