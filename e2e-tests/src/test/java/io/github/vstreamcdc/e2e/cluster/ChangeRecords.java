@@ -8,8 +8,10 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -32,7 +34,27 @@ final class ChangeRecords {
 
     private ChangeRecords() {}
 
-    /** The lines of the committed files in the directories (missing directories are empty). */
+    /**
+     * Files in the order they were written: a shard's changes move to another subtask's files after
+     * a restart, and file names (a writer's id, a counter) do not tell which came first. A file is
+     * written before the checkpoint that commits it, the next one after.
+     */
+    private static final Comparator<Path> WRITE_ORDER =
+            Comparator.comparing(ChangeRecords::lastModified)
+                    .thenComparing(Comparator.naturalOrder());
+
+    private static FileTime lastModified(Path file) {
+        try {
+            return Files.getLastModifiedTime(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The lines of the committed files in the directories, in the order they were written (missing
+     * directories are empty).
+     */
     static List<String> committedLines(Path... dirs) {
         List<String> lines = new ArrayList<>();
         for (Path dir : dirs) {
@@ -42,7 +64,7 @@ final class ChangeRecords {
             try (Stream<Path> files = Files.list(dir)) {
                 for (Path file :
                         files.filter(f -> !f.getFileName().toString().startsWith("."))
-                                .sorted()
+                                .sorted(WRITE_ORDER)
                                 .collect(Collectors.toList())) {
                     for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
                         if (!line.isEmpty()) {

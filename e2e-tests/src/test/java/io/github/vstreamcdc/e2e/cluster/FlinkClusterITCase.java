@@ -14,8 +14,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -25,7 +29,6 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -143,7 +146,7 @@ class FlinkClusterITCase {
                             r -> r.stream().filter(snapshot::contains).count() >= rows / 5,
                             Duration.ofMinutes(2),
                             "a fifth of the snapshot");
-            killTaskManagerOfSubtask0(flink, rest, job);
+            assertThat(killTaskManagerOfAReader(flink, rest, job)).isNotEmpty();
             assertThat(copied.size())
                     .as("snapshot rows out when the TaskManager died")
                     .isLessThan(rows);
@@ -155,7 +158,7 @@ class FlinkClusterITCase {
             writer.start(15);
             ChangeRecords.await(
                     read, r -> r.size() >= rows + 50, Duration.ofMinutes(2), "binlog changes");
-            killTaskManagerOfSubtask0(flink, rest, job);
+            assertThat(killTaskManagerOfAReader(flink, rest, job)).isNotEmpty();
             awaitRestarts(rest, job, 2);
             flink.restartMissingTaskManagers();
             rest.awaitRunning(job);
@@ -244,15 +247,26 @@ class FlinkClusterITCase {
                 .isEqualTo(writer.select());
     }
 
-    /** Kills (SIGKILL) the TaskManager process that runs subtask 0 of the job's source. */
-    private static void killTaskManagerOfSubtask0(FlinkCluster flink, FlinkRest rest, String job)
-            throws Exception {
-        String taskManager = rest.taskManagerOf(job, rest.sourceVertex(job), 0);
+    /**
+     * Kills (SIGKILL) the TaskManager process that runs a reader with a shard (the first one);
+     * returns that reader's shards.
+     */
+    private static List<String> killTaskManagerOfAReader(
+            FlinkCluster flink, FlinkRest rest, String job) throws Exception {
+        Map<Integer, List<String>> shards = awaitShardsPerSubtask(rest, job);
+        int subtask =
+                shards.entrySet().stream()
+                        .filter(e -> !e.getValue().isEmpty())
+                        .findFirst()
+                        .orElseThrow()
+                        .getKey();
+        String taskManager = rest.taskManagerOf(job, rest.sourceVertex(job), subtask);
         ProcessHandle process =
                 ProcessHandle.of(flink.taskManagerPid(taskManager))
                         .orElseThrow(() -> new AssertionError(taskManager + " is not running"));
         process.destroyForcibly();
         process.onExit().get(30, TimeUnit.SECONDS);
+        return shards.get(subtask);
     }
 
     /** Waits until the job restarted that often (the metric numRestarts). */
@@ -333,14 +347,32 @@ class FlinkClusterITCase {
         assertThat(all).as("REST answers, logs, checkpoints").doesNotContain(PASSWORD);
     }
 
+    /** All bytes of the files under a directory, as text; files deleted meanwhile are skipped. */
     private static String filesUnder(Path dir) throws IOException {
         StringBuilder text = new StringBuilder();
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path file : files.filter(Files::isRegularFile).collect(Collectors.toList())) {
+        List<Path> files = new ArrayList<>();
+        Files.walkFileTree(
+                dir,
+                new SimpleFileVisitor<>() {
+                    @Override
+                    public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
+                        files.add(file);
+                        return FileVisitResult.CONTINUE;
+                    }
+
+                    @Override
+                    public FileVisitResult visitFileFailed(Path file, IOException e) {
+                        return FileVisitResult.CONTINUE; // a checkpoint subsumed meanwhile
+                    }
+                });
+        for (Path file : files) {
+            try {
                 text.append(file)
                         .append(": ")
                         .append(new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1))
                         .append('\n');
+            } catch (NoSuchFileException e) {
+                // a checkpoint subsumed meanwhile
             }
         }
         return text.toString();
