@@ -26,6 +26,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -150,17 +152,17 @@ class FlinkClusterITCase {
             assertThat(copied.size())
                     .as("snapshot rows out when the TaskManager died")
                     .isLessThan(rows);
-            awaitRestarts(rest, job, 1);
-            flink.restartMissingTaskManagers();
+            // the job recovers on the other TaskManager's free slot meanwhile
+            CompletableFuture<Void> restarted = restartTaskManagerMeanwhile(flink);
             awaitAll(read, initial, "the snapshot after the restart");
+            restarted.get(5, TimeUnit.MINUTES);
 
             // 2. kill -9 a TaskManager while changes stream from the binlog
             writer.start(15);
             ChangeRecords.await(
                     read, r -> r.size() >= rows + 50, Duration.ofMinutes(2), "binlog changes");
             assertThat(killTaskManagerOfAReader(flink, rest, job)).isNotEmpty();
-            awaitRestarts(rest, job, 2);
-            flink.restartMissingTaskManagers();
+            restarted = restartTaskManagerMeanwhile(flink);
             rest.awaitRunning(job);
             int before = read.get().size();
             ChangeRecords.await(
@@ -168,6 +170,8 @@ class FlinkClusterITCase {
                     r -> r.size() >= before + 50,
                     Duration.ofMinutes(2),
                     "changes after the restart");
+
+            restarted.get(5, TimeUnit.MINUTES);
 
             // 3. stop with a savepoint, rebuild the jar, run it from the savepoint
             String savepoint =
@@ -248,8 +252,8 @@ class FlinkClusterITCase {
     }
 
     /**
-     * Kills (SIGKILL) the TaskManager process that runs a reader with a shard (the first one);
-     * returns that reader's shards.
+     * Kills (SIGKILL) the TaskManager process that runs a reader with a shard (the first one) and
+     * waits until the job noticed; returns that reader's shards.
      */
     private static List<String> killTaskManagerOfAReader(
             FlinkCluster flink, FlinkRest rest, String job) throws Exception {
@@ -264,24 +268,34 @@ class FlinkClusterITCase {
         ProcessHandle process =
                 ProcessHandle.of(flink.taskManagerPid(taskManager))
                         .orElseThrow(() -> new AssertionError(taskManager + " is not running"));
+        int failuresBefore = failures(rest, job);
         process.destroyForcibly();
         process.onExit().get(30, TimeUnit.SECONDS);
+        rest.await(
+                "/jobs/" + job + "/exceptions",
+                e -> e.path("exceptionHistory").path("entries").size() > failuresBefore,
+                Duration.ofMinutes(2));
         return shards.get(subtask);
     }
 
-    /** Waits until the job restarted that often (the metric numRestarts). */
-    private static void awaitRestarts(FlinkRest rest, String job, int restarts) throws Exception {
-        rest.await(
-                "/jobs/" + job + "/metrics?get=numRestarts",
-                metrics -> {
-                    for (JsonNode m : metrics) {
-                        if (m.path("value").asLong() >= restarts) {
-                            return true;
-                        }
+    /** Starts the killed TaskManager again (in the background: it takes a JVM start). */
+    private static CompletableFuture<Void> restartTaskManagerMeanwhile(FlinkCluster flink) {
+        return CompletableFuture.runAsync(
+                () -> {
+                    try {
+                        flink.restartMissingTaskManagers();
+                    } catch (Exception e) {
+                        throw new CompletionException(e);
                     }
-                    return false;
-                },
-                Duration.ofMinutes(2));
+                });
+    }
+
+    /** The failures in the job's exception history (the web UI's "Exceptions" tab). */
+    private static int failures(FlinkRest rest, String job) throws Exception {
+        return rest.get("/jobs/" + job + "/exceptions")
+                .path("exceptionHistory")
+                .path("entries")
+                .size();
     }
 
     /** The shards each reader reads, once both shards are assigned. */
