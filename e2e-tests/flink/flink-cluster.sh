@@ -253,7 +253,8 @@ EOF
   local f
   for f in log4j.properties log4j-cli.properties; do
     cat >"${CONF_DIR}/${f}" <<'EOF'
-# As in Flink's distribution: everything at INFO into the file named by -Dlog.file.
+# As in Flink's distribution (everything at INFO into the file named by -Dlog.file), with the
+# thread: a task's thread names its subtask, e.g. "Source: orders (1/2)#0".
 monitorInterval = 30
 rootLogger.level = INFO
 rootLogger.appenderRef.file.ref = MainAppender
@@ -271,7 +272,7 @@ appender.main.append = true
 appender.main.fileName = ${sys:log.file}
 appender.main.filePattern = ${sys:log.file}.%i
 appender.main.layout.type = PatternLayout
-appender.main.layout.pattern = %d{yyyy-MM-dd HH:mm:ss,SSS} %-5p %-60c %x - %m%n
+appender.main.layout.pattern = %d{yyyy-MM-dd HH:mm:ss,SSS} %-5p %-60c %x [%t] - %m%n
 appender.main.policies.type = Policies
 appender.main.policies.size.type = SizeBasedTriggeringPolicy
 appender.main.policies.size.size = 100MB

@@ -59,6 +59,13 @@ public final class FlinkCluster {
         try {
             Path logs = Paths.get(instance.get("FLINK_LOG_DIR"));
             Path target = Paths.get("target", "flink-cluster-logs");
+            if (Files.isDirectory(target)) {
+                try (Stream<Path> old = Files.list(target)) {
+                    for (Path file : old.collect(Collectors.toList())) {
+                        Files.delete(file);
+                    }
+                }
+            }
             Files.createDirectories(target);
             try (Stream<Path> files = Files.list(logs)) {
                 for (Path file : files.collect(Collectors.toList())) {

@@ -99,7 +99,7 @@ class FlinkClusterITCase {
                                     .collect(Collectors.toList());
             List<String> expected = writer.initialRecords();
             awaitAll(read, expected, "the snapshot");
-            Map<Integer, List<String>> shards = awaitShardsPerSubtask(rest, job);
+            Map<Integer, List<String>> shards = awaitShardsPerSubtask(flink, rest, job);
 
             writer.write(300);
             expected.addAll(writer.confirmed());
@@ -138,7 +138,7 @@ class FlinkClusterITCase {
         String job2 = null;
         try {
             rest.awaitRunning(job);
-            Map<Integer, List<String>> shards = awaitShardsPerSubtask(rest, job);
+            Map<Integer, List<String>> shards = awaitShardsPerSubtask(flink, rest, job);
 
             // 1. kill -9 a TaskManager in the middle of the copy phase
             HashSet<String> snapshot = new HashSet<>(initial);
@@ -187,7 +187,7 @@ class FlinkClusterITCase {
                             PARALLELISM,
                             savepoint);
             rest.awaitRunning(job2);
-            Map<Integer, List<String>> restoredShards = awaitShardsPerSubtask(rest, job2);
+            Map<Integer, List<String>> restoredShards = awaitShardsPerSubtask(flink, rest, job2);
             int stopped = read.get().size();
             ChangeRecords.await(
                     read,
@@ -257,7 +257,7 @@ class FlinkClusterITCase {
      */
     private static List<String> killTaskManagerOfAReader(
             FlinkCluster flink, FlinkRest rest, String job) throws Exception {
-        Map<Integer, List<String>> shards = awaitShardsPerSubtask(rest, job);
+        Map<Integer, List<String>> shards = awaitShardsPerSubtask(flink, rest, job);
         int subtask =
                 shards.entrySet().stream()
                         .filter(e -> !e.getValue().isEmpty())
@@ -298,17 +298,26 @@ class FlinkClusterITCase {
                 .size();
     }
 
-    /** The shards each reader reads, once both shards are assigned. */
-    private static Map<Integer, List<String>> awaitShardsPerSubtask(FlinkRest rest, String job)
-            throws Exception {
+    /**
+     * The shards each reader of the job's source reads (from the TaskManagers' logs), once both
+     * shards are assigned.
+     */
+    private static Map<Integer, List<String>> awaitShardsPerSubtask(
+            FlinkCluster flink, FlinkRest rest, String job) throws Exception {
+        JsonNode details = rest.get("/jobs/" + job);
+        String task = details.path("vertices").get(0).path("name").asText();
+        long since = details.path("start-time").asLong();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        Map<Integer, List<String>> shards = rest.shardsPerSubtask(job, PARALLELISM);
+        Map<Integer, List<String>> shards = ReaderSplits.of(flink.logDir(), task, since);
         while (shards.values().stream().mapToInt(List::size).sum() < 2) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("Not every shard is read after 60 s: " + shards);
             }
             Thread.sleep(500);
-            shards = rest.shardsPerSubtask(job, PARALLELISM);
+            shards = ReaderSplits.of(flink.logDir(), task, since);
+        }
+        for (int subtask = 0; subtask < PARALLELISM; subtask++) {
+            shards.putIfAbsent(subtask, List.of());
         }
         return shards;
     }

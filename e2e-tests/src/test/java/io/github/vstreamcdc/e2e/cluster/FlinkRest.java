@@ -16,7 +16,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Predicate;
 
@@ -163,30 +162,6 @@ final class FlinkRest {
             }
         }
         throw new AssertionError("No subtask " + subtask + " of vertex " + vertexId);
-    }
-
-    /**
-     * The shards each subtask of the source reads, from the connector's per-shard metric groups
-     * ({@code <source>.shard.<keyspace/shard>.lagMillis}) that the REST API lists per subtask.
-     */
-    Map<Integer, List<String>> shardsPerSubtask(String jobId, int parallelism)
-            throws IOException, InterruptedException {
-        String vertex = sourceVertex(jobId);
-        Map<Integer, List<String>> shards = new TreeMap<>();
-        for (int subtask = 0; subtask < parallelism; subtask++) {
-            List<String> names = new java.util.ArrayList<>();
-            String path = "/jobs/" + jobId + "/vertices/" + vertex + "/subtasks/" + subtask;
-            for (JsonNode metric : get(path + "/metrics")) {
-                String id = metric.path("id").asText();
-                int at = id.indexOf(".shard.");
-                if (at >= 0 && id.endsWith(".lagMillis")) {
-                    names.add(id.substring(at + ".shard.".length(), id.length() - 10));
-                }
-            }
-            java.util.Collections.sort(names);
-            shards.put(subtask, names);
-        }
-        return shards;
     }
 
     /** Polls GET {@code path} until the answer satisfies the condition; returns that answer. */
