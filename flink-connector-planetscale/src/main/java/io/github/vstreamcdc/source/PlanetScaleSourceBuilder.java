@@ -37,11 +37,14 @@ import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.RECONN
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SCAN_BOUNDED_MODE;
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SCAN_BOUNDED_SPECIFIC_OFFSET;
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SCAN_BOUNDED_TIMESTAMP_MILLIS;
+import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SCAN_NEWLY_ADDED_TABLE_ENABLED;
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SCAN_SHARD_DISCOVERY_INTERVAL;
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SCAN_STARTUP_MODE;
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SCAN_STARTUP_SPECIFIC_OFFSET;
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SCAN_STARTUP_TIMESTAMP_MILLIS;
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SHARDS;
+import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.TABLES;
+import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.TABLES_EXCLUDE;
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.TABLET_TYPE;
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.TABLE_NAME;
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.TLS_CA_CERT;
@@ -175,6 +178,32 @@ public final class PlanetScaleSourceBuilder<T> {
     /** A table name, or a regular expression matching the names of several tables. */
     public PlanetScaleSourceBuilder<T> tableName(String tableName) {
         return option(TABLE_NAME, tableName);
+    }
+
+    /**
+     * Instead of {@link #tableName}: the tables to read, as Java regular expressions over whole
+     * {@code keyspace.table} names (e.g. {@code "customer\\.orders", "customer\\.item_.*"}); the
+     * tables may have different schemas. Option {@code tables}.
+     */
+    public PlanetScaleSourceBuilder<T> tableList(String... regexes) {
+        return option(TABLES, regexes.length == 0 ? null : String.join(",", regexes));
+    }
+
+    /**
+     * With {@link #tableList}: tables not to read, as regular expressions over {@code
+     * keyspace.table}. Option {@code tables.exclude}.
+     */
+    public PlanetScaleSourceBuilder<T> excludedTableList(String... regexes) {
+        return option(TABLES_EXCLUDE, regexes.length == 0 ? null : String.join(",", regexes));
+    }
+
+    /**
+     * Also read tables that match later: created while the job runs, or matched by a wider
+     * selection when restored from a savepoint; each is copied, then streamed. Option {@code
+     * scan.newly-added-table.enabled}.
+     */
+    public PlanetScaleSourceBuilder<T> scanNewlyAddedTableEnabled(boolean enabled) {
+        return option(SCAN_NEWLY_ADDED_TABLE_ENABLED, enabled);
     }
 
     /** Read only these shards (e.g. {@code -80}); default all shards of the keyspace. */

@@ -22,7 +22,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 
 /**
  * The schema check over VTGate's MySQL protocol, after a call to its gRPC port ({@link
@@ -104,14 +103,14 @@ public final class VtgateTableSchemaCheck implements TableSchemaCheck {
             }
         }
 
-        List<String> tables = sql.listTables(keyspace, Pattern.compile(options.tablePattern()));
+        List<String> all = sql.listBaseTables(keyspace);
+        List<String> tables = options.tables().select(all);
         if (tables.isEmpty()) {
-            List<String> all = sql.listTables(keyspace, Pattern.compile(".*"));
+            String selection = options.tables().describe();
             throw new ValidationException(
                     String.format(
-                            "Option '%s' = '%s' matches no table of keyspace '%s'. Its tables: %s",
-                            PlanetScaleSourceOptions.TABLE_NAME.key(),
-                            options.tablePattern(),
+                            "%s matches no table of keyspace '%s'. Its tables: %s",
+                            Character.toUpperCase(selection.charAt(0)) + selection.substring(1),
                             keyspace,
                             names(all)));
         }

@@ -75,7 +75,7 @@ class PlanetScaleDynamicTableFactoryTest {
         assertThat(options.connection().mysqlPort()).isEqualTo(15306);
         assertThat(options.connection().username()).isNull();
         assertThat(options.keyspace()).isEqualTo("customer");
-        assertThat(options.tablePattern()).isEqualTo("orders");
+        assertThat(options.tables().tableNamePattern()).isEqualTo("orders");
         assertThat(options.shards()).isEmpty();
         assertThat(options.connection().tabletType().name()).isEqualTo("PRIMARY");
         assertThat(options.connection().cells()).isNull();
@@ -124,7 +124,7 @@ class PlanetScaleDynamicTableFactoryTest {
         assertThat(options.connection().grpcPort()).isEqualTo(16991);
         assertThat(options.connection().mysqlPort()).isEqualTo(16306);
         assertThat(options.connection().username()).isEqualTo("reader");
-        assertThat(options.tablePattern()).isEqualTo("orders_.*");
+        assertThat(options.tables().tableNamePattern()).isEqualTo("orders_.*");
         assertThat(options.shards()).containsExactly("-80", "80-");
         assertThat(options.connection().tabletType().name()).isEqualTo("REPLICA");
         assertThat(options.connection().cells()).isEqualTo("zone1");

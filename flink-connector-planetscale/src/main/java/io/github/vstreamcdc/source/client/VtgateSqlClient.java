@@ -24,7 +24,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 
 /**
  * SQL over VTGate's MySQL protocol: shard discovery and table lookup. Every failure becomes an
@@ -68,21 +67,6 @@ public final class VtgateSqlClient {
         }
         shards.sort(VtgateSqlClient::compareShards);
         return shards;
-    }
-
-    /** The tables of a keyspace whose name matches the pattern, sorted. */
-    public List<String> listTables(String keyspace, Pattern tablePattern) {
-        List<String> tables = new ArrayList<>();
-        query(
-                "SHOW TABLES FROM " + quote(keyspace),
-                rs -> {
-                    String table = rs.getString(1);
-                    if (tablePattern.matcher(table).matches()) {
-                        tables.add(table);
-                    }
-                });
-        tables.sort(String::compareTo);
-        return tables;
     }
 
     /** The keyspaces VTGate serves, sorted; MySQL's own schemas are left out. */

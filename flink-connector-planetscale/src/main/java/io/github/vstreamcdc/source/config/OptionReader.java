@@ -36,6 +36,11 @@ final class OptionReader {
         return all;
     }
 
+    /** A required option, or one of a choice of options, is not set. */
+    void missing(String options) {
+        missing.add(options);
+    }
+
     void problem(String format, Object... args) {
         problems.add(String.format(format, args));
     }

@@ -16,8 +16,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.AUTH_METHOD;
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.CELLS;
@@ -31,12 +29,14 @@ import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.MYSQL_
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.PASSWORD;
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.PORT;
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.RECONNECT_MAX_ATTEMPTS;
+import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SCAN_BOUNDED_MODE;
+import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SCAN_NEWLY_ADDED_TABLE_ENABLED;
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SCAN_SCHEMA_CHECK_ENABLED;
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SCAN_SHARD_DISCOVERY_INTERVAL;
+import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SCAN_TABLE_DISCOVERY_INTERVAL;
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SERVER_TIME_ZONE;
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SHARDS;
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.TABLET_TYPE;
-import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.TABLE_NAME;
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.TLS_CA_CERT;
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.TLS_CLIENT_CERT;
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.TLS_CLIENT_KEY;
@@ -59,7 +59,9 @@ public final class PlanetScaleSourceConfig implements Serializable {
 
     private final VitessConnectionOptions connection;
     private final String keyspace;
-    private final String tablePattern;
+    private final TableSelection tables;
+    private final boolean newlyAddedTables;
+    private final Duration tableDiscoveryInterval;
     private final List<String> shards;
     private final ReadRange readRange;
     private final Duration heartbeatInterval;
@@ -73,22 +75,25 @@ public final class PlanetScaleSourceConfig implements Serializable {
         this.options = options;
         this.connection = connection;
         this.keyspace = reader.text(KEYSPACE);
-        this.tablePattern = reader.text(TABLE_NAME);
+        this.tables = TableSelection.read(reader, keyspace);
         this.shards = shards(reader);
         this.readRange = ReadRange.read(reader, keyspace, shards, System.currentTimeMillis());
+        this.newlyAddedTables = newlyAddedTables(reader, readRange);
+        this.tableDiscoveryInterval = tableDiscoveryInterval(reader);
         this.heartbeatInterval = heartbeat(reader);
         this.shardDiscoveryInterval = discoveryInterval(reader);
         this.serverTimeZone = zone(reader);
         this.schemaCheck = reader.bool(SCAN_SCHEMA_CHECK_ENABLED);
         this.columns = null;
-        checkTablePattern(reader, tablePattern);
     }
 
     private PlanetScaleSourceConfig(PlanetScaleSourceConfig base, List<String> columns) {
         this.options = base.options;
         this.connection = base.connection;
         this.keyspace = base.keyspace;
-        this.tablePattern = base.tablePattern;
+        this.tables = base.tables;
+        this.newlyAddedTables = base.newlyAddedTables;
+        this.tableDiscoveryInterval = base.tableDiscoveryInterval;
         this.shards = base.shards;
         this.readRange = base.readRange;
         this.heartbeatInterval = base.heartbeatInterval;
@@ -121,7 +126,6 @@ public final class PlanetScaleSourceConfig implements Serializable {
         OptionReader reader = new OptionReader(copy);
         reader.required(HOSTNAME);
         reader.required(KEYSPACE);
-        reader.required(TABLE_NAME);
         VitessConnectionOptions connection = connection(reader);
         PlanetScaleSourceConfig config = new PlanetScaleSourceConfig(copy, reader, connection);
         problems.addAll(reader.problems());
@@ -326,17 +330,26 @@ public final class PlanetScaleSourceConfig implements Serializable {
         }
     }
 
-    private static void checkTablePattern(OptionReader reader, String tablePattern) {
-        if (tablePattern == null) {
-            return;
+    private static boolean newlyAddedTables(OptionReader reader, ReadRange range) {
+        Boolean enabled = reader.bool(SCAN_NEWLY_ADDED_TABLE_ENABLED);
+        if (enabled == null || !enabled || range == null) {
+            return false;
         }
-        try {
-            Pattern.compile(tablePattern);
-        } catch (PatternSyntaxException e) {
+        if (range.isBounded()) {
             reader.problem(
-                    "Option '%s' = '%s' is not a valid regular expression: %s",
-                    TABLE_NAME.key(), tablePattern, e.getDescription());
+                    "Option '%s' needs an unbounded read: not startup mode 'snapshot' nor a"
+                            + " '%s'; a bounded read reads the tables that match when it starts",
+                    SCAN_NEWLY_ADDED_TABLE_ENABLED.key(), SCAN_BOUNDED_MODE.key());
         }
+        return true;
+    }
+
+    private static Duration tableDiscoveryInterval(OptionReader reader) {
+        Duration interval = reader.duration(SCAN_TABLE_DISCOVERY_INTERVAL);
+        if (interval != null && (interval.isNegative() || interval.isZero())) {
+            reader.problem("Option '%s' must be positive", SCAN_TABLE_DISCOVERY_INTERVAL.key());
+        }
+        return interval;
     }
 
     /** The options as given, as text: a builder fed with them makes an equal configuration. */
@@ -352,13 +365,22 @@ public final class PlanetScaleSourceConfig implements Serializable {
         return keyspace;
     }
 
-    /** A Java regular expression that table names must match as a whole. */
-    public String tablePattern() {
-        return tablePattern;
+    /** The tables to read. */
+    public TableSelection tables() {
+        return tables;
     }
 
-    public Pattern compiledTablePattern() {
-        return Pattern.compile(tablePattern);
+    /**
+     * Whether tables that match later (created while running, or matched by a wider selection after
+     * a restore) are copied and then read too.
+     */
+    public boolean newlyAddedTables() {
+        return newlyAddedTables;
+    }
+
+    /** How often to look for new tables when {@link #newlyAddedTables()}. */
+    public Duration tableDiscoveryInterval() {
+        return tableDiscoveryInterval;
     }
 
     /** The shards to read; empty means all shards of the keyspace. */
@@ -429,8 +451,8 @@ public final class PlanetScaleSourceConfig implements Serializable {
                 + connection
                 + ", keyspace="
                 + keyspace
-                + ", tables="
-                + tablePattern
+                + ", "
+                + tables
                 + ", shards="
                 + (shards.isEmpty() ? "all" : shards)
                 + ", "

@@ -141,6 +141,45 @@ public final class PlanetScaleSourceOptions {
                             "The table to read, or a Java regular expression that matches the"
                                     + " whole names of several tables with the same schema.");
 
+    public static final ConfigOption<String> TABLES =
+            ConfigOptions.key("tables")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Instead of 'table-name': the tables to read, as comma-separated Java"
+                                    + " regular expressions that match whole 'keyspace.table' names,"
+                                    + " e.g. 'customer\\.orders,customer\\.item_.*'. The tables may"
+                                    + " have different schemas; one VStream per shard reads them"
+                                    + " all.");
+
+    public static final ConfigOption<String> TABLES_EXCLUDE =
+            ConfigOptions.key("tables.exclude")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "With 'tables': comma-separated regular expressions over"
+                                    + " 'keyspace.table' of tables not to read, although 'tables'"
+                                    + " matches them.");
+
+    public static final ConfigOption<Boolean> SCAN_NEWLY_ADDED_TABLE_ENABLED =
+            ConfigOptions.key("scan.newly-added-table.enabled")
+                    .booleanType()
+                    .defaultValue(false)
+                    .withDescription(
+                            "Also read tables that match later: tables created while the job runs,"
+                                    + " and tables a wider 'table-name' or 'tables' matches when"
+                                    + " the job is restored from a savepoint. Each is copied"
+                                    + " (snapshot) and then streamed while the other tables keep"
+                                    + " streaming. Unbounded reads only.");
+
+    public static final ConfigOption<Duration> SCAN_TABLE_DISCOVERY_INTERVAL =
+            ConfigOptions.key("scan.table-discovery.interval")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(10))
+                    .withDescription(
+                            "With 'scan.newly-added-table.enabled': how often to look for new"
+                                    + " tables.");
+
     public static final ConfigOption<String> SHARDS =
             ConfigOptions.key("shards")
                     .stringType()
@@ -307,12 +346,15 @@ public final class PlanetScaleSourceOptions {
 
     /** The options without which there is no source. */
     public static final List<ConfigOption<?>> REQUIRED =
-            Collections.unmodifiableList(Arrays.asList(HOSTNAME, KEYSPACE, TABLE_NAME));
+            Collections.unmodifiableList(Arrays.asList(HOSTNAME, KEYSPACE));
 
     /** All other options, in the order of the docs. */
     public static final List<ConfigOption<?>> OPTIONAL =
             Collections.unmodifiableList(
                     Arrays.asList(
+                            TABLE_NAME,
+                            TABLES,
+                            TABLES_EXCLUDE,
                             PORT,
                             MYSQL_PORT,
                             USERNAME,
@@ -334,6 +376,8 @@ public final class PlanetScaleSourceOptions {
                             SCAN_BOUNDED_TIMESTAMP_MILLIS,
                             HEARTBEAT_INTERVAL,
                             SCAN_SHARD_DISCOVERY_INTERVAL,
+                            SCAN_NEWLY_ADDED_TABLE_ENABLED,
+                            SCAN_TABLE_DISCOVERY_INTERVAL,
                             CONNECT_TIMEOUT,
                             GRPC_MAX_INBOUND_MESSAGE_SIZE,
                             RECONNECT_MAX_ATTEMPTS,

@@ -26,6 +26,7 @@ public final class PlanetScaleEnumeratorState {
     private final boolean initialDiscoveryDone;
     private final List<Binlogdata.Journal> pendingJournals;
     private final Set<JournalKey> resolvedJournals;
+    private final Set<String> tables;
 
     public PlanetScaleEnumeratorState(
             List<ShardSplit> unassigned,
@@ -48,6 +49,25 @@ public final class PlanetScaleEnumeratorState {
             boolean initialDiscoveryDone,
             List<Binlogdata.Journal> pendingJournals,
             Set<JournalKey> resolvedJournals) {
+        this(
+                unassigned,
+                assigned,
+                finished,
+                initialDiscoveryDone,
+                pendingJournals,
+                resolvedJournals,
+                Collections.emptySet());
+    }
+
+    public PlanetScaleEnumeratorState(
+            List<ShardSplit> unassigned,
+            Set<String> assigned,
+            Set<String> finished,
+            boolean initialDiscoveryDone,
+            List<Binlogdata.Journal> pendingJournals,
+            Set<JournalKey> resolvedJournals,
+            Set<String> tables) {
+        this.tables = Collections.unmodifiableSet(new TreeSet<>(tables));
         this.unassigned = Collections.unmodifiableList(new ArrayList<>(unassigned));
         this.assigned = Collections.unmodifiableSet(new TreeSet<>(assigned));
         this.finished = Collections.unmodifiableSet(new TreeSet<>(finished));
@@ -90,6 +110,26 @@ public final class PlanetScaleEnumeratorState {
         return initialDiscoveryDone;
     }
 
+    /**
+     * The tables the source reads (new shards read them too); empty in a state of before version 3,
+     * whose splits read what {@code table-name} matches.
+     */
+    public Set<String> tables() {
+        return tables;
+    }
+
+    /** This state, with the tables the source reads. */
+    public PlanetScaleEnumeratorState withTables(Set<String> newTables) {
+        return new PlanetScaleEnumeratorState(
+                unassigned,
+                assigned,
+                finished,
+                initialDiscoveryDone,
+                pendingJournals,
+                resolvedJournals,
+                newTables);
+    }
+
     @Override
     public boolean equals(Object o) {
         if (!(o instanceof PlanetScaleEnumeratorState)) {
@@ -101,7 +141,8 @@ public final class PlanetScaleEnumeratorState {
                 && resolvedJournals.equals(that.resolvedJournals)
                 && unassigned.equals(that.unassigned)
                 && assigned.equals(that.assigned)
-                && finished.equals(that.finished);
+                && finished.equals(that.finished)
+                && tables.equals(that.tables);
     }
 
     @Override
@@ -112,7 +153,8 @@ public final class PlanetScaleEnumeratorState {
                 finished,
                 initialDiscoveryDone,
                 pendingJournals,
-                resolvedJournals);
+                resolvedJournals,
+                tables);
     }
 
     @Override
@@ -127,6 +169,8 @@ public final class PlanetScaleEnumeratorState {
                 + initialDiscoveryDone
                 + ", pendingJournals="
                 + pendingJournals.size()
+                + ", tables="
+                + tables
                 + '}';
     }
 }

@@ -26,12 +26,14 @@ import java.util.Set;
  *
  * <p>Version 2 appends the pending reshard journals (protobuf bytes) and the keys of resolved ones
  * (as {@link JournalKey#toString()} renders them).
+ *
+ * <p>Version 3 appends the tables the source reads.
  */
 @Internal
 public final class PlanetScaleEnumeratorStateSerializer
         implements SimpleVersionedSerializer<PlanetScaleEnumeratorState> {
 
-    private static final int VERSION = 2;
+    private static final int VERSION = 3;
 
     @Override
     public int getVersion() {
@@ -61,17 +63,20 @@ public final class PlanetScaleEnumeratorStateSerializer
         for (JournalKey key : state.resolvedJournals()) {
             out.writeUTF(key.toString());
         }
+        writeStrings(state.tables(), out);
         return out.getCopyOfBuffer();
     }
 
     @Override
     public PlanetScaleEnumeratorState deserialize(int version, byte[] serialized)
             throws IOException {
-        if (version != 1 && version != 2) {
+        if (version < 1 || version > VERSION) {
             throw new IOException(
                     "Unknown version "
                             + version
-                            + " of the PlanetScale enumerator state (known: 1, 2)");
+                            + " of the PlanetScale enumerator state (known: 1 to "
+                            + VERSION
+                            + ")");
         }
         DataInputDeserializer in = new DataInputDeserializer(serialized);
         int count = in.readInt();
@@ -99,8 +104,9 @@ public final class PlanetScaleEnumeratorStateSerializer
                 resolved.add(readJournalKey(in));
             }
         }
+        Set<String> tables = version >= 3 ? readStrings(in) : new LinkedHashSet<>();
         return new PlanetScaleEnumeratorState(
-                unassigned, assigned, finished, initialDone, journals, resolved);
+                unassigned, assigned, finished, initialDone, journals, resolved, tables);
     }
 
     private static JournalKey readJournalKey(DataInputView in) throws IOException {

@@ -1,5 +1,6 @@
 package io.github.vstreamcdc.source.enumerator;
 
+import io.github.vstreamcdc.source.event.CapturedTablesEvent;
 import io.github.vstreamcdc.source.event.RestoredSplitsEvent;
 import io.github.vstreamcdc.source.event.ShardFinishedEvent;
 import io.github.vstreamcdc.source.split.ShardSplit;
@@ -17,11 +18,14 @@ import org.slf4j.LoggerFactory;
 import javax.annotation.Nullable;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.LongSupplier;
 
 /**
@@ -63,6 +67,15 @@ public final class PlanetScaleSourceEnumerator
 
     /** New shards are being positioned: listings meanwhile wait for the next round. */
     private boolean positioning;
+
+    /**
+     * The tables the source reads; new shards read them too. Grows when tables are found later
+     * ({@code scan.newly-added-table.enabled}); empty until the first shards are positioned.
+     */
+    private final Set<String> tables;
+
+    /** How often to look for new tables; null when the tables are fixed at start. */
+    @Nullable private final Duration tableDiscoveryInterval;
 
     public PlanetScaleSourceEnumerator(
             SplitEnumeratorContext<ShardSplit> context,
@@ -109,6 +122,8 @@ public final class PlanetScaleSourceEnumerator
                         state, noCheckpointWait, clock, discovery.boundsOfNewShards());
         this.waitsForStops = discovery.boundsOfNewShards().hasStop();
         this.assigner = new LeastLoadedSplitAssigner(readerWait, clock);
+        this.tables = new TreeSet<>(state.tables());
+        this.tableDiscoveryInterval = discovery.tableDiscoveryInterval();
     }
 
     @Override
@@ -129,6 +144,15 @@ public final class PlanetScaleSourceEnumerator
                     (ignored, error) -> startChildrenWithoutCheckpoints(),
                     RELEASE_CHECK_MILLIS,
                     RELEASE_CHECK_MILLIS);
+        }
+        if (tableDiscoveryInterval != null) {
+            // Restored: at once, for tables a wider selection matches now.
+            long millis = tableDiscoveryInterval.toMillis();
+            context.callAsync(
+                    discovery::listTables,
+                    this::onTablesListed,
+                    shards.initialDiscoveryDone() ? 0 : millis,
+                    millis);
         }
         // Ends the wait for readers that never register.
         context.callAsync(
@@ -152,7 +176,36 @@ public final class PlanetScaleSourceEnumerator
             return;
         }
         positioning = true;
-        context.callAsync(() -> discovery.firstSplits(fresh), this::onShardsPositioned);
+        Set<String> read = Collections.unmodifiableSet(new TreeSet<>(tables));
+        context.callAsync(() -> discovery.firstSplits(fresh, read), this::onShardsPositioned);
+    }
+
+    /**
+     * Tables the selection matches now: those not read yet are added to every shard's stream
+     * (copied, then streamed) by the readers.
+     */
+    private void onTablesListed(List<String> listed, @Nullable Throwable error) {
+        if (error != null) {
+            LOG.warn("Looking for new tables failed; will try again: {}", error.getMessage());
+            return;
+        }
+        if (!shards.initialDiscoveryDone()) {
+            return; // the first shards' positioning lists the tables itself
+        }
+        Set<String> added = new TreeSet<>(listed);
+        added.removeAll(tables);
+        if (added.isEmpty()) {
+            return;
+        }
+        tables.addAll(added);
+        LOG.info("Found new tables {}: the source reads {} from now on", added, tables);
+        for (int reader : context.registeredReaders().keySet()) {
+            sendTables(reader);
+        }
+    }
+
+    private void sendTables(int reader) {
+        context.sendEventToSourceReader(reader, new CapturedTablesEvent(tables));
     }
 
     private void onShardsPositioned(List<ShardSplit> splits, @Nullable Throwable error) {
@@ -160,6 +213,9 @@ public final class PlanetScaleSourceEnumerator
         if (error != null) {
             discoveryFailed(error);
             return;
+        }
+        if (tables.isEmpty()) {
+            splits.forEach(split -> tables.addAll(split.tables()));
         }
         shards.discovered(splits);
         assignPending();
@@ -228,15 +284,19 @@ public final class PlanetScaleSourceEnumerator
 
     @Override
     public void addReader(int subtaskId) {
+        if (tableDiscoveryInterval != null && !tables.isEmpty()) {
+            sendTables(subtaskId);
+        }
         assignPending();
     }
 
     private void assignPending() {
-        Map<Integer, List<ShardSplit>> assignment =
-                assigner.assign(
+        Map<Integer, List<ShardSplit>> assignment = new LinkedHashMap<>();
+        assigner.assign(
                         shards.unassigned(),
                         context.registeredReaders().keySet(),
-                        context.currentParallelism());
+                        context.currentParallelism())
+                .forEach((reader, splits) -> assignment.put(reader, withTables(splits)));
         if (!assignment.isEmpty()) {
             assignment.forEach(
                     (reader, splits) -> {
@@ -246,6 +306,18 @@ public final class PlanetScaleSourceEnumerator
             context.assignSplits(new SplitsAssignment<>(assignment));
         }
         signalNoMoreSplitsIfBounded();
+    }
+
+    /** A reshard's new shards read the source's tables (their parents read those). */
+    private List<ShardSplit> withTables(List<ShardSplit> splits) {
+        List<ShardSplit> result = new ArrayList<>(splits.size());
+        for (ShardSplit split : splits) {
+            result.add(
+                    split.tables().isEmpty() && !tables.isEmpty()
+                            ? split.withTables(tables)
+                            : split);
+        }
+        return result;
     }
 
     private void signalNoMoreSplitsIfBounded() {
@@ -264,7 +336,7 @@ public final class PlanetScaleSourceEnumerator
 
     @Override
     public PlanetScaleEnumeratorState snapshotState(long checkpointId) {
-        return shards.snapshot(checkpointId);
+        return shards.snapshot(checkpointId).withTables(tables);
     }
 
     @Override

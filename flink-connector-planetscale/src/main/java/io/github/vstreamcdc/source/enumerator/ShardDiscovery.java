@@ -5,7 +5,11 @@ import io.github.vstreamcdc.source.split.SplitBounds;
 
 import org.apache.flink.annotation.Internal;
 
+import javax.annotation.Nullable;
+
+import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Finds the shards to read. Its methods do I/O and run in the enumerator's worker ({@code
@@ -22,8 +26,14 @@ public interface ShardDiscovery {
     /** Names of all shards the source reads now. */
     List<String> listShards() throws Exception;
 
-    /** First splits of the given shards, positioned as the startup and bounded modes say. */
-    List<ShardSplit> firstSplits(List<String> shards) throws Exception;
+    /** The tables of the keyspace that the source's selection matches now, sorted. */
+    List<String> listTables() throws Exception;
+
+    /**
+     * First splits of the given shards, positioned as the startup and bounded modes say, reading
+     * the given tables (or, if none are given yet, those {@link #listTables()} finds).
+     */
+    List<ShardSplit> firstSplits(List<String> shards, Set<String> tables) throws Exception;
 
     /**
      * The bounds of the shards a reshard creates, which start at its journal rather than as the
@@ -31,5 +41,14 @@ public interface ShardDiscovery {
      */
     default SplitBounds boundsOfNewShards() {
         return SplitBounds.NONE;
+    }
+
+    /**
+     * How often to look for tables that match later ({@code scan.newly-added-table.enabled}); null
+     * when the tables read are fixed when the job starts.
+     */
+    @Nullable
+    default Duration tableDiscoveryInterval() {
+        return null;
     }
 }

@@ -20,6 +20,7 @@ import org.slf4j.LoggerFactory;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The first split of a shard found at discovery: where it starts ({@code scan.startup.*}) and where
@@ -60,7 +61,7 @@ final class ShardPositioner implements AutoCloseable {
                         : range.stopTimestampMillis());
     }
 
-    ShardSplit firstSplit(String shard, List<String> tables, List<String> allFresh) {
+    ShardSplit firstSplit(String shard, Set<String> tables, List<String> allFresh) {
         String keyspace = config.keyspace();
         ShardPosition start = start(shard, tables, allFresh);
         SplitBounds bounds = bounds(shard, start, allFresh);
@@ -73,10 +74,11 @@ final class ShardPositioner implements AutoCloseable {
                 Collections.emptyList(),
                 null,
                 bounds,
-                false);
+                false,
+                tables);
     }
 
-    private ShardPosition start(String shard, List<String> tables, List<String> allFresh) {
+    private ShardPosition start(String shard, Set<String> tables, List<String> allFresh) {
         String keyspace = config.keyspace();
         StartupMode mode = range.startupMode();
         switch (mode) {

@@ -8,8 +8,11 @@ import io.github.vstreamcdc.source.split.SplitBounds;
 
 import org.apache.flink.annotation.Internal;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Discovers shards with {@code SHOW VITESS_SHARDS} and positions them by the startup and bounded
@@ -53,24 +56,41 @@ public final class VitessShardDiscovery implements ShardDiscovery {
     }
 
     @Override
-    public List<ShardSplit> firstSplits(List<String> fresh) {
-        String keyspace = config.keyspace();
-        List<String> tables = sql.listTables(keyspace, config.compiledTablePattern());
-        if (tables.isEmpty()) {
-            throw new VitessException(
-                    "No table of keyspace '"
-                            + keyspace
-                            + "' matches option 'table-name' = '"
-                            + config.tablePattern()
-                            + "'.");
+    public List<String> listTables() {
+        return config.tables().select(sql.listBaseTables(config.keyspace()));
+    }
+
+    @Override
+    public List<ShardSplit> firstSplits(List<String> fresh, Set<String> tables) {
+        Set<String> read = new TreeSet<>(tables);
+        if (read.isEmpty()) {
+            read.addAll(listTables());
+            if (read.isEmpty() && !config.newlyAddedTables()) {
+                throw new VitessException(noTableMatches(config, sql));
+            }
         }
         List<ShardSplit> splits = new ArrayList<>();
         try (ShardPositioner positioner = new ShardPositioner(config)) {
             for (String shard : fresh) {
-                splits.add(positioner.firstSplit(shard, tables, fresh));
+                splits.add(positioner.firstSplit(shard, read, fresh));
             }
         }
         return splits;
+    }
+
+    /** The message for a selection that matches none of the keyspace's tables. */
+    private static String noTableMatches(PlanetScaleSourceConfig config, VtgateSqlClient sql) {
+        return "No table of keyspace '"
+                + config.keyspace()
+                + "' matches "
+                + config.tables().describe()
+                + ". Its tables: "
+                + String.join(", ", sql.listBaseTables(config.keyspace()));
+    }
+
+    @Override
+    public Duration tableDiscoveryInterval() {
+        return config.newlyAddedTables() ? config.tableDiscoveryInterval() : null;
     }
 
     @Override

@@ -11,6 +11,7 @@ import javax.annotation.Nullable;
 
 import java.util.Collections;
 import java.util.List;
+import java.util.Set;
 
 /**
  * What the split reader hands to the emitter for one shard: row changes, and, when they end at a
@@ -35,8 +36,11 @@ final class ChangeBatch {
     /** The shard's reading ended at its stop: the split's last batch. */
     final boolean stopped;
 
+    /** The tables the split's stream reads from this safe position on; null if unchanged. */
+    @Nullable final Set<String> tables;
+
     ChangeBatch(List<RowChangeEvent> rows, ShardPosition positionAfter, long eventTimeMillis) {
-        this(rows, positionAfter, eventTimeMillis, null, null, false);
+        this(rows, positionAfter, eventTimeMillis, null, null, false, null);
     }
 
     private ChangeBatch(
@@ -45,32 +49,41 @@ final class ChangeBatch {
             long eventTimeMillis,
             @Nullable Binlogdata.Journal journal,
             @Nullable SplitBounds bounds,
-            boolean stopped) {
+            boolean stopped,
+            @Nullable Set<String> tables) {
         this.rows = rows;
         this.positionAfter = positionAfter;
         this.eventTimeMillis = eventTimeMillis;
         this.journal = journal;
         this.bounds = bounds;
         this.stopped = stopped;
+        this.tables = tables;
     }
 
     /** The last batch of a shard that ended at a reshard journal. */
     static ChangeBatch endOfShard(
             ShardPosition position, Binlogdata.Journal journal, long eventTimeMillis) {
         return new ChangeBatch(
-                Collections.emptyList(), position, eventTimeMillis, journal, null, false);
+                Collections.emptyList(), position, eventTimeMillis, journal, null, false, null);
     }
 
     /** The split's bounds changed at this safe position. */
     static ChangeBatch boundsChanged(
             ShardPosition position, SplitBounds bounds, long eventTimeMillis) {
         return new ChangeBatch(
-                Collections.emptyList(), position, eventTimeMillis, null, bounds, false);
+                Collections.emptyList(), position, eventTimeMillis, null, bounds, false, null);
     }
 
     /** The last batch of a shard that reached its stop at this safe position. */
     static ChangeBatch stoppedAt(ShardPosition position, long eventTimeMillis) {
         return new ChangeBatch(
-                Collections.emptyList(), position, eventTimeMillis, null, null, true);
+                Collections.emptyList(), position, eventTimeMillis, null, null, true, null);
+    }
+
+    /** The split's stream reads these tables from this safe position on. */
+    static ChangeBatch tablesChanged(
+            ShardPosition position, Set<String> tables, long eventTimeMillis) {
+        return new ChangeBatch(
+                Collections.emptyList(), position, eventTimeMillis, null, null, false, tables);
     }
 }

@@ -40,6 +40,9 @@ public final class PlanetScaleRecordEmitter<T>
         if (batch.bounds != null) {
             state.boundsChanged(batch.bounds);
         }
+        if (batch.tables != null) {
+            state.tablesChanged(batch.tables);
+        }
         if (batch.journal != null) {
             state.finishAt(batch.journal);
         }

@@ -2,6 +2,7 @@ package io.github.vstreamcdc.source.reader;
 
 import io.github.vstreamcdc.source.api.VStreamDeserializationSchema;
 import io.github.vstreamcdc.source.config.PlanetScaleSourceConfig;
+import io.github.vstreamcdc.source.event.CapturedTablesEvent;
 import io.github.vstreamcdc.source.event.RestoredSplitsEvent;
 import io.github.vstreamcdc.source.event.ShardFinishedAck;
 import io.github.vstreamcdc.source.event.ShardFinishedEvent;
@@ -41,17 +42,22 @@ public final class PlanetScaleSourceReader<T>
 
     private boolean started;
 
+    /** Shared with the fetcher thread's split reader. */
+    private final WantedTables wantedTables;
+
     /** A reader of the configured keyspace that deserializes with the given schema. */
     public static <T> PlanetScaleSourceReader<T> create(
             PlanetScaleSourceConfig config,
             VStreamDeserializationSchema<T> deserializer,
             SourceReaderContext context) {
         ShardReaderMetrics metrics = new ShardReaderMetrics(context.metricGroup());
+        WantedTables wantedTables = new WantedTables();
         return new PlanetScaleSourceReader<>(
-                () -> new VStreamSplitReader(config, metrics),
+                () -> new VStreamSplitReader(config, metrics, wantedTables),
                 new PlanetScaleRecordEmitter<>(deserializer),
                 new Configuration(),
-                context);
+                context,
+                wantedTables);
     }
 
     PlanetScaleSourceReader(
@@ -59,7 +65,17 @@ public final class PlanetScaleSourceReader<T>
             RecordEmitter<ChangeBatch, T, ShardSplitState> recordEmitter,
             Configuration config,
             SourceReaderContext context) {
+        this(splitReaderSupplier, recordEmitter, config, context, new WantedTables());
+    }
+
+    private PlanetScaleSourceReader(
+            Supplier<SplitReader<ChangeBatch, ShardSplit>> splitReaderSupplier,
+            RecordEmitter<ChangeBatch, T, ShardSplitState> recordEmitter,
+            Configuration config,
+            SourceReaderContext context,
+            WantedTables wantedTables) {
         super(splitReaderSupplier, recordEmitter, config, context);
+        this.wantedTables = wantedTables;
     }
 
     @Override
@@ -136,6 +152,11 @@ public final class PlanetScaleSourceReader<T>
      */
     @Override
     public void handleSourceEvents(SourceEvent event) {
+        if (event instanceof CapturedTablesEvent) {
+            LOG.info("The source reads tables {}", ((CapturedTablesEvent) event).tables());
+            wantedTables.set(((CapturedTablesEvent) event).tables());
+            return;
+        }
         if (event instanceof ShardFinishedAck) {
             ShardFinishedAck ack = (ShardFinishedAck) event;
             FinishedSplit finished = finishedSplits.get(ack.splitId());

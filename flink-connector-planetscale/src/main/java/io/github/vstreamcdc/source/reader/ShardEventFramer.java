@@ -3,6 +3,7 @@ package io.github.vstreamcdc.source.reader;
 import io.github.vstreamcdc.source.api.ColumnDescription;
 import io.github.vstreamcdc.source.api.RowChangeEvent;
 import io.github.vstreamcdc.source.client.VitessException;
+import io.github.vstreamcdc.source.config.TableSelection;
 import io.github.vstreamcdc.source.reader.deserializer.VStreamColumns;
 import io.github.vstreamcdc.source.split.ShardPosition;
 import io.github.vstreamcdc.source.split.ShardSplit;
@@ -12,6 +13,8 @@ import org.apache.flink.annotation.Internal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import javax.annotation.Nullable;
+
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -20,6 +23,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
@@ -45,6 +49,15 @@ final class ShardEventFramer {
 
     private final ShardSplit split;
     private final String tablePrefix;
+
+    /**
+     * The tables the stream reads; empty for a split of an older state, which reads what the
+     * selection matches.
+     */
+    private final Set<String> tables;
+
+    /** Tables of a split that names none are kept by it; null keeps all. */
+    @Nullable private final TableSelection selection;
 
     /** Per table: the columns of its latest FIELD event on this stream. */
     private final Map<String, List<ColumnDescription>> schemas = new HashMap<>();
@@ -89,7 +102,13 @@ final class ShardEventFramer {
     private boolean currentPositionWanted;
 
     ShardEventFramer(ShardSplit split) {
+        this(split, null);
+    }
+
+    ShardEventFramer(ShardSplit split, @Nullable TableSelection selection) {
         this.split = split;
+        this.selection = selection;
+        this.tables = new TreeSet<>(split.tables());
         this.tablePrefix = split.keyspace() + ".";
         this.safePosition = split.position();
         this.rowsSinceSafe = split.rowsToSkip();
@@ -136,6 +155,55 @@ final class ShardEventFramer {
         boolean result = currentPositionWanted;
         currentPositionWanted = false;
         return result;
+    }
+
+    /** The tables the stream reads (see {@link ShardSplit#tables()}). */
+    Set<String> tables() {
+        return Collections.unmodifiableSet(tables);
+    }
+
+    /**
+     * Whether the stream can change its tables now: between transactions, with no row handed over
+     * since the safe position (a stream restarted there then repeats nothing).
+     */
+    boolean canChangeTables() {
+        return !finished && rowsSinceSafe == 0 && buffer.isEmpty();
+    }
+
+    /**
+     * The stream reads these tables too from the safe position on: the new ones are copied there
+     * (VStream drops their binlog rows until it has copied them, so no row is lost or repeated)
+     * while the others stream on. A split that names no tables adopts the list as it is: its rule
+     * read them already. Call only when {@link #canChangeTables()}, then restart the stream.
+     *
+     * @return the batch that records the new tables and position
+     */
+    ChangeBatch addTables(Set<String> wanted) {
+        Set<String> added = new TreeSet<>(wanted);
+        added.removeAll(tables);
+        boolean adopt = tables.isEmpty();
+        tables.addAll(added);
+        if (!adopt) {
+            Set<String> remaining = new LinkedHashSet<>(safePosition.remainingTables());
+            remaining.addAll(added);
+            safePosition =
+                    new ShardPosition(safePosition.gtid(), safePosition.tablePKs(), remaining);
+            LOG.info(
+                    "Shard {} reads new tables {}: copying them from {}",
+                    split.splitId(),
+                    added,
+                    safePosition.gtid().isEmpty() ? "a new snapshot" : safePosition.gtid());
+        }
+        progressed = true;
+        restart();
+        return ChangeBatch.tablesChanged(safePosition, new TreeSet<>(tables), lastEventTimeMillis);
+    }
+
+    private boolean reads(String table) {
+        if (!tables.isEmpty()) {
+            return tables.contains(table);
+        }
+        return selection == null || selection.matches(table);
     }
 
     /** Asking for the shard's current position failed: the next heartbeat asks again. */
@@ -225,6 +293,9 @@ final class ShardEventFramer {
             case FIELD:
                 Binlogdata.FieldEvent fieldEvent = event.getFieldEvent();
                 String table = tableName(fieldEvent.getTableName());
+                if (!reads(table)) {
+                    break;
+                }
                 schemas.put(table, VStreamColumns.of(fieldEvent.getFieldsList()));
                 if (copying && event.getTimestamp() == 0) {
                     copyFieldTable = table;
@@ -341,6 +412,9 @@ final class ShardEventFramer {
         }
         Binlogdata.RowEvent rowEvent = event.getRowEvent();
         String table = tableName(rowEvent.getTableName());
+        if (!reads(table)) {
+            return;
+        }
         List<ColumnDescription> fields = schemas.get(table);
         if (fields == null) {
             throw new VitessException(

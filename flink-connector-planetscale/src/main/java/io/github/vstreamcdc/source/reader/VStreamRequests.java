@@ -8,7 +8,9 @@ import io.github.vstreamcdc.vitess.proto.Vtgate;
 
 import org.apache.flink.annotation.Internal;
 
+import java.util.Collections;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 /** Builds the VStream request that reads one shard from a position. */
@@ -22,7 +24,8 @@ public final class VStreamRequests {
 
     public static Vtgate.VStreamRequest forSplit(
             PlanetScaleSourceConfig config, String keyspace, String shard, ShardPosition position) {
-        return forSplit(config, keyspace, shard, position, SplitBounds.NONE);
+        return forSplit(
+                config, keyspace, shard, position, SplitBounds.NONE, Collections.emptySet());
     }
 
     public static Vtgate.VStreamRequest forSplit(
@@ -30,7 +33,8 @@ public final class VStreamRequests {
             String keyspace,
             String shard,
             ShardPosition position,
-            SplitBounds bounds) {
+            SplitBounds bounds,
+            Set<String> tables) {
         Binlogdata.ShardGtid.Builder shardGtid =
                 Binlogdata.ShardGtid.newBuilder()
                         .setKeyspace(keyspace)
@@ -68,35 +72,50 @@ public final class VStreamRequests {
         return Vtgate.VStreamRequest.newBuilder()
                 .setTabletType(config.connection().tabletType())
                 .setVgtid(Binlogdata.VGtid.newBuilder().addShardGtids(shardGtid))
-                .setFilter(filter(config))
+                .setFilter(filter(config, tables))
                 .setFlags(flags)
                 .build();
     }
 
     /**
-     * One rule for the configured tables. A plain table name with a projection asks VStream for
-     * just those columns; a regular expression always streams whole rows (VStream cannot project a
-     * regular-expression rule).
+     * One rule per table the split reads, each with a select (a plain table rule with an empty
+     * filter fails on the tablet). A single table with a projection asks VStream for just those
+     * columns. A split of an older state names no tables: its rule is {@code table-name}'s regular
+     * expression, or all tables (the framer keeps the selected ones).
      */
-    static Binlogdata.Filter filter(PlanetScaleSourceConfig config) {
-        String pattern = config.tablePattern();
-        Binlogdata.Rule.Builder rule = Binlogdata.Rule.newBuilder();
-        if (pattern.matches("[A-Za-z0-9_$]+")) {
-            // A plain table name needs a select as its filter (an empty one fails on the tablet).
-            rule.setMatch(pattern);
-            StringBuilder sb = new StringBuilder("select ");
-            if (config.columns() == null || config.columns().isEmpty()) {
-                sb.append('*');
+    static Binlogdata.Filter filter(PlanetScaleSourceConfig config, Set<String> tables) {
+        Binlogdata.Filter.Builder filter = Binlogdata.Filter.newBuilder();
+        if (tables.isEmpty()) {
+            String pattern = config.tables().tableNamePattern();
+            if (pattern != null && pattern.matches("[A-Za-z0-9_$]+")) {
+                filter.addRules(tableRule(pattern, config.columns()));
             } else {
-                for (int i = 0; i < config.columns().size(); i++) {
-                    sb.append(i == 0 ? "" : ", ").append(quote(config.columns().get(i)));
-                }
+                filter.addRules(
+                        Binlogdata.Rule.newBuilder()
+                                .setMatch(pattern == null ? "/.*" : "/^(?:" + pattern + ")$"));
             }
-            rule.setFilter(sb.append(" from ").append(quote(pattern)).toString());
-        } else {
-            rule.setMatch("/^(?:" + pattern + ")$");
+            return filter.build();
         }
-        return Binlogdata.Filter.newBuilder().addRules(rule).build();
+        List<String> columns = tables.size() == 1 ? config.columns() : null;
+        for (String table : tables) {
+            filter.addRules(tableRule(table, columns));
+        }
+        return filter.build();
+    }
+
+    private static Binlogdata.Rule tableRule(String table, List<String> columns) {
+        StringBuilder sb = new StringBuilder("select ");
+        if (columns == null || columns.isEmpty()) {
+            sb.append('*');
+        } else {
+            for (int i = 0; i < columns.size(); i++) {
+                sb.append(i == 0 ? "" : ", ").append(quote(columns.get(i)));
+            }
+        }
+        return Binlogdata.Rule.newBuilder()
+                .setMatch(table)
+                .setFilter(sb.append(" from ").append(quote(table)).toString())
+                .build();
     }
 
     private static String quote(String identifier) {

@@ -4,6 +4,7 @@ import io.github.vstreamcdc.source.client.VStreamChannels;
 import io.github.vstreamcdc.source.client.VStreamErrors;
 import io.github.vstreamcdc.source.client.VitessException;
 import io.github.vstreamcdc.source.config.PlanetScaleSourceConfig;
+import io.github.vstreamcdc.source.config.TableSelection;
 import io.github.vstreamcdc.source.split.ShardSplit;
 import io.github.vstreamcdc.vitess.proto.Vtgate;
 
@@ -25,6 +26,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -66,14 +68,17 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
     private ManagedChannel channel;
     private long lastConnectRetryMillis;
     private volatile boolean watchingChannel;
+    private final WantedTables wantedTables;
 
-    public VStreamSplitReader(PlanetScaleSourceConfig config, ShardReaderMetrics metrics) {
+    VStreamSplitReader(
+            PlanetScaleSourceConfig config, ShardReaderMetrics metrics, WantedTables wantedTables) {
         this(
                 config,
                 () -> VStreamChannels.open(config.connection()),
                 metrics,
                 ReconnectPolicy.DEFAULT_INITIAL_BACKOFF_MS,
-                ReconnectPolicy.DEFAULT_MAX_BACKOFF_MS);
+                ReconnectPolicy.DEFAULT_MAX_BACKOFF_MS,
+                wantedTables);
     }
 
     VStreamSplitReader(
@@ -82,6 +87,17 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
             ShardReaderMetrics metrics,
             long initialBackoffMs,
             long maxBackoffMs) {
+        this(config, channelFactory, metrics, initialBackoffMs, maxBackoffMs, new WantedTables());
+    }
+
+    VStreamSplitReader(
+            PlanetScaleSourceConfig config,
+            Supplier<ManagedChannel> channelFactory,
+            ShardReaderMetrics metrics,
+            long initialBackoffMs,
+            long maxBackoffMs,
+            WantedTables wantedTables) {
+        this.wantedTables = wantedTables;
         this.config = config;
         this.channelFactory = channelFactory;
         this.metrics = metrics;
@@ -108,9 +124,9 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
         /** The shard's current position was asked for, as the stop; the answer is awaited. */
         boolean stopPositionAsked;
 
-        ShardCursor(ShardSplit split, ReconnectPolicy reconnects) {
+        ShardCursor(ShardSplit split, ReconnectPolicy reconnects, TableSelection selection) {
             this.split = split;
-            this.framer = new ShardEventFramer(split);
+            this.framer = new ShardEventFramer(split, selection);
             this.reconnects = reconnects;
         }
     }
@@ -139,7 +155,31 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
             }
             signal = signals.poll();
         }
+        addWantedTables(out);
         return out.build();
+    }
+
+    /**
+     * Shards that do not read all tables the enumerator sent yet: each stream restarts at its safe
+     * position with the new tables, which VStream copies first, as soon as it is between
+     * transactions.
+     */
+    private void addWantedTables(RecordsBySplits.Builder<ChangeBatch> out) {
+        Set<String> wanted = wantedTables.latest();
+        if (wanted == null) {
+            return;
+        }
+        for (ShardCursor cursor : cursors.values()) {
+            if (cursor.framer.tables().containsAll(wanted) || !cursor.framer.canChangeTables()) {
+                continue;
+            }
+            if (cursor.stream != null) {
+                cursor.stream.cancel();
+                cursor.stream = null;
+            }
+            out.add(cursor.split.splitId(), cursor.framer.addTables(wanted));
+            cursor.reconnectAtMillis = 0;
+        }
     }
 
     private long pollTimeoutMs() {
@@ -404,7 +444,8 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
                         split.keyspace(),
                         split.shard(),
                         cursor.framer.safePosition(),
-                        split.bounds());
+                        split.bounds(),
+                        cursor.framer.tables());
         long rowsToDrop = cursor.framer.rowsToDrop();
         LOG.info(
                 "Opening VStream of {} at {}{}",
@@ -429,7 +470,7 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
                             config.connection().reconnectMaxAttempts(),
                             initialBackoffMs,
                             maxBackoffMs);
-            cursors.put(split.splitId(), new ShardCursor(split, reconnects));
+            cursors.put(split.splitId(), new ShardCursor(split, reconnects, config.tables()));
             metrics.registerShard(split.splitId());
         }
     }

@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * One shard of a keyspace, read through its own VStream. Immutable: the reader tracks progress in a
@@ -35,6 +37,7 @@ public final class ShardSplit implements SourceSplit {
     @Nullable private final Binlogdata.Journal finishedAt;
     private final SplitBounds bounds;
     private final boolean stopped;
+    private final Set<String> tables;
 
     public ShardSplit(
             String keyspace,
@@ -76,6 +79,30 @@ public final class ShardSplit implements SourceSplit {
             @Nullable Binlogdata.Journal finishedAt,
             SplitBounds bounds,
             boolean stopped) {
+        this(
+                keyspace,
+                shard,
+                position,
+                rowsToSkip,
+                snapshotOnly,
+                parentShards,
+                finishedAt,
+                bounds,
+                stopped,
+                Collections.emptySet());
+    }
+
+    public ShardSplit(
+            String keyspace,
+            String shard,
+            ShardPosition position,
+            long rowsToSkip,
+            boolean snapshotOnly,
+            List<String> parentShards,
+            @Nullable Binlogdata.Journal finishedAt,
+            SplitBounds bounds,
+            boolean stopped,
+            Set<String> tables) {
         this.keyspace = Objects.requireNonNull(keyspace, "keyspace");
         this.shard = Objects.requireNonNull(shard, "shard");
         this.position = Objects.requireNonNull(position, "position");
@@ -85,6 +112,7 @@ public final class ShardSplit implements SourceSplit {
         this.finishedAt = finishedAt;
         this.bounds = Objects.requireNonNull(bounds, "bounds");
         this.stopped = stopped;
+        this.tables = Collections.unmodifiableSet(new TreeSet<>(tables));
     }
 
     public static String splitId(String keyspace, String shard) {
@@ -146,6 +174,29 @@ public final class ShardSplit implements SourceSplit {
         return stopped;
     }
 
+    /**
+     * The tables this shard's VStream reads, each by its own rule; empty for a split restored from
+     * a state of before version 4, whose stream reads what {@code table-name} matches.
+     */
+    public Set<String> tables() {
+        return tables;
+    }
+
+    /** This split, reading these tables (see {@link #tables()}). */
+    public ShardSplit withTables(Set<String> newTables) {
+        return new ShardSplit(
+                keyspace,
+                shard,
+                position,
+                rowsToSkip,
+                snapshotOnly,
+                parentShards,
+                finishedAt,
+                bounds,
+                stopped,
+                newTables);
+    }
+
     /** Whether reading ended, at a reshard journal or at the stop. */
     public boolean isFinished() {
         return finishedAt != null || stopped;
@@ -161,7 +212,8 @@ public final class ShardSplit implements SourceSplit {
                 parentShards,
                 finishedAt,
                 bounds,
-                stopped);
+                stopped,
+                tables);
     }
 
     public ShardSplit withBounds(SplitBounds newBounds) {
@@ -174,19 +226,38 @@ public final class ShardSplit implements SourceSplit {
                 parentShards,
                 finishedAt,
                 newBounds,
-                stopped);
+                stopped,
+                tables);
     }
 
     /** This split, ended at a reshard journal. */
     public ShardSplit finishedAt(Binlogdata.Journal journal) {
         return new ShardSplit(
-                keyspace, shard, position, 0, snapshotOnly, parentShards, journal, bounds, false);
+                keyspace,
+                shard,
+                position,
+                0,
+                snapshotOnly,
+                parentShards,
+                journal,
+                bounds,
+                false,
+                tables);
     }
 
     /** This split, ended at its stop. */
     public ShardSplit stoppedHere() {
         return new ShardSplit(
-                keyspace, shard, position, 0, snapshotOnly, parentShards, null, bounds, true);
+                keyspace,
+                shard,
+                position,
+                0,
+                snapshotOnly,
+                parentShards,
+                null,
+                bounds,
+                true,
+                tables);
     }
 
     @Override
@@ -206,7 +277,8 @@ public final class ShardSplit implements SourceSplit {
                 && parentShards.equals(that.parentShards)
                 && Objects.equals(finishedAt, that.finishedAt)
                 && bounds.equals(that.bounds)
-                && stopped == that.stopped;
+                && stopped == that.stopped
+                && tables.equals(that.tables);
     }
 
     @Override
@@ -220,7 +292,8 @@ public final class ShardSplit implements SourceSplit {
                 parentShards,
                 finishedAt,
                 bounds,
-                stopped);
+                stopped,
+                tables);
     }
 
     @Override
@@ -235,6 +308,7 @@ public final class ShardSplit implements SourceSplit {
                 + (finishedAt == null ? "" : ", finished at journal " + finishedAt.getId())
                 + (bounds.equals(SplitBounds.NONE) ? "" : ", " + bounds)
                 + (stopped ? ", stopped" : "")
+                + (tables.isEmpty() ? "" : ", tables " + tables)
                 + '}';
     }
 }

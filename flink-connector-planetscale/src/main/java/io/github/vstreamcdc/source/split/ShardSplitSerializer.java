@@ -11,6 +11,7 @@ import org.apache.flink.core.memory.DataOutputView;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -26,13 +27,16 @@ import java.util.Set;
  *
  * <p>Version 3 appends the bounds (start time, stop position as flag + text, stop-at-latest flag,
  * stop time; times in epoch millis, -1 for none) and whether the split ended at its stop.
+ *
+ * <p>Version 4 appends the tables the split's stream reads (a split of an older version reads what
+ * {@code table-name} matches).
  */
 @Internal
 public final class ShardSplitSerializer implements SimpleVersionedSerializer<ShardSplit> {
 
     public static final ShardSplitSerializer INSTANCE = new ShardSplitSerializer();
 
-    private static final int VERSION = 3;
+    private static final int VERSION = 4;
 
     @Override
     public int getVersion() {
@@ -82,6 +86,7 @@ public final class ShardSplitSerializer implements SimpleVersionedSerializer<Sha
         out.writeBoolean(bounds.stopAtLatest());
         out.writeLong(bounds.stopTimestampMillis());
         out.writeBoolean(split.stopped());
+        writeStrings(split.tables(), out);
     }
 
     private static ShardSplit read(DataInputView in, int version) throws IOException {
@@ -107,6 +112,8 @@ public final class ShardSplitSerializer implements SimpleVersionedSerializer<Sha
             bounds = new SplitBounds(start, stopGtid, stopAtLatest, stop);
             stopped = in.readBoolean();
         }
+        Set<String> tables =
+                version >= 4 ? new LinkedHashSet<>(readStrings(in)) : Collections.emptySet();
         return new ShardSplit(
                 keyspace,
                 shard,
@@ -116,7 +123,8 @@ public final class ShardSplitSerializer implements SimpleVersionedSerializer<Sha
                 parents,
                 journal,
                 bounds,
-                stopped);
+                stopped,
+                tables);
     }
 
     static void writePosition(ShardPosition position, DataOutputView out) throws IOException {

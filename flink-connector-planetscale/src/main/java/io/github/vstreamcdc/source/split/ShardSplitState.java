@@ -6,6 +6,8 @@ import org.apache.flink.annotation.Internal;
 
 import javax.annotation.Nullable;
 
+import java.util.Set;
+
 /** The reader's mutable progress of one {@link ShardSplit}; updated only by the record emitter. */
 @Internal
 public final class ShardSplitState {
@@ -16,12 +18,14 @@ public final class ShardSplitState {
     @Nullable private Binlogdata.Journal finishedAt;
     private SplitBounds bounds;
     private boolean stopped;
+    private Set<String> tables;
 
     public ShardSplitState(ShardSplit split) {
         this.split = split;
         this.position = split.position();
         this.rowsToSkip = split.rowsToSkip();
         this.bounds = split.bounds();
+        this.tables = split.tables();
     }
 
     public ShardSplit split() {
@@ -58,6 +62,11 @@ public final class ShardSplitState {
         this.bounds = newBounds;
     }
 
+    /** The stream reads these tables from now on (new ones are being copied). */
+    public void tablesChanged(Set<String> newTables) {
+        this.tables = newTables;
+    }
+
     /** The shard's reading ended at its stop. */
     public void stop() {
         this.stopped = true;
@@ -68,7 +77,8 @@ public final class ShardSplitState {
     }
 
     public ShardSplit toSplit() {
-        ShardSplit current = split.withPosition(position, rowsToSkip).withBounds(bounds);
+        ShardSplit current =
+                split.withPosition(position, rowsToSkip).withBounds(bounds).withTables(tables);
         if (finishedAt != null) {
             return current.finishedAt(finishedAt);
         }

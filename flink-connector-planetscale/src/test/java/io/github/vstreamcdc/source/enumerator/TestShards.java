@@ -5,10 +5,13 @@ import io.github.vstreamcdc.source.split.ShardSplit;
 
 import org.apache.flink.api.connector.source.mocks.MockSplitEnumeratorContext;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 
 /** A keyspace whose shards the test sets; every new shard starts at one position. */
 class TestShards implements ShardDiscovery {
@@ -18,6 +21,12 @@ class TestShards implements ShardDiscovery {
 
     /** The shards the keyspace has now. */
     volatile List<String> current;
+
+    /** The tables the selection matches now; none by default (splits then name no tables). */
+    volatile List<String> tables = new ArrayList<>();
+
+    /** How often the enumerator looks for new tables; null: never. */
+    volatile Duration tableInterval;
 
     TestShards(String keyspace, ShardPosition start, String... shards) {
         this.keyspace = keyspace;
@@ -36,10 +45,23 @@ class TestShards implements ShardDiscovery {
     }
 
     @Override
-    public List<ShardSplit> firstSplits(List<String> shards) {
+    public List<String> listTables() {
+        return new ArrayList<>(tables);
+    }
+
+    @Override
+    public Duration tableDiscoveryInterval() {
+        return tableInterval;
+    }
+
+    @Override
+    public List<ShardSplit> firstSplits(List<String> shards, Set<String> read) {
+        Set<String> splitTables = read.isEmpty() ? new TreeSet<>(tables) : read;
         List<ShardSplit> splits = new ArrayList<>();
         for (String shard : shards) {
-            splits.add(new ShardSplit(keyspace, shard, start, 0, false, Collections.emptyList()));
+            splits.add(
+                    new ShardSplit(keyspace, shard, start, 0, false, Collections.emptyList())
+                            .withTables(splitTables));
         }
         return splits;
     }
