@@ -233,6 +233,32 @@ class SqlBadInputITCase {
     }
 
     @Test
+    void includeAndExcludeListsNameTheirMistakes() {
+        assertQueryFails(
+                o -> {
+                    o.remove("table-name");
+                    o.put("tables", "customer\\.sql_errors,customer\\.(bad");
+                },
+                "Option 'tables' = 'customer\\.(bad' is not a valid regular expression");
+        assertQueryFails(
+                o -> {
+                    o.remove("table-name");
+                    o.put("tables", "customer\\.sql_err.*");
+                    o.put("tables.exclude", "customer\\.sql_errors");
+                },
+                "Option 'tables' = 'customer\\.sql_err.*' minus 'tables.exclude' ="
+                        + " 'customer\\.sql_errors' matches no table of keyspace 'customer'.",
+                "sql_errors");
+        assertQueryFails(
+                o -> o.put("tables", "customer\\.sql_errors"),
+                "Options 'table-name' and 'tables' cannot be set together");
+        assertQueryFails(
+                o -> o.remove("table-name"),
+                "Missing required options",
+                "'table-name' (or 'tables')");
+    }
+
+    @Test
     void keyspaceOrShardThatDoesNotExist() {
         assertQueryFails(o -> o.put("keyspace", "nope"), "Keyspace 'nope' has no shards");
         assertQueryFails(

@@ -1056,4 +1056,61 @@ class VStreamSplitReaderTest {
         assertThat(out.rows()).isEmpty();
         assertThat(out.lastPosition()).isEqualTo(ShardPosition.of(gtid(1, 11)));
     }
+
+    // ---- tables added while running ----
+
+    @Test
+    void aTableTheEnumeratorAddsIsCopiedFromTheLastCommitWhileTheOthersStream() throws Exception {
+        fake.thenSend(
+                        response(
+                                begin(),
+                                field("t", TS),
+                                rows("t", TS, insert(1, "a")),
+                                vgtid(gtid(1, 11)),
+                                commit()))
+                .thenSend(
+                        response(
+                                field("u"),
+                                rows("u", 0, insert(7, "x")),
+                                vgtid(gtid(1, 11), lastPk("u", 7)),
+                                commit(),
+                                vgtid(gtid(1, 11)),
+                                copyCompleted()));
+        WantedTables wanted = new WantedTables();
+        reader =
+                new VStreamSplitReader(
+                        config(10, Topodata.TabletType.PRIMARY),
+                        fake::channel,
+                        metrics,
+                        20,
+                        100,
+                        wanted);
+        ShardSplit split =
+                binlogSplit(gtid(1, 10), 0)
+                        .withTables(new java.util.TreeSet<>(Collections.singleton("t")));
+        reader.handleSplitsChanges(new SplitsAddition<>(Collections.singletonList(split)));
+        Output out = fetchUntil(o -> o.positions().size() == 1, "the first commit");
+
+        wanted.set(new java.util.TreeSet<>(java.util.Arrays.asList("t", "u")));
+        fetchUntil(out, o -> o.rows().size() == 2 && o.positions().size() == 4, "u's copy");
+
+        assertThat(out.rows()).containsExactly("c:1=a", "r:7=x");
+        ChangeBatch added = out.batches.get(2);
+        assertThat(added.tables).containsExactly("t", "u");
+        assertThat(added.positionAfter.remainingTables()).containsExactly("u");
+        assertThat(out.lastPosition()).isEqualTo(ShardPosition.of(gtid(1, 11)));
+        Vtgate.VStreamRequest second = fake.requests().get(1);
+        Binlogdata.ShardGtid from = second.getVgtid().getShardGtids(0);
+        assertThat(from.getGtid()).isEqualTo(gtid(1, 11));
+        assertThat(from.getTablePKsList())
+                .extracting(Binlogdata.TableLastPK::getTableName)
+                .containsExactly("u");
+        assertThat(second.getFlags().getTablesToCopyList()).containsExactly("u");
+        assertThat(second.getFilter().getRulesList())
+                .extracting(Binlogdata.Rule::getMatch)
+                .containsExactly("t", "u");
+        assertThat(fake.requests().get(0).getFilter().getRulesList())
+                .extracting(Binlogdata.Rule::getMatch)
+                .containsExactly("t");
+    }
 }

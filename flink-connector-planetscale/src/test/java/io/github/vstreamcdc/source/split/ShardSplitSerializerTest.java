@@ -124,7 +124,7 @@ class ShardSplitSerializerTest {
                         ShardSplitSerializer.INSTANCE.serialize(finished));
         assertThat(back).isEqualTo(finished);
         assertThat(back.finishedAt().getId()).isEqualTo(42);
-        assertThat(ShardSplitSerializer.INSTANCE.getVersion()).isEqualTo(3);
+        assertThat(ShardSplitSerializer.INSTANCE.getVersion()).isEqualTo(4);
     }
 
     /** Version 2 bytes (a split finished at a journal) as the release before bounds wrote them. */

@@ -16,9 +16,9 @@ import java.util.List;
 
 /**
  * Produces one JSON text per change, shaped like Flink CDC's (Debezium's) change events: {@code
- * before}, {@code after}, {@code op} (r, c, u, d), {@code ts_ms} and {@code source} (keyspace,
- * shard, table, position, commit time). Values keep their exact precision: DECIMAL as strings, JSON
- * columns embedded as JSON.
+ * before}, {@code after}, {@code op} (r, c, u, d), {@code ts_ms} and {@code source} (db and
+ * keyspace, shard, table, position, commit time). Values keep their exact precision: DECIMAL as
+ * strings, JSON columns embedded as JSON.
  */
 @PublicEvolving
 public final class JsonDeserializationSchema implements VStreamDeserializationSchema<String> {
@@ -44,6 +44,7 @@ public final class JsonDeserializationSchema implements VStreamDeserializationSc
         event.put("op", change.op().code());
         event.put("ts_ms", System.currentTimeMillis());
         ObjectNode source = event.putObject("source");
+        source.put("db", change.keyspace()); // Flink CDC's name for the database
         source.put("keyspace", change.keyspace());
         source.put("shard", change.shard());
         source.put("table", change.table());

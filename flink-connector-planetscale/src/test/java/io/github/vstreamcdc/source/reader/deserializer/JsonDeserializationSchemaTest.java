@@ -67,7 +67,7 @@ class JsonDeserializationSchemaTest {
                         "{\"before\":{\"id\":18446744073709551615,\"amount\":\"1.50\",\"doc\":null},"
                                 + "\"after\":{\"id\":18446744073709551615,\"amount\":\"2.25\","
                                 + "\"doc\":{\"b\":1,\"aa\":12.50}},\"op\":\"u\","
-                                + "\"source\":{\"keyspace\":\"ks\",\"shard\":\"-80\","
+                                + "\"source\":{\"db\":\"ks\",\"keyspace\":\"ks\",\"shard\":\"-80\","
                                 + "\"table\":\"orders\",\"position\":\"MySQL56/a:1-9\","
                                 + "\"ts_ms\":1700000000123,\"snapshot\":false}}");
 
@@ -90,7 +90,7 @@ class JsonDeserializationSchemaTest {
         assertThat(deserialize(read))
                 .isEqualTo(
                         "{\"before\":null,\"after\":{\"id\":1,\"amount\":\"cheap\"},\"op\":\"r\","
-                                + "\"source\":{\"keyspace\":\"ks\",\"shard\":\"-80\","
+                                + "\"source\":{\"db\":\"ks\",\"keyspace\":\"ks\",\"shard\":\"-80\","
                                 + "\"table\":\"orders\",\"position\":\"MySQL56/a:1-10\","
                                 + "\"ts_ms\":0,\"snapshot\":true}}");
     }
