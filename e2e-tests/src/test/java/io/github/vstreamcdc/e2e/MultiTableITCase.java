@@ -130,7 +130,7 @@ class MultiTableITCase {
                 "id BIGINT PRIMARY KEY, qty INT NOT NULL, sku VARCHAR(16), stock BIGINT");
         TestTables.createSharded(cluster, "mt_events", "id BIGINT PRIMARY KEY");
         TestTables.createSharded(cluster, "mt_skip", "id BIGINT PRIMARY KEY, v VARCHAR(64)");
-        execute(cluster, "DROP TABLE IF EXISTS mt_new", "DROP TABLE IF EXISTS mt_staging");
+        execute(cluster, "DROP TABLE IF EXISTS mt_new", "DROP TABLE IF EXISTS stage_mt_new");
         for (int id = 1; id <= ROWS; id++) {
             execute(
                     cluster,
@@ -180,13 +180,13 @@ class MultiTableITCase {
             try (Connection c = cluster.connect("customer");
                     Statement s = c.createStatement()) {
                 s.execute(
-                        "CREATE TABLE mt_staging (id BIGINT PRIMARY KEY, v VARCHAR(64),"
+                        "CREATE TABLE stage_mt_new (id BIGINT PRIMARY KEY, v VARCHAR(64),"
                                 + " pad VARCHAR(255))");
             }
             cluster.reloadSchema("customer");
-            cluster.awaitTrackedColumns("customer", "mt_staging");
-            insertNew(cluster, "mt_staging", 1, NEW_ROWS);
-            execute(cluster, "RENAME TABLE mt_staging TO mt_new");
+            cluster.awaitTrackedColumns("customer", "stage_mt_new");
+            insertNew(cluster, "stage_mt_new", 1, NEW_ROWS);
+            execute(cluster, "RENAME TABLE stage_mt_new TO mt_new");
             cluster.reloadSchema("customer");
             cluster.awaitTrackedColumns("customer", "mt_new");
 

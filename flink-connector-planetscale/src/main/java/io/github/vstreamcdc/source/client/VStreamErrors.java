@@ -3,10 +3,12 @@ package io.github.vstreamcdc.source.client;
 import io.grpc.Status;
 import org.apache.flink.annotation.Internal;
 
+import javax.annotation.Nullable;
 import javax.net.ssl.SSLException;
 
 import java.net.UnknownHostException;
 import java.security.GeneralSecurityException;
+import java.util.Collection;
 import java.util.Locale;
 
 /**
@@ -62,6 +64,22 @@ public final class VStreamErrors {
      */
     public static boolean isNoTabletFound(Status status) {
         return lower(status).contains("failed to find a");
+    }
+
+    /**
+     * The one of these tables that the failure says does not exist (VTTablet: "table t is not
+     * present in the database", or MySQL's "Table 'db.t' doesn't exist"); null if none.
+     */
+    @Nullable
+    public static String missingTable(Status status, Collection<String> tables) {
+        String text = status.getDescription() == null ? "" : status.getDescription();
+        for (String table : tables) {
+            if (text.contains("table " + table + " is not present in the database")
+                    || text.contains("." + table + "' doesn't exist")) {
+                return table;
+            }
+        }
+        return null;
     }
 
     /** A message for a failure that ends the job: what happened, on which shard, from where. */

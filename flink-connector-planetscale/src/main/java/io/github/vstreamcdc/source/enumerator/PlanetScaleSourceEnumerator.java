@@ -181,8 +181,9 @@ public final class PlanetScaleSourceEnumerator
     }
 
     /**
-     * Tables the selection matches now: those not read yet are added to every shard's stream
-     * (copied, then streamed) by the readers.
+     * Tables the selection matches now: the readers add those not read yet to every shard's stream
+     * (copied, then streamed) and leave out those that are gone (dropped or renamed away, so that
+     * one that comes back is copied again).
      */
     private void onTablesListed(List<String> listed, @Nullable Throwable error) {
         if (error != null) {
@@ -192,13 +193,21 @@ public final class PlanetScaleSourceEnumerator
         if (!shards.initialDiscoveryDone()) {
             return; // the first shards' positioning lists the tables itself
         }
-        Set<String> added = new TreeSet<>(listed);
-        added.removeAll(tables);
-        if (added.isEmpty()) {
+        Set<String> now = new TreeSet<>(listed);
+        if (now.equals(tables)) {
             return;
         }
-        tables.addAll(added);
-        LOG.info("Found new tables {}: the source reads {} from now on", added, tables);
+        Set<String> added = new TreeSet<>(now);
+        added.removeAll(tables);
+        Set<String> gone = new TreeSet<>(tables);
+        gone.removeAll(now);
+        tables.clear();
+        tables.addAll(now);
+        LOG.info(
+                "Tables {} are new, {} are gone: the source reads {} from now on",
+                added,
+                gone,
+                tables);
         for (int reader : context.registeredReaders().keySet()) {
             sendTables(reader);
         }

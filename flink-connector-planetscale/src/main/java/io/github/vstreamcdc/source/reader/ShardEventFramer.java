@@ -171,39 +171,65 @@ final class ShardEventFramer {
     }
 
     /**
-     * The stream reads these tables too from the safe position on: the new ones are copied there
+     * The stream reads exactly these tables from the safe position on: new ones are copied there
      * (VStream drops their binlog rows until it has copied them, so no row is lost or repeated)
-     * while the others stream on. A split that names no tables adopts the list as it is: its rule
-     * read them already. Call only when {@link #canChangeTables()}, then restart the stream.
+     * while the others stream on, and tables no longer wanted (dropped, or renamed away) are left
+     * out, also from a copy in progress. A split that names no tables adopts the list as it is: its
+     * rule read them already. Call only when {@link #canChangeTables()}, then restart the stream.
      *
      * @return the batch that records the new tables and position
      */
-    ChangeBatch addTables(Set<String> wanted) {
+    ChangeBatch changeTables(Set<String> wanted) {
         Set<String> added = new TreeSet<>(wanted);
         added.removeAll(tables);
+        Set<String> removed = new TreeSet<>(tables);
+        removed.removeAll(wanted);
         boolean adopt = tables.isEmpty();
-        tables.addAll(added);
+        tables.clear();
+        tables.addAll(wanted);
         if (!adopt) {
             Set<String> remaining = new LinkedHashSet<>(safePosition.remainingTables());
+            remaining.removeAll(removed);
             remaining.addAll(added);
-            safePosition =
-                    new ShardPosition(safePosition.gtid(), safePosition.tablePKs(), remaining);
+            List<Binlogdata.TableLastPK> pks = new ArrayList<>();
+            for (Binlogdata.TableLastPK pk : safePosition.tablePKs()) {
+                if (!removed.contains(pk.getTableName())) {
+                    pks.add(pk);
+                }
+            }
+            safePosition = new ShardPosition(safePosition.gtid(), pks, remaining);
             LOG.info(
-                    "Shard {} reads new tables {}: copying them from {}",
+                    "Shard {} reads tables {} from {}: copying {}, no longer reading {}",
                     split.splitId(),
+                    tables,
+                    safePosition.gtid().isEmpty() ? "a new snapshot" : safePosition.gtid(),
                     added,
-                    safePosition.gtid().isEmpty() ? "a new snapshot" : safePosition.gtid());
+                    removed);
         }
         progressed = true;
         restart();
         return ChangeBatch.tablesChanged(safePosition, new TreeSet<>(tables), lastEventTimeMillis);
     }
 
+    /**
+     * The tables still to copy, of those the split reads: a table that vanished during its copy
+     * makes VStream fail until it is left out.
+     */
+    Set<String> tablesToCopy() {
+        return safePosition.remainingTables();
+    }
+
+    /**
+     * The tables to ask VStream for: those of the split the selection still matches (a job restored
+     * with a narrower selection stops reading the others).
+     */
+    Set<String> streamedTables() {
+        return selection == null ? tables() : new TreeSet<>(selection.select(tables));
+    }
+
     private boolean reads(String table) {
-        if (!tables.isEmpty()) {
-            return tables.contains(table);
-        }
-        return selection == null || selection.matches(table);
+        return (tables.isEmpty() || tables.contains(table))
+                && (selection == null || selection.matches(table));
     }
 
     /** Asking for the shard's current position failed: the next heartbeat asks again. */

@@ -27,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -160,9 +161,9 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
     }
 
     /**
-     * Shards that do not read all tables the enumerator sent yet: each stream restarts at its safe
-     * position with the new tables, which VStream copies first, as soon as it is between
-     * transactions.
+     * Shards that do not read exactly the tables the enumerator sent: each stream restarts at its
+     * safe position with the new tables, which VStream copies first, and without the vanished ones,
+     * as soon as it is between transactions.
      */
     private void addWantedTables(RecordsBySplits.Builder<ChangeBatch> out) {
         Set<String> wanted = wantedTables.latest();
@@ -170,14 +171,14 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
             return;
         }
         for (ShardCursor cursor : cursors.values()) {
-            if (cursor.framer.tables().containsAll(wanted) || !cursor.framer.canChangeTables()) {
+            if (cursor.framer.tables().equals(wanted) || !cursor.framer.canChangeTables()) {
                 continue;
             }
             if (cursor.stream != null) {
                 cursor.stream.cancel();
                 cursor.stream = null;
             }
-            out.add(cursor.split.splitId(), cursor.framer.addTables(wanted));
+            out.add(cursor.split.splitId(), cursor.framer.changeTables(wanted));
             cursor.reconnectAtMillis = 0;
         }
     }
@@ -229,7 +230,7 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
             ReaderSignal.Closed closed = (ReaderSignal.Closed) signal;
             ShardCursor cursor = cursorOf(closed.source);
             if (cursor != null) {
-                onClosed(cursor, closed.status);
+                onClosed(cursor, closed.status, out);
             }
         } else if (signal instanceof ReaderSignal.StopPosition) {
             ReaderSignal.StopPosition stop = (ReaderSignal.StopPosition) signal;
@@ -325,12 +326,27 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
         out.addFinishedSplit(splitId);
     }
 
-    private void onClosed(ShardCursor cursor, Status status) {
+    private void onClosed(
+            ShardCursor cursor, Status status, RecordsBySplits.Builder<ChangeBatch> out) {
         cursor.stream = null;
         String position = cursor.framer.safePosition().toString();
         String target = config.connection().grpcTarget();
         String keyspace = cursor.split.keyspace();
         String shard = cursor.split.shard();
+        String vanished = VStreamErrors.missingTable(status, cursor.framer.tablesToCopy());
+        if (vanished != null && cursor.framer.canChangeTables()) {
+            // Dropped or renamed during its copy: there is nothing left of it to copy.
+            LOG.warn(
+                    "Table {} of {} vanished during its copy ({}); reading on without it",
+                    vanished,
+                    cursor.split.splitId(),
+                    status.getDescription());
+            Set<String> rest = new TreeSet<>(cursor.framer.tables());
+            rest.remove(vanished);
+            out.add(cursor.split.splitId(), cursor.framer.changeTables(rest));
+            cursor.reconnectAtMillis = 0;
+            return;
+        }
         if (!status.isOk() && !VStreamErrors.isTransient(status)) {
             throw new VitessException(
                     VStreamErrors.describe(status, target, keyspace, shard, position),
@@ -445,7 +461,7 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
                         split.shard(),
                         cursor.framer.safePosition(),
                         split.bounds(),
-                        cursor.framer.tables());
+                        cursor.framer.streamedTables());
         long rowsToDrop = cursor.framer.rowsToDrop();
         LOG.info(
                 "Opening VStream of {} at {}{}",

@@ -76,6 +76,13 @@ class NewlyAddedTablesTest {
         shards.tables = new ArrayList<>(Arrays.asList("a", "b", "c"));
         runPeriodic(context);
         assertThat(lastTables(context, 0)).isEqualTo(Arrays.asList("a", "b", "c"));
+        // A table that is gone is left out, so that if it comes back it is copied again.
+        shards.tables = new ArrayList<>(Arrays.asList("a", "c"));
+        runPeriodic(context);
+        assertThat(lastTables(context, 0)).isEqualTo(Arrays.asList("a", "c"));
+        shards.tables = new ArrayList<>(Arrays.asList("a", "b", "c"));
+        runPeriodic(context);
+        assertThat(lastTables(context, 0)).isEqualTo(Arrays.asList("a", "b", "c"));
         PlanetScaleEnumeratorState state = enumerator.snapshotState(1);
         assertThat(state.tables()).containsExactly("a", "b", "c");
         assertThat(

@@ -61,7 +61,7 @@ class ShardEventFramerTablesTest {
         frame(framer, vgtid(gtid(1, 11)), commit());
         assertThat(framer.canChangeTables()).isTrue();
 
-        ChangeBatch added = framer.addTables(tables("a", "b"));
+        ChangeBatch added = framer.changeTables(tables("a", "b"));
 
         ShardPosition copying =
                 new ShardPosition(gtid(1, 11), Collections.emptyList(), tables("b"));
@@ -101,7 +101,7 @@ class ShardEventFramerTablesTest {
         ShardEventFramer framer = new ShardEventFramer(binlogSplit(gtid(1, 10), 0));
         assertThat(framer.tables()).isEmpty();
 
-        ChangeBatch adopted = framer.addTables(tables("a", "b"));
+        ChangeBatch adopted = framer.changeTables(tables("a", "b"));
 
         assertThat(adopted.positionAfter).isEqualTo(ShardPosition.of(gtid(1, 10)));
         assertThat(adopted.tables).containsExactly("a", "b");
@@ -151,5 +151,49 @@ class ShardEventFramerTablesTest {
                         vgtid(gtid(1, 11)),
                         commit());
         assertThat(tablesOfRows(batches)).containsExactly("a1:c");
+    }
+
+    @Test
+    void aNarrowerSelectionAfterARestoreStopsReadingTheTablesItLeavesOut() {
+        Configuration options = new Configuration();
+        options.set(PlanetScaleSourceOptions.HOSTNAME, "localhost");
+        options.set(PlanetScaleSourceOptions.KEYSPACE, VEvents.KEYSPACE);
+        options.set(PlanetScaleSourceOptions.TABLES, "ks\\.a.*");
+        options.set(PlanetScaleSourceOptions.TABLES_EXCLUDE, "ks\\.ab");
+        PlanetScaleSourceConfig config = PlanetScaleSourceConfig.from(options);
+        ShardEventFramer framer =
+                new ShardEventFramer(
+                        binlogSplit(gtid(1, 10), 0).withTables(tables("a1", "ab")),
+                        config.tables());
+        assertThat(framer.streamedTables()).containsExactly("a1");
+        List<ChangeBatch> batches =
+                frame(
+                        framer,
+                        begin(),
+                        field("a1", TS),
+                        field("ab", TS),
+                        rows("ab", TS, insert(1, "x")),
+                        rows("a1", TS, insert(2, "y")),
+                        vgtid(gtid(1, 11)),
+                        commit());
+        assertThat(tablesOfRows(batches)).containsExactly("a1:c");
+    }
+
+    @Test
+    void aTableThatVanishedIsLeftOutAlsoFromACopyInProgress() {
+        ShardPosition copying =
+                new ShardPosition(
+                        gtid(1, 11),
+                        Collections.singletonList(lastPk("b", 5)),
+                        new java.util.LinkedHashSet<>(Arrays.asList("b", "c")));
+        ShardSplit split = binlogSplit(gtid(1, 11), 0).withPosition(copying, 0);
+        ShardEventFramer framer = new ShardEventFramer(split.withTables(tables("a", "b", "c")));
+
+        ChangeBatch batch = framer.changeTables(tables("a", "c"));
+
+        assertThat(batch.tables).containsExactly("a", "c");
+        assertThat(framer.safePosition())
+                .isEqualTo(new ShardPosition(gtid(1, 11), Collections.emptyList(), tables("c")));
+        assertThat(framer.tablesToCopy()).containsExactly("c");
     }
 }

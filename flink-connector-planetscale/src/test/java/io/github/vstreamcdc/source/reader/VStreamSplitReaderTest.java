@@ -1113,4 +1113,38 @@ class VStreamSplitReaderTest {
                 .extracting(Binlogdata.Rule::getMatch)
                 .containsExactly("t");
     }
+
+    @Test
+    void aTableDroppedDuringItsCopyIsLeftOutInsteadOfFailingForever() throws Exception {
+        fake.thenSendAndFail(
+                        io.grpc.Status.UNKNOWN.withDescription(
+                                "vttablet: rpc error: code = Unknown desc = table u is not present"
+                                        + " in the database"))
+                .thenSend(
+                        response(
+                                begin(),
+                                field("t", TS),
+                                rows("t", TS, insert(1, "a")),
+                                vgtid(gtid(1, 12)),
+                                commit()));
+        ShardPosition copying =
+                new ShardPosition(
+                        gtid(1, 11),
+                        Collections.emptyList(),
+                        new java.util.LinkedHashSet<>(Collections.singleton("u")));
+        ShardSplit split =
+                binlogSplit(gtid(1, 11), 0)
+                        .withPosition(copying, 0)
+                        .withTables(new java.util.TreeSet<>(java.util.Arrays.asList("t", "u")));
+        start(split);
+
+        Output out = fetchUntil(o -> o.positions().size() == 2, "the commit after the drop");
+
+        assertThat(out.batches.get(0).tables).containsExactly("t");
+        assertThat(out.batches.get(0).positionAfter).isEqualTo(ShardPosition.of(gtid(1, 11)));
+        assertThat(out.rows()).containsExactly("c:1=a");
+        assertThat(fake.requests().get(1).getFilter().getRulesList())
+                .extracting(Binlogdata.Rule::getMatch)
+                .containsExactly("t");
+    }
 }
