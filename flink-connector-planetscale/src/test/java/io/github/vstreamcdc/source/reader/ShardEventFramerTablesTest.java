@@ -3,6 +3,7 @@ package io.github.vstreamcdc.source.reader;
 import io.github.vstreamcdc.source.api.RowChangeEvent;
 import io.github.vstreamcdc.source.config.PlanetScaleSourceConfig;
 import io.github.vstreamcdc.source.config.PlanetScaleSourceOptions;
+import io.github.vstreamcdc.source.config.TableSelection;
 import io.github.vstreamcdc.source.split.ShardPosition;
 import io.github.vstreamcdc.source.split.ShardSplit;
 import io.github.vstreamcdc.vitess.proto.Binlogdata;
@@ -36,6 +37,16 @@ class ShardEventFramerTablesTest {
 
     private static Set<String> tables(String... names) {
         return new TreeSet<>(Arrays.asList(names));
+    }
+
+    /** Tables a.* of keyspace ks, without ab. */
+    private static TableSelection selection() {
+        Configuration options = new Configuration();
+        options.set(PlanetScaleSourceOptions.HOSTNAME, "localhost");
+        options.set(PlanetScaleSourceOptions.KEYSPACE, VEvents.KEYSPACE);
+        options.set(PlanetScaleSourceOptions.TABLES, "ks\\.a.*");
+        options.set(PlanetScaleSourceOptions.TABLES_EXCLUDE, "ks\\.ab");
+        return PlanetScaleSourceConfig.from(options).tables();
     }
 
     private static List<ChangeBatch> frame(ShardEventFramer framer, Binlogdata.VEvent... events) {
@@ -127,14 +138,7 @@ class ShardEventFramerTablesTest {
 
     @Test
     void aSplitThatNamesNoTablesKeepsWhatTheSelectionMatches() {
-        Configuration options = new Configuration();
-        options.set(PlanetScaleSourceOptions.HOSTNAME, "localhost");
-        options.set(PlanetScaleSourceOptions.KEYSPACE, VEvents.KEYSPACE);
-        options.set(PlanetScaleSourceOptions.TABLES, "ks\\.a.*");
-        options.set(PlanetScaleSourceOptions.TABLES_EXCLUDE, "ks\\.ab");
-        PlanetScaleSourceConfig config = PlanetScaleSourceConfig.from(options);
-        ShardEventFramer framer =
-                new ShardEventFramer(binlogSplit(gtid(1, 10), 0), config.tables());
+        ShardEventFramer framer = new ShardEventFramer(binlogSplit(gtid(1, 10), 0), selection());
         List<ChangeBatch> batches =
                 frame(
                         framer,
@@ -155,16 +159,9 @@ class ShardEventFramerTablesTest {
 
     @Test
     void aNarrowerSelectionAfterARestoreStopsReadingTheTablesItLeavesOut() {
-        Configuration options = new Configuration();
-        options.set(PlanetScaleSourceOptions.HOSTNAME, "localhost");
-        options.set(PlanetScaleSourceOptions.KEYSPACE, VEvents.KEYSPACE);
-        options.set(PlanetScaleSourceOptions.TABLES, "ks\\.a.*");
-        options.set(PlanetScaleSourceOptions.TABLES_EXCLUDE, "ks\\.ab");
-        PlanetScaleSourceConfig config = PlanetScaleSourceConfig.from(options);
         ShardEventFramer framer =
                 new ShardEventFramer(
-                        binlogSplit(gtid(1, 10), 0).withTables(tables("a1", "ab")),
-                        config.tables());
+                        binlogSplit(gtid(1, 10), 0).withTables(tables("a1", "ab")), selection());
         assertThat(framer.streamedTables()).containsExactly("a1");
         List<ChangeBatch> batches =
                 frame(
