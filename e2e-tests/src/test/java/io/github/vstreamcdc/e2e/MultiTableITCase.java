@@ -1,12 +1,19 @@
 package io.github.vstreamcdc.e2e;
 
 import io.github.vstreamcdc.source.PlanetScaleSource;
+import io.github.vstreamcdc.source.PlanetScaleSourceBuilder;
 import io.github.vstreamcdc.source.config.PlanetScaleSourceOptions;
 import io.github.vstreamcdc.source.config.StartupMode;
 import io.github.vstreamcdc.source.reader.deserializer.MultiTableRowDataDeserializationSchema;
 
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.state.CheckpointListener;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.table.api.DataTypes;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.types.logical.RowType;
@@ -15,7 +22,9 @@ import org.apache.flink.types.RowKind;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -143,24 +152,8 @@ class MultiTableITCase {
         CHECKPOINTS.set(0);
         checkpointsAtCopyStart = -1;
 
-        MultiTableRowDataDeserializationSchema schema =
-                new MultiTableRowDataDeserializationSchema(TYPES);
         PlanetScaleSource<RowData> source =
-                PlanetScaleSource.<RowData>builder()
-                        .hostname(cluster.host())
-                        .port(cluster.grpcPort())
-                        .mysqlPort(cluster.mysqlPort())
-                        .username("root")
-                        .keyspace("customer")
-                        .tableList("customer\\.mt_.*")
-                        .excludedTableList("customer\\.mt_skip")
-                        .scanNewlyAddedTableEnabled(true)
-                        .option(
-                                PlanetScaleSourceOptions.SCAN_TABLE_DISCOVERY_INTERVAL,
-                                Duration.ofSeconds(1))
-                        .startupMode(StartupMode.INITIAL)
-                        .deserializer(schema)
-                        .build();
+                source(cluster, "customer\\.mt_.*").excludedTableList("customer\\.mt_skip").build();
         try (CollectedOutput output =
                 CollectedOutput.run(source, 2, 300, s -> s.map(new FailDuringNewTableCopy()))) {
             output.await(r -> r.size() >= 3 * ROWS, Duration.ofMinutes(3), "the three copies");
@@ -224,6 +217,134 @@ class MultiTableITCase {
                         .as("table %s applied from the changelog", table)
                         .isEqualTo(expected.get(table));
             }
+        }
+    }
+
+    /** All tables the keyspace's selection matches, copied first, new ones found every second. */
+    private static PlanetScaleSourceBuilder<RowData> source(
+            VitessCluster cluster, String... tables) {
+        return PlanetScaleSource.<RowData>builder()
+                .hostname(cluster.host())
+                .port(cluster.grpcPort())
+                .mysqlPort(cluster.mysqlPort())
+                .username("root")
+                .keyspace("customer")
+                .tableList(tables)
+                .scanNewlyAddedTableEnabled(true)
+                .option(
+                        PlanetScaleSourceOptions.SCAN_TABLE_DISCOVERY_INTERVAL,
+                        Duration.ofSeconds(1))
+                .startupMode(StartupMode.INITIAL)
+                .deserializer(new MultiTableRowDataDeserializationSchema(TYPES));
+    }
+
+    /** What the savepoint test's jobs emitted, in order (one job runs at a time). */
+    static final List<RowData> EMITTED = java.util.Collections.synchronizedList(new ArrayList<>());
+
+    /** Keeps every record in {@link #EMITTED}: exact as long as no task fails. */
+    static final class Keep implements MapFunction<RowData, RowData> {
+        @Override
+        public RowData map(RowData record) {
+            EMITTED.add(record);
+            return record;
+        }
+    }
+
+    private static JobClient runKeeping(PlanetScaleSource<RowData> source, String savepoint)
+            throws Exception {
+        Configuration config = new Configuration();
+        if (savepoint != null) {
+            config.setString("execution.state-recovery.path", savepoint);
+            config.setString("execution.savepoint.path", savepoint);
+        }
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
+        env.setParallelism(2);
+        env.enableCheckpointing(300);
+        env.fromSource(source, WatermarkStrategy.noWatermarks(), "planetscale")
+                .uid("planetscale")
+                .map(new Keep())
+                .uid("keep")
+                .sinkTo(new DiscardingSink<>())
+                .uid("discard");
+        return env.executeAsync("multi-table savepoint");
+    }
+
+    private static void awaitEmitted(
+            VitessCluster cluster, List<String> tables, Duration timeout, String what)
+            throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            Map<String, Map<Long, String>> applied = applyStrictly(new ArrayList<>(EMITTED));
+            boolean equal = true;
+            for (String table : tables) {
+                equal &=
+                        applied.getOrDefault(table, new TreeMap<>()).equals(select(cluster, table));
+            }
+            if (equal) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                for (String table : tables) {
+                    assertThat(applied.getOrDefault(table, new TreeMap<>()))
+                            .as("%s: table %s applied from the changelog", what, table)
+                            .isEqualTo(select(cluster, table));
+                }
+            }
+            Thread.sleep(500);
+        }
+    }
+
+    /**
+     * A job restored from a savepoint with a wider selection copies the tables it matches now and
+     * streams them on, while the tables it read before continue from their positions.
+     */
+    @Test
+    void aWiderSelectionOnRestoreCopiesTheNewlyMatchedTables(
+            VitessCluster cluster, @TempDir Path savepoints) throws Exception {
+        TestTables.createSharded(
+                cluster,
+                "mt_orders",
+                "id BIGINT PRIMARY KEY, total DECIMAL(10,2), note VARCHAR(32)");
+        TestTables.createSharded(
+                cluster,
+                "mt_items",
+                "id BIGINT PRIMARY KEY, qty INT NOT NULL, sku VARCHAR(16), stock BIGINT");
+        for (int id = 1; id <= ROWS; id++) {
+            execute(
+                    cluster,
+                    "INSERT INTO mt_orders VALUES (" + id + ", 1.00, 'o" + id + "')",
+                    "INSERT INTO mt_items VALUES (" + id + ", 1, 's" + id + "', " + id + ")");
+        }
+        EMITTED.clear();
+        List<String> orders = java.util.Collections.singletonList("mt_orders");
+        JobClient first = runKeeping(source(cluster, "customer\\.mt_orders").build(), null);
+        awaitEmitted(cluster, orders, Duration.ofMinutes(2), "the first job");
+        execute(cluster, "UPDATE mt_orders SET note = 'before' WHERE id <= 10");
+        awaitEmitted(cluster, orders, Duration.ofMinutes(1), "the first job's updates");
+        String savepoint =
+                first.stopWithSavepoint(
+                                false, savepoints.toUri().toString(), SavepointFormatType.CANONICAL)
+                        .get(2, java.util.concurrent.TimeUnit.MINUTES);
+        assertThat(applyStrictly(new ArrayList<>(EMITTED))).doesNotContainKey("mt_items");
+
+        // Changes while no job runs, to both tables.
+        execute(
+                cluster,
+                "UPDATE mt_orders SET note = 'between' WHERE id > " + (ROWS - 10),
+                "UPDATE mt_items SET stock = 0 WHERE id <= 10");
+        JobClient second =
+                runKeeping(
+                        source(cluster, "customer\\.mt_orders", "customer\\.mt_items").build(),
+                        savepoint);
+        try {
+            execute(cluster, "INSERT INTO mt_items VALUES (" + (ROWS + 1) + ", 2, 'late', 0)");
+            awaitEmitted(
+                    cluster,
+                    java.util.Arrays.asList("mt_orders", "mt_items"),
+                    Duration.ofMinutes(3),
+                    "the restored job");
+        } finally {
+            second.cancel().get();
         }
     }
 
