@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -24,7 +25,9 @@ import java.util.function.LongSupplier;
  * <p>While fewer readers are registered than the job runs, it waits up to {@code readerWait} (from
  * the first call that had to wait) before handing out splits. Readers in separate processes
  * register one by one; without the wait the first one would get every split, and nothing moves a
- * split afterwards.
+ * split afterwards. After a restore it also waits, within the same bound, until every registered
+ * reader reported the splits of its restored state ({@link #restored}): a reader registers before
+ * it reports, and one that seemed empty would get more than its share.
  */
 @Internal
 final class LeastLoadedSplitAssigner {
@@ -40,14 +43,26 @@ final class LeastLoadedSplitAssigner {
     /** When the current wait for missing readers began, by the clock; -1 while not waiting. */
     private long waitingSince = -1;
 
+    /** Restored: readers report the splits of their state before they get new ones. */
+    private final boolean awaitReports;
+
+    /** Readers that reported the splits of their restored state since they (re)started. */
+    private final Set<Integer> reported = new HashSet<>();
+
     LeastLoadedSplitAssigner(Duration readerWait, LongSupplier clock) {
-        this.readerWait = readerWait;
-        this.clock = clock;
+        this(readerWait, clock, false);
     }
 
-    /** A restored reader reads this many splits from its own state. */
+    LeastLoadedSplitAssigner(Duration readerWait, LongSupplier clock, boolean awaitReports) {
+        this.readerWait = readerWait;
+        this.clock = clock;
+        this.awaitReports = awaitReports;
+    }
+
+    /** A reader started and reads this many splits from its own (restored) state. */
     void restored(int reader, int splits) {
         load.merge(reader, splits, Integer::sum);
+        reported.add(reader);
     }
 
     /** A reader finished one of its splits. */
@@ -60,6 +75,7 @@ final class LeastLoadedSplitAssigner {
     /** A reader failed: it restarts from a checkpoint and reports what it then reads. */
     void readerFailed(int reader) {
         load.remove(reader);
+        reported.remove(reader);
     }
 
     /**
@@ -84,7 +100,7 @@ final class LeastLoadedSplitAssigner {
     }
 
     private boolean enoughReaders(Set<Integer> registered, int expected) {
-        if (registered.size() >= expected) {
+        if (registered.size() >= expected && (!awaitReports || reported.containsAll(registered))) {
             waitingSince = -1;
             return true;
         }
@@ -92,19 +108,22 @@ final class LeastLoadedSplitAssigner {
         if (waitingSince < 0) {
             waitingSince = now;
             LOG.info(
-                    "Readers {} of {} registered: waiting up to {} for the others before"
-                            + " assigning splits",
+                    "Readers {} of {} registered, {} reported their restored splits: waiting up"
+                            + " to {} for the others before assigning splits",
                     new TreeSet<>(registered),
                     expected,
+                    awaitReports ? new TreeSet<>(reported) : "all",
                     readerWait);
         }
         if (now - waitingSince < readerWait.toMillis()) {
             return false;
         }
         LOG.warn(
-                "Only readers {} of {} registered within {}: assigning splits to them",
+                "Only readers {} of {} registered ({} reported) within {}: assigning splits to"
+                        + " them",
                 new TreeSet<>(registered),
                 expected,
+                awaitReports ? new TreeSet<>(reported) : "all",
                 readerWait);
         waitingSince = -1;
         return true;

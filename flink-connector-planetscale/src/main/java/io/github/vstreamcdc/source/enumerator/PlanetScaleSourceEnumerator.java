@@ -121,7 +121,8 @@ public final class PlanetScaleSourceEnumerator
                 new ShardLineageTracker(
                         state, noCheckpointWait, clock, discovery.boundsOfNewShards());
         this.waitsForStops = discovery.boundsOfNewShards().hasStop();
-        this.assigner = new LeastLoadedSplitAssigner(readerWait, clock);
+        this.assigner =
+                new LeastLoadedSplitAssigner(readerWait, clock, state.initialDiscoveryDone());
         this.tables = new TreeSet<>(state.tables());
         this.tableDiscoveryInterval = discovery.tableDiscoveryInterval();
     }
@@ -244,6 +245,7 @@ public final class PlanetScaleSourceEnumerator
     public void handleSourceEvent(int subtaskId, SourceEvent sourceEvent) {
         if (sourceEvent instanceof RestoredSplitsEvent) {
             assigner.restored(subtaskId, ((RestoredSplitsEvent) sourceEvent).splits());
+            assignPending();
             return;
         }
         if (!(sourceEvent instanceof ShardFinishedEvent)) {

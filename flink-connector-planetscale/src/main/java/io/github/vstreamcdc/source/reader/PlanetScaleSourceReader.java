@@ -82,10 +82,9 @@ public final class PlanetScaleSourceReader<T>
     public void start() {
         super.start();
         started = true;
-        if (restoredOpenSplits > 0) {
-            // The enumerator balances new shards by the splits each reader holds.
-            context.sendSourceEventToCoordinator(new RestoredSplitsEvent(restoredOpenSplits));
-        }
+        // The enumerator balances new shards by the splits each reader holds; after a restore it
+        // waits for every reader's report, also of none.
+        context.sendSourceEventToCoordinator(new RestoredSplitsEvent(restoredOpenSplits));
         // Restored splits that had ended at a journal or their stop: the enumerator may not have
         // seen the report before the failure, and the shards replacing them (or the end of a
         // bounded job) wait for it.

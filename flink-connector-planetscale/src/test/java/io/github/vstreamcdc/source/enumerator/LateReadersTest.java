@@ -60,7 +60,17 @@ class LateReadersTest {
         return counts;
     }
 
+    /** A reader registers and, as every reader does when it starts, reports no restored split. */
     private static void register(
+            MockSplitEnumeratorContext<ShardSplit> context,
+            PlanetScaleSourceEnumerator enumerator,
+            int reader) {
+        registerSilently(context, enumerator, reader);
+        enumerator.handleSourceEvent(reader, new RestoredSplitsEvent(0));
+    }
+
+    /** A reader registers; its report of its restored splits comes later. */
+    private static void registerSilently(
             MockSplitEnumeratorContext<ShardSplit> context,
             PlanetScaleSourceEnumerator enumerator,
             int reader) {
@@ -128,9 +138,29 @@ class LateReadersTest {
         MockSplitEnumeratorContext<ShardSplit> context = new MockSplitEnumeratorContext<>(2);
         PlanetScaleSourceEnumerator enumerator = started(context, state);
         // Reader 0 registers and reports the two splits its state holds; reader 1 has none.
-        register(context, enumerator, 0);
+        registerSilently(context, enumerator, 0);
         enumerator.handleSourceEvent(0, new RestoredSplitsEvent(2));
         register(context, enumerator, 1);
+        assertThat(perReader(context)).containsOnly(Map.entry(1, 2));
+    }
+
+    @Test
+    void aRestoredEnumeratorWaitsForTheReadersReportsOfTheirRestoredSplits() throws Throwable {
+        PlanetScaleEnumeratorState state =
+                new PlanetScaleEnumeratorState(
+                        Arrays.asList(split("80-c0"), split("c0-")),
+                        new HashSet<>(Arrays.asList("ks/-40", "ks/40-80")),
+                        Collections.emptySet(),
+                        true);
+        MockSplitEnumeratorContext<ShardSplit> context = new MockSplitEnumeratorContext<>(2);
+        PlanetScaleSourceEnumerator enumerator = started(context, state);
+        // Both register before either reports (Flink's order): reader 0 seems empty, but is not.
+        registerSilently(context, enumerator, 0);
+        registerSilently(context, enumerator, 1);
+        assertThat(perReader(context)).isEmpty();
+        enumerator.handleSourceEvent(1, new RestoredSplitsEvent(0));
+        assertThat(perReader(context)).isEmpty();
+        enumerator.handleSourceEvent(0, new RestoredSplitsEvent(2));
         assertThat(perReader(context)).containsOnly(Map.entry(1, 2));
     }
 

@@ -1,5 +1,6 @@
 package io.github.vstreamcdc.source.enumerator;
 
+import io.github.vstreamcdc.source.event.RestoredSplitsEvent;
 import io.github.vstreamcdc.source.split.ShardPosition;
 import io.github.vstreamcdc.source.split.ShardSplit;
 
@@ -86,6 +87,7 @@ class PlanetScaleSourceEnumeratorTest {
         restored.start();
         restoredContext.registerReader(new ReaderInfo(0, "host"));
         restored.addReader(0);
+        restored.handleSourceEvent(0, new RestoredSplitsEvent(0));
         assertThat(assignedTo(restoredContext, 0)).containsExactly(progressed);
     }
 

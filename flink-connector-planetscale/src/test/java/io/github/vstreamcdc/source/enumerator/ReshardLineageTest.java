@@ -66,6 +66,8 @@ class ReshardLineageTest {
         for (int reader = 0; reader < context.currentParallelism(); reader++) {
             context.registerReader(new ReaderInfo(reader, "host"));
             enumerator.addReader(reader);
+            // As every reader does when it starts: the splits of its restored state (none).
+            enumerator.handleSourceEvent(reader, new RestoredSplitsEvent(0));
         }
         if (!state.initialDiscoveryDone()) {
             TestShards.runDiscovery(context);

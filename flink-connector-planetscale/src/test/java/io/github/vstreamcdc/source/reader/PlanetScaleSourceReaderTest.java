@@ -129,7 +129,7 @@ class PlanetScaleSourceReaderTest {
             PlanetScaleSourceReader<String> reader, TestingReaderContext context) throws Exception {
         TestingReaderOutput<String> output = new TestingReaderOutput<>();
         long deadline = System.currentTimeMillis() + 10_000;
-        while (context.getSentEvents().isEmpty()) {
+        while (reports(context).isEmpty()) {
             assertThat(System.currentTimeMillis()).as("time to report").isLessThan(deadline);
             reader.isAvailable().get(1, TimeUnit.SECONDS);
             reader.pollNext(output);
