@@ -79,7 +79,16 @@ class PlanetScaleDynamicTableSourceTest {
     void readableMetadataInAFixedOrder() {
         Map<String, DataType> metadata = source(required(), NO_CHECK).listReadableMetadata();
         assertThat(metadata.keySet())
-                .containsExactly("database_name", "table_name", "shard", "op_ts", "row_kind");
+                .containsExactly(
+                        "database_name",
+                        "table_name",
+                        "shard",
+                        "op_ts",
+                        "row_kind",
+                        "keyspace",
+                        "position",
+                        "transaction_seq",
+                        "is_snapshot");
         assertThat(metadata.get("op_ts")).isEqualTo(DataTypes.TIMESTAMP_LTZ(3).notNull());
         assertThat(metadata.get("shard")).isEqualTo(DataTypes.STRING().notNull());
     }
