@@ -77,11 +77,13 @@ public final class PlanetScaleDynamicTableSource
      * so the planner needs no normalization step; with a declared primary key it may still use
      * upsert semantics downstream. Also in {@code snapshot} mode: while a table is copied, VStream
      * streams the changes of rows already copied (as updates and deletes) to keep the copy
-     * consistent.
+     * consistent. With {@code scan.read-changelog-as-append-only.enabled}: insert-only.
      */
     @Override
     public ChangelogMode getChangelogMode() {
-        return ChangelogMode.all();
+        return config.readChangelogAsAppendOnly()
+                ? ChangelogMode.insertOnly()
+                : ChangelogMode.all();
     }
 
     @Override
@@ -129,10 +131,12 @@ public final class PlanetScaleDynamicTableSource
                 new RowDataDeserializationSchema(
                         physicalType, readers, typeInfo, config.serverTimeZone());
         int rowKind = metadataKeys.indexOf(PlanetScaleReadableMetadata.ROW_KIND.key());
-        if (rowKind >= 0) {
+        if (rowKind >= 0 || config.readChangelogAsAppendOnly()) {
             deserializer =
                     new RowKindMetadataDeserializationSchema(
-                            deserializer, physicalType.getFieldCount() + rowKind);
+                            deserializer,
+                            rowKind >= 0 ? physicalType.getFieldCount() + rowKind : -1,
+                            config.readChangelogAsAppendOnly());
         }
         return deserializer;
     }

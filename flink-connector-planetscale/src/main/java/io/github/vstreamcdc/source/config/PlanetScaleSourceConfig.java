@@ -31,6 +31,7 @@ import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.MYSQL_
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.PASSWORD;
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.PORT;
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.RECONNECT_MAX_ATTEMPTS;
+import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SCAN_READ_CHANGELOG_AS_APPEND_ONLY_ENABLED;
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SCAN_SCHEMA_CHECK_ENABLED;
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SCAN_SHARD_DISCOVERY_INTERVAL;
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SERVER_TIME_ZONE;
@@ -66,6 +67,7 @@ public final class PlanetScaleSourceConfig implements Serializable {
     private final Duration shardDiscoveryInterval;
     private final ZoneId serverTimeZone;
     private final boolean schemaCheck;
+    private final boolean appendOnly;
     private final List<String> columns;
 
     private PlanetScaleSourceConfig(
@@ -80,6 +82,8 @@ public final class PlanetScaleSourceConfig implements Serializable {
         this.shardDiscoveryInterval = discoveryInterval(reader);
         this.serverTimeZone = zone(reader);
         this.schemaCheck = reader.bool(SCAN_SCHEMA_CHECK_ENABLED);
+        this.appendOnly =
+                Boolean.TRUE.equals(reader.bool(SCAN_READ_CHANGELOG_AS_APPEND_ONLY_ENABLED));
         this.columns = null;
         checkTablePattern(reader, tablePattern);
     }
@@ -95,6 +99,7 @@ public final class PlanetScaleSourceConfig implements Serializable {
         this.shardDiscoveryInterval = base.shardDiscoveryInterval;
         this.serverTimeZone = base.serverTimeZone;
         this.schemaCheck = base.schemaCheck;
+        this.appendOnly = base.appendOnly;
         this.columns =
                 columns == null ? null : Collections.unmodifiableList(new ArrayList<>(columns));
     }
@@ -398,6 +403,11 @@ public final class PlanetScaleSourceConfig implements Serializable {
     /** Whether the SQL table checks its declared columns against the database when planned. */
     public boolean schemaCheck() {
         return schemaCheck;
+    }
+
+    /** Whether the SQL table emits every change as an INSERT (an insert-only table). */
+    public boolean readChangelogAsAppendOnly() {
+        return appendOnly;
     }
 
     /** The columns to ask VStream for (projection); null for all. */

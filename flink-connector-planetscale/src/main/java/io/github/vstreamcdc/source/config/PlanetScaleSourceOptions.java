@@ -280,6 +280,17 @@ public final class PlanetScaleSourceOptions {
                                     + " table(s) and shards exist and that every declared column"
                                     + " exists and can be converted.");
 
+    public static final ConfigOption<Boolean> SCAN_READ_CHANGELOG_AS_APPEND_ONLY_ENABLED =
+            ConfigOptions.key("scan.read-changelog-as-append-only.enabled")
+                    .booleanType()
+                    .defaultValue(false)
+                    .withDescription(
+                            "SQL: emit every change as an INSERT (an update as two inserts, the"
+                                    + " old and the new row; a delete as an insert of the deleted"
+                                    + " row), so the table is insert-only, for sinks that accept"
+                                    + " only inserts. The 'row_kind' metadata column keeps the"
+                                    + " original kind.");
+
     /**
      * The options that say where VTGate is and how to reach it (what {@link
      * PlanetScaleSourceConfig#connectionFrom} reads): a subset of {@link #REQUIRED} and {@link
@@ -338,7 +349,8 @@ public final class PlanetScaleSourceOptions {
                             GRPC_MAX_INBOUND_MESSAGE_SIZE,
                             RECONNECT_MAX_ATTEMPTS,
                             SERVER_TIME_ZONE,
-                            SCAN_SCHEMA_CHECK_ENABLED));
+                            SCAN_SCHEMA_CHECK_ENABLED,
+                            SCAN_READ_CHANGELOG_AS_APPEND_ONLY_ENABLED));
 
     /** Options whose values are enum constants (listed so that factories can declare them). */
     private static final List<ConfigOption<?>> ENUMS =
