@@ -9,15 +9,23 @@ import io.github.vstreamcdc.source.reader.deserializer.RowDataDeserializationSch
 
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.annotation.VisibleForTesting;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.connector.source.Boundedness;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamSource;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.api.ValidationException;
 import org.apache.flink.table.connector.ChangelogMode;
 import org.apache.flink.table.connector.Projection;
+import org.apache.flink.table.connector.ProviderContext;
+import org.apache.flink.table.connector.source.DataStreamScanProvider;
 import org.apache.flink.table.connector.source.DynamicTableSource;
 import org.apache.flink.table.connector.source.ScanTableSource;
 import org.apache.flink.table.connector.source.SourceProvider;
 import org.apache.flink.table.connector.source.abilities.SupportsProjectionPushDown;
 import org.apache.flink.table.connector.source.abilities.SupportsReadingMetadata;
+import org.apache.flink.table.connector.source.abilities.SupportsWatermarkPushDown;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.types.DataType;
 import org.apache.flink.table.types.logical.RowType;
@@ -40,7 +48,10 @@ import java.util.Objects;
  */
 @Internal
 public final class PlanetScaleDynamicTableSource
-        implements ScanTableSource, SupportsReadingMetadata, SupportsProjectionPushDown {
+        implements ScanTableSource,
+                SupportsReadingMetadata,
+                SupportsProjectionPushDown,
+                SupportsWatermarkPushDown {
 
     private final String tableIdentifier;
     private final DataType physicalRowDataType;
@@ -57,6 +68,9 @@ public final class PlanetScaleDynamicTableSource
 
     /** The whole row: projected physical columns, then metadata columns. */
     private DataType producedDataType;
+
+    /** The table's {@code WATERMARK}, generated per shard by the source; null if none. */
+    private WatermarkStrategy<RowData> watermarkStrategy;
 
     public PlanetScaleDynamicTableSource(
             String tableIdentifier,
@@ -93,7 +107,44 @@ public final class PlanetScaleDynamicTableSource
                     tableIdentifier, config, (RowType) physicalRowDataType.getLogicalType());
         }
         PlanetScaleSource<RowData> source = createSource(context);
-        return SourceProvider.of(source);
+        if (watermarkStrategy == null) {
+            return SourceProvider.of(source);
+        }
+        return new WatermarkedScanProvider(source, watermarkStrategy);
+    }
+
+    /**
+     * The source with the pushed-down watermark strategy: Flink then runs a watermark generator per
+     * split (shard) on the records' commit times, instead of one per task after the source.
+     */
+    private static final class WatermarkedScanProvider implements DataStreamScanProvider {
+        private final PlanetScaleSource<RowData> source;
+        private final WatermarkStrategy<RowData> strategy;
+
+        WatermarkedScanProvider(
+                PlanetScaleSource<RowData> source, WatermarkStrategy<RowData> strategy) {
+            this.source = source;
+            this.strategy = strategy;
+        }
+
+        @Override
+        public DataStream<RowData> produceDataStream(
+                ProviderContext providerContext, StreamExecutionEnvironment execEnv) {
+            DataStreamSource<RowData> stream =
+                    execEnv.fromSource(source, strategy, "PlanetScale-CDC");
+            providerContext.generateUid("planetscale-source").ifPresent(stream::uid);
+            return stream;
+        }
+
+        @Override
+        public boolean isBounded() {
+            return source.getBoundedness() == Boundedness.BOUNDED;
+        }
+    }
+
+    @Override
+    public void applyWatermark(WatermarkStrategy<RowData> watermarkStrategy) {
+        this.watermarkStrategy = watermarkStrategy;
     }
 
     @VisibleForTesting
@@ -199,6 +250,7 @@ public final class PlanetScaleDynamicTableSource
         copy.projectedPhysicalDataType = projectedPhysicalDataType;
         copy.metadataKeys = new ArrayList<>(metadataKeys);
         copy.producedDataType = producedDataType;
+        copy.watermarkStrategy = watermarkStrategy;
         return copy;
     }
 
@@ -231,7 +283,8 @@ public final class PlanetScaleDynamicTableSource
                 && config.equals(that.config)
                 && projectedPhysicalDataType.equals(that.projectedPhysicalDataType)
                 && metadataKeys.equals(that.metadataKeys)
-                && producedDataType.equals(that.producedDataType);
+                && producedDataType.equals(that.producedDataType)
+                && Objects.equals(watermarkStrategy, that.watermarkStrategy);
     }
 
     @Override

@@ -34,6 +34,7 @@ import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.RECONN
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SCAN_READ_CHANGELOG_AS_APPEND_ONLY_ENABLED;
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SCAN_SCHEMA_CHECK_ENABLED;
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SCAN_SHARD_DISCOVERY_INTERVAL;
+import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SCAN_WATERMARK_HEARTBEAT_DELAY;
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SERVER_TIME_ZONE;
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SHARDS;
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.TABLET_TYPE;
@@ -64,6 +65,7 @@ public final class PlanetScaleSourceConfig implements Serializable {
     private final List<String> shards;
     private final ReadRange readRange;
     private final Duration heartbeatInterval;
+    private final Duration watermarkHeartbeatDelay;
     private final Duration shardDiscoveryInterval;
     private final ZoneId serverTimeZone;
     private final boolean schemaCheck;
@@ -78,7 +80,12 @@ public final class PlanetScaleSourceConfig implements Serializable {
         this.tablePattern = reader.text(TABLE_NAME);
         this.shards = shards(reader);
         this.readRange = ReadRange.read(reader, keyspace, shards, System.currentTimeMillis());
-        this.heartbeatInterval = heartbeat(reader);
+        this.watermarkHeartbeatDelay = watermarkDelay(reader);
+        Duration heartbeat = heartbeat(reader);
+        this.heartbeatInterval =
+                heartbeat == null && watermarkHeartbeatDelay != null
+                        ? Duration.ofSeconds(1)
+                        : heartbeat;
         this.shardDiscoveryInterval = discoveryInterval(reader);
         this.serverTimeZone = zone(reader);
         this.schemaCheck = reader.bool(SCAN_SCHEMA_CHECK_ENABLED);
@@ -96,6 +103,7 @@ public final class PlanetScaleSourceConfig implements Serializable {
         this.shards = base.shards;
         this.readRange = base.readRange;
         this.heartbeatInterval = base.heartbeatInterval;
+        this.watermarkHeartbeatDelay = base.watermarkHeartbeatDelay;
         this.shardDiscoveryInterval = base.shardDiscoveryInterval;
         this.serverTimeZone = base.serverTimeZone;
         this.schemaCheck = base.schemaCheck;
@@ -308,6 +316,15 @@ public final class PlanetScaleSourceConfig implements Serializable {
         return heartbeat;
     }
 
+    private static Duration watermarkDelay(OptionReader reader) {
+        Duration delay = reader.duration(SCAN_WATERMARK_HEARTBEAT_DELAY);
+        if (delay != null && delay.isNegative()) {
+            reader.problem(
+                    "Option '%s' must not be negative", SCAN_WATERMARK_HEARTBEAT_DELAY.key());
+        }
+        return delay;
+    }
+
     private static Duration discoveryInterval(OptionReader reader) {
         Duration interval = reader.duration(SCAN_SHARD_DISCOVERY_INTERVAL);
         if (interval != null && interval.isNegative()) {
@@ -388,6 +405,14 @@ public final class PlanetScaleSourceConfig implements Serializable {
     /** Null when heartbeats are off. */
     public Duration heartbeatInterval() {
         return heartbeatInterval;
+    }
+
+    /**
+     * How far below a heartbeat's time an idle shard's watermark moves; null when heartbeats do not
+     * move watermarks.
+     */
+    public Duration watermarkHeartbeatDelay() {
+        return watermarkHeartbeatDelay;
     }
 
     /** Null or zero when shards are discovered only at start. */

@@ -230,6 +230,18 @@ public final class PlanetScaleSourceOptions {
                             "Ask VTGate for a heartbeat after this much idleness (at least 1 s);"
                                     + " default off.");
 
+    public static final ConfigOption<Duration> SCAN_WATERMARK_HEARTBEAT_DELAY =
+            ConfigOptions.key("scan.watermark.heartbeat-delay")
+                    .durationType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Let VTGate heartbeats advance the watermark of idle shards: on a"
+                                    + " heartbeat of a shard with no open transaction, its"
+                                    + " watermark moves to the heartbeat's time (whole seconds,"
+                                    + " as commit times) minus this delay. Set it to the"
+                                    + " out-of-orderness of your watermark. Turns heartbeats on"
+                                    + " ('heartbeat.interval' 1 s unless set). Default: off.");
+
     public static final ConfigOption<Duration> SCAN_SHARD_DISCOVERY_INTERVAL =
             ConfigOptions.key("scan.shard-discovery.interval")
                     .durationType()
@@ -344,6 +356,7 @@ public final class PlanetScaleSourceOptions {
                             SCAN_BOUNDED_SPECIFIC_OFFSET,
                             SCAN_BOUNDED_TIMESTAMP_MILLIS,
                             HEARTBEAT_INTERVAL,
+                            SCAN_WATERMARK_HEARTBEAT_DELAY,
                             SCAN_SHARD_DISCOVERY_INTERVAL,
                             CONNECT_TIMEOUT,
                             GRPC_MAX_INBOUND_MESSAGE_SIZE,

@@ -35,6 +35,12 @@ final class ChangeBatch {
     /** The shard's reading ended at its stop: the split's last batch. */
     final boolean stopped;
 
+    /**
+     * A VTGate heartbeat found the shard idle, outside any transaction: its time in epoch millis
+     * (whole seconds, as commit times); 0 otherwise.
+     */
+    final long idleAtMillis;
+
     ChangeBatch(List<RowChangeEvent> rows, ShardPosition positionAfter, long eventTimeMillis) {
         this(rows, positionAfter, eventTimeMillis, null, null, false);
     }
@@ -46,6 +52,18 @@ final class ChangeBatch {
             @Nullable Binlogdata.Journal journal,
             @Nullable SplitBounds bounds,
             boolean stopped) {
+        this(rows, positionAfter, eventTimeMillis, journal, bounds, stopped, 0);
+    }
+
+    private ChangeBatch(
+            List<RowChangeEvent> rows,
+            ShardPosition positionAfter,
+            long eventTimeMillis,
+            @Nullable Binlogdata.Journal journal,
+            @Nullable SplitBounds bounds,
+            boolean stopped,
+            long idleAtMillis) {
+        this.idleAtMillis = idleAtMillis;
         this.rows = rows;
         this.positionAfter = positionAfter;
         this.eventTimeMillis = eventTimeMillis;
@@ -66,6 +84,12 @@ final class ChangeBatch {
             ShardPosition position, SplitBounds bounds, long eventTimeMillis) {
         return new ChangeBatch(
                 Collections.emptyList(), position, eventTimeMillis, null, bounds, false);
+    }
+
+    /** A heartbeat found the shard idle at this time (epoch millis). */
+    static ChangeBatch idleAt(long heartbeatMillis) {
+        return new ChangeBatch(
+                Collections.emptyList(), null, heartbeatMillis, null, null, false, heartbeatMillis);
     }
 
     /** The last batch of a shard that reached its stop at this safe position. */

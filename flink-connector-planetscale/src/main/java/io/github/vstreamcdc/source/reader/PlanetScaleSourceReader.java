@@ -49,7 +49,7 @@ public final class PlanetScaleSourceReader<T>
         ShardReaderMetrics metrics = new ShardReaderMetrics(context.metricGroup());
         return new PlanetScaleSourceReader<>(
                 () -> new VStreamSplitReader(config, metrics),
-                new PlanetScaleRecordEmitter<>(deserializer),
+                new PlanetScaleRecordEmitter<>(deserializer, config.watermarkHeartbeatDelay()),
                 new Configuration(),
                 context);
     }

@@ -223,6 +223,9 @@ final class ShardEventFramer {
             if (!copying && !transactionTimed && bounds.heartbeatAt(event.getTimestamp())) {
                 currentPositionWanted = true;
             }
+            if (!copying && !transactionTimed && heldRows.isEmpty() && event.getTimestamp() > 0) {
+                out.add(ChangeBatch.idleAt(event.getTimestamp() * 1000));
+            }
             return;
         }
         if (event.getTimestamp() > 0 && !copying && !transactionTimed) {

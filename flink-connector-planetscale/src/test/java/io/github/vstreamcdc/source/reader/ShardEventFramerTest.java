@@ -551,6 +551,29 @@ class ShardEventFramerTest {
     // ---- heartbeats ----
 
     @Test
+    void aHeartbeatOutsideTransactionsSaysTheShardIsIdleAtItsTime() {
+        ShardEventFramer framer = new ShardEventFramer(binlogSplit(gtid(1, 10), 0));
+        Binlogdata.VEvent beat =
+                Binlogdata.VEvent.newBuilder()
+                        .setType(Binlogdata.VEventType.HEARTBEAT)
+                        .setTimestamp(TS + 5)
+                        .build();
+
+        List<ChangeBatch> idle = frame(framer, beat);
+        assertThat(idle).hasSize(1);
+        assertThat(idle.get(0).idleAtMillis).isEqualTo((TS + 5) * 1000);
+        assertThat(idle.get(0).rows).isEmpty();
+        assertThat(idle.get(0).positionAfter).isNull();
+        assertThat(framer.takeProgress()).isFalse();
+
+        // Inside a transaction (rows held, or not yet committed) the shard is not idle.
+        frame(framer, begin(), field("t", TS + 6), rows("t", TS + 6, insert(1, "a")));
+        assertThat(frame(framer, beat)).isEmpty();
+        frame(framer, commitAt(11), commit());
+        assertThat(frame(framer, beat)).hasSize(1);
+    }
+
+    @Test
     void heartbeatsCarryNothingAndLeaveAnOpenTransactionAlone() {
         ShardEventFramer framer = new ShardEventFramer(binlogSplit(gtid(1, 10), 0));
         frame(framer, begin(), field("t", TS), rows("t", TS, insert(1, "a")));
