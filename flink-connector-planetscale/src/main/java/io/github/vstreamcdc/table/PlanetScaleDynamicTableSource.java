@@ -4,6 +4,7 @@ import io.github.vstreamcdc.source.PlanetScaleSource;
 import io.github.vstreamcdc.source.PlanetScaleSourceBuilder;
 import io.github.vstreamcdc.source.api.VStreamDeserializationSchema;
 import io.github.vstreamcdc.source.config.PlanetScaleSourceConfig;
+import io.github.vstreamcdc.source.filter.RowFilter;
 import io.github.vstreamcdc.source.reader.deserializer.RowDataDeserializationSchema;
 import io.github.vstreamcdc.source.reader.deserializer.RowDataDeserializationSchema.MetadataReader;
 
@@ -23,10 +24,12 @@ import org.apache.flink.table.connector.source.DataStreamScanProvider;
 import org.apache.flink.table.connector.source.DynamicTableSource;
 import org.apache.flink.table.connector.source.ScanTableSource;
 import org.apache.flink.table.connector.source.SourceProvider;
+import org.apache.flink.table.connector.source.abilities.SupportsFilterPushDown;
 import org.apache.flink.table.connector.source.abilities.SupportsProjectionPushDown;
 import org.apache.flink.table.connector.source.abilities.SupportsReadingMetadata;
 import org.apache.flink.table.connector.source.abilities.SupportsWatermarkPushDown;
 import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.expressions.ResolvedExpression;
 import org.apache.flink.table.types.DataType;
 import org.apache.flink.table.types.logical.RowType;
 
@@ -51,6 +54,7 @@ public final class PlanetScaleDynamicTableSource
         implements ScanTableSource,
                 SupportsReadingMetadata,
                 SupportsProjectionPushDown,
+                SupportsFilterPushDown,
                 SupportsWatermarkPushDown {
 
     private final String tableIdentifier;
@@ -68,6 +72,9 @@ public final class PlanetScaleDynamicTableSource
 
     /** The whole row: projected physical columns, then metadata columns. */
     private DataType producedDataType;
+
+    /** Conditions VStream filters rows by (filter push-down); null if none. */
+    private RowFilter rowFilter;
 
     /** The table's {@code WATERMARK}, generated per shard by the source; null if none. */
     private WatermarkStrategy<RowData> watermarkStrategy;
@@ -154,6 +161,7 @@ public final class PlanetScaleDynamicTableSource
                 PlanetScaleSource.<RowData>builder()
                         .options(config.options())
                         .columns(vstreamColumns())
+                        .rowFilter(rowFilter)
                         .deserializer(createDeserializer(typeInfo));
         try {
             return builder.build();
@@ -192,11 +200,44 @@ public final class PlanetScaleDynamicTableSource
         return deserializer;
     }
 
-    /** The columns to ask VStream for; null for all (when no physical column is read). */
+    /**
+     * The columns to ask VStream for; null for all (when no physical column is read). The pushed
+     * filter's columns are among them: the reader evaluates it on updates.
+     */
     @VisibleForTesting
     List<String> vstreamColumns() {
-        List<String> names = DataType.getFieldNames(projectedPhysicalDataType);
-        return names.isEmpty() ? null : new ArrayList<>(names);
+        List<String> names = new ArrayList<>(DataType.getFieldNames(projectedPhysicalDataType));
+        if (names.isEmpty()) {
+            return null;
+        }
+        if (rowFilter != null) {
+            for (String column : rowFilter.columns()) {
+                if (!names.contains(column)) {
+                    names.add(column);
+                }
+            }
+        }
+        return names;
+    }
+
+    /**
+     * Pushes the conjuncts VStream can evaluate exactly (see {@link FilterTranslator}) into the
+     * VStream rule; only for a plain table name (a regular-expression rule cannot be filtered).
+     */
+    @Override
+    public Result applyFilters(List<ResolvedExpression> filters) {
+        if (!config.tablePattern().matches("[A-Za-z0-9_$]+")) {
+            return Result.of(Collections.emptyList(), filters);
+        }
+        FilterTranslator.Translation translation = FilterTranslator.translate(filters);
+        if (!translation.conditions.isEmpty()) {
+            List<RowFilter.Condition> conditions = new ArrayList<>(translation.conditions);
+            if (rowFilter != null) {
+                conditions.addAll(0, rowFilter.conditions());
+            }
+            rowFilter = new RowFilter(conditions);
+        }
+        return Result.of(translation.accepted, translation.remaining);
     }
 
     @Override
@@ -251,6 +292,7 @@ public final class PlanetScaleDynamicTableSource
         copy.metadataKeys = new ArrayList<>(metadataKeys);
         copy.producedDataType = producedDataType;
         copy.watermarkStrategy = watermarkStrategy;
+        copy.rowFilter = rowFilter;
         return copy;
     }
 
@@ -284,7 +326,8 @@ public final class PlanetScaleDynamicTableSource
                 && projectedPhysicalDataType.equals(that.projectedPhysicalDataType)
                 && metadataKeys.equals(that.metadataKeys)
                 && producedDataType.equals(that.producedDataType)
-                && Objects.equals(watermarkStrategy, that.watermarkStrategy);
+                && Objects.equals(watermarkStrategy, that.watermarkStrategy)
+                && Objects.equals(rowFilter, that.rowFilter);
     }
 
     @Override
@@ -308,6 +351,7 @@ public final class PlanetScaleDynamicTableSource
                 + DataType.getFieldNames(projectedPhysicalDataType)
                 + ", metadata="
                 + metadataKeys
+                + (rowFilter == null ? "" : ", where=" + rowFilter)
                 + '}';
     }
 }

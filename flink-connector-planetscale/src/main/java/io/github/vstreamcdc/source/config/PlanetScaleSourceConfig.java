@@ -1,5 +1,7 @@
 package io.github.vstreamcdc.source.config;
 
+import io.github.vstreamcdc.source.filter.RowFilter;
+
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
@@ -71,6 +73,7 @@ public final class PlanetScaleSourceConfig implements Serializable {
     private final boolean schemaCheck;
     private final boolean appendOnly;
     private final List<String> columns;
+    private final RowFilter rowFilter;
 
     private PlanetScaleSourceConfig(
             Configuration options, OptionReader reader, VitessConnectionOptions connection) {
@@ -92,10 +95,13 @@ public final class PlanetScaleSourceConfig implements Serializable {
         this.appendOnly =
                 Boolean.TRUE.equals(reader.bool(SCAN_READ_CHANGELOG_AS_APPEND_ONLY_ENABLED));
         this.columns = null;
+        this.rowFilter = null;
         checkTablePattern(reader, tablePattern);
     }
 
-    private PlanetScaleSourceConfig(PlanetScaleSourceConfig base, List<String> columns) {
+    private PlanetScaleSourceConfig(
+            PlanetScaleSourceConfig base, List<String> columns, RowFilter rowFilter) {
+        this.rowFilter = rowFilter;
         this.options = base.options;
         this.connection = base.connection;
         this.keyspace = base.keyspace;
@@ -165,7 +171,12 @@ public final class PlanetScaleSourceConfig implements Serializable {
 
     /** This configuration, reading only these columns (projection); null for all. */
     public PlanetScaleSourceConfig withColumns(List<String> columns) {
-        return new PlanetScaleSourceConfig(this, columns);
+        return new PlanetScaleSourceConfig(this, columns, rowFilter);
+    }
+
+    /** This configuration, with conditions VStream filters rows by (push-down); null for none. */
+    public PlanetScaleSourceConfig withRowFilter(RowFilter rowFilter) {
+        return new PlanetScaleSourceConfig(this, columns, rowFilter);
     }
 
     /**
@@ -440,6 +451,11 @@ public final class PlanetScaleSourceConfig implements Serializable {
         return columns;
     }
 
+    /** The conditions VStream filters rows by (filter push-down); null for none. */
+    public RowFilter rowFilter() {
+        return rowFilter;
+    }
+
     @Override
     public boolean equals(Object o) {
         if (this == o) {
@@ -450,12 +466,13 @@ public final class PlanetScaleSourceConfig implements Serializable {
         }
         PlanetScaleSourceConfig that = (PlanetScaleSourceConfig) o;
         return options.toMap().equals(that.options.toMap())
-                && Objects.equals(columns, that.columns);
+                && Objects.equals(columns, that.columns)
+                && Objects.equals(rowFilter, that.rowFilter);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(options.toMap(), columns);
+        return Objects.hash(options.toMap(), columns, rowFilter);
     }
 
     @Override
@@ -471,6 +488,7 @@ public final class PlanetScaleSourceConfig implements Serializable {
                 + ", "
                 + readRange
                 + (columns == null ? "" : ", columns=" + columns)
+                + (rowFilter == null ? "" : ", where=" + rowFilter)
                 + '}';
     }
 

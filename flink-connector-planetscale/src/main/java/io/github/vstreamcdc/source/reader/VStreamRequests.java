@@ -92,7 +92,11 @@ public final class VStreamRequests {
                     sb.append(i == 0 ? "" : ", ").append(quote(config.columns().get(i)));
                 }
             }
-            rule.setFilter(sb.append(" from ").append(quote(pattern)).toString());
+            sb.append(" from ").append(quote(pattern));
+            if (config.rowFilter() != null) {
+                sb.append(" where ").append(config.rowFilter().whereClause());
+            }
+            rule.setFilter(sb.toString());
         } else {
             rule.setMatch("/^(?:" + pattern + ")$");
         }
