@@ -68,15 +68,38 @@ final class FilterTranslator {
     static Translation translate(List<ResolvedExpression> conjuncts) {
         Translation result = new Translation();
         for (ResolvedExpression conjunct : conjuncts) {
-            RowFilter.Condition condition = condition(conjunct);
-            if (condition != null) {
-                result.conditions.add(condition);
+            List<RowFilter.Condition> conditions = new ArrayList<>();
+            if (addConditions(conjunct, conditions)) {
+                result.conditions.addAll(conditions);
                 result.accepted.add(conjunct);
             } else {
                 result.remaining.add(conjunct);
             }
         }
         return result;
+    }
+
+    /**
+     * Adds the conditions of a conjunct (an AND of them, e.g. a range); false if any is not one.
+     */
+    private static boolean addConditions(
+            ResolvedExpression expression, List<RowFilter.Condition> out) {
+        if (expression instanceof CallExpression
+                && ((CallExpression) expression).getFunctionDefinition()
+                        == BuiltInFunctionDefinitions.AND) {
+            for (ResolvedExpression child : expression.getResolvedChildren()) {
+                if (!addConditions(child, out)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        RowFilter.Condition condition = condition(expression);
+        if (condition == null) {
+            return false;
+        }
+        out.add(condition);
+        return true;
     }
 
     /** The condition of one conjunct; null if VStream cannot evaluate it exactly. */
