@@ -96,7 +96,7 @@ class SqlEventTimeITCase {
                         + " GROUP BY window_start, window_end";
         assertThat(tEnv.explainSql(query))
                 .as("the watermark is generated in the source, per shard")
-                .containsPattern("TableSourceScan\\(table=\\[\\[[^\\]]*events, watermark=\\[");
+                .containsPattern("TableSourceScan\\(table=\\[\\[[^\\n]*events[^\\n]*watermark=\\[");
 
         try (CollectedRows out = CollectedRows.of(tEnv.executeSql(query))) {
             // About 6 s of inserts on -80 only, five rows per statement.
