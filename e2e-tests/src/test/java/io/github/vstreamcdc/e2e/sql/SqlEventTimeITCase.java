@@ -18,6 +18,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -74,6 +76,7 @@ class SqlEventTimeITCase {
         StreamTableEnvironment tEnv = SqlTestSupport.tableEnvironment();
         // One reader for both shards: the per-shard watermarks are combined inside it.
         tEnv.getConfig().set("table.exec.resource.default-parallelism", "1");
+        tEnv.getConfig().set("table.local-time-zone", "UTC");
         Map<String, String> options = SqlTestSupport.options(cluster, TABLE);
         options.put("scan.startup.mode", "timestamp");
         options.put("scan.startup.timestamp-millis", Long.toString(start));
@@ -129,8 +132,9 @@ class SqlEventTimeITCase {
     private static Map<Instant, Long> windowCounts(List<Row> rows) {
         Map<Instant, Long> counts = new TreeMap<>();
         for (Row row : rows) {
-            counts.merge(
-                    (Instant) row.getField("window_start"), (Long) row.getField("n"), Long::sum);
+            Instant start =
+                    ((LocalDateTime) row.getField("window_start")).toInstant(ZoneOffset.UTC);
+            counts.merge(start, (Long) row.getField("n"), Long::sum);
         }
         return counts;
     }
