@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * client's side. Plain sockets, two threads per connection; it closes itself after {@code
  * maxLifetime} in any case.
  */
-final class TcpProxy implements AutoCloseable {
+public final class TcpProxy implements AutoCloseable {
 
     private final InetSocketAddress target;
     private final int port;
@@ -36,7 +36,7 @@ final class TcpProxy implements AutoCloseable {
 
     private volatile Duration armedOutage;
 
-    TcpProxy(String targetHost, int targetPort, Duration maxLifetime) throws IOException {
+    public TcpProxy(String targetHost, int targetPort, Duration maxLifetime) throws IOException {
         this.target = new InetSocketAddress(targetHost, targetPort);
         ServerSocket first = new ServerSocket();
         first.setReuseAddress(true);
@@ -58,7 +58,7 @@ final class TcpProxy implements AutoCloseable {
         reaper.start();
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
@@ -66,7 +66,7 @@ final class TcpProxy implements AutoCloseable {
         return accepted.get();
     }
 
-    long bytesToClients() {
+    public long bytesToClients() {
         return bytesToClient.get();
     }
 

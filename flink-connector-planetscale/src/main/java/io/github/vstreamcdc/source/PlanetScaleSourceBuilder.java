@@ -8,6 +8,7 @@ import io.github.vstreamcdc.source.config.PlanetScaleSourceOptions;
 import io.github.vstreamcdc.source.config.SpecificOffsets;
 import io.github.vstreamcdc.source.config.StartupMode;
 import io.github.vstreamcdc.source.config.VitessConnectionOptions;
+import io.github.vstreamcdc.source.filter.RowFilter;
 
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.annotation.PublicEvolving;
@@ -75,6 +76,7 @@ public final class PlanetScaleSourceBuilder<T> {
     private final Configuration options = new Configuration();
     private Map<String, String> specificOffsets;
     private List<String> columns;
+    private RowFilter rowFilter;
     private VStreamDeserializationSchema<T> deserializer;
 
     PlanetScaleSourceBuilder() {}
@@ -309,6 +311,16 @@ public final class PlanetScaleSourceBuilder<T> {
         return this;
     }
 
+    /**
+     * Let VStream filter rows by these conditions (a plain table name only); the SQL connector's
+     * filter push-down sets it.
+     */
+    @Internal
+    public PlanetScaleSourceBuilder<T> rowFilter(RowFilter rowFilter) {
+        this.rowFilter = rowFilter;
+        return this;
+    }
+
     public PlanetScaleSourceBuilder<T> deserializer(VStreamDeserializationSchema<T> deserializer) {
         this.deserializer = deserializer;
         return this;
@@ -324,7 +336,8 @@ public final class PlanetScaleSourceBuilder<T> {
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(PlanetScaleSourceConfig.message(problems));
         }
-        return new PlanetScaleSource<>(config.withColumns(columns), deserializer);
+        return new PlanetScaleSource<>(
+                config.withColumns(columns).withRowFilter(rowFilter), deserializer);
     }
 
     /**
@@ -335,7 +348,9 @@ public final class PlanetScaleSourceBuilder<T> {
      */
     @Internal
     public PlanetScaleSourceConfig buildConfig() {
-        return PlanetScaleSourceConfig.from(resolvedOptions()).withColumns(columns);
+        return PlanetScaleSourceConfig.from(resolvedOptions())
+                .withColumns(columns)
+                .withRowFilter(rowFilter);
     }
 
     /** The connection settings with the defaults resolved; see {@link #buildConfig()}. */

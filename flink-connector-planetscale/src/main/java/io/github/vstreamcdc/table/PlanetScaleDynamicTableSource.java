@@ -4,21 +4,32 @@ import io.github.vstreamcdc.source.PlanetScaleSource;
 import io.github.vstreamcdc.source.PlanetScaleSourceBuilder;
 import io.github.vstreamcdc.source.api.VStreamDeserializationSchema;
 import io.github.vstreamcdc.source.config.PlanetScaleSourceConfig;
+import io.github.vstreamcdc.source.filter.RowFilter;
 import io.github.vstreamcdc.source.reader.deserializer.RowDataDeserializationSchema;
 import io.github.vstreamcdc.source.reader.deserializer.RowDataDeserializationSchema.MetadataReader;
 
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.annotation.VisibleForTesting;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.connector.source.Boundedness;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamSource;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.api.ValidationException;
 import org.apache.flink.table.connector.ChangelogMode;
 import org.apache.flink.table.connector.Projection;
+import org.apache.flink.table.connector.ProviderContext;
+import org.apache.flink.table.connector.source.DataStreamScanProvider;
 import org.apache.flink.table.connector.source.DynamicTableSource;
 import org.apache.flink.table.connector.source.ScanTableSource;
 import org.apache.flink.table.connector.source.SourceProvider;
+import org.apache.flink.table.connector.source.abilities.SupportsFilterPushDown;
 import org.apache.flink.table.connector.source.abilities.SupportsProjectionPushDown;
 import org.apache.flink.table.connector.source.abilities.SupportsReadingMetadata;
+import org.apache.flink.table.connector.source.abilities.SupportsWatermarkPushDown;
 import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.expressions.ResolvedExpression;
 import org.apache.flink.table.types.DataType;
 import org.apache.flink.table.types.logical.RowType;
 
@@ -40,7 +51,11 @@ import java.util.Objects;
  */
 @Internal
 public final class PlanetScaleDynamicTableSource
-        implements ScanTableSource, SupportsReadingMetadata, SupportsProjectionPushDown {
+        implements ScanTableSource,
+                SupportsReadingMetadata,
+                SupportsProjectionPushDown,
+                SupportsFilterPushDown,
+                SupportsWatermarkPushDown {
 
     private final String tableIdentifier;
     private final DataType physicalRowDataType;
@@ -57,6 +72,12 @@ public final class PlanetScaleDynamicTableSource
 
     /** The whole row: projected physical columns, then metadata columns. */
     private DataType producedDataType;
+
+    /** Conditions VStream filters rows by (filter push-down); null if none. */
+    private RowFilter rowFilter;
+
+    /** The table's {@code WATERMARK}, generated per shard by the source; null if none. */
+    private WatermarkStrategy<RowData> watermarkStrategy;
 
     public PlanetScaleDynamicTableSource(
             String tableIdentifier,
@@ -77,11 +98,13 @@ public final class PlanetScaleDynamicTableSource
      * so the planner needs no normalization step; with a declared primary key it may still use
      * upsert semantics downstream. Also in {@code snapshot} mode: while a table is copied, VStream
      * streams the changes of rows already copied (as updates and deletes) to keep the copy
-     * consistent.
+     * consistent. With {@code scan.read-changelog-as-append-only.enabled}: insert-only.
      */
     @Override
     public ChangelogMode getChangelogMode() {
-        return ChangelogMode.all();
+        return config.readChangelogAsAppendOnly()
+                ? ChangelogMode.insertOnly()
+                : ChangelogMode.all();
     }
 
     @Override
@@ -91,7 +114,44 @@ public final class PlanetScaleDynamicTableSource
                     tableIdentifier, config, (RowType) physicalRowDataType.getLogicalType());
         }
         PlanetScaleSource<RowData> source = createSource(context);
-        return SourceProvider.of(source);
+        if (watermarkStrategy == null) {
+            return SourceProvider.of(source);
+        }
+        return new WatermarkedScanProvider(source, watermarkStrategy);
+    }
+
+    /**
+     * The source with the pushed-down watermark strategy: Flink then runs a watermark generator per
+     * split (shard) on the records' commit times, instead of one per task after the source.
+     */
+    private static final class WatermarkedScanProvider implements DataStreamScanProvider {
+        private final PlanetScaleSource<RowData> source;
+        private final WatermarkStrategy<RowData> strategy;
+
+        WatermarkedScanProvider(
+                PlanetScaleSource<RowData> source, WatermarkStrategy<RowData> strategy) {
+            this.source = source;
+            this.strategy = strategy;
+        }
+
+        @Override
+        public DataStream<RowData> produceDataStream(
+                ProviderContext providerContext, StreamExecutionEnvironment execEnv) {
+            DataStreamSource<RowData> stream =
+                    execEnv.fromSource(source, strategy, "PlanetScale-CDC");
+            providerContext.generateUid("planetscale-source").ifPresent(stream::uid);
+            return stream;
+        }
+
+        @Override
+        public boolean isBounded() {
+            return source.getBoundedness() == Boundedness.BOUNDED;
+        }
+    }
+
+    @Override
+    public void applyWatermark(WatermarkStrategy<RowData> watermarkStrategy) {
+        this.watermarkStrategy = watermarkStrategy;
     }
 
     @VisibleForTesting
@@ -101,6 +161,7 @@ public final class PlanetScaleDynamicTableSource
                 PlanetScaleSource.<RowData>builder()
                         .options(config.options())
                         .columns(vstreamColumns())
+                        .rowFilter(rowFilter)
                         .deserializer(createDeserializer(typeInfo));
         try {
             return builder.build();
@@ -129,19 +190,56 @@ public final class PlanetScaleDynamicTableSource
                 new RowDataDeserializationSchema(
                         physicalType, readers, typeInfo, config.serverTimeZone());
         int rowKind = metadataKeys.indexOf(PlanetScaleReadableMetadata.ROW_KIND.key());
-        if (rowKind >= 0) {
+        if (rowKind >= 0 || config.readChangelogAsAppendOnly()) {
             deserializer =
                     new RowKindMetadataDeserializationSchema(
-                            deserializer, physicalType.getFieldCount() + rowKind);
+                            deserializer,
+                            rowKind >= 0 ? physicalType.getFieldCount() + rowKind : -1,
+                            config.readChangelogAsAppendOnly());
         }
         return deserializer;
     }
 
-    /** The columns to ask VStream for; null for all (when no physical column is read). */
+    /**
+     * The columns to ask VStream for; null for all (when no physical column is read). The pushed
+     * filter's columns are among them: the reader evaluates it on updates.
+     */
     @VisibleForTesting
     List<String> vstreamColumns() {
-        List<String> names = DataType.getFieldNames(projectedPhysicalDataType);
-        return names.isEmpty() ? null : new ArrayList<>(names);
+        List<String> names = new ArrayList<>(DataType.getFieldNames(projectedPhysicalDataType));
+        if (names.isEmpty()) {
+            return null;
+        }
+        if (rowFilter != null) {
+            for (String column : rowFilter.columns()) {
+                if (!names.contains(column)) {
+                    names.add(column);
+                }
+            }
+        }
+        return names;
+    }
+
+    /**
+     * Pushes the conjuncts VStream can evaluate exactly (see {@link FilterTranslator}) into the
+     * VStream rule; only for a plain table name (a regular-expression rule cannot be filtered).
+     */
+    @Override
+    public Result applyFilters(List<ResolvedExpression> filters) {
+        String tableName = config.tables().tableNamePattern();
+        if (tableName == null || !tableName.matches("[A-Za-z0-9_$]+")) {
+            // Several tables: filters stay in Flink.
+            return Result.of(Collections.emptyList(), filters);
+        }
+        FilterTranslator.Translation translation = FilterTranslator.translate(filters);
+        if (!translation.conditions.isEmpty()) {
+            List<RowFilter.Condition> conditions = new ArrayList<>(translation.conditions);
+            if (rowFilter != null) {
+                conditions.addAll(0, rowFilter.conditions());
+            }
+            rowFilter = new RowFilter(conditions);
+        }
+        return Result.of(translation.accepted, translation.remaining);
     }
 
     @Override
@@ -195,6 +293,8 @@ public final class PlanetScaleDynamicTableSource
         copy.projectedPhysicalDataType = projectedPhysicalDataType;
         copy.metadataKeys = new ArrayList<>(metadataKeys);
         copy.producedDataType = producedDataType;
+        copy.watermarkStrategy = watermarkStrategy;
+        copy.rowFilter = rowFilter;
         return copy;
     }
 
@@ -227,7 +327,9 @@ public final class PlanetScaleDynamicTableSource
                 && config.equals(that.config)
                 && projectedPhysicalDataType.equals(that.projectedPhysicalDataType)
                 && metadataKeys.equals(that.metadataKeys)
-                && producedDataType.equals(that.producedDataType);
+                && producedDataType.equals(that.producedDataType)
+                && Objects.equals(watermarkStrategy, that.watermarkStrategy)
+                && Objects.equals(rowFilter, that.rowFilter);
     }
 
     @Override
@@ -251,6 +353,7 @@ public final class PlanetScaleDynamicTableSource
                 + DataType.getFieldNames(projectedPhysicalDataType)
                 + ", metadata="
                 + metadataKeys
+                + (rowFilter == null ? "" : ", where=" + rowFilter)
                 + '}';
     }
 }

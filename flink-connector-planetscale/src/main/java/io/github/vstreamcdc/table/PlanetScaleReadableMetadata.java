@@ -24,7 +24,15 @@ public enum PlanetScaleReadableMetadata {
     /** Commit time of the change; epoch 0 for rows of the snapshot, as in Flink CDC. */
     OP_TS("op_ts", DataTypes.TIMESTAMP_LTZ(3).notNull()),
     /** The row kind as {@code +I}, {@code -U}, {@code +U} or {@code -D}. */
-    ROW_KIND("row_kind", DataTypes.STRING().notNull());
+    ROW_KIND("row_kind", DataTypes.STRING().notNull()),
+    /** The keyspace (as {@code database_name}, under Vitess' name). */
+    KEYSPACE("keyspace", DataTypes.STRING().notNull()),
+    /** The shard's GTID set after the row's transaction: see {@link RowChangeEvent#position()}. */
+    POSITION("position", DataTypes.STRING()),
+    /** The order of the row in its transaction, from 1. */
+    TRANSACTION_SEQ("transaction_seq", DataTypes.BIGINT().notNull()),
+    /** Whether the row comes from the snapshot. */
+    IS_SNAPSHOT("is_snapshot", DataTypes.BOOLEAN().notNull());
 
     private final String key;
     private final DataType dataType;
@@ -73,7 +81,14 @@ public enum PlanetScaleReadableMetadata {
         public Object read(RowChangeEvent change) {
             switch (metadata) {
                 case DATABASE_NAME:
+                case KEYSPACE:
                     return StringData.fromString(change.keyspace());
+                case POSITION:
+                    return StringData.fromString(change.position());
+                case TRANSACTION_SEQ:
+                    return change.transactionSeq();
+                case IS_SNAPSHOT:
+                    return change.isSnapshot();
                 case TABLE_NAME:
                     return StringData.fromString(change.table());
                 case SHARD:

@@ -15,7 +15,8 @@ import org.apache.flink.util.Collector;
 /**
  * Fills the {@code row_kind} metadata column ({@code +I}, {@code -U}, {@code +U}, {@code -D}) of
  * the rows of another deserialization schema: one change can give rows of two kinds, so the value
- * is known only per row, not per change.
+ * is known only per row, not per change. For {@code scan.read-changelog-as-append-only.enabled} it
+ * then makes every row an INSERT (the column keeps the original kind).
  */
 @Internal
 final class RowKindMetadataDeserializationSchema implements VStreamDeserializationSchema<RowData> {
@@ -32,17 +33,20 @@ final class RowKindMetadataDeserializationSchema implements VStreamDeserializati
 
     private final VStreamDeserializationSchema<RowData> delegate;
     private final int position;
+    private final boolean appendOnly;
 
     private transient FillingCollector collector;
 
     /**
      * @param delegate produces {@link GenericRowData} rows
-     * @param position the index of the {@code row_kind} field in those rows
+     * @param position the index of the {@code row_kind} field in those rows; -1 if not read
+     * @param appendOnly whether every row becomes an INSERT
      */
     RowKindMetadataDeserializationSchema(
-            VStreamDeserializationSchema<RowData> delegate, int position) {
+            VStreamDeserializationSchema<RowData> delegate, int position, boolean appendOnly) {
         this.delegate = delegate;
         this.position = position;
+        this.appendOnly = appendOnly;
     }
 
     @Override
@@ -53,7 +57,7 @@ final class RowKindMetadataDeserializationSchema implements VStreamDeserializati
     @Override
     public void deserialize(RowChangeEvent change, Collector<RowData> out) throws Exception {
         if (collector == null) {
-            collector = new FillingCollector(position);
+            collector = new FillingCollector(position, appendOnly);
         }
         collector.out = out;
         delegate.deserialize(change, collector);
@@ -66,23 +70,28 @@ final class RowKindMetadataDeserializationSchema implements VStreamDeserializati
 
     private static final class FillingCollector implements Collector<RowData> {
         private final int position;
+        private final boolean appendOnly;
         private Collector<RowData> out;
 
-        FillingCollector(int position) {
+        FillingCollector(int position, boolean appendOnly) {
             this.position = position;
+            this.appendOnly = appendOnly;
         }
 
         @Override
         public void collect(RowData row) {
-            GenericRowData generic;
-            if (row instanceof GenericRowData) {
-                generic = (GenericRowData) row;
-            } else {
-                throw new IllegalStateException(
-                        "Expected GenericRowData to fill in the row kind, got " + row.getClass());
+            if (position >= 0) {
+                if (!(row instanceof GenericRowData)) {
+                    throw new IllegalStateException(
+                            "Expected GenericRowData to fill in the row kind, got "
+                                    + row.getClass());
+                }
+                ((GenericRowData) row).setField(position, KINDS[row.getRowKind().ordinal()]);
             }
-            generic.setField(position, KINDS[row.getRowKind().ordinal()]);
-            out.collect(generic);
+            if (appendOnly) {
+                row.setRowKind(RowKind.INSERT);
+            }
+            out.collect(row);
         }
 
         @Override

@@ -31,6 +31,7 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -79,7 +80,16 @@ class PlanetScaleDynamicTableSourceTest {
     void readableMetadataInAFixedOrder() {
         Map<String, DataType> metadata = source(required(), NO_CHECK).listReadableMetadata();
         assertThat(metadata.keySet())
-                .containsExactly("database_name", "table_name", "shard", "op_ts", "row_kind");
+                .containsExactly(
+                        "database_name",
+                        "table_name",
+                        "shard",
+                        "op_ts",
+                        "row_kind",
+                        "keyspace",
+                        "position",
+                        "transaction_seq",
+                        "is_snapshot");
         assertThat(metadata.get("op_ts")).isEqualTo(DataTypes.TIMESTAMP_LTZ(3).notNull());
         assertThat(metadata.get("shard")).isEqualTo(DataTypes.STRING().notNull());
     }
@@ -271,6 +281,49 @@ class PlanetScaleDynamicTableSourceTest {
                         "MySQL56/a:1-10");
         rows = deserialize(deserializer, delete);
         assertRow(rows.get(0), RowKind.DELETE, "3.00", 1, "-80", 42L, "-D");
+    }
+
+    @Test
+    void appendOnlyMakesEveryRowAnInsertAndKeepsTheKindInTheMetadata() throws Exception {
+        Map<String, String> options = required();
+        options.put("scan.read-changelog-as-append-only.enabled", "true");
+        PlanetScaleDynamicTableSource source = source(options, NO_CHECK);
+        assertThat(source.getChangelogMode()).isEqualTo(ChangelogMode.insertOnly());
+        source.applyProjection(new int[][] {{0}}, DataTypes.ROW());
+        source.applyReadableMetadata(
+                Arrays.asList("row_kind", "position", "transaction_seq", "is_snapshot", "keyspace"),
+                DataTypes.ROW());
+        VStreamDeserializationSchema<RowData> deserializer =
+                source.createDeserializer(TypeInformation.of(RowData.class));
+
+        RowChangeEvent update =
+                new RowChangeEvent(
+                        "customer",
+                        "80-",
+                        "orders",
+                        RowChangeEvent.Op.UPDATE,
+                        FIELDS,
+                        values("7", "1.50", "old"),
+                        values("7", "2.25", "new"),
+                        1_700_000_000_123L,
+                        "MySQL56/a:1-9",
+                        3);
+        List<RowData> rows = deserialize(deserializer, update);
+        assertThat(rows).extracting(RowData::getRowKind).containsOnly(RowKind.INSERT);
+        assertThat(rows).extracting(r -> r.getString(1).toString()).containsExactly("-U", "+U");
+        RowData after = rows.get(1);
+        assertThat(after.getLong(0)).isEqualTo(7);
+        assertThat(after.getString(2).toString()).isEqualTo("MySQL56/a:1-9");
+        assertThat(after.getLong(3)).isEqualTo(3);
+        assertThat(after.getBoolean(4)).isFalse();
+        assertThat(after.getString(5).toString()).isEqualTo("customer");
+
+        // Without the row_kind column too.
+        source.applyReadableMetadata(Collections.emptyList(), DataTypes.ROW());
+        deserializer = source.createDeserializer(TypeInformation.of(RowData.class));
+        assertThat(deserialize(deserializer, update))
+                .extracting(RowData::getRowKind)
+                .containsExactly(RowKind.INSERT, RowKind.INSERT);
     }
 
     private static void assertRow(

@@ -1,6 +1,9 @@
 package io.github.vstreamcdc.source.api;
 
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.annotation.PublicEvolving;
+
+import javax.annotation.Nullable;
 
 import java.util.List;
 
@@ -42,11 +45,28 @@ public final class RowChangeEvent {
     private final byte[][] before;
     private final byte[][] after;
     private final long commitTimeMillis;
-    private final String position;
+    @Nullable private final String position;
+    private final long transactionSeq;
+
+    /** A change without its order in the transaction ({@link #transactionSeq()} 0). */
+    public RowChangeEvent(
+            String keyspace,
+            String shard,
+            String table,
+            Op op,
+            List<ColumnDescription> columns,
+            byte[][] before,
+            byte[][] after,
+            long commitTimeMillis,
+            @Nullable String position) {
+        this(keyspace, shard, table, op, columns, before, after, commitTimeMillis, position, 0);
+    }
 
     /**
      * @param columns the table's columns; the same list instance for rows of the same schema (see
      *     {@link #columns()})
+     * @param position the shard's GTID set after the transaction
+     * @param transactionSeq the row's order in its transaction, from 1
      */
     public RowChangeEvent(
             String keyspace,
@@ -57,7 +77,8 @@ public final class RowChangeEvent {
             byte[][] before,
             byte[][] after,
             long commitTimeMillis,
-            String position) {
+            @Nullable String position,
+            long transactionSeq) {
         this.keyspace = keyspace;
         this.shard = shard;
         this.table = table;
@@ -67,6 +88,23 @@ public final class RowChangeEvent {
         this.after = after;
         this.commitTimeMillis = commitTimeMillis;
         this.position = position;
+        this.transactionSeq = transactionSeq;
+    }
+
+    /** This change with the position its transaction ended at, once that is known. */
+    @Internal
+    public RowChangeEvent withPosition(@Nullable String position) {
+        return new RowChangeEvent(
+                keyspace,
+                shard,
+                table,
+                op,
+                columns,
+                before,
+                after,
+                commitTimeMillis,
+                position,
+                transactionSeq);
     }
 
     public String keyspace() {
@@ -109,9 +147,29 @@ public final class RowChangeEvent {
         return commitTimeMillis;
     }
 
-    /** The shard's GTID position of the last transaction committed before this change. */
+    /**
+     * The shard's GTID set after the transaction of this change (for a snapshot row: after the
+     * snapshot batch it belongs to), in VStream's form such as {@code MySQL56/uuid:1-42}. With
+     * {@link #transactionSeq()} it orders the changes of a shard: a later transaction's set
+     * contains an earlier one's. Null only for the first rows of a transaction of more than 10,000
+     * row changes, which are handed over before its end.
+     */
+    @Nullable
     public String position() {
         return position;
+    }
+
+    /**
+     * The order of this row in its transaction, from 1 (among the rows of the tables read; for
+     * snapshot rows the order in their snapshot batch); 0 if unknown.
+     */
+    public long transactionSeq() {
+        return transactionSeq;
+    }
+
+    /** Whether the row comes from the snapshot (the copy phase): {@link Op#READ}. */
+    public boolean isSnapshot() {
+        return op == Op.READ;
     }
 
     @Override

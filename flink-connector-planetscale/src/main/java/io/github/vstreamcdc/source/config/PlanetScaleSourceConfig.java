@@ -1,5 +1,7 @@
 package io.github.vstreamcdc.source.config;
 
+import io.github.vstreamcdc.source.filter.RowFilter;
+
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
@@ -31,9 +33,11 @@ import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.PORT;
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.RECONNECT_MAX_ATTEMPTS;
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SCAN_BOUNDED_MODE;
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SCAN_NEWLY_ADDED_TABLE_ENABLED;
+import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SCAN_READ_CHANGELOG_AS_APPEND_ONLY_ENABLED;
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SCAN_SCHEMA_CHECK_ENABLED;
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SCAN_SHARD_DISCOVERY_INTERVAL;
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SCAN_TABLE_DISCOVERY_INTERVAL;
+import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SCAN_WATERMARK_HEARTBEAT_DELAY;
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SERVER_TIME_ZONE;
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SHARDS;
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.TABLET_TYPE;
@@ -65,10 +69,13 @@ public final class PlanetScaleSourceConfig implements Serializable {
     private final List<String> shards;
     private final ReadRange readRange;
     private final Duration heartbeatInterval;
+    private final Duration watermarkHeartbeatDelay;
     private final Duration shardDiscoveryInterval;
     private final ZoneId serverTimeZone;
     private final boolean schemaCheck;
+    private final boolean appendOnly;
     private final List<String> columns;
+    private final RowFilter rowFilter;
 
     private PlanetScaleSourceConfig(
             Configuration options, OptionReader reader, VitessConnectionOptions connection) {
@@ -80,14 +87,24 @@ public final class PlanetScaleSourceConfig implements Serializable {
         this.readRange = ReadRange.read(reader, keyspace, shards, System.currentTimeMillis());
         this.newlyAddedTables = newlyAddedTables(reader, readRange);
         this.tableDiscoveryInterval = tableDiscoveryInterval(reader);
-        this.heartbeatInterval = heartbeat(reader);
+        this.watermarkHeartbeatDelay = watermarkDelay(reader);
+        Duration heartbeat = heartbeat(reader);
+        this.heartbeatInterval =
+                heartbeat == null && watermarkHeartbeatDelay != null
+                        ? Duration.ofSeconds(1)
+                        : heartbeat;
         this.shardDiscoveryInterval = discoveryInterval(reader);
         this.serverTimeZone = zone(reader);
         this.schemaCheck = reader.bool(SCAN_SCHEMA_CHECK_ENABLED);
+        this.appendOnly =
+                Boolean.TRUE.equals(reader.bool(SCAN_READ_CHANGELOG_AS_APPEND_ONLY_ENABLED));
         this.columns = null;
+        this.rowFilter = null;
     }
 
-    private PlanetScaleSourceConfig(PlanetScaleSourceConfig base, List<String> columns) {
+    private PlanetScaleSourceConfig(
+            PlanetScaleSourceConfig base, List<String> columns, RowFilter rowFilter) {
+        this.rowFilter = rowFilter;
         this.options = base.options;
         this.connection = base.connection;
         this.keyspace = base.keyspace;
@@ -97,9 +114,11 @@ public final class PlanetScaleSourceConfig implements Serializable {
         this.shards = base.shards;
         this.readRange = base.readRange;
         this.heartbeatInterval = base.heartbeatInterval;
+        this.watermarkHeartbeatDelay = base.watermarkHeartbeatDelay;
         this.shardDiscoveryInterval = base.shardDiscoveryInterval;
         this.serverTimeZone = base.serverTimeZone;
         this.schemaCheck = base.schemaCheck;
+        this.appendOnly = base.appendOnly;
         this.columns =
                 columns == null ? null : Collections.unmodifiableList(new ArrayList<>(columns));
     }
@@ -156,7 +175,12 @@ public final class PlanetScaleSourceConfig implements Serializable {
 
     /** This configuration, reading only these columns (projection); null for all. */
     public PlanetScaleSourceConfig withColumns(List<String> columns) {
-        return new PlanetScaleSourceConfig(this, columns);
+        return new PlanetScaleSourceConfig(this, columns, rowFilter);
+    }
+
+    /** This configuration, with conditions VStream filters rows by (push-down); null for none. */
+    public PlanetScaleSourceConfig withRowFilter(RowFilter rowFilter) {
+        return new PlanetScaleSourceConfig(this, columns, rowFilter);
     }
 
     /**
@@ -307,6 +331,15 @@ public final class PlanetScaleSourceConfig implements Serializable {
         return heartbeat;
     }
 
+    private static Duration watermarkDelay(OptionReader reader) {
+        Duration delay = reader.duration(SCAN_WATERMARK_HEARTBEAT_DELAY);
+        if (delay != null && delay.isNegative()) {
+            reader.problem(
+                    "Option '%s' must not be negative", SCAN_WATERMARK_HEARTBEAT_DELAY.key());
+        }
+        return delay;
+    }
+
     private static Duration discoveryInterval(OptionReader reader) {
         Duration interval = reader.duration(SCAN_SHARD_DISCOVERY_INTERVAL);
         if (interval != null && interval.isNegative()) {
@@ -407,6 +440,14 @@ public final class PlanetScaleSourceConfig implements Serializable {
         return heartbeatInterval;
     }
 
+    /**
+     * How far below a heartbeat's time an idle shard's watermark moves; null when heartbeats do not
+     * move watermarks.
+     */
+    public Duration watermarkHeartbeatDelay() {
+        return watermarkHeartbeatDelay;
+    }
+
     /** Null or zero when shards are discovered only at start. */
     public Duration shardDiscoveryInterval() {
         return shardDiscoveryInterval;
@@ -422,9 +463,19 @@ public final class PlanetScaleSourceConfig implements Serializable {
         return schemaCheck;
     }
 
+    /** Whether the SQL table emits every change as an INSERT (an insert-only table). */
+    public boolean readChangelogAsAppendOnly() {
+        return appendOnly;
+    }
+
     /** The columns to ask VStream for (projection); null for all. */
     public List<String> columns() {
         return columns;
+    }
+
+    /** The conditions VStream filters rows by (filter push-down); null for none. */
+    public RowFilter rowFilter() {
+        return rowFilter;
     }
 
     @Override
@@ -437,12 +488,13 @@ public final class PlanetScaleSourceConfig implements Serializable {
         }
         PlanetScaleSourceConfig that = (PlanetScaleSourceConfig) o;
         return options.toMap().equals(that.options.toMap())
-                && Objects.equals(columns, that.columns);
+                && Objects.equals(columns, that.columns)
+                && Objects.equals(rowFilter, that.rowFilter);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(options.toMap(), columns);
+        return Objects.hash(options.toMap(), columns, rowFilter);
     }
 
     @Override
@@ -458,6 +510,7 @@ public final class PlanetScaleSourceConfig implements Serializable {
                 + ", "
                 + readRange
                 + (columns == null ? "" : ", columns=" + columns)
+                + (rowFilter == null ? "" : ", where=" + rowFilter)
                 + '}';
     }
 

@@ -269,6 +269,18 @@ public final class PlanetScaleSourceOptions {
                             "Ask VTGate for a heartbeat after this much idleness (at least 1 s);"
                                     + " default off.");
 
+    public static final ConfigOption<Duration> SCAN_WATERMARK_HEARTBEAT_DELAY =
+            ConfigOptions.key("scan.watermark.heartbeat-delay")
+                    .durationType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Let VTGate heartbeats advance the watermark of idle shards: on a"
+                                    + " heartbeat of a shard with no open transaction, its"
+                                    + " watermark moves to the heartbeat's time (whole seconds,"
+                                    + " as commit times) minus this delay. Set it to the"
+                                    + " out-of-orderness of your watermark. Turns heartbeats on"
+                                    + " ('heartbeat.interval' 1 s unless set). Default: off.");
+
     public static final ConfigOption<Duration> SCAN_SHARD_DISCOVERY_INTERVAL =
             ConfigOptions.key("scan.shard-discovery.interval")
                     .durationType()
@@ -318,6 +330,17 @@ public final class PlanetScaleSourceOptions {
                             "Check when the query is planned, over VTGate's MySQL port, that the"
                                     + " table(s) and shards exist and that every declared column"
                                     + " exists and can be converted.");
+
+    public static final ConfigOption<Boolean> SCAN_READ_CHANGELOG_AS_APPEND_ONLY_ENABLED =
+            ConfigOptions.key("scan.read-changelog-as-append-only.enabled")
+                    .booleanType()
+                    .defaultValue(false)
+                    .withDescription(
+                            "SQL: emit every change as an INSERT (an update as two inserts, the"
+                                    + " old and the new row; a delete as an insert of the deleted"
+                                    + " row), so the table is insert-only, for sinks that accept"
+                                    + " only inserts. The 'row_kind' metadata column keeps the"
+                                    + " original kind.");
 
     /**
      * The options that say where VTGate is and how to reach it (what {@link
@@ -375,6 +398,7 @@ public final class PlanetScaleSourceOptions {
                             SCAN_BOUNDED_SPECIFIC_OFFSET,
                             SCAN_BOUNDED_TIMESTAMP_MILLIS,
                             HEARTBEAT_INTERVAL,
+                            SCAN_WATERMARK_HEARTBEAT_DELAY,
                             SCAN_SHARD_DISCOVERY_INTERVAL,
                             SCAN_NEWLY_ADDED_TABLE_ENABLED,
                             SCAN_TABLE_DISCOVERY_INTERVAL,
@@ -382,7 +406,8 @@ public final class PlanetScaleSourceOptions {
                             GRPC_MAX_INBOUND_MESSAGE_SIZE,
                             RECONNECT_MAX_ATTEMPTS,
                             SERVER_TIME_ZONE,
-                            SCAN_SCHEMA_CHECK_ENABLED));
+                            SCAN_SCHEMA_CHECK_ENABLED,
+                            SCAN_READ_CHANGELOG_AS_APPEND_ONLY_ENABLED));
 
     /** Options whose values are enum constants (listed so that factories can declare them). */
     private static final List<ConfigOption<?>> ENUMS =

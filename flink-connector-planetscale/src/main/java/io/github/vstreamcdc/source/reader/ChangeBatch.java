@@ -39,8 +39,14 @@ final class ChangeBatch {
     /** The tables the split's stream reads from this safe position on; null if unchanged. */
     @Nullable final Set<String> tables;
 
+    /**
+     * A VTGate heartbeat found the shard idle, outside any transaction: its time in epoch millis
+     * (whole seconds, as commit times); 0 otherwise.
+     */
+    final long idleAtMillis;
+
     ChangeBatch(List<RowChangeEvent> rows, ShardPosition positionAfter, long eventTimeMillis) {
-        this(rows, positionAfter, eventTimeMillis, null, null, false, null);
+        this(rows, positionAfter, eventTimeMillis, null, null, false, null, 0);
     }
 
     private ChangeBatch(
@@ -50,7 +56,9 @@ final class ChangeBatch {
             @Nullable Binlogdata.Journal journal,
             @Nullable SplitBounds bounds,
             boolean stopped,
-            @Nullable Set<String> tables) {
+            @Nullable Set<String> tables,
+            long idleAtMillis) {
+        this.idleAtMillis = idleAtMillis;
         this.rows = rows;
         this.positionAfter = positionAfter;
         this.eventTimeMillis = eventTimeMillis;
@@ -64,26 +72,39 @@ final class ChangeBatch {
     static ChangeBatch endOfShard(
             ShardPosition position, Binlogdata.Journal journal, long eventTimeMillis) {
         return new ChangeBatch(
-                Collections.emptyList(), position, eventTimeMillis, journal, null, false, null);
+                Collections.emptyList(), position, eventTimeMillis, journal, null, false, null, 0);
     }
 
     /** The split's bounds changed at this safe position. */
     static ChangeBatch boundsChanged(
             ShardPosition position, SplitBounds bounds, long eventTimeMillis) {
         return new ChangeBatch(
-                Collections.emptyList(), position, eventTimeMillis, null, bounds, false, null);
+                Collections.emptyList(), position, eventTimeMillis, null, bounds, false, null, 0);
+    }
+
+    /** A heartbeat found the shard idle at this time (epoch millis). */
+    static ChangeBatch idleAt(long heartbeatMillis) {
+        return new ChangeBatch(
+                Collections.emptyList(),
+                null,
+                heartbeatMillis,
+                null,
+                null,
+                false,
+                null,
+                heartbeatMillis);
     }
 
     /** The last batch of a shard that reached its stop at this safe position. */
     static ChangeBatch stoppedAt(ShardPosition position, long eventTimeMillis) {
         return new ChangeBatch(
-                Collections.emptyList(), position, eventTimeMillis, null, null, true, null);
+                Collections.emptyList(), position, eventTimeMillis, null, null, true, null, 0);
     }
 
     /** The split's stream reads these tables from this safe position on. */
     static ChangeBatch tablesChanged(
             ShardPosition position, Set<String> tables, long eventTimeMillis) {
         return new ChangeBatch(
-                Collections.emptyList(), position, eventTimeMillis, null, null, false, tables);
+                Collections.emptyList(), position, eventTimeMillis, null, null, false, tables, 0);
     }
 }

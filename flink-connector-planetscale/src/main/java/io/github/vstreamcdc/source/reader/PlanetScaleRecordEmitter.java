@@ -5,13 +5,23 @@ import io.github.vstreamcdc.source.api.VStreamDeserializationSchema;
 import io.github.vstreamcdc.source.split.ShardSplitState;
 
 import org.apache.flink.annotation.Internal;
+import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.connector.source.SourceOutput;
 import org.apache.flink.connector.base.source.reader.RecordEmitter;
 import org.apache.flink.util.Collector;
 
+import javax.annotation.Nullable;
+
+import java.time.Duration;
+
 /**
  * Deserializes a batch's rows into records and moves the split's position with them: to the batch's
  * safe point if it has one, else by the number of rows emitted.
+ *
+ * <p>Records carry their commit time as timestamp, so the watermark strategy's generator runs per
+ * shard (the split's own output). A heartbeat of an idle shard moves that shard's watermark to the
+ * heartbeat's time minus the configured delay, if one is: an idle shard then no longer holds back
+ * the combined watermark.
  */
 @Internal
 public final class PlanetScaleRecordEmitter<T>
@@ -20,8 +30,21 @@ public final class PlanetScaleRecordEmitter<T>
     private final VStreamDeserializationSchema<T> deserializer;
     private final OutputCollector<T> collector = new OutputCollector<>();
 
+    /** Heartbeat watermark delay in millis; negative for no heartbeat watermarks. */
+    private final long heartbeatDelayMillis;
+
     public PlanetScaleRecordEmitter(VStreamDeserializationSchema<T> deserializer) {
+        this(deserializer, null);
+    }
+
+    /**
+     * @param heartbeatDelay how far below a heartbeat's time an idle shard's watermark moves; null
+     *     for not at all
+     */
+    public PlanetScaleRecordEmitter(
+            VStreamDeserializationSchema<T> deserializer, @Nullable Duration heartbeatDelay) {
         this.deserializer = deserializer;
+        this.heartbeatDelayMillis = heartbeatDelay == null ? -1 : heartbeatDelay.toMillis();
     }
 
     @Override
@@ -48,6 +71,11 @@ public final class PlanetScaleRecordEmitter<T>
         }
         if (batch.stopped) {
             state.stop();
+        }
+        if (batch.idleAtMillis > 0 && heartbeatDelayMillis >= 0) {
+            // Commit times are whole seconds: a transaction still open at the heartbeat may
+            // carry the heartbeat's second; the watermark stays below it.
+            output.emitWatermark(new Watermark(batch.idleAtMillis - 1 - heartbeatDelayMillis));
         }
     }
 

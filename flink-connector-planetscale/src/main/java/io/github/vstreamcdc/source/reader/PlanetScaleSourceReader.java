@@ -54,7 +54,7 @@ public final class PlanetScaleSourceReader<T>
         WantedTables wantedTables = new WantedTables();
         return new PlanetScaleSourceReader<>(
                 () -> new VStreamSplitReader(config, metrics, wantedTables),
-                new PlanetScaleRecordEmitter<>(deserializer),
+                new PlanetScaleRecordEmitter<>(deserializer, config.watermarkHeartbeatDelay()),
                 new Configuration(),
                 context,
                 wantedTables);

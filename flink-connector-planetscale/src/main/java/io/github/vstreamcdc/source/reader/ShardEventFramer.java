@@ -31,8 +31,11 @@ import java.util.stream.Collectors;
  * exactly-once framing of a split, without I/O or clock.
  *
  * <p>The safe position moves only at transaction boundaries (COMMIT, DDL, OTHER, ROLLBACK, or the
- * end of the copy phase), to this shard's entry of the latest VGTID. Binlog rows are handed over as
- * they arrive; after a restart from the safe position (a reconnect, or a checkpoint taken inside a
+ * end of the copy phase), to this shard's entry of the latest VGTID. Binlog rows of a transaction
+ * are held until its VGTID (vtgate sends it just before the COMMIT), which gives them their {@link
+ * RowChangeEvent#position()}, and handed over then, before the safe point; a transaction of more
+ * than {@link #MAX_HELD_ROWS} row changes is handed over in parts, its first rows without a
+ * position. After a restart from the safe position (a reconnect, or a checkpoint taken inside a
  * transaction) the rows of the open transaction that were already handed over are dropped from the
  * replay. Copy-phase rows cannot be replayed identically, so they are held back until their
  * transaction ends and go out in one batch with the copy cursor (last PKs, tables left to copy). A
@@ -46,6 +49,9 @@ import java.util.stream.Collectors;
 final class ShardEventFramer {
 
     private static final Logger LOG = LoggerFactory.getLogger(ShardEventFramer.class);
+
+    /** Binlog rows held per transaction at most, waiting for its position: bounds the memory. */
+    static final int MAX_HELD_ROWS = 10_000;
 
     private final ShardSplit split;
     private final String tablePrefix;
@@ -64,6 +70,9 @@ final class ShardEventFramer {
 
     /** Copy-phase rows of the open transaction. */
     private final List<RowChangeEvent> buffer = new ArrayList<>();
+
+    /** Binlog rows of the open transaction, held until its VGTID gives their position. */
+    private final List<RowChangeEvent> heldRows = new ArrayList<>();
 
     /** Where a (re)connect starts. */
     private ShardPosition safePosition;
@@ -126,6 +135,7 @@ final class ShardEventFramer {
         pendingGtid = null;
         copyFieldTable = null;
         buffer.clear();
+        heldRows.clear();
         schemas.clear();
         transactionTimed = false;
         if (split.snapshotOnly() && !copying) {
@@ -307,6 +317,9 @@ final class ShardEventFramer {
             if (!copying && !transactionTimed && bounds.heartbeatAt(event.getTimestamp())) {
                 currentPositionWanted = true;
             }
+            if (!copying && !transactionTimed && heldRows.isEmpty() && event.getTimestamp() > 0) {
+                out.add(ChangeBatch.idleAt(event.getTimestamp() * 1000));
+            }
             return;
         }
         if (event.getTimestamp() > 0 && !copying && !transactionTimed) {
@@ -334,6 +347,7 @@ final class ShardEventFramer {
                 Binlogdata.ShardGtid own = ownEntry(event.getVgtid());
                 if (own != null) {
                     pendingGtid = own;
+                    handOverHeldRows(own.getGtid(), out);
                 }
                 break;
             case COMMIT:
@@ -454,7 +468,7 @@ final class ShardEventFramer {
         }
         boolean copyRows = copying && event.getTimestamp() == 0;
         long commitMillis = event.getTimestamp() * 1000;
-        List<RowChangeEvent> rows = copying ? buffer : new ArrayList<>();
+        List<RowChangeEvent> rows = copying ? buffer : heldRows;
         for (Binlogdata.RowChange change : rowEvent.getRowChangesList()) {
             if (rowsToDrop > 0) {
                 rowsToDrop--;
@@ -470,13 +484,29 @@ final class ShardEventFramer {
                 op = after == null ? RowChangeEvent.Op.DELETE : RowChangeEvent.Op.UPDATE;
             }
             long commitTime = op == RowChangeEvent.Op.READ ? 0 : commitMillis;
-            rows.add(rowChange(table, op, fields, before, after, commitTime));
+            // Binlog rows count on from those handed over since the safe position (also
+            // before a restart); copy rows within their batch.
+            long seq = (copying ? 0 : rowsSinceSafe) + rows.size() + 1;
+            rows.add(rowChange(table, op, fields, before, after, commitTime, seq));
+            if (!copying && heldRows.size() >= MAX_HELD_ROWS) {
+                handOverHeldRows(null, out);
+            }
         }
-        if (!copying && !rows.isEmpty()) {
-            rowsSinceSafe += rows.size();
-            progressed = true;
-            out.add(new ChangeBatch(rows, null, lastEventTimeMillis));
+    }
+
+    /** Hands the held binlog rows over, with the position of their transaction if known. */
+    private void handOverHeldRows(String gtid, List<ChangeBatch> out) {
+        if (heldRows.isEmpty()) {
+            return;
         }
+        List<RowChangeEvent> rows = new ArrayList<>(heldRows.size());
+        for (RowChangeEvent row : heldRows) {
+            rows.add(row.withPosition(gtid));
+        }
+        heldRows.clear();
+        rowsSinceSafe += rows.size();
+        progressed = true;
+        out.add(new ChangeBatch(rows, null, lastEventTimeMillis));
     }
 
     /** The one place that builds a row change. */
@@ -486,7 +516,8 @@ final class ShardEventFramer {
             List<ColumnDescription> fields,
             byte[][] before,
             byte[][] after,
-            long commitTimeMillis) {
+            long commitTimeMillis,
+            long transactionSeq) {
         return new RowChangeEvent(
                 split.keyspace(),
                 split.shard(),
@@ -496,10 +527,13 @@ final class ShardEventFramer {
                 before,
                 after,
                 commitTimeMillis,
-                safePosition.gtid());
+                null,
+                transactionSeq);
     }
 
     private void safePoint(List<ChangeBatch> out) {
+        // Rows after the transaction's VGTID (vtgate sends none there).
+        handOverHeldRows(pendingGtid == null ? null : pendingGtid.getGtid(), out);
         if (pendingGtid == null) {
             if (!buffer.isEmpty()) {
                 throw new VitessException(
@@ -529,7 +563,10 @@ final class ShardEventFramer {
                             + safePosition
                             + "; the binlog differs from the one read before.");
         }
-        List<RowChangeEvent> rows = new ArrayList<>(buffer);
+        List<RowChangeEvent> rows = new ArrayList<>(buffer.size());
+        for (RowChangeEvent row : buffer) {
+            rows.add(row.withPosition(position.gtid()));
+        }
         buffer.clear();
         if (!rows.isEmpty() || !position.equals(safePosition)) {
             progressed = true;

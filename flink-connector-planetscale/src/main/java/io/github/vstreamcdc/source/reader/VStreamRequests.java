@@ -1,12 +1,15 @@
 package io.github.vstreamcdc.source.reader;
 
 import io.github.vstreamcdc.source.config.PlanetScaleSourceConfig;
+import io.github.vstreamcdc.source.filter.RowFilter;
 import io.github.vstreamcdc.source.split.ShardPosition;
 import io.github.vstreamcdc.source.split.SplitBounds;
 import io.github.vstreamcdc.vitess.proto.Binlogdata;
 import io.github.vstreamcdc.vitess.proto.Vtgate;
 
 import org.apache.flink.annotation.Internal;
+
+import javax.annotation.Nullable;
 
 import java.util.Collections;
 import java.util.HashSet;
@@ -88,7 +91,7 @@ public final class VStreamRequests {
         if (tables.isEmpty()) {
             String pattern = config.tables().tableNamePattern();
             if (pattern != null && pattern.matches("[A-Za-z0-9_$]+")) {
-                filter.addRules(tableRule(pattern, config.columns()));
+                filter.addRules(tableRule(pattern, config.columns(), config.rowFilter()));
             } else {
                 filter.addRules(
                         Binlogdata.Rule.newBuilder()
@@ -98,12 +101,14 @@ public final class VStreamRequests {
         }
         List<String> columns = tables.size() == 1 ? config.columns() : null;
         for (String table : tables) {
-            filter.addRules(tableRule(table, columns));
+            filter.addRules(tableRule(table, columns, config.rowFilter()));
         }
         return filter.build();
     }
 
-    private static Binlogdata.Rule tableRule(String table, List<String> columns) {
+    /** A table's rule; a pushed-down filter (only ever of a single-table source) as its where. */
+    private static Binlogdata.Rule tableRule(
+            String table, List<String> columns, @Nullable RowFilter rowFilter) {
         StringBuilder sb = new StringBuilder("select ");
         if (columns == null || columns.isEmpty()) {
             sb.append('*');
@@ -112,10 +117,11 @@ public final class VStreamRequests {
                 sb.append(i == 0 ? "" : ", ").append(quote(columns.get(i)));
             }
         }
-        return Binlogdata.Rule.newBuilder()
-                .setMatch(table)
-                .setFilter(sb.append(" from ").append(quote(table)).toString())
-                .build();
+        sb.append(" from ").append(quote(table));
+        if (rowFilter != null) {
+            sb.append(" where ").append(rowFilter.whereClause());
+        }
+        return Binlogdata.Rule.newBuilder().setMatch(table).setFilter(sb.toString()).build();
     }
 
     private static String quote(String identifier) {

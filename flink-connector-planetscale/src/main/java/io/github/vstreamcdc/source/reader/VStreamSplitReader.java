@@ -302,7 +302,11 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
             RecordsBySplits.Builder<ChangeBatch> out) {
         String splitId = cursor.split.splitId();
         metrics.eventsFetched(splitId, response.getEventsList());
-        for (ChangeBatch batch : cursor.framer.frame(response.getEventsList())) {
+        List<ChangeBatch> batches = cursor.framer.frame(response.getEventsList());
+        if (config.rowFilter() != null) {
+            FilteredUpdates.apply(config.rowFilter(), batches);
+        }
+        for (ChangeBatch batch : batches) {
             out.add(splitId, batch);
         }
         if (cursor.framer.takeProgress()) {

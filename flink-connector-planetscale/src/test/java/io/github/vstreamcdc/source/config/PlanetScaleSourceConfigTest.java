@@ -69,6 +69,23 @@ class PlanetScaleSourceConfigTest {
     }
 
     @Test
+    void heartbeatWatermarksTurnHeartbeatsOnAndAppendOnlyIsRead() {
+        Map<String, String> text = new HashMap<>();
+        text.put("scan.watermark.heartbeat-delay", "2 s");
+        text.put("scan.read-changelog-as-append-only.enabled", "true");
+        PlanetScaleSourceConfig c = fromText(text);
+        assertThat(c.watermarkHeartbeatDelay()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(c.heartbeatInterval()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(c.readChangelogAsAppendOnly()).isTrue();
+        text.put("heartbeat.interval", "3 s");
+        assertThat(fromText(text).heartbeatInterval()).isEqualTo(Duration.ofSeconds(3));
+        PlanetScaleSourceConfig plain = fromText(new HashMap<>());
+        assertThat(plain.watermarkHeartbeatDelay()).isNull();
+        assertThat(plain.heartbeatInterval()).isNull();
+        assertThat(plain.readChangelogAsAppendOnly()).isFalse();
+    }
+
+    @Test
     void anyOptionCanBeSetThroughTheGenericSetter() {
         ConfigOption<Duration> option = PlanetScaleSourceOptions.SCAN_SHARD_DISCOVERY_INTERVAL;
         PlanetScaleSourceConfig c = builder().option(option, Duration.ofMinutes(2)).buildConfig();

@@ -15,6 +15,7 @@ import org.apache.flink.util.Collector;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -50,6 +51,7 @@ class PlanetScaleRecordEmitterTest {
     private static final class CapturingOutput implements SourceOutput<String> {
         final List<String> records = new ArrayList<>();
         final List<Long> timestamps = new ArrayList<>();
+        final List<Long> watermarks = new ArrayList<>();
 
         @Override
         public void collect(String record) {
@@ -64,7 +66,9 @@ class PlanetScaleRecordEmitterTest {
         }
 
         @Override
-        public void emitWatermark(Watermark watermark) {}
+        public void emitWatermark(Watermark watermark) {
+            watermarks.add(watermark.getTimestamp());
+        }
 
         @Override
         public void markIdle() {}
@@ -93,6 +97,23 @@ class PlanetScaleRecordEmitterTest {
     private static ShardSplitState state(ShardPosition position, long rowsToSkip) {
         return new ShardSplitState(
                 new ShardSplit("ks", "-80", position, rowsToSkip, false, Collections.emptyList()));
+    }
+
+    @Test
+    void aHeartbeatOfAnIdleShardMovesItsWatermarkOnlyWithADelayConfigured() throws Exception {
+        ShardSplitState state = state(ShardPosition.of(G10), 0);
+        CapturingOutput output = new CapturingOutput();
+
+        emitter.emitRecord(ChangeBatch.idleAt(60_000), output, state);
+        assertThat(output.watermarks).isEmpty();
+
+        new PlanetScaleRecordEmitter<>(new IdSchema(), Duration.ofSeconds(5))
+                .emitRecord(ChangeBatch.idleAt(60_000), output, state);
+        // Below the heartbeat's second (commit times are whole seconds), minus the delay.
+        assertThat(output.watermarks).containsExactly(54_999L);
+        assertThat(output.records).isEmpty();
+        assertThat(state.toSplit().position()).isEqualTo(ShardPosition.of(G10));
+        assertThat(state.toSplit().rowsToSkip()).isZero();
     }
 
     @Test

@@ -67,9 +67,9 @@ class ShardEventFramerTablesTest {
     void aTableAddedBetweenTransactionsIsCopiedFromTheSafePosition() {
         ShardSplit split = binlogSplit(gtid(1, 10), 0).withTables(tables("a"));
         ShardEventFramer framer = new ShardEventFramer(split);
-        frame(framer, begin(), field("a", TS), rows("a", TS, insert(1, "x")));
-        assertThat(framer.canChangeTables()).as("inside a transaction").isFalse();
-        frame(framer, vgtid(gtid(1, 11)), commit());
+        frame(framer, begin(), field("a", TS), rows("a", TS, insert(1, "x")), vgtid(gtid(1, 11)));
+        assertThat(framer.canChangeTables()).as("rows handed over before the commit").isFalse();
+        frame(framer, commit());
         assertThat(framer.canChangeTables()).isTrue();
 
         ChangeBatch added = framer.changeTables(tables("a", "b"));

@@ -73,7 +73,7 @@ class ShardEventFramerTest {
     // ---- binlog framing and safe positions ----
 
     @Test
-    void binlogRowsGoOutAsTheyArriveAndTheCommitCarriesThePosition() {
+    void binlogRowsWaitForTheirVgtidAndTheCommitCarriesThePosition() {
         ShardEventFramer framer = new ShardEventFramer(binlogSplit(gtid(1, 10), 0));
 
         List<ChangeBatch> first =
@@ -85,20 +85,48 @@ class ShardEventFramerTest {
                         rows("t", TS, update(1, "a", "a2")));
         List<ChangeBatch> second = frame(framer, commitAt(11), commit());
 
-        assertThat(first).hasSize(2).allMatch(b -> b.positionAfter == null);
-        assertThat(rowsOf(first)).containsExactly("c:1=a", "c:2=b", "u:1=a2");
-        RowChangeEvent row = first.get(0).rows.get(0);
+        assertThat(first).isEmpty();
+        assertThat(second).hasSize(2);
+        assertThat(second.get(0).positionAfter).isNull();
+        assertThat(rowsOf(second)).containsExactly("c:1=a", "c:2=b", "u:1=a2");
+        RowChangeEvent row = second.get(0).rows.get(0);
         assertThat(row.keyspace()).isEqualTo(KEYSPACE);
         assertThat(row.shard()).isEqualTo(SHARD);
         assertThat(row.table()).isEqualTo("t");
         assertThat(row.commitTimeMillis()).isEqualTo(TS * 1000);
-        assertThat(row.position()).isEqualTo(gtid(1, 10));
-        assertThat(first.get(0).eventTimeMillis).isEqualTo(TS * 1000);
+        assertThat(row.isSnapshot()).isFalse();
+        // The position after the transaction, and the order in it.
+        assertThat(second.get(0).rows)
+                .extracting(RowChangeEvent::position)
+                .containsOnly(gtid(1, 11));
+        assertThat(second.get(0).rows)
+                .extracting(RowChangeEvent::transactionSeq)
+                .containsExactly(1L, 2L, 3L);
+        assertThat(second.get(0).eventTimeMillis).isEqualTo(TS * 1000);
 
-        assertThat(second).hasSize(1);
-        assertThat(second.get(0).rows).isEmpty();
-        assertThat(second.get(0).positionAfter).isEqualTo(ShardPosition.of(gtid(1, 11)));
+        assertThat(second.get(1).rows).isEmpty();
+        assertThat(second.get(1).positionAfter).isEqualTo(ShardPosition.of(gtid(1, 11)));
         assertThat(framer.safePosition()).isEqualTo(ShardPosition.of(gtid(1, 11)));
+    }
+
+    @Test
+    void aHugeTransactionIsHandedOverInPartsTheFirstWithoutPosition() {
+        ShardEventFramer framer = new ShardEventFramer(binlogSplit(gtid(1, 10), 0));
+        frame(framer, begin(), field("t", TS));
+        List<ChangeBatch> early = new ArrayList<>();
+        for (int i = 0; i < ShardEventFramer.MAX_HELD_ROWS + 1; i++) {
+            early.addAll(frame(framer, rows("t", TS, insert(i, "x"))));
+        }
+        List<ChangeBatch> end = frame(framer, commitAt(11), commit());
+
+        assertThat(early).hasSize(1);
+        assertThat(early.get(0).rows)
+                .hasSize(ShardEventFramer.MAX_HELD_ROWS)
+                .allMatch(r -> r.position() == null);
+        assertThat(end.get(0).rows).hasSize(1);
+        assertThat(end.get(0).rows.get(0).position()).isEqualTo(gtid(1, 11));
+        assertThat(end.get(0).rows.get(0).transactionSeq())
+                .isEqualTo(ShardEventFramer.MAX_HELD_ROWS + 1);
     }
 
     @Test
@@ -108,7 +136,7 @@ class ShardEventFramerTest {
         // A VGTID alone is not a boundary; a boundary without a new VGTID moves nothing.
         assertThat(frame(framer, begin(), field("t", TS), commitAt(11))).isEmpty();
         assertThat(framer.safePosition()).isEqualTo(ShardPosition.of(gtid(1, 10)));
-        assertThat(frame(framer, rows("t", TS, insert(1, "a")))).hasSize(1);
+        assertThat(frame(framer, rows("t", TS, insert(1, "a")))).isEmpty();
         assertThat(framer.safePosition()).isEqualTo(ShardPosition.of(gtid(1, 10)));
 
         List<ChangeBatch> ends =
@@ -125,6 +153,7 @@ class ShardEventFramerTest {
 
         assertThat(ends)
                 .extracting(b -> b.positionAfter)
+                .filteredOn(p -> p != null)
                 .containsExactly(
                         ShardPosition.of(gtid(1, 11)),
                         ShardPosition.of(gtid(1, 12)),
@@ -160,9 +189,11 @@ class ShardEventFramerTest {
         frame(framer, begin(), field("t", TS));
         assertThat(framer.takeProgress()).isFalse();
         frame(framer, rows("t", TS, insert(1, "a")));
+        assertThat(framer.takeProgress()).isFalse(); // held until the VGTID
+        frame(framer, commitAt(11));
         assertThat(framer.takeProgress()).isTrue();
         assertThat(framer.takeProgress()).isFalse();
-        frame(framer, commitAt(11), commit());
+        frame(framer, commit());
         assertThat(framer.takeProgress()).isTrue();
         // The same position again is no progress.
         frame(framer, commitAt(11), commit());
@@ -201,8 +232,10 @@ class ShardEventFramerTest {
                         begin(),
                         field("t", TS),
                         rows("t", TS, insert(1, "a")),
-                        rows("t", TS, insert(2, "b")));
+                        rows("t", TS, insert(2, "b")),
+                        commitAt(11));
 
+        // The stream breaks between the VGTID and the COMMIT.
         framer.restart();
         assertThat(framer.rowsToDrop()).isEqualTo(2);
         assertThat(framer.safePosition()).isEqualTo(ShardPosition.of(gtid(1, 10)));
@@ -217,6 +250,7 @@ class ShardEventFramerTest {
 
         assertThat(rowsOf(before)).containsExactly("c:1=a", "c:2=b");
         assertThat(rowsOf(replay)).containsExactly("c:3=c");
+        assertThat(replay.get(0).rows.get(0).transactionSeq()).isEqualTo(3);
         // After the commit nothing is left to drop on the next restart.
         framer.restart();
         assertThat(framer.rowsToDrop()).isZero();
@@ -272,15 +306,16 @@ class ShardEventFramerTest {
                         begin(),
                         newField,
                         rows("t", TS + 1, insert(3, "c")),
-                        rows("t", TS + 1, delete(3, "c")));
+                        rows("t", TS + 1, delete(3, "c")),
+                        commitAt(12));
 
         RowChangeEvent first = old.get(0).rows.get(0);
-        RowChangeEvent second = old.get(1).rows.get(0);
+        RowChangeEvent second = old.get(0).rows.get(1);
         // The same instance until the schema changes: deserializers cache per schema by identity.
         assertThat(second.columns()).isSameAs(first.columns());
         RowChangeEvent third = altered.get(0).rows.get(0);
         assertThat(third.columns()).isNotSameAs(first.columns());
-        assertThat(altered.get(1).rows.get(0).columns()).isSameAs(third.columns());
+        assertThat(altered.get(0).rows.get(1).columns()).isSameAs(third.columns());
         assertThat(rowsOf(altered)).containsExactly("c:3=c", "d:3");
     }
 
@@ -311,6 +346,9 @@ class ShardEventFramerTest {
         ChangeBatch batch = committed.get(0);
         assertThat(rowsOf(committed)).containsExactly("r:1=v1", "r:2=v2");
         assertThat(batch.rows).allMatch(r -> r.commitTimeMillis() == 0);
+        assertThat(batch.rows).allMatch(RowChangeEvent::isSnapshot);
+        assertThat(batch.rows).allMatch(r -> g.equals(r.position()));
+        assertThat(batch.rows).extracting(RowChangeEvent::transactionSeq).containsExactly(1L, 2L);
         assertThat(batch.positionAfter)
                 .isEqualTo(new ShardPosition(g, List.of(lastPk("t", 2)), Set.of("t", "u")));
         assertThat(framer.takeProgress()).isTrue();
@@ -513,6 +551,29 @@ class ShardEventFramerTest {
     // ---- heartbeats ----
 
     @Test
+    void aHeartbeatOutsideTransactionsSaysTheShardIsIdleAtItsTime() {
+        ShardEventFramer framer = new ShardEventFramer(binlogSplit(gtid(1, 10), 0));
+        Binlogdata.VEvent beat =
+                Binlogdata.VEvent.newBuilder()
+                        .setType(Binlogdata.VEventType.HEARTBEAT)
+                        .setTimestamp(TS + 5)
+                        .build();
+
+        List<ChangeBatch> idle = frame(framer, beat);
+        assertThat(idle).hasSize(1);
+        assertThat(idle.get(0).idleAtMillis).isEqualTo((TS + 5) * 1000);
+        assertThat(idle.get(0).rows).isEmpty();
+        assertThat(idle.get(0).positionAfter).isNull();
+        assertThat(framer.takeProgress()).isFalse();
+
+        // Inside a transaction (rows held, or not yet committed) the shard is not idle.
+        frame(framer, begin(), field("t", TS + 6), rows("t", TS + 6, insert(1, "a")));
+        assertThat(frame(framer, beat)).isEmpty();
+        frame(framer, commitAt(11), commit());
+        assertThat(frame(framer, beat)).hasSize(1);
+    }
+
+    @Test
     void heartbeatsCarryNothingAndLeaveAnOpenTransactionAlone() {
         ShardEventFramer framer = new ShardEventFramer(binlogSplit(gtid(1, 10), 0));
         frame(framer, begin(), field("t", TS), rows("t", TS, insert(1, "a")));
@@ -528,7 +589,7 @@ class ShardEventFramerTest {
         assertThat(framer.takeProgress()).isFalse();
         List<ChangeBatch> rest =
                 frame(framer, rows("t", TS, insert(2, "b")), commitAt(11), commit());
-        assertThat(rowsOf(rest)).containsExactly("c:2=b");
+        assertThat(rowsOf(rest)).containsExactly("c:1=a", "c:2=b");
         assertThat(framer.safePosition()).isEqualTo(ShardPosition.of(gtid(1, 11)));
     }
 }

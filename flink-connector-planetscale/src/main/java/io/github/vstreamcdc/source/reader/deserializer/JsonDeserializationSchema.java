@@ -49,6 +49,7 @@ public final class JsonDeserializationSchema implements VStreamDeserializationSc
         source.put("shard", change.shard());
         source.put("table", change.table());
         source.put("position", change.position());
+        source.put("transaction_seq", change.transactionSeq());
         source.put("ts_ms", change.commitTimeMillis());
         source.put("snapshot", change.op() == RowChangeEvent.Op.READ);
         out.collect(mapper.writeValueAsString(event));

@@ -68,7 +68,7 @@ class JsonDeserializationSchemaTest {
                                 + "\"after\":{\"id\":18446744073709551615,\"amount\":\"2.25\","
                                 + "\"doc\":{\"b\":1,\"aa\":12.50}},\"op\":\"u\","
                                 + "\"source\":{\"db\":\"ks\",\"keyspace\":\"ks\",\"shard\":\"-80\","
-                                + "\"table\":\"orders\",\"position\":\"MySQL56/a:1-9\","
+                                + "\"table\":\"orders\",\"position\":\"MySQL56/a:1-9\",\"transaction_seq\":0,"
                                 + "\"ts_ms\":1700000000123,\"snapshot\":false}}");
 
         // The table changes on the shard: a new column list, new converters.
@@ -91,7 +91,7 @@ class JsonDeserializationSchemaTest {
                 .isEqualTo(
                         "{\"before\":null,\"after\":{\"id\":1,\"amount\":\"cheap\"},\"op\":\"r\","
                                 + "\"source\":{\"db\":\"ks\",\"keyspace\":\"ks\",\"shard\":\"-80\","
-                                + "\"table\":\"orders\",\"position\":\"MySQL56/a:1-10\","
+                                + "\"table\":\"orders\",\"position\":\"MySQL56/a:1-10\",\"transaction_seq\":0,"
                                 + "\"ts_ms\":0,\"snapshot\":true}}");
     }
 }
