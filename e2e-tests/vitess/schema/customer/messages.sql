@@ -11,4 +11,4 @@ CREATE TABLE msg_sharded (
   PRIMARY KEY (id),
   INDEX next_idx (time_next),
   INDEX poller_idx (time_acked, priority, time_next DESC)
-) ENGINE=InnoDB COMMENT 'vitess_message,vt_message_cols=id|epoch|time_created|payload,vt_ack_wait=20,vt_purge_after=86400,vt_batch_size=100,vt_cache_size=10000,vt_poller_interval=1';
+) ENGINE=InnoDB COMMENT 'vitess_message,vt_message_cols=id|epoch|time_created|payload,vt_ack_wait=5,vt_min_backoff=1,vt_max_backoff=4,vt_purge_after=86400,vt_batch_size=100,vt_cache_size=10000,vt_poller_interval=1';

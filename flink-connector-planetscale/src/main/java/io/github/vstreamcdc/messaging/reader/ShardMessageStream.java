@@ -136,9 +136,9 @@ final class ShardMessageStream implements Runnable {
                 c.createStatement(ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
             // row by row from the socket instead of buffering the (endless) result
             statement.setFetchSize(Integer.MIN_VALUE);
-            try (ResultSet rs =
-                    statement.executeQuery(
-                            "stream * from " + VtgateAcknowledger.quote(split.table()))) {
+            // execute, not executeQuery: the driver does not know that STREAM returns rows
+            statement.execute("stream * from " + VtgateAcknowledger.quote(split.table()));
+            try (ResultSet rs = statement.getResultSet()) {
                 ResultSetMetaData meta = rs.getMetaData();
                 List<String> names = new ArrayList<>();
                 for (int i = 1; i <= meta.getColumnCount(); i++) {
