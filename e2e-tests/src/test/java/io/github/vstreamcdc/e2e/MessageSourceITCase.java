@@ -202,6 +202,7 @@ class MessageSourceITCase {
         PlanetScaleMessageSource<String> source =
                 PlanetScaleMessageSource.<String>builder()
                         .hostname(cluster.host())
+                        .port(cluster.grpcPort())
                         .mysqlPort(cluster.mysqlPort())
                         .username("root")
                         .keyspace(keyspace)

@@ -46,12 +46,12 @@ public final class PlanetScaleMessageSourceBuilder<T> {
         return option(PlanetScaleSourceOptions.HOSTNAME, hostname);
     }
 
-    /** VTGate's gRPC port (not used by messaging, which talks MySQL protocol). */
+    /** VTGate's gRPC port, which serves the message streams ({@code StreamExecute}). */
     public PlanetScaleMessageSourceBuilder<T> port(int port) {
         return option(PlanetScaleSourceOptions.PORT, port);
     }
 
-    /** VTGate's MySQL-protocol port, which serves the message streams and acknowledgements. */
+    /** VTGate's MySQL-protocol port: shard discovery, columns, acknowledgements. */
     public PlanetScaleMessageSourceBuilder<T> mysqlPort(int mysqlPort) {
         return option(PlanetScaleSourceOptions.MYSQL_PORT, mysqlPort);
     }

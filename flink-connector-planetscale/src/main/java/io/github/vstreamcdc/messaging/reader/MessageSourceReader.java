@@ -7,8 +7,10 @@ import io.github.vstreamcdc.messaging.MessageSourceOptions;
 import io.github.vstreamcdc.messaging.VitessMessage;
 import io.github.vstreamcdc.messaging.split.MessageId;
 import io.github.vstreamcdc.messaging.split.MessageSplit;
+import io.github.vstreamcdc.source.client.VStreamChannels;
 import io.github.vstreamcdc.source.client.VtgateSqlClient;
 
+import io.grpc.ManagedChannel;
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.api.connector.source.ReaderOutput;
 import org.apache.flink.api.connector.source.SourceReaderContext;
@@ -61,11 +63,14 @@ public final class MessageSourceReader<T>
         int attempts = config.connection().reconnectMaxAttempts();
         AckLedger ledger = new AckLedger();
         return new MessageSourceReader<>(
-                () ->
-                        new MessageSplitReader(
-                                config.queueCapacity(),
-                                (split, queue) ->
-                                        new ShardMessageStream(split, client, attempts, queue)),
+                () -> {
+                    ManagedChannel channel = VStreamChannels.open(config.connection());
+                    return new MessageSplitReader(
+                            config.queueCapacity(),
+                            (split, queue) ->
+                                    new ShardMessageStream(split, client, channel, attempts, queue),
+                            () -> VStreamChannels.close(channel));
+                },
                 deserializer,
                 ledger,
                 new VtgateAcknowledger(client),

@@ -35,10 +35,14 @@ public final class MessageSplitReader implements SplitReader<VitessMessage, Mess
     private final BlockingQueue<Object> queue;
     private final Map<String, ShardMessageStream> running = new LinkedHashMap<>();
 
+    private final Runnable onClose;
+
     /**
      * @param streams makes the stream of a split that feeds the given queue
+     * @param onClose releases what the streams share (the gRPC channel), after they stopped
      */
-    public MessageSplitReader(int queueCapacity, StreamFactory streams) {
+    public MessageSplitReader(int queueCapacity, StreamFactory streams, Runnable onClose) {
+        this.onClose = onClose;
         this.queue = new ArrayBlockingQueue<>(queueCapacity + 1);
         BlockingQueue<Object> q = queue;
         this.streams = split -> streams.create(split, q);
@@ -112,5 +116,6 @@ public final class MessageSplitReader implements SplitReader<VitessMessage, Mess
         }
         running.clear();
         queue.clear();
+        onClose.run();
     }
 }

@@ -9,16 +9,28 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 
-/** How the messaging source talks to VTGate's MySQL protocol: shard-targeted sessions. */
+/** The statements of the messaging source: the shard-targeted subscription and ack sessions. */
 @Internal
 final class MessageStreams {
 
     private MessageStreams() {}
 
     /**
-     * A connection whose session targets the split's shard ({@code USE `keyspace/shard`}): VTGate
-     * then sends {@code stream * from t} and the acknowledging updates to that shard's PRIMARY
-     * only. Messages are served by PRIMARY tablets only ({@code stream} refuses other types).
+     * The subscription to one shard's messages: the shard goes into the table's qualifier ({@code
+     * stream * from `ks:-80`.t}), which VTGate's planner turns into the stream's destination. A
+     * session target ({@code USE `ks/-80`}) is not enough: VTGate v24 ignores it for {@code stream}
+     * and subscribes to every shard. Messages are served by PRIMARY tablets only.
+     */
+    static String streamStatement(MessageSplit split) {
+        return "stream * from "
+                + VtgateAcknowledger.quote(split.keyspace() + ":" + split.shard())
+                + "."
+                + VtgateAcknowledger.quote(split.table());
+    }
+
+    /**
+     * A connection whose session targets the split's shard ({@code USE `keyspace/shard`}), for the
+     * acknowledging updates: VTGate sends them to that shard's PRIMARY as they are.
      */
     static Connection targeted(VtgateSqlClient client, MessageSplit split) throws SQLException {
         Connection connection = client.connect();

@@ -4,27 +4,30 @@ import io.github.vstreamcdc.messaging.VitessMessage;
 import io.github.vstreamcdc.messaging.split.MessageSplit;
 import io.github.vstreamcdc.source.client.VtgateSqlClient;
 import io.github.vstreamcdc.source.types.MySqlColumn;
+import io.github.vstreamcdc.vitess.proto.Query;
+import io.github.vstreamcdc.vitess.proto.VitessGrpc;
+import io.github.vstreamcdc.vitess.proto.Vtgate;
 
+import com.google.protobuf.ByteString;
+import io.grpc.Channel;
+import io.grpc.Context;
 import org.apache.flink.annotation.Internal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 
 /**
- * The message stream of one shard, on a thread of its own: {@code stream * from t} on a
- * shard-targeted OLAP session, row by row into the reader's bounded queue. When the queue is full
- * the thread stops reading, TCP's window closes and the tablet's message manager stops sending to
- * this subscriber: a slow job slows the stream instead of filling memory. A broken stream is opened
- * again with backoff; after {@code maxAttempts} failures in a row without a message in between, a
- * {@link StreamFailure} goes into the queue and fails the reader.
+ * The message stream of one shard, on a thread of its own: {@code stream * from `ks:shard`.t} on an
+ * OLAP session, row by row into the reader's bounded queue. When the queue is full the thread stops
+ * reading, TCP's window closes and the tablet's message manager stops sending to this subscriber: a
+ * slow job slows the stream instead of filling memory. A broken stream is opened again with
+ * backoff; after {@code maxAttempts} failures in a row without a message in between, a {@link
+ * StreamFailure} goes into the queue and fails the reader.
  */
 @Internal
 final class ShardMessageStream implements Runnable {
@@ -49,7 +52,8 @@ final class ShardMessageStream implements Runnable {
     private final int maxAttempts;
     private final BlockingQueue<Object> queue;
     private final Thread thread;
-    private volatile Connection connection;
+    private final Channel channel;
+    private volatile Context.CancellableContext call;
     private volatile boolean closed;
 
     /** Whether a message arrived since the last failure; only the stream's thread uses it. */
@@ -58,9 +62,11 @@ final class ShardMessageStream implements Runnable {
     ShardMessageStream(
             MessageSplit split,
             VtgateSqlClient client,
+            Channel channel,
             int maxAttempts,
             BlockingQueue<Object> queue) {
         this.split = split;
+        this.channel = channel;
         this.client = client;
         this.maxAttempts = maxAttempts;
         this.queue = queue;
@@ -83,7 +89,7 @@ final class ShardMessageStream implements Runnable {
             } catch (InterruptedException e) {
                 return;
             } catch (Exception e) {
-                closeConnection();
+                cancelCall();
                 if (closed) {
                     return;
                 }
@@ -121,40 +127,50 @@ final class ShardMessageStream implements Runnable {
     /** Streams until the stream breaks. */
     private void stream() throws Exception {
         List<MySqlColumn> declared = client.listColumns(split.keyspace(), split.table());
-        Connection c = MessageStreams.targeted(client, split);
-        connection = c;
+        Vtgate.StreamExecuteRequest request =
+                Vtgate.StreamExecuteRequest.newBuilder()
+                        .setQuery(
+                                Query.BoundQuery.newBuilder()
+                                        .setSql(MessageStreams.streamStatement(split)))
+                        .setSession(
+                                Vtgate.Session.newBuilder()
+                                        .setTargetString("@primary")
+                                        .setOptions(
+                                                Query.ExecuteOptions.newBuilder()
+                                                        .setWorkload(
+                                                                Query.ExecuteOptions.Workload
+                                                                        .OLAP)))
+                        .build();
+        Context.CancellableContext call = Context.current().withCancellation();
+        this.call = call;
         if (closed) {
-            closeConnection();
+            call.cancel(null);
             return;
         }
-        // an idle message stream sends nothing for as long as there are no messages
-        c.setNetworkTimeout(Runnable::run, 0);
-        try (Statement olap = c.createStatement()) {
-            olap.execute("SET workload = 'olap'");
-        }
-        try (Statement statement =
-                c.createStatement(ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
-            // row by row from the socket instead of buffering the (endless) result
-            statement.setFetchSize(Integer.MIN_VALUE);
-            // execute, not executeQuery: the driver does not know that STREAM returns rows
-            statement.execute("stream * from " + VtgateAcknowledger.quote(split.table()));
-            try (ResultSet rs = statement.getResultSet()) {
-                ResultSetMetaData meta = rs.getMetaData();
-                List<String> names = new ArrayList<>();
-                for (int i = 1; i <= meta.getColumnCount(); i++) {
-                    names.add(meta.getColumnLabel(i));
+        Context previous = call.attach();
+        try {
+            // the blocking iterator asks for one response at a time: gRPC flow control
+            Iterator<Vtgate.StreamExecuteResponse> responses =
+                    VitessGrpc.newBlockingStub(channel).streamExecute(request);
+            MessageColumns columns = null;
+            while (responses.hasNext()) {
+                Query.QueryResult result = responses.next().getResult();
+                if (result.getFieldsCount() > 0) {
+                    List<String> names = new ArrayList<>();
+                    for (Query.Field field : result.getFieldsList()) {
+                        names.add(field.getName());
+                    }
+                    columns = new MessageColumns(names, declared, split.table());
+                    LOG.info(
+                            "Subscribed to the messages of {}.{} on shard {} (columns {})",
+                            split.keyspace(),
+                            split.table(),
+                            split.shard(),
+                            columns);
                 }
-                MessageColumns columns = new MessageColumns(names, declared, split.table());
-                LOG.info(
-                        "Subscribed to the messages of {}.{} on shard {} (columns {})",
-                        split.keyspace(),
-                        split.table(),
-                        split.shard(),
-                        columns);
-                while (rs.next()) {
-                    byte[][] values = new byte[names.size()][];
-                    for (int i = 0; i < values.length; i++) {
-                        values[i] = rs.getBytes(i + 1);
+                for (Query.Row row : result.getRowsList()) {
+                    if (columns == null) {
+                        throw new IllegalStateException("VTGate sent rows before their fields");
                     }
                     queue.put(
                             new VitessMessage(
@@ -162,31 +178,47 @@ final class ShardMessageStream implements Runnable {
                                     split.table(),
                                     split.shard(),
                                     columns,
-                                    values,
+                                    values(row),
                                     System.currentTimeMillis()));
                     delivered = true;
                 }
             }
+        } finally {
+            call.detach(previous);
+            call.cancel(null);
         }
     }
 
-    /** Stops the thread and drops the connection; the tablet redelivers what was unacked. */
+    /** The values of a row: MySQL text encodings, concatenated; length -1 is NULL. */
+    static byte[][] values(Query.Row row) {
+        byte[][] values = new byte[row.getLengthsCount()][];
+        ByteString all = row.getValues();
+        int offset = 0;
+        for (int i = 0; i < values.length; i++) {
+            long length = row.getLengths(i);
+            if (length >= 0) {
+                values[i] = all.substring(offset, offset + (int) length).toByteArray();
+                offset += (int) length;
+            }
+        }
+        return values;
+    }
+
+    /**
+     * Stops the thread and cancels the call: the cancellation reaches the tablet, which drops this
+     * subscriber (a closed MySQL-protocol stream would stay subscribed). The tablet redelivers what
+     * was not acknowledged.
+     */
     void close() {
         closed = true;
-        closeConnection();
+        cancelCall();
         thread.interrupt();
     }
 
-    private void closeConnection() {
-        Connection c = connection;
-        connection = null;
+    private void cancelCall() {
+        Context.CancellableContext c = call;
         if (c != null) {
-            try {
-                // close() would try to drain the endless result first
-                c.abort(Runnable::run);
-            } catch (SQLException | RuntimeException ignored) {
-                // gone already
-            }
+            c.cancel(null);
         }
     }
 
