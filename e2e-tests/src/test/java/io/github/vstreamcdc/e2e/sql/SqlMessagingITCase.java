@@ -44,6 +44,8 @@ class SqlMessagingITCase {
     /** Ids of this test; the DataStream test uses others. */
     private static final long FIRST_ID = 2_000_001;
 
+    private static final String OWN_IDS = "id BETWEEN " + FIRST_ID + " AND " + (FIRST_ID + 999_999);
+
     private static final Duration TIMEOUT = Duration.ofMinutes(2);
 
     private static final String COLUMNS =
@@ -83,8 +85,8 @@ class SqlMessagingITCase {
                 CollectedRows.of(
                         tEnv.executeSql(
                                 "SELECT id, payload, shard, epoch, redelivered, created FROM"
-                                        + " messages WHERE id >= "
-                                        + FIRST_ID))) {
+                                        + " messages WHERE "
+                                        + OWN_IDS))) {
             insert(cluster, "customer", "msg_sharded", count, createdNanos);
             List<Row> received =
                     rows.await(r -> ids(r).size() >= count, TIMEOUT, count + " messages");
@@ -112,8 +114,7 @@ class SqlMessagingITCase {
         tEnv.executeSql(SqlTestSupport.createTable("messages", COLUMNS, options));
         try (CollectedRows rows =
                 CollectedRows.of(
-                        tEnv.executeSql(
-                                "SELECT id, shard FROM messages WHERE id >= " + FIRST_ID))) {
+                        tEnv.executeSql("SELECT id, shard FROM messages WHERE " + OWN_IDS))) {
             insert(cluster, "commerce", "msg_unsharded", count, 0);
             List<Row> received =
                     rows.await(r -> ids(r).size() >= count, TIMEOUT, count + " messages");
@@ -208,8 +209,8 @@ class SqlMessagingITCase {
                             s.executeQuery(
                                     "SELECT COUNT(*) FROM "
                                             + table
-                                            + " WHERE id >= "
-                                            + FIRST_ID
+                                            + " WHERE "
+                                            + OWN_IDS
                                             + " AND time_acked IS NOT NULL")) {
                 rs.next();
                 acked = rs.getInt(1);
@@ -226,7 +227,7 @@ class SqlMessagingITCase {
             throws SQLException {
         try (Connection c = cluster.connect(keyspace);
                 Statement s = c.createStatement()) {
-            s.execute("DELETE FROM " + table + " WHERE id >= " + FIRST_ID);
+            s.execute("DELETE FROM " + table + " WHERE " + OWN_IDS);
         }
     }
 }

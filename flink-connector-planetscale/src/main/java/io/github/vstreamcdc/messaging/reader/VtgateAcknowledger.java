@@ -18,9 +18,9 @@ import java.util.Map;
  * Acknowledges as Vitess' own message manager does (its {@code ackQuery}), over VTGate's MySQL
  * protocol: {@code UPDATE t SET time_acked = <now ns>, time_next = NULL WHERE id IN (...) AND
  * time_acked IS NULL}, on a connection targeted at the message's shard ({@code USE
- * `keyspace/shard`}), so that the update needs no vindex and touches exactly that shard. Since
- * Vitess v6 VTGate has no MessageAck RPC; the tablet's message manager sees the update in its
- * VStream and drops the message from its send cache.
+ * `keyspace/shard`}), so that the update needs no vindex and touches exactly that shard. VTGate's
+ * gRPC service has no MessageAck RPC (only the tablets' has); the tablet's message manager sees the
+ * update in its VStream and drops the message from its send cache.
  */
 @Internal
 public final class VtgateAcknowledger implements Acknowledger {
