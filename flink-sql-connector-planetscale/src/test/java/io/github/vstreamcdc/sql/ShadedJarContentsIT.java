@@ -73,6 +73,7 @@ class ShadedJarContentsIT {
     private static final List<String> OWN =
             List.of(
                     "io/github/vstreamcdc/catalog/",
+                    "io/github/vstreamcdc/messaging/",
                     "io/github/vstreamcdc/source/",
                     "io/github/vstreamcdc/table/",
                     "io/github/vstreamcdc/vitess/");
@@ -123,6 +124,7 @@ class ShadedJarContentsIT {
                 .contains(
                         "io/github/vstreamcdc/table/PlanetScaleDynamicTableFactory.class",
                         "io/github/vstreamcdc/catalog/PlanetScaleCatalogFactory.class",
+                        "io/github/vstreamcdc/messaging/table/PlanetScaleMessagingTableFactory.class",
                         "io/github/vstreamcdc/source/PlanetScaleSource.class",
                         "io/github/vstreamcdc/vitess/proto/Binlogdata.class",
                         PREFIX + "io/grpc/ManagedChannel.class",
@@ -228,7 +230,8 @@ class ShadedJarContentsIT {
         assertThat(services.get("org.apache.flink.table.factories.Factory"))
                 .containsExactly(
                         "io.github.vstreamcdc.table.PlanetScaleDynamicTableFactory",
-                        "io.github.vstreamcdc.catalog.PlanetScaleCatalogFactory");
+                        "io.github.vstreamcdc.catalog.PlanetScaleCatalogFactory",
+                        "io.github.vstreamcdc.messaging.table.PlanetScaleMessagingTableFactory");
         List<String> missing = new ArrayList<>();
         for (Map.Entry<String, List<String>> service : services.entrySet()) {
             if (!service.getKey().equals("org.apache.flink.table.factories.Factory")) {

@@ -1,0 +1,234 @@
+package io.github.vstreamcdc.messaging;
+
+import io.github.vstreamcdc.source.config.PlanetScaleSourceConfig;
+import io.github.vstreamcdc.source.config.PlanetScaleSourceOptions;
+import io.github.vstreamcdc.source.config.TabletType;
+import io.github.vstreamcdc.source.config.VitessConnectionOptions;
+
+import org.apache.flink.annotation.Internal;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ReadableConfig;
+
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+import static io.github.vstreamcdc.messaging.MessageSourceOptions.ACK_BATCH_SIZE;
+import static io.github.vstreamcdc.messaging.MessageSourceOptions.ACK_CHECKPOINT_TIMEOUT;
+import static io.github.vstreamcdc.messaging.MessageSourceOptions.ACK_MODE;
+import static io.github.vstreamcdc.messaging.MessageSourceOptions.SCAN_QUEUE_CAPACITY;
+import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.KEYSPACE;
+import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SHARDS;
+import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.TABLET_TYPE;
+import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.TABLE_NAME;
+
+/**
+ * The validated options of one messaging source. The connection options are read by {@link
+ * PlanetScaleSourceConfig#connectionFrom}, with the VStream source's rules and psdb.cloud defaults;
+ * {@link #from} adds the problems of the messaging options and reports all in one message. The
+ * password never appears in {@link #toString()}.
+ */
+@Internal
+public final class MessageSourceConfig implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    private final Configuration options;
+    private final VitessConnectionOptions connection;
+    private final String keyspace;
+    private final String table;
+    private final List<String> shards;
+    private final AckMode ackMode;
+    private final Duration checkpointTimeout;
+    private final int ackBatchSize;
+    private final int queueCapacity;
+
+    private MessageSourceConfig(
+            Configuration options, VitessConnectionOptions connection, List<String> problems) {
+        this.options = options;
+        this.connection = connection;
+        this.keyspace = required(options, KEYSPACE, problems);
+        this.table = required(options, TABLE_NAME, problems);
+        this.shards = shards(text(options, SHARDS));
+        String mode = text(options, ACK_MODE);
+        this.ackMode = mode == null ? AckMode.CHECKPOINT : AckMode.parse(mode);
+        if (ackMode == null) {
+            problems.add(
+                    String.format(
+                            "Invalid value for option '%s': '%s'. Allowed values: %s, %s",
+                            ACK_MODE.key(),
+                            mode,
+                            AckMode.CHECKPOINT.value(),
+                            AckMode.ON_EMIT.value()));
+        }
+        this.checkpointTimeout = typed(options, ACK_CHECKPOINT_TIMEOUT, problems);
+        if (checkpointTimeout != null && checkpointTimeout.toMillis() <= 0) {
+            problems.add(
+                    String.format("Option '%s' must be positive", ACK_CHECKPOINT_TIMEOUT.key()));
+        }
+        this.ackBatchSize = positive(options, ACK_BATCH_SIZE, problems);
+        this.queueCapacity = positive(options, SCAN_QUEUE_CAPACITY, problems);
+        String tabletType = text(options, TABLET_TYPE);
+        if (tabletType != null && !TabletType.PRIMARY.name().equalsIgnoreCase(tabletType)) {
+            problems.add(
+                    String.format(
+                            "Option '%s' is '%s', but messages are served by PRIMARY tablets only",
+                            TABLET_TYPE.key(), tabletType));
+        }
+    }
+
+    /**
+     * Reads and checks the options of {@link MessageSourceOptions}.
+     *
+     * @throws IllegalArgumentException listing every problem, each naming its option
+     */
+    public static MessageSourceConfig from(ReadableConfig given) {
+        Configuration options = new Configuration();
+        List<ConfigOption<?>> all = new ArrayList<>(MessageSourceOptions.REQUIRED);
+        all.addAll(MessageSourceOptions.OPTIONAL);
+        for (ConfigOption<?> option : all) {
+            ConfigOption<String> text = asText(option);
+            given.getOptional(text).ifPresent(value -> options.set(text, value));
+        }
+        List<String> problems = new ArrayList<>();
+        VitessConnectionOptions connection = null;
+        try {
+            connection = PlanetScaleSourceConfig.connectionFrom(options);
+        } catch (IllegalArgumentException e) {
+            String prefix = PlanetScaleSourceConfig.message(Collections.emptyList());
+            String message = e.getMessage();
+            problems.add(message.startsWith(prefix) ? message.substring(prefix.length()) : message);
+        }
+        MessageSourceConfig config = new MessageSourceConfig(options, connection, problems);
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(
+                    "Invalid PlanetScale messaging source configuration: "
+                            + String.join("; ", problems));
+        }
+        return config;
+    }
+
+    private static ConfigOption<String> asText(ConfigOption<?> option) {
+        return ConfigOptions.key(option.key()).stringType().noDefaultValue();
+    }
+
+    private static String text(Configuration options, ConfigOption<?> option) {
+        String value = options.getOptional(asText(option)).orElse(null);
+        return value == null || value.trim().isEmpty() ? null : value.trim();
+    }
+
+    private static String required(
+            Configuration options, ConfigOption<String> option, List<String> problems) {
+        String value = text(options, option);
+        if (value == null && PlanetScaleSourceOptions.HOSTNAME != option) {
+            problems.add(String.format("Missing required option '%s'", option.key()));
+        }
+        return value;
+    }
+
+    private static <V> V typed(
+            Configuration options, ConfigOption<V> option, List<String> problems) {
+        try {
+            return options.get(option);
+        } catch (IllegalArgumentException e) {
+            problems.add(
+                    String.format(
+                            "Option '%s' = '%s' is not valid: %s",
+                            option.key(), text(options, option), e.getMessage()));
+            return null;
+        }
+    }
+
+    private static int positive(
+            Configuration options, ConfigOption<Integer> option, List<String> problems) {
+        Integer value = typed(options, option, problems);
+        if (value != null && value < 1) {
+            problems.add(
+                    String.format("Option '%s' is %d; expected 1 or more", option.key(), value));
+        }
+        return value == null ? option.defaultValue() : value;
+    }
+
+    private static List<String> shards(String value) {
+        if (value == null) {
+            return Collections.emptyList();
+        }
+        List<String> shards = new ArrayList<>();
+        for (String part : value.split(",")) {
+            String shard = part.trim();
+            if (!shard.isEmpty() && !shards.contains(shard)) {
+                shards.add(shard);
+            }
+        }
+        return Collections.unmodifiableList(shards);
+    }
+
+    /** The options as given (text values). */
+    public Configuration options() {
+        return new Configuration(options);
+    }
+
+    public VitessConnectionOptions connection() {
+        return connection;
+    }
+
+    public String keyspace() {
+        return keyspace;
+    }
+
+    /** The message table. */
+    public String table() {
+        return table;
+    }
+
+    /** The shards to read; empty means all shards of the keyspace. */
+    public List<String> shards() {
+        return shards;
+    }
+
+    public AckMode ackMode() {
+        return ackMode;
+    }
+
+    public Duration checkpointTimeout() {
+        return checkpointTimeout;
+    }
+
+    public int ackBatchSize() {
+        return ackBatchSize;
+    }
+
+    public int queueCapacity() {
+        return queueCapacity;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof MessageSourceConfig
+                && options.toMap().equals(((MessageSourceConfig) o).options.toMap());
+    }
+
+    @Override
+    public int hashCode() {
+        return options.toMap().hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "MessageSourceConfig{"
+                + connection
+                + ", table="
+                + keyspace
+                + "."
+                + table
+                + ", shards="
+                + (shards.isEmpty() ? "all" : shards)
+                + ", ackMode="
+                + ackMode
+                + '}';
+    }
+}

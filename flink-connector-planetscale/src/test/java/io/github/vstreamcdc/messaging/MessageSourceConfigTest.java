@@ -1,0 +1,63 @@
+package io.github.vstreamcdc.messaging;
+
+import org.apache.flink.configuration.Configuration;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The messaging options, and the connection options shared with the VStream source. */
+class MessageSourceConfigTest {
+
+    private static Configuration options(String host) {
+        Configuration options = new Configuration();
+        options.setString("hostname", host);
+        options.setString("keyspace", "ks");
+        options.setString("table-name", "queue");
+        return options;
+    }
+
+    @Test
+    void defaults() {
+        MessageSourceConfig config = MessageSourceConfig.from(options("vtgate"));
+        assertThat(config.ackMode()).isEqualTo(AckMode.CHECKPOINT);
+        assertThat(config.connection().mysqlPort()).isEqualTo(15306);
+        assertThat(config.connection().security().tls()).isFalse();
+        assertThat(config.shards()).isEmpty();
+        assertThat(config.queueCapacity()).isEqualTo(1000);
+        assertThat(config.ackBatchSize()).isEqualTo(500);
+    }
+
+    @Test
+    void planetScaleHostDefaultsComeFromTheSharedConnectionOptions() {
+        Configuration options = options("aws.connect.psdb.cloud");
+        options.setString("username", "u");
+        options.setString("password", "pscale_pw_secret");
+        options.setString("ack.mode", "ON_EMIT");
+        options.setString("shards", "-80, 80-");
+        MessageSourceConfig config = MessageSourceConfig.from(options);
+        assertThat(config.connection().mysqlPort()).isEqualTo(3306);
+        assertThat(config.connection().security().tls()).isTrue();
+        assertThat(config.ackMode()).isEqualTo(AckMode.ON_EMIT);
+        assertThat(config.shards()).containsExactly("-80", "80-");
+        assertThat(config.toString()).doesNotContain("pscale_pw_secret");
+    }
+
+    @Test
+    void reportsEveryProblemAtOnce() {
+        Configuration options = new Configuration();
+        options.setString("mysql.port", "99999");
+        options.setString("ack.mode", "sometimes");
+        options.setString("scan.queue-capacity", "0");
+        options.setString("tablet-type", "replica");
+        assertThatThrownBy(() -> MessageSourceConfig.from(options))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'hostname'")
+                .hasMessageContaining("'keyspace'")
+                .hasMessageContaining("'table-name'")
+                .hasMessageContaining("'mysql.port'")
+                .hasMessageContaining("Allowed values: checkpoint, on-emit")
+                .hasMessageContaining("'scan.queue-capacity' is 0")
+                .hasMessageContaining("PRIMARY tablets only");
+    }
+}
