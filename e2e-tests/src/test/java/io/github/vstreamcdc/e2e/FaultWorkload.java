@@ -1,0 +1,155 @@
+package io.github.vstreamcdc.e2e;
+
+import io.github.vstreamcdc.source.PlanetScaleSource;
+
+import org.apache.flink.table.data.RowData;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The counted workload of the Vitess fault tests and the chaos soak, on the multi-process cluster's
+ * {@code items} table: initial rows (the copy phase), a job reading them through {@link TaskFault},
+ * a steady {@link ChangeLoad}, optional large transactions, and the {@link ChangelogCheck} of
+ * everything committed against everything delivered.
+ */
+final class FaultWorkload implements AutoCloseable {
+
+    static final String TABLE = "items";
+
+    /** Ids the load writes; large transactions insert above them. */
+    static final int LOAD_IDS = 3000;
+
+    private final MultiProcessCluster cluster;
+    private final List<String> committed = new ArrayList<>();
+    private long nextTxId = 1_000_000;
+    private ChangeLoad load;
+    private CollectedOutput output;
+
+    /** Empties the table and inserts {@code initialRows} rows (ids 1.., values {@code v<id>}). */
+    FaultWorkload(MultiProcessCluster cluster, int initialRows) throws Exception {
+        this.cluster = cluster;
+        TaskFault.reset();
+        try (Connection c = cluster.connect();
+                Statement s = c.createStatement()) {
+            s.execute("DELETE FROM " + TABLE);
+            for (int from = 1; from <= initialRows; from += 500) {
+                StringBuilder sql = new StringBuilder("INSERT INTO " + TABLE + " (id, v) VALUES ");
+                for (int id = from; id < Math.min(from + 500, initialRows + 1); id++) {
+                    sql.append(id == from ? "" : ",").append('(').append(id).append(",'v");
+                    sql.append(id).append("')");
+                    committed.add("+I[" + id + ", v" + id + "]");
+                }
+                s.execute(sql.toString());
+            }
+        }
+    }
+
+    /** The shard a row came from. */
+    static String shardOf(RowData row) {
+        return row.getString(2).toString();
+    }
+
+    /** Starts the job (parallelism 2, checkpoints every 300 ms) reading from this tablet type. */
+    FaultWorkload startJob(String tabletType) throws Exception {
+        // rows (id, v, shard): the shard tells the reshard cut-over apart
+        PlanetScaleSource<RowData> source = ReshardITCase.source(cluster, tabletType);
+        output = CollectedOutput.run(source, 2, 300, s -> s.map(new TaskFault()));
+        return this;
+    }
+
+    /** Starts the steady write load (inserts, updates, deletes of ids 1..{@link #LOAD_IDS}). */
+    FaultWorkload startLoad() throws Exception {
+        load = new ChangeLoad(cluster::connect, TABLE, LOAD_IDS, table());
+        return this;
+    }
+
+    /** Commits one transaction inserting {@code rows} new rows; returns their first id. */
+    long largeTransaction(int rows) throws Exception {
+        long first = nextTxId;
+        List<String> changes = new ArrayList<>();
+        try (Connection c = cluster.connect();
+                Statement s = c.createStatement()) {
+            c.setAutoCommit(false);
+            for (int from = 0; from < rows; from += 500) {
+                StringBuilder sql = new StringBuilder("INSERT INTO " + TABLE + " (id, v) VALUES ");
+                for (int i = from; i < Math.min(from + 500, rows); i++) {
+                    long id = first + i;
+                    sql.append(i == from ? "" : ",").append('(').append(id).append(",'t");
+                    sql.append(id).append("')");
+                    changes.add("+I[" + id + ", t" + id + "]");
+                }
+                s.execute(sql.toString());
+            }
+            c.commit();
+        }
+        nextTxId += rows;
+        committed.addAll(changes);
+        return first;
+    }
+
+    /** True for a row of a large transaction. */
+    static boolean inLargeTransaction(RowData row) {
+        return row.getLong(0) >= 1_000_000;
+    }
+
+    /** The sequence number of the load's next write (see {@link ChangeLoad#seqOf}). */
+    long nextLoadSeq() {
+        return load.nextSeq();
+    }
+
+    int records() {
+        return output.snapshot().size();
+    }
+
+    List<RowData> await(int records, Duration timeout, String what) throws InterruptedException {
+        return output.await(r -> r.size() >= records, timeout, what);
+    }
+
+    List<RowData> snapshot() {
+        return output.snapshot();
+    }
+
+    /** Stops the load and checks everything committed against everything delivered. */
+    ChangelogCheck stopAndCheck() throws Exception {
+        List<String> all = new ArrayList<>(committed);
+        if (load != null) {
+            load.close();
+            all.addAll(load.confirmed());
+            load = null;
+        }
+        return ChangelogCheck.await(output::snapshot, all, this::table, Duration.ofMinutes(3));
+    }
+
+    Map<Long, String> table() throws Exception {
+        Map<Long, String> rows = new TreeMap<>();
+        try (Connection c = cluster.connect();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT id, v FROM " + TABLE)) {
+            while (rs.next()) {
+                rows.put(rs.getLong(1), rs.getString(2));
+            }
+        }
+        return rows;
+    }
+
+    @Override
+    public void close() throws Exception {
+        TaskFault.reset();
+        try {
+            if (load != null) {
+                load.close();
+            }
+        } finally {
+            if (output != null) {
+                output.close();
+            }
+        }
+    }
+}
