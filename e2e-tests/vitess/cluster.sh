@@ -709,7 +709,7 @@ prune_tablets() {
   local topo uid shard
   local -a gone=()
   topo=",$(topo_shards | paste -sd, -),"
-  while read -r uid _ shard; do
+  while read -r uid _ shard _; do
     [[ -n ${uid} ]] || continue
     if [[ ${topo} != *",${shard},"* ]]; then
       log "removing tablet ${uid} of the deleted shard ${KEYSPACE}/${shard}"

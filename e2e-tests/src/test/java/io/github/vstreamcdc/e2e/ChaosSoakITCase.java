@@ -5,6 +5,8 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -28,10 +30,12 @@ import java.util.function.Predicate;
  * every committed change came out exactly once and in order per key. Run {@code i} uses the seed
  * {@code chaos.seed + i} for all its choices, so {@code -Dchaos.runs=1 -Dchaos.seed=<that seed>}
  * repeats it. Prints a table per fault kind (also to {@code target/chaos-report.txt}) and fails if
- * a run failed. System properties: {@code chaos.runs} (default 2), {@code chaos.seed} (default:
- * the clock), {@code chaos.faults} (a comma-separated subset of {@link Fault}).
+ * a run failed. System properties: {@code chaos.runs} (default 2), {@code chaos.seed} (default: the
+ * clock), {@code chaos.faults} (a comma-separated subset of {@link Fault}).
  */
 class ChaosSoakITCase {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ChaosSoakITCase.class);
 
     @RegisterExtension
     static final MiniClusterExtension MINI_CLUSTER = SourceTestSupport.miniCluster();
@@ -71,7 +75,7 @@ class ChaosSoakITCase {
         List<Fault> faults = faults(System.getProperty("chaos.faults", ""));
         Map<Fault, Tally> tallies = new EnumMap<>(Fault.class);
         List<String> failing = new ArrayList<>();
-        System.out.printf("chaos: %d runs from seed %d over %s%n", runs, seed, faults);
+        LOG.info("chaos: {} runs from seed {} over {}", runs, seed, faults);
         for (int i = 0; i < runs; i++) {
             long runSeed = seed + i;
             Random random = new Random(runSeed);
@@ -91,18 +95,25 @@ class ChaosSoakITCase {
             if (check == null || !check.ok()) {
                 failing.add(runSeed + " (" + fault + ")");
             }
-            System.out.printf(
-                    "chaos run %d/%d seed %d %s: %s (%d s)%n",
-                    i + 1, runs, runSeed, fault, outcome, seconds);
+            LOG.info(
+                    "chaos run {}/{} seed {} {}: {} ({} s)",
+                    i + 1,
+                    runs,
+                    runSeed,
+                    fault,
+                    outcome,
+                    seconds);
         }
         String report = report(runs, seed, tallies, failing);
-        System.out.println(report);
+        LOG.info("\n{}", report);
         Path target = Paths.get("target");
         if (Files.isDirectory(target)) {
-            Files.write(target.resolve("chaos-report.txt"), report.getBytes(StandardCharsets.UTF_8));
+            Files.write(
+                    target.resolve("chaos-report.txt"), report.getBytes(StandardCharsets.UTF_8));
         }
         if (!failing.isEmpty()) {
-            throw new AssertionError("Failing chaos runs (seed, fault): " + failing + "\n" + report);
+            throw new AssertionError(
+                    "Failing chaos runs (seed, fault): " + failing + "\n" + report);
         }
     }
 
@@ -127,7 +138,9 @@ class ChaosSoakITCase {
                     w.startJob("PRIMARY").await(INITIAL_ROWS, Duration.ofMinutes(3), "the copy");
                     Thread.sleep(moment);
                     TaskFault.failOn(
-                            nth(1 + random.nextInt(TX_ROWS - 1), FaultWorkload::inLargeTransaction));
+                            nth(
+                                    1 + random.nextInt(TX_ROWS - 1),
+                                    FaultWorkload::inLargeTransaction));
                     w.largeTransaction(TX_ROWS);
                     awaitFired(w);
                     break;
@@ -197,7 +210,8 @@ class ChaosSoakITCase {
         long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
         while (TaskFault.armed()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("the task failure never fired; " + w.records() + " records");
+                throw new AssertionError(
+                        "the task failure never fired; " + w.records() + " records");
             }
             Thread.sleep(50);
         }
@@ -226,11 +240,18 @@ class ChaosSoakITCase {
     private static String report(
             int runs, long seed, Map<Fault, Tally> tallies, List<String> failing) {
         StringBuilder out = new StringBuilder();
-        out.append(String.format("chaos soak: %d runs, seeds %d..%d%n", runs, seed, seed + runs - 1));
+        out.append(
+                String.format("chaos soak: %d runs, seeds %d..%d%n", runs, seed, seed + runs - 1));
         out.append(
                 String.format(
                         "%-26s %5s %5s %7s %6s %10s %12s %8s%n",
-                        "fault", "runs", "ok", "failed", "lost", "duplicated", "out-of-order",
+                        "fault",
+                        "runs",
+                        "ok",
+                        "failed",
+                        "lost",
+                        "duplicated",
+                        "out-of-order",
                         "avg s"));
         Tally total = new Tally();
         for (Map.Entry<Fault, Tally> e : tallies.entrySet()) {
@@ -238,7 +259,8 @@ class ChaosSoakITCase {
             total.addAll(e.getValue());
         }
         out.append(total.row("total"));
-        out.append(failing.isEmpty() ? "no failing run\n" : "failing runs (seed): " + failing + "\n");
+        out.append(
+                failing.isEmpty() ? "no failing run\n" : "failing runs (seed): " + failing + "\n");
         return out.toString();
     }
 
@@ -274,7 +296,13 @@ class ChaosSoakITCase {
         String row(String name) {
             return String.format(
                     "%-26s %5d %5d %7d %6d %10d %12d %8d%n",
-                    name, runs, ok, runs - ok, lost, duplicated, outOfOrder,
+                    name,
+                    runs,
+                    ok,
+                    runs - ok,
+                    lost,
+                    duplicated,
+                    outOfOrder,
                     runs == 0 ? 0 : seconds / runs);
         }
     }
