@@ -168,6 +168,15 @@ start_mysqld() {
     { show_log_tail "$(tablet_dir "${uid}")/error.log" 20; die "mysqld of tablet ${uid} did not start"; }
 }
 
+# the replica's IO and SQL threads run (starts them if vttablet reaches mysqld and they do not)
+start_replication() {
+  local st
+  st="$(vtctl GetFullStatus "$1" 2>/dev/null)" || return 1
+  grep -q '"io_state": 3' <<<"${st}" && grep -q '"sql_state": 3' <<<"${st}" && return 0
+  vtctl StartReplication "$1" >/dev/null 2>&1 || true
+  return 1
+}
+
 cmd_restart_mysqld() {
   lock
   require_cluster
@@ -185,6 +194,11 @@ cmd_restart_mysqld() {
     primary_writable "${alias}" || vtctl_or_die SetWritable "${alias}" true
     wait_until 60 "${alias} to be a writable PRIMARY" primary_writable "${alias}" ||
       die "${alias} is not a writable PRIMARY after its mysqld restarted"
+  else
+    # mysqld starts with replication stopped (skip-replica-start) and vtgate keeps the tablet
+    # SERVING, stale; vtorc would start replication again
+    wait_until 60 "${alias} to replicate again" start_replication "${alias}" ||
+      die "${alias} does not replicate after its mysqld restarted"
   fi
   wait_shard_serving "$1" 180
   print_env

@@ -32,7 +32,7 @@ final class FaultWorkload implements AutoCloseable {
     private ChangeLoad load;
     private CollectedOutput output;
 
-    /** Empties the table and inserts {@code initialRows} rows (ids 1.., values {@code v<id>}). */
+    /** Empties the table and inserts {@code initialRows} rows (ids 1.., {@link #initialValue}). */
     FaultWorkload(MultiProcessCluster cluster, int initialRows) throws Exception {
         this.cluster = cluster;
         TaskFault.reset();
@@ -43,9 +43,9 @@ final class FaultWorkload implements AutoCloseable {
             for (int from = 1; from <= initialRows; from += 500) {
                 StringBuilder sql = new StringBuilder("INSERT INTO " + TABLE + " (id, v) VALUES ");
                 for (int id = from; id < Math.min(from + 500, initialRows + 1); id++) {
-                    sql.append(id == from ? "" : ",").append('(').append(id).append(",'v");
-                    sql.append(id).append("')");
-                    committed.add("+I[" + id + ", v" + id + "]");
+                    sql.append(id == from ? "" : ",").append('(').append(id).append(",'");
+                    sql.append(initialValue(id)).append("')");
+                    committed.add("+I[" + id + ", " + initialValue(id) + "]");
                 }
                 s.execute(sql.toString());
             }
@@ -55,6 +55,18 @@ final class FaultWorkload implements AutoCloseable {
     /** The shard a row came from. */
     static String shardOf(RowData row) {
         return row.getString(2).toString();
+    }
+
+    /**
+     * The value of an initial row: {@code v<id>}, padded to 60 characters so that VStream's copy
+     * packets hold fewer rows and a slowed-down job holds the copy back sooner.
+     */
+    static String initialValue(long id) {
+        StringBuilder v = new StringBuilder("v").append(id).append('-');
+        while (v.length() < 60) {
+            v.append('x');
+        }
+        return v.toString();
     }
 
     /** Starts the job (parallelism 2, checkpoints every 300 ms) reading from this tablet type. */

@@ -55,15 +55,19 @@ class VitessFaultsITCase {
 
     @Test
     void plannedReparentsDuringTheCopy() throws Exception {
-        int rows = 6000;
-        try (FaultWorkload w = new FaultWorkload(cluster, rows)) {
+        int rows = 30_000;
+        try (CapturedLogs logs = new CapturedLogs();
+                FaultWorkload w = new FaultWorkload(cluster, rows)) {
             w.startLoad();
-            // ~1 ms a record: the copy of 6000 rows takes seconds, the reparents land inside it
-            TaskFault.delay(1000);
+            // ~2 ms a record: the job holds VStream's copy back (backpressure), the reparents land
+            // inside it
+            TaskFault.delay(2000);
             w.startJob("PRIMARY").await(200, SNAPSHOT, "the first copied rows");
             MultiProcessCluster.run(5, "reparent", "planned", "-80");
             MultiProcessCluster.run(5, "reparent", "planned", "80-");
-            assertThat(w.records()).as("records when the reparents were done").isLessThan(rows);
+            assertThat(logs.text())
+                    .as("the copy phase must not have ended before the reparents")
+                    .doesNotContain("Copy phase of " + cluster.keyspace());
             TaskFault.delay(0);
             Thread.sleep(2000);
             w.stopAndCheck().assertOk("planned reparents during the copy");
