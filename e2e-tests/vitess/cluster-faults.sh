@@ -204,3 +204,41 @@ cmd_restart_mysqld() {
   print_env
   log "restart-mysqld $* done ($((SECONDS - t0))s)"
 }
+
+# the PRIMARYs' tablet throttlers know the rowstreamer (VStream's copy phase) rule, or not
+throttler_has_rowstreamer() {
+  local want="$1" shard uid out
+  for shard in $(serving_shards | tr ',' ' '); do
+    uid="$(tablet_of_type "${shard}" primary)"
+    out="$(vtctl GetThrottlerStatus "$(tablet_alias "${uid}")" 2>/dev/null)" || return 1
+    if [[ ${want} == yes ]]; then
+      grep -q '"is_enabled": true' <<<"${out}" && grep -q '"rowstreamer"' <<<"${out}" || return 1
+    else
+      ! grep -q '"rowstreamer"' <<<"${out}" || return 1
+    fi
+  done
+}
+
+# throttle-copy on|off: holds VStream copy phases back (the tablet throttler rejects the
+# rowstreamer), so that a fault can land while a copy is open
+cmd_throttle_copy() {
+  lock
+  require_cluster
+  case "${1:-}" in
+    on)
+      vtctl_or_die UpdateThrottlerConfig --enable "${KEYSPACE}"
+      vtctl_or_die UpdateThrottlerConfig --throttle-app rowstreamer --throttle-app-ratio 1 \
+        --throttle-app-duration 10m "${KEYSPACE}"
+      wait_until 60 "the throttlers to hold the rowstreamer" throttler_has_rowstreamer yes ||
+        die "the tablet throttlers did not take the rowstreamer rule"
+      ;;
+    off)
+      vtctl_or_die UpdateThrottlerConfig --unthrottle-app rowstreamer "${KEYSPACE}"
+      vtctl_or_die UpdateThrottlerConfig --disable "${KEYSPACE}"
+      wait_until 60 "the throttlers to let the rowstreamer go" throttler_has_rowstreamer no ||
+        die "the tablet throttlers kept the rowstreamer rule"
+      ;;
+    *) die "usage: $0 throttle-copy on|off" ;;
+  esac
+  print_env
+}

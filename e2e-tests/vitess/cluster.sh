@@ -19,6 +19,7 @@
 #                                       primary back as a REPLICA
 #   cluster.sh restart-tablet SHARD TYPE [kill]  restart the vttablet of the shard's TYPE tablet
 #   cluster.sh restart-mysqld SHARD TYPE [kill]  restart the mysqld of the shard's TYPE tablet
+#   cluster.sh throttle-copy on|off     hold VStream copy phases back (tablet throttler, rowstreamer)
 #
 # Progress and errors go to stderr; stdout only carries KEY=value lines. See README.md beside this file.
 set -euo pipefail
@@ -937,9 +938,10 @@ case "${1:-}" in
   reparent) cmd_reparent "${2:-}" "${3:-}" ;;
   restart-tablet) cmd_restart_tablet "${2:-}" "${3:-}" "${4:-}" ;;
   restart-mysqld) cmd_restart_mysqld "${2:-}" "${3:-}" "${4:-}" ;;
+  throttle-copy) cmd_throttle_copy "${2:-}" ;;
   *)
     echo "usage: $0 up|down|status|reshard split|merge|cancel|<shards>|drop-retired-shards|restart-vtgate [secs] [kill]" >&2
-    echo "       $0 replicas N [M]|reparent planned|emergency SHARD|restart-tablet|restart-mysqld SHARD TYPE [kill]" >&2
+    echo "       $0 replicas N [M]|reparent planned|emergency SHARD|restart-tablet|restart-mysqld SHARD TYPE [kill]|throttle-copy on|off" >&2
     exit 2
     ;;
 esac

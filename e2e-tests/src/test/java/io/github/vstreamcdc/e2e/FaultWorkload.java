@@ -8,7 +8,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -27,7 +27,13 @@ final class FaultWorkload implements AutoCloseable {
     static final int LOAD_IDS = 3000;
 
     private final MultiProcessCluster cluster;
-    private final List<String> committed = new ArrayList<>();
+    private final int initialRows;
+
+    /** Changes made outside the load (initial rows: 0, transactions: after the job started). */
+    private final Map<String, Long> committed = new LinkedHashMap<>();
+
+    private boolean jobStarted;
+    private boolean loadBeforeSnapshot;
     private long nextTxId = 1_000_000;
     private ChangeLoad load;
     private CollectedOutput output;
@@ -35,6 +41,7 @@ final class FaultWorkload implements AutoCloseable {
     /** Empties the table and inserts {@code initialRows} rows (ids 1.., {@link #initialValue}). */
     FaultWorkload(MultiProcessCluster cluster, int initialRows) throws Exception {
         this.cluster = cluster;
+        this.initialRows = initialRows;
         TaskFault.reset();
         try (Connection c = cluster.connect();
                 Statement s = c.createStatement()) {
@@ -45,7 +52,7 @@ final class FaultWorkload implements AutoCloseable {
                 for (int id = from; id < Math.min(from + 500, initialRows + 1); id++) {
                     sql.append(id == from ? "" : ",").append('(').append(id).append(",'");
                     sql.append(initialValue(id)).append("')");
-                    committed.add("+I[" + id + ", " + initialValue(id) + "]");
+                    committed.put("+I[" + id + ", " + initialValue(id) + "]", 0L);
                 }
                 s.execute(sql.toString());
             }
@@ -73,12 +80,15 @@ final class FaultWorkload implements AutoCloseable {
     FaultWorkload startJob(String tabletType) throws Exception {
         // rows (id, v, shard): the shard tells the reshard cut-over apart
         PlanetScaleSource<RowData> source = ReshardITCase.source(cluster, tabletType);
+        jobStarted = true;
         output = CollectedOutput.run(source, 2, 300, s -> s.map(new TaskFault()));
         return this;
     }
 
     /** Starts the steady write load (inserts, updates, deletes of ids 1..{@link #LOAD_IDS}). */
     FaultWorkload startLoad() throws Exception {
+        // before the job, or with the job started but its snapshot not (known to be) delivered
+        loadBeforeSnapshot = !jobStarted || records() < initialRows;
         load = new ChangeLoad(cluster::connect, TABLE, LOAD_IDS, table());
         return this;
     }
@@ -86,7 +96,7 @@ final class FaultWorkload implements AutoCloseable {
     /** Commits one transaction inserting {@code rows} new rows; returns their first id. */
     long largeTransaction(int rows) throws Exception {
         long first = nextTxId;
-        List<String> changes = new ArrayList<>();
+        Map<String, Long> changes = new LinkedHashMap<>();
         try (Connection c = cluster.connect();
                 Statement s = c.createStatement()) {
             c.setAutoCommit(false);
@@ -96,14 +106,14 @@ final class FaultWorkload implements AutoCloseable {
                     long id = first + i;
                     sql.append(i == from ? "" : ",").append('(').append(id).append(",'t");
                     sql.append(id).append("')");
-                    changes.add("+I[" + id + ", t" + id + "]");
+                    changes.put("+I[" + id + ", t" + id + "]", Long.MAX_VALUE);
                 }
                 s.execute(sql.toString());
             }
             c.commit();
         }
         nextTxId += rows;
-        committed.addAll(changes);
+        committed.putAll(changes);
         return first;
     }
 
@@ -131,13 +141,18 @@ final class FaultWorkload implements AutoCloseable {
 
     /** Stops the load and checks everything committed against everything delivered. */
     ChangelogCheck stopAndCheck() throws Exception {
-        List<String> all = new ArrayList<>(committed);
+        Map<String, Long> all = new LinkedHashMap<>(committed);
         if (load != null) {
             load.close();
-            all.addAll(load.confirmed());
+            List<String> changes = load.confirmed();
+            List<Long> seqs = load.confirmedSeqs();
+            for (int i = 0; i < changes.size(); i++) {
+                all.put(changes.get(i), seqs.get(i));
+            }
             load = null;
         }
-        return ChangelogCheck.await(output::snapshot, all, this::table, Duration.ofMinutes(3));
+        return ChangelogCheck.await(
+                output::snapshot, all, loadBeforeSnapshot, this::table, Duration.ofMinutes(3));
     }
 
     Map<Long, String> table() throws Exception {
