@@ -269,6 +269,7 @@ class ChaosSoakITCase {
     private static final class Tally {
         int runs;
         int ok;
+        long delivered;
         long lost;
         long duplicated;
         long outOfOrder;
@@ -279,6 +280,7 @@ class ChaosSoakITCase {
             seconds += runSeconds;
             if (check != null) {
                 ok += check.ok() ? 1 : 0;
+                delivered += check.delivered;
                 lost += check.lost;
                 duplicated += check.duplicated;
                 outOfOrder += check.outOfOrder;
@@ -288,6 +290,7 @@ class ChaosSoakITCase {
         void addAll(Tally other) {
             runs += other.runs;
             ok += other.ok;
+            delivered += other.delivered;
             lost += other.lost;
             duplicated += other.duplicated;
             outOfOrder += other.outOfOrder;
