@@ -330,13 +330,7 @@ class ReshardITCase {
     }
 
     static String describe(RowData row) {
-        return row.getRowKind().shortString()
-                + "["
-                + row.getLong(0)
-                + ", "
-                + (row.isNullAt(1) ? null : row.getString(1).toString())
-                + "]@"
-                + row.getString(2);
+        return ChangelogCheck.describe(row) + "@" + row.getString(2);
     }
 
     private static List<String> describeAll(List<RowData> rows) {
