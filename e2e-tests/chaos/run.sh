@@ -10,6 +10,7 @@
 # (ChaosSoakITCase, driven through system properties); the table per fault kind is printed at the
 # end and kept in e2e-tests/target/chaos-report.txt. Uses cluster.sh's cluster (CLUSTER_BASE_PORT,
 # CLUSTER_DATA_DIR as for the e2e tests); stop it with `e2e-tests/vitess/cluster.sh down`.
+# MAVEN_OFFLINE=1 runs Maven offline. See docs/reliability.md.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
