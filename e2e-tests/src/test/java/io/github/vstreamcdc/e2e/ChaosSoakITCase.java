@@ -245,11 +245,12 @@ class ChaosSoakITCase {
                 String.format("chaos soak: %d runs, seeds %d..%d%n", runs, seed, seed + runs - 1));
         out.append(
                 String.format(
-                        "%-26s %5s %5s %7s %6s %10s %12s %8s%n",
+                        "%-26s %5s %5s %7s %9s %6s %10s %12s %8s%n",
                         "fault",
                         "runs",
                         "ok",
                         "failed",
+                        "changes",
                         "lost",
                         "duplicated",
                         "out-of-order",
@@ -299,11 +300,12 @@ class ChaosSoakITCase {
 
         String row(String name) {
             return String.format(
-                    "%-26s %5d %5d %7d %6d %10d %12d %8d%n",
+                    "%-26s %5d %5d %7d %9d %6d %10d %12d %8d%n",
                     name,
                     runs,
                     ok,
                     runs - ok,
+                    delivered,
                     lost,
                     duplicated,
                     outOfOrder,
