@@ -13,6 +13,13 @@
 #   cluster.sh drop-retired-shards      delete the old shards kept by KEEP_SOURCE_SHARDS=1
 #   cluster.sh restart-vtgate [SECS] [kill]  stop vtgate (SIGTERM, or SIGKILL with `kill`), wait SECS
 #                                       (default 0), start it again on the same ports
+#   cluster.sh replicas N [M]           N REPLICA (and M RDONLY) tablets per serving shard (adds or removes)
+#   cluster.sh reparent planned SHARD   PlannedReparentShard to one of the shard's REPLICAs
+#   cluster.sh reparent emergency SHARD kill -9 the PRIMARY's mysqld, EmergencyReparentShard, bring the old
+#                                       primary back as a REPLICA
+#   cluster.sh restart-tablet SHARD TYPE [kill]  restart the vttablet of the shard's TYPE tablet
+#   cluster.sh restart-mysqld SHARD TYPE [kill]  restart the mysqld of the shard's TYPE tablet
+#   cluster.sh throttle-copy on|off     hold VStream copy phases back (tablet throttler, rowstreamer)
 #
 # Progress and errors go to stderr; stdout only carries KEY=value lines. See README.md beside this file.
 set -euo pipefail
@@ -43,6 +50,9 @@ RESHARD_VDIFF="${CLUSTER_RESHARD_VDIFF:-0}"
 VTGATE_BUFFER="${CLUSTER_VTGATE_BUFFER:-1}"
 # how often vtgate looks for new tablets in the topo (Vitess' default: 1m)
 TABLET_REFRESH="${CLUSTER_TABLET_REFRESH_INTERVAL:-5s}"
+# REPLICA / RDONLY tablets per shard made by `up` and `reshard` (0: PRIMARY only, the cheapest)
+REPLICAS="${CLUSTER_REPLICAS:-0}"
+RDONLYS="${CLUSTER_RDONLY:-0}"
 # tablets alive at once (the largest step, a split of 2 into 4 shards, needs 6)
 MAX_TABLETS=16
 
@@ -231,7 +241,8 @@ stop_named() {
 }
 
 # ---------------------------------------------------------------------------------------------
-# Tablets ($TABLETS_FILE: one "uid slot shard" line per tablet we created)
+# Tablets ($TABLETS_FILE: one "uid slot shard [init-type]" line per tablet we created; the type
+# is the one the tablet starts as, replica (the default; PRIMARY is made by a reparent) or rdonly)
 # ---------------------------------------------------------------------------------------------
 tablet_alias() { printf '%s-%010d' "${CELL}" "$1"; }
 tablet_dir() { printf '%s/vt_%010d' "${DATA_DIR}" "$1"; }
@@ -243,17 +254,18 @@ tablet_lines() { if [[ -f ${TABLETS_FILE} ]]; then cat "${TABLETS_FILE}"; fi; }
 tablets_of_shard() { tablet_lines | awk -v s="$1" '$3 == s {print $1}'; }
 tablet_slot() { tablet_lines | awk -v u="$1" '$1 == u {print $2}'; }
 tablet_shard() { tablet_lines | awk -v u="$1" '$1 == u {print $3}'; }
+tablet_init_type() { tablet_lines | awk -v u="$1" '$1 == u {print ($4 == "" ? "replica" : $4)}'; }
 
 # allocates a uid and the lowest free port slot, records "uid slot shard"
 allocate_tablet() {
-  local shard="$1" uid slot
+  local shard="$1" type="${2:-replica}" uid slot
   uid="$(cat "${NEXT_UID_FILE}" 2>/dev/null || echo 100)"
   echo $((uid + 1)) >"${NEXT_UID_FILE}"
   for ((slot = 0; slot < MAX_TABLETS; slot++)); do
     tablet_lines | awk -v s="${slot}" '$2 == s {f=1} END {exit !f}' || break
   done
   ((slot < MAX_TABLETS)) || die "more than ${MAX_TABLETS} tablets; run '$0 drop-retired-shards'"
-  echo "${uid} ${slot} ${shard}" >>"${TABLETS_FILE}"
+  echo "${uid} ${slot} ${shard} ${type}" >>"${TABLETS_FILE}"
   echo "${uid}"
 }
 
@@ -277,7 +289,7 @@ start_vttablet() {
     --tablet-hostname 127.0.0.1 \
     --init-keyspace "${KEYSPACE}" \
     --init-shard "${shard}" \
-    --init-tablet-type replica \
+    --init-tablet-type "$(tablet_init_type "${uid}")" \
     --port "$(slot_http_port "${slot}")" --bind-address 127.0.0.1 \
     --grpc-port "$(slot_grpc_port "${slot}")" --grpc-bind-address 127.0.0.1 \
     --service-map 'grpc-queryservice,grpc-tabletmanager,grpc-updatestream' \
@@ -292,11 +304,32 @@ start_vttablet() {
 
 # creates, starts and makes PRIMARY one tablet per given shard (in parallel)
 create_shards() {
-  local -a shards=("$@") uids=() jobs=()
-  local shard uid i rc
+  local -a shards=("$@") uids=()
+  local shard uid i
   for shard in "${shards[@]}"; do
     uids+=("$(allocate_tablet "${shard}")")
   done
+  start_new_tablets "${uids[@]}"
+  for i in "${!uids[@]}"; do
+    uid="${uids[i]}"
+    log "making $(tablet_alias "${uid}") the PRIMARY of ${KEYSPACE}/${shards[i]}"
+    VTCTL_TIMEOUT=60s vtctl_or_die PlannedReparentShard "${KEYSPACE}/${shards[i]}" \
+      --new-primary "$(tablet_alias "${uid}")" --wait-replicas-timeout 10s
+  done
+  for i in "${!uids[@]}"; do
+    uid="${uids[i]}"
+    wait_until 60 "tablet ${uid} to be a writable PRIMARY" \
+      primary_writable "$(tablet_alias "${uid}")" ||
+      { show_log_tail "${LOG_DIR}/vttablet-${uid}.log"; die "tablet ${uid} did not become a writable PRIMARY"; }
+  done
+}
+
+# initialises the mysqlds (in parallel) and starts the vttablets of allocated tablets; returns
+# when each is registered in the topo and answers on its HTTP port
+start_new_tablets() {
+  local -a uids=("$@") shards=() jobs=()
+  local uid i rc
+  for uid in "${uids[@]}"; do shards+=("$(tablet_shard "${uid}")"); done
   log "initialising mysqld for ${KEYSPACE}/{${shards[*]}} (tablets ${uids[*]})"
   for uid in "${uids[@]}"; do
     mysqlctl_init "${uid}" &
@@ -330,18 +363,6 @@ create_shards() {
       fi
       sleep 0.5
     done
-  done
-  for i in "${!uids[@]}"; do
-    uid="${uids[i]}"
-    log "making $(tablet_alias "${uid}") the PRIMARY of ${KEYSPACE}/${shards[i]}"
-    VTCTL_TIMEOUT=60s vtctl_or_die PlannedReparentShard "${KEYSPACE}/${shards[i]}" \
-      --new-primary "$(tablet_alias "${uid}")" --wait-replicas-timeout 10s
-  done
-  for i in "${!uids[@]}"; do
-    uid="${uids[i]}"
-    wait_until 60 "tablet ${uid} to be a writable PRIMARY" \
-      primary_writable "$(tablet_alias "${uid}")" ||
-      { show_log_tail "${LOG_DIR}/vttablet-${uid}.log"; die "tablet ${uid} did not become a writable PRIMARY"; }
   done
 }
 
@@ -582,6 +603,7 @@ start_cluster() {
   vtctl_or_die ApplyVSchema --vschema-file "${CONF_DIR}/vschema.json" "${KEYSPACE}"
   start_vtgate
   wait_vtgate_healthy "${START_TIMEOUT}"
+  if ((REPLICAS + RDONLYS > 0)); then set_replicas "${REPLICAS}" "${RDONLYS}" "${INITIAL_SHARDS}"; fi
 }
 
 # stops everything we started: vtgate, vttablets, vtctld, mysqlds, etcd, then any leftover
@@ -688,7 +710,7 @@ prune_tablets() {
   local topo uid shard
   local -a gone=()
   topo=",$(topo_shards | paste -sd, -),"
-  while read -r uid _ shard; do
+  while read -r uid _ shard _; do
     [[ -n ${uid} ]] || continue
     if [[ ${topo} != *",${shard},"* ]]; then
       log "removing tablet ${uid} of the deleted shard ${KEYSPACE}/${shard}"
@@ -799,6 +821,7 @@ cmd_reshard() {
     done
     log "resharding ${KEYSPACE}: ${sources} -> ${targets}"
     create_shards "${tarr[@]}"
+    if ((REPLICAS + RDONLYS > 0)); then set_replicas "${REPLICAS}" "${RDONLYS}" "${targets}"; fi
     # a VStream that meets the JOURNAL moves on to the new shards only through tablets vtgate knows
     local -a new_uids
     mapfile -t new_uids < <(for s in "${tarr[@]}"; do tablets_of_shard "${s}"; done)
@@ -902,6 +925,8 @@ cmd_reshard_cancel() {
   print_env
 }
 
+source "${SCRIPT_DIR}/cluster-faults.sh"
+
 case "${1:-}" in
   up) cmd_up ;;
   down) cmd_down ;;
@@ -909,8 +934,14 @@ case "${1:-}" in
   reshard) cmd_reshard "${2:-}" ;;
   drop-retired-shards) cmd_drop_retired ;;
   restart-vtgate) cmd_restart_vtgate "${2:-0}" "${3:-}" ;;
+  replicas) cmd_replicas "${2:-}" "${3:-0}" ;;
+  reparent) cmd_reparent "${2:-}" "${3:-}" ;;
+  restart-tablet) cmd_restart_tablet "${2:-}" "${3:-}" "${4:-}" ;;
+  restart-mysqld) cmd_restart_mysqld "${2:-}" "${3:-}" "${4:-}" ;;
+  throttle-copy) cmd_throttle_copy "${2:-}" ;;
   *)
-    echo "usage: $0 up|down|status|reshard split|merge|cancel|<shards>|drop-retired-shards|restart-vtgate [secs]" >&2
+    echo "usage: $0 up|down|status|reshard split|merge|cancel|<shards>|drop-retired-shards|restart-vtgate [secs] [kill]" >&2
+    echo "       $0 replicas N [M]|reparent planned|emergency SHARD|restart-tablet|restart-mysqld SHARD TYPE [kill]|throttle-copy on|off" >&2
     exit 2
     ;;
 esac

@@ -36,6 +36,10 @@ final class ChangeLoad implements AutoCloseable {
     private final Set<Long> uncertain = new HashSet<>();
 
     private final List<String> confirmed = new ArrayList<>();
+
+    /** The sequence number of the write behind each confirmed change. */
+    private final List<Long> confirmedSeqs = new ArrayList<>();
+
     private final Thread thread;
     private volatile boolean stop;
     private volatile Throwable failure;
@@ -71,6 +75,11 @@ final class ChangeLoad implements AutoCloseable {
 
     synchronized List<String> confirmed() {
         return new ArrayList<>(confirmed);
+    }
+
+    /** For each of {@link #confirmed()}, the sequence number of the write that made it. */
+    synchronized List<Long> confirmedSeqs() {
+        return new ArrayList<>(confirmedSeqs);
     }
 
     private void run() {
@@ -126,20 +135,20 @@ final class ChangeLoad implements AutoCloseable {
             String v = "i" + n;
             if (update(c, "INSERT INTO " + table + " (id, v) VALUES (?, ?)", id, v) == 1) {
                 known.put(id, v);
-                record("+I", id, v);
+                record(n, "+I", id, v);
             }
         } else if (random.nextInt(10) < 7) {
             String v = "u" + n;
             if (update(c, "UPDATE " + table + " SET v = ? WHERE id = ? AND v = ?", v, id, current)
                     == 1) {
                 known.put(id, v);
-                record("-U", id, current);
-                record("+U", id, v);
+                record(n, "-U", id, current);
+                record(n, "+U", id, v);
             }
         } else {
             if (update(c, "DELETE FROM " + table + " WHERE id = ? AND v = ?", id, current) == 1) {
                 known.remove(id);
-                record("-D", id, current);
+                record(n, "-D", id, current);
             }
         }
     }
@@ -163,8 +172,9 @@ final class ChangeLoad implements AutoCloseable {
         }
     }
 
-    private synchronized void record(String kind, long id, String v) {
+    private synchronized void record(long n, String kind, long id, String v) {
         confirmed.add(kind + "[" + id + ", " + v + "]");
+        confirmedSeqs.add(n);
     }
 
     private static void close(Connection connection) {

@@ -189,6 +189,11 @@ class ReshardITCase {
     }
 
     static PlanetScaleSource<RowData> source(MultiProcessCluster cluster) {
+        return source(cluster, "PRIMARY");
+    }
+
+    /** Rows {@code (id, v, shard)} of the {@code items} table, read from this tablet type. */
+    static PlanetScaleSource<RowData> source(MultiProcessCluster cluster, String tabletType) {
         List<RowDataDeserializationSchema.MetadataReader> shard =
                 Collections.singletonList(change -> StringData.fromString(change.shard()));
         return PlanetScaleSource.<RowData>builder()
@@ -198,6 +203,7 @@ class ReshardITCase {
                 .username("root")
                 .keyspace(cluster.keyspace())
                 .tableName(TABLE)
+                .tabletType(tabletType)
                 .startupMode(StartupMode.INITIAL)
                 .deserializer(
                         new RowDataDeserializationSchema(
@@ -324,13 +330,7 @@ class ReshardITCase {
     }
 
     static String describe(RowData row) {
-        return row.getRowKind().shortString()
-                + "["
-                + row.getLong(0)
-                + ", "
-                + (row.isNullAt(1) ? null : row.getString(1).toString())
-                + "]@"
-                + row.getString(2);
+        return ChangelogCheck.describe(row) + "@" + row.getString(2);
     }
 
     private static List<String> describeAll(List<RowData> rows) {
