@@ -53,6 +53,12 @@ final class ShardEventFramer {
     /** Binlog rows held per transaction at most, waiting for its position: bounds the memory. */
     static final int MAX_HELD_ROWS = 10_000;
 
+    /**
+     * Rows per batch handed over: Flink checkpoints only between batches, so a large transaction
+     * goes out in several, and a checkpoint can still fall inside it (its rows to skip then count).
+     */
+    static final int MAX_BATCH_ROWS = 1_000;
+
     private final ShardSplit split;
     private final String tablePrefix;
 
@@ -506,7 +512,11 @@ final class ShardEventFramer {
         heldRows.clear();
         rowsSinceSafe += rows.size();
         progressed = true;
-        out.add(new ChangeBatch(rows, null, lastEventTimeMillis));
+        for (int from = 0; from < rows.size(); from += MAX_BATCH_ROWS) {
+            List<RowChangeEvent> part =
+                    rows.subList(from, Math.min(rows.size(), from + MAX_BATCH_ROWS));
+            out.add(new ChangeBatch(new ArrayList<>(part), null, lastEventTimeMillis));
+        }
     }
 
     /** The one place that builds a row change. */

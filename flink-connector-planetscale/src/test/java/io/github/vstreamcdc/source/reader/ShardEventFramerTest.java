@@ -119,10 +119,14 @@ class ShardEventFramerTest {
         }
         List<ChangeBatch> end = frame(framer, commitAt(11), commit());
 
-        assertThat(early).hasSize(1);
-        assertThat(early.get(0).rows)
+        // In batches of MAX_BATCH_ROWS, so that checkpoints can fall between them.
+        assertThat(early)
+                .hasSize(ShardEventFramer.MAX_HELD_ROWS / ShardEventFramer.MAX_BATCH_ROWS)
+                .allMatch(b -> b.rows.size() == ShardEventFramer.MAX_BATCH_ROWS);
+        assertThat(early)
+                .flatExtracting(b -> b.rows)
                 .hasSize(ShardEventFramer.MAX_HELD_ROWS)
-                .allMatch(r -> r.position() == null);
+                .allMatch(r -> ((RowChangeEvent) r).position() == null);
         assertThat(end.get(0).rows).hasSize(1);
         assertThat(end.get(0).rows.get(0).position()).isEqualTo(gtid(1, 11));
         assertThat(end.get(0).rows.get(0).transactionSeq())
