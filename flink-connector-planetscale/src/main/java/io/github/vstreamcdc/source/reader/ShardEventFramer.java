@@ -54,8 +54,9 @@ final class ShardEventFramer {
     static final int MAX_HELD_ROWS = 10_000;
 
     /**
-     * Rows per batch handed over: Flink checkpoints only between batches, so a large transaction
-     * goes out in several, and a checkpoint can still fall inside it (its rows to skip then count).
+     * Rows per batch handed over at most: Flink checkpoints only between batches, so a transaction
+     * goes out in several (one per ROW event, as VStream sent them), and a checkpoint can still
+     * fall inside it (its rows to skip then count).
      */
     static final int MAX_BATCH_ROWS = 1_000;
 
@@ -79,6 +80,12 @@ final class ShardEventFramer {
 
     /** Binlog rows of the open transaction, held until its VGTID gives their position. */
     private final List<RowChangeEvent> heldRows = new ArrayList<>();
+
+    /**
+     * Where each ROW event's rows end in {@link #heldRows}: they are handed over one batch per
+     * event, as they came, so that Flink can checkpoint between them inside a transaction.
+     */
+    private final List<Integer> heldEventEnds = new ArrayList<>();
 
     /** Where a (re)connect starts. */
     private ShardPosition safePosition;
@@ -142,6 +149,7 @@ final class ShardEventFramer {
         copyFieldTable = null;
         buffer.clear();
         heldRows.clear();
+        heldEventEnds.clear();
         schemas.clear();
         transactionTimed = false;
         if (split.snapshotOnly() && !copying) {
@@ -498,6 +506,13 @@ final class ShardEventFramer {
                 handOverHeldRows(null, out);
             }
         }
+        int held = heldRows.size();
+        if (!copying
+                && held > 0
+                && (heldEventEnds.isEmpty()
+                        || heldEventEnds.get(heldEventEnds.size() - 1) < held)) {
+            heldEventEnds.add(held);
+        }
     }
 
     /** Hands the held binlog rows over, with the position of their transaction if known. */
@@ -512,10 +527,19 @@ final class ShardEventFramer {
         heldRows.clear();
         rowsSinceSafe += rows.size();
         progressed = true;
-        for (int from = 0; from < rows.size(); from += MAX_BATCH_ROWS) {
-            List<RowChangeEvent> part =
-                    rows.subList(from, Math.min(rows.size(), from + MAX_BATCH_ROWS));
-            out.add(new ChangeBatch(new ArrayList<>(part), null, lastEventTimeMillis));
+        List<Integer> ends = new ArrayList<>(heldEventEnds);
+        heldEventEnds.clear();
+        if (ends.isEmpty() || ends.get(ends.size() - 1) < rows.size()) {
+            ends.add(rows.size());
+        }
+        int from = 0;
+        for (int end : ends) {
+            for (int part = from; part < end; part += MAX_BATCH_ROWS) {
+                List<RowChangeEvent> batch =
+                        rows.subList(part, Math.min(end, part + MAX_BATCH_ROWS));
+                out.add(new ChangeBatch(new ArrayList<>(batch), null, lastEventTimeMillis));
+            }
+            from = end;
         }
     }
 

@@ -86,8 +86,10 @@ class ShardEventFramerTest {
         List<ChangeBatch> second = frame(framer, commitAt(11), commit());
 
         assertThat(first).isEmpty();
-        assertThat(second).hasSize(2);
+        // One batch per ROW event (checkpoints can fall between them), then the commit.
+        assertThat(second).hasSize(3);
         assertThat(second.get(0).positionAfter).isNull();
+        assertThat(second.get(1).positionAfter).isNull();
         assertThat(rowsOf(second)).containsExactly("c:1=a", "c:2=b", "u:1=a2");
         RowChangeEvent row = second.get(0).rows.get(0);
         assertThat(row.keyspace()).isEqualTo(KEYSPACE);
@@ -96,16 +98,18 @@ class ShardEventFramerTest {
         assertThat(row.commitTimeMillis()).isEqualTo(TS * 1000);
         assertThat(row.isSnapshot()).isFalse();
         // The position after the transaction, and the order in it.
-        assertThat(second.get(0).rows)
-                .extracting(RowChangeEvent::position)
+        assertThat(second.subList(0, 2))
+                .flatExtracting(b -> b.rows)
+                .extracting(r -> ((RowChangeEvent) r).position())
                 .containsOnly(gtid(1, 11));
-        assertThat(second.get(0).rows)
-                .extracting(RowChangeEvent::transactionSeq)
+        assertThat(second.subList(0, 2))
+                .flatExtracting(b -> b.rows)
+                .extracting(r -> ((RowChangeEvent) r).transactionSeq())
                 .containsExactly(1L, 2L, 3L);
         assertThat(second.get(0).eventTimeMillis).isEqualTo(TS * 1000);
 
-        assertThat(second.get(1).rows).isEmpty();
-        assertThat(second.get(1).positionAfter).isEqualTo(ShardPosition.of(gtid(1, 11)));
+        assertThat(second.get(2).rows).isEmpty();
+        assertThat(second.get(2).positionAfter).isEqualTo(ShardPosition.of(gtid(1, 11)));
         assertThat(framer.safePosition()).isEqualTo(ShardPosition.of(gtid(1, 11)));
     }
 
@@ -119,10 +123,8 @@ class ShardEventFramerTest {
         }
         List<ChangeBatch> end = frame(framer, commitAt(11), commit());
 
-        // In batches of MAX_BATCH_ROWS, so that checkpoints can fall between them.
-        assertThat(early)
-                .hasSize(ShardEventFramer.MAX_HELD_ROWS / ShardEventFramer.MAX_BATCH_ROWS)
-                .allMatch(b -> b.rows.size() == ShardEventFramer.MAX_BATCH_ROWS);
+        // One batch per ROW event, as they came, so that checkpoints can fall between them.
+        assertThat(early).hasSize(ShardEventFramer.MAX_HELD_ROWS);
         assertThat(early)
                 .flatExtracting(b -> b.rows)
                 .hasSize(ShardEventFramer.MAX_HELD_ROWS)
@@ -131,6 +133,28 @@ class ShardEventFramerTest {
         assertThat(end.get(0).rows.get(0).position()).isEqualTo(gtid(1, 11));
         assertThat(end.get(0).rows.get(0).transactionSeq())
                 .isEqualTo(ShardEventFramer.MAX_HELD_ROWS + 1);
+    }
+
+    @Test
+    void heldRowsGoOutOneBatchPerRowEventAtMostMaxBatchRowsEach() {
+        ShardEventFramer framer = new ShardEventFramer(binlogSplit(gtid(1, 10), 0));
+        Binlogdata.RowChange[] big = new Binlogdata.RowChange[ShardEventFramer.MAX_BATCH_ROWS + 5];
+        for (int i = 0; i < big.length; i++) {
+            big[i] = insert(100 + i, "b");
+        }
+        List<ChangeBatch> held =
+                frame(
+                        framer,
+                        begin(),
+                        field("t", TS),
+                        rows("t", TS, insert(1, "a"), insert(2, "a")),
+                        rows("t", TS, big));
+        assertThat(held).isEmpty();
+        List<ChangeBatch> out = frame(framer, commitAt(11), commit());
+        assertThat(out)
+                .extracting(b -> b.rows.size())
+                .containsExactly(2, ShardEventFramer.MAX_BATCH_ROWS, 5, 0);
+        assertThat(out.get(1).rows.get(0).position()).isEqualTo(gtid(1, 11));
     }
 
     @Test
@@ -314,12 +338,12 @@ class ShardEventFramerTest {
                         commitAt(12));
 
         RowChangeEvent first = old.get(0).rows.get(0);
-        RowChangeEvent second = old.get(0).rows.get(1);
+        RowChangeEvent second = old.get(1).rows.get(0);
         // The same instance until the schema changes: deserializers cache per schema by identity.
         assertThat(second.columns()).isSameAs(first.columns());
         RowChangeEvent third = altered.get(0).rows.get(0);
         assertThat(third.columns()).isNotSameAs(first.columns());
-        assertThat(altered.get(0).rows.get(1).columns()).isSameAs(third.columns());
+        assertThat(altered.get(1).rows.get(0).columns()).isSameAs(third.columns());
         assertThat(rowsOf(altered)).containsExactly("c:3=c", "d:3");
     }
 

@@ -214,18 +214,20 @@ class VStreamSplitReaderTest {
 
         assertThat(out.rows()).containsExactly("c:1=a", "c:2=b", "u:1=a2", "d:2");
         // Rows come at their transaction's VGTID; each commit is its own batch with the position.
-        assertThat(out.batches).hasSize(4);
+        // (one batch per ROW event).
+        assertThat(out.batches).hasSize(5);
         assertThat(out.batches.get(0).positionAfter).isNull();
-        assertThat(out.batches.get(1).rows).isEmpty();
-        assertThat(out.batches.get(1).positionAfter).isEqualTo(ShardPosition.of(gtid(1, 11)));
-        assertThat(out.batches.get(2).positionAfter).isNull();
-        assertThat(out.batches.get(3).positionAfter).isEqualTo(ShardPosition.of(gtid(1, 12)));
+        assertThat(out.batches.get(1).positionAfter).isNull();
+        assertThat(out.batches.get(2).rows).isEmpty();
+        assertThat(out.batches.get(2).positionAfter).isEqualTo(ShardPosition.of(gtid(1, 11)));
+        assertThat(out.batches.get(3).positionAfter).isNull();
+        assertThat(out.batches.get(4).positionAfter).isEqualTo(ShardPosition.of(gtid(1, 12)));
         RowChangeEvent first = out.batches.get(0).rows.get(0);
         assertThat(first.table()).isEqualTo("t");
         assertThat(first.commitTimeMillis()).isEqualTo(TS * 1000);
         assertThat(first.position()).isEqualTo(gtid(1, 11));
         // One column list per FIELD event, shared by its rows (deserializers cache by identity).
-        assertThat(out.batches.get(2).rows.get(0).columns()).isSameAs(first.columns());
+        assertThat(out.batches.get(3).rows.get(0).columns()).isSameAs(first.columns());
 
         Vtgate.VStreamRequest request = fake.requests().get(0);
         Binlogdata.ShardGtid shardGtid = request.getVgtid().getShardGtids(0);
