@@ -188,13 +188,17 @@ class ReconnectITCase {
                 assertThat(reconnects).as("vstreamReconnects").isGreaterThanOrEqualTo(2);
                 assertThat(log.lines())
                         .anyMatch(l -> l.contains("VStream of commerce/0") && l.contains("closed"));
-                // The first outage fell inside the transaction: rows handed over before it were
-                // skipped in the replay.
+                // The first outage fell inside the transaction. Its rows are held until the
+                // transaction's VGTID (for their position metadata), so the reconnect read the
+                // transaction again from its start; replays that skip rows already handed over
+                // (transactions above ShardEventFramer.MAX_HELD_ROWS, restores from a checkpoint
+                // inside a transaction) are covered by ExactlyOnceFailoverITCase and the framer's
+                // unit tests.
                 assertThat(log.lines())
                         .anyMatch(
                                 l ->
                                         l.startsWith("Opening VStream of commerce/0")
-                                                && l.contains("rows emitted before"));
+                                                && !l.contains("copying"));
             }
         } finally {
             stop.set(true);
