@@ -225,8 +225,9 @@ class BoundedReadITCase {
             }
             if (checkpointsAtFirstRow < 0) {
                 checkpointsAtFirstRow = CHECKPOINTS.get();
-            } else if (CHECKPOINTS.get() >= checkpointsAtFirstRow + 1) {
-                FAILURES.incrementAndGet();
+            } else if (CHECKPOINTS.get() >= checkpointsAtFirstRow + 1
+                    // both subtasks may get here at once: only one throws
+                    && FAILURES.compareAndSet(0, 1)) {
                 throw new RuntimeException("Injected failure near the stop at " + row);
             }
             return row;

@@ -65,8 +65,9 @@ class ExactlyOnceFailoverITCase {
             }
             if (checkpointsAtStageStart < 0) {
                 checkpointsAtStageStart = CHECKPOINTS.get();
-            } else if (stage == 3 || CHECKPOINTS.get() >= checkpointsAtStageStart + 2) {
-                FAILURES.incrementAndGet();
+            } else if ((stage == 3 || CHECKPOINTS.get() >= checkpointsAtStageStart + 2)
+                    // both subtasks may get here at once: only one throws
+                    && FAILURES.compareAndSet(stage - 1, stage)) {
                 checkpointsAtStageStart = -1;
                 throw new RuntimeException(
                         "Injected failure " + stage + " at " + SourceTestSupport.describe(row));

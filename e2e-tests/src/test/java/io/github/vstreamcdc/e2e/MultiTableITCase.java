@@ -113,8 +113,9 @@ class MultiTableITCase {
             }
             if (checkpointsAtCopyStart < 0) {
                 checkpointsAtCopyStart = CHECKPOINTS.get();
-            } else if (CHECKPOINTS.get() >= checkpointsAtCopyStart + 2) {
-                FAILURES.incrementAndGet();
+            } else if (CHECKPOINTS.get() >= checkpointsAtCopyStart + 2
+                    // both subtasks may get here at once: only one throws
+                    && FAILURES.compareAndSet(0, 1)) {
                 throw new RuntimeException("Injected failure during the copy of mt_new");
             }
             return record;
