@@ -20,4 +20,12 @@ public interface VStreamDeserializationSchema<T> extends Serializable, ResultTyp
     default void open(DeserializationSchema.InitializationContext context) throws Exception {}
 
     void deserialize(RowChangeEvent change, Collector<T> out) throws Exception;
+
+    /**
+     * Called when a read table's schema changed on a shard, before its first row in the new shape
+     * (see {@link SchemaChangeEvent}); by default it emits nothing. An implementation may emit
+     * records describing the change, or fail if its output cannot represent the new rows.
+     */
+    default void deserializeSchemaChange(SchemaChangeEvent change, Collector<T> out)
+            throws Exception {}
 }

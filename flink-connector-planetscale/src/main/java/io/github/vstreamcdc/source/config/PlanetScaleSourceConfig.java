@@ -34,6 +34,7 @@ import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.RECONN
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SCAN_BOUNDED_MODE;
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SCAN_NEWLY_ADDED_TABLE_ENABLED;
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SCAN_READ_CHANGELOG_AS_APPEND_ONLY_ENABLED;
+import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SCHEMA_CHANGE_DROPPED_COLUMN;
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SCAN_SCHEMA_CHECK_ENABLED;
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SCAN_SHARD_DISCOVERY_INTERVAL;
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SCAN_TABLE_DISCOVERY_INTERVAL;
@@ -74,6 +75,7 @@ public final class PlanetScaleSourceConfig implements Serializable {
     private final ZoneId serverTimeZone;
     private final boolean schemaCheck;
     private final boolean appendOnly;
+    private final DroppedColumnHandling droppedColumns;
     private final List<String> columns;
     private final RowFilter rowFilter;
 
@@ -98,6 +100,8 @@ public final class PlanetScaleSourceConfig implements Serializable {
         this.schemaCheck = reader.bool(SCAN_SCHEMA_CHECK_ENABLED);
         this.appendOnly =
                 Boolean.TRUE.equals(reader.bool(SCAN_READ_CHANGELOG_AS_APPEND_ONLY_ENABLED));
+        this.droppedColumns =
+                reader.enumValue(SCHEMA_CHANGE_DROPPED_COLUMN, DroppedColumnHandling.class);
         this.columns = null;
         this.rowFilter = null;
     }
@@ -119,6 +123,7 @@ public final class PlanetScaleSourceConfig implements Serializable {
         this.serverTimeZone = base.serverTimeZone;
         this.schemaCheck = base.schemaCheck;
         this.appendOnly = base.appendOnly;
+        this.droppedColumns = base.droppedColumns;
         this.columns =
                 columns == null ? null : Collections.unmodifiableList(new ArrayList<>(columns));
     }
@@ -466,6 +471,11 @@ public final class PlanetScaleSourceConfig implements Serializable {
     /** Whether the SQL table emits every change as an INSERT (an insert-only table). */
     public boolean readChangelogAsAppendOnly() {
         return appendOnly;
+    }
+
+    /** What a declared column becomes when a schema change drops it (SQL). */
+    public DroppedColumnHandling droppedColumnHandling() {
+        return droppedColumns;
     }
 
     /** The columns to ask VStream for (projection); null for all. */

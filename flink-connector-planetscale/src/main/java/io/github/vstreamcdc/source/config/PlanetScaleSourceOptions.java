@@ -342,6 +342,17 @@ public final class PlanetScaleSourceOptions {
                                     + " only inserts. The 'row_kind' metadata column keeps the"
                                     + " original kind.");
 
+    public static final ConfigOption<DroppedColumnHandling> SCHEMA_CHANGE_DROPPED_COLUMN =
+            ConfigOptions.key("schema-change.dropped-column")
+                    .enumType(DroppedColumnHandling.class)
+                    .defaultValue(DroppedColumnHandling.FAIL)
+                    .withDescription(
+                            "SQL: what a declared column becomes when a schema change drops it or"
+                                    + " renames it away while the job runs: 'fail' (the job"
+                                    + " fails, naming the table, shard, position and column) or"
+                                    + " 'null' (NULL in the rows that follow; the column must be"
+                                    + " declared nullable).");
+
     /**
      * The options that say where VTGate is and how to reach it (what {@link
      * PlanetScaleSourceConfig#connectionFrom} reads): a subset of {@link #REQUIRED} and {@link
@@ -407,12 +418,18 @@ public final class PlanetScaleSourceOptions {
                             RECONNECT_MAX_ATTEMPTS,
                             SERVER_TIME_ZONE,
                             SCAN_SCHEMA_CHECK_ENABLED,
-                            SCAN_READ_CHANGELOG_AS_APPEND_ONLY_ENABLED));
+                            SCAN_READ_CHANGELOG_AS_APPEND_ONLY_ENABLED,
+                            SCHEMA_CHANGE_DROPPED_COLUMN));
 
     /** Options whose values are enum constants (listed so that factories can declare them). */
     private static final List<ConfigOption<?>> ENUMS =
             Collections.unmodifiableList(
-                    Arrays.asList(AUTH_METHOD, TABLET_TYPE, SCAN_STARTUP_MODE, SCAN_BOUNDED_MODE));
+                    Arrays.asList(
+                            AUTH_METHOD,
+                            TABLET_TYPE,
+                            SCAN_STARTUP_MODE,
+                            SCAN_BOUNDED_MODE,
+                            SCHEMA_CHANGE_DROPPED_COLUMN));
 
     /**
      * The options as a factory declares them to Flink: the enum options as text, because Flink's
