@@ -63,9 +63,9 @@ public final class SchemaChangeEvent {
 
     /**
      * The DDL statement as the binlog holds it, if VStream sent it on this shard since the table's
-     * last row (Vitess rewrites some, e.g. an Online DDL's cut-over is a {@code RENAME TABLE}); null
-     * when the columns changed without a DDL event read (e.g. a restore just after the DDL, or the
-     * change happened while the shard was not read).
+     * last row (Vitess rewrites some, e.g. an Online DDL's cut-over is a {@code RENAME TABLE});
+     * null when the columns changed without a DDL event read (e.g. a restore just after the DDL, or
+     * the change happened while the shard was not read).
      */
     @Nullable
     public String ddl() {

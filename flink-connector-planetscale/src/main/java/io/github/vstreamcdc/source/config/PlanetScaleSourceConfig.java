@@ -34,11 +34,11 @@ import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.RECONN
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SCAN_BOUNDED_MODE;
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SCAN_NEWLY_ADDED_TABLE_ENABLED;
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SCAN_READ_CHANGELOG_AS_APPEND_ONLY_ENABLED;
-import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SCHEMA_CHANGE_DROPPED_COLUMN;
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SCAN_SCHEMA_CHECK_ENABLED;
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SCAN_SHARD_DISCOVERY_INTERVAL;
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SCAN_TABLE_DISCOVERY_INTERVAL;
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SCAN_WATERMARK_HEARTBEAT_DELAY;
+import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SCHEMA_CHANGE_DROPPED_COLUMN;
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SERVER_TIME_ZONE;
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SHARDS;
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.TABLET_TYPE;
