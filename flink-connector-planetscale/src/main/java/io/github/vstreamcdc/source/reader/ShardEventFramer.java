@@ -26,6 +26,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 
@@ -275,6 +276,20 @@ final class ShardEventFramer {
     private boolean reads(String table) {
         return (tables.isEmpty() || tables.contains(table))
                 && (selection == null || selection.matches(table));
+    }
+
+    /**
+     * The DDL statements read since the last row of each table, for a failure's message: VStream
+     * fails a stream whose rule names a column a DDL just removed.
+     */
+    Map<String, String> pendingDdl() {
+        Map<String, String> out = new TreeMap<>();
+        for (Map.Entry<String, KnownTableSchema> entry : known.entrySet()) {
+            if (entry.getValue().pendingDdl() != null) {
+                out.put(entry.getKey(), entry.getValue().pendingDdl());
+            }
+        }
+        return out;
     }
 
     /** Asking for the shard's current position failed: the next heartbeat asks again. */

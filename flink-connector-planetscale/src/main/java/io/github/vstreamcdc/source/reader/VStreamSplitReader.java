@@ -4,6 +4,7 @@ import io.github.vstreamcdc.source.client.VStreamChannels;
 import io.github.vstreamcdc.source.client.VStreamErrors;
 import io.github.vstreamcdc.source.client.VitessException;
 import io.github.vstreamcdc.source.config.PlanetScaleSourceConfig;
+import io.github.vstreamcdc.source.config.PlanetScaleSourceOptions;
 import io.github.vstreamcdc.source.config.TableSelection;
 import io.github.vstreamcdc.source.split.ShardSplit;
 import io.github.vstreamcdc.vitess.proto.Vtgate;
@@ -353,7 +354,8 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
         }
         if (!status.isOk() && !VStreamErrors.isTransient(status)) {
             throw new VitessException(
-                    VStreamErrors.describe(status, target, keyspace, shard, position),
+                    VStreamErrors.describe(status, target, keyspace, shard, position)
+                            + afterDdl(cursor),
                     status.asRuntimeException());
         }
         ReconnectPolicy reconnects = cursor.reconnects;
@@ -388,6 +390,24 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
         cursor.waitingForChannel =
                 channel != null && channel.getState(false) != ConnectivityState.READY;
         metrics.reconnected();
+    }
+
+    /** What a stream that failed right after a DDL of a read table should say about it. */
+    private String afterDdl(ShardCursor cursor) {
+        Map<String, String> ddl = cursor.framer.pendingDdl();
+        if (ddl.isEmpty()) {
+            return "";
+        }
+        return ". It failed after a schema change of "
+                + ddl
+                + (config.columns() == null
+                        ? ""
+                        : ": the columns asked of VStream "
+                                + config.columns()
+                                + " must all still exist. Declare the table as it is now and"
+                                + " start the job again from its last checkpoint, or set '"
+                                + PlanetScaleSourceOptions.SCHEMA_CHANGE_DROPPED_COLUMN.key()
+                                + "' = 'null' (VStream then sends every column)");
     }
 
     /**
