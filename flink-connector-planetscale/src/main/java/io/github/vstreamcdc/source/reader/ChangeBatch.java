@@ -48,6 +48,12 @@ final class ChangeBatch {
      */
     final long idleAtMillis;
 
+    /**
+     * Row changes the stream delivered after the safe point that are not handed over (of a table no
+     * longer selected): they count towards the rows to skip after a restart.
+     */
+    final int hiddenRows;
+
     /** Schema changes to tell downstream before the batch's rows, in order; often none. */
     final List<SchemaChangeEvent> schemaChanges;
 
@@ -69,6 +75,33 @@ final class ChangeBatch {
             long idleAtMillis,
             @Nullable List<SchemaChangeEvent> schemaChanges,
             @Nullable Map<String, KnownTableSchema> schemas) {
+        this(
+                rows,
+                positionAfter,
+                eventTimeMillis,
+                journal,
+                bounds,
+                stopped,
+                tables,
+                idleAtMillis,
+                schemaChanges,
+                schemas,
+                0);
+    }
+
+    private ChangeBatch(
+            List<RowChangeEvent> rows,
+            ShardPosition positionAfter,
+            long eventTimeMillis,
+            @Nullable Binlogdata.Journal journal,
+            @Nullable SplitBounds bounds,
+            boolean stopped,
+            @Nullable Set<String> tables,
+            long idleAtMillis,
+            @Nullable List<SchemaChangeEvent> schemaChanges,
+            @Nullable Map<String, KnownTableSchema> schemas,
+            int hiddenRows) {
+        this.hiddenRows = hiddenRows;
         this.idleAtMillis = idleAtMillis;
         this.schemaChanges = schemaChanges == null ? Collections.emptyList() : schemaChanges;
         this.schemas = schemas;
@@ -159,6 +192,22 @@ final class ChangeBatch {
                 null);
     }
 
+    /** Row changes of a table no longer selected, counted but not handed over. */
+    static ChangeBatch hiddenRows(int count, long eventTimeMillis) {
+        return new ChangeBatch(
+                Collections.emptyList(),
+                null,
+                eventTimeMillis,
+                null,
+                null,
+                false,
+                null,
+                0,
+                null,
+                null,
+                count);
+    }
+
     /**
      * This batch, also telling these schema changes (before its rows) and recording what is now
      * known of these tables' schemas.
@@ -175,6 +224,7 @@ final class ChangeBatch {
                 tables,
                 idleAtMillis,
                 changes,
-                newSchemas);
+                newSchemas,
+                hiddenRows);
     }
 }

@@ -66,7 +66,7 @@ public final class PlanetScaleRecordEmitter<T>
         if (batch.positionAfter != null) {
             state.advanceTo(batch.positionAfter);
         } else {
-            state.rowsEmitted(batch.rows.size());
+            state.rowsEmitted(batch.rows.size() + batch.hiddenRows);
         }
         if (batch.bounds != null) {
             state.boundsChanged(batch.bounds);

@@ -103,6 +103,18 @@ final class ShardEventFramer {
      */
     private final List<Integer> heldEventEnds = new ArrayList<>();
 
+    /**
+     * Per entry of {@link #heldEventEnds}: the row changes of that ROW event the stream delivered
+     * but that are not handed over, being of a table the split's stream reads but the selection no
+     * longer matches (a job restored with a narrower selection, until the split's tables narrow at
+     * its next safe point). They count towards {@link #rowsSinceSafe} like the others, so that a
+     * restart drops exactly the rows already handed over.
+     */
+    private final List<Integer> heldEventHidden = new ArrayList<>();
+
+    /** The sum of {@link #heldEventHidden}. */
+    private int heldHidden;
+
     /** Where a (re)connect starts. */
     private ShardPosition safePosition;
 
@@ -167,6 +179,8 @@ final class ShardEventFramer {
         buffer.clear();
         heldRows.clear();
         heldEventEnds.clear();
+        heldEventHidden.clear();
+        heldHidden = 0;
         schemas.clear();
         transactionTimed = false;
         if (split.snapshotOnly() && !copying) {
@@ -266,16 +280,27 @@ final class ShardEventFramer {
     }
 
     /**
-     * The tables to ask VStream for: those of the split the selection still matches (a job restored
-     * with a narrower selection stops reading the others).
+     * The tables to ask VStream for: the split's, also those the selection no longer matches (a job
+     * restored with a narrower selection), whose rows the rows to skip may count; {@link
+     * #selectedTables()} is what the split narrows to at its next safe point.
      */
     Set<String> streamedTables() {
+        return tables();
+    }
+
+    /** The split's tables that the selection matches: what it should read. */
+    Set<String> selectedTables() {
         return selection == null ? tables() : new TreeSet<>(selection.select(tables));
     }
 
     private boolean reads(String table) {
         return (tables.isEmpty() || tables.contains(table))
                 && (selection == null || selection.matches(table));
+    }
+
+    /** A table the stream reads (it counts towards the position) but whose rows are not wanted. */
+    private boolean hides(String table) {
+        return tables.contains(table) && selection != null && !selection.matches(table);
     }
 
     /**
@@ -612,6 +637,10 @@ final class ShardEventFramer {
         }
         Binlogdata.RowEvent rowEvent = event.getRowEvent();
         String table = tableName(rowEvent.getTableName());
+        if (hides(table)) {
+            onHiddenRows(rowEvent.getRowChangesCount());
+            return;
+        }
         if (!reads(table)) {
             return;
         }
@@ -646,7 +675,7 @@ final class ShardEventFramer {
             long commitTime = op == RowChangeEvent.Op.READ ? 0 : commitMillis;
             // Binlog rows count on from those handed over since the safe position (also
             // before a restart); copy rows within their batch.
-            long seq = (copying ? 0 : rowsSinceSafe) + rows.size() + 1;
+            long seq = (copying ? 0 : rowsSinceSafe + heldHidden) + rows.size() + 1;
             rows.add(rowChange(table, op, fields, before, after, commitTime, seq));
             if (!copying && heldRows.size() >= MAX_HELD_ROWS) {
                 handOverHeldRows(null, out);
@@ -658,12 +687,30 @@ final class ShardEventFramer {
                 && (heldEventEnds.isEmpty()
                         || heldEventEnds.get(heldEventEnds.size() - 1) < held)) {
             heldEventEnds.add(held);
+            heldEventHidden.add(0);
+        }
+    }
+
+    /** Row changes of a table not wanted: binlog ones count, as one event of their own. */
+    private void onHiddenRows(int count) {
+        int hidden = 0;
+        for (int i = 0; i < count; i++) {
+            if (rowsToDrop > 0) {
+                rowsToDrop--;
+            } else {
+                hidden++;
+            }
+        }
+        if (!copying && hidden > 0) {
+            heldEventEnds.add(heldRows.size());
+            heldEventHidden.add(hidden);
+            heldHidden += hidden;
         }
     }
 
     /** Hands the held binlog rows over, with the position of their transaction if known. */
     private void handOverHeldRows(String gtid, List<ChangeBatch> out) {
-        if (heldRows.isEmpty()) {
+        if (heldRows.isEmpty() && heldHidden == 0) {
             return;
         }
         List<RowChangeEvent> rows = new ArrayList<>(heldRows.size());
@@ -671,15 +718,23 @@ final class ShardEventFramer {
             rows.add(row.withPosition(gtid));
         }
         heldRows.clear();
-        rowsSinceSafe += rows.size();
+        rowsSinceSafe += rows.size() + heldHidden;
+        heldHidden = 0;
         progressed = true;
         List<Integer> ends = new ArrayList<>(heldEventEnds);
+        List<Integer> hidden = new ArrayList<>(heldEventHidden);
         heldEventEnds.clear();
+        heldEventHidden.clear();
         if (ends.isEmpty() || ends.get(ends.size() - 1) < rows.size()) {
             ends.add(rows.size());
+            hidden.add(0);
         }
         int from = 0;
-        for (int end : ends) {
+        for (int i = 0; i < ends.size(); i++) {
+            int end = ends.get(i);
+            if (hidden.get(i) > 0) {
+                out.add(ChangeBatch.hiddenRows(hidden.get(i), lastEventTimeMillis));
+            }
             for (int part = from; part < end; part += MAX_BATCH_ROWS) {
                 List<RowChangeEvent> batch =
                         rows.subList(part, Math.min(end, part + MAX_BATCH_ROWS));

@@ -167,11 +167,11 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
      * as soon as it is between transactions.
      */
     private void addWantedTables(RecordsBySplits.Builder<ChangeBatch> out) {
-        Set<String> wanted = wantedTables.latest();
-        if (wanted == null) {
-            return;
-        }
+        Set<String> latest = wantedTables.latest();
         for (ShardCursor cursor : cursors.values()) {
+            // Without a list from the enumerator: the split's tables the selection still matches
+            // (a job restored with a narrower selection).
+            Set<String> wanted = latest != null ? latest : cursor.framer.selectedTables();
             if (cursor.framer.tables().equals(wanted) || !cursor.framer.canChangeTables()) {
                 continue;
             }
