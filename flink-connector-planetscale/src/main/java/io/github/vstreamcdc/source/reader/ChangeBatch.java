@@ -20,192 +20,105 @@ import java.util.Set;
  * What the split reader hands to the emitter for one shard: row changes, and, when they end at a
  * safe point, the position to resume from after them. Copy-phase batches always end at a safe point
  * (their rows cannot be replayed identically); binlog rows may come without one.
+ *
+ * <p>The optional parts (a journal, bounds, tables, ...) are set only by this class's factories,
+ * before the batch is handed on.
  */
 @Internal
 final class ChangeBatch {
 
     final List<RowChangeEvent> rows;
-    final ShardPosition positionAfter;
+    @Nullable final ShardPosition positionAfter;
 
     /** Binlog time of the newest event seen, epoch millis, for lag metrics; 0 if none. */
     final long eventTimeMillis;
 
     /** The reshard journal the shard's reading ended at: the split's last batch. */
-    @Nullable final Binlogdata.Journal journal;
+    @Nullable Binlogdata.Journal journal;
 
     /** The split's new bounds (start time reached, stop position resolved); null if unchanged. */
-    @Nullable final SplitBounds bounds;
+    @Nullable SplitBounds bounds;
 
     /** The shard's reading ended at its stop: the split's last batch. */
-    final boolean stopped;
+    boolean stopped;
 
     /** The tables the split's stream reads from this safe position on; null if unchanged. */
-    @Nullable final Set<String> tables;
+    @Nullable Set<String> tables;
 
     /**
      * A VTGate heartbeat found the shard idle, outside any transaction: its time in epoch millis
      * (whole seconds, as commit times); 0 otherwise.
      */
-    final long idleAtMillis;
+    long idleAtMillis;
 
     /**
      * Row changes the stream delivered after the safe point that are not handed over (of a table no
      * longer selected): they count towards the rows to skip after a restart.
      */
-    final int hiddenRows;
+    int hiddenRows;
 
     /** Schema changes to tell downstream before the batch's rows, in order; often none. */
-    final List<SchemaChangeEvent> schemaChanges;
+    List<SchemaChangeEvent> schemaChanges = Collections.emptyList();
 
     /** What is now known of these tables' schemas, for the split state; null if unchanged. */
-    @Nullable final Map<String, KnownTableSchema> schemas;
+    @Nullable Map<String, KnownTableSchema> schemas;
 
-    ChangeBatch(List<RowChangeEvent> rows, ShardPosition positionAfter, long eventTimeMillis) {
-        this(rows, positionAfter, eventTimeMillis, null, null, false, null, 0, null, null);
-    }
-
-    private ChangeBatch(
+    ChangeBatch(
             List<RowChangeEvent> rows,
-            ShardPosition positionAfter,
-            long eventTimeMillis,
-            @Nullable Binlogdata.Journal journal,
-            @Nullable SplitBounds bounds,
-            boolean stopped,
-            @Nullable Set<String> tables,
-            long idleAtMillis,
-            @Nullable List<SchemaChangeEvent> schemaChanges,
-            @Nullable Map<String, KnownTableSchema> schemas) {
-        this(
-                rows,
-                positionAfter,
-                eventTimeMillis,
-                journal,
-                bounds,
-                stopped,
-                tables,
-                idleAtMillis,
-                schemaChanges,
-                schemas,
-                0);
-    }
-
-    private ChangeBatch(
-            List<RowChangeEvent> rows,
-            ShardPosition positionAfter,
-            long eventTimeMillis,
-            @Nullable Binlogdata.Journal journal,
-            @Nullable SplitBounds bounds,
-            boolean stopped,
-            @Nullable Set<String> tables,
-            long idleAtMillis,
-            @Nullable List<SchemaChangeEvent> schemaChanges,
-            @Nullable Map<String, KnownTableSchema> schemas,
-            int hiddenRows) {
-        this.hiddenRows = hiddenRows;
-        this.idleAtMillis = idleAtMillis;
-        this.schemaChanges = schemaChanges == null ? Collections.emptyList() : schemaChanges;
-        this.schemas = schemas;
+            @Nullable ShardPosition positionAfter,
+            long eventTimeMillis) {
         this.rows = rows;
         this.positionAfter = positionAfter;
         this.eventTimeMillis = eventTimeMillis;
-        this.journal = journal;
-        this.bounds = bounds;
-        this.stopped = stopped;
-        this.tables = tables;
+    }
+
+    private static ChangeBatch empty(@Nullable ShardPosition position, long eventTimeMillis) {
+        return new ChangeBatch(Collections.emptyList(), position, eventTimeMillis);
     }
 
     /** The last batch of a shard that ended at a reshard journal. */
     static ChangeBatch endOfShard(
             ShardPosition position, Binlogdata.Journal journal, long eventTimeMillis) {
-        return new ChangeBatch(
-                Collections.emptyList(),
-                position,
-                eventTimeMillis,
-                journal,
-                null,
-                false,
-                null,
-                0,
-                null,
-                null);
+        ChangeBatch batch = empty(position, eventTimeMillis);
+        batch.journal = journal;
+        return batch;
     }
 
     /** The split's bounds changed at this safe position. */
     static ChangeBatch boundsChanged(
             ShardPosition position, SplitBounds bounds, long eventTimeMillis) {
-        return new ChangeBatch(
-                Collections.emptyList(),
-                position,
-                eventTimeMillis,
-                null,
-                bounds,
-                false,
-                null,
-                0,
-                null,
-                null);
+        ChangeBatch batch = empty(position, eventTimeMillis);
+        batch.bounds = bounds;
+        return batch;
     }
 
     /** A heartbeat found the shard idle at this time (epoch millis). */
     static ChangeBatch idleAt(long heartbeatMillis) {
-        return new ChangeBatch(
-                Collections.emptyList(),
-                null,
-                heartbeatMillis,
-                null,
-                null,
-                false,
-                null,
-                heartbeatMillis,
-                Collections.emptyList(),
-                null);
+        ChangeBatch batch = empty(null, heartbeatMillis);
+        batch.idleAtMillis = heartbeatMillis;
+        return batch;
     }
 
     /** The last batch of a shard that reached its stop at this safe position. */
     static ChangeBatch stoppedAt(ShardPosition position, long eventTimeMillis) {
-        return new ChangeBatch(
-                Collections.emptyList(),
-                position,
-                eventTimeMillis,
-                null,
-                null,
-                true,
-                null,
-                0,
-                null,
-                null);
+        ChangeBatch batch = empty(position, eventTimeMillis);
+        batch.stopped = true;
+        return batch;
     }
 
     /** The split's stream reads these tables from this safe position on. */
     static ChangeBatch tablesChanged(
             ShardPosition position, Set<String> tables, long eventTimeMillis) {
-        return new ChangeBatch(
-                Collections.emptyList(),
-                position,
-                eventTimeMillis,
-                null,
-                null,
-                false,
-                tables,
-                0,
-                null,
-                null);
+        ChangeBatch batch = empty(position, eventTimeMillis);
+        batch.tables = tables;
+        return batch;
     }
 
     /** Row changes of a table no longer selected, counted but not handed over. */
     static ChangeBatch hiddenRows(int count, long eventTimeMillis) {
-        return new ChangeBatch(
-                Collections.emptyList(),
-                null,
-                eventTimeMillis,
-                null,
-                null,
-                false,
-                null,
-                0,
-                null,
-                null,
-                count);
+        ChangeBatch batch = empty(null, eventTimeMillis);
+        batch.hiddenRows = count;
+        return batch;
     }
 
     /**
@@ -214,17 +127,8 @@ final class ChangeBatch {
      */
     ChangeBatch withSchemas(
             List<SchemaChangeEvent> changes, Map<String, KnownTableSchema> newSchemas) {
-        return new ChangeBatch(
-                rows,
-                positionAfter,
-                eventTimeMillis,
-                journal,
-                bounds,
-                stopped,
-                tables,
-                idleAtMillis,
-                changes,
-                newSchemas,
-                hiddenRows);
+        this.schemaChanges = changes;
+        this.schemas = newSchemas;
+        return this;
     }
 }
