@@ -28,7 +28,13 @@ public final class VStreamRequests {
     public static Vtgate.VStreamRequest forSplit(
             PlanetScaleSourceConfig config, String keyspace, String shard, ShardPosition position) {
         return forSplit(
-                config, keyspace, shard, position, SplitBounds.NONE, Collections.emptySet());
+                config,
+                keyspace,
+                shard,
+                position,
+                SplitBounds.NONE,
+                Collections.emptySet(),
+                config.columns());
     }
 
     public static Vtgate.VStreamRequest forSplit(
@@ -37,7 +43,8 @@ public final class VStreamRequests {
             String shard,
             ShardPosition position,
             SplitBounds bounds,
-            Set<String> tables) {
+            Set<String> tables,
+            @Nullable List<String> columns) {
         Binlogdata.ShardGtid.Builder shardGtid =
                 Binlogdata.ShardGtid.newBuilder()
                         .setKeyspace(keyspace)
@@ -75,7 +82,7 @@ public final class VStreamRequests {
         return Vtgate.VStreamRequest.newBuilder()
                 .setTabletType(config.connection().tabletType())
                 .setVgtid(Binlogdata.VGtid.newBuilder().addShardGtids(shardGtid))
-                .setFilter(filter(config, tables))
+                .setFilter(filter(config, tables, columns))
                 .setFlags(flags)
                 .build();
     }
@@ -87,11 +94,19 @@ public final class VStreamRequests {
      * expression, or all tables (the framer keeps the selected ones).
      */
     static Binlogdata.Filter filter(PlanetScaleSourceConfig config, Set<String> tables) {
+        return filter(config, tables, config.columns());
+    }
+
+    /**
+     * @param columns the columns to ask VStream for (of a single-table source); null for all
+     */
+    private static Binlogdata.Filter filter(
+            PlanetScaleSourceConfig config, Set<String> tables, @Nullable List<String> columns) {
         Binlogdata.Filter.Builder filter = Binlogdata.Filter.newBuilder();
         if (tables.isEmpty()) {
             String pattern = config.tables().tableNamePattern();
             if (pattern != null && pattern.matches("[A-Za-z0-9_$]+")) {
-                filter.addRules(tableRule(pattern, config.columns(), config.rowFilter()));
+                filter.addRules(tableRule(pattern, columns, config.rowFilter()));
             } else {
                 filter.addRules(
                         Binlogdata.Rule.newBuilder()
@@ -99,9 +114,9 @@ public final class VStreamRequests {
             }
             return filter.build();
         }
-        List<String> columns = tables.size() == 1 ? config.columns() : null;
+        List<String> projection = tables.size() == 1 ? columns : null;
         for (String table : tables) {
-            filter.addRules(tableRule(table, columns, config.rowFilter()));
+            filter.addRules(tableRule(table, projection, config.rowFilter()));
         }
         return filter.build();
     }

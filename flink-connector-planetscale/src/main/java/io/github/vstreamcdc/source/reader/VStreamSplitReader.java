@@ -4,7 +4,6 @@ import io.github.vstreamcdc.source.client.VStreamChannels;
 import io.github.vstreamcdc.source.client.VStreamErrors;
 import io.github.vstreamcdc.source.client.VitessException;
 import io.github.vstreamcdc.source.config.PlanetScaleSourceConfig;
-import io.github.vstreamcdc.source.config.PlanetScaleSourceOptions;
 import io.github.vstreamcdc.source.config.TableSelection;
 import io.github.vstreamcdc.source.split.ShardSplit;
 import io.github.vstreamcdc.vitess.proto.Vtgate;
@@ -125,6 +124,12 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
 
         /** The shard's current position was asked for, as the stop; the answer is awaited. */
         boolean stopPositionAsked;
+
+        /**
+         * The stream asks VStream for every column, not the projection: a projection naming a
+         * column that a DDL removed fails the stream.
+         */
+        boolean allColumns;
 
         ShardCursor(ShardSplit split, ReconnectPolicy reconnects, TableSelection selection) {
             this.split = split;
@@ -352,6 +357,26 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
             cursor.reconnectAtMillis = 0;
             return;
         }
+        if (!status.isOk()
+                && !VStreamErrors.isTransient(status)
+                && config.columns() != null
+                && !cursor.allColumns
+                && !cursor.framer.pendingDdl().isEmpty()) {
+            // Read on with every column: the reader then sees the table's new shape and the
+            // deserializer decides (a dropped declared column fails clearly, or becomes NULL).
+            LOG.warn(
+                    "VStream of {} at {} failed after a schema change of {} ({}); reading on with"
+                            + " every column instead of {}",
+                    cursor.split.splitId(),
+                    position,
+                    cursor.framer.pendingDdl().keySet(),
+                    status.getDescription(),
+                    config.columns());
+            cursor.allColumns = true;
+            cursor.framer.restart();
+            cursor.reconnectAtMillis = 0;
+            return;
+        }
         if (!status.isOk() && !VStreamErrors.isTransient(status)) {
             throw new VitessException(
                     VStreamErrors.describe(status, target, keyspace, shard, position)
@@ -393,21 +418,9 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
     }
 
     /** What a stream that failed right after a DDL of a read table should say about it. */
-    private String afterDdl(ShardCursor cursor) {
+    private static String afterDdl(ShardCursor cursor) {
         Map<String, String> ddl = cursor.framer.pendingDdl();
-        if (ddl.isEmpty()) {
-            return "";
-        }
-        return ". It failed after a schema change of "
-                + ddl
-                + (config.columns() == null
-                        ? ""
-                        : ": the columns asked of VStream "
-                                + config.columns()
-                                + " must all still exist. Declare the table as it is now and"
-                                + " start the job again from its last checkpoint, or set '"
-                                + PlanetScaleSourceOptions.SCHEMA_CHANGE_DROPPED_COLUMN.key()
-                                + "' = 'null' (VStream then sends every column)");
+        return ddl.isEmpty() ? "" : ". It failed after a schema change: " + ddl;
     }
 
     /**
@@ -485,7 +498,8 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
                         split.shard(),
                         cursor.framer.safePosition(),
                         split.bounds(),
-                        cursor.framer.streamedTables());
+                        cursor.framer.streamedTables(),
+                        cursor.allColumns ? null : config.columns());
         long rowsToDrop = cursor.framer.rowsToDrop();
         LOG.info(
                 "Opening VStream of {} at {}{}",

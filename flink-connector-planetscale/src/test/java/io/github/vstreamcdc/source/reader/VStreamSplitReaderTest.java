@@ -477,6 +477,55 @@ class VStreamSplitReaderTest {
     }
 
     @Test
+    void aProjectionThatADdlBrokeReadsOnWithEveryColumn() throws Exception {
+        Binlogdata.VEvent ddl =
+                Binlogdata.VEvent.newBuilder()
+                        .setType(Binlogdata.VEventType.DDL)
+                        .setTimestamp(TS)
+                        .setStatement("alter table t rename column v to v2")
+                        .build();
+        fake.thenSendAndFail(
+                        Status.UNKNOWN.withDescription("column 'v' not found in table 't'"),
+                        response(
+                                begin(),
+                                field("t", TS),
+                                rows("t", TS, insert(1, "a")),
+                                vgtid(gtid(1, 11)),
+                                commit()),
+                        response(vgtid(gtid(1, 12)), ddl))
+                .thenSend(
+                        response(
+                                begin(),
+                                field("t", TS),
+                                rows("t", TS, insert(2, "b")),
+                                vgtid(gtid(1, 13)),
+                                commit()));
+        Configuration options = new Configuration();
+        options.set(PlanetScaleSourceOptions.HOSTNAME, "vtgate.example");
+        options.set(PlanetScaleSourceOptions.KEYSPACE, KEYSPACE);
+        options.set(PlanetScaleSourceOptions.TABLE_NAME, "t");
+        PlanetScaleSourceConfig projected =
+                PlanetScaleSourceConfig.from(options).withColumns(Arrays.asList("id", "v"));
+        reader = new VStreamSplitReader(projected, fake::channel, metrics, 20, 100);
+        reader.handleSplitsChanges(
+                new SplitsAddition<>(Collections.singletonList(binlogSplit(gtid(1, 10), 0))));
+
+        Output out =
+                fetchUntil(
+                        o -> ShardPosition.of(gtid(1, 13)).equals(o.lastPosition()),
+                        "the row after the DDL");
+
+        assertThat(out.rows()).containsExactly("c:1=a", "c:2=b");
+        assertThat(fake.requests()).hasSize(2);
+        assertThat(fake.requests().get(0).getFilter().getRules(0).getFilter())
+                .isEqualTo("select `id`, `v` from `t`");
+        assertThat(fake.requests().get(1).getFilter().getRules(0).getFilter())
+                .isEqualTo("select * from `t`");
+        assertThat(fake.requests().get(1).getVgtid().getShardGtids(0).getGtid())
+                .isEqualTo(gtid(1, 12));
+    }
+
+    @Test
     void reconnectAfterCommitStartsFromTheCommitAndSkipsNothing() throws Exception {
         fake.thenSendAndFail(
                         Status.UNAVAILABLE.withDescription("io exception"),
