@@ -3,7 +3,6 @@ package io.github.vstreamcdc.table;
 import io.github.vstreamcdc.source.PlanetScaleSource;
 import io.github.vstreamcdc.source.PlanetScaleSourceBuilder;
 import io.github.vstreamcdc.source.api.VStreamDeserializationSchema;
-import io.github.vstreamcdc.source.config.DroppedColumnHandling;
 import io.github.vstreamcdc.source.config.PlanetScaleSourceConfig;
 import io.github.vstreamcdc.source.filter.RowFilter;
 import io.github.vstreamcdc.source.reader.deserializer.RowDataDeserializationSchema;
@@ -206,14 +205,14 @@ public final class PlanetScaleDynamicTableSource
     }
 
     /**
-     * The columns to ask VStream for; null for all (when no physical column is read, or dropped
-     * columns are to be read as NULL: VStream fails a projection whose column is gone). The pushed
-     * filter's columns are among them: the reader evaluates it on updates.
+     * The columns to ask VStream for; null for all (when no physical column is read). The pushed
+     * filter's columns are among them: the reader evaluates it on updates. (A stream whose
+     * projection a DDL breaks reads on with every column.)
      */
     @VisibleForTesting
     List<String> vstreamColumns() {
         List<String> names = new ArrayList<>(DataType.getFieldNames(projectedPhysicalDataType));
-        if (names.isEmpty() || config.droppedColumnHandling() == DroppedColumnHandling.NULL) {
+        if (names.isEmpty()) {
             return null;
         }
         if (rowFilter != null) {
