@@ -6,6 +6,8 @@ import io.github.vstreamcdc.source.types.MySqlColumn;
 
 import org.apache.flink.annotation.Internal;
 
+import javax.annotation.Nullable;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -131,6 +133,29 @@ public final class VtgateSqlClient {
     }
 
     /**
+     * The row counts of one shard's base tables as its table statistics estimate them ({@code
+     * information_schema.TABLES.TABLE_ROWS}, as of the last {@code ANALYZE TABLE} or automatic
+     * statistics update), by table. Read on a session targeting the shard on the configured tablet
+     * type, where VTGate turns {@code DATABASE()} into the shard's database name.
+     */
+    public Map<String, Long> tableRowEstimates(String keyspace, String shard) {
+        String target =
+                keyspace + ":" + shard + "@" + options.tabletType().name().toLowerCase(Locale.ROOT);
+        Map<String, Long> rows = new TreeMap<>();
+        query(
+                target,
+                "SELECT TABLE_NAME, TABLE_ROWS FROM information_schema.TABLES"
+                        + " WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE'",
+                rs -> {
+                    long count = rs.getLong(2);
+                    if (!rs.wasNull()) {
+                        rows.put(rs.getString(1), count);
+                    }
+                });
+        return rows;
+    }
+
+    /**
      * Logs in and runs {@code SELECT 1}.
      *
      * @throws VitessException saying what is wrong: host, port, credentials, TLS
@@ -158,11 +183,20 @@ public final class VtgateSqlClient {
     }
 
     private void query(String sql, RowHandler handler) {
+        query(null, sql, handler);
+    }
+
+    /** Runs a query, on a session targeting {@code target} ({@code USE}) if not null. */
+    private void query(@Nullable String target, String sql, RowHandler handler) {
         try (Connection connection = connect();
-                Statement statement = connection.createStatement();
-                ResultSet rs = statement.executeQuery(sql)) {
-            while (rs.next()) {
-                handler.accept(rs);
+                Statement statement = connection.createStatement()) {
+            if (target != null) {
+                statement.execute("USE " + quote(target));
+            }
+            try (ResultSet rs = statement.executeQuery(sql)) {
+                while (rs.next()) {
+                    handler.accept(rs);
+                }
             }
         } catch (SQLException e) {
             throw new VitessException(describe(sql, e), e);

@@ -9,6 +9,8 @@ import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.metrics.groups.SourceReaderMetricGroup;
 import org.apache.flink.runtime.metrics.groups.AbstractMetricGroup;
 
+import javax.annotation.Nullable;
+
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,8 +18,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The reader's metrics: {@code currentFetchEventTimeLag} (the standard source metric a connector
  * provides; Flink itself derives {@code currentEmitEventTimeLag} from the records' commit-time
- * timestamps and {@code sourceIdleTime}) plus per-shard lag and reconnects. Written by the fetcher
- * thread and the task thread, read by the metric reporters.
+ * timestamps and {@code sourceIdleTime}) plus per-shard lag, reconnects and snapshot progress
+ * ({@link SnapshotProgress}; {@code isSnapshotting} also per reader: any shard copies). Written by
+ * the fetcher thread and the task thread, read by the metric reporters.
  *
  * <p>Each shard's gauges live in their own {@code shard} subgroup, closed when the reader stops
  * reading the shard (e.g. after a reshard): Flink's {@link MetricGroup} has no way to remove a
@@ -36,13 +39,31 @@ public final class ShardReaderMetrics {
         this.group = group;
         this.reconnects = group.counter("vstreamReconnects");
         group.gauge("currentFetchEventTimeLag", (Gauge<Long>) () -> fetchLagMillis);
+        group.gauge("isSnapshotting", (Gauge<Integer>) () -> anySnapshotting() ? 1 : 0);
+    }
+
+    private boolean anySnapshotting() {
+        for (ShardGauges gauges : shards.values()) {
+            if (gauges.progress != null && gauges.progress.isSnapshotting()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     void registerShard(String splitId) {
+        registerShard(splitId, null);
+    }
+
+    /** Registers a shard's gauges, with those of its snapshot progress if given. */
+    void registerShard(String splitId, @Nullable SnapshotProgress progress) {
         shards.computeIfAbsent(
                 splitId,
                 id -> {
-                    ShardGauges gauges = new ShardGauges(group.addGroup("shard", id));
+                    ShardGauges gauges = new ShardGauges(group.addGroup("shard", id), progress);
+                    if (progress != null) {
+                        progress.registerGauges(gauges.group);
+                    }
                     gauges.group.gauge("lagMillis", (Gauge<Long>) () -> gauges.lagMillis);
                     gauges.group.gauge(
                             "millisSinceLastEvent",
@@ -105,11 +126,13 @@ public final class ShardReaderMetrics {
 
     private static final class ShardGauges {
         final MetricGroup group;
+        @Nullable final SnapshotProgress progress;
         volatile long lagMillis = -1;
         volatile long lastSeenMillis = System.currentTimeMillis();
 
-        ShardGauges(MetricGroup group) {
+        ShardGauges(MetricGroup group, @Nullable SnapshotProgress progress) {
             this.group = group;
+            this.progress = progress;
         }
     }
 }

@@ -111,6 +111,7 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
         final ShardSplit split;
         final ShardEventFramer framer;
         final ReconnectPolicy reconnects;
+        final SnapshotProgress progress;
 
         /** The open stream; null while waiting to (re)connect. */
         ShardStream stream;
@@ -131,10 +132,15 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
          */
         boolean allColumns;
 
-        ShardCursor(ShardSplit split, ReconnectPolicy reconnects, TableSelection selection) {
+        ShardCursor(
+                ShardSplit split,
+                ReconnectPolicy reconnects,
+                TableSelection selection,
+                SnapshotProgress progress) {
             this.split = split;
             this.framer = new ShardEventFramer(split, selection);
             this.reconnects = reconnects;
+            this.progress = progress;
         }
     }
 
@@ -315,6 +321,7 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
         for (ChangeBatch batch : batches) {
             out.add(splitId, batch);
         }
+        cursor.progress.update(batches, cursor.framer.safePosition());
         if (cursor.framer.takeProgress()) {
             cursor.reconnects.progressed();
         }
@@ -524,8 +531,10 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
                             config.connection().reconnectMaxAttempts(),
                             initialBackoffMs,
                             maxBackoffMs);
-            cursors.put(split.splitId(), new ShardCursor(split, reconnects, config.tables()));
-            metrics.registerShard(split.splitId());
+            SnapshotProgress progress = SnapshotProgress.of(split, config.connection());
+            cursors.put(
+                    split.splitId(), new ShardCursor(split, reconnects, config.tables(), progress));
+            metrics.registerShard(split.splitId(), progress);
         }
     }
 
