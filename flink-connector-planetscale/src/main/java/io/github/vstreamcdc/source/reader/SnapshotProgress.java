@@ -36,9 +36,10 @@ import java.util.function.LongSupplier;
  *
  * <p>The total is what was copied plus, per table still to copy, what its table statistics estimate
  * ({@code information_schema.TABLES.TABLE_ROWS} of the shard) beyond what was copied of it. The
- * statistics are asked once per copy phase (again for tables added later), off the fetcher thread:
- * while they are not known, or lack a table still to copy, or cannot be read (a WARN), the total
- * and the ETA are unknown ({@code -1}).
+ * statistics are asked once per copy phase (again for tables added later; first as soon as the
+ * split is added), off the fetcher thread: while they are not known, or lack a table still to copy,
+ * or cannot be read (a WARN), the total and the ETA are unknown ({@code -1}). When the copy
+ * completes, the total is what was copied, and the last log line compares it with the statistics.
  */
 @Internal
 final class SnapshotProgress {
@@ -68,6 +69,7 @@ final class SnapshotProgress {
     // The fetcher thread's own.
     private final Map<String, Long> copiedByTable = new TreeMap<>();
     private final Set<String> asked = new HashSet<>();
+    private final Set<String> phaseTables = new TreeSet<>();
     private Set<String> remaining = Collections.emptySet();
     private long startMillis;
     private long nextLogMillis;
@@ -97,21 +99,29 @@ final class SnapshotProgress {
         this.log = log;
     }
 
-    /** The progress of a split's copy phase, its estimates read from VTGate on their own thread. */
+    /**
+     * The progress of a split's copy phase, its estimates read from VTGate on their own thread:
+     * asked for at once if the split starts with a copy.
+     */
     static SnapshotProgress of(ShardSplit split, VitessConnectionOptions connection) {
         String splitId = split.splitId();
-        return new SnapshotProgress(
-                splitId,
-                () ->
-                        new VtgateSqlClient(connection)
-                                .tableRowEstimates(split.keyspace(), split.shard()),
-                task -> {
-                    Thread thread = new Thread(task, "snapshot-estimates-" + splitId);
-                    thread.setDaemon(true);
-                    thread.start();
-                },
-                System::currentTimeMillis,
-                LOG::info);
+        SnapshotProgress progress =
+                new SnapshotProgress(
+                        splitId,
+                        () ->
+                                new VtgateSqlClient(connection)
+                                        .tableRowEstimates(split.keyspace(), split.shard()),
+                        task -> {
+                            Thread thread = new Thread(task, "snapshot-estimates-" + splitId);
+                            thread.setDaemon(true);
+                            thread.start();
+                        },
+                        System::currentTimeMillis,
+                        LOG::info);
+        if (split.position().isCopying()) {
+            progress.askEstimates(split.position().remainingTables());
+        }
+        return progress;
     }
 
     /** Registers the progress gauges in the shard's metric group. */
@@ -163,16 +173,17 @@ final class SnapshotProgress {
         for (ChangeBatch batch : batches) {
             count(batch);
         }
-        remaining = position.remainingTables();
-        if (copying) {
-            askEstimates();
-            recompute(now);
-            if (now >= nextLogMillis) {
-                nextLogMillis = now + LOG_INTERVAL_MILLIS;
-                log.accept(progressLine());
-            }
-        } else {
+        if (!copying) {
             complete(now);
+            return;
+        }
+        remaining = position.remainingTables();
+        phaseTables.addAll(remaining);
+        askEstimates(remaining);
+        recompute(now);
+        if (now >= nextLogMillis) {
+            nextLogMillis = now + LOG_INTERVAL_MILLIS;
+            log.accept(progressLine());
         }
     }
 
@@ -181,8 +192,7 @@ final class SnapshotProgress {
         startMillis = now;
         nextLogMillis = now + LOG_INTERVAL_MILLIS;
         copiedByTable.clear();
-        asked.clear();
-        tableEstimates = Collections.emptyMap();
+        phaseTables.clear();
         rowsCopied = 0;
     }
 
@@ -211,11 +221,11 @@ final class SnapshotProgress {
     }
 
     /** Asks the statistics for tables to copy that were not asked for yet, one query at a time. */
-    private void askEstimates() {
-        if (fetching || asked.containsAll(remaining)) {
+    private void askEstimates(Set<String> tables) {
+        if (fetching || asked.containsAll(tables)) {
             return;
         }
-        asked.addAll(remaining);
+        asked.addAll(tables);
         fetching = true;
         estimateExecutor.execute(
                 () -> {
@@ -269,7 +279,10 @@ final class SnapshotProgress {
     }
 
     private void complete(long now) {
+        long estimated = statisticsTotal();
         remaining = Collections.emptySet();
+        asked.clear(); // a later copy (of tables added) asks again
+        tableEstimates = Collections.emptyMap();
         tablesRemaining = 0;
         rowsEstimated = rowsCopied;
         rowsPerSecond = rowsCopied * 1000 / Math.max(1, now - startMillis);
@@ -280,12 +293,30 @@ final class SnapshotProgress {
                         + splitId
                         + " complete: "
                         + number(rowsCopied)
-                        + " rows in "
+                        + " rows"
+                        + (estimated == UNKNOWN
+                                ? ""
+                                : " (the statistics estimated ~" + number(estimated) + ")")
+                        + " in "
                         + duration((now - startMillis + 999) / 1000)
-                        + " ("
+                        + ", "
                         + number(rowsPerSecond)
-                        + " rows/s) "
+                        + " rows/s "
                         + tableCounts());
+    }
+
+    /** What the statistics count in the tables of this copy phase; unknown if they lack one. */
+    private long statisticsTotal() {
+        Map<String, Long> estimated = tableEstimates;
+        long total = 0;
+        for (String table : phaseTables) {
+            Long rows = estimated.get(table);
+            if (rows == null) {
+                return UNKNOWN;
+            }
+            total += rows;
+        }
+        return phaseTables.isEmpty() ? UNKNOWN : total;
     }
 
     /** The periodic progress line, e.g. {@code 120,000 of ~2,000,000 rows (6.0%)...}. */

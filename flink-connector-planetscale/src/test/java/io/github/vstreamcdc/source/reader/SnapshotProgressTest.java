@@ -191,6 +191,10 @@ class SnapshotProgressTest {
         assertThat(progress.tablesRemaining()).isZero();
         assertThat(progress.etaSeconds()).isZero();
         assertThat(progress.rowsPerSecond()).isEqualTo(50);
+        assertThat(logged)
+                .containsExactly(
+                        "Snapshot of ks/-80 complete: 100 rows (the statistics estimated ~100)"
+                                + " in 2 s, 50 rows/s [a 100]");
 
         progress.update(Collections.emptyList(), STREAMING);
         assertThat(progress.isSnapshotting()).isFalse();
@@ -241,8 +245,9 @@ class SnapshotProgressTest {
                                 + " [a, b], 1,000 rows/s, ETA 32 min 20 s",
                         "90: Snapshot of ks/-80: 90,000 of ~2,000,000 rows (4.5%), tables left 2"
                                 + " [a, b], 1,000 rows/s, ETA 31 min 50 s",
-                        "95: Snapshot of ks/-80 complete: 95,005 rows in 1 min 36 s"
-                                + " (994 rows/s) [a 95,000, b 5]");
+                        "95: Snapshot of ks/-80 complete: 95,005 rows (the statistics"
+                                + " estimated ~2,000,000) in 1 min 36 s, 994 rows/s"
+                                + " [a 95,000, b 5]");
     }
 
     @Test
