@@ -101,8 +101,9 @@ final class SnapshotProgress {
     }
 
     /**
-     * The progress of a split's copy phase, its estimates read from VTGate on their own thread:
-     * asked for at once if the split starts with a copy.
+     * The progress of a split's copy phase, its estimates read from VTGate on their own thread. A
+     * split that starts with a copy is snapshotting from now on, and its estimates are asked for at
+     * once.
      */
     static SnapshotProgress of(ShardSplit split, VitessConnectionOptions connection) {
         String splitId = split.splitId();
@@ -119,9 +120,7 @@ final class SnapshotProgress {
                         },
                         System::currentTimeMillis,
                         LOG::info);
-        if (split.position().isCopying()) {
-            progress.askEstimates(split.position().remainingTables());
-        }
+        progress.update(Collections.emptyList(), split.position());
         return progress;
     }
 
