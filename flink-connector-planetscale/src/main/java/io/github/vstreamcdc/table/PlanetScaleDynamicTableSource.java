@@ -188,7 +188,11 @@ public final class PlanetScaleDynamicTableSource
         }
         VStreamDeserializationSchema<RowData> deserializer =
                 new RowDataDeserializationSchema(
-                        physicalType, readers, typeInfo, config.serverTimeZone());
+                        physicalType,
+                        readers,
+                        typeInfo,
+                        config.serverTimeZone(),
+                        config.droppedColumnHandling());
         int rowKind = metadataKeys.indexOf(PlanetScaleReadableMetadata.ROW_KIND.key());
         if (rowKind >= 0 || config.readChangelogAsAppendOnly()) {
             deserializer =

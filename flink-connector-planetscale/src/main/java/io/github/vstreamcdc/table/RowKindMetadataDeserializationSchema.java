@@ -1,6 +1,7 @@
 package io.github.vstreamcdc.table;
 
 import io.github.vstreamcdc.source.api.RowChangeEvent;
+import io.github.vstreamcdc.source.api.SchemaChangeEvent;
 import io.github.vstreamcdc.source.api.VStreamDeserializationSchema;
 
 import org.apache.flink.annotation.Internal;
@@ -61,6 +62,12 @@ final class RowKindMetadataDeserializationSchema implements VStreamDeserializati
         }
         collector.out = out;
         delegate.deserialize(change, collector);
+    }
+
+    @Override
+    public void deserializeSchemaChange(SchemaChangeEvent change, Collector<RowData> out)
+            throws Exception {
+        delegate.deserializeSchemaChange(change, out);
     }
 
     @Override

@@ -1,6 +1,8 @@
 package io.github.vstreamcdc.source.reader;
 
 import io.github.vstreamcdc.source.api.RowChangeEvent;
+import io.github.vstreamcdc.source.api.SchemaChangeEvent;
+import io.github.vstreamcdc.source.split.KnownTableSchema;
 import io.github.vstreamcdc.source.split.ShardPosition;
 import io.github.vstreamcdc.source.split.SplitBounds;
 import io.github.vstreamcdc.vitess.proto.Binlogdata;
@@ -11,6 +13,7 @@ import javax.annotation.Nullable;
 
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -45,8 +48,14 @@ final class ChangeBatch {
      */
     final long idleAtMillis;
 
+    /** Schema changes to tell downstream before the batch's rows, in order; often none. */
+    final List<SchemaChangeEvent> schemaChanges;
+
+    /** What is now known of these tables' schemas, for the split state; null if unchanged. */
+    @Nullable final Map<String, KnownTableSchema> schemas;
+
     ChangeBatch(List<RowChangeEvent> rows, ShardPosition positionAfter, long eventTimeMillis) {
-        this(rows, positionAfter, eventTimeMillis, null, null, false, null, 0);
+        this(rows, positionAfter, eventTimeMillis, null, null, false, null, 0, null, null);
     }
 
     private ChangeBatch(
@@ -57,8 +66,12 @@ final class ChangeBatch {
             @Nullable SplitBounds bounds,
             boolean stopped,
             @Nullable Set<String> tables,
-            long idleAtMillis) {
+            long idleAtMillis,
+            @Nullable List<SchemaChangeEvent> schemaChanges,
+            @Nullable Map<String, KnownTableSchema> schemas) {
         this.idleAtMillis = idleAtMillis;
+        this.schemaChanges = schemaChanges == null ? Collections.emptyList() : schemaChanges;
+        this.schemas = schemas;
         this.rows = rows;
         this.positionAfter = positionAfter;
         this.eventTimeMillis = eventTimeMillis;
@@ -72,14 +85,32 @@ final class ChangeBatch {
     static ChangeBatch endOfShard(
             ShardPosition position, Binlogdata.Journal journal, long eventTimeMillis) {
         return new ChangeBatch(
-                Collections.emptyList(), position, eventTimeMillis, journal, null, false, null, 0);
+                Collections.emptyList(),
+                position,
+                eventTimeMillis,
+                journal,
+                null,
+                false,
+                null,
+                0,
+                null,
+                null);
     }
 
     /** The split's bounds changed at this safe position. */
     static ChangeBatch boundsChanged(
             ShardPosition position, SplitBounds bounds, long eventTimeMillis) {
         return new ChangeBatch(
-                Collections.emptyList(), position, eventTimeMillis, null, bounds, false, null, 0);
+                Collections.emptyList(),
+                position,
+                eventTimeMillis,
+                null,
+                bounds,
+                false,
+                null,
+                0,
+                null,
+                null);
     }
 
     /** A heartbeat found the shard idle at this time (epoch millis). */
@@ -92,19 +123,58 @@ final class ChangeBatch {
                 null,
                 false,
                 null,
-                heartbeatMillis);
+                heartbeatMillis,
+                Collections.emptyList(),
+                null);
     }
 
     /** The last batch of a shard that reached its stop at this safe position. */
     static ChangeBatch stoppedAt(ShardPosition position, long eventTimeMillis) {
         return new ChangeBatch(
-                Collections.emptyList(), position, eventTimeMillis, null, null, true, null, 0);
+                Collections.emptyList(),
+                position,
+                eventTimeMillis,
+                null,
+                null,
+                true,
+                null,
+                0,
+                null,
+                null);
     }
 
     /** The split's stream reads these tables from this safe position on. */
     static ChangeBatch tablesChanged(
             ShardPosition position, Set<String> tables, long eventTimeMillis) {
         return new ChangeBatch(
-                Collections.emptyList(), position, eventTimeMillis, null, null, false, tables, 0);
+                Collections.emptyList(),
+                position,
+                eventTimeMillis,
+                null,
+                null,
+                false,
+                tables,
+                0,
+                null,
+                null);
+    }
+
+    /**
+     * This batch, also telling these schema changes (before its rows) and recording what is now
+     * known of these tables' schemas.
+     */
+    ChangeBatch withSchemas(
+            List<SchemaChangeEvent> changes, Map<String, KnownTableSchema> newSchemas) {
+        return new ChangeBatch(
+                rows,
+                positionAfter,
+                eventTimeMillis,
+                journal,
+                bounds,
+                stopped,
+                tables,
+                idleAtMillis,
+                changes,
+                newSchemas);
     }
 }

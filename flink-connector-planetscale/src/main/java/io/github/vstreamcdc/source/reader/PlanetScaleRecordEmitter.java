@@ -1,6 +1,7 @@
 package io.github.vstreamcdc.source.reader;
 
 import io.github.vstreamcdc.source.api.RowChangeEvent;
+import io.github.vstreamcdc.source.api.SchemaChangeEvent;
 import io.github.vstreamcdc.source.api.VStreamDeserializationSchema;
 import io.github.vstreamcdc.source.split.ShardSplitState;
 
@@ -51,6 +52,13 @@ public final class PlanetScaleRecordEmitter<T>
     public void emitRecord(ChangeBatch batch, SourceOutput<T> output, ShardSplitState state)
             throws Exception {
         collector.output = output;
+        for (SchemaChangeEvent change : batch.schemaChanges) {
+            collector.timestamp = change.commitTimeMillis();
+            deserializer.deserializeSchemaChange(change, collector);
+        }
+        if (batch.schemas != null) {
+            state.schemasChanged(batch.schemas);
+        }
         for (RowChangeEvent row : batch.rows) {
             collector.timestamp = row.commitTimeMillis();
             deserializer.deserialize(row, collector);

@@ -10,8 +10,10 @@ import javax.annotation.Nullable;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -38,6 +40,7 @@ public final class ShardSplit implements SourceSplit {
     private final SplitBounds bounds;
     private final boolean stopped;
     private final Set<String> tables;
+    private final Map<String, KnownTableSchema> schemas;
 
     public ShardSplit(
             String keyspace,
@@ -103,6 +106,32 @@ public final class ShardSplit implements SourceSplit {
             SplitBounds bounds,
             boolean stopped,
             Set<String> tables) {
+        this(
+                keyspace,
+                shard,
+                position,
+                rowsToSkip,
+                snapshotOnly,
+                parentShards,
+                finishedAt,
+                bounds,
+                stopped,
+                tables,
+                Collections.emptyMap());
+    }
+
+    private ShardSplit(
+            String keyspace,
+            String shard,
+            ShardPosition position,
+            long rowsToSkip,
+            boolean snapshotOnly,
+            List<String> parentShards,
+            @Nullable Binlogdata.Journal finishedAt,
+            SplitBounds bounds,
+            boolean stopped,
+            Set<String> tables,
+            Map<String, KnownTableSchema> schemas) {
         this.keyspace = Objects.requireNonNull(keyspace, "keyspace");
         this.shard = Objects.requireNonNull(shard, "shard");
         this.position = Objects.requireNonNull(position, "position");
@@ -113,6 +142,7 @@ public final class ShardSplit implements SourceSplit {
         this.bounds = Objects.requireNonNull(bounds, "bounds");
         this.stopped = stopped;
         this.tables = Collections.unmodifiableSet(new TreeSet<>(tables));
+        this.schemas = Collections.unmodifiableMap(new TreeMap<>(schemas));
     }
 
     public static String splitId(String keyspace, String shard) {
@@ -194,7 +224,32 @@ public final class ShardSplit implements SourceSplit {
                 finishedAt,
                 bounds,
                 stopped,
-                newTables);
+                newTables,
+                schemas);
+    }
+
+    /**
+     * Per table: what the reader last knew of its schema on this shard (see {@link
+     * KnownTableSchema}); empty for a split of a state before version 5, or before the first row.
+     */
+    public Map<String, KnownTableSchema> schemas() {
+        return schemas;
+    }
+
+    /** This split, knowing these table schemas (see {@link #schemas()}). */
+    public ShardSplit withSchemas(Map<String, KnownTableSchema> newSchemas) {
+        return new ShardSplit(
+                keyspace,
+                shard,
+                position,
+                rowsToSkip,
+                snapshotOnly,
+                parentShards,
+                finishedAt,
+                bounds,
+                stopped,
+                tables,
+                newSchemas);
     }
 
     /** Whether reading ended, at a reshard journal or at the stop. */
@@ -213,7 +268,8 @@ public final class ShardSplit implements SourceSplit {
                 finishedAt,
                 bounds,
                 stopped,
-                tables);
+                tables,
+                schemas);
     }
 
     public ShardSplit withBounds(SplitBounds newBounds) {
@@ -227,7 +283,8 @@ public final class ShardSplit implements SourceSplit {
                 finishedAt,
                 newBounds,
                 stopped,
-                tables);
+                tables,
+                schemas);
     }
 
     /** This split, ended at a reshard journal. */
@@ -242,7 +299,8 @@ public final class ShardSplit implements SourceSplit {
                 journal,
                 bounds,
                 false,
-                tables);
+                tables,
+                schemas);
     }
 
     /** This split, ended at its stop. */
@@ -257,7 +315,8 @@ public final class ShardSplit implements SourceSplit {
                 null,
                 bounds,
                 true,
-                tables);
+                tables,
+                schemas);
     }
 
     @Override
@@ -278,7 +337,8 @@ public final class ShardSplit implements SourceSplit {
                 && Objects.equals(finishedAt, that.finishedAt)
                 && bounds.equals(that.bounds)
                 && stopped == that.stopped
-                && tables.equals(that.tables);
+                && tables.equals(that.tables)
+                && schemas.equals(that.schemas);
     }
 
     @Override
@@ -293,7 +353,8 @@ public final class ShardSplit implements SourceSplit {
                 finishedAt,
                 bounds,
                 stopped,
-                tables);
+                tables,
+                schemas);
     }
 
     @Override
@@ -309,6 +370,7 @@ public final class ShardSplit implements SourceSplit {
                 + (bounds.equals(SplitBounds.NONE) ? "" : ", " + bounds)
                 + (stopped ? ", stopped" : "")
                 + (tables.isEmpty() ? "" : ", tables " + tables)
+                + (schemas.isEmpty() ? "" : ", schemas of " + schemas.keySet())
                 + '}';
     }
 }

@@ -1,6 +1,7 @@
 package io.github.vstreamcdc.source.split;
 
 import io.github.vstreamcdc.vitess.proto.Binlogdata;
+import io.github.vstreamcdc.vitess.proto.Query;
 
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
@@ -10,11 +11,14 @@ import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.core.memory.DataOutputView;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Versioned serializer of {@link ShardSplit}. New versions append fields; every version keeps a
@@ -30,13 +34,16 @@ import java.util.Set;
  *
  * <p>Version 4 appends the tables the split's stream reads (a split of an older version reads what
  * {@code table-name} matches).
+ *
+ * <p>Version 5 appends the known table schemas: per table its name, the fields of its last FIELD
+ * event (flag, count, protobuf bytes each) and the DDL read since (flag + UTF-8 bytes).
  */
 @Internal
 public final class ShardSplitSerializer implements SimpleVersionedSerializer<ShardSplit> {
 
     public static final ShardSplitSerializer INSTANCE = new ShardSplitSerializer();
 
-    private static final int VERSION = 4;
+    private static final int VERSION = 5;
 
     @Override
     public int getVersion() {
@@ -87,6 +94,52 @@ public final class ShardSplitSerializer implements SimpleVersionedSerializer<Sha
         out.writeLong(bounds.stopTimestampMillis());
         out.writeBoolean(split.stopped());
         writeStrings(split.tables(), out);
+        out.writeInt(split.schemas().size());
+        for (Map.Entry<String, KnownTableSchema> entry : split.schemas().entrySet()) {
+            out.writeUTF(entry.getKey());
+            writeSchema(entry.getValue(), out);
+        }
+    }
+
+    private static void writeSchema(KnownTableSchema schema, DataOutputView out)
+            throws IOException {
+        List<Query.Field> fields = schema.fields();
+        out.writeBoolean(fields != null);
+        if (fields != null) {
+            out.writeInt(fields.size());
+            for (Query.Field field : fields) {
+                writeBytes(field.toByteArray(), out);
+            }
+        }
+        String ddl = schema.pendingDdl();
+        out.writeBoolean(ddl != null);
+        if (ddl != null) {
+            writeBytes(ddl.getBytes(StandardCharsets.UTF_8), out);
+        }
+    }
+
+    private static KnownTableSchema readSchema(DataInputView in) throws IOException {
+        List<Query.Field> fields = null;
+        if (in.readBoolean()) {
+            int count = in.readInt();
+            fields = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                fields.add(Query.Field.parseFrom(readBytes(in)));
+            }
+        }
+        String ddl = in.readBoolean() ? new String(readBytes(in), StandardCharsets.UTF_8) : null;
+        return KnownTableSchema.restored(fields, ddl);
+    }
+
+    private static void writeBytes(byte[] bytes, DataOutputView out) throws IOException {
+        out.writeInt(bytes.length);
+        out.write(bytes);
+    }
+
+    private static byte[] readBytes(DataInputView in) throws IOException {
+        byte[] bytes = new byte[in.readInt()];
+        in.readFully(bytes);
+        return bytes;
     }
 
     private static ShardSplit read(DataInputView in, int version) throws IOException {
@@ -114,17 +167,26 @@ public final class ShardSplitSerializer implements SimpleVersionedSerializer<Sha
         }
         Set<String> tables =
                 version >= 4 ? new LinkedHashSet<>(readStrings(in)) : Collections.emptySet();
+        Map<String, KnownTableSchema> schemas = new TreeMap<>();
+        if (version >= 5) {
+            int count = in.readInt();
+            for (int i = 0; i < count; i++) {
+                String table = in.readUTF();
+                schemas.put(table, readSchema(in));
+            }
+        }
         return new ShardSplit(
-                keyspace,
-                shard,
-                position,
-                rowsToSkip,
-                snapshotOnly,
-                parents,
-                journal,
-                bounds,
-                stopped,
-                tables);
+                        keyspace,
+                        shard,
+                        position,
+                        rowsToSkip,
+                        snapshotOnly,
+                        parents,
+                        journal,
+                        bounds,
+                        stopped,
+                        tables)
+                .withSchemas(schemas);
     }
 
     static void writePosition(ShardPosition position, DataOutputView out) throws IOException {

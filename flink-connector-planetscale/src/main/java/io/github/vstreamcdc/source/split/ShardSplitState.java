@@ -6,7 +6,9 @@ import org.apache.flink.annotation.Internal;
 
 import javax.annotation.Nullable;
 
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /** The reader's mutable progress of one {@link ShardSplit}; updated only by the record emitter. */
 @Internal
@@ -19,6 +21,7 @@ public final class ShardSplitState {
     private SplitBounds bounds;
     private boolean stopped;
     private Set<String> tables;
+    private Map<String, KnownTableSchema> schemas;
 
     public ShardSplitState(ShardSplit split) {
         this.split = split;
@@ -26,6 +29,7 @@ public final class ShardSplitState {
         this.rowsToSkip = split.rowsToSkip();
         this.bounds = split.bounds();
         this.tables = split.tables();
+        this.schemas = split.schemas();
     }
 
     public ShardSplit split() {
@@ -67,6 +71,13 @@ public final class ShardSplitState {
         this.tables = newTables;
     }
 
+    /** What is known of these tables' schemas changed (a FIELD or DDL event was read). */
+    public void schemasChanged(Map<String, KnownTableSchema> changed) {
+        Map<String, KnownTableSchema> merged = new TreeMap<>(schemas);
+        merged.putAll(changed);
+        this.schemas = merged;
+    }
+
     /** The shard's reading ended at its stop. */
     public void stop() {
         this.stopped = true;
@@ -78,7 +89,10 @@ public final class ShardSplitState {
 
     public ShardSplit toSplit() {
         ShardSplit current =
-                split.withPosition(position, rowsToSkip).withBounds(bounds).withTables(tables);
+                split.withPosition(position, rowsToSkip)
+                        .withBounds(bounds)
+                        .withTables(tables)
+                        .withSchemas(schemas);
         if (finishedAt != null) {
             return current.finishedAt(finishedAt);
         }

@@ -10,6 +10,8 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.TreeMap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -58,6 +60,37 @@ class ShardSplitSerializerTest {
         assertThat(back.position().tablePKs().get(0).getLastpk().getFields(0).getName())
                 .isEqualTo("id");
         assertThat(back.splitId()).isEqualTo("customer/-80");
+    }
+
+    @Test
+    void roundTripsKnownSchemasWithTheirPendingDdl() throws Exception {
+        Query.Field id =
+                Query.Field.newBuilder()
+                        .setName("id")
+                        .setType(Query.Type.INT64)
+                        .setColumnType("bigint")
+                        .setFlags(1 | 2 | 32) // NOT NULL, PRI_KEY, UNSIGNED
+                        .setTable("orders")
+                        .build();
+        Map<String, KnownTableSchema> schemas = new TreeMap<>();
+        schemas.put("orders", KnownTableSchema.of(Collections.singletonList(id)));
+        schemas.put(
+                "products",
+                KnownTableSchema.of(Collections.singletonList(id))
+                        .withDdl("ALTER TABLE products ADD COLUMN note text /* ünïcode */"));
+        schemas.put("new_t", KnownTableSchema.UNKNOWN.withDdl("CREATE TABLE new_t (id int)"));
+        ShardSplit split = copyingSplit().withSchemas(schemas);
+        ShardSplit back =
+                ShardSplitSerializer.INSTANCE.deserialize(
+                        ShardSplitSerializer.INSTANCE.getVersion(),
+                        ShardSplitSerializer.INSTANCE.serialize(split));
+        assertThat(back).isEqualTo(split);
+        assertThat(back.schemas().get("products").pendingDdl()).contains("ünïcode");
+        assertThat(back.schemas().get("new_t").fields()).isNull();
+        // Only what decides how values are read is kept: not the PRI_KEY flag or the table.
+        assertThat(back.schemas().get("orders").fields().get(0).getFlags()).isEqualTo(1 | 32);
+        assertThat(back.schemas().get("orders").sameColumns(Collections.singletonList(id)))
+                .isTrue();
     }
 
     @Test
@@ -124,7 +157,7 @@ class ShardSplitSerializerTest {
                         ShardSplitSerializer.INSTANCE.serialize(finished));
         assertThat(back).isEqualTo(finished);
         assertThat(back.finishedAt().getId()).isEqualTo(42);
-        assertThat(ShardSplitSerializer.INSTANCE.getVersion()).isEqualTo(4);
+        assertThat(ShardSplitSerializer.INSTANCE.getVersion()).isEqualTo(5);
     }
 
     /** Version 2 bytes (a split finished at a journal) as the release before bounds wrote them. */

@@ -1,6 +1,7 @@
 package io.github.vstreamcdc.source.reader.deserializer;
 
 import io.github.vstreamcdc.source.api.RowChangeEvent;
+import io.github.vstreamcdc.source.api.SchemaChangeEvent;
 import io.github.vstreamcdc.source.api.VStreamDeserializationSchema;
 
 import org.apache.flink.annotation.PublicEvolving;
@@ -110,6 +111,17 @@ public final class MultiTableRowDataDeserializationSchema
         collector.out = out;
         collector.position = positions.get(change.table());
         schema.deserialize(change, collector);
+    }
+
+    /**
+     * Checks the table's new shape against its row type (see {@link RowDataDeserializationSchema}).
+     */
+    @Override
+    public void deserializeSchemaChange(SchemaChangeEvent change, Collector<RowData> out) {
+        RowDataDeserializationSchema schema = perTable.get(change.table());
+        if (schema != null) {
+            schema.deserializeSchemaChange(change, out);
+        }
     }
 
     @Override

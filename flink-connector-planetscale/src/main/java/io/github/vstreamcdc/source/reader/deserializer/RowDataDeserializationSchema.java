@@ -1,15 +1,21 @@
 package io.github.vstreamcdc.source.reader.deserializer;
 
+import io.github.vstreamcdc.source.api.ColumnDescription;
 import io.github.vstreamcdc.source.api.RowChangeEvent;
+import io.github.vstreamcdc.source.api.SchemaChangeEvent;
 import io.github.vstreamcdc.source.api.VStreamDeserializationSchema;
+import io.github.vstreamcdc.source.config.DroppedColumnHandling;
 
 import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.table.api.ValidationException;
 import org.apache.flink.table.data.GenericRowData;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.types.logical.RowType;
 import org.apache.flink.types.RowKind;
 import org.apache.flink.util.Collector;
+
+import javax.annotation.Nullable;
 
 import java.io.Serializable;
 import java.time.ZoneId;
@@ -37,6 +43,7 @@ public final class RowDataDeserializationSchema implements VStreamDeserializatio
     private final List<MetadataReader> metadata;
     private final TypeInformation<RowData> producedType;
     private final String serverTimeZone;
+    private final DroppedColumnHandling droppedColumns;
 
     private transient SchemaCache<RowDataConverter> converters;
 
@@ -50,6 +57,20 @@ public final class RowDataDeserializationSchema implements VStreamDeserializatio
             List<MetadataReader> metadata,
             TypeInformation<RowData> producedType,
             ZoneId serverTimeZone) {
+        this(physicalType, metadata, producedType, serverTimeZone, DroppedColumnHandling.FAIL);
+    }
+
+    /**
+     * @param droppedColumns what a declared column becomes when a schema change drops it or renames
+     *     it away: the job fails, or it is NULL from then on
+     */
+    public RowDataDeserializationSchema(
+            RowType physicalType,
+            List<MetadataReader> metadata,
+            TypeInformation<RowData> producedType,
+            ZoneId serverTimeZone,
+            DroppedColumnHandling droppedColumns) {
+        this.droppedColumns = droppedColumns;
         this.physicalType = physicalType;
         this.metadata = new ArrayList<>(metadata);
         this.producedType = producedType;
@@ -96,20 +117,60 @@ public final class RowDataDeserializationSchema implements VStreamDeserializatio
         return row;
     }
 
+    /**
+     * Checks at once that the declared columns can still be read in the new shape: the job fails
+     * here, at the position of the change, rather than at the table's next row.
+     */
+    @Override
+    public void deserializeSchemaChange(SchemaChangeEvent change, Collector<RowData> out) {
+        converterFor(
+                change.keyspace(),
+                change.table(),
+                change.shard(),
+                change.columns(),
+                change.position(),
+                change);
+    }
+
     private RowDataConverter converterFor(RowChangeEvent change) {
+        return converterFor(
+                change.keyspace(),
+                change.table(),
+                change.shard(),
+                change.columns(),
+                change.position(),
+                null);
+    }
+
+    private RowDataConverter converterFor(
+            String keyspace,
+            String table,
+            String shard,
+            List<ColumnDescription> columns,
+            @Nullable String position,
+            @Nullable SchemaChangeEvent schemaChange) {
         if (converters == null) {
             converters = new SchemaCache<>();
         }
         return converters.get(
-                change,
-                c ->
-                        new RowDataConverter(
+                shard,
+                table,
+                columns,
+                () -> {
+                    try {
+                        return new RowDataConverter(
                                 physicalType,
-                                VStreamColumns.parsed(c.columns()),
-                                c.keyspace(),
-                                c.table(),
-                                c.shard(),
-                                ZoneId.of(serverTimeZone)));
+                                VStreamColumns.parsed(columns),
+                                keyspace,
+                                table,
+                                shard,
+                                ZoneId.of(serverTimeZone),
+                                droppedColumns == DroppedColumnHandling.NULL);
+                    } catch (ValidationException e) {
+                        throw SchemaMismatch.of(
+                                e, keyspace, table, shard, position, schemaChange, droppedColumns);
+                    }
+                });
     }
 
     @Override

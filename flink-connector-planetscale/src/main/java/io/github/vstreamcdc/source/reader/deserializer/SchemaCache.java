@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * What a deserializer derives from a table's columns (its converters), kept per table and shard
@@ -23,10 +24,15 @@ final class SchemaCache<T> {
 
     /** The value for the change's columns, made by {@code create} if it is not cached. */
     T get(RowChangeEvent change, Function<RowChangeEvent, T> create) {
-        String key = change.shard() + '/' + change.table();
+        return get(change.shard(), change.table(), change.columns(), () -> create.apply(change));
+    }
+
+    /** The value for a table's columns on a shard, made by {@code create} if it is not cached. */
+    T get(String shard, String table, List<?> columns, Supplier<T> create) {
+        String key = shard + '/' + table;
         Entry<T> cached = entries.get(key);
-        if (cached == null || cached.columns != change.columns()) {
-            cached = new Entry<>(change.columns(), create.apply(change));
+        if (cached == null || cached.columns != columns) {
+            cached = new Entry<>(columns, create.get());
             entries.put(key, cached);
         }
         return cached.value;

@@ -2,6 +2,7 @@ package io.github.vstreamcdc.source.reader.deserializer;
 
 import io.github.vstreamcdc.source.api.ColumnDescription;
 import io.github.vstreamcdc.source.api.RowChangeEvent;
+import io.github.vstreamcdc.source.api.SchemaChangeEvent;
 
 import org.apache.flink.util.Collector;
 import org.junit.jupiter.api.Test;
@@ -93,5 +94,55 @@ class JsonDeserializationSchemaTest {
                                 + "\"source\":{\"db\":\"ks\",\"keyspace\":\"ks\",\"shard\":\"-80\","
                                 + "\"table\":\"orders\",\"position\":\"MySQL56/a:1-10\",\"transaction_seq\":0,"
                                 + "\"ts_ms\":0,\"snapshot\":true}}");
+    }
+
+    @Test
+    void schemaChangesAreRecordsOnlyWhenAskedFor() throws Exception {
+        List<ColumnDescription> before =
+                Arrays.asList(
+                        ColumnDescription.of("id", "bigint", false),
+                        ColumnDescription.of("v", "varchar(20)", true));
+        List<ColumnDescription> after =
+                Arrays.asList(
+                        ColumnDescription.of("id", "bigint", false),
+                        ColumnDescription.of("v2", "varchar(20)", true));
+        SchemaChangeEvent change =
+                new SchemaChangeEvent(
+                        "ks",
+                        "-80",
+                        "orders",
+                        "alter table orders rename column v to v2",
+                        before,
+                        after,
+                        "MySQL56/a:1-10",
+                        1_700_000_001_000L);
+        List<String> out = new ArrayList<>();
+        Collector<String> collector =
+                new Collector<String>() {
+                    @Override
+                    public void collect(String record) {
+                        out.add(record);
+                    }
+
+                    @Override
+                    public void close() {}
+                };
+        schema.deserializeSchemaChange(change, collector);
+        assertThat(out).isEmpty();
+
+        new JsonDeserializationSchema(true).deserializeSchemaChange(change, collector);
+        assertThat(out).hasSize(1);
+        assertThat(out.get(0).replaceFirst(",\"ts_ms\":[0-9]+,\"source\"", ",\"source\""))
+                .isEqualTo(
+                        "{\"ddl\":\"alter table orders rename column v to v2\","
+                                + "\"columns\":[{\"name\":\"id\",\"type\":\"bigint\",\"nullable\":false},"
+                                + "{\"name\":\"v2\",\"type\":\"varchar(20)\",\"nullable\":true}],"
+                                + "\"previous_columns\":[{\"name\":\"id\",\"type\":\"bigint\","
+                                + "\"nullable\":false},{\"name\":\"v\",\"type\":\"varchar(20)\","
+                                + "\"nullable\":true}],\"source\":{\"db\":\"ks\",\"keyspace\":\"ks\","
+                                + "\"shard\":\"-80\",\"table\":\"orders\",\"position\":\"MySQL56/a:1-10\","
+                                + "\"ts_ms\":1700000001000}}");
+        assertThat(change.droppedColumns()).containsExactly("v");
+        assertThat(change.addedColumns()).containsExactly("v2");
     }
 }
