@@ -49,8 +49,13 @@ class SchemaEvolutionITCase {
                 cluster, table, "id BIGINT PRIMARY KEY, v VARCHAR(64), n INT, r VARCHAR(20)");
         Map<String, Long> committed =
                 insertInitialRows(cluster, table, ", n, r", id -> id + ", 'r" + id + "'");
+        // Checkpoints: on vttestserver all shards share one mysqld and one _vt sidecar database,
+        // and
+        // the tablets' schema reloads after the same DDL on two shards can race there; VTGate then
+        // ends the VStream (UNKNOWN: "failed to reload schema after DDL encountered in stream").
+        // The job restores from its last checkpoint, and the output must still be exactly once.
         try (CollectedRecords<String> output =
-                CollectedRecords.collect(source(cluster, table), 2, 0, s -> s)) {
+                CollectedRecords.collect(source(cluster, table), 2, 300, s -> s)) {
             awaitRows(output, table, ROWS, "the snapshot");
             ChangeLoad load =
                     new ChangeLoad(
@@ -122,8 +127,8 @@ class SchemaEvolutionITCase {
     /**
      * Two DDLs with a task failure each: the first on the schema-change record itself (restored
      * from before the DDL: the record comes again, once), the second on the first row in the new
-     * shape after a quiet stretch with checkpoints after the DDL (restored from after the DDL: no
-     * second record if the first one was checkpointed).
+     * shape after a quiet stretch with checkpoints after the DDL (restored from a position after
+     * the DDL but before that row: the record comes once, whether or not it went out before).
      */
     @Test
     void schemaChangeOncePerShardAcrossTaskFailures(VitessCluster cluster) throws Exception {
@@ -146,7 +151,10 @@ class SchemaEvolutionITCase {
                 JsonTaskFault.failOn(SchemaChangeRecords::isSchemaChange);
                 execute(cluster, "ALTER TABLE " + table + " ADD COLUMN a INT NOT NULL DEFAULT 5");
                 awaitFailures(1);
-                Thread.sleep(1500);
+                output.await(
+                        r -> schemaChanges(table, r) == SHARDS.size(),
+                        TIMEOUT,
+                        "the first schema change of each shard");
 
                 // A quiet stretch between the DDL and the next row change, with checkpoints.
                 load.pause();
@@ -248,6 +256,14 @@ class SchemaEvolutionITCase {
             CollectedRecords<String> output, String table, int rows, String what)
             throws InterruptedException {
         output.await(r -> SchemaChangeRecords.of(table, r).size() >= rows, TIMEOUT, what);
+    }
+
+    private static long schemaChanges(String table, List<String> output) {
+        return output.stream()
+                .map(SchemaChangeRecords::parse)
+                .filter(r -> SchemaChangeRecords.isSchemaChange(r))
+                .filter(r -> table.equals(SchemaChangeRecords.tableOf(r)))
+                .count();
     }
 
     private static void awaitFailures(int failures) throws InterruptedException {
