@@ -19,7 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -179,16 +178,6 @@ class OnlineDdlITCase {
     }
 
     private static Map<Long, String> table(MultiProcessCluster cluster) throws Exception {
-        Map<Long, String> rows = new TreeMap<>();
-        try (Connection c = cluster.connect();
-                Statement s = c.createStatement()) {
-            s.execute("SET workload = 'olap'");
-            try (ResultSet rs = s.executeQuery("SELECT id, v FROM " + TABLE)) {
-                while (rs.next()) {
-                    rows.put(rs.getLong(1), rs.getString(2));
-                }
-            }
-        }
-        return rows;
+        return SourceTestSupport.select(cluster::connect, TABLE);
     }
 }

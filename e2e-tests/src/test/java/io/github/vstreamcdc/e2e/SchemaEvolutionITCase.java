@@ -56,13 +56,7 @@ class SchemaEvolutionITCase {
         // The job restores from its last checkpoint, and the output must still be exactly once.
         try (CollectedRecords<String> output =
                 CollectedRecords.collect(source(cluster, table), 2, 300, s -> s)) {
-            awaitRows(output, table, ROWS, "the snapshot");
-            ChangeLoad load =
-                    new ChangeLoad(
-                            () -> cluster.connect(KEYSPACE),
-                            table,
-                            LOAD_IDS,
-                            select(cluster, table));
+            ChangeLoad load = loadAfterSnapshot(cluster, table, output);
             try {
                 for (String ddl :
                         new String[] {
@@ -139,13 +133,7 @@ class SchemaEvolutionITCase {
         try (CollectedRecords<String> output =
                 CollectedRecords.collect(
                         source(cluster, table), 2, 300, s -> s.map(new JsonTaskFault()))) {
-            awaitRows(output, table, ROWS, "the snapshot");
-            ChangeLoad load =
-                    new ChangeLoad(
-                            () -> cluster.connect(KEYSPACE),
-                            table,
-                            LOAD_IDS,
-                            select(cluster, table));
+            ChangeLoad load = loadAfterSnapshot(cluster, table, output);
             try {
                 Thread.sleep(1000);
                 JsonTaskFault.failOn(SchemaChangeRecords::isSchemaChange);
@@ -246,6 +234,14 @@ class SchemaEvolutionITCase {
                         () -> select(cluster, table),
                         TIMEOUT)
                 .assertOk("row changes of " + table + " across its schema changes");
+    }
+
+    /** Waits for the snapshot, then starts the steady write load. */
+    private static ChangeLoad loadAfterSnapshot(
+            VitessCluster cluster, String table, CollectedRecords<String> output) throws Exception {
+        awaitRows(output, table, ROWS, "the snapshot");
+        return new ChangeLoad(
+                () -> cluster.connect(KEYSPACE), table, LOAD_IDS, select(cluster, table));
     }
 
     private static Map<Long, String> select(VitessCluster cluster, String table) throws Exception {
