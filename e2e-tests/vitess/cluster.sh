@@ -20,6 +20,7 @@
 #   cluster.sh restart-tablet SHARD TYPE [kill]  restart the vttablet of the shard's TYPE tablet
 #   cluster.sh restart-mysqld SHARD TYPE [kill]  restart the mysqld of the shard's TYPE tablet
 #   cluster.sh throttle-copy on|off     hold VStream copy phases back (tablet throttler, rowstreamer)
+#   cluster.sh reload-schema            make the tablets load the keyspace's schema now (after DDL)
 #
 # Progress and errors go to stderr; stdout only carries KEY=value lines. See README.md beside this file.
 set -euo pipefail
@@ -925,6 +926,13 @@ cmd_reshard_cancel() {
   print_env
 }
 
+# makes the tablets reload their schema now: a VStream (or copy) of a table a tablet has not
+# loaded yet fails; they reload on their own only every --queryserver-config-schema-reload-time
+cmd_reload_schema() {
+  require_cluster
+  vtctl_or_die ReloadSchemaKeyspace --include-primary "${KEYSPACE}"
+}
+
 source "${SCRIPT_DIR}/cluster-faults.sh"
 
 case "${1:-}" in
@@ -939,9 +947,10 @@ case "${1:-}" in
   restart-tablet) cmd_restart_tablet "${2:-}" "${3:-}" "${4:-}" ;;
   restart-mysqld) cmd_restart_mysqld "${2:-}" "${3:-}" "${4:-}" ;;
   throttle-copy) cmd_throttle_copy "${2:-}" ;;
+  reload-schema) cmd_reload_schema ;;
   *)
     echo "usage: $0 up|down|status|reshard split|merge|cancel|<shards>|drop-retired-shards|restart-vtgate [secs] [kill]" >&2
-    echo "       $0 replicas N [M]|reparent planned|emergency SHARD|restart-tablet|restart-mysqld SHARD TYPE [kill]|throttle-copy on|off" >&2
+    echo "       $0 replicas N [M]|reparent planned|emergency SHARD|restart-tablet|restart-mysqld SHARD TYPE [kill]|throttle-copy on|off|reload-schema" >&2
     exit 2
     ;;
 esac

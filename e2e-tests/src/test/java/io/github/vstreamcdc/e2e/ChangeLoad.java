@@ -42,6 +42,8 @@ final class ChangeLoad implements AutoCloseable {
 
     private final Thread thread;
     private volatile boolean stop;
+    private volatile boolean paused;
+    private volatile boolean idle;
     private volatile Throwable failure;
     private volatile int errors;
 
@@ -69,6 +71,21 @@ final class ChangeLoad implements AutoCloseable {
                 : 0;
     }
 
+    /**
+     * Stops writing until {@link #resume}, for a quiet stretch (e.g. between a DDL and the next row
+     * change); returns once no write is in flight.
+     */
+    void pause() throws InterruptedException {
+        paused = true;
+        while (!idle && thread.isAlive()) {
+            Thread.sleep(5);
+        }
+    }
+
+    void resume() {
+        paused = false;
+    }
+
     int errors() {
         return errors;
     }
@@ -86,6 +103,16 @@ final class ChangeLoad implements AutoCloseable {
         Connection connection = null;
         long failingSince = 0;
         while (!stop) {
+            idle = false;
+            if (paused) {
+                idle = true;
+                try {
+                    Thread.sleep(5);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                continue;
+            }
             long id = 1 + random.nextInt(ids);
             try {
                 if (connection == null) {

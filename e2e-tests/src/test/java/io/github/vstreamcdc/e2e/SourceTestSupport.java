@@ -31,6 +31,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -155,9 +156,15 @@ final class SourceTestSupport {
 
     /** The table as the database holds it: id to v. */
     static Map<Long, String> select(VitessCluster cluster, String keyspace, String table)
-            throws SQLException {
+            throws Exception {
+        return select(() -> cluster.connect(keyspace), table);
+    }
+
+    /** The table (id BIGINT, v VARCHAR, ...) as the database holds it: id to v. */
+    static Map<Long, String> select(Callable<Connection> connections, String table)
+            throws Exception {
         Map<Long, String> rows = new TreeMap<>();
-        try (Connection c = cluster.connect(keyspace);
+        try (Connection c = connections.call();
                 Statement s = c.createStatement()) {
             // OLAP streams the result: OLTP caps it at 10k rows.
             s.execute("SET workload = 'olap'");
