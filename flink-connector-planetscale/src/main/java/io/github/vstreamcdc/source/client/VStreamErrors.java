@@ -52,6 +52,8 @@ public final class VStreamErrors {
                         || description.contains("shutting down")
                         || description.contains("rst_stream")
                         || description.contains("no healthy tablet")
+                        // a tablet racing another's schema reload after a DDL
+                        || description.contains("failed to reload schema")
                         || description.contains("context canceled");
             default:
                 return false;

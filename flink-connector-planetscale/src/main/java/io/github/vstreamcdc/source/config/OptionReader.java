@@ -85,6 +85,10 @@ final class OptionReader {
         if (value == null) {
             return option.hasDefaultValue() ? option.defaultValue() : null;
         }
+        if (value.length() >= 2 && value.startsWith("'") && value.endsWith("'")) {
+            // Flink 2 writes a value that is a YAML keyword (such as null) quoted.
+            value = value.substring(1, value.length() - 1);
+        }
         String wanted = value.replace('_', '-');
         StringJoiner allowed = new StringJoiner(", ");
         for (E constant : type.getEnumConstants()) {

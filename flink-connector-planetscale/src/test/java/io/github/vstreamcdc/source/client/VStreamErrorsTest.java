@@ -40,6 +40,12 @@ class VStreamErrorsTest {
                                 + " the test cell(s): context has expired");
         assertThat(VStreamErrors.isTransient(noTablet)).isTrue();
         assertThat(VStreamErrors.isNoTabletFound(noTablet)).isTrue();
+        assertThat(
+                        VStreamErrors.isTransient(
+                                Status.UNKNOWN.withDescription(
+                                        "vttablet: failed to reload schema after DDL encountered"
+                                                + " in stream (Unknown column 'r')")))
+                .isTrue();
         assertThat(describe(noTablet))
                 .contains("ks/-80")
                 .contains(POSITION)

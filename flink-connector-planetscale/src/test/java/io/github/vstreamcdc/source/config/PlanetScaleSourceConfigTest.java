@@ -37,6 +37,33 @@ class PlanetScaleSourceConfigTest {
     }
 
     @Test
+    void droppedColumnHandlingReadsNullWhichIsAYamlKeyword() {
+        assertThat(
+                        fromText(Collections.singletonMap("schema-change.dropped-column", "null"))
+                                .droppedColumnHandling())
+                .isEqualTo(DroppedColumnHandling.NULL);
+        assertThat(fromText(Collections.emptyMap()).droppedColumnHandling())
+                .isEqualTo(DroppedColumnHandling.FAIL);
+        // As the builder sets it: the typed value.
+        Configuration typed = Configuration.fromMap(Collections.emptyMap());
+        typed.set(PlanetScaleSourceOptions.HOSTNAME, "vtgate.example");
+        typed.set(PlanetScaleSourceOptions.KEYSPACE, "customer");
+        typed.set(PlanetScaleSourceOptions.TABLE_NAME, "orders");
+        typed.set(
+                PlanetScaleSourceOptions.SCHEMA_CHANGE_DROPPED_COLUMN, DroppedColumnHandling.NULL);
+        assertThat(PlanetScaleSourceConfig.from(typed).droppedColumnHandling())
+                .isEqualTo(DroppedColumnHandling.NULL);
+        assertThatThrownBy(
+                        () ->
+                                fromText(
+                                        Collections.singletonMap(
+                                                "schema-change.dropped-column", "skip")))
+                .hasMessageContaining(
+                        "Invalid value for option 'schema-change.dropped-column': 'skip'."
+                                + " Allowed values: fail, null");
+    }
+
+    @Test
     void builderAndTextOptionsMakeTheSameConfiguration() {
         PlanetScaleSourceConfig built =
                 builder()
