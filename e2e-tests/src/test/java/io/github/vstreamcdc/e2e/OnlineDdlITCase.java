@@ -27,9 +27,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Vitess Online DDL (VReplication: shadow table, row copy, cut-over by rename) on the multi-process
  * cluster, whose vttablets run the Online DDL executor, while a job reads every table of the
  * keyspace under a steady write load: an added column and a changed type, then a revert of the
- * latter; a task dies on the first row after the first cut-over. Every row change of the table
- * comes out once, nothing of the migrations' own tables, and each shard has one schema-change
- * record per cut-over, in place.
+ * latter, and an instant ADD COLUMN; a task dies on the first row after the first cut-over. Every
+ * row change of the table comes out once, nothing of the migrations' own tables, and each shard has
+ * one schema-change record per cut-over, in place.
  */
 class OnlineDdlITCase {
 
@@ -102,6 +102,12 @@ class OnlineDdlITCase {
                                 MIGRATION_TIMEOUT);
                 Thread.sleep(1000);
                 ddl.awaitComplete(ddl.revert(changeType), MIGRATION_TIMEOUT);
+                Thread.sleep(1000);
+                // Vitess' instant DDL (v24: the vitess strategy preferring MySQL's INSTANT)
+                ddl.run(
+                        OnlineDdl.VITESS + " --prefer-instant-ddl",
+                        "ALTER TABLE " + TABLE + " ADD COLUMN b INT DEFAULT 3",
+                        MIGRATION_TIMEOUT);
                 Thread.sleep(3000);
             } finally {
                 load.close();
@@ -135,14 +141,19 @@ class OnlineDdlITCase {
             List<String> added = new ArrayList<>(before);
             added.add("a int");
             List<String> widened = Arrays.asList("id bigint", "v varchar(64)", "n bigint", "a int");
-            records.assertSchemaSteps(shards, Arrays.asList(before, added, widened, added));
+            List<String> instant = new ArrayList<>(added);
+            instant.add("b int");
+            records.assertSchemaSteps(
+                    shards, Arrays.asList(before, added, widened, added, instant));
             for (String shard : shards) {
                 for (JsonNode change : records.schemaChanges(shard)) {
                     assertThat(change.path("source").path("table").asText()).isEqualTo(TABLE);
                 }
             }
             int complete = records.assertImagesMatch(cluster::connect);
-            assertThat(complete).as("ids last written after the revert (a = 7)").isGreaterThan(20);
+            assertThat(complete)
+                    .as("ids last written after the last schema change, with every column")
+                    .isGreaterThan(20);
             assertThat(JsonTaskFault.FAILURES.get()).as("injected failures").isEqualTo(1);
         }
     }

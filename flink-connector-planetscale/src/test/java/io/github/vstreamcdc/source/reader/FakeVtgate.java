@@ -83,6 +83,7 @@ final class FakeVtgate implements AutoCloseable {
         if (first.getGtid().equals("current")) {
             synchronized (this) {
                 positionChecks.add(request);
+                notifyAll();
             }
             out.onNext(
                     response(
@@ -139,6 +140,21 @@ final class FakeVtgate implements AutoCloseable {
     }
 
     synchronized List<Vtgate.VStreamRequest> positionChecks() {
+        return new ArrayList<>(positionChecks);
+    }
+
+    /** Waits until the reader asked for the shard's position this many times (asynchronously). */
+    synchronized List<Vtgate.VStreamRequest> awaitPositionChecks(int count, long timeoutMillis)
+            throws InterruptedException {
+        long deadline = System.currentTimeMillis() + timeoutMillis;
+        while (positionChecks.size() < count) {
+            long left = deadline - System.currentTimeMillis();
+            if (left <= 0) {
+                throw new AssertionError(
+                        "Expected " + count + " position checks, got " + positionChecks.size());
+            }
+            wait(left);
+        }
         return new ArrayList<>(positionChecks);
     }
 

@@ -238,7 +238,7 @@ class VStreamSplitReaderTest {
         assertThat(request.getFlags().getStopOnReshard()).isTrue();
         assertThat(request.getFilter().getRules(0).getMatch()).isEqualTo("/^(?:t|u|e)$");
         // The position was checked against the shard's current one.
-        assertThat(fake.positionChecks()).hasSize(1);
+        assertThat(fake.awaitPositionChecks(1, 10_000)).hasSize(1);
     }
 
     // ---- (b) copy phase ----
@@ -473,7 +473,7 @@ class VStreamSplitReaderTest {
         assertThat(metrics.reconnects()).isEqualTo(1);
         // One channel for all streams; the position is checked once per split.
         assertThat(fake.channelsOpened()).isEqualTo(1);
-        assertThat(fake.positionChecks()).hasSize(1);
+        assertThat(fake.awaitPositionChecks(1, 10_000)).hasSize(1);
     }
 
     @Test
@@ -709,7 +709,7 @@ class VStreamSplitReaderTest {
         Output out = fetchUntil(o -> o.lastPosition() != null, "the commit");
 
         assertThat(out.rows()).containsExactly("c:1=a");
-        assertThat(fake.positionChecks()).hasSize(1);
+        assertThat(fake.awaitPositionChecks(1, 10_000)).hasSize(1);
     }
 
     // ---- (e) reconnect budget ----
