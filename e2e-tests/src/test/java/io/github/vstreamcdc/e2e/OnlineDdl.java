@@ -44,6 +44,16 @@ final class OnlineDdl {
         }
     }
 
+    /**
+     * {@code ALTER VITESS_MIGRATION ... COMPLETE}: cuts over a migration whose completion waits.
+     */
+    void complete(String uuid) throws Exception {
+        try (Connection c = connections.call();
+                Statement s = c.createStatement()) {
+            s.execute("ALTER VITESS_MIGRATION '" + uuid + "' COMPLETE");
+        }
+    }
+
     /** Submits the DDL and waits for it to complete on every shard; its UUID. */
     String run(String strategy, String ddl, Duration timeout) throws Exception {
         String uuid = submit(strategy, ddl);

@@ -95,11 +95,14 @@ class OnlineDdlITCase {
                     Thread.sleep(50);
                 }
                 Thread.sleep(1000);
+                // cut over by ALTER VITESS_MIGRATION ... COMPLETE
                 changeType =
-                        ddl.run(
-                                OnlineDdl.VITESS,
-                                "ALTER TABLE " + TABLE + " MODIFY COLUMN n BIGINT",
-                                MIGRATION_TIMEOUT);
+                        ddl.submit(
+                                OnlineDdl.VITESS + " --postpone-completion",
+                                "ALTER TABLE " + TABLE + " MODIFY COLUMN n BIGINT");
+                Thread.sleep(2000);
+                ddl.complete(changeType);
+                ddl.awaitComplete(changeType, MIGRATION_TIMEOUT);
                 Thread.sleep(1000);
                 ddl.awaitComplete(ddl.revert(changeType), MIGRATION_TIMEOUT);
                 Thread.sleep(1000);
