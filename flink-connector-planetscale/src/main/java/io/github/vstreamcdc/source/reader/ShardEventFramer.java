@@ -2,11 +2,9 @@ package io.github.vstreamcdc.source.reader;
 
 import io.github.vstreamcdc.source.api.ColumnDescription;
 import io.github.vstreamcdc.source.api.RowChangeEvent;
-import io.github.vstreamcdc.source.api.SchemaChangeEvent;
 import io.github.vstreamcdc.source.client.VitessException;
 import io.github.vstreamcdc.source.config.TableSelection;
 import io.github.vstreamcdc.source.reader.deserializer.VStreamColumns;
-import io.github.vstreamcdc.source.split.KnownTableSchema;
 import io.github.vstreamcdc.source.split.ShardPosition;
 import io.github.vstreamcdc.source.split.ShardSplit;
 import io.github.vstreamcdc.vitess.proto.Binlogdata;
@@ -26,7 +24,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 
@@ -79,17 +76,8 @@ final class ShardEventFramer {
     /** Per table: the columns of its latest FIELD event on this stream. */
     private final Map<String, List<ColumnDescription>> schemas = new HashMap<>();
 
-    /**
-     * Per table: its schema as told downstream (kept in the split state, also across restarts), to
-     * tell a schema change exactly once.
-     */
-    private final Map<String, KnownTableSchema> known;
-
-    /**
-     * What {@link #known} learnt that the split state does not have yet, with the schema changes to
-     * tell: each goes with the first batch after it.
-     */
-    private final List<LearntSchema> learnt = new ArrayList<>();
+    /** What is known of the tables' schemas, to tell each change exactly once. */
+    private final SchemaTracker schemaTracker;
 
     /** Copy-phase rows of the open transaction. */
     private final List<RowChangeEvent> buffer = new ArrayList<>();
@@ -163,7 +151,7 @@ final class ShardEventFramer {
         this.safePosition = split.position();
         this.rowsSinceSafe = split.rowsToSkip();
         this.bounds = new BoundsCheck(split.splitId(), split.bounds());
-        this.known = new HashMap<>(split.schemas());
+        this.schemaTracker = new SchemaTracker(split);
         restart();
     }
 
@@ -267,7 +255,7 @@ final class ShardEventFramer {
         out.add(
                 ChangeBatch.tablesChanged(
                         safePosition, new TreeSet<>(tables), lastEventTimeMillis));
-        attachSchemas(out);
+        schemaTracker.attach(out);
         return out.get(0);
     }
 
@@ -308,13 +296,7 @@ final class ShardEventFramer {
      * fails a stream whose rule names a column a DDL just removed.
      */
     Map<String, String> pendingDdl() {
-        Map<String, String> out = new TreeMap<>();
-        for (Map.Entry<String, KnownTableSchema> entry : known.entrySet()) {
-            if (entry.getValue().pendingDdl() != null) {
-                out.put(entry.getKey(), entry.getValue().pendingDdl());
-            }
-        }
-        return out;
+        return schemaTracker.pendingDdl();
     }
 
     /** Asking for the shard's current position failed: the next heartbeat asks again. */
@@ -338,7 +320,7 @@ final class ShardEventFramer {
         if (!copying && rowsToDrop == 0 && !transactionTimed) {
             stopIfReached(out);
         }
-        attachSchemas(out);
+        schemaTracker.attach(out);
         return out;
     }
 
@@ -357,7 +339,7 @@ final class ShardEventFramer {
                 break;
             }
         }
-        attachSchemas(out);
+        schemaTracker.attach(out);
         return out;
     }
 
@@ -453,105 +435,29 @@ final class ShardEventFramer {
     /**
      * A table's columns as VStream describes them now: if they differ from those told downstream,
      * or a DDL of the table was read since, the schema change is told before the table's next row
-     * (its first in the new shape). The first description of a table is only recorded.
+     * (its first in the new shape).
      */
     private void onFields(
             String table, List<Query.Field> fields, long seconds, List<ChangeBatch> out) {
         List<ColumnDescription> columns = VStreamColumns.of(fields);
         schemas.put(table, columns);
-        KnownTableSchema before = known.get(table);
-        if (before != null && before.pendingDdl() == null && before.sameColumns(fields)) {
-            return;
-        }
-        KnownTableSchema now = KnownTableSchema.of(fields);
-        known.put(table, now);
-        SchemaChangeEvent change = null;
-        if (before != null) {
-            change =
-                    new SchemaChangeEvent(
-                            split.keyspace(),
-                            split.shard(),
-                            table,
-                            before.pendingDdl(),
-                            before.fields() == null ? null : VStreamColumns.of(before.fields()),
-                            columns,
-                            safePosition.gtid(),
-                            seconds * 1000);
-            LOG.info(
-                    "Shard {}: the schema of table {} changed at {}{}: {} -> {}",
-                    split.splitId(),
-                    table,
-                    safePosition.gtid(),
-                    before.pendingDdl() == null ? "" : " (" + before.pendingDdl() + ")",
-                    change.previousColumns(),
-                    columns);
-        }
-        learnt.add(new LearntSchema(out.size(), change, Collections.singletonMap(table, now)));
+        schemaTracker.fields(table, fields, columns, safePosition.gtid(), seconds, out.size());
     }
 
     /**
-     * Hands what was learnt of table schemas over with the first batch after it (so that the split
-     * state never knows a schema ahead of the position it resumes from, and a schema change is told
-     * before the table's rows in the new shape); what has no batch after it yet waits for the next.
-     */
-    private void attachSchemas(List<ChangeBatch> out) {
-        int attached = 0;
-        while (attached < learnt.size() && learnt.get(attached).from < out.size()) {
-            int from = learnt.get(attached).from;
-            List<SchemaChangeEvent> changes = new ArrayList<>();
-            Map<String, KnownTableSchema> schemas = new HashMap<>();
-            while (attached < learnt.size() && learnt.get(attached).from == from) {
-                LearntSchema item = learnt.get(attached++);
-                if (item.change != null) {
-                    changes.add(item.change);
-                }
-                schemas.putAll(item.schemas);
-            }
-            out.set(from, out.get(from).withSchemas(changes, schemas));
-        }
-        List<LearntSchema> waiting = new ArrayList<>(learnt.subList(attached, learnt.size()));
-        learnt.clear();
-        for (LearntSchema item : waiting) {
-            learnt.add(new LearntSchema(0, item.change, item.schemas)); // before the next batches
-        }
-    }
-
-    /** A schema learnt while framing, and the index of the first batch after it in the call. */
-    private static final class LearntSchema {
-        final int from;
-        @Nullable final SchemaChangeEvent change;
-        final Map<String, KnownTableSchema> schemas;
-
-        LearntSchema(
-                int from,
-                @Nullable SchemaChangeEvent change,
-                Map<String, KnownTableSchema> schemas) {
-            this.from = from;
-            this.change = change;
-            this.schemas = schemas;
-        }
-    }
-
-    /**
-     * A DDL statement: the read tables it names get a schema change told at their next FIELD event,
-     * with the statement (it may change no column, e.g. a new default).
+     * A DDL statement: the read tables it names get a schema change (see {@link SchemaTracker}).
      */
     private void onDdl(String statement, List<ChangeBatch> out) {
         Set<String> candidates = new TreeSet<>(tables);
-        candidates.addAll(known.keySet());
+        candidates.addAll(schemaTracker.knownTables());
         candidates.addAll(schemas.keySet());
-        Map<String, KnownTableSchema> changed = new HashMap<>();
+        List<String> named = new ArrayList<>();
         for (String table : DdlStatements.tablesNamed(statement, candidates)) {
             if (reads(table)) {
-                changed.put(
-                        table,
-                        known.getOrDefault(table, KnownTableSchema.UNKNOWN).withDdl(statement));
+                named.add(table);
             }
         }
-        if (!changed.isEmpty()) {
-            known.putAll(changed);
-            learnt.add(new LearntSchema(out.size(), null, changed));
-        }
+        schemaTracker.ddl(statement, named, out.size());
     }
 
     /**
