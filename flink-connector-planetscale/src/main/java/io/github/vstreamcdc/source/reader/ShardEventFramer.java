@@ -83,25 +83,7 @@ final class ShardEventFramer {
     private final List<RowChangeEvent> buffer = new ArrayList<>();
 
     /** Binlog rows of the open transaction, held until its VGTID gives their position. */
-    private final List<RowChangeEvent> heldRows = new ArrayList<>();
-
-    /**
-     * Where each ROW event's rows end in {@link #heldRows}: they are handed over one batch per
-     * event, as they came, so that Flink can checkpoint between them inside a transaction.
-     */
-    private final List<Integer> heldEventEnds = new ArrayList<>();
-
-    /**
-     * Per entry of {@link #heldEventEnds}: the row changes of that ROW event the stream delivered
-     * but that are not handed over, being of a table the split's stream reads but the selection no
-     * longer matches (a job restored with a narrower selection, until the split's tables narrow at
-     * its next safe point). They count towards {@link #rowsSinceSafe} like the others, so that a
-     * restart drops exactly the rows already handed over.
-     */
-    private final List<Integer> heldEventHidden = new ArrayList<>();
-
-    /** The sum of {@link #heldEventHidden}. */
-    private int heldHidden;
+    private final HeldRows held = new HeldRows(MAX_BATCH_ROWS);
 
     /** Where a (re)connect starts. */
     private ShardPosition safePosition;
@@ -165,10 +147,7 @@ final class ShardEventFramer {
         pendingGtid = null;
         copyFieldTable = null;
         buffer.clear();
-        heldRows.clear();
-        heldEventEnds.clear();
-        heldEventHidden.clear();
-        heldHidden = 0;
+        held.clear();
         schemas.clear();
         transactionTimed = false;
         if (split.snapshotOnly() && !copying) {
@@ -376,7 +355,7 @@ final class ShardEventFramer {
             if (!copying && !transactionTimed && bounds.heartbeatAt(event.getTimestamp())) {
                 currentPositionWanted = true;
             }
-            if (!copying && !transactionTimed && heldRows.isEmpty() && event.getTimestamp() > 0) {
+            if (!copying && !transactionTimed && held.isEmpty() && event.getTimestamp() > 0) {
                 out.add(ChangeBatch.idleAt(event.getTimestamp() * 1000));
             }
             return;
@@ -563,7 +542,6 @@ final class ShardEventFramer {
         }
         boolean copyRows = copying && event.getTimestamp() == 0;
         long commitMillis = event.getTimestamp() * 1000;
-        List<RowChangeEvent> rows = copying ? buffer : heldRows;
         for (Binlogdata.RowChange change : rowEvent.getRowChangesList()) {
             if (rowsToDrop > 0) {
                 rowsToDrop--;
@@ -581,19 +559,19 @@ final class ShardEventFramer {
             long commitTime = op == RowChangeEvent.Op.READ ? 0 : commitMillis;
             // Binlog rows count on from those handed over since the safe position (also
             // before a restart); copy rows within their batch.
-            long seq = (copying ? 0 : rowsSinceSafe + heldHidden) + rows.size() + 1;
-            rows.add(rowChange(table, op, fields, before, after, commitTime, seq));
-            if (!copying && heldRows.size() >= MAX_HELD_ROWS) {
-                handOverHeldRows(null, out);
+            long seq = copying ? buffer.size() + 1 : rowsSinceSafe + held.count() + 1;
+            RowChangeEvent row = rowChange(table, op, fields, before, after, commitTime, seq);
+            if (copying) {
+                buffer.add(row);
+            } else {
+                held.add(row);
+                if (held.rowCount() >= MAX_HELD_ROWS) {
+                    handOverHeldRows(null, out);
+                }
             }
         }
-        int held = heldRows.size();
-        if (!copying
-                && held > 0
-                && (heldEventEnds.isEmpty()
-                        || heldEventEnds.get(heldEventEnds.size() - 1) < held)) {
-            heldEventEnds.add(held);
-            heldEventHidden.add(0);
+        if (!copying) {
+            held.endEvent();
         }
     }
 
@@ -607,47 +585,19 @@ final class ShardEventFramer {
                 hidden++;
             }
         }
-        if (!copying && hidden > 0) {
-            heldEventEnds.add(heldRows.size());
-            heldEventHidden.add(hidden);
-            heldHidden += hidden;
+        if (!copying) {
+            held.addHidden(hidden);
         }
     }
 
     /** Hands the held binlog rows over, with the position of their transaction if known. */
     private void handOverHeldRows(String gtid, List<ChangeBatch> out) {
-        if (heldRows.isEmpty() && heldHidden == 0) {
+        if (held.isEmpty()) {
             return;
         }
-        List<RowChangeEvent> rows = new ArrayList<>(heldRows.size());
-        for (RowChangeEvent row : heldRows) {
-            rows.add(row.withPosition(gtid));
-        }
-        heldRows.clear();
-        rowsSinceSafe += rows.size() + heldHidden;
-        heldHidden = 0;
+        rowsSinceSafe += held.count();
         progressed = true;
-        List<Integer> ends = new ArrayList<>(heldEventEnds);
-        List<Integer> hidden = new ArrayList<>(heldEventHidden);
-        heldEventEnds.clear();
-        heldEventHidden.clear();
-        if (ends.isEmpty() || ends.get(ends.size() - 1) < rows.size()) {
-            ends.add(rows.size());
-            hidden.add(0);
-        }
-        int from = 0;
-        for (int i = 0; i < ends.size(); i++) {
-            int end = ends.get(i);
-            if (hidden.get(i) > 0) {
-                out.add(ChangeBatch.hiddenRows(hidden.get(i), lastEventTimeMillis));
-            }
-            for (int part = from; part < end; part += MAX_BATCH_ROWS) {
-                List<RowChangeEvent> batch =
-                        rows.subList(part, Math.min(end, part + MAX_BATCH_ROWS));
-                out.add(new ChangeBatch(new ArrayList<>(batch), null, lastEventTimeMillis));
-            }
-            from = end;
-        }
+        out.addAll(held.handOver(gtid, lastEventTimeMillis));
     }
 
     /** The one place that builds a row change. */

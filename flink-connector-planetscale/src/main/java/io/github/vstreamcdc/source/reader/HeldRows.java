@@ -1,0 +1,119 @@
+package io.github.vstreamcdc.source.reader;
+
+import io.github.vstreamcdc.source.api.RowChangeEvent;
+
+import org.apache.flink.annotation.Internal;
+
+import javax.annotation.Nullable;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The binlog row changes of the open transaction that {@link ShardEventFramer} holds until its
+ * VGTID gives their position, kept per ROW event: they are handed over one batch per event, as they
+ * came (at most a batch size each), so that Flink can checkpoint between them inside a transaction.
+ *
+ * <p>An event may also be hidden: row changes the stream delivered of a table the split's stream
+ * reads but the selection no longer matches (a job restored with a narrower selection, until the
+ * split narrows at its next safe point). They are not handed over but count like the others, so
+ * that a restart drops exactly the rows handed over before.
+ */
+@Internal
+final class HeldRows {
+
+    private final int maxBatchRows;
+
+    private final List<RowChangeEvent> rows = new ArrayList<>();
+
+    /** Per ROW event: where its rows end in {@link #rows}. */
+    private final List<Integer> eventEnds = new ArrayList<>();
+
+    /** Per ROW event: its hidden row changes. */
+    private final List<Integer> eventHidden = new ArrayList<>();
+
+    /** The sum of {@link #eventHidden}. */
+    private int hidden;
+
+    HeldRows(int maxBatchRows) {
+        this.maxBatchRows = maxBatchRows;
+    }
+
+    /** Row changes held, the hidden ones too. */
+    int count() {
+        return rows.size() + hidden;
+    }
+
+    /** Rows held to hand over. */
+    int rowCount() {
+        return rows.size();
+    }
+
+    boolean isEmpty() {
+        return count() == 0;
+    }
+
+    void add(RowChangeEvent row) {
+        rows.add(row);
+    }
+
+    /** The current ROW event's rows are all added. */
+    void endEvent() {
+        int held = rows.size();
+        if (held > 0 && (eventEnds.isEmpty() || eventEnds.get(eventEnds.size() - 1) < held)) {
+            eventEnds.add(held);
+            eventHidden.add(0);
+        }
+    }
+
+    /** A ROW event of this many hidden row changes. */
+    void addHidden(int count) {
+        if (count > 0) {
+            eventEnds.add(rows.size());
+            eventHidden.add(count);
+            hidden += count;
+        }
+    }
+
+    /**
+     * Hands everything held over and forgets it.
+     *
+     * @param gtid the position of the rows' transaction, if known
+     * @return the batches, one or more per ROW event, in order
+     */
+    List<ChangeBatch> handOver(@Nullable String gtid, long eventTimeMillis) {
+        List<RowChangeEvent> positioned = new ArrayList<>(rows.size());
+        for (RowChangeEvent row : rows) {
+            positioned.add(row.withPosition(gtid));
+        }
+        List<Integer> ends = new ArrayList<>(eventEnds);
+        List<Integer> hiddenPerEvent = new ArrayList<>(eventHidden);
+        clear();
+        if (ends.isEmpty() || ends.get(ends.size() - 1) < positioned.size()) {
+            ends.add(positioned.size());
+            hiddenPerEvent.add(0);
+        }
+        List<ChangeBatch> out = new ArrayList<>();
+        int from = 0;
+        for (int i = 0; i < ends.size(); i++) {
+            int end = ends.get(i);
+            if (hiddenPerEvent.get(i) > 0) {
+                out.add(ChangeBatch.hiddenRows(hiddenPerEvent.get(i), eventTimeMillis));
+            }
+            for (int part = from; part < end; part += maxBatchRows) {
+                List<RowChangeEvent> batch =
+                        positioned.subList(part, Math.min(end, part + maxBatchRows));
+                out.add(new ChangeBatch(new ArrayList<>(batch), null, eventTimeMillis));
+            }
+            from = end;
+        }
+        return out;
+    }
+
+    void clear() {
+        rows.clear();
+        eventEnds.clear();
+        eventHidden.clear();
+        hidden = 0;
+    }
+}
