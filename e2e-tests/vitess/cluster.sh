@@ -849,6 +849,7 @@ cmd_reshard() {
           create --wait --wait-update-interval 5s --tablet-types PRIMARY
       fi
     fi
+    drop_online_ddl_streams "${sources}"
     log "switching traffic"
     VTCTL_TIMEOUT=300s vtctl_or_die Reshard --workflow "${WORKFLOW}" --target-keyspace "${KEYSPACE}" switchtraffic \
       --tablet-types "rdonly,replica,primary" --timeout 60s
@@ -869,6 +870,19 @@ cmd_reshard() {
   wait_vtgate_healthy 120
   print_env
   log "reshard ${sources} -> ${targets} done ($((SECONDS - t0))s)"
+}
+
+# Online DDL keeps the VReplication stream of each finished migration (stopped, for a revert); a
+# reshard cannot switch traffic while the source shards have stopped streams ("cannot migrate
+# until all streams are running"), so they go first: those migrations can no longer be reverted.
+drop_online_ddl_streams() {
+  local shard uid
+  for shard in ${1//,/ }; do
+    uid="$(tablets_of_type "${shard}" primary | head -n 1)"
+    [[ -n ${uid} ]] || continue
+    vtctl_or_die ExecuteFetchAsDBA "$(tablet_alias "${uid}")" \
+      "delete from _vt.vreplication where workflow in (select migration_uuid from _vt.schema_migrations)" >/dev/null
+  done
 }
 
 NOT_SWITCHED="Reads Not Switched. Writes Not Switched"
