@@ -38,6 +38,8 @@ import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.RECONN
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SCAN_BOUNDED_MODE;
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SCAN_BOUNDED_SPECIFIC_OFFSET;
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SCAN_BOUNDED_TIMESTAMP_MILLIS;
+import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SCAN_INCREMENTAL_SNAPSHOT_CHUNK_SIZE;
+import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SCAN_INCREMENTAL_SNAPSHOT_ENABLED;
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SCAN_NEWLY_ADDED_TABLE_ENABLED;
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SCAN_SHARD_DISCOVERY_INTERVAL;
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SCAN_STARTUP_MODE;
@@ -206,6 +208,15 @@ public final class PlanetScaleSourceBuilder<T> {
      */
     public PlanetScaleSourceBuilder<T> scanNewlyAddedTableEnabled(boolean enabled) {
         return option(SCAN_NEWLY_ADDED_TABLE_ENABLED, enabled);
+    }
+
+    /**
+     * Reads the snapshot in primary-key chunks of {@code chunkSize} rows, spread over all readers
+     * (see {@code scan.incremental-snapshot.enabled}).
+     */
+    public PlanetScaleSourceBuilder<T> incrementalSnapshot(int chunkSize) {
+        option(SCAN_INCREMENTAL_SNAPSHOT_ENABLED, true);
+        return option(SCAN_INCREMENTAL_SNAPSHOT_CHUNK_SIZE, chunkSize);
     }
 
     /** Read only these shards (e.g. {@code -80}); default all shards of the keyspace. */

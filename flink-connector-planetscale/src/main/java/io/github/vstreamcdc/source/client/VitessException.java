@@ -16,7 +16,7 @@ public class VitessException extends RuntimeException {
         super(message, cause);
     }
 
-    static String firstLine(String message) {
+    public static String firstLine(String message) {
         if (message == null) {
             return "";
         }

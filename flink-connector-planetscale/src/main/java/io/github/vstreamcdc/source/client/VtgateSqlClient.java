@@ -139,8 +139,7 @@ public final class VtgateSqlClient {
      * type, where VTGate turns {@code DATABASE()} into the shard's database name.
      */
     public Map<String, Long> tableRowEstimates(String keyspace, String shard) {
-        String target =
-                keyspace + ":" + shard + "@" + options.tabletType().name().toLowerCase(Locale.ROOT);
+        String target = shardTarget(keyspace, shard);
         Map<String, Long> rows = new TreeMap<>();
         query(
                 target,
@@ -156,6 +155,14 @@ public final class VtgateSqlClient {
     }
 
     /**
+     * The session target ({@code USE}) of one shard on the configured tablet type, for queries that
+     * must see that shard's database only.
+     */
+    public String shardTarget(String keyspace, String shard) {
+        return keyspace + ":" + shard + "@" + options.tabletType().name().toLowerCase(Locale.ROOT);
+    }
+
+    /**
      * Logs in and runs {@code SELECT 1}.
      *
      * @throws VitessException saying what is wrong: host, port, credentials, TLS
@@ -164,7 +171,8 @@ public final class VtgateSqlClient {
         query("SELECT 1", rs -> {});
     }
 
-    private static String quote(String identifier) {
+    /** A MySQL identifier in backquotes. */
+    public static String quote(String identifier) {
         return '`' + identifier.replace("`", "``") + '`';
     }
 

@@ -32,10 +32,13 @@ import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.PASSWO
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.PORT;
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.RECONNECT_MAX_ATTEMPTS;
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SCAN_BOUNDED_MODE;
+import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SCAN_INCREMENTAL_SNAPSHOT_CHUNK_SIZE;
+import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SCAN_INCREMENTAL_SNAPSHOT_ENABLED;
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SCAN_NEWLY_ADDED_TABLE_ENABLED;
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SCAN_READ_CHANGELOG_AS_APPEND_ONLY_ENABLED;
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SCAN_SCHEMA_CHECK_ENABLED;
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SCAN_SHARD_DISCOVERY_INTERVAL;
+import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SCAN_STARTUP_MODE;
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SCAN_TABLE_DISCOVERY_INTERVAL;
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SCAN_WATERMARK_HEARTBEAT_DELAY;
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SCHEMA_CHANGE_DROPPED_COLUMN;
@@ -76,6 +79,7 @@ public final class PlanetScaleSourceConfig implements Serializable {
     private final boolean schemaCheck;
     private final boolean appendOnly;
     private final DroppedColumnHandling droppedColumns;
+    private final int incrementalSnapshotChunkSize;
     private final List<String> columns;
     private final RowFilter rowFilter;
 
@@ -102,6 +106,7 @@ public final class PlanetScaleSourceConfig implements Serializable {
                 Boolean.TRUE.equals(reader.bool(SCAN_READ_CHANGELOG_AS_APPEND_ONLY_ENABLED));
         this.droppedColumns =
                 reader.enumValue(SCHEMA_CHANGE_DROPPED_COLUMN, DroppedColumnHandling.class);
+        this.incrementalSnapshotChunkSize = incrementalSnapshot(reader, readRange);
         this.columns = null;
         this.rowFilter = null;
     }
@@ -124,6 +129,7 @@ public final class PlanetScaleSourceConfig implements Serializable {
         this.schemaCheck = base.schemaCheck;
         this.appendOnly = base.appendOnly;
         this.droppedColumns = base.droppedColumns;
+        this.incrementalSnapshotChunkSize = base.incrementalSnapshotChunkSize;
         this.columns =
                 columns == null ? null : Collections.unmodifiableList(new ArrayList<>(columns));
     }
@@ -382,6 +388,33 @@ public final class PlanetScaleSourceConfig implements Serializable {
         return true;
     }
 
+    /** The chunk size of the incremental snapshot; 0 when it is off. */
+    private static int incrementalSnapshot(OptionReader reader, ReadRange range) {
+        Integer chunkSize = reader.integer(SCAN_INCREMENTAL_SNAPSHOT_CHUNK_SIZE);
+        if (chunkSize != null && chunkSize < 1) {
+            reader.problem(
+                    "Option '%s' is %d; expected a positive number of rows",
+                    SCAN_INCREMENTAL_SNAPSHOT_CHUNK_SIZE.key(), chunkSize);
+        }
+        Boolean enabled = reader.bool(SCAN_INCREMENTAL_SNAPSHOT_ENABLED);
+        if (enabled == null || !enabled || chunkSize == null || chunkSize < 1) {
+            return 0;
+        }
+        if (range != null
+                && range.startupMode() != StartupMode.INITIAL
+                && range.startupMode() != StartupMode.SNAPSHOT) {
+            reader.problem(
+                    "Option '%s' needs a snapshot: '%s' must be 'initial' or 'snapshot', not '%s'",
+                    SCAN_INCREMENTAL_SNAPSHOT_ENABLED.key(),
+                    SCAN_STARTUP_MODE.key(),
+                    range.startupMode()
+                            .toString()
+                            .toLowerCase(java.util.Locale.ROOT)
+                            .replace('_', '-'));
+        }
+        return chunkSize;
+    }
+
     private static Duration tableDiscoveryInterval(OptionReader reader) {
         Duration interval = reader.duration(SCAN_TABLE_DISCOVERY_INTERVAL);
         if (interval != null && (interval.isNegative() || interval.isZero())) {
@@ -474,6 +507,16 @@ public final class PlanetScaleSourceConfig implements Serializable {
     }
 
     /** What a declared column becomes when a schema change drops it (SQL). */
+    /** Whether the snapshot is read in primary-key chunks ({@code scan.incremental-snapshot.*}). */
+    public boolean incrementalSnapshot() {
+        return incrementalSnapshotChunkSize > 0;
+    }
+
+    /** Rows per chunk of the incremental snapshot; 0 when it is off. */
+    public int incrementalSnapshotChunkSize() {
+        return incrementalSnapshotChunkSize;
+    }
+
     public DroppedColumnHandling droppedColumnHandling() {
         return droppedColumns;
     }

@@ -161,6 +161,27 @@ public final class PlanetScaleSourceOptions {
                                     + " 'keyspace.table' of tables not to read, although 'tables'"
                                     + " matches them.");
 
+    public static final ConfigOption<Boolean> SCAN_INCREMENTAL_SNAPSHOT_ENABLED =
+            ConfigOptions.key("scan.incremental-snapshot.enabled")
+                    .booleanType()
+                    .defaultValue(false)
+                    .withDescription(
+                            "Read the snapshot in primary-key chunks, in parallel over all readers"
+                                    + " (also of one shard), each chunk by a SELECT joined to the"
+                                    + " binlog by low and high watermarks, without locks; then"
+                                    + " one binlog stream per shard continues. Tables without a"
+                                    + " primary key, or with a key column that is floating point,"
+                                    + " TIME, ENUM or case-insensitive text, are copied by VStream."
+                                    + " Startup modes 'initial' and 'snapshot' only.");
+
+    public static final ConfigOption<Integer> SCAN_INCREMENTAL_SNAPSHOT_CHUNK_SIZE =
+            ConfigOptions.key("scan.incremental-snapshot.chunk.size")
+                    .intType()
+                    .defaultValue(8096)
+                    .withDescription(
+                            "Rows per chunk of the incremental snapshot. A reader holds one chunk"
+                                    + " in memory while it reads it.");
+
     public static final ConfigOption<Boolean> SCAN_NEWLY_ADDED_TABLE_ENABLED =
             ConfigOptions.key("scan.newly-added-table.enabled")
                     .booleanType()
@@ -411,6 +432,8 @@ public final class PlanetScaleSourceOptions {
                             HEARTBEAT_INTERVAL,
                             SCAN_WATERMARK_HEARTBEAT_DELAY,
                             SCAN_SHARD_DISCOVERY_INTERVAL,
+                            SCAN_INCREMENTAL_SNAPSHOT_ENABLED,
+                            SCAN_INCREMENTAL_SNAPSHOT_CHUNK_SIZE,
                             SCAN_NEWLY_ADDED_TABLE_ENABLED,
                             SCAN_TABLE_DISCOVERY_INTERVAL,
                             CONNECT_TIMEOUT,

@@ -8,7 +8,9 @@ import org.apache.flink.annotation.Internal;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -27,6 +29,7 @@ public final class PlanetScaleEnumeratorState {
     private final List<Binlogdata.Journal> pendingJournals;
     private final Set<JournalKey> resolvedJournals;
     private final Set<String> tables;
+    private final Map<String, IncrementalSnapshots.ShardPlan> snapshotPlans;
 
     public PlanetScaleEnumeratorState(
             List<ShardSplit> unassigned,
@@ -67,6 +70,27 @@ public final class PlanetScaleEnumeratorState {
             List<Binlogdata.Journal> pendingJournals,
             Set<JournalKey> resolvedJournals,
             Set<String> tables) {
+        this(
+                unassigned,
+                assigned,
+                finished,
+                initialDiscoveryDone,
+                pendingJournals,
+                resolvedJournals,
+                tables,
+                Collections.emptyMap());
+    }
+
+    PlanetScaleEnumeratorState(
+            List<ShardSplit> unassigned,
+            Set<String> assigned,
+            Set<String> finished,
+            boolean initialDiscoveryDone,
+            List<Binlogdata.Journal> pendingJournals,
+            Set<JournalKey> resolvedJournals,
+            Set<String> tables,
+            Map<String, IncrementalSnapshots.ShardPlan> snapshotPlans) {
+        this.snapshotPlans = Collections.unmodifiableMap(new LinkedHashMap<>(snapshotPlans));
         this.tables = Collections.unmodifiableSet(new TreeSet<>(tables));
         this.unassigned = Collections.unmodifiableList(new ArrayList<>(unassigned));
         this.assigned = Collections.unmodifiableSet(new TreeSet<>(assigned));
@@ -127,7 +151,27 @@ public final class PlanetScaleEnumeratorState {
                 initialDiscoveryDone,
                 pendingJournals,
                 resolvedJournals,
-                newTables);
+                newTables,
+                snapshotPlans);
+    }
+
+    /** Incremental snapshots under way, by shard split id (see {@link IncrementalSnapshots}). */
+    Map<String, IncrementalSnapshots.ShardPlan> snapshotPlans() {
+        return snapshotPlans;
+    }
+
+    /** This state, with these incremental snapshots under way. */
+    PlanetScaleEnumeratorState withSnapshotPlans(
+            Map<String, IncrementalSnapshots.ShardPlan> plans) {
+        return new PlanetScaleEnumeratorState(
+                unassigned,
+                assigned,
+                finished,
+                initialDiscoveryDone,
+                pendingJournals,
+                resolvedJournals,
+                tables,
+                plans);
     }
 
     @Override
@@ -142,7 +186,8 @@ public final class PlanetScaleEnumeratorState {
                 && unassigned.equals(that.unassigned)
                 && assigned.equals(that.assigned)
                 && finished.equals(that.finished)
-                && tables.equals(that.tables);
+                && tables.equals(that.tables)
+                && snapshotPlans.keySet().equals(that.snapshotPlans.keySet());
     }
 
     @Override

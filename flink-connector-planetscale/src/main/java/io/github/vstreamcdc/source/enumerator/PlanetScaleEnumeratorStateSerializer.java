@@ -1,6 +1,7 @@
 package io.github.vstreamcdc.source.enumerator;
 
 import io.github.vstreamcdc.source.event.JournalKey;
+import io.github.vstreamcdc.source.snapshot.TableChunk;
 import io.github.vstreamcdc.source.split.ShardSplit;
 import io.github.vstreamcdc.source.split.ShardSplitSerializer;
 import io.github.vstreamcdc.vitess.proto.Binlogdata;
@@ -14,8 +15,10 @@ import org.apache.flink.core.memory.DataOutputView;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -28,12 +31,16 @@ import java.util.Set;
  * (as {@link JournalKey#toString()} renders them).
  *
  * <p>Version 3 appends the tables the source reads.
+ *
+ * <p>Version 4 appends the incremental snapshots under way: per shard split id its chunks (as the
+ * split serializer writes them), the tables VStream copies, the high watermark of each chunk read
+ * (chunk split id + position) and the snapshot id that saw them all read (-1 before).
  */
 @Internal
 public final class PlanetScaleEnumeratorStateSerializer
         implements SimpleVersionedSerializer<PlanetScaleEnumeratorState> {
 
-    private static final int VERSION = 3;
+    private static final int VERSION = 4;
 
     @Override
     public int getVersion() {
@@ -64,6 +71,23 @@ public final class PlanetScaleEnumeratorStateSerializer
             out.writeUTF(key.toString());
         }
         writeStrings(state.tables(), out);
+        out.writeInt(state.snapshotPlans().size());
+        for (Map.Entry<String, IncrementalSnapshots.ShardPlan> entry :
+                state.snapshotPlans().entrySet()) {
+            IncrementalSnapshots.ShardPlan plan = entry.getValue();
+            out.writeUTF(entry.getKey());
+            out.writeInt(plan.chunks.size());
+            for (TableChunk chunk : plan.chunks) {
+                ShardSplitSerializer.writeChunk(chunk, out);
+            }
+            writeStrings(plan.copiedTables, out);
+            out.writeInt(plan.highs.size());
+            for (Map.Entry<String, String> high : plan.highs.entrySet()) {
+                out.writeUTF(high.getKey());
+                out.writeUTF(high.getValue());
+            }
+            out.writeLong(plan.completeAtSnapshot);
+        }
         return out.getCopyOfBuffer();
     }
 
@@ -105,8 +129,30 @@ public final class PlanetScaleEnumeratorStateSerializer
             }
         }
         Set<String> tables = version >= 3 ? readStrings(in) : new LinkedHashSet<>();
+        Map<String, IncrementalSnapshots.ShardPlan> plans = new LinkedHashMap<>();
+        if (version >= 4) {
+            int planCount = in.readInt();
+            for (int i = 0; i < planCount; i++) {
+                String shardSplitId = in.readUTF();
+                int chunkCount = in.readInt();
+                List<TableChunk> chunks = new ArrayList<>(chunkCount);
+                for (int c = 0; c < chunkCount; c++) {
+                    chunks.add(ShardSplitSerializer.readChunk(in));
+                }
+                Set<String> copied = readStrings(in);
+                int highCount = in.readInt();
+                Map<String, String> highs = new LinkedHashMap<>();
+                for (int h = 0; h < highCount; h++) {
+                    highs.put(in.readUTF(), in.readUTF());
+                }
+                IncrementalSnapshots.ShardPlan plan =
+                        new IncrementalSnapshots.ShardPlan(chunks, copied, highs);
+                plan.completeAtSnapshot = in.readLong();
+                plans.put(shardSplitId, plan);
+            }
+        }
         return new PlanetScaleEnumeratorState(
-                unassigned, assigned, finished, initialDone, journals, resolved, tables);
+                unassigned, assigned, finished, initialDone, journals, resolved, tables, plans);
     }
 
     private static JournalKey readJournalKey(DataInputView in) throws IOException {

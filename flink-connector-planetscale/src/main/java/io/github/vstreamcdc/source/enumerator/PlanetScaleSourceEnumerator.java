@@ -3,6 +3,8 @@ package io.github.vstreamcdc.source.enumerator;
 import io.github.vstreamcdc.source.event.CapturedTablesEvent;
 import io.github.vstreamcdc.source.event.RestoredSplitsEvent;
 import io.github.vstreamcdc.source.event.ShardFinishedEvent;
+import io.github.vstreamcdc.source.snapshot.ChunkPlanner;
+import io.github.vstreamcdc.source.snapshot.TableChunk;
 import io.github.vstreamcdc.source.split.ShardSplit;
 
 import org.apache.flink.annotation.Internal;
@@ -77,6 +79,9 @@ public final class PlanetScaleSourceEnumerator
     /** How often to look for new tables; null when the tables are fixed at start. */
     @Nullable private final Duration tableDiscoveryInterval;
 
+    /** Shards held back while their snapshot is read in chunks. */
+    private final IncrementalSnapshots snapshots;
+
     public PlanetScaleSourceEnumerator(
             SplitEnumeratorContext<ShardSplit> context,
             ShardDiscovery discovery,
@@ -125,11 +130,14 @@ public final class PlanetScaleSourceEnumerator
                 new LeastLoadedSplitAssigner(readerWait, clock, state.initialDiscoveryDone());
         this.tables = new TreeSet<>(state.tables());
         this.tableDiscoveryInterval = discovery.tableDiscoveryInterval();
+        this.snapshots =
+                new IncrementalSnapshots(discovery.incrementalSnapshot(), state.snapshotPlans());
     }
 
     @Override
     public void start() {
         shards.startJournalsCompleteAtRestore();
+        planHeldShards();
         if (!shards.initialDiscoveryDone()) {
             context.callAsync(discovery::listShards, this::onShardsListed);
         }
@@ -228,7 +236,53 @@ public final class PlanetScaleSourceEnumerator
             splits.forEach(split -> tables.addAll(split.tables()));
         }
         shards.discovered(splits);
+        planHeldShards();
         assignPending();
+    }
+
+    /** Cuts the snapshots of shards held back for an incremental snapshot into chunks. */
+    private void planHeldShards() {
+        for (ShardSplit split : shards.unassigned()) {
+            if (snapshots.startPlanning(split)) {
+                Set<String> read = split.tables().isEmpty() ? tables : split.tables();
+                Set<String> copy = Collections.unmodifiableSet(new TreeSet<>(read));
+                context.callAsync(
+                        () -> discovery.planChunks(split.shard(), copy),
+                        (plan, error) -> onChunksPlanned(split, plan, error));
+            }
+        }
+    }
+
+    private void onChunksPlanned(
+            ShardSplit split, @Nullable ChunkPlanner.Plan plan, @Nullable Throwable error) {
+        if (error != null) {
+            snapshots.planningFailed(split);
+            throw new FlinkRuntimeException(
+                    "Planning the incremental snapshot of "
+                            + split.splitId()
+                            + " failed: "
+                            + error.getMessage(),
+                    error);
+        }
+        shards.addChunks(snapshots.planned(split, plan.chunks, plan.copiedTables));
+        releaseSnapshots(-1);
+        assignPending();
+    }
+
+    /** Shards whose snapshot chunks are all read start their streams (see {@link #snapshots}). */
+    private void releaseSnapshots(long checkpointId) {
+        Map<String, ShardSplit> held = new LinkedHashMap<>();
+        for (ShardSplit split : shards.unassigned()) {
+            if (snapshots.holds(split)) {
+                held.put(split.splitId(), split);
+            }
+        }
+        if (held.isEmpty()) {
+            return;
+        }
+        for (ShardSplit released : snapshots.release(held, checkpointId)) {
+            shards.replaceUnassigned(released);
+        }
     }
 
     private void discoveryFailed(Throwable error) {
@@ -253,15 +307,20 @@ public final class PlanetScaleSourceEnumerator
             return;
         }
         ShardFinishedEvent event = (ShardFinishedEvent) sourceEvent;
+        if (TableChunk.isChunkId(event.splitId())) {
+            snapshots.chunkRead(event.splitId(), event.position());
+        }
         if (shards.shardFinished(subtaskId, event.splitId(), event.journal())) {
             assigner.finished(subtaskId);
         }
+        releaseSnapshots(-1);
         assignPending();
     }
 
     /** Starts the new shards of the journals that a completed checkpoint has seen complete. */
     @Override
     public void notifyCheckpointComplete(long checkpointId) {
+        releaseSnapshots(checkpointId);
         for (ShardLineageTracker.Ack ack : shards.checkpointComplete(checkpointId)) {
             // A reader that is gone re-reports after its restore and is acknowledged then; one
             // told that no more splits come is ending, and its state no longer matters.
@@ -303,10 +362,13 @@ public final class PlanetScaleSourceEnumerator
 
     private void assignPending() {
         Map<Integer, List<ShardSplit>> assignment = new LinkedHashMap<>();
-        assigner.assign(
-                        shards.unassigned(),
-                        context.registeredReaders().keySet(),
-                        context.currentParallelism())
+        List<ShardSplit> ready = new ArrayList<>();
+        for (ShardSplit split : shards.unassigned()) {
+            if (!snapshots.holds(split)) {
+                ready.add(split);
+            }
+        }
+        assigner.assign(ready, context.registeredReaders().keySet(), context.currentParallelism())
                 .forEach((reader, splits) -> assignment.put(reader, withTables(splits)));
         if (!assignment.isEmpty()) {
             assignment.forEach(
@@ -347,7 +409,9 @@ public final class PlanetScaleSourceEnumerator
 
     @Override
     public PlanetScaleEnumeratorState snapshotState(long checkpointId) {
-        return shards.snapshot(checkpointId).withTables(tables);
+        return shards.snapshot(checkpointId)
+                .withTables(tables)
+                .withSnapshotPlans(snapshots.snapshot(checkpointId));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.github.vstreamcdc.source.enumerator;
 
+import io.github.vstreamcdc.source.snapshot.ChunkPlanner;
 import io.github.vstreamcdc.source.split.ShardSplit;
 import io.github.vstreamcdc.source.split.SplitBounds;
 
@@ -41,6 +42,16 @@ public interface ShardDiscovery {
      */
     default SplitBounds boundsOfNewShards() {
         return SplitBounds.NONE;
+    }
+
+    /** Whether shards that start with a snapshot read it in chunks (incremental snapshot). */
+    default boolean incrementalSnapshot() {
+        return false;
+    }
+
+    /** Cuts a shard's tables into the chunks of its incremental snapshot. */
+    default ChunkPlanner.Plan planChunks(String shard, Set<String> tables) throws Exception {
+        throw new UnsupportedOperationException("no incremental snapshot");
     }
 
     /**

@@ -3,6 +3,7 @@ package io.github.vstreamcdc.source.enumerator;
 import io.github.vstreamcdc.source.event.JournalKey;
 import io.github.vstreamcdc.source.event.ShardFinishedAck;
 import io.github.vstreamcdc.source.event.ShardFinishedEvent;
+import io.github.vstreamcdc.source.snapshot.TableChunk;
 import io.github.vstreamcdc.source.split.ShardPosition;
 import io.github.vstreamcdc.source.split.ShardSplit;
 import io.github.vstreamcdc.source.split.SplitBounds;
@@ -172,7 +173,8 @@ final class ShardLineageTracker {
         Set<String> known = new HashSet<>(unassigned.keySet());
         known.addAll(assigned);
         known.addAll(finished);
-        for (String id : known) {
+        for (String splitId : known) {
+            String id = TableChunk.shardSplitId(splitId);
             int slash = id.indexOf('/');
             if (id.substring(0, slash).equals(keyspace)
                     && KeyRanges.overlap(id.substring(slash + 1), shard)) {
@@ -187,6 +189,22 @@ final class ShardLineageTracker {
     /** Splits waiting for a reader, in the order they came. */
     List<ShardSplit> unassigned() {
         return new ArrayList<>(unassigned.values());
+    }
+
+    /** The chunk splits of a shard's incremental snapshot wait for readers. */
+    void addChunks(List<ShardSplit> chunks) {
+        for (ShardSplit chunk : chunks) {
+            if (!isKnown(chunk.splitId())) {
+                unassigned.put(chunk.splitId(), chunk);
+            }
+        }
+    }
+
+    /** A waiting split changed (a shard held back for its incremental snapshot is released). */
+    void replaceUnassigned(ShardSplit split) {
+        if (unassigned.containsKey(split.splitId())) {
+            unassigned.put(split.splitId(), split);
+        }
     }
 
     /** A reader now reads the split. */
@@ -216,7 +234,9 @@ final class ShardLineageTracker {
             boolean wasRead = assigned.remove(splitId);
             unassigned.remove(splitId);
             finished.add(splitId);
-            LOG.info("Shard {} finished (reader {}) at its stop", splitId, reader);
+            if (!TableChunk.isChunkId(splitId)) {
+                LOG.info("Shard {} finished (reader {}) at its stop", splitId, reader);
+            }
             startChildrenOfCompletedJournals(false);
             return wasRead;
         }

@@ -3,6 +3,7 @@ package io.github.vstreamcdc.source.enumerator;
 import io.github.vstreamcdc.source.client.VitessException;
 import io.github.vstreamcdc.source.client.VtgateSqlClient;
 import io.github.vstreamcdc.source.config.PlanetScaleSourceConfig;
+import io.github.vstreamcdc.source.snapshot.ChunkPlanner;
 import io.github.vstreamcdc.source.split.ShardSplit;
 import io.github.vstreamcdc.source.split.SplitBounds;
 
@@ -91,6 +92,17 @@ public final class VitessShardDiscovery implements ShardDiscovery {
     @Override
     public Duration tableDiscoveryInterval() {
         return config.newlyAddedTables() ? config.tableDiscoveryInterval() : null;
+    }
+
+    @Override
+    public boolean incrementalSnapshot() {
+        return config.incrementalSnapshot();
+    }
+
+    @Override
+    public ChunkPlanner.Plan planChunks(String shard, Set<String> tables) {
+        return new ChunkPlanner(sql, config.incrementalSnapshotChunkSize())
+                .plan(config.keyspace(), shard, tables);
     }
 
     @Override

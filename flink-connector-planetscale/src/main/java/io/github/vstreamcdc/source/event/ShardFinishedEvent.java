@@ -12,8 +12,9 @@ import java.util.Objects;
 
 /**
  * Reader to enumerator: a shard's split has ended at a reshard's JOURNAL, which names the shards
- * that replace it and where they start, or at the stop of a bounded read (no journal). (Snapshot
- * splits, which end with their copy phase, are not reported.)
+ * that replace it and where they start, at the stop of a bounded read (no journal), or a chunk of
+ * an incremental snapshot was read (no journal; its position is the chunk's high watermark).
+ * (Snapshot splits, which end with their copy phase, are not reported.)
  *
  * <p>Readers send it again after a restore for every finished split still in their state, so a lost
  * event cannot stall the shards that replace it.
@@ -34,9 +35,24 @@ public final class ShardFinishedEvent implements SourceEvent {
      */
     @Nullable private final byte[] journal;
 
+    /** The split's position when it ended: for a snapshot chunk, its high watermark. */
+    @Nullable private final String position;
+
     public ShardFinishedEvent(String splitId, @Nullable Binlogdata.Journal journal) {
+        this(splitId, journal, null);
+    }
+
+    public ShardFinishedEvent(
+            String splitId, @Nullable Binlogdata.Journal journal, @Nullable String position) {
         this.splitId = Objects.requireNonNull(splitId);
         this.journal = journal == null ? null : journal.toByteArray();
+        this.position = position;
+    }
+
+    /** The split's position when it ended (a snapshot chunk's high watermark); may be null. */
+    @Nullable
+    public String position() {
+        return position;
     }
 
     public String splitId() {

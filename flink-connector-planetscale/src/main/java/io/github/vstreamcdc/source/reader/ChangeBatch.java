@@ -57,6 +57,9 @@ final class ChangeBatch {
      */
     int hiddenRows;
 
+    /** The shard's stream passed every high watermark of its incremental snapshot here. */
+    boolean catchUpDone;
+
     /** Schema changes to tell downstream before the batch's rows, in order; often none. */
     List<SchemaChangeEvent> schemaChanges = Collections.emptyList();
 
@@ -111,6 +114,16 @@ final class ChangeBatch {
             ShardPosition position, Set<String> tables, long eventTimeMillis) {
         ChangeBatch batch = empty(position, eventTimeMillis);
         batch.tables = tables;
+        return batch;
+    }
+
+    /**
+     * The rows of one chunk of an incremental snapshot as of its high watermark: the chunk split's
+     * one and last batch, handed over whole so that no checkpoint falls inside it.
+     */
+    static ChangeBatch chunkRead(List<RowChangeEvent> rows, ShardPosition highWatermark) {
+        ChangeBatch batch = new ChangeBatch(rows, highWatermark, 0);
+        batch.stopped = true;
         return batch;
     }
 

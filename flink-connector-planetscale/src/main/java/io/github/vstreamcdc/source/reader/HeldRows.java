@@ -1,6 +1,7 @@
 package io.github.vstreamcdc.source.reader;
 
 import io.github.vstreamcdc.source.api.RowChangeEvent;
+import io.github.vstreamcdc.source.snapshot.SnapshotCatchUp;
 
 import org.apache.flink.annotation.Internal;
 
@@ -82,17 +83,23 @@ final class HeldRows {
      * @return the batches, one or more per ROW event, in order
      */
     List<ChangeBatch> handOver(@Nullable String gtid, long eventTimeMillis) {
-        List<RowChangeEvent> positioned = new ArrayList<>(rows.size());
-        for (RowChangeEvent row : rows) {
-            positioned.add(row.withPosition(gtid));
-        }
+        return handOver(gtid, eventTimeMillis, null);
+    }
+
+    /**
+     * Hands everything held over and forgets it, leaving out (as hidden) the row changes that an
+     * incremental snapshot's chunks already hold.
+     */
+    List<ChangeBatch> handOver(
+            @Nullable String gtid, long eventTimeMillis, @Nullable SnapshotCatchUp catchUp) {
         List<Integer> ends = new ArrayList<>(eventEnds);
         List<Integer> hiddenPerEvent = new ArrayList<>(eventHidden);
-        clear();
-        if (ends.isEmpty() || ends.get(ends.size() - 1) < positioned.size()) {
-            ends.add(positioned.size());
+        if (ends.isEmpty() || ends.get(ends.size() - 1) < rows.size()) {
+            ends.add(rows.size());
             hiddenPerEvent.add(0);
         }
+        List<RowChangeEvent> held = new ArrayList<>(rows);
+        clear();
         List<ChangeBatch> out = new ArrayList<>();
         int from = 0;
         for (int i = 0; i < ends.size(); i++) {
@@ -100,14 +107,38 @@ final class HeldRows {
             if (hiddenPerEvent.get(i) > 0) {
                 out.add(ChangeBatch.hiddenRows(hiddenPerEvent.get(i), eventTimeMillis));
             }
-            for (int part = from; part < end; part += maxBatchRows) {
-                List<RowChangeEvent> batch =
-                        positioned.subList(part, Math.min(end, part + maxBatchRows));
-                out.add(new ChangeBatch(new ArrayList<>(batch), null, eventTimeMillis));
+            // A part holds the row changes of a stretch of the event: those left out count with
+            // the part, so that a checkpoint between parts skips exactly the stretch before.
+            List<RowChangeEvent> part = new ArrayList<>();
+            int leftOut = 0;
+            for (int r = from; r < end; r++) {
+                RowChangeEvent row = held.get(r).withPosition(gtid);
+                if (catchUp != null && gtid != null) {
+                    row = catchUp.apply(row);
+                }
+                if (row == null) {
+                    leftOut++;
+                    continue;
+                }
+                part.add(row);
+                if (part.size() == maxBatchRows) {
+                    out.add(part(part, leftOut, eventTimeMillis));
+                    part = new ArrayList<>();
+                    leftOut = 0;
+                }
+            }
+            if (!part.isEmpty() || leftOut > 0) {
+                out.add(part(part, leftOut, eventTimeMillis));
             }
             from = end;
         }
         return out;
+    }
+
+    private static ChangeBatch part(List<RowChangeEvent> rows, int leftOut, long eventTimeMillis) {
+        ChangeBatch batch = new ChangeBatch(rows, null, eventTimeMillis);
+        batch.hiddenRows = leftOut;
+        return batch;
     }
 
     void clear() {

@@ -80,6 +80,9 @@ public final class PlanetScaleRecordEmitter<T>
         if (batch.stopped) {
             state.stop();
         }
+        if (batch.catchUpDone) {
+            state.catchUpDone();
+        }
         if (batch.idleAtMillis > 0 && heartbeatDelayMillis >= 0) {
             // Commit times are whole seconds: a transaction still open at the heartbeat may
             // carry the heartbeat's second; the watermark stays below it.

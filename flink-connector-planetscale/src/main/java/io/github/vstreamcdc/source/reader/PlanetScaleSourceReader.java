@@ -132,7 +132,10 @@ public final class PlanetScaleSourceReader<T>
     private void announce(ShardSplit split) {
         LOG.info("Reporting {} to the enumerator", split);
         context.sendSourceEventToCoordinator(
-                new ShardFinishedEvent(split.splitId(), split.finishedAt()));
+                new ShardFinishedEvent(
+                        split.splitId(),
+                        split.finishedAt(),
+                        split.chunk() == null ? null : split.position().gtid()));
     }
 
     @Override

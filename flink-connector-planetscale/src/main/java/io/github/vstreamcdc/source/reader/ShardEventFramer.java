@@ -5,6 +5,7 @@ import io.github.vstreamcdc.source.api.RowChangeEvent;
 import io.github.vstreamcdc.source.client.VitessException;
 import io.github.vstreamcdc.source.config.TableSelection;
 import io.github.vstreamcdc.source.reader.deserializer.VStreamColumns;
+import io.github.vstreamcdc.source.snapshot.SnapshotCatchUp;
 import io.github.vstreamcdc.source.split.ShardPosition;
 import io.github.vstreamcdc.source.split.ShardSplit;
 import io.github.vstreamcdc.vitess.proto.Binlogdata;
@@ -121,6 +122,9 @@ final class ShardEventFramer {
     /** The shard's current position is wanted, as the stop (see {@link #stopAt}). */
     private boolean currentPositionWanted;
 
+    /** The incremental snapshot's chunks whose rows the binlog must not repeat; null if none. */
+    @Nullable private SnapshotCatchUp catchUp;
+
     ShardEventFramer(ShardSplit split) {
         this(split, null);
     }
@@ -134,6 +138,7 @@ final class ShardEventFramer {
         this.rowsSinceSafe = split.rowsToSkip();
         this.bounds = new BoundsCheck(split.splitId(), split.bounds());
         this.schemaTracker = new SchemaTracker(split);
+        this.catchUp = split.catchUp();
         restart();
     }
 
@@ -565,7 +570,8 @@ final class ShardEventFramer {
                 buffer.add(row);
             } else {
                 held.add(row);
-                if (held.rowCount() >= MAX_HELD_ROWS) {
+                // Joining a snapshot needs each row's transaction: no early hand-over then.
+                if (held.rowCount() >= MAX_HELD_ROWS && catchUp == null) {
                     handOverHeldRows(null, out);
                 }
             }
@@ -597,7 +603,7 @@ final class ShardEventFramer {
         }
         rowsSinceSafe += held.count();
         progressed = true;
-        out.addAll(held.handOver(gtid, lastEventTimeMillis));
+        out.addAll(held.handOver(gtid, lastEventTimeMillis, catchUp));
     }
 
     /** The one place that builds a row change. */
@@ -656,7 +662,13 @@ final class ShardEventFramer {
         }
         List<RowChangeEvent> rows = new ArrayList<>(buffer.size());
         for (RowChangeEvent row : buffer) {
-            rows.add(row.withPosition(position.gtid()));
+            RowChangeEvent positioned = row.withPosition(position.gtid());
+            if (catchUp != null) {
+                positioned = catchUp.apply(positioned);
+            }
+            if (positioned != null) {
+                rows.add(positioned);
+            }
         }
         buffer.clear();
         if (!rows.isEmpty() || !position.equals(safePosition)) {
@@ -665,7 +677,16 @@ final class ShardEventFramer {
         safePosition = position;
         rowsSinceSafe = 0;
         transactionTimed = false;
-        out.add(new ChangeBatch(rows, safePosition, lastEventTimeMillis));
+        ChangeBatch batch = new ChangeBatch(rows, safePosition, lastEventTimeMillis);
+        if (catchUp != null && !position.gtid().isEmpty() && catchUp.passedBy(position.gtid())) {
+            LOG.info(
+                    "{} passed the high watermarks of its incremental snapshot at {}",
+                    split.splitId(),
+                    position.gtid());
+            catchUp = null;
+            batch.catchUpDone = true;
+        }
+        out.add(batch);
     }
 
     /**

@@ -9,6 +9,7 @@ import io.github.vstreamcdc.source.split.ShardSplit;
 import io.github.vstreamcdc.vitess.proto.Vtgate;
 
 import io.grpc.CallOptions;
+import io.grpc.Channel;
 import io.grpc.ConnectivityState;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
@@ -22,7 +23,9 @@ import org.apache.flink.connector.base.source.reader.splitreader.SplitsChange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -70,6 +73,11 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
     private long lastConnectRetryMillis;
     private volatile boolean watchingChannel;
     private final WantedTables wantedTables;
+
+    /** Chunks of incremental snapshots to read, one per fetch, before the streams' turn. */
+    private final Deque<ShardSplit> chunks = new ArrayDeque<>();
+
+    private ChunkSnapshotReader chunkReader;
 
     VStreamSplitReader(
             PlanetScaleSourceConfig config, ShardReaderMetrics metrics, WantedTables wantedTables) {
@@ -147,12 +155,16 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
     @Override
     public RecordsWithSplitIds<ChangeBatch> fetch() {
         RecordsBySplits.Builder<ChangeBatch> out = new RecordsBySplits.Builder<>();
+        readChunk(out);
         finishDoneSnapshots(out);
         tendChannel();
         startDueStreams();
         ReaderSignal signal;
         try {
-            signal = signals.poll(pollTimeoutMs(), TimeUnit.MILLISECONDS);
+            signal =
+                    chunks.isEmpty()
+                            ? signals.poll(pollTimeoutMs(), TimeUnit.MILLISECONDS)
+                            : signals.poll();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return out.build();
@@ -170,6 +182,29 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
         }
         addWantedTables(out);
         return out.build();
+    }
+
+    /** Reads the next chunk of an incremental snapshot, if one is waiting: the whole of it. */
+    private void readChunk(RecordsBySplits.Builder<ChangeBatch> out) {
+        ShardSplit split = chunks.poll();
+        if (split == null) {
+            return;
+        }
+        if (chunkReader == null) {
+            chunkReader = new ChunkSnapshotReader(config, this::channel);
+        }
+        out.add(split.splitId(), chunkReader.read(split));
+        out.addFinishedSplit(split.splitId());
+        if (chunks.isEmpty()) {
+            LOG.info("Read every snapshot chunk assigned so far");
+        }
+    }
+
+    private Channel channel() {
+        if (channel == null) {
+            channel = channelFactory.get();
+        }
+        return channel;
     }
 
     /**
@@ -526,14 +561,20 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
                     "Unsupported splits change: " + splitsChanges.getClass());
         }
         for (ShardSplit split : splitsChanges.splits()) {
+            if (split.chunk() != null) {
+                chunks.add(split);
+                continue;
+            }
             ReconnectPolicy reconnects =
                     new ReconnectPolicy(
                             config.connection().reconnectMaxAttempts(),
                             initialBackoffMs,
                             maxBackoffMs);
             SnapshotProgress progress = SnapshotProgress.of(split, config.connection());
-            cursors.put(
-                    split.splitId(), new ShardCursor(split, reconnects, config.tables(), progress));
+            ShardCursor cursor = new ShardCursor(split, reconnects, config.tables(), progress);
+            // Joining an incremental snapshot compares primary keys: the stream needs them.
+            cursor.allColumns = split.catchUp() != null;
+            cursors.put(split.splitId(), cursor);
             metrics.registerShard(split.splitId(), progress);
         }
     }
@@ -552,6 +593,11 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
             metrics.unregisterShard(cursor.split.splitId());
         }
         cursors.clear();
+        chunks.clear();
+        if (chunkReader != null) {
+            chunkReader.close();
+            chunkReader = null;
+        }
         VStreamChannels.close(channel);
         channel = null;
     }

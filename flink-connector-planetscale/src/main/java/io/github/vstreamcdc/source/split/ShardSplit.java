@@ -1,5 +1,7 @@
 package io.github.vstreamcdc.source.split;
 
+import io.github.vstreamcdc.source.snapshot.SnapshotCatchUp;
+import io.github.vstreamcdc.source.snapshot.TableChunk;
 import io.github.vstreamcdc.vitess.proto.Binlogdata;
 
 import org.apache.flink.annotation.Internal;
@@ -41,6 +43,12 @@ public final class ShardSplit implements SourceSplit {
     private final boolean stopped;
     private final Set<String> tables;
     private final Map<String, KnownTableSchema> schemas;
+
+    /** The chunk this split reads, for a chunk of an incremental snapshot; null for a shard. */
+    @Nullable private final TableChunk chunk;
+
+    /** The incremental snapshot's chunks the shard's binlog must not repeat; null if none. */
+    @Nullable private final SnapshotCatchUp catchUp;
 
     public ShardSplit(
             String keyspace,
@@ -117,7 +125,9 @@ public final class ShardSplit implements SourceSplit {
                 bounds,
                 stopped,
                 tables,
-                Collections.emptyMap());
+                Collections.emptyMap(),
+                null,
+                null);
     }
 
     private ShardSplit(
@@ -131,7 +141,11 @@ public final class ShardSplit implements SourceSplit {
             SplitBounds bounds,
             boolean stopped,
             Set<String> tables,
-            Map<String, KnownTableSchema> schemas) {
+            Map<String, KnownTableSchema> schemas,
+            @Nullable TableChunk chunk,
+            @Nullable SnapshotCatchUp catchUp) {
+        this.chunk = chunk;
+        this.catchUp = catchUp;
         this.keyspace = Objects.requireNonNull(keyspace, "keyspace");
         this.shard = Objects.requireNonNull(shard, "shard");
         this.position = Objects.requireNonNull(position, "position");
@@ -151,7 +165,62 @@ public final class ShardSplit implements SourceSplit {
 
     @Override
     public String splitId() {
-        return splitId(keyspace, shard);
+        String shardId = splitId(keyspace, shard);
+        return chunk == null ? shardId : chunk.splitId(shardId);
+    }
+
+    /**
+     * The chunk of an incremental snapshot this split reads with a SELECT (its position is the
+     * chunk's high watermark once read); null for a split that reads the shard's VStream.
+     */
+    @Nullable
+    public TableChunk chunk() {
+        return chunk;
+    }
+
+    /** This split, reading one chunk of the shard's incremental snapshot. */
+    public ShardSplit withChunk(TableChunk newChunk) {
+        return new ShardSplit(
+                keyspace,
+                shard,
+                position,
+                rowsToSkip,
+                snapshotOnly,
+                parentShards,
+                finishedAt,
+                bounds,
+                stopped,
+                tables,
+                schemas,
+                newChunk,
+                catchUp);
+    }
+
+    /**
+     * The chunks of the shard's incremental snapshot whose rows its binlog must not repeat, until
+     * the stream passes their high watermarks; null if none.
+     */
+    @Nullable
+    public SnapshotCatchUp catchUp() {
+        return catchUp;
+    }
+
+    /** This split, joining an incremental snapshot's chunks (null: no more). */
+    public ShardSplit withCatchUp(@Nullable SnapshotCatchUp newCatchUp) {
+        return new ShardSplit(
+                keyspace,
+                shard,
+                position,
+                rowsToSkip,
+                snapshotOnly,
+                parentShards,
+                finishedAt,
+                bounds,
+                stopped,
+                tables,
+                schemas,
+                chunk,
+                newCatchUp);
     }
 
     public String keyspace() {
@@ -225,7 +294,9 @@ public final class ShardSplit implements SourceSplit {
                 bounds,
                 stopped,
                 newTables,
-                schemas);
+                schemas,
+                chunk,
+                catchUp);
     }
 
     /**
@@ -249,7 +320,9 @@ public final class ShardSplit implements SourceSplit {
                 bounds,
                 stopped,
                 tables,
-                newSchemas);
+                newSchemas,
+                chunk,
+                catchUp);
     }
 
     /** Whether reading ended, at a reshard journal or at the stop. */
@@ -269,7 +342,9 @@ public final class ShardSplit implements SourceSplit {
                 bounds,
                 stopped,
                 tables,
-                schemas);
+                schemas,
+                chunk,
+                catchUp);
     }
 
     public ShardSplit withBounds(SplitBounds newBounds) {
@@ -284,7 +359,9 @@ public final class ShardSplit implements SourceSplit {
                 newBounds,
                 stopped,
                 tables,
-                schemas);
+                schemas,
+                chunk,
+                catchUp);
     }
 
     /** This split, ended at a reshard journal. */
@@ -300,7 +377,9 @@ public final class ShardSplit implements SourceSplit {
                 bounds,
                 false,
                 tables,
-                schemas);
+                schemas,
+                chunk,
+                catchUp);
     }
 
     /** This split, ended at its stop. */
@@ -316,7 +395,9 @@ public final class ShardSplit implements SourceSplit {
                 bounds,
                 true,
                 tables,
-                schemas);
+                schemas,
+                chunk,
+                catchUp);
     }
 
     @Override
@@ -338,7 +419,9 @@ public final class ShardSplit implements SourceSplit {
                 && bounds.equals(that.bounds)
                 && stopped == that.stopped
                 && tables.equals(that.tables)
-                && schemas.equals(that.schemas);
+                && schemas.equals(that.schemas)
+                && Objects.equals(chunk, that.chunk)
+                && Objects.equals(catchUp, that.catchUp);
     }
 
     @Override
@@ -354,7 +437,9 @@ public final class ShardSplit implements SourceSplit {
                 bounds,
                 stopped,
                 tables,
-                schemas);
+                schemas,
+                chunk,
+                catchUp);
     }
 
     @Override
@@ -371,6 +456,8 @@ public final class ShardSplit implements SourceSplit {
                 + (stopped ? ", stopped" : "")
                 + (tables.isEmpty() ? "" : ", tables " + tables)
                 + (schemas.isEmpty() ? "" : ", schemas of " + schemas.keySet())
+                + (chunk == null ? "" : ", " + chunk)
+                + (catchUp == null ? "" : ", after " + catchUp)
                 + '}';
     }
 }

@@ -1,5 +1,8 @@
 package io.github.vstreamcdc.source.split;
 
+import io.github.vstreamcdc.source.snapshot.KeyKind;
+import io.github.vstreamcdc.source.snapshot.SnapshotCatchUp;
+import io.github.vstreamcdc.source.snapshot.TableChunk;
 import io.github.vstreamcdc.vitess.proto.Binlogdata;
 import io.github.vstreamcdc.vitess.proto.Query;
 
@@ -37,13 +40,17 @@ import java.util.TreeMap;
  *
  * <p>Version 5 appends the known table schemas: per table its name, the fields of its last FIELD
  * event (flag, count, protobuf bytes each) and the DDL read since (flag + UTF-8 bytes).
+ *
+ * <p>Version 6 appends the incremental snapshot's parts: the chunk the split reads (flag + chunk)
+ * and the chunks its binlog joins (flag, count, chunk + high watermark each). A chunk is its table,
+ * number, key columns with their kinds, and lower and upper key (flag + values each).
  */
 @Internal
 public final class ShardSplitSerializer implements SimpleVersionedSerializer<ShardSplit> {
 
     public static final ShardSplitSerializer INSTANCE = new ShardSplitSerializer();
 
-    private static final int VERSION = 5;
+    private static final int VERSION = 6;
 
     @Override
     public int getVersion() {
@@ -99,6 +106,66 @@ public final class ShardSplitSerializer implements SimpleVersionedSerializer<Sha
             out.writeUTF(entry.getKey());
             writeSchema(entry.getValue(), out);
         }
+        out.writeBoolean(split.chunk() != null);
+        if (split.chunk() != null) {
+            writeChunk(split.chunk(), out);
+        }
+        SnapshotCatchUp catchUp = split.catchUp();
+        out.writeBoolean(catchUp != null);
+        if (catchUp != null) {
+            out.writeInt(catchUp.chunks().size());
+            for (SnapshotCatchUp.Chunk chunk : catchUp.chunks()) {
+                writeChunk(chunk.chunk(), out);
+                out.writeUTF(chunk.high());
+            }
+        }
+    }
+
+    /** Writes a chunk of an incremental snapshot (also for the enumerator's state). */
+    public static void writeChunk(TableChunk chunk, DataOutputView out) throws IOException {
+        out.writeUTF(chunk.table());
+        out.writeInt(chunk.index());
+        writeStrings(chunk.keyColumns(), out);
+        for (KeyKind kind : chunk.keyKinds()) {
+            out.writeUTF(kind.name());
+        }
+        writeKey(chunk.lower(), out);
+        writeKey(chunk.upper(), out);
+    }
+
+    /** Reads what {@link #writeChunk} wrote. */
+    public static TableChunk readChunk(DataInputView in) throws IOException {
+        String table = in.readUTF();
+        int index = in.readInt();
+        List<String> columns = readStrings(in);
+        List<KeyKind> kinds = new ArrayList<>(columns.size());
+        for (int i = 0; i < columns.size(); i++) {
+            kinds.add(KeyKind.valueOf(in.readUTF()));
+        }
+        byte[][] lower = readKey(in);
+        byte[][] upper = readKey(in);
+        return new TableChunk(table, index, columns, kinds, lower, upper);
+    }
+
+    private static void writeKey(byte[][] key, DataOutputView out) throws IOException {
+        out.writeBoolean(key != null);
+        if (key != null) {
+            out.writeInt(key.length);
+            for (byte[] value : key) {
+                writeBytes(value, out);
+            }
+        }
+    }
+
+    private static byte[][] readKey(DataInputView in) throws IOException {
+        if (!in.readBoolean()) {
+            return null;
+        }
+        byte[][] key = new byte[in.readInt()][];
+        for (int i = 0; i < key.length; i++) {
+            key[i] = readBytes(in);
+        }
+        return key;
     }
 
     private static void writeSchema(KnownTableSchema schema, DataOutputView out)
@@ -175,18 +242,34 @@ public final class ShardSplitSerializer implements SimpleVersionedSerializer<Sha
                 schemas.put(table, readSchema(in));
             }
         }
-        return new ShardSplit(
-                        keyspace,
-                        shard,
-                        position,
-                        rowsToSkip,
-                        snapshotOnly,
-                        parents,
-                        journal,
-                        bounds,
-                        stopped,
-                        tables)
-                .withSchemas(schemas);
+        ShardSplit split =
+                new ShardSplit(
+                                keyspace,
+                                shard,
+                                position,
+                                rowsToSkip,
+                                snapshotOnly,
+                                parents,
+                                journal,
+                                bounds,
+                                stopped,
+                                tables)
+                        .withSchemas(schemas);
+        if (version >= 6) {
+            if (in.readBoolean()) {
+                split = split.withChunk(readChunk(in));
+            }
+            if (in.readBoolean()) {
+                int count = in.readInt();
+                List<SnapshotCatchUp.Chunk> chunks = new ArrayList<>(count);
+                for (int i = 0; i < count; i++) {
+                    TableChunk chunk = readChunk(in);
+                    chunks.add(new SnapshotCatchUp.Chunk(chunk, in.readUTF()));
+                }
+                split = split.withCatchUp(new SnapshotCatchUp(chunks));
+            }
+        }
+        return split;
     }
 
     static void writePosition(ShardPosition position, DataOutputView out) throws IOException {

@@ -1,5 +1,6 @@
 package io.github.vstreamcdc.source.split;
 
+import io.github.vstreamcdc.source.snapshot.SnapshotCatchUp;
 import io.github.vstreamcdc.vitess.proto.Binlogdata;
 
 import org.apache.flink.annotation.Internal;
@@ -22,6 +23,7 @@ public final class ShardSplitState {
     private boolean stopped;
     private Set<String> tables;
     private Map<String, KnownTableSchema> schemas;
+    @Nullable private SnapshotCatchUp catchUp;
 
     public ShardSplitState(ShardSplit split) {
         this.split = split;
@@ -30,6 +32,12 @@ public final class ShardSplitState {
         this.bounds = split.bounds();
         this.tables = split.tables();
         this.schemas = split.schemas();
+        this.catchUp = split.catchUp();
+    }
+
+    /** The shard's stream passed every high watermark of its incremental snapshot. */
+    public void catchUpDone() {
+        this.catchUp = null;
     }
 
     public ShardSplit split() {
@@ -92,7 +100,8 @@ public final class ShardSplitState {
                 split.withPosition(position, rowsToSkip)
                         .withBounds(bounds)
                         .withTables(tables)
-                        .withSchemas(schemas);
+                        .withSchemas(schemas)
+                        .withCatchUp(catchUp);
         if (finishedAt != null) {
             return current.finishedAt(finishedAt);
         }

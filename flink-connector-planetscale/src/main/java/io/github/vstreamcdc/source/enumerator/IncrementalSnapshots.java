@@ -1,0 +1,199 @@
+package io.github.vstreamcdc.source.enumerator;
+
+import io.github.vstreamcdc.source.snapshot.SnapshotCatchUp;
+import io.github.vstreamcdc.source.snapshot.TableChunk;
+import io.github.vstreamcdc.source.split.ShardPosition;
+import io.github.vstreamcdc.source.split.ShardSplit;
+
+import org.apache.flink.annotation.Internal;
+import org.apache.flink.util.FlinkRuntimeException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The enumerator's bookkeeping of incremental snapshots (no I/O). A shard that starts with a
+ * snapshot is held back while its tables are cut into chunks, the chunks are read by any reader,
+ * and each chunk's high watermark is reported. Once every chunk is read and a completed checkpoint
+ * holds the reports (a reader restored to an earlier checkpoint reads its chunk again, to a new
+ * watermark), the shard's split is released: its stream starts at the earliest high watermark,
+ * copies the tables left to VStream, and drops what the chunks already hold ({@link
+ * SnapshotCatchUp}).
+ */
+@Internal
+final class IncrementalSnapshots {
+
+    private static final Logger LOG = LoggerFactory.getLogger(IncrementalSnapshots.class);
+
+    private final boolean enabled;
+
+    /** Per shard split id: the plan until the shard's split is released. */
+    private final Map<String, ShardPlan> plans = new LinkedHashMap<>();
+
+    /** Shards whose plan is being made. */
+    private final Set<String> planning = new HashSet<>();
+
+    /** A checkpoint was taken or restored: the job checkpoints. */
+    private boolean checkpointing;
+
+    /** One shard's chunks and what came of them. */
+    static final class ShardPlan {
+        final List<TableChunk> chunks;
+        final Set<String> copiedTables;
+
+        /** Chunk split id to the chunk's high watermark, for the chunks read. */
+        final Map<String, String> highs;
+
+        /** The first snapshot taken after the last chunk was read; -1 before. */
+        long completeAtSnapshot = -1;
+
+        ShardPlan(List<TableChunk> chunks, Set<String> copiedTables, Map<String, String> highs) {
+            this.chunks = new ArrayList<>(chunks);
+            this.copiedTables = new TreeSet<>(copiedTables);
+            this.highs = new LinkedHashMap<>(highs);
+        }
+
+        boolean complete() {
+            return highs.size() == chunks.size();
+        }
+    }
+
+    IncrementalSnapshots(boolean enabled, Map<String, ShardPlan> restored) {
+        this.enabled = enabled;
+        plans.putAll(restored);
+        checkpointing = !restored.isEmpty();
+    }
+
+    /** Whether this shard split waits for its incremental snapshot instead of being read. */
+    boolean holds(ShardSplit split) {
+        return enabled
+                && split.chunk() == null
+                && split.position().gtid().equals(ShardPosition.GTID_COPY)
+                && split.position().tablePKs().isEmpty()
+                && split.position().remainingTables().isEmpty()
+                && !split.tables().isEmpty()
+                && split.parentShards().isEmpty();
+    }
+
+    /** Whether this held split needs its chunks planned; marks it as being planned. */
+    boolean startPlanning(ShardSplit split) {
+        String id = split.splitId();
+        if (!holds(split) || plans.containsKey(id) || planning.contains(id)) {
+            return false;
+        }
+        planning.add(id);
+        return true;
+    }
+
+    /**
+     * The chunks of a shard were cut.
+     *
+     * @return the chunk splits to read
+     */
+    List<ShardSplit> planned(ShardSplit split, List<TableChunk> chunks, Set<String> copied) {
+        planning.remove(split.splitId());
+        plans.put(split.splitId(), new ShardPlan(chunks, copied, Collections.emptyMap()));
+        List<ShardSplit> chunkSplits = new ArrayList<>(chunks.size());
+        for (TableChunk chunk : chunks) {
+            chunkSplits.add(split.withChunk(chunk));
+        }
+        return chunkSplits;
+    }
+
+    /** Planning failed: the next round tries again. */
+    void planningFailed(ShardSplit split) {
+        planning.remove(split.splitId());
+    }
+
+    /** A reader read a chunk up to this high watermark (again, after a restore: the new one). */
+    void chunkRead(String chunkSplitId, String high) {
+        ShardPlan plan = plans.get(TableChunk.shardSplitId(chunkSplitId));
+        if (plan == null || high == null) {
+            return;
+        }
+        plan.highs.put(chunkSplitId, high);
+        plan.completeAtSnapshot = -1;
+    }
+
+    /** Checkpoint {@code checkpointId} is being taken. */
+    Map<String, ShardPlan> snapshot(long checkpointId) {
+        checkpointing = true;
+        for (ShardPlan plan : plans.values()) {
+            if (plan.complete() && plan.completeAtSnapshot < 0) {
+                plan.completeAtSnapshot = checkpointId;
+            }
+        }
+        return Collections.unmodifiableMap(plans);
+    }
+
+    /**
+     * The shard splits to release: with a checkpoint completed, those whose chunks that checkpoint
+     * saw all read; without checkpoints, those whose chunks are all read.
+     *
+     * @param held the held shard splits, by id
+     * @param checkpointId the completed checkpoint; -1 to check without one
+     */
+    List<ShardSplit> release(Map<String, ShardSplit> held, long checkpointId) {
+        List<ShardSplit> released = new ArrayList<>();
+        for (Map.Entry<String, ShardPlan> entry : new ArrayList<>(plans.entrySet())) {
+            ShardPlan plan = entry.getValue();
+            ShardSplit split = held.get(entry.getKey());
+            boolean due =
+                    checkpointing
+                            ? plan.completeAtSnapshot >= 0
+                                    && checkpointId >= plan.completeAtSnapshot
+                            : plan.complete();
+            if (split == null || !plan.complete() || !due) {
+                continue;
+            }
+            plans.remove(entry.getKey());
+            released.add(streamSplit(split, plan));
+        }
+        return released;
+    }
+
+    private static ShardSplit streamSplit(ShardSplit split, ShardPlan plan) {
+        if (plan.chunks.isEmpty()) {
+            LOG.info("{}: no table to read in chunks; VStream copies them all", split.splitId());
+            return split.withPosition(
+                            new ShardPosition(
+                                    ShardPosition.GTID_COPY,
+                                    Collections.emptyList(),
+                                    plan.copiedTables),
+                            0)
+                    .withCatchUp(null);
+        }
+        List<SnapshotCatchUp.Chunk> read = new ArrayList<>();
+        for (TableChunk chunk : plan.chunks) {
+            read.add(
+                    new SnapshotCatchUp.Chunk(
+                            chunk, plan.highs.get(chunk.splitId(split.splitId()))));
+        }
+        SnapshotCatchUp catchUp = new SnapshotCatchUp(read);
+        String start = catchUp.startPosition();
+        if (start == null) {
+            throw new FlinkRuntimeException(
+                    "The high watermarks of the incremental snapshot of "
+                            + split.splitId()
+                            + " do not line up in one binlog history (a failover to a tablet with"
+                            + " other transactions?); restart the job from a new snapshot.");
+        }
+        LOG.info(
+                "{}: all {} snapshot chunks read; its binlog starts at {}{}",
+                split.splitId(),
+                plan.chunks.size(),
+                start,
+                plan.copiedTables.isEmpty() ? "" : ", after VStream copies " + plan.copiedTables);
+        return split.withPosition(
+                        new ShardPosition(start, Collections.emptyList(), plan.copiedTables), 0)
+                .withCatchUp(catchUp);
+    }
+}
