@@ -30,12 +30,12 @@ import static io.github.vstreamcdc.e2e.SourceTestSupport.COLUMNS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The incremental snapshot ({@code scan.incremental-snapshot.enabled}) against the real Vitess:
- * an unsharded table read in primary-key chunks by two readers while a load writes to it and a
- * task is killed in the middle of the chunks; then tables with composite, binary and text keys,
- * and tables left to the VStream copy (no primary key, a case-insensitive text key), with changes
- * that move keys between chunks. Each time, what came out is compared with what the database
- * holds: every committed change exactly once, in order per key.
+ * The incremental snapshot ({@code scan.incremental-snapshot.enabled}) against the real Vitess: an
+ * unsharded table read in primary-key chunks by two readers while a load writes to it and a task is
+ * killed in the middle of the chunks; then tables with composite, binary and text keys, and tables
+ * left to the VStream copy (no primary key, a case-insensitive text key), with changes that move
+ * keys between chunks. Each time, what came out is compared with what the database holds: every
+ * committed change exactly once, in order per key.
  */
 @ExtendWith(VitessClusterExtension.class)
 class IncrementalSnapshotITCase {
@@ -87,7 +87,8 @@ class IncrementalSnapshotITCase {
                         .incrementalSnapshot(500)
                         .build();
         Map<Long, String> existing = SourceTestSupport.select(cluster, "commerce", table);
-        ChangeLoad load = new ChangeLoad(() -> cluster.connect("commerce"), table, ROWS + 2000, existing);
+        ChangeLoad load =
+                new ChangeLoad(() -> cluster.connect("commerce"), table, ROWS + 2000, existing);
         try (CollectedOutput output =
                 CollectedOutput.run(source, 2, 300, s -> s.map(new FailInChunks()))) {
             output.await(rows -> FAILURES.get() == 1, Duration.ofMinutes(3), "the failure");
@@ -158,8 +159,7 @@ class IncrementalSnapshotITCase {
                         .incrementalSnapshot(50)
                         .deserializer(new JsonDeserializationSchema())
                         .build();
-        try (CollectedRecords<String> records =
-                CollectedRecords.collect(source, 2, 300, s -> s)) {
+        try (CollectedRecords<String> records = CollectedRecords.collect(source, 2, 300, s -> s)) {
             records.await(r -> r.size() >= 2400, Duration.ofMinutes(3), "the snapshot");
             try (Connection c = cluster.connect("commerce");
                     Statement s = c.createStatement()) {
@@ -179,7 +179,8 @@ class IncrementalSnapshotITCase {
                     Thread.sleep(500);
                     applied = applied(records.snapshot(), table);
                 }
-                assertThat(applied).as("table %s rebuilt from its changelog", table)
+                assertThat(applied)
+                        .as("table %s rebuilt from its changelog", table)
                         .isEqualTo(expected);
             }
             Map<String, Integer> counts = new HashMap<>();

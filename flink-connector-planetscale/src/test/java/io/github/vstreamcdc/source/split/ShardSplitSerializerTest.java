@@ -157,7 +157,7 @@ class ShardSplitSerializerTest {
                         ShardSplitSerializer.INSTANCE.serialize(finished));
         assertThat(back).isEqualTo(finished);
         assertThat(back.finishedAt().getId()).isEqualTo(42);
-        assertThat(ShardSplitSerializer.INSTANCE.getVersion()).isEqualTo(5);
+        assertThat(ShardSplitSerializer.INSTANCE.getVersion()).isEqualTo(6);
     }
 
     /** Version 2 bytes (a split finished at a journal) as the release before bounds wrote them. */

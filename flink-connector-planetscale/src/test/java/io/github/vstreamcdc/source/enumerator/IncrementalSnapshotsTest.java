@@ -1,0 +1,122 @@
+package io.github.vstreamcdc.source.enumerator;
+
+import io.github.vstreamcdc.source.snapshot.KeyKind;
+import io.github.vstreamcdc.source.snapshot.TableChunk;
+import io.github.vstreamcdc.source.split.ShardPosition;
+import io.github.vstreamcdc.source.split.ShardSplit;
+import io.github.vstreamcdc.source.split.ShardSplitSerializer;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class IncrementalSnapshotsTest {
+
+    private static final String U = "MySQL56/3e11fa47-71ca-11e1-9e33-c80aa9429562:";
+
+    private static final ShardSplit SHARD =
+            new ShardSplit("ks", "0", ShardPosition.copyPhase(), 0, false, Collections.emptyList())
+                    .withTables(new TreeSet<>(Arrays.asList("t", "nopk")));
+
+    private static List<TableChunk> chunks() {
+        byte[][] boundary = {"100".getBytes(StandardCharsets.UTF_8)};
+        return Arrays.asList(
+                new TableChunk(
+                        "t",
+                        0,
+                        Collections.singletonList("id"),
+                        Collections.singletonList(KeyKind.INTEGER),
+                        null,
+                        boundary),
+                new TableChunk(
+                        "t",
+                        1,
+                        Collections.singletonList("id"),
+                        Collections.singletonList(KeyKind.INTEGER),
+                        boundary,
+                        null));
+    }
+
+    private static Map<String, ShardSplit> held() {
+        Map<String, ShardSplit> held = new LinkedHashMap<>();
+        held.put(SHARD.splitId(), SHARD);
+        return held;
+    }
+
+    @Test
+    void aShardIsReleasedOnlyAfterACheckpointHoldsEveryChunksReport() throws Exception {
+        IncrementalSnapshots snapshots = new IncrementalSnapshots(true, Collections.emptyMap());
+        assertThat(snapshots.holds(SHARD)).isTrue();
+        assertThat(snapshots.startPlanning(SHARD)).isTrue();
+        assertThat(snapshots.startPlanning(SHARD)).isFalse();
+        List<ShardSplit> chunkSplits =
+                snapshots.planned(SHARD, chunks(), Collections.singleton("nopk"));
+        assertThat(chunkSplits)
+                .extracting(ShardSplit::splitId)
+                .containsExactly("ks/0#t#0", "ks/0#t#1");
+        snapshots.snapshot(1); // the job checkpoints
+        snapshots.chunkRead("ks/0#t#0", U + "1-20");
+        snapshots.chunkRead("ks/0#t#1", U + "1-10");
+        assertThat(snapshots.release(held(), -1)).isEmpty();
+        assertThat(snapshots.release(held(), 1)).as("a checkpoint from before").isEmpty();
+        Map<String, IncrementalSnapshots.ShardPlan> state = snapshots.snapshot(2);
+
+        // The enumerator's state keeps the plan and the watermarks.
+        PlanetScaleEnumeratorStateSerializer serializer =
+                new PlanetScaleEnumeratorStateSerializer();
+        PlanetScaleEnumeratorState restored =
+                serializer.deserialize(
+                        serializer.getVersion(),
+                        serializer.serialize(
+                                PlanetScaleEnumeratorState.empty().withSnapshotPlans(state)));
+        IncrementalSnapshots afterRestore =
+                new IncrementalSnapshots(true, restored.snapshotPlans());
+
+        for (IncrementalSnapshots s : Arrays.asList(snapshots, afterRestore)) {
+            List<ShardSplit> released = s.release(held(), 2);
+            assertThat(released).hasSize(1);
+            ShardSplit stream = released.get(0);
+            assertThat(stream.position().gtid()).isEqualTo(U + "1-10");
+            assertThat(stream.position().remainingTables()).containsExactly("nopk");
+            assertThat(stream.catchUp().chunks()).hasSize(2);
+            assertThat(s.holds(stream)).isFalse();
+            ShardSplit back =
+                    ShardSplitSerializer.INSTANCE.deserialize(
+                            ShardSplitSerializer.INSTANCE.getVersion(),
+                            ShardSplitSerializer.INSTANCE.serialize(stream));
+            assertThat(back).isEqualTo(stream);
+        }
+        ShardSplit chunk = chunkSplits.get(1);
+        assertThat(
+                        ShardSplitSerializer.INSTANCE.deserialize(
+                                ShardSplitSerializer.INSTANCE.getVersion(),
+                                ShardSplitSerializer.INSTANCE.serialize(chunk)))
+                .isEqualTo(chunk);
+    }
+
+    @Test
+    void aChunkReadAgainAfterARestoreReplacesItsWatermark() {
+        IncrementalSnapshots snapshots = new IncrementalSnapshots(true, Collections.emptyMap());
+        snapshots.startPlanning(SHARD);
+        snapshots.planned(SHARD, chunks(), Collections.emptySet());
+        snapshots.chunkRead("ks/0#t#0", U + "1-20");
+        snapshots.chunkRead("ks/0#t#1", U + "1-30");
+        snapshots.chunkRead("ks/0#t#0", U + "1-25");
+        // no checkpoints: released at once
+        ShardSplit stream = snapshots.release(held(), -1).get(0);
+        assertThat(stream.position().gtid()).isEqualTo(U + "1-25");
+    }
+
+    @Test
+    void withoutIncrementalSnapshotsNothingIsHeld() {
+        assertThat(new IncrementalSnapshots(false, Collections.emptyMap()).holds(SHARD)).isFalse();
+    }
+}
