@@ -12,6 +12,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.runtime.typeutils.InternalTypeInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -36,6 +38,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class SnapshotBenchmark {
 
+    private static final Logger LOG = LoggerFactory.getLogger(SnapshotBenchmark.class);
+
     private static final String TABLE = "bench_snapshot";
 
     static final AtomicLong ROWS_SEEN = new AtomicLong();
@@ -55,7 +59,7 @@ public final class SnapshotBenchmark {
         int chunk = Integer.getInteger("bench.snapshot.chunk", 8096);
         VitessCluster cluster = VitessCluster.get();
         if (existingRows(cluster) != rows) {
-            System.out.printf("loading %d rows into commerce.%s%n", rows, TABLE);
+            LOG.info("Loading {} rows into commerce.{}", rows, TABLE);
             BenchData.recreate(cluster, TABLE);
             BenchData.insert(cluster, TABLE, 1, rows, 20);
         }
@@ -73,7 +77,7 @@ public final class SnapshotBenchmark {
             }
             for (String mode : order) {
                 double rate = run(cluster, mode, chunk, rows);
-                System.out.printf("round %d %s: %.0f rows/s%n", round, mode, rate);
+                LOG.info(String.format("round %d %s: %.0f rows/s", round, mode, rate));
                 if (round > 0) { // round 0 warms up
                     rates.get(mode).add(rate);
                 }
@@ -92,7 +96,7 @@ public final class SnapshotBenchmark {
                             "| %s | %.0f | %.2f | %s |%n",
                             entry.getKey(), median, median / copy, rounded(entry.getValue())));
         }
-        System.out.println(table);
+        LOG.info("Results:\n{}", table);
         String results = System.getProperty("bench.results");
         if (results != null) {
             Files.write(Paths.get(results), table.toString().getBytes(StandardCharsets.UTF_8));
