@@ -72,13 +72,16 @@ final class IncrementalSnapshots {
         checkpointing = !restored.isEmpty();
     }
 
-    /** Whether this shard split waits for its incremental snapshot instead of being read. */
+    /**
+     * Whether this shard split waits for its incremental snapshot instead of being read: one that
+     * starts with a snapshot and has not been released (a released one carries its catch-up).
+     */
     boolean holds(ShardSplit split) {
         return enabled
                 && split.chunk() == null
                 && split.position().gtid().equals(ShardPosition.GTID_COPY)
+                && split.catchUp() == null
                 && split.position().tablePKs().isEmpty()
-                && split.position().remainingTables().isEmpty()
                 && !split.tables().isEmpty()
                 && split.parentShards().isEmpty();
     }
@@ -163,13 +166,8 @@ final class IncrementalSnapshots {
     private static ShardSplit streamSplit(ShardSplit split, ShardPlan plan) {
         if (plan.chunks.isEmpty()) {
             LOG.info("{}: no table to read in chunks; VStream copies them all", split.splitId());
-            return split.withPosition(
-                            new ShardPosition(
-                                    ShardPosition.GTID_COPY,
-                                    Collections.emptyList(),
-                                    plan.copiedTables),
-                            0)
-                    .withCatchUp(null);
+            // An empty catch-up marks the split as released (it no longer waits for chunks).
+            return split.withCatchUp(new SnapshotCatchUp(Collections.emptyList()));
         }
         List<SnapshotCatchUp.Chunk> read = new ArrayList<>();
         for (TableChunk chunk : plan.chunks) {
