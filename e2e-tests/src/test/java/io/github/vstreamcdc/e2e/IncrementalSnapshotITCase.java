@@ -55,11 +55,16 @@ class IncrementalSnapshotITCase {
      */
     static final class FailInChunks implements MapFunction<RowData, RowData>, CheckpointListener {
         @Override
-        public RowData map(RowData row) {
-            if (row.getRowKind() == RowKind.INSERT
-                    && SNAPSHOT_ROWS.incrementAndGet() > ROWS / 3
-                    && CHECKPOINTS.get() >= 2
-                    && FAILURES.compareAndSet(0, 1)) {
+        public RowData map(RowData row) throws InterruptedException {
+            if (row.getRowKind() != RowKind.INSERT || FAILURES.get() > 0) {
+                return row;
+            }
+            // Slows the snapshot down, so that checkpoints fall between its chunks.
+            int seen = SNAPSHOT_ROWS.incrementAndGet();
+            if (seen % 5 == 0) {
+                Thread.sleep(1);
+            }
+            if (seen > ROWS / 3 && CHECKPOINTS.get() >= 2 && FAILURES.compareAndSet(0, 1)) {
                 throw new RuntimeException(
                         "Injected failure inside the chunks at " + SourceTestSupport.describe(row));
             }

@@ -127,6 +127,7 @@ public final class SnapshotBenchmark {
         env.setParallelism(parallelism);
         env.fromSource(builder.build(), WatermarkStrategy.noWatermarks(), "snapshot")
                 .map(new Count())
+                .returns(InternalTypeInfo.of(BenchData.ROW_TYPE))
                 .sinkTo(new DiscardingSink<>());
         ROWS_SEEN.set(0);
         long start = System.nanoTime();

@@ -39,6 +39,8 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -70,40 +72,159 @@ final class ChunkSnapshotReader implements AutoCloseable {
         this.channel = channel;
     }
 
-    /** The chunk's rows as of its high watermark, as snapshot rows, and that watermark. */
-    ChangeBatch read(ShardSplit split) {
+    /**
+     * Reads chunks of one shard: each chunk's rows as of its high watermark, as snapshot rows, with
+     * that watermark as the batch's position; one batch per chunk, in order.
+     */
+    List<ChangeBatch> read(List<ShardSplit> splits) {
         RuntimeException last = null;
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
             try {
-                return readOnce(split);
+                return readOnce(splits);
             } catch (SQLException | StatusRuntimeException | VitessException e) {
+                ShardSplit first = splits.get(0);
                 last =
                         new VitessException(
-                                "Reading snapshot "
-                                        + split.chunk()
+                                "Reading snapshot chunks "
+                                        + chunkNames(splits)
                                         + " of shard "
-                                        + split.keyspace()
+                                        + first.keyspace()
                                         + "/"
-                                        + split.shard()
+                                        + first.shard()
                                         + " failed: "
                                         + VitessException.firstLine(String.valueOf(e.getMessage())),
                                 e);
                 LOG.warn("{} (attempt {} of {})", last.getMessage(), attempt, ATTEMPTS);
                 closeConnection();
-                columnsByTable.remove(split.chunk().table());
+                columnsByTable.clear();
                 sleep(attempt * 1000L);
             }
         }
         throw last;
     }
 
-    private ChangeBatch readOnce(ShardSplit split) throws SQLException {
+    private static List<String> chunkNames(List<ShardSplit> splits) {
+        List<String> names = new ArrayList<>();
+        for (ShardSplit split : splits) {
+            names.add(split.chunk().toString());
+        }
+        return names;
+    }
+
+    private List<ChangeBatch> readOnce(List<ShardSplit> splits) throws SQLException {
+        List<ChunkRows> reads = new ArrayList<>(splits.size());
+        for (ShardSplit split : splits) {
+            reads.add(select(split));
+        }
+        int applied = 0;
+        boolean moved = false;
+        for (ChunkRows read : reads) {
+            moved |= !read.low.equals(read.high);
+        }
+        if (moved) {
+            ChunkRows earliest = earliest(reads);
+            if (earliest != null) {
+                applied = backfill(reads, earliest.low);
+            } else {
+                // Watermarks of more than one history (a reconnect to another tablet): one by one.
+                for (ChunkRows read : reads) {
+                    if (!read.low.equals(read.high)) {
+                        applied += backfill(Collections.singletonList(read), read.low);
+                    }
+                }
+            }
+        }
+        List<ChangeBatch> batches = new ArrayList<>(reads.size());
+        int rows = 0;
+        for (ChunkRows read : reads) {
+            batches.add(read.toBatch());
+            rows += read.rows.size();
+        }
+        LOG.debug(
+                "Read snapshot chunks {} of {}/{}: {} rows, {} binlog changes applied, up to {}",
+                chunkNames(splits),
+                splits.get(0).keyspace(),
+                splits.get(0).shard(),
+                rows,
+                applied,
+                reads.get(reads.size() - 1).high);
+        return batches;
+    }
+
+    /** The read whose low watermark every other watermark contains; null if none. */
+    private static ChunkRows earliest(List<ChunkRows> reads) {
+        for (ChunkRows candidate : reads) {
+            boolean first = true;
+            for (ChunkRows other : reads) {
+                if (!GtidSet.contains(other.low, candidate.low)) {
+                    first = false;
+                    break;
+                }
+            }
+            if (first) {
+                return candidate;
+            }
+        }
+        return null;
+    }
+
+    /** One chunk's low watermark, rows (by key) and high watermark. */
+    private static final class ChunkRows {
+        final ShardSplit split;
+        final List<ColumnDescription> columns;
+        final int[] keyIndex;
+        final String low;
+        final String high;
+        final GtidSet highSet;
+        final Map<Key, byte[][]> rows;
+
+        ChunkRows(
+                ShardSplit split,
+                List<ColumnDescription> columns,
+                int[] keyIndex,
+                String low,
+                String high,
+                Map<Key, byte[][]> rows) {
+            this.split = split;
+            this.columns = columns;
+            this.keyIndex = keyIndex;
+            this.low = low;
+            this.high = high;
+            this.highSet = GtidSet.parseMysql56(high);
+            this.rows = rows;
+        }
+
+        String table() {
+            return split.chunk().table();
+        }
+
+        ChangeBatch toBatch() {
+            List<RowChangeEvent> events = new ArrayList<>(rows.size());
+            long seq = 0;
+            for (byte[][] values : rows.values()) {
+                events.add(
+                        new RowChangeEvent(
+                                split.keyspace(),
+                                split.shard(),
+                                table(),
+                                RowChangeEvent.Op.READ,
+                                columns,
+                                null,
+                                values,
+                                0,
+                                high,
+                                ++seq));
+            }
+            return ChangeBatch.chunkRead(events, ShardPosition.of(high));
+        }
+    }
+
+    /** The chunk's rows between its low and high watermark, in one transaction on one tablet. */
+    private ChunkRows select(ShardSplit split) throws SQLException {
         TableChunk chunk = split.chunk();
         String table = chunk.table();
         List<ColumnDescription> columns = columns(split.keyspace(), table);
         Connection conn = connection(split);
-        String low;
-        String high;
         Map<Key, byte[][]> rows = new LinkedHashMap<>();
         int[] keyIndex = keyIndex(columns, chunk.keyColumns());
         String condition = ChunkPlanner.condition(chunk);
@@ -114,7 +235,7 @@ final class ChunkSnapshotReader implements AutoCloseable {
                         + VtgateSqlClient.quote(table)
                         + (condition.isEmpty() ? "" : " WHERE " + condition);
         try {
-            low = gtidExecuted(conn);
+            String low = gtidExecuted(conn);
             try (PreparedStatement statement = conn.prepareStatement(select)) {
                 ChunkPlanner.bindCondition(statement, chunk);
                 try (ResultSet rs = statement.executeQuery()) {
@@ -128,72 +249,55 @@ final class ChunkSnapshotReader implements AutoCloseable {
                     }
                 }
             }
-            high = gtidExecuted(conn);
+            String high = gtidExecuted(conn);
             conn.commit();
+            return new ChunkRows(split, columns, keyIndex, low, high, rows);
         } catch (SQLException e) {
             try {
                 conn.rollback();
             } catch (SQLException ignored) {
-                // the connection is dropped below
+                // the connection is dropped by the caller
             }
             throw e;
         }
-        int selected = rows.size();
-        int applied = 0;
-        if (!low.equals(high)) {
-            applied = backfill(split, columns, keyIndex, low, high, rows);
-        }
-        LOG.info(
-                "Read snapshot {} of {}: {} rows selected, {} binlog changes applied, at {}",
-                chunk,
-                split.splitId(),
-                selected,
-                applied,
-                high);
-        List<RowChangeEvent> events = new ArrayList<>(rows.size());
-        long seq = 0;
-        for (byte[][] values : rows.values()) {
-            events.add(
-                    new RowChangeEvent(
-                            split.keyspace(),
-                            split.shard(),
-                            table,
-                            RowChangeEvent.Op.READ,
-                            columns,
-                            null,
-                            values,
-                            0,
-                            high,
-                            ++seq));
-        }
-        return ChangeBatch.chunkRead(events, ShardPosition.of(high));
     }
 
     /**
-     * Applies the table's binlog changes from {@code low} up to {@code high} whose keys fall into
-     * the chunk: each transaction once its VGTID shows that {@code high} holds it.
+     * Applies the binlog from {@code from} on to the chunks' rows: each transaction to the chunks
+     * whose high watermark holds it (a transaction before a chunk's low watermark is already in its
+     * rows, and replaying it in order changes nothing), until every high watermark is reached.
      *
      * @return the number of row changes applied
      */
-    private int backfill(
-            ShardSplit split,
-            List<ColumnDescription> columns,
-            int[] keyIndex,
-            String low,
-            String high,
-            Map<Key, byte[][]> rows) {
-        TableChunk chunk = split.chunk();
-        GtidSet highSet = GtidSet.parseMysql56(high);
+    private int backfill(List<ChunkRows> reads, String from) {
+        ShardSplit first = reads.get(0).split;
+        Set<String> tables = new TreeSet<>();
+        GtidSet all = GtidSet.parseMysql56(from);
+        for (ChunkRows read : reads) {
+            tables.add(read.table());
+            all = read.highSet.contains(all) ? read.highSet : all;
+        }
+        for (ChunkRows read : reads) {
+            if (!all.contains(read.highSet)) {
+                throw new VitessException(
+                        "the high watermarks "
+                                + read.high
+                                + " and "
+                                + all
+                                + " are of two histories");
+            }
+        }
+        GtidSet end = all;
         Vtgate.VStreamRequest request =
                 VStreamRequests.forSplit(
                         config,
-                        split.keyspace(),
-                        split.shard(),
-                        ShardPosition.of(low),
+                        first.keyspace(),
+                        first.shard(),
+                        ShardPosition.of(from),
                         SplitBounds.NONE,
-                        Collections.singleton(chunk.table()),
+                        tables,
                         null);
-        String prefix = split.keyspace() + ".";
+        String prefix = first.keyspace() + ".";
         int applied = 0;
         Context.CancellableContext context = Context.current().withCancellation();
         Context previous = context.attach();
@@ -205,18 +309,28 @@ final class ChunkSnapshotReader implements AutoCloseable {
                             CallOptions.DEFAULT.withDeadlineAfter(
                                     BACKFILL_TIMEOUT_MINUTES, TimeUnit.MINUTES),
                             request);
-            int[] order = null;
-            List<byte[][][]> transaction = new ArrayList<>();
+            Map<String, int[]> orders = new HashMap<>();
+            List<Object[]> transaction = new ArrayList<>();
             while (responses.hasNext()) {
                 for (Binlogdata.VEvent event : responses.next().getEventsList()) {
                     switch (event.getType()) {
                         case FIELD:
-                            order = order(columns, event.getFieldEvent().getFieldsList());
+                            String fieldTable =
+                                    unqualified(event.getFieldEvent().getTableName(), prefix);
+                            ChunkRows sample = readOf(reads, fieldTable);
+                            if (sample != null) {
+                                orders.put(
+                                        fieldTable,
+                                        order(
+                                                sample.columns,
+                                                event.getFieldEvent().getFieldsList()));
+                            }
                             break;
                         case ROW:
-                            String name = event.getRowEvent().getTableName();
-                            if (!chunk.table().equals(name)
-                                    && !(prefix + chunk.table()).equals(name)) {
+                            String rowTable =
+                                    unqualified(event.getRowEvent().getTableName(), prefix);
+                            int[] order = orders.get(rowTable);
+                            if (readOf(reads, rowTable) == null) {
                                 break;
                             }
                             if (order == null) {
@@ -225,7 +339,8 @@ final class ChunkSnapshotReader implements AutoCloseable {
                             for (Binlogdata.RowChange change :
                                     event.getRowEvent().getRowChangesList()) {
                                 transaction.add(
-                                        new byte[][][] {
+                                        new Object[] {
+                                            rowTable,
                                             change.hasBefore()
                                                     ? reorder(change.getBefore(), order)
                                                     : null,
@@ -237,20 +352,29 @@ final class ChunkSnapshotReader implements AutoCloseable {
                             break;
                         case DDL:
                             throw new VitessException(
-                                    "the table's schema changed during the chunk's read: "
+                                    "a table's schema changed while its chunks were read: "
                                             + event.getStatement());
                         case VGTID:
-                            GtidSet at = positionOf(event.getVgtid(), split);
+                            GtidSet at = positionOf(event.getVgtid(), first);
                             if (at == null) {
                                 break;
                             }
-                            if (highSet.contains(at)) {
-                                for (byte[][][] change : transaction) {
-                                    applied += apply(chunk, keyIndex, change, rows);
+                            for (Object[] change : transaction) {
+                                for (ChunkRows read : reads) {
+                                    if (read.table().equals(change[0])
+                                            && read.highSet.contains(at)) {
+                                        applied +=
+                                                apply(
+                                                        read.split.chunk(),
+                                                        read.keyIndex,
+                                                        (byte[][]) change[1],
+                                                        (byte[][]) change[2],
+                                                        read.rows);
+                                    }
                                 }
                             }
                             transaction.clear();
-                            if (!highSet.contains(at) || at.contains(highSet)) {
+                            if (!end.contains(at) || at.contains(end)) {
                                 return applied;
                             }
                             break;
@@ -260,27 +384,44 @@ final class ChunkSnapshotReader implements AutoCloseable {
                 }
             }
             throw new VitessException(
-                    "the binlog stream from " + low + " ended before reaching " + high);
+                    "the binlog stream from " + from + " ended before reaching " + end);
         } finally {
             context.detach(previous);
             context.cancel(null);
         }
     }
 
+    private static String unqualified(String table, String prefix) {
+        return table.startsWith(prefix) ? table.substring(prefix.length()) : table;
+    }
+
+    private static ChunkRows readOf(List<ChunkRows> reads, String table) {
+        for (ChunkRows read : reads) {
+            if (read.table().equals(table)) {
+                return read;
+            }
+        }
+        return null;
+    }
+
     private static int apply(
-            TableChunk chunk, int[] keyIndex, byte[][][] change, Map<Key, byte[][]> rows) {
+            TableChunk chunk,
+            int[] keyIndex,
+            byte[][] before,
+            byte[][] after,
+            Map<Key, byte[][]> rows) {
         int applied = 0;
-        if (change[0] != null) {
-            Key before = Key.of(change[0], keyIndex);
-            if (chunk.contains(before.values)) {
-                rows.remove(before);
+        if (before != null) {
+            Key key = Key.of(before, keyIndex);
+            if (chunk.contains(key.values)) {
+                rows.remove(key);
                 applied = 1;
             }
         }
-        if (change[1] != null) {
-            Key after = Key.of(change[1], keyIndex);
-            if (chunk.contains(after.values)) {
-                rows.put(after, change[1]);
+        if (after != null) {
+            Key key = Key.of(after, keyIndex);
+            if (chunk.contains(key.values)) {
+                rows.put(key, after);
                 applied = 1;
             }
         }

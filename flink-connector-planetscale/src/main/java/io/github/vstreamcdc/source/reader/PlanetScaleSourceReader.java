@@ -130,7 +130,11 @@ public final class PlanetScaleSourceReader<T>
     }
 
     private void announce(ShardSplit split) {
-        LOG.info("Reporting {} to the enumerator", split);
+        if (split.chunk() == null) {
+            LOG.info("Reporting {} to the enumerator", split);
+        } else {
+            LOG.debug("Reporting {} to the enumerator", split);
+        }
         context.sendSourceEventToCoordinator(
                 new ShardFinishedEvent(
                         split.splitId(),

@@ -26,6 +26,7 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -78,6 +79,12 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
     private final Deque<ShardSplit> chunks = new ArrayDeque<>();
 
     private ChunkSnapshotReader chunkReader;
+
+    /** Snapshot chunks read by this reader so far. */
+    private long chunksRead;
+
+    /** About how many snapshot rows one fetch reads (and holds) at most, in whole chunks. */
+    static final int CHUNK_ROWS_PER_FETCH = 32_768;
 
     VStreamSplitReader(
             PlanetScaleSourceConfig config, ShardReaderMetrics metrics, WantedTables wantedTables) {
@@ -184,19 +191,36 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
         return out.build();
     }
 
-    /** Reads the next chunk of an incremental snapshot, if one is waiting: the whole of it. */
+    /**
+     * Reads the next chunks of an incremental snapshot, if any wait: several of one shard at once
+     * (about {@link #CHUNK_ROWS_PER_FETCH} rows), which share one binlog backfill.
+     */
     private void readChunk(RecordsBySplits.Builder<ChangeBatch> out) {
-        ShardSplit split = chunks.poll();
-        if (split == null) {
+        ShardSplit first = chunks.poll();
+        if (first == null) {
             return;
+        }
+        List<ShardSplit> batch = new ArrayList<>();
+        batch.add(first);
+        int most = Math.max(1, CHUNK_ROWS_PER_FETCH / config.incrementalSnapshotChunkSize());
+        for (Iterator<ShardSplit> it = chunks.iterator(); it.hasNext() && batch.size() < most; ) {
+            ShardSplit next = it.next();
+            if (next.keyspace().equals(first.keyspace()) && next.shard().equals(first.shard())) {
+                batch.add(next);
+                it.remove();
+            }
         }
         if (chunkReader == null) {
             chunkReader = new ChunkSnapshotReader(config, this::channel);
         }
-        out.add(split.splitId(), chunkReader.read(split));
-        out.addFinishedSplit(split.splitId());
+        List<ChangeBatch> read = chunkReader.read(batch);
+        for (int i = 0; i < batch.size(); i++) {
+            out.add(batch.get(i).splitId(), read.get(i));
+            out.addFinishedSplit(batch.get(i).splitId());
+        }
+        chunksRead += batch.size();
         if (chunks.isEmpty()) {
-            LOG.info("Read every snapshot chunk assigned so far");
+            LOG.info("Read {} snapshot chunks; none waits", chunksRead);
         }
     }
 
