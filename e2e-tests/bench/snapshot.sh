@@ -33,8 +33,26 @@ if [[ "${BENCH_SKIP_BUILD:-0}" != "1" || ! -s "${CLASSPATH_FILE}" ]]; then
     -Dmdep.outputFile=target/bench-snapshot.classpath -Dmdep.includeScope=test
 fi
 
+# Private copies of the class directories, so that a concurrent build in this tree cannot change
+# classes under the running benchmark.
+WORK="$(mktemp -d -t snapshot-bench.XXXXXX)"
+trap 'rm -rf "${WORK}"' EXIT
+ENTRIES=()
+i=0
+IFS=":" read -r -a DEPENDENCIES <"${CLASSPATH_FILE}" || true  # no newline at its end
+for entry in "${ROOT}/e2e-tests/target/test-classes" "${DEPENDENCIES[@]}"; do
+  if [[ -d ${entry} ]]; then
+    i=$((i + 1))
+    cp -r "${entry}" "${WORK}/classes-${i}"
+    ENTRIES+=("${WORK}/classes-${i}")
+  else
+    ENTRIES+=("${entry}")
+  fi
+done
+BENCH_CLASSPATH="$(IFS=':'; echo "${ENTRIES[*]}")"
+
 log "running the benchmark (loads the table on first use: a few minutes)"
-java -Xms1g -Xmx1g -cp "${ROOT}/e2e-tests/target/test-classes:$(cat "${CLASSPATH_FILE}")" \
+java -Xms1g -Xmx1g -cp "${BENCH_CLASSPATH}" \
   -Dvitess.script="${ROOT}/e2e-tests/vitess/vitess.sh" \
   -Dlog4j2.configurationFile="${ROOT}/e2e-tests/bench/log4j2-bench.properties" \
   -Dbench.snapshot.rows="${BENCH_SNAPSHOT_ROWS:-2000000}" \

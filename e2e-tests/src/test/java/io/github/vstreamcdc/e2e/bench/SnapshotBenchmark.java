@@ -15,15 +15,20 @@ import org.apache.flink.table.runtime.typeutils.InternalTypeInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.File;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -67,34 +72,60 @@ public final class SnapshotBenchmark {
             "vstream-copy p=1", "incremental p=1", "incremental p=2", "incremental p=4"
         };
         Map<String, List<Double>> rates = new LinkedHashMap<>();
+        Map<String, List<Double>> jvmCpu = new LinkedHashMap<>();
+        Map<String, List<Double>> serverCpu = new LinkedHashMap<>();
         for (String mode : modes) {
             rates.put(mode, new ArrayList<>());
+            jvmCpu.put(mode, new ArrayList<>());
+            serverCpu.put(mode, new ArrayList<>());
         }
+        String dataDir = cluster.get("VITESS_DATA_DIR");
         for (int round = 0; round <= rounds; round++) {
             List<String> order = new ArrayList<>(rates.keySet());
             if (round % 2 == 1) {
                 Collections.reverse(order);
             }
             for (String mode : order) {
+                long jvmBefore = jvmCpuNanos();
+                long serverBefore = serverCpuTicks(dataDir);
                 double rate = run(cluster, mode, chunk, rows);
-                LOG.info(String.format("round %d %s: %.0f rows/s", round, mode, rate));
+                double jvm = (jvmCpuNanos() - jvmBefore) / 1e9 * 1_000_000 / rows;
+                double server =
+                        (serverCpuTicks(dataDir) - serverBefore)
+                                / TICKS_PER_SECOND
+                                * 1_000_000
+                                / rows;
+                LOG.info(
+                        String.format(
+                                "round %d %s: %.0f rows/s, CPU s per 1M rows: JVM %.2f, Vitess"
+                                        + " and MySQL %.2f",
+                                round, mode, rate, jvm, server));
                 if (round > 0) { // round 0 warms up
                     rates.get(mode).add(rate);
+                    jvmCpu.get(mode).add(jvm);
+                    serverCpu.get(mode).add(server);
                 }
             }
         }
         StringBuilder table = new StringBuilder();
         table.append("| snapshot of ")
                 .append(rows)
-                .append(" rows | median rows/s | vs VStream copy | rates of the rounds |\n")
-                .append("|---|---:|---:|---|\n");
+                .append(
+                        " rows | median rows/s | vs VStream copy | JVM CPU s per 1M rows | Vitess"
+                                + " + MySQL CPU s per 1M rows | rates of the rounds |\n")
+                .append("|---|---:|---:|---:|---:|---|\n");
         double copy = median(rates.get(modes[0]));
         for (Map.Entry<String, List<Double>> entry : rates.entrySet()) {
             double median = median(entry.getValue());
             table.append(
                     String.format(
-                            "| %s | %.0f | %.2f | %s |%n",
-                            entry.getKey(), median, median / copy, rounded(entry.getValue())));
+                            "| %s | %.0f | %.2f | %.2f | %.2f | %s |%n",
+                            entry.getKey(),
+                            median,
+                            median / copy,
+                            median(jvmCpu.get(entry.getKey())),
+                            median(serverCpu.get(entry.getKey())),
+                            rounded(entry.getValue())));
         }
         LOG.info("Results:\n{}", table);
         String results = System.getProperty("bench.results");
@@ -137,6 +168,61 @@ public final class SnapshotBenchmark {
             throw new IOException(mode + " delivered " + ROWS_SEEN.get() + " of " + rows + " rows");
         }
         return rows / seconds;
+    }
+
+    /** Clock ticks per second of {@code /proc/<pid>/stat} times (USER_HZ, 100 on Linux). */
+    private static final double TICKS_PER_SECOND = 100.0;
+
+    private static long jvmCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean)
+                        ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
+    /**
+     * CPU ticks used so far by the local Vitess of {@code dataDir}: its mysqld and the children of
+     * its vttestserver (vtcombo), from {@code /proc}; 0 where {@code /proc} is not there.
+     */
+    static long serverCpuTicks(String dataDir) {
+        if (dataDir == null) {
+            return 0;
+        }
+        File[] processes = new File("/proc").listFiles((dir, name) -> name.matches("\\d+"));
+        if (processes == null) {
+            return 0;
+        }
+        Set<String> servers = new HashSet<>();
+        Map<String, String[]> stats = new HashMap<>();
+        for (File process : processes) {
+            try {
+                String cmdline =
+                        new String(
+                                        Files.readAllBytes(process.toPath().resolve("cmdline")),
+                                        StandardCharsets.UTF_8)
+                                .replace('\0', ' ');
+                String stat =
+                        new String(
+                                Files.readAllBytes(process.toPath().resolve("stat")),
+                                StandardCharsets.UTF_8);
+                // after "pid (comm) ": state ppid ... utime(14) stime(15), 1-based fields
+                String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                stats.put(process.getName(), fields);
+                if (cmdline.contains(dataDir)
+                        && (cmdline.contains("mysqld") || cmdline.contains("vttestserver"))) {
+                    servers.add(process.getName());
+                }
+            } catch (IOException e) {
+                // the process ended
+            }
+        }
+        long ticks = 0;
+        for (Map.Entry<String, String[]> entry : stats.entrySet()) {
+            String[] fields = entry.getValue();
+            if (servers.contains(entry.getKey()) || servers.contains(fields[1])) {
+                ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+            }
+        }
+        return ticks;
     }
 
     private static long existingRows(VitessCluster cluster) {

@@ -126,6 +126,45 @@ final class IncrementalSnapshots {
         plan.completeAtSnapshot = -1;
     }
 
+    /** Chunks planned, of the shards whose snapshot is under way. */
+    long chunksPlanned() {
+        long count = 0;
+        for (ShardPlan plan : plans.values()) {
+            count += plan.chunks.size();
+        }
+        return count;
+    }
+
+    /** Chunks read, of the shards whose snapshot is under way. */
+    long chunksRead() {
+        long count = 0;
+        for (ShardPlan plan : plans.values()) {
+            count += plan.highs.size();
+        }
+        return count;
+    }
+
+    /** One line per shard whose chunks are being read, e.g. for a log every 30 s. */
+    List<String> progress() {
+        List<String> lines = new ArrayList<>();
+        for (Map.Entry<String, ShardPlan> entry : plans.entrySet()) {
+            ShardPlan plan = entry.getValue();
+            if (!plan.complete()) {
+                Set<String> tables = new TreeSet<>();
+                for (TableChunk chunk : plan.chunks) {
+                    if (!plan.highs.containsKey(chunk.splitId(entry.getKey()))) {
+                        tables.add(chunk.table());
+                    }
+                }
+                lines.add(
+                        String.format(
+                                "%s: %d of %d chunks read, tables with chunks left %s",
+                                entry.getKey(), plan.highs.size(), plan.chunks.size(), tables));
+            }
+        }
+        return lines;
+    }
+
     /** Checkpoint {@code checkpointId} is being taken. */
     Map<String, ShardPlan> snapshot(long checkpointId) {
         checkpointing = true;

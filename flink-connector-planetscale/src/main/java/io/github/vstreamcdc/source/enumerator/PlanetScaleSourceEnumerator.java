@@ -50,6 +50,7 @@ public final class PlanetScaleSourceEnumerator
     static final Duration READER_WAIT = Duration.ofSeconds(5);
 
     private static final long RELEASE_CHECK_MILLIS = 5_000;
+    private static final long SNAPSHOT_PROGRESS_MILLIS = 30_000;
     private static final long READER_CHECK_MILLIS = 1_000;
 
     private final SplitEnumeratorContext<ShardSplit> context;
@@ -81,6 +82,8 @@ public final class PlanetScaleSourceEnumerator
 
     /** Shards held back while their snapshot is read in chunks. */
     private final IncrementalSnapshots snapshots;
+
+    private long chunksReadAtLastLog;
 
     public PlanetScaleSourceEnumerator(
             SplitEnumeratorContext<ShardSplit> context,
@@ -138,6 +141,15 @@ public final class PlanetScaleSourceEnumerator
     public void start() {
         shards.startJournalsCompleteAtRestore();
         planHeldShards();
+        if (discovery.incrementalSnapshot()) {
+            context.metricGroup().gauge("snapshotChunksPlanned", snapshots::chunksPlanned);
+            context.metricGroup().gauge("snapshotChunksRead", snapshots::chunksRead);
+            context.callAsync(
+                    () -> null,
+                    (ignored, error) -> logSnapshotProgress(),
+                    SNAPSHOT_PROGRESS_MILLIS,
+                    SNAPSHOT_PROGRESS_MILLIS);
+        }
         if (!shards.initialDiscoveryDone()) {
             context.callAsync(discovery::listShards, this::onShardsListed);
         }
@@ -238,6 +250,15 @@ public final class PlanetScaleSourceEnumerator
         shards.discovered(splits);
         planHeldShards();
         assignPending();
+    }
+
+    private void logSnapshotProgress() {
+        long read = snapshots.chunksRead();
+        long rate = Math.max(0, read - chunksReadAtLastLog) * 1000 / SNAPSHOT_PROGRESS_MILLIS;
+        chunksReadAtLastLog = read;
+        for (String line : snapshots.progress()) {
+            LOG.info("Incremental snapshot of {} ({} chunks/s over all shards)", line, rate);
+        }
     }
 
     /** Cuts the snapshots of shards held back for an incremental snapshot into chunks. */

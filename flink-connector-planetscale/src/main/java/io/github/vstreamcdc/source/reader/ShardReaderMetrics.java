@@ -35,14 +35,25 @@ public final class ShardReaderMetrics {
     private final Map<String, ShardGauges> shards = new ConcurrentHashMap<>();
     private volatile long fetchLagMillis = -1;
 
+    /** Incremental snapshot: chunks read, their rows, and chunks waiting to be read. */
+    private final Counter chunksRead;
+
+    private final Counter chunkRowsRead;
+    private volatile int chunksWaiting;
+
     public ShardReaderMetrics(SourceReaderMetricGroup group) {
         this.group = group;
         this.reconnects = group.counter("vstreamReconnects");
+        this.chunksRead = group.counter("snapshotChunksRead");
+        this.chunkRowsRead = group.counter("snapshotChunkRowsRead");
         group.gauge("currentFetchEventTimeLag", (Gauge<Long>) () -> fetchLagMillis);
         group.gauge("isSnapshotting", (Gauge<Integer>) () -> anySnapshotting() ? 1 : 0);
     }
 
     private boolean anySnapshotting() {
+        if (chunksWaiting > 0) {
+            return true;
+        }
         for (ShardGauges gauges : shards.values()) {
             if (gauges.progress != null && gauges.progress.isSnapshotting()) {
                 return true;
@@ -70,6 +81,18 @@ public final class ShardReaderMetrics {
                             (Gauge<Long>) () -> System.currentTimeMillis() - gauges.lastSeenMillis);
                     return gauges;
                 });
+    }
+
+    /** Chunks of an incremental snapshot were read; {@code waiting} are still to read. */
+    void chunksRead(int chunks, long rows, int waiting) {
+        chunksRead.inc(chunks);
+        chunkRowsRead.inc(rows);
+        chunksWaiting = waiting;
+    }
+
+    /** Chunks of an incremental snapshot wait to be read. */
+    void chunksWaiting(int waiting) {
+        chunksWaiting = waiting;
     }
 
     /** The reader no longer reads the shard: its gauges stop being reported. */

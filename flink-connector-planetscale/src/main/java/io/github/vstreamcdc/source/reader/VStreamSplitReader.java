@@ -214,11 +214,14 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
             chunkReader = new ChunkSnapshotReader(config, this::channel);
         }
         List<ChangeBatch> read = chunkReader.read(batch);
+        long rows = 0;
         for (int i = 0; i < batch.size(); i++) {
             out.add(batch.get(i).splitId(), read.get(i));
             out.addFinishedSplit(batch.get(i).splitId());
+            rows += read.get(i).rows.size();
         }
         chunksRead += batch.size();
+        metrics.chunksRead(batch.size(), rows, chunks.size());
         if (chunks.isEmpty()) {
             LOG.info("Read {} snapshot chunks; none waits", chunksRead);
         }
@@ -587,6 +590,7 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
         for (ShardSplit split : splitsChanges.splits()) {
             if (split.chunk() != null) {
                 chunks.add(split);
+                metrics.chunksWaiting(chunks.size());
                 continue;
             }
             ReconnectPolicy reconnects =

@@ -64,6 +64,30 @@ class PlanetScaleSourceConfigTest {
     }
 
     @Test
+    void incrementalSnapshotOptionsAreCheckedByName() {
+        Map<String, String> text = new HashMap<>();
+        text.put("scan.incremental-snapshot.enabled", "true");
+        PlanetScaleSourceConfig on = fromText(text);
+        assertThat(on.incrementalSnapshot()).isTrue();
+        assertThat(on.incrementalSnapshotChunkSize()).isEqualTo(8096);
+        assertThat(fromText(new HashMap<>()).incrementalSnapshot()).isFalse();
+        assertThat(builder().incrementalSnapshot(500).buildConfig().incrementalSnapshotChunkSize())
+                .isEqualTo(500);
+        text.put("scan.incremental-snapshot.chunk.size", "0");
+        assertThatThrownBy(() -> fromText(text))
+                .hasMessageContaining(
+                        "Option 'scan.incremental-snapshot.chunk.size' is 0; expected a positive"
+                                + " number of rows");
+        text.put("scan.incremental-snapshot.chunk.size", "100");
+        text.put("scan.startup.mode", "latest-offset");
+        assertThatThrownBy(() -> fromText(text))
+                .hasMessageContaining(
+                        "Option 'scan.incremental-snapshot.enabled' needs a snapshot:"
+                                + " 'scan.startup.mode' must be 'initial' or 'snapshot', not"
+                                + " 'latest-offset'");
+    }
+
+    @Test
     void builderAndTextOptionsMakeTheSameConfiguration() {
         PlanetScaleSourceConfig built =
                 builder()
