@@ -9,6 +9,7 @@
 #   BENCH_SNAPSHOT_ROWS=2000000  rows of commerce.bench_snapshot (loaded once, kept between runs)
 #   BENCH_SNAPSHOT_ROUNDS=3      measured rounds
 #   BENCH_SNAPSHOT_CHUNK=8096    scan.incremental-snapshot.chunk.size
+#   BENCH_HEAP_SECONDS=30        how long the slow-sink job runs (heap after GC sampled every 2 s)
 #   FLINK_VERSION=               build against another Flink (e.g. 1.20.3)
 #   BENCH_SKIP_BUILD=1           reuse the last build and class path
 #   BENCH_RESULTS=FILE           also keep the results table (markdown) in FILE
@@ -58,5 +59,6 @@ java -Xms1g -Xmx1g -cp "${BENCH_CLASSPATH}" \
   -Dbench.snapshot.rows="${BENCH_SNAPSHOT_ROWS:-2000000}" \
   -Dbench.snapshot.rounds="${BENCH_SNAPSHOT_ROUNDS:-3}" \
   -Dbench.snapshot.chunk="${BENCH_SNAPSHOT_CHUNK:-8096}" \
+  -Dbench.heap.seconds="${BENCH_HEAP_SECONDS:-30}" \
   ${BENCH_RESULTS:+-Dbench.results="${BENCH_RESULTS}"} \
   io.github.vstreamcdc.e2e.bench.SnapshotBenchmark

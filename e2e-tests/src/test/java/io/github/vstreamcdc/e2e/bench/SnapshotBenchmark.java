@@ -8,6 +8,7 @@ import io.github.vstreamcdc.source.reader.deserializer.RowDataDeserializationSch
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.table.data.RowData;
@@ -127,6 +128,8 @@ public final class SnapshotBenchmark {
                             median(serverCpu.get(entry.getKey())),
                             rounded(entry.getValue())));
         }
+        table.append(
+                heapWithSlowSink(cluster, chunk, Integer.getInteger("bench.heap.seconds", 30)));
         LOG.info("Results:\n{}", table);
         String results = System.getProperty("bench.results");
         if (results != null) {
@@ -138,19 +141,7 @@ public final class SnapshotBenchmark {
     private static double run(VitessCluster cluster, String mode, int chunk, long rows)
             throws Exception {
         int parallelism = Integer.parseInt(mode.substring(mode.indexOf("p=") + 2));
-        PlanetScaleSourceBuilder<RowData> builder =
-                PlanetScaleSource.<RowData>builder()
-                        .hostname(cluster.host())
-                        .port(cluster.grpcPort())
-                        .mysqlPort(cluster.mysqlPort())
-                        .username("root")
-                        .keyspace(BenchData.KEYSPACE)
-                        .tableName(TABLE)
-                        .startupMode(StartupMode.SNAPSHOT)
-                        .deserializer(
-                                new RowDataDeserializationSchema(
-                                        BenchData.ROW_TYPE,
-                                        InternalTypeInfo.of(BenchData.ROW_TYPE)));
+        PlanetScaleSourceBuilder<RowData> builder = source(cluster);
         if (mode.startsWith("incremental")) {
             builder.incrementalSnapshot(chunk);
         }
@@ -168,6 +159,73 @@ public final class SnapshotBenchmark {
             throw new IOException(mode + " delivered " + ROWS_SEEN.get() + " of " + rows + " rows");
         }
         return rows / seconds;
+    }
+
+    /**
+     * The incremental snapshot at parallelism 2 into a sink that sleeps 1 ms per record: the used
+     * heap after GC every 2 s stays near its baseline if the readers do not run ahead of the sink.
+     */
+    private static String heapWithSlowSink(VitessCluster cluster, int chunk, int seconds)
+            throws Exception {
+        long baseline = usedHeapAfterGc();
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(2);
+        env.fromSource(
+                        source(cluster).incrementalSnapshot(chunk).build(),
+                        WatermarkStrategy.noWatermarks(),
+                        "snapshot")
+                .filter(new BenchCounters.SlowDiscard(1))
+                .sinkTo(new DiscardingSink<>());
+        BenchCounters.reset(Long.MAX_VALUE);
+        JobClient job = env.executeAsync("snapshot benchmark, slow sink");
+        List<Double> samples = new ArrayList<>();
+        try {
+            long start = System.nanoTime();
+            while (System.nanoTime() - start < seconds * 1_000_000_000L) {
+                Thread.sleep(2000);
+                samples.add(usedHeapAfterGc() / 1e6);
+                LOG.info(
+                        String.format(
+                                "heap, incremental p=2, slow sink: %d records, %.1f MB used after GC",
+                                BenchCounters.RECORDS.get(), samples.get(samples.size() - 1)));
+            }
+        } finally {
+            job.cancel().get();
+        }
+        return String.format(
+                "%nHeap (after GC, whole JVM), incremental snapshot at parallelism 2 (chunks of %d"
+                        + " rows) into a sink sleeping 1 ms per record for %d s: %.1f MB before,"
+                        + " %.1f MB median and %.1f MB max during (%d samples), %d records through"
+                        + " the sink.%n",
+                chunk,
+                seconds,
+                baseline / 1e6,
+                median(samples),
+                Collections.max(samples),
+                samples.size(),
+                BenchCounters.RECORDS.get());
+    }
+
+    private static long usedHeapAfterGc() throws InterruptedException {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            Thread.sleep(20);
+        }
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+
+    private static PlanetScaleSourceBuilder<RowData> source(VitessCluster cluster) {
+        return PlanetScaleSource.<RowData>builder()
+                .hostname(cluster.host())
+                .port(cluster.grpcPort())
+                .mysqlPort(cluster.mysqlPort())
+                .username("root")
+                .keyspace(BenchData.KEYSPACE)
+                .tableName(TABLE)
+                .startupMode(StartupMode.SNAPSHOT)
+                .deserializer(
+                        new RowDataDeserializationSchema(
+                                BenchData.ROW_TYPE, InternalTypeInfo.of(BenchData.ROW_TYPE)));
     }
 
     /** Clock ticks per second of {@code /proc/<pid>/stat} times (USER_HZ, 100 on Linux). */
