@@ -32,6 +32,11 @@ public final class SnapshotCatchUp {
     private final List<String> highs;
 
     private transient Map<String, GtidSet> parsedHighs;
+
+    /** The last transaction position parsed: the rows of a transaction share it. */
+    private transient String lastPosition;
+
+    private transient GtidSet lastTransaction;
     private transient Map<List<ColumnDescription>, int[]> keyIndexes;
 
     /** A finished chunk and the high watermark its rows were brought to. */
@@ -138,7 +143,11 @@ public final class SnapshotCatchUp {
         if (chunks == null || row.position() == null || row.isSnapshot()) {
             return row;
         }
-        GtidSet transaction = GtidSet.parseMysql56(row.position());
+        if (!row.position().equals(lastPosition)) {
+            lastTransaction = GtidSet.parseMysql56(row.position());
+            lastPosition = row.position();
+        }
+        GtidSet transaction = lastTransaction;
         if (transaction == null) {
             return row;
         }
