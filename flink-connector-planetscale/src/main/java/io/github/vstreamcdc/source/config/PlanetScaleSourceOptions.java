@@ -179,8 +179,9 @@ public final class PlanetScaleSourceOptions {
                     .intType()
                     .defaultValue(8096)
                     .withDescription(
-                            "Rows per chunk of the incremental snapshot. A reader holds one chunk"
-                                    + " in memory while it reads it.");
+                            "Rows per chunk of the incremental snapshot. A reader reads whole"
+                                    + " chunks, about 16,000 rows at a time (at least one chunk),"
+                                    + " and holds them until they are emitted.");
 
     public static final ConfigOption<Boolean> SCAN_NEWLY_ADDED_TABLE_ENABLED =
             ConfigOptions.key("scan.newly-added-table.enabled")

@@ -84,7 +84,7 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
     private long chunksRead;
 
     /** About how many snapshot rows one fetch reads (and holds) at most, in whole chunks. */
-    static final int CHUNK_ROWS_PER_FETCH = 32_768;
+    static final int CHUNK_ROWS_PER_FETCH = 16_384;
 
     VStreamSplitReader(
             PlanetScaleSourceConfig config, ShardReaderMetrics metrics, WantedTables wantedTables) {
