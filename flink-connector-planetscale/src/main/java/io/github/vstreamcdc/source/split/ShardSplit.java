@@ -115,48 +115,93 @@ public final class ShardSplit implements SourceSplit {
             boolean stopped,
             Set<String> tables) {
         this(
-                keyspace,
-                shard,
-                position,
-                rowsToSkip,
-                snapshotOnly,
-                parentShards,
-                finishedAt,
-                bounds,
-                stopped,
-                tables,
-                Collections.emptyMap(),
-                null,
-                null);
+                new Fields(
+                        keyspace,
+                        shard,
+                        position,
+                        rowsToSkip,
+                        snapshotOnly,
+                        parentShards,
+                        finishedAt,
+                        bounds,
+                        stopped,
+                        tables));
     }
 
-    private ShardSplit(
-            String keyspace,
-            String shard,
-            ShardPosition position,
-            long rowsToSkip,
-            boolean snapshotOnly,
-            List<String> parentShards,
-            @Nullable Binlogdata.Journal finishedAt,
-            SplitBounds bounds,
-            boolean stopped,
-            Set<String> tables,
-            Map<String, KnownTableSchema> schemas,
-            @Nullable TableChunk chunk,
-            @Nullable SnapshotCatchUp catchUp) {
-        this.chunk = chunk;
-        this.catchUp = catchUp;
-        this.keyspace = Objects.requireNonNull(keyspace, "keyspace");
-        this.shard = Objects.requireNonNull(shard, "shard");
-        this.position = Objects.requireNonNull(position, "position");
-        this.rowsToSkip = rowsToSkip;
-        this.snapshotOnly = snapshotOnly;
-        this.parentShards = Collections.unmodifiableList(new ArrayList<>(parentShards));
-        this.finishedAt = finishedAt;
-        this.bounds = Objects.requireNonNull(bounds, "bounds");
-        this.stopped = stopped;
-        this.tables = Collections.unmodifiableSet(new TreeSet<>(tables));
-        this.schemas = Collections.unmodifiableMap(new TreeMap<>(schemas));
+    private ShardSplit(Fields f) {
+        this.keyspace = Objects.requireNonNull(f.keyspace, "keyspace");
+        this.shard = Objects.requireNonNull(f.shard, "shard");
+        this.position = Objects.requireNonNull(f.position, "position");
+        this.rowsToSkip = f.rowsToSkip;
+        this.snapshotOnly = f.snapshotOnly;
+        this.parentShards = Collections.unmodifiableList(new ArrayList<>(f.parentShards));
+        this.finishedAt = f.finishedAt;
+        this.bounds = Objects.requireNonNull(f.bounds, "bounds");
+        this.stopped = f.stopped;
+        this.tables = Collections.unmodifiableSet(new TreeSet<>(f.tables));
+        this.schemas = Collections.unmodifiableMap(new TreeMap<>(f.schemas));
+        this.chunk = f.chunk;
+        this.catchUp = f.catchUp;
+    }
+
+    /** A split's fields, to copy it with some of them changed. */
+    private static final class Fields {
+        final String keyspace;
+        final String shard;
+        ShardPosition position;
+        long rowsToSkip;
+        final boolean snapshotOnly;
+        final List<String> parentShards;
+        @Nullable Binlogdata.Journal finishedAt;
+        SplitBounds bounds;
+        boolean stopped;
+        Set<String> tables;
+        Map<String, KnownTableSchema> schemas = Collections.emptyMap();
+        @Nullable TableChunk chunk;
+        @Nullable SnapshotCatchUp catchUp;
+
+        Fields(
+                String keyspace,
+                String shard,
+                ShardPosition position,
+                long rowsToSkip,
+                boolean snapshotOnly,
+                List<String> parentShards,
+                @Nullable Binlogdata.Journal finishedAt,
+                SplitBounds bounds,
+                boolean stopped,
+                Set<String> tables) {
+            this.keyspace = keyspace;
+            this.shard = shard;
+            this.position = position;
+            this.rowsToSkip = rowsToSkip;
+            this.snapshotOnly = snapshotOnly;
+            this.parentShards = parentShards;
+            this.finishedAt = finishedAt;
+            this.bounds = bounds;
+            this.stopped = stopped;
+            this.tables = tables;
+        }
+    }
+
+    /** This split's fields, to change some and build a copy. */
+    private Fields fields() {
+        Fields f =
+                new Fields(
+                        keyspace,
+                        shard,
+                        position,
+                        rowsToSkip,
+                        snapshotOnly,
+                        parentShards,
+                        finishedAt,
+                        bounds,
+                        stopped,
+                        tables);
+        f.schemas = schemas;
+        f.chunk = chunk;
+        f.catchUp = catchUp;
+        return f;
     }
 
     public static String splitId(String keyspace, String shard) {
@@ -180,20 +225,9 @@ public final class ShardSplit implements SourceSplit {
 
     /** This split, reading one chunk of the shard's incremental snapshot. */
     public ShardSplit withChunk(TableChunk newChunk) {
-        return new ShardSplit(
-                keyspace,
-                shard,
-                position,
-                rowsToSkip,
-                snapshotOnly,
-                parentShards,
-                finishedAt,
-                bounds,
-                stopped,
-                tables,
-                schemas,
-                newChunk,
-                catchUp);
+        Fields f = fields();
+        f.chunk = newChunk;
+        return new ShardSplit(f);
     }
 
     /**
@@ -207,20 +241,9 @@ public final class ShardSplit implements SourceSplit {
 
     /** This split, joining an incremental snapshot's chunks (null: no more). */
     public ShardSplit withCatchUp(@Nullable SnapshotCatchUp newCatchUp) {
-        return new ShardSplit(
-                keyspace,
-                shard,
-                position,
-                rowsToSkip,
-                snapshotOnly,
-                parentShards,
-                finishedAt,
-                bounds,
-                stopped,
-                tables,
-                schemas,
-                chunk,
-                newCatchUp);
+        Fields f = fields();
+        f.catchUp = newCatchUp;
+        return new ShardSplit(f);
     }
 
     public String keyspace() {
@@ -283,20 +306,9 @@ public final class ShardSplit implements SourceSplit {
 
     /** This split, reading these tables (see {@link #tables()}). */
     public ShardSplit withTables(Set<String> newTables) {
-        return new ShardSplit(
-                keyspace,
-                shard,
-                position,
-                rowsToSkip,
-                snapshotOnly,
-                parentShards,
-                finishedAt,
-                bounds,
-                stopped,
-                newTables,
-                schemas,
-                chunk,
-                catchUp);
+        Fields f = fields();
+        f.tables = newTables;
+        return new ShardSplit(f);
     }
 
     /**
@@ -309,20 +321,9 @@ public final class ShardSplit implements SourceSplit {
 
     /** This split, knowing these table schemas (see {@link #schemas()}). */
     public ShardSplit withSchemas(Map<String, KnownTableSchema> newSchemas) {
-        return new ShardSplit(
-                keyspace,
-                shard,
-                position,
-                rowsToSkip,
-                snapshotOnly,
-                parentShards,
-                finishedAt,
-                bounds,
-                stopped,
-                tables,
-                newSchemas,
-                chunk,
-                catchUp);
+        Fields f = fields();
+        f.schemas = newSchemas;
+        return new ShardSplit(f);
     }
 
     /** Whether reading ended, at a reshard journal or at the stop. */
@@ -331,73 +332,34 @@ public final class ShardSplit implements SourceSplit {
     }
 
     public ShardSplit withPosition(ShardPosition newPosition, long newRowsToSkip) {
-        return new ShardSplit(
-                keyspace,
-                shard,
-                newPosition,
-                newRowsToSkip,
-                snapshotOnly,
-                parentShards,
-                finishedAt,
-                bounds,
-                stopped,
-                tables,
-                schemas,
-                chunk,
-                catchUp);
+        Fields f = fields();
+        f.position = newPosition;
+        f.rowsToSkip = newRowsToSkip;
+        return new ShardSplit(f);
     }
 
     public ShardSplit withBounds(SplitBounds newBounds) {
-        return new ShardSplit(
-                keyspace,
-                shard,
-                position,
-                rowsToSkip,
-                snapshotOnly,
-                parentShards,
-                finishedAt,
-                newBounds,
-                stopped,
-                tables,
-                schemas,
-                chunk,
-                catchUp);
+        Fields f = fields();
+        f.bounds = newBounds;
+        return new ShardSplit(f);
     }
 
     /** This split, ended at a reshard journal. */
     public ShardSplit finishedAt(Binlogdata.Journal journal) {
-        return new ShardSplit(
-                keyspace,
-                shard,
-                position,
-                0,
-                snapshotOnly,
-                parentShards,
-                journal,
-                bounds,
-                false,
-                tables,
-                schemas,
-                chunk,
-                catchUp);
+        Fields f = fields();
+        f.rowsToSkip = 0;
+        f.finishedAt = journal;
+        f.stopped = false;
+        return new ShardSplit(f);
     }
 
     /** This split, ended at its stop. */
     public ShardSplit stoppedHere() {
-        return new ShardSplit(
-                keyspace,
-                shard,
-                position,
-                0,
-                snapshotOnly,
-                parentShards,
-                null,
-                bounds,
-                true,
-                tables,
-                schemas,
-                chunk,
-                catchUp);
+        Fields f = fields();
+        f.rowsToSkip = 0;
+        f.finishedAt = null;
+        f.stopped = true;
+        return new ShardSplit(f);
     }
 
     @Override
