@@ -22,6 +22,12 @@ final class SchemaCache<T> {
 
     private final Map<String, Entry<T>> entries = new HashMap<>();
 
+    /** The last hit: rows come in runs of one table, so most lookups need no key. */
+    private String lastShard;
+
+    private String lastTable;
+    private Entry<T> last;
+
     /** The value for the change's columns, made by {@code create} if it is not cached. */
     T get(RowChangeEvent change, Function<RowChangeEvent, T> create) {
         return get(change.shard(), change.table(), change.columns(), () -> create.apply(change));
@@ -29,12 +35,21 @@ final class SchemaCache<T> {
 
     /** The value for a table's columns on a shard, made by {@code create} if it is not cached. */
     T get(String shard, String table, List<?> columns, Supplier<T> create) {
+        if (last != null
+                && last.columns == columns
+                && table.equals(lastTable)
+                && shard.equals(lastShard)) {
+            return last.value;
+        }
         String key = shard + '/' + table;
         Entry<T> cached = entries.get(key);
         if (cached == null || cached.columns != columns) {
             cached = new Entry<>(columns, create.get());
             entries.put(key, cached);
         }
+        last = cached;
+        lastShard = shard;
+        lastTable = table;
         return cached.value;
     }
 

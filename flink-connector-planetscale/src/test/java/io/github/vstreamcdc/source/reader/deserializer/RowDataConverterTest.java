@@ -1,5 +1,6 @@
 package io.github.vstreamcdc.source.reader.deserializer;
 
+import io.github.vstreamcdc.source.api.RowImage;
 import io.github.vstreamcdc.source.types.MySqlColumn;
 import io.github.vstreamcdc.source.types.MySqlTypeMapping;
 import io.github.vstreamcdc.vitess.proto.Query;
@@ -210,11 +211,38 @@ class RowDataConverterTest {
         return convert(field, b(value));
     }
 
-    /** Converts one value of a column to a declared Flink type. */
+    /**
+     * Converts one value of a column to a declared Flink type, from its own array and, with the
+     * same result or error, in place in a row image (after another column's value).
+     */
     private static Object convert(Query.Field field, LogicalType target, byte[] value) {
-        return converter(rowOf(field.getName(), target), field)
-                .convert(new byte[][] {value})
-                .getField(0);
+        RowType type = rowOf(field.getName(), target);
+        Object whole;
+        try {
+            whole = converter(type, field).convert(new byte[][] {value}).getField(0);
+        } catch (RuntimeException e) {
+            assertThatThrownBy(() -> convertInPlace(type, field, value))
+                    .isInstanceOf(e.getClass())
+                    .hasMessage(e.getMessage());
+            throw e;
+        }
+        assertThat(convertInPlace(type, field, value)).isEqualTo(whole);
+        return whole;
+    }
+
+    private static Object convertInPlace(RowType type, Query.Field field, byte[] value) {
+        Query.Field other = field("other_column", Type.VARCHAR, "varchar(9)", 36, CS_UTF8MB4, 0, 0);
+        Query.Row row =
+                Query.Row.newBuilder()
+                        .addLengths(3)
+                        .addLengths(value == null ? -1 : value.length)
+                        .setValues(
+                                com.google.protobuf.ByteString.copyFrom(b("abc"))
+                                        .concat(
+                                                com.google.protobuf.ByteString.copyFrom(
+                                                        value == null ? new byte[0] : value)))
+                        .build();
+        return converter(type, other, field).convert(RowImage.of(row)).getField(0);
     }
 
     private static Object convert(Query.Field field, LogicalType target, String value) {
