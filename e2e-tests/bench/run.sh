@@ -14,6 +14,7 @@
 #   BENCH_HEAP_SLEEP_MS=1    the slow sink's sleep per record
 #   BENCH_HEAP=1g            -Xms/-Xmx of the benchmark JVM
 #   BENCH_JAVA_OPTS=         more JVM options, e.g. -XX:StartFlightRecording=filename=bench.jfr
+#   BENCH_OBJECT_REUSE=0     1: the source's jobs run with Flink's object reuse (a user setting)
 #   FLINK_VERSION=           build against another Flink (e.g. 1.20.3); default: the pom's
 #   BENCH_SKIP_BUILD=1       reuse the last build and class path
 #   BENCH_RESULTS=FILE       also keep the results table (markdown) in FILE
@@ -77,6 +78,7 @@ java -Xms"${BENCH_HEAP:-1g}" -Xmx"${BENCH_HEAP:-1g}" ${BENCH_JAVA_OPTS:-} \
   -Dbench.heap.control.seconds="${BENCH_HEAP_CONTROL_SECONDS:-10}" \
   -Dbench.heap.sleep.ms="${BENCH_HEAP_SLEEP_MS:-1}" \
   -Dbench.results="${RESULTS}" \
+  -Dbench.object.reuse="$([[ "${BENCH_OBJECT_REUSE:-0}" == "1" ]] && echo true || echo false)" \
   io.github.vstreamcdc.e2e.bench.VStreamBenchmark
 
 echo

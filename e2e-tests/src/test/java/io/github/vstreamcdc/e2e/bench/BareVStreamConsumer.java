@@ -94,7 +94,8 @@ final class BareVStreamConsumer implements AutoCloseable {
                         reader.firstNanos,
                         reader.lastNanos,
                         reader.wireBytes)
-                .withCpu(cpuAtStart, cpuAtEnd);
+                .withCpu(cpuAtStart, cpuAtEnd)
+                .withSteadyCpu(reader.firstCpuNanos, reader.lastCpuNanos);
     }
 
     private static Vtgate.VStreamRequest request(
@@ -155,6 +156,8 @@ final class BareVStreamConsumer implements AutoCloseable {
         volatile long startNanos;
         volatile long firstNanos;
         volatile long lastNanos;
+        volatile long firstCpuNanos = -1;
+        volatile long lastCpuNanos = -1;
         long wireBytes;
         long valueBytes;
         boolean finished;
@@ -187,6 +190,7 @@ final class BareVStreamConsumer implements AutoCloseable {
                         }
                         if (count++ == 0) {
                             firstNanos = System.nanoTime();
+                            firstCpuNanos = Measurement.processCpuNanos();
                         }
                     }
                     if (!untilCopyCompleted && count >= expected) {
@@ -214,6 +218,7 @@ final class BareVStreamConsumer implements AutoCloseable {
 
         private void finish(Throwable error) {
             lastNanos = System.nanoTime();
+            lastCpuNanos = Measurement.processCpuNanos();
             finished = true;
             failure = error;
             if (error == null) {

@@ -13,6 +13,9 @@ final class Measurement {
     final long wireBytes;
     long cpuNanos = -1;
 
+    /** The JVM's CPU time from the first to the last event; -1 if not known. */
+    long steadyCpuNanos = -1;
+
     /**
      * @param events the row events read (a snapshot row, an insert, an update, a delete)
      * @param startNanos when the consumer started (request sent, or job submitted)
@@ -50,6 +53,22 @@ final class Measurement {
         return cpuNanos < 0 ? Double.NaN : cpuNanos / 1e9 / (events / 1e6);
     }
 
+    /**
+     * CPU time of the whole JVM per million events, from the first to the last event: the job's
+     * start (and end) left out.
+     */
+    double steadyCpuSecondsPerMillion() {
+        return steadyCpuNanos < 0 ? Double.NaN : steadyCpuNanos / 1e9 / (events / 1e6);
+    }
+
+    /** Notes the JVM's CPU time from the first to the last event (readings of processCpuNanos). */
+    Measurement withSteadyCpu(long cpuAtFirst, long cpuAtLast) {
+        if (cpuAtFirst >= 0 && cpuAtLast >= 0) {
+            steadyCpuNanos = cpuAtLast - cpuAtFirst;
+        }
+        return this;
+    }
+
     /** Notes the JVM's CPU time between two readings of {@link #processCpuNanos}. */
     Measurement withCpu(long cpuAtStart, long cpuAtEnd) {
         if (cpuAtStart >= 0 && cpuAtEnd >= 0) {
@@ -84,13 +103,14 @@ final class Measurement {
     public String toString() {
         return String.format(
                 "%s: %d events in %.2f s (first after %.2f s): %.0f/s total, %.0f/s steady,"
-                        + " %.2f CPU s per 1M events",
+                        + " %.2f CPU s per 1M events (%.2f first to last)",
                 consumer,
                 events,
                 seconds(),
                 startupSeconds(),
                 totalRate(),
                 steadyRate(),
-                cpuSecondsPerMillion());
+                cpuSecondsPerMillion(),
+                steadyCpuSecondsPerMillion());
     }
 }
