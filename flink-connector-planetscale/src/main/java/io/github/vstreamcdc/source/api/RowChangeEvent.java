@@ -53,7 +53,11 @@ public final class RowChangeEvent {
     @Nullable private byte[][] before;
     @Nullable private byte[][] after;
     private final long commitTimeMillis;
-    @Nullable private final String position;
+    @Nullable private String position;
+
+    /** Made by {@link #ofImages} and not positioned yet: {@link #withPosition} sets it in place. */
+    private boolean positionInPlace;
+
     private final long transactionSeq;
 
     /** A change without its order in the transaction ({@link #transactionSeq()} 0). */
@@ -126,13 +130,23 @@ public final class RowChangeEvent {
                         transactionSeq);
         event.beforeImage = before;
         event.afterImage = after;
+        event.positionInPlace = true;
         return event;
     }
 
-    /** This change with the position its transaction ended at, once that is known. */
+    /**
+     * This change with the position its transaction ended at, once that is known. A change made by
+     * {@link #ofImages} takes its first position in place (the reader positions each of its rows
+     * once, before handing it over): use the returned change, not this one.
+     */
     @Internal
-    public RowChangeEvent withPosition(@Nullable String position) {
-        return copy(op, true, true, position);
+    public RowChangeEvent withPosition(@Nullable String newPosition) {
+        if (positionInPlace) {
+            positionInPlace = false;
+            position = newPosition;
+            return this;
+        }
+        return copy(op, true, true, newPosition);
     }
 
     /**

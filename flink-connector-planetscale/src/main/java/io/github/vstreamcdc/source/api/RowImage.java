@@ -20,42 +20,39 @@ public final class RowImage {
 
     private final byte[] bytes;
 
-    /** Per column: its offset in {@link #bytes}. */
-    private final int[] offsets;
+    /**
+     * Per column {@code i}: its offset in {@link #bytes} at {@code 2i}, its length (-1 for NULL) at
+     * {@code 2i + 1}.
+     */
+    private final int[] spans;
 
-    /** Per column: its length, -1 for NULL. */
-    private final int[] lengths;
-
-    private RowImage(byte[] bytes, int[] offsets, int[] lengths) {
+    private RowImage(byte[] bytes, int[] spans) {
         this.bytes = bytes;
-        this.offsets = offsets;
-        this.lengths = lengths;
+        this.spans = spans;
     }
 
     /** The image of a VStream row. */
     public static RowImage of(Query.Row row) {
         int count = row.getLengthsCount();
-        int[] offsets = new int[count];
-        int[] lengths = new int[count];
+        int[] spans = new int[2 * count];
         int offset = 0;
         for (int i = 0; i < count; i++) {
             long length = row.getLengths(i);
-            offsets[i] = offset;
+            spans[2 * i] = offset;
             if (length < 0) {
-                lengths[i] = -1;
+                spans[2 * i + 1] = -1;
             } else {
-                lengths[i] = (int) length;
+                spans[2 * i + 1] = (int) length;
                 offset += (int) length;
             }
         }
-        return new RowImage(row.getValues().toByteArray(), offsets, lengths);
+        return new RowImage(row.getValues().toByteArray(), spans);
     }
 
     /** The image of values given one array each ({@code null} for SQL NULL); copies them. */
     public static RowImage of(byte[][] values) {
         int count = values.length;
-        int[] offsets = new int[count];
-        int[] lengths = new int[count];
+        int[] spans = new int[2 * count];
         int total = 0;
         for (byte[] value : values) {
             total += value == null ? 0 : value.length;
@@ -63,21 +60,21 @@ public final class RowImage {
         byte[] bytes = new byte[total];
         int offset = 0;
         for (int i = 0; i < count; i++) {
-            offsets[i] = offset;
+            spans[2 * i] = offset;
             if (values[i] == null) {
-                lengths[i] = -1;
+                spans[2 * i + 1] = -1;
             } else {
-                lengths[i] = values[i].length;
+                spans[2 * i + 1] = values[i].length;
                 System.arraycopy(values[i], 0, bytes, offset, values[i].length);
                 offset += values[i].length;
             }
         }
-        return new RowImage(bytes, offsets, lengths);
+        return new RowImage(bytes, spans);
     }
 
     /** The number of columns. */
     public int size() {
-        return lengths.length;
+        return spans.length / 2;
     }
 
     /** The bytes holding all values: read, never change them. */
@@ -87,29 +84,28 @@ public final class RowImage {
 
     /** Where column {@code i}'s value starts in {@link #bytes()}. */
     public int offset(int i) {
-        return offsets[i];
+        return spans[2 * i];
     }
 
     /** The length of column {@code i}'s value; -1 for SQL NULL. */
     public int length(int i) {
-        return lengths[i];
+        return spans[2 * i + 1];
     }
 
     /** Whether column {@code i} is SQL NULL. */
     public boolean isNull(int i) {
-        return lengths[i] < 0;
+        return spans[2 * i + 1] < 0;
     }
 
     /** Column {@code i}'s value in an array of its own; null for SQL NULL. */
     public byte[] value(int i) {
-        return lengths[i] < 0
-                ? null
-                : Arrays.copyOfRange(bytes, offsets[i], offsets[i] + lengths[i]);
+        int length = length(i);
+        return length < 0 ? null : Arrays.copyOfRange(bytes, offset(i), offset(i) + length);
     }
 
     /** The values in one array each, {@code null} for SQL NULL. */
     public byte[][] toArrays() {
-        byte[][] values = new byte[lengths.length][];
+        byte[][] values = new byte[size()][];
         for (int i = 0; i < values.length; i++) {
             values[i] = value(i);
         }

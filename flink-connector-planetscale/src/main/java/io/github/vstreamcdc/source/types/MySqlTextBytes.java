@@ -23,6 +23,16 @@ public final class MySqlTextBytes {
     private static final long MICROS_PER_DAY = 86_400_000_000L;
     private static final int MAX_LONG_DIGITS = 18;
 
+    /** 10^0 ... 10^18. */
+    private static final long[] POWERS_OF_TEN = new long[MAX_LONG_DIGITS + 1];
+
+    static {
+        POWERS_OF_TEN[0] = 1;
+        for (int i = 1; i <= MAX_LONG_DIGITS; i++) {
+            POWERS_OF_TEN[i] = POWERS_OF_TEN[i - 1] * 10;
+        }
+    }
+
     private MySqlTextBytes() {}
 
     /** {@code [-]d{1,18}}. */
@@ -92,15 +102,12 @@ public final class MySqlTextBytes {
         return negative ? -value : value;
     }
 
-    /** The number of decimal digits of a value's magnitude (1 for 0), as BigDecimal counts. */
-    public static int digits(long value) {
-        long magnitude = Math.abs(value);
-        int digits = 1;
-        while (magnitude >= 10) {
-            magnitude /= 10;
-            digits++;
-        }
-        return digits;
+    /**
+     * Whether an unscaled value of at most 18 digits (see {@link #decimalUnscaled}) has at most
+     * {@code precision} digits, as BigDecimal counts them (0 has one).
+     */
+    public static boolean fitsPrecision(long unscaled, int precision) {
+        return precision > MAX_LONG_DIGITS || Math.abs(unscaled) < POWERS_OF_TEN[precision];
     }
 
     /** A valid {@code YYYY-MM-DD} (no zero month or day) as days since 1970-01-01. */

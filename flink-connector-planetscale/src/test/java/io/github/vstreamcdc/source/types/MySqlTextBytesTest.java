@@ -87,9 +87,14 @@ class MySqlTextBytesTest {
         assertThat(decimal("-0.00", 2)).isEqualTo(0);
         assertThat(decimal("42", 0)).isEqualTo(42);
         assertThat(decimal("0012.50", 2)).isEqualTo(1250);
-        assertThat(MySqlTextBytes.digits(0)).isEqualTo(1);
-        assertThat(MySqlTextBytes.digits(-999)).isEqualTo(3);
-        assertThat(MySqlTextBytes.digits(1000)).isEqualTo(4);
+        Random digits = new Random(20);
+        for (int i = 0; i < 100_000; i++) {
+            long unscaled = (digits.nextLong() >> digits.nextInt(64)) % 1_000_000_000_000_000_000L;
+            int precision = 1 + digits.nextInt(20);
+            assertThat(MySqlTextBytes.fitsPrecision(unscaled, precision))
+                    .as(unscaled + " in precision " + precision)
+                    .isEqualTo(BigDecimal.valueOf(unscaled).precision() <= precision);
+        }
         for (String text :
                 new String[] {
                     "",

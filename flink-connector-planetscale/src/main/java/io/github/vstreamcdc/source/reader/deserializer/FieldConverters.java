@@ -294,7 +294,7 @@ final class FieldConverters {
                         if (DecimalData.isCompact(precision)) {
                             long unscaled = MySqlTextBytes.decimalUnscaled(b, o, n, scale);
                             if (unscaled != MySqlTextBytes.NOT_PARSED
-                                    && MySqlTextBytes.digits(unscaled) <= precision) {
+                                    && MySqlTextBytes.fitsPrecision(unscaled, precision)) {
                                 return DecimalData.fromUnscaledLong(unscaled, precision, scale);
                             }
                         }
