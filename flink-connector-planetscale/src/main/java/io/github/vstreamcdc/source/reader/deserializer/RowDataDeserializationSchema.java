@@ -134,6 +134,13 @@ public final class RowDataDeserializationSchema implements VStreamDeserializatio
     }
 
     private RowDataConverter converterFor(RowChangeEvent change) {
+        RowDataConverter last =
+                converters == null
+                        ? null
+                        : converters.last(change.shard(), change.table(), change.columns());
+        if (last != null) {
+            return last; // the common case, without a supplier per row
+        }
         return converterFor(
                 change.keyspace(),
                 change.table(),

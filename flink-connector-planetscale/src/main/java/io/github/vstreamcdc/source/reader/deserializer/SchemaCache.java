@@ -4,6 +4,8 @@ import io.github.vstreamcdc.source.api.RowChangeEvent;
 
 import org.apache.flink.annotation.Internal;
 
+import javax.annotation.Nullable;
+
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,13 +35,24 @@ final class SchemaCache<T> {
         return get(change.shard(), change.table(), change.columns(), () -> create.apply(change));
     }
 
+    /**
+     * The value of the last hit if it is for these columns of the table on the shard; else null.
+     */
+    @Nullable
+    T last(String shard, String table, List<?> columns) {
+        return last != null
+                        && last.columns == columns
+                        && table.equals(lastTable)
+                        && shard.equals(lastShard)
+                ? last.value
+                : null;
+    }
+
     /** The value for a table's columns on a shard, made by {@code create} if it is not cached. */
     T get(String shard, String table, List<?> columns, Supplier<T> create) {
-        if (last != null
-                && last.columns == columns
-                && table.equals(lastTable)
-                && shard.equals(lastShard)) {
-            return last.value;
+        T hit = last(shard, table, columns);
+        if (hit != null) {
+            return hit;
         }
         String key = shard + '/' + table;
         Entry<T> cached = entries.get(key);
