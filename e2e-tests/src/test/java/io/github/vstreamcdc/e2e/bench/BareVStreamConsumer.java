@@ -65,10 +65,12 @@ final class BareVStreamConsumer implements AutoCloseable {
         Vtgate.VStreamRequest request = request(keyspace, shard, gtid, table);
         Reader reader = new Reader(expected, untilCopyCompleted);
         long cpuAtStart = Measurement.processCpuNanos();
+        long jitAtStart = Measurement.jitMillis();
         reader.startNanos = System.nanoTime();
         VitessGrpc.newStub(channel).vStream(request, reader);
         boolean done = reader.done.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
         long cpuAtEnd = Measurement.processCpuNanos();
+        long jitAtEnd = Measurement.jitMillis();
         if (!done) {
             reader.cancel("timed out");
             throw new IllegalStateException(
@@ -95,6 +97,7 @@ final class BareVStreamConsumer implements AutoCloseable {
                         reader.lastNanos,
                         reader.wireBytes)
                 .withCpu(cpuAtStart, cpuAtEnd)
+                .withJit(jitAtStart, jitAtEnd)
                 .withSteadyCpu(reader.firstCpuNanos, reader.lastCpuNanos);
     }
 

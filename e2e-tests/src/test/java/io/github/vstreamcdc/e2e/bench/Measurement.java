@@ -1,5 +1,6 @@
 package io.github.vstreamcdc.e2e.bench;
 
+import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 
 /** One timed read of a known amount of data by one consumer. */
@@ -12,6 +13,9 @@ final class Measurement {
     final long lastNanos;
     final long wireBytes;
     long cpuNanos = -1;
+
+    /** Time the JIT compilers spent from the start to the last event, millis; -1 if not known. */
+    long jitMillis = -1;
 
     /** The JVM's CPU time from the first to the last event; -1 if not known. */
     long steadyCpuNanos = -1;
@@ -69,6 +73,35 @@ final class Measurement {
         return this;
     }
 
+    /**
+     * Of {@link #cpuSecondsPerMillion}: the JIT compilers' time, per million events. Their threads
+     * run beside the reading; a job's start makes them compile (and recompile) Flink's code anew.
+     */
+    double jitSecondsPerMillion() {
+        return jitMillis < 0 ? Double.NaN : jitMillis / 1e3 / (events / 1e6);
+    }
+
+    /** {@link #cpuSecondsPerMillion} without the JIT compilers' time. */
+    double cpuWithoutJitSecondsPerMillion() {
+        return cpuSecondsPerMillion() - jitSecondsPerMillion();
+    }
+
+    /** Notes the JIT compilers' time between two readings of {@link #jitMillis()}. */
+    Measurement withJit(long jitAtStart, long jitAtEnd) {
+        if (jitAtStart >= 0 && jitAtEnd >= 0) {
+            jitMillis = jitAtEnd - jitAtStart;
+        }
+        return this;
+    }
+
+    /** The JIT compilers' total time so far (millis), or -1 where the JVM does not tell. */
+    static long jitMillis() {
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        return jit != null && jit.isCompilationTimeMonitoringSupported()
+                ? jit.getTotalCompilationTime()
+                : -1;
+    }
+
     /** Notes the JVM's CPU time between two readings of {@link #processCpuNanos}. */
     Measurement withCpu(long cpuAtStart, long cpuAtEnd) {
         if (cpuAtStart >= 0 && cpuAtEnd >= 0) {
@@ -103,7 +136,7 @@ final class Measurement {
     public String toString() {
         return String.format(
                 "%s: %d events in %.2f s (first after %.2f s): %.0f/s total, %.0f/s steady,"
-                        + " %.2f CPU s per 1M events (%.2f first to last)",
+                        + " %.2f CPU s per 1M events (%.2f first to last, %.2f JIT)",
                 consumer,
                 events,
                 seconds(),
@@ -111,6 +144,7 @@ final class Measurement {
                 totalRate(),
                 steadyRate(),
                 cpuSecondsPerMillion(),
-                steadyCpuSecondsPerMillion());
+                steadyCpuSecondsPerMillion(),
+                jitSecondsPerMillion());
     }
 }

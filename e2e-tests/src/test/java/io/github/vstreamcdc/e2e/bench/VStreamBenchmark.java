@@ -254,9 +254,11 @@ public final class VStreamBenchmark {
                 .name("count and discard")
                 .sinkTo(new DiscardingSink<>());
         long cpuAtStart = Measurement.processCpuNanos();
+        long jitAtStart = Measurement.jitMillis();
         long start = System.nanoTime();
         JobClient job = env.executeAsync("bench " + (bounded ? "snapshot" : "streaming"));
         long cpuAtEnd;
+        long jitAtEnd;
         try {
             if (bounded) {
                 job.getJobExecutionResult().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
@@ -283,6 +285,7 @@ public final class VStreamBenchmark {
                 }
             }
             cpuAtEnd = Measurement.processCpuNanos();
+            jitAtEnd = Measurement.jitMillis();
         } finally {
             stop(job);
         }
@@ -299,6 +302,7 @@ public final class VStreamBenchmark {
                         BenchCounters.targetNanos,
                         -1)
                 .withCpu(cpuAtStart, cpuAtEnd)
+                .withJit(jitAtStart, jitAtEnd)
                 .withSteadyCpu(BenchCounters.firstCpuNanos, BenchCounters.targetCpuNanos);
     }
 
@@ -553,9 +557,9 @@ public final class VStreamBenchmark {
         out.append(
                 "| phase | consumer | row events | steady events/s | total events/s"
                         + " | time to first event | JVM CPU s per 1M events"
-                        + " | JVM CPU s per 1M events, first to last event"
+                        + " | of which JIT compilers | JVM CPU s per 1M events, first to last event"
                         + " | steady rates of the rounds |\n");
-        out.append("|---|---|---:|---:|---:|---:|---:|---:|---|\n");
+        out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---|\n");
         phase(out, "snapshot (copy)", snapshot);
         phase(out, "streaming (binlog)", streaming);
         out.append(
@@ -569,7 +573,9 @@ public final class VStreamBenchmark {
                                 + "| total events/s | %.2f | %.2f | |%n"
                                 + "| **CPU ratio** (JVM CPU per event, from the start) | %.2f"
                                 + " | %.2f | <= 1.3 |%n"
-                                + "| CPU ratio, first to last event | %.2f | %.2f | |%n",
+                                + "| CPU ratio, first to last event | %.2f | %.2f | |%n"
+                                + "| CPU ratio without the JIT compilers (from the start)"
+                                + " | %.2f | %.2f | |%n",
                         ratio(snapshot, Measurement::steadyRate),
                         ratio(streaming, Measurement::steadyRate),
                         ratio(snapshot, Measurement::totalRate),
@@ -577,7 +583,9 @@ public final class VStreamBenchmark {
                         ratio(snapshot, Measurement::cpuSecondsPerMillion),
                         ratio(streaming, Measurement::cpuSecondsPerMillion),
                         ratio(snapshot, Measurement::steadyCpuSecondsPerMillion),
-                        ratio(streaming, Measurement::steadyCpuSecondsPerMillion)));
+                        ratio(streaming, Measurement::steadyCpuSecondsPerMillion),
+                        ratio(snapshot, Measurement::cpuWithoutJitSecondsPerMillion),
+                        ratio(streaming, Measurement::cpuWithoutJitSecondsPerMillion)));
         out.append(
                 String.format(
                         Locale.ROOT,
@@ -607,7 +615,7 @@ public final class VStreamBenchmark {
             out.append(
                     String.format(
                             Locale.ROOT,
-                            "| %s | %s | %d | %.0f | %.0f | %.2f s | %.2f | %.2f | %s |%n",
+                            "| %s | %s | %d | %.0f | %.0f | %.2f s | %.2f | %.2f | %.2f | %s |%n",
                             phase,
                             ms.get(0).consumer,
                             ms.get(0).events,
@@ -615,6 +623,7 @@ public final class VStreamBenchmark {
                             median(ms, Measurement::totalRate),
                             median(ms, Measurement::startupSeconds),
                             median(ms, Measurement::cpuSecondsPerMillion),
+                            median(ms, Measurement::jitSecondsPerMillion),
                             median(ms, Measurement::steadyCpuSecondsPerMillion),
                             each));
         }
