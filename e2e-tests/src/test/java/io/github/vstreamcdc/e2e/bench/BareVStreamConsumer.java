@@ -65,12 +65,12 @@ final class BareVStreamConsumer implements AutoCloseable {
         Vtgate.VStreamRequest request = request(keyspace, shard, gtid, table);
         Reader reader = new Reader(expected, untilCopyCompleted);
         long cpuAtStart = Measurement.processCpuNanos();
-        long jitAtStart = Measurement.jitMillis();
+        long[] vmAtStart = Measurement.vmThreadsCpuNanos();
         reader.startNanos = System.nanoTime();
         VitessGrpc.newStub(channel).vStream(request, reader);
         boolean done = reader.done.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
         long cpuAtEnd = Measurement.processCpuNanos();
-        long jitAtEnd = Measurement.jitMillis();
+        long[] vmAtEnd = Measurement.vmThreadsCpuNanos();
         if (!done) {
             reader.cancel("timed out");
             throw new IllegalStateException(
@@ -97,7 +97,7 @@ final class BareVStreamConsumer implements AutoCloseable {
                         reader.lastNanos,
                         reader.wireBytes)
                 .withCpu(cpuAtStart, cpuAtEnd)
-                .withJit(jitAtStart, jitAtEnd)
+                .withVmThreads(vmAtStart, vmAtEnd)
                 .withSteadyCpu(reader.firstCpuNanos, reader.lastCpuNanos);
     }
 

@@ -43,11 +43,12 @@ import java.util.function.ToDoubleFunction;
  *
  * <p>System properties: {@code bench.rows} (snapshot rows, default 500000), {@code bench.events}
  * (binlog row events, half inserts and half updates, default 300000), {@code bench.rounds}
- * (measured rounds after one warm-up round, default 5), {@code bench.heap.seconds} (default 30),
- * {@code bench.heap.control.seconds} (the run without flow control, default 10), {@code
- * bench.heap.sleep.ms} (the slow sink's sleep per record, default 1), {@code bench.results} (a file
- * to write the results table to), {@code bench.object.reuse} ({@code true}: the jobs run with
- * Flink's object reuse, a user setting; default {@code false}, Flink's default).
+ * (measured rounds after the warm-up rounds, default 5), {@code bench.warmup.rounds} (default 1),
+ * {@code bench.heap.seconds} (default 30), {@code bench.heap.control.seconds} (the run without flow
+ * control, default 10), {@code bench.heap.sleep.ms} (the slow sink's sleep per record, default 1),
+ * {@code bench.results} (a file to write the results table to), {@code bench.object.reuse} ({@code
+ * true}: the jobs run with Flink's object reuse, a user setting; default {@code false}, Flink's
+ * default).
  */
 public final class VStreamBenchmark {
 
@@ -128,10 +129,11 @@ public final class VStreamBenchmark {
         String heap;
         try (BareVStreamConsumer bare =
                 new BareVStreamConsumer(cluster.host(), cluster.grpcPort())) {
-            for (int round = 0; round <= rounds; round++) {
-                // Round 0 warms up the JIT and is not counted; then the order alternates.
-                boolean bareFirst = round % 2 == 0;
-                String label = round == 0 ? "warm-up" : "round " + round + "/" + rounds;
+            int warmUp = Integer.getInteger("bench.warmup.rounds", 1);
+            for (int round = 1 - warmUp; round <= rounds; round++) {
+                // Rounds up to 0 warm up the JIT and are not counted; the order alternates.
+                boolean bareFirst = Math.floorMod(round, 2) == 0;
+                String label = round <= 0 ? "warm-up" : "round " + round + "/" + rounds;
                 Measurement[] snap = new Measurement[2];
                 Measurement[] stream = new Measurement[2];
                 for (int i = 0; i < 2; i++) {
@@ -254,11 +256,11 @@ public final class VStreamBenchmark {
                 .name("count and discard")
                 .sinkTo(new DiscardingSink<>());
         long cpuAtStart = Measurement.processCpuNanos();
-        long jitAtStart = Measurement.jitMillis();
+        long[] vmAtStart = Measurement.vmThreadsCpuNanos();
         long start = System.nanoTime();
         JobClient job = env.executeAsync("bench " + (bounded ? "snapshot" : "streaming"));
         long cpuAtEnd;
-        long jitAtEnd;
+        long[] vmAtEnd;
         try {
             if (bounded) {
                 job.getJobExecutionResult().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
@@ -285,7 +287,7 @@ public final class VStreamBenchmark {
                 }
             }
             cpuAtEnd = Measurement.processCpuNanos();
-            jitAtEnd = Measurement.jitMillis();
+            vmAtEnd = Measurement.vmThreadsCpuNanos();
         } finally {
             stop(job);
         }
@@ -302,7 +304,7 @@ public final class VStreamBenchmark {
                         BenchCounters.targetNanos,
                         -1)
                 .withCpu(cpuAtStart, cpuAtEnd)
-                .withJit(jitAtStart, jitAtEnd)
+                .withVmThreads(vmAtStart, vmAtEnd)
                 .withSteadyCpu(BenchCounters.firstCpuNanos, BenchCounters.targetCpuNanos);
     }
 
@@ -557,9 +559,10 @@ public final class VStreamBenchmark {
         out.append(
                 "| phase | consumer | row events | steady events/s | total events/s"
                         + " | time to first event | JVM CPU s per 1M events"
-                        + " | of which JIT compilers | JVM CPU s per 1M events, first to last event"
+                        + " | of which JIT compilers | of which GC"
+                        + " | JVM CPU s per 1M events, first to last event"
                         + " | steady rates of the rounds |\n");
-        out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---|\n");
+        out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
         phase(out, "snapshot (copy)", snapshot);
         phase(out, "streaming (binlog)", streaming);
         out.append(
@@ -615,7 +618,8 @@ public final class VStreamBenchmark {
             out.append(
                     String.format(
                             Locale.ROOT,
-                            "| %s | %s | %d | %.0f | %.0f | %.2f s | %.2f | %.2f | %.2f | %s |%n",
+                            "| %s | %s | %d | %.0f | %.0f | %.2f s | %.2f | %.2f | %.2f | %.2f | %s"
+                                    + " |%n",
                             phase,
                             ms.get(0).consumer,
                             ms.get(0).events,
@@ -624,6 +628,7 @@ public final class VStreamBenchmark {
                             median(ms, Measurement::startupSeconds),
                             median(ms, Measurement::cpuSecondsPerMillion),
                             median(ms, Measurement::jitSecondsPerMillion),
+                            median(ms, Measurement::gcSecondsPerMillion),
                             median(ms, Measurement::steadyCpuSecondsPerMillion),
                             each));
         }
