@@ -195,11 +195,12 @@ final class FieldConverters {
                     return null;
                 }
                 int precision = ((LocalZonedTimestampType) target).getPrecision();
+                long unit = microsUnit(precision);
                 return inPlace(
                         (b, o, n) -> {
                             long micros = MySqlTextBytes.dateTimeMicros(b, o, n);
                             if (micros != MySqlTextBytes.NOT_PARSED) {
-                                return timestamp(micros, precision);
+                                return timestamp(micros, unit);
                             }
                             LocalDateTime utc = MySqlTextValues.parseDateTime(text(b, o, n));
                             return utc == null
@@ -346,13 +347,14 @@ final class FieldConverters {
 
     private static FieldConverter toTimestampConverter(
             MySqlColumn column, int precision, ZoneId serverZone) {
+        long unit = microsUnit(precision);
         switch (column.kind()) {
             case DATETIME:
                 return inPlace(
                         (b, o, n) -> {
                             long micros = MySqlTextBytes.dateTimeMicros(b, o, n);
                             if (micros != MySqlTextBytes.NOT_PARSED) {
-                                return timestamp(micros, precision);
+                                return timestamp(micros, unit);
                             }
                             LocalDateTime dateTime = MySqlTextValues.parseDateTime(text(b, o, n));
                             return dateTime == null
@@ -387,7 +389,7 @@ final class FieldConverters {
                                             ? MySqlTextBytes.NOT_PARSED
                                             : MySqlTextBytes.dateTimeMicros(b, o, n);
                             if (micros != MySqlTextBytes.NOT_PARSED) {
-                                return timestamp(micros + offsetMicros, precision);
+                                return timestamp(micros + offsetMicros, unit);
                             }
                             LocalDateTime utc = MySqlTextValues.parseDateTime(text(b, o, n));
                             if (utc == null) {
@@ -457,11 +459,17 @@ final class FieldConverters {
                 : Long.parseLong(text(bytes, offset, length));
     }
 
+    /** The microseconds a TIMESTAMP's precision counts in: 1 for 6 and more, 10^6 for 0. */
+    private static long microsUnit(int precision) {
+        return precision >= 6 ? 1 : pow10(6 - precision);
+    }
+
     /**
-     * Microseconds since the epoch (of a UTC or local date-time) cut to a TIMESTAMP's precision.
+     * Microseconds since the epoch (of a UTC or local date-time) cut to a unit of {@link
+     * #microsUnit}.
      */
-    private static TimestampData timestamp(long micros, int precision) {
-        long cut = precision >= 6 ? micros : micros - Math.floorMod(micros, pow10(6 - precision));
+    private static TimestampData timestamp(long micros, long unit) {
+        long cut = unit == 1 ? micros : micros - Math.floorMod(micros, unit);
         return TimestampData.fromEpochMillis(
                 Math.floorDiv(cut, 1_000L), (int) Math.floorMod(cut, 1_000L) * 1_000);
     }

@@ -378,6 +378,13 @@ class RowDataConverterTest {
         // A declared lower precision truncates, like Flink's CAST.
         assertThat(convert(DATETIME6, new TimestampType(3), "2024-01-01 10:00:00.123999"))
                 .isEqualTo(timestamp("2024-01-01T10:00:00.123"));
+        // Before 1970 too: the fraction is cut, not the instant rounded towards 1970.
+        assertThat(convert(DATETIME6, new TimestampType(3), "1969-12-31 23:59:59.999999"))
+                .isEqualTo(timestamp("1969-12-31T23:59:59.999"));
+        assertThat(convert(DATETIME6, new TimestampType(0), "0001-01-01 00:00:00.5"))
+                .isEqualTo(timestamp("0001-01-01T00:00:00"));
+        assertThat(convert(DATETIME6, new TimestampType(9), "9999-12-31 23:59:59.999999"))
+                .isEqualTo(timestamp("9999-12-31T23:59:59.999999"));
     }
 
     @Test
@@ -405,6 +412,17 @@ class RowDataConverterTest {
                         ZoneId.of("America/New_York"));
         assertThat(newYork.convert(new byte[][] {b("2024-01-01 00:00:00.000001")}).getField(0))
                 .isEqualTo(timestamp("2023-12-31T19:00:00.000001"));
+        // A fixed offset takes the parser's short path: the same local date-time.
+        RowDataConverter plusFive =
+                new RowDataConverter(
+                        rowOf("ts6", new TimestampType(3)),
+                        columns(TIMESTAMP6),
+                        KEYSPACE,
+                        TABLE,
+                        SHARD,
+                        ZoneId.of("+05:30"));
+        assertThat(plusFive.convert(new byte[][] {b("1969-12-31 20:00:00.999999")}).getField(0))
+                .isEqualTo(timestamp("1970-01-01T01:30:00.999"));
     }
 
     @Test
