@@ -8,12 +8,14 @@
 # Environment (all optional):
 #   BENCH_ROWS=500000        rows of the snapshot table (commerce.bench_rows)
 #   BENCH_EVENTS=300000      binlog row events (half inserts, half updates; commerce.bench_changes)
-#   BENCH_ROUNDS=5           measured rounds, after one warm-up round
+#   BENCH_ROUNDS=5           measured rounds, after the warm-up rounds
+#   BENCH_WARMUP_ROUNDS=1    warm-up rounds (JIT, class loading), not counted
 #   BENCH_HEAP_SECONDS=30    how long the slow-sink job runs
 #   BENCH_HEAP_CONTROL_SECONDS=10  how long the counter-example (no flow control) runs
 #   BENCH_HEAP_SLEEP_MS=1    the slow sink's sleep per record
 #   BENCH_HEAP=1g            -Xms/-Xmx of the benchmark JVM
 #   BENCH_JAVA_OPTS=         more JVM options, e.g. -XX:StartFlightRecording=filename=bench.jfr
+#   BENCH_OBJECT_REUSE=0     1: the source's jobs run with Flink's object reuse (a user setting)
 #   FLINK_VERSION=           build against another Flink (e.g. 1.20.3); default: the pom's
 #   BENCH_SKIP_BUILD=1       reuse the last build and class path
 #   BENCH_RESULTS=FILE       also keep the results table (markdown) in FILE
@@ -73,10 +75,12 @@ java -Xms"${BENCH_HEAP:-1g}" -Xmx"${BENCH_HEAP:-1g}" ${BENCH_JAVA_OPTS:-} \
   -Dbench.rows="${BENCH_ROWS:-500000}" \
   -Dbench.events="${BENCH_EVENTS:-300000}" \
   -Dbench.rounds="${BENCH_ROUNDS:-5}" \
+  -Dbench.warmup.rounds="${BENCH_WARMUP_ROUNDS:-1}" \
   -Dbench.heap.seconds="${BENCH_HEAP_SECONDS:-30}" \
   -Dbench.heap.control.seconds="${BENCH_HEAP_CONTROL_SECONDS:-10}" \
   -Dbench.heap.sleep.ms="${BENCH_HEAP_SLEEP_MS:-1}" \
   -Dbench.results="${RESULTS}" \
+  -Dbench.object.reuse="$([[ "${BENCH_OBJECT_REUSE:-0}" == "1" ]] && echo true || echo false)" \
   io.github.vstreamcdc.e2e.bench.VStreamBenchmark
 
 echo

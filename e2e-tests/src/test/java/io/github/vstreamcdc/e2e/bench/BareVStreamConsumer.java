@@ -65,10 +65,12 @@ final class BareVStreamConsumer implements AutoCloseable {
         Vtgate.VStreamRequest request = request(keyspace, shard, gtid, table);
         Reader reader = new Reader(expected, untilCopyCompleted);
         long cpuAtStart = Measurement.processCpuNanos();
+        long[] vmAtStart = Measurement.vmThreadsCpuNanos();
         reader.startNanos = System.nanoTime();
         VitessGrpc.newStub(channel).vStream(request, reader);
         boolean done = reader.done.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
         long cpuAtEnd = Measurement.processCpuNanos();
+        long[] vmAtEnd = Measurement.vmThreadsCpuNanos();
         if (!done) {
             reader.cancel("timed out");
             throw new IllegalStateException(
@@ -94,7 +96,9 @@ final class BareVStreamConsumer implements AutoCloseable {
                         reader.firstNanos,
                         reader.lastNanos,
                         reader.wireBytes)
-                .withCpu(cpuAtStart, cpuAtEnd);
+                .withCpu(cpuAtStart, cpuAtEnd)
+                .withVmThreads(vmAtStart, vmAtEnd)
+                .withSteadyCpu(reader.firstCpuNanos, reader.lastCpuNanos);
     }
 
     private static Vtgate.VStreamRequest request(
@@ -155,6 +159,8 @@ final class BareVStreamConsumer implements AutoCloseable {
         volatile long startNanos;
         volatile long firstNanos;
         volatile long lastNanos;
+        volatile long firstCpuNanos = -1;
+        volatile long lastCpuNanos = -1;
         long wireBytes;
         long valueBytes;
         boolean finished;
@@ -187,6 +193,7 @@ final class BareVStreamConsumer implements AutoCloseable {
                         }
                         if (count++ == 0) {
                             firstNanos = System.nanoTime();
+                            firstCpuNanos = Measurement.processCpuNanos();
                         }
                     }
                     if (!untilCopyCompleted && count >= expected) {
@@ -214,6 +221,7 @@ final class BareVStreamConsumer implements AutoCloseable {
 
         private void finish(Throwable error) {
             lastNanos = System.nanoTime();
+            lastCpuNanos = Measurement.processCpuNanos();
             finished = true;
             failure = error;
             if (error == null) {

@@ -15,6 +15,8 @@ final class BenchCounters {
     static volatile long target = Long.MAX_VALUE;
     static volatile long firstNanos;
     static volatile long targetNanos;
+    static volatile long firstCpuNanos;
+    static volatile long targetCpuNanos;
 
     private BenchCounters() {}
 
@@ -23,6 +25,8 @@ final class BenchCounters {
         target = expectedRecords;
         firstNanos = 0;
         targetNanos = 0;
+        firstCpuNanos = -1;
+        targetCpuNanos = -1;
     }
 
     /**
@@ -37,9 +41,11 @@ final class BenchCounters {
             long count = RECORDS.incrementAndGet();
             if (count == 1) {
                 firstNanos = System.nanoTime();
+                firstCpuNanos = Measurement.processCpuNanos();
             }
             if (count == target) {
                 targetNanos = System.nanoTime();
+                targetCpuNanos = Measurement.processCpuNanos();
             }
             return false;
         }

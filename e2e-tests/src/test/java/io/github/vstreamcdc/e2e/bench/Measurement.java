@@ -1,6 +1,11 @@
 package io.github.vstreamcdc.e2e.bench;
 
+import java.io.File;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
 
 /** One timed read of a known amount of data by one consumer. */
 final class Measurement {
@@ -12,6 +17,18 @@ final class Measurement {
     final long lastNanos;
     final long wireBytes;
     long cpuNanos = -1;
+
+    /** CPU time of the JIT compiler threads from the start to the last event; -1 if not known. */
+    long jitNanos = -1;
+
+    /**
+     * CPU time of the garbage collector's threads from the start to the last event; -1 if not
+     * known.
+     */
+    long gcNanos = -1;
+
+    /** The JVM's CPU time from the first to the last event; -1 if not known. */
+    long steadyCpuNanos = -1;
 
     /**
      * @param events the row events read (a snapshot row, an insert, an update, a delete)
@@ -50,6 +67,81 @@ final class Measurement {
         return cpuNanos < 0 ? Double.NaN : cpuNanos / 1e9 / (events / 1e6);
     }
 
+    /**
+     * CPU time of the whole JVM per million events, from the first to the last event: the job's
+     * start (and end) left out.
+     */
+    double steadyCpuSecondsPerMillion() {
+        return steadyCpuNanos < 0 ? Double.NaN : steadyCpuNanos / 1e9 / (events / 1e6);
+    }
+
+    /** Notes the JVM's CPU time from the first to the last event (readings of processCpuNanos). */
+    Measurement withSteadyCpu(long cpuAtFirst, long cpuAtLast) {
+        if (cpuAtFirst >= 0 && cpuAtLast >= 0) {
+            steadyCpuNanos = cpuAtLast - cpuAtFirst;
+        }
+        return this;
+    }
+
+    /**
+     * Of {@link #cpuSecondsPerMillion}: the JIT compiler threads' CPU time, per million events.
+     * They run beside the reading; each job start has them compile (and recompile) code anew.
+     */
+    double jitSecondsPerMillion() {
+        return jitNanos < 0 ? Double.NaN : jitNanos / 1e9 / (events / 1e6);
+    }
+
+    /** Of {@link #cpuSecondsPerMillion}: the garbage collector threads' CPU time. */
+    double gcSecondsPerMillion() {
+        return gcNanos < 0 ? Double.NaN : gcNanos / 1e9 / (events / 1e6);
+    }
+
+    /** {@link #cpuSecondsPerMillion} without the JIT compiler threads' CPU time. */
+    double cpuWithoutJitSecondsPerMillion() {
+        return cpuSecondsPerMillion() - jitSecondsPerMillion();
+    }
+
+    /** Notes the VM threads' CPU time between two readings of {@link #vmThreadsCpuNanos()}. */
+    Measurement withVmThreads(long[] atStart, long[] atEnd) {
+        if (atStart[0] >= 0 && atEnd[0] >= 0) {
+            jitNanos = atEnd[0] - atStart[0];
+            gcNanos = atEnd[1] - atStart[1];
+        }
+        return this;
+    }
+
+    /**
+     * CPU time so far of the JVM's JIT compiler threads and of its garbage collector threads, from
+     * {@code /proc/self/task} (Linux, 10 ms ticks); {@code {-1, -1}} where that is not there.
+     */
+    static long[] vmThreadsCpuNanos() {
+        File[] tasks = new File("/proc/self/task").listFiles();
+        if (tasks == null) {
+            return new long[] {-1, -1};
+        }
+        long jitTicks = 0;
+        long gcTicks = 0;
+        for (File task : tasks) {
+            String stat;
+            try {
+                stat = new String(Files.readAllBytes(new File(task, "stat").toPath()), UTF_8);
+            } catch (IOException e) {
+                continue; // a thread that ended
+            }
+            int close = stat.lastIndexOf(')');
+            String name = stat.substring(stat.indexOf('(') + 1, close);
+            String[] fields = stat.substring(close + 2).split(" ");
+            // Fields 14 and 15 of proc(5): utime and stime; fields[0] is field 3.
+            long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+            if (name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler")) {
+                jitTicks += ticks;
+            } else if (name.startsWith("GC Thread") || name.startsWith("G1 ")) {
+                gcTicks += ticks;
+            }
+        }
+        return new long[] {jitTicks * 10_000_000L, gcTicks * 10_000_000L};
+    }
+
     /** Notes the JVM's CPU time between two readings of {@link #processCpuNanos}. */
     Measurement withCpu(long cpuAtStart, long cpuAtEnd) {
         if (cpuAtStart >= 0 && cpuAtEnd >= 0) {
@@ -84,13 +176,17 @@ final class Measurement {
     public String toString() {
         return String.format(
                 "%s: %d events in %.2f s (first after %.2f s): %.0f/s total, %.0f/s steady,"
-                        + " %.2f CPU s per 1M events",
+                        + " %.2f CPU s per 1M events (%.2f first to last; from the start %.2f JIT,"
+                        + " %.2f GC)",
                 consumer,
                 events,
                 seconds(),
                 startupSeconds(),
                 totalRate(),
                 steadyRate(),
-                cpuSecondsPerMillion());
+                cpuSecondsPerMillion(),
+                steadyCpuSecondsPerMillion(),
+                jitSecondsPerMillion(),
+                gcSecondsPerMillion());
     }
 }

@@ -43,10 +43,12 @@ import java.util.function.ToDoubleFunction;
  *
  * <p>System properties: {@code bench.rows} (snapshot rows, default 500000), {@code bench.events}
  * (binlog row events, half inserts and half updates, default 300000), {@code bench.rounds}
- * (measured rounds after one warm-up round, default 5), {@code bench.heap.seconds} (default 30),
- * {@code bench.heap.control.seconds} (the run without flow control, default 10), {@code
- * bench.heap.sleep.ms} (the slow sink's sleep per record, default 1), {@code bench.results} (a file
- * to write the results table to).
+ * (measured rounds after the warm-up rounds, default 5), {@code bench.warmup.rounds} (default 1),
+ * {@code bench.heap.seconds} (default 30), {@code bench.heap.control.seconds} (the run without flow
+ * control, default 10), {@code bench.heap.sleep.ms} (the slow sink's sleep per record, default 1),
+ * {@code bench.results} (a file to write the results table to), {@code bench.object.reuse} ({@code
+ * true}: the jobs run with Flink's object reuse, a user setting; default {@code false}, Flink's
+ * default).
  */
 public final class VStreamBenchmark {
 
@@ -62,6 +64,7 @@ public final class VStreamBenchmark {
     private final long rows;
     private final long inserts;
     private final long updates;
+    private final boolean objectReuse = Boolean.getBoolean("bench.object.reuse");
     private String streamStart;
     private long snapshotWireBytes;
 
@@ -126,10 +129,11 @@ public final class VStreamBenchmark {
         String heap;
         try (BareVStreamConsumer bare =
                 new BareVStreamConsumer(cluster.host(), cluster.grpcPort())) {
-            for (int round = 0; round <= rounds; round++) {
-                // Round 0 warms up the JIT and is not counted; then the order alternates.
-                boolean bareFirst = round % 2 == 0;
-                String label = round == 0 ? "warm-up" : "round " + round + "/" + rounds;
+            int warmUp = Integer.getInteger("bench.warmup.rounds", 1);
+            for (int round = 1 - warmUp; round <= rounds; round++) {
+                // Rounds up to 0 warm up the JIT and are not counted; the order alternates.
+                boolean bareFirst = Math.floorMod(round, 2) == 0;
+                String label = round <= 0 ? "warm-up" : "round " + round + "/" + rounds;
                 Measurement[] snap = new Measurement[2];
                 Measurement[] stream = new Measurement[2];
                 for (int i = 0; i < 2; i++) {
@@ -246,16 +250,17 @@ public final class VStreamBenchmark {
             PlanetScaleSource<RowData> source, long expectedRecords, long events, boolean bounded)
             throws Exception {
         BenchCounters.reset(expectedRecords);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.setParallelism(1);
+        StreamExecutionEnvironment env = environment();
         env.fromSource(source, WatermarkStrategy.noWatermarks(), "planetscale")
                 .filter(new BenchCounters.CountingDiscard())
                 .name("count and discard")
                 .sinkTo(new DiscardingSink<>());
         long cpuAtStart = Measurement.processCpuNanos();
+        long[] vmAtStart = Measurement.vmThreadsCpuNanos();
         long start = System.nanoTime();
         JobClient job = env.executeAsync("bench " + (bounded ? "snapshot" : "streaming"));
         long cpuAtEnd;
+        long[] vmAtEnd;
         try {
             if (bounded) {
                 job.getJobExecutionResult().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
@@ -282,6 +287,7 @@ public final class VStreamBenchmark {
                 }
             }
             cpuAtEnd = Measurement.processCpuNanos();
+            vmAtEnd = Measurement.vmThreadsCpuNanos();
         } finally {
             stop(job);
         }
@@ -297,7 +303,22 @@ public final class VStreamBenchmark {
                         BenchCounters.firstNanos,
                         BenchCounters.targetNanos,
                         -1)
-                .withCpu(cpuAtStart, cpuAtEnd);
+                .withCpu(cpuAtStart, cpuAtEnd)
+                .withVmThreads(vmAtStart, vmAtEnd)
+                .withSteadyCpu(BenchCounters.firstCpuNanos, BenchCounters.targetCpuNanos);
+    }
+
+    /**
+     * A job environment at parallelism 1. With object reuse (a user setting), chained operators
+     * pass the source's records on without Flink's copy of each ({@code RowDataSerializer.copy}).
+     */
+    private StreamExecutionEnvironment environment() {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(1);
+        if (objectReuse) {
+            env.getConfig().enableObjectReuse();
+        }
+        return env;
     }
 
     private static void stop(JobClient job) throws Exception {
@@ -378,8 +399,7 @@ public final class VStreamBenchmark {
         BenchCounters.reset(Long.MAX_VALUE);
         long baseline = usedHeapAfterGc();
         LOG.info("heap, source: baseline {} MB (after GC), starting the slow job", mb(baseline));
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.setParallelism(1);
+        StreamExecutionEnvironment env = environment();
         env.fromSource(
                         source(SNAPSHOT_TABLE).startupMode(StartupMode.SNAPSHOT).build(),
                         WatermarkStrategy.noWatermarks(),
@@ -525,7 +545,7 @@ public final class VStreamBenchmark {
         out.append(
                 String.format(
                         Locale.ROOT,
-                        "%s, Java %s, %d cores shared with Vitess.%n%n"
+                        "%s, Java %s, %d cores shared with Vitess, object reuse %s.%n%n"
                                 + "Throughput: medians of %d rounds (after a warm-up round),"
                                 + " parallelism 1.%n"
                                 + "\"steady\" counts from the first row event to the last,"
@@ -534,29 +554,41 @@ public final class VStreamBenchmark {
                         flinkJar(),
                         System.getProperty("java.version"),
                         Runtime.getRuntime().availableProcessors(),
+                        objectReuse ? "on" : "off (Flink's default)",
                         snapshot.size()));
         out.append(
                 "| phase | consumer | row events | steady events/s | total events/s"
                         + " | time to first event | JVM CPU s per 1M events"
+                        + " | of which JIT compilers | of which GC"
+                        + " | JVM CPU s per 1M events, first to last event"
                         + " | steady rates of the rounds |\n");
-        out.append("|---|---|---:|---:|---:|---:|---:|---|\n");
+        out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
         phase(out, "snapshot (copy)", snapshot);
         phase(out, "streaming (binlog)", streaming);
         out.append(
                 String.format(
                         Locale.ROOT,
                         "%nRatios source / bare (medians of the per-round ratios):%n%n"
-                                + "| phase | steady events/s | total events/s"
-                                + " | JVM CPU per event |%n"
-                                + "|---|---:|---:|---:|%n"
-                                + "| snapshot (copy) | %.2f | %.2f | %.2f |%n"
-                                + "| streaming (binlog) | %.2f | %.2f | %.2f |%n",
+                                + "| ratio source / bare | snapshot (copy) | streaming (binlog)"
+                                + " | goal |%n"
+                                + "|---|---:|---:|---|%n"
+                                + "| steady events/s | %.2f | %.2f | >= 0.95 |%n"
+                                + "| total events/s | %.2f | %.2f | |%n"
+                                + "| **CPU ratio** (JVM CPU per event, from the start) | %.2f"
+                                + " | %.2f | <= 1.3 |%n"
+                                + "| CPU ratio, first to last event | %.2f | %.2f | |%n"
+                                + "| CPU ratio without the JIT compilers (from the start)"
+                                + " | %.2f | %.2f | |%n",
                         ratio(snapshot, Measurement::steadyRate),
-                        ratio(snapshot, Measurement::totalRate),
-                        ratio(snapshot, Measurement::cpuSecondsPerMillion),
                         ratio(streaming, Measurement::steadyRate),
+                        ratio(snapshot, Measurement::totalRate),
                         ratio(streaming, Measurement::totalRate),
-                        ratio(streaming, Measurement::cpuSecondsPerMillion)));
+                        ratio(snapshot, Measurement::cpuSecondsPerMillion),
+                        ratio(streaming, Measurement::cpuSecondsPerMillion),
+                        ratio(snapshot, Measurement::steadyCpuSecondsPerMillion),
+                        ratio(streaming, Measurement::steadyCpuSecondsPerMillion),
+                        ratio(snapshot, Measurement::cpuWithoutJitSecondsPerMillion),
+                        ratio(streaming, Measurement::cpuWithoutJitSecondsPerMillion)));
         out.append(
                 String.format(
                         Locale.ROOT,
@@ -586,7 +618,8 @@ public final class VStreamBenchmark {
             out.append(
                     String.format(
                             Locale.ROOT,
-                            "| %s | %s | %d | %.0f | %.0f | %.2f s | %.2f | %s |%n",
+                            "| %s | %s | %d | %.0f | %.0f | %.2f s | %.2f | %.2f | %.2f | %.2f | %s"
+                                    + " |%n",
                             phase,
                             ms.get(0).consumer,
                             ms.get(0).events,
@@ -594,6 +627,9 @@ public final class VStreamBenchmark {
                             median(ms, Measurement::totalRate),
                             median(ms, Measurement::startupSeconds),
                             median(ms, Measurement::cpuSecondsPerMillion),
+                            median(ms, Measurement::jitSecondsPerMillion),
+                            median(ms, Measurement::gcSecondsPerMillion),
+                            median(ms, Measurement::steadyCpuSecondsPerMillion),
                             each));
         }
     }

@@ -42,10 +42,22 @@ public final class RowChangeEvent {
     private final String table;
     private final Op op;
     private final List<ColumnDescription> columns;
-    private final byte[][] before;
-    private final byte[][] after;
+
+    /*
+     * Each image is held as given, as a RowImage (read in place by the connector's deserializers)
+     * or as one array per value (the public constructors, before() and after()); the other form is
+     * made on first use. Racy but benign: both forms hold the same values.
+     */
+    @Nullable private RowImage beforeImage;
+    @Nullable private RowImage afterImage;
+    @Nullable private byte[][] before;
+    @Nullable private byte[][] after;
     private final long commitTimeMillis;
-    @Nullable private final String position;
+    @Nullable private String position;
+
+    /** Made by {@link #ofImages} and not positioned yet: {@link #withPosition} sets it in place. */
+    private boolean positionInPlace;
+
     private final long transactionSeq;
 
     /** A change without its order in the transaction ({@link #transactionSeq()} 0). */
@@ -91,20 +103,78 @@ public final class RowChangeEvent {
         this.transactionSeq = transactionSeq;
     }
 
-    /** This change with the position its transaction ended at, once that is known. */
+    /** A change whose images are read in place (see {@link RowImage}). */
     @Internal
-    public RowChangeEvent withPosition(@Nullable String position) {
-        return new RowChangeEvent(
-                keyspace,
-                shard,
-                table,
-                op,
-                columns,
-                before,
-                after,
-                commitTimeMillis,
-                position,
-                transactionSeq);
+    public static RowChangeEvent ofImages(
+            String keyspace,
+            String shard,
+            String table,
+            Op op,
+            List<ColumnDescription> columns,
+            @Nullable RowImage before,
+            @Nullable RowImage after,
+            long commitTimeMillis,
+            @Nullable String position,
+            long transactionSeq) {
+        RowChangeEvent event =
+                new RowChangeEvent(
+                        keyspace,
+                        shard,
+                        table,
+                        op,
+                        columns,
+                        null,
+                        null,
+                        commitTimeMillis,
+                        position,
+                        transactionSeq);
+        event.beforeImage = before;
+        event.afterImage = after;
+        event.positionInPlace = true;
+        return event;
+    }
+
+    /**
+     * This change with the position its transaction ended at, once that is known. A change made by
+     * {@link #ofImages} takes its first position in place (the reader positions each of its rows
+     * once, before handing it over): use the returned change, not this one.
+     */
+    @Internal
+    public RowChangeEvent withPosition(@Nullable String newPosition) {
+        if (positionInPlace) {
+            positionInPlace = false;
+            position = newPosition;
+            return this;
+        }
+        return copy(op, true, true, newPosition);
+    }
+
+    /**
+     * This change as another kind of change: an update that became an insert of its after image or
+     * a delete of its before image.
+     */
+    @Internal
+    public RowChangeEvent withOp(Op newOp) {
+        return copy(newOp, newOp != Op.INSERT, newOp != Op.DELETE, position);
+    }
+
+    private RowChangeEvent copy(
+            Op newOp, boolean keepBefore, boolean keepAfter, @Nullable String newPosition) {
+        RowChangeEvent event =
+                new RowChangeEvent(
+                        keyspace,
+                        shard,
+                        table,
+                        newOp,
+                        columns,
+                        keepBefore ? before : null,
+                        keepAfter ? after : null,
+                        commitTimeMillis,
+                        newPosition,
+                        transactionSeq);
+        event.beforeImage = keepBefore ? beforeImage : null;
+        event.afterImage = keepAfter ? afterImage : null;
+        return event;
     }
 
     public String keyspace() {
@@ -133,13 +203,41 @@ public final class RowChangeEvent {
     }
 
     /** The row before the change; {@code null} for READ and INSERT. */
+    @Nullable
     public byte[][] before() {
+        if (before == null && beforeImage != null) {
+            before = beforeImage.toArrays();
+        }
         return before;
     }
 
     /** The row after the change; {@code null} for DELETE. */
+    @Nullable
     public byte[][] after() {
+        if (after == null && afterImage != null) {
+            after = afterImage.toArrays();
+        }
         return after;
+    }
+
+    /** {@link #before()} as one array of all values, read in place; null where that is. */
+    @Internal
+    @Nullable
+    public RowImage beforeImage() {
+        if (beforeImage == null && before != null) {
+            beforeImage = RowImage.of(before);
+        }
+        return beforeImage;
+    }
+
+    /** {@link #after()} as one array of all values, read in place; null where that is. */
+    @Internal
+    @Nullable
+    public RowImage afterImage() {
+        if (afterImage == null && after != null) {
+            afterImage = RowImage.of(after);
+        }
+        return afterImage;
     }
 
     /** Commit time of the transaction in epoch milliseconds; 0 for copy-phase rows. */

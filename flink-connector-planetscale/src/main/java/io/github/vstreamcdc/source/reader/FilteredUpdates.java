@@ -40,16 +40,6 @@ final class FilteredUpdates {
         if (before == after) {
             return row; // both pass (neither cannot come from VStream)
         }
-        return new RowChangeEvent(
-                row.keyspace(),
-                row.shard(),
-                row.table(),
-                before ? RowChangeEvent.Op.DELETE : RowChangeEvent.Op.INSERT,
-                row.columns(),
-                before ? row.before() : null,
-                before ? null : row.after(),
-                row.commitTimeMillis(),
-                row.position(),
-                row.transactionSeq());
+        return row.withOp(before ? RowChangeEvent.Op.DELETE : RowChangeEvent.Op.INSERT);
     }
 }

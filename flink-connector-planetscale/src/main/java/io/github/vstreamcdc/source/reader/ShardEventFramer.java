@@ -2,6 +2,7 @@ package io.github.vstreamcdc.source.reader;
 
 import io.github.vstreamcdc.source.api.ColumnDescription;
 import io.github.vstreamcdc.source.api.RowChangeEvent;
+import io.github.vstreamcdc.source.api.RowImage;
 import io.github.vstreamcdc.source.client.VitessException;
 import io.github.vstreamcdc.source.config.TableSelection;
 import io.github.vstreamcdc.source.reader.deserializer.VStreamColumns;
@@ -86,6 +87,15 @@ final class ShardEventFramer {
     /** Binlog rows of the open transaction, held until its VGTID gives their position. */
     private final HeldRows held = new HeldRows(MAX_BATCH_ROWS);
 
+    /** The table of the last ROW event as VStream named it; null after a change of tables. */
+    @Nullable private String rowTableQualified;
+
+    /** ... and its name here, whether its rows are hidden, whether they are read. */
+    private String rowTable;
+
+    private boolean rowTableHidden;
+    private boolean rowTableRead;
+
     /** Where a (re)connect starts. */
     private ShardPosition safePosition;
 
@@ -147,6 +157,7 @@ final class ShardEventFramer {
      * there: its first rows up to those already handed over will be dropped.
      */
     void restart() {
+        rowTableQualified = null;
         rowsToDrop = rowsSinceSafe;
         copying = safePosition.isCopying();
         pendingGtid = null;
@@ -526,12 +537,20 @@ final class ShardEventFramer {
             return; // a transaction before the start time
         }
         Binlogdata.RowEvent rowEvent = event.getRowEvent();
-        String table = tableName(rowEvent.getTableName());
-        if (hides(table)) {
+        String qualified = rowEvent.getTableName();
+        if (!qualified.equals(rowTableQualified)) {
+            // Rows come in runs of one table: judge its name once per run, not per event.
+            rowTable = tableName(qualified);
+            rowTableHidden = hides(rowTable);
+            rowTableRead = reads(rowTable);
+            rowTableQualified = qualified;
+        }
+        String table = rowTable;
+        if (rowTableHidden) {
             onHiddenRows(rowEvent.getRowChangesCount());
             return;
         }
-        if (!reads(table)) {
+        if (!rowTableRead) {
             return;
         }
         List<ColumnDescription> fields = schemas.get(table);
@@ -553,8 +572,8 @@ final class ShardEventFramer {
                 continue;
             }
             RowImages.checkFull(change, split, table, safePosition);
-            byte[][] before = change.hasBefore() ? RowValues.decode(change.getBefore()) : null;
-            byte[][] after = change.hasAfter() ? RowValues.decode(change.getAfter()) : null;
+            RowImage before = change.hasBefore() ? RowImage.of(change.getBefore()) : null;
+            RowImage after = change.hasAfter() ? RowImage.of(change.getAfter()) : null;
             RowChangeEvent.Op op;
             if (before == null) {
                 op = copyRows ? RowChangeEvent.Op.READ : RowChangeEvent.Op.INSERT;
@@ -611,11 +630,11 @@ final class ShardEventFramer {
             String table,
             RowChangeEvent.Op op,
             List<ColumnDescription> fields,
-            byte[][] before,
-            byte[][] after,
+            RowImage before,
+            RowImage after,
             long commitTimeMillis,
             long transactionSeq) {
-        return new RowChangeEvent(
+        return RowChangeEvent.ofImages(
                 split.keyspace(),
                 split.shard(),
                 table,

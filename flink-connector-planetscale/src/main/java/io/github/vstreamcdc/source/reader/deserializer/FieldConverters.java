@@ -4,6 +4,7 @@ import io.github.vstreamcdc.source.types.MySqlBinaryValues;
 import io.github.vstreamcdc.source.types.MySqlColumn;
 import io.github.vstreamcdc.source.types.MySqlJson;
 import io.github.vstreamcdc.source.types.MySqlKind;
+import io.github.vstreamcdc.source.types.MySqlTextBytes;
 import io.github.vstreamcdc.source.types.MySqlTextValues;
 import io.github.vstreamcdc.source.types.MySqlTypeMapping;
 
@@ -27,10 +28,12 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.Arrays;
 
 /**
  * The conversions of one MySQL column's values (VStream's text encodings) into Flink's internal
@@ -42,6 +45,7 @@ import java.time.ZoneOffset;
 final class FieldConverters {
 
     private static final long MICROS_PER_DAY = 86_400_000_000L;
+    private static final long MILLIS_PER_DAY = 86_400_000L;
 
     private FieldConverters() {}
 
@@ -74,6 +78,27 @@ final class FieldConverters {
     @FunctionalInterface
     interface FieldConverter {
         Object convert(byte[] value);
+
+        /** Converts the value at {@code bytes[offset, offset + length)}. */
+        default Object convert(byte[] bytes, int offset, int length) {
+            return convert(Arrays.copyOfRange(bytes, offset, offset + length));
+        }
+    }
+
+    /** A converter that reads the value in place, in the row's bytes (the hot path). */
+    @FunctionalInterface
+    interface InPlaceConverter extends FieldConverter {
+        @Override
+        Object convert(byte[] bytes, int offset, int length);
+
+        @Override
+        default Object convert(byte[] value) {
+            return convert(value, 0, value.length);
+        }
+    }
+
+    private static FieldConverter inPlace(InPlaceConverter converter) {
+        return converter;
     }
 
     /** The converter of a column to a target type, or null when there is no exact conversion. */
@@ -86,7 +111,7 @@ final class FieldConverters {
                 if ((column.kind() == MySqlKind.TINYINT
                                 || column.kind() == MySqlKind.TINYINT_UNSIGNED)
                         && column.tinyIntOne()) {
-                    return v -> Long.parseLong(text(v)) != 0;
+                    return inPlace((b, o, n) -> parseLong(b, o, n) != 0);
                 }
                 if (column.kind() == MySqlKind.BIT && column.bitLength() == 1) {
                     return v -> MySqlBinaryValues.bitsToLong(v) != 0;
@@ -99,44 +124,49 @@ final class FieldConverters {
             case INTEGER:
                 if (column.kind() == MySqlKind.TIME) {
                     return column.fsp() == 0
-                            ? v -> (int) (MySqlTextValues.parseTimeMicros(text(v)) / 1_000_000L)
+                            ? inPlace(
+                                    (b, o, n) ->
+                                            (int)
+                                                    (MySqlTextValues.parseTimeMicros(text(b, o, n))
+                                                            / 1_000_000L))
                             : null;
                 }
                 return toInteger(column, 32, v -> (int) v);
             case BIGINT:
                 if (column.kind() == MySqlKind.TIME) {
-                    return v -> MySqlTextValues.parseTimeMicros(text(v));
+                    return inPlace((b, o, n) -> MySqlTextValues.parseTimeMicros(text(b, o, n)));
                 }
                 if (column.kind() == MySqlKind.BIGINT_UNSIGNED) {
-                    return v -> {
-                        String text = text(v);
-                        long value = Long.parseUnsignedLong(text);
-                        if (value < 0) {
-                            throw new IllegalArgumentException(
-                                    "the value exceeds BIGINT's maximum 9223372036854775807");
-                        }
-                        return value;
-                    };
+                    return inPlace(
+                            (b, o, n) -> {
+                                String text = text(b, o, n);
+                                long value = Long.parseUnsignedLong(text);
+                                if (value < 0) {
+                                    throw new IllegalArgumentException(
+                                            "the value exceeds BIGINT's maximum 9223372036854775807");
+                                }
+                                return value;
+                            });
                 }
                 return toInteger(column, 64, v -> v);
             case FLOAT:
                 if (column.kind() == MySqlKind.FLOAT) {
-                    return v -> Float.parseFloat(text(v));
+                    return inPlace((b, o, n) -> Float.parseFloat(text(b, o, n)));
                 }
                 // Integers of at most 24 significant bits are exact floats.
                 return column.kind().isInteger() && column.kind().signedBits() <= 25
-                        ? v -> (float) Long.parseLong(text(v))
+                        ? inPlace((b, o, n) -> (float) parseLong(b, o, n))
                         : null;
             case DOUBLE:
                 if (column.kind() == MySqlKind.DOUBLE) {
-                    return v -> Double.parseDouble(text(v));
+                    return inPlace((b, o, n) -> Double.parseDouble(text(b, o, n)));
                 }
                 if (column.kind() == MySqlKind.FLOAT) {
-                    return v -> (double) Float.parseFloat(text(v));
+                    return inPlace((b, o, n) -> (double) Float.parseFloat(text(b, o, n)));
                 }
                 // Integers of at most 53 significant bits are exact doubles.
                 return column.kind().isInteger() && column.kind().signedBits() <= 54
-                        ? v -> (double) Long.parseLong(text(v))
+                        ? inPlace((b, o, n) -> (double) parseLong(b, o, n))
                         : null;
             case DECIMAL:
                 return toDecimalConverter(column, (DecimalType) target);
@@ -144,10 +174,15 @@ final class FieldConverters {
                 if (column.kind() != MySqlKind.DATE) {
                     return null;
                 }
-                return v -> {
-                    LocalDate date = MySqlTextValues.parseDate(text(v));
-                    return date == null ? null : (int) date.toEpochDay();
-                };
+                return inPlace(
+                        (b, o, n) -> {
+                            long day = MySqlTextBytes.dateEpochDay(b, o, n);
+                            if (day != MySqlTextBytes.NOT_PARSED) {
+                                return (int) day;
+                            }
+                            LocalDate date = MySqlTextValues.parseDate(text(b, o, n));
+                            return date == null ? null : (int) date.toEpochDay();
+                        });
             case TIME_WITHOUT_TIME_ZONE:
                 return column.kind() == MySqlKind.TIME
                         ? toTimeConverter(((TimeType) target).getPrecision())
@@ -160,13 +195,19 @@ final class FieldConverters {
                     return null;
                 }
                 int precision = ((LocalZonedTimestampType) target).getPrecision();
-                return v -> {
-                    LocalDateTime utc = MySqlTextValues.parseDateTime(text(v));
-                    return utc == null
-                            ? null
-                            : TimestampData.fromInstant(
-                                    truncate(utc, precision).toInstant(ZoneOffset.UTC));
-                };
+                long unit = microsUnit(precision);
+                return inPlace(
+                        (b, o, n) -> {
+                            long micros = MySqlTextBytes.dateTimeMicros(b, o, n);
+                            if (micros != MySqlTextBytes.NOT_PARSED) {
+                                return timestamp(micros, unit);
+                            }
+                            LocalDateTime utc = MySqlTextValues.parseDateTime(text(b, o, n));
+                            return utc == null
+                                    ? null
+                                    : TimestampData.fromInstant(
+                                            truncate(utc, precision).toInstant(ZoneOffset.UTC));
+                        });
             case BINARY:
             case VARBINARY:
                 switch (column.kind()) {
@@ -222,14 +263,14 @@ final class FieldConverters {
             default:
                 // Integers, DECIMAL, YEAR, temporal types (as MySQL prints them, TIMESTAMP in
                 // UTC, zero dates included), CHAR/VARCHAR/TEXT: the UTF-8 text as is.
-                return StringData::fromBytes;
+                return inPlace((b, o, n) -> StringData.fromBytes(b, o, n));
         }
     }
 
     /** An integer column (or BIT(n)) into a Flink integer type that holds every value. */
     private static FieldConverter toInteger(MySqlColumn column, int targetBits, LongBox box) {
         if (column.kind().isInteger() && column.kind().signedBits() <= targetBits) {
-            return v -> box.box(Long.parseLong(text(v)));
+            return inPlace((b, o, n) -> box.box(parseLong(b, o, n)));
         }
         if (column.kind() == MySqlKind.BIT && column.bitLength() < targetBits) {
             return v -> box.box(MySqlBinaryValues.bitsToLong(v));
@@ -246,12 +287,20 @@ final class FieldConverters {
         int precision = target.getPrecision();
         int scale = target.getScale();
         int integerDigits = precision - scale;
-        if (column.kind() == MySqlKind.DECIMAL) {
+        if (column.kind() == MySqlKind.DECIMAL
+                || (column.kind().isInteger() && column.kind().digits() <= integerDigits)) {
             // Checked per value: a value fits exactly or fails, it is never rounded.
-            return v -> toDecimal(new BigDecimal(text(v)), precision, scale);
-        }
-        if (column.kind().isInteger() && column.kind().digits() <= integerDigits) {
-            return v -> toDecimal(new BigDecimal(text(v)), precision, scale);
+            return inPlace(
+                    (b, o, n) -> {
+                        if (DecimalData.isCompact(precision)) {
+                            long unscaled = MySqlTextBytes.decimalUnscaled(b, o, n, scale);
+                            if (unscaled != MySqlTextBytes.NOT_PARSED
+                                    && MySqlTextBytes.fitsPrecision(unscaled, precision)) {
+                                return DecimalData.fromUnscaledLong(unscaled, precision, scale);
+                            }
+                        }
+                        return toDecimal(new BigDecimal(text(b, o, n)), precision, scale);
+                    });
         }
         if (column.kind() == MySqlKind.BIT) {
             BigInteger max = BigInteger.ONE.shiftLeft(column.bitLength()).subtract(BigInteger.ONE);
@@ -298,33 +347,60 @@ final class FieldConverters {
 
     private static FieldConverter toTimestampConverter(
             MySqlColumn column, int precision, ZoneId serverZone) {
+        long unit = microsUnit(precision);
         switch (column.kind()) {
             case DATETIME:
-                return v -> {
-                    LocalDateTime dateTime = MySqlTextValues.parseDateTime(text(v));
-                    return dateTime == null
-                            ? null
-                            : TimestampData.fromLocalDateTime(truncate(dateTime, precision));
-                };
+                return inPlace(
+                        (b, o, n) -> {
+                            long micros = MySqlTextBytes.dateTimeMicros(b, o, n);
+                            if (micros != MySqlTextBytes.NOT_PARSED) {
+                                return timestamp(micros, unit);
+                            }
+                            LocalDateTime dateTime = MySqlTextValues.parseDateTime(text(b, o, n));
+                            return dateTime == null
+                                    ? null
+                                    : TimestampData.fromLocalDateTime(
+                                            truncate(dateTime, precision));
+                        });
             case DATE:
-                return v -> {
-                    LocalDate date = MySqlTextValues.parseDate(text(v));
-                    return date == null
-                            ? null
-                            : TimestampData.fromLocalDateTime(date.atStartOfDay());
-                };
+                return inPlace(
+                        (b, o, n) -> {
+                            long day = MySqlTextBytes.dateEpochDay(b, o, n);
+                            if (day != MySqlTextBytes.NOT_PARSED) {
+                                return TimestampData.fromEpochMillis(day * MILLIS_PER_DAY);
+                            }
+                            LocalDate date = MySqlTextValues.parseDate(text(b, o, n));
+                            return date == null
+                                    ? null
+                                    : TimestampData.fromLocalDateTime(date.atStartOfDay());
+                        });
             case TIMESTAMP:
-                return v -> {
-                    LocalDateTime utc = MySqlTextValues.parseDateTime(text(v));
-                    if (utc == null) {
-                        return null;
-                    }
-                    LocalDateTime local =
-                            utc.atOffset(ZoneOffset.UTC)
-                                    .atZoneSameInstant(serverZone)
-                                    .toLocalDateTime();
-                    return TimestampData.fromLocalDateTime(truncate(local, precision));
-                };
+                // A fixed offset (UTC, the default) is added to the micros; other zones need
+                // their rules.
+                long offsetMicros =
+                        serverZone.getRules().isFixedOffset()
+                                ? serverZone.getRules().getOffset(Instant.EPOCH).getTotalSeconds()
+                                        * 1_000_000L
+                                : Long.MIN_VALUE;
+                return inPlace(
+                        (b, o, n) -> {
+                            long micros =
+                                    offsetMicros == Long.MIN_VALUE
+                                            ? MySqlTextBytes.NOT_PARSED
+                                            : MySqlTextBytes.dateTimeMicros(b, o, n);
+                            if (micros != MySqlTextBytes.NOT_PARSED) {
+                                return timestamp(micros + offsetMicros, unit);
+                            }
+                            LocalDateTime utc = MySqlTextValues.parseDateTime(text(b, o, n));
+                            if (utc == null) {
+                                return null;
+                            }
+                            LocalDateTime local =
+                                    utc.atOffset(ZoneOffset.UTC)
+                                            .atZoneSameInstant(serverZone)
+                                            .toLocalDateTime();
+                            return TimestampData.fromLocalDateTime(truncate(local, precision));
+                        });
             default:
                 return null;
         }
@@ -369,6 +445,33 @@ final class FieldConverters {
 
     private static String text(byte[] value) {
         return new String(value, StandardCharsets.UTF_8);
+    }
+
+    private static String text(byte[] bytes, int offset, int length) {
+        return new String(bytes, offset, length, StandardCharsets.UTF_8);
+    }
+
+    /** Long.parseLong of the text, without the String for the plain form. */
+    private static long parseLong(byte[] bytes, int offset, int length) {
+        long value = MySqlTextBytes.parseLong(bytes, offset, length);
+        return value != MySqlTextBytes.NOT_PARSED
+                ? value
+                : Long.parseLong(text(bytes, offset, length));
+    }
+
+    /** The microseconds a TIMESTAMP's precision counts in: 1 for 6 and more, 10^6 for 0. */
+    private static long microsUnit(int precision) {
+        return precision >= 6 ? 1 : pow10(6 - precision);
+    }
+
+    /**
+     * Microseconds since the epoch (of a UTC or local date-time) cut to a unit of {@link
+     * #microsUnit}.
+     */
+    private static TimestampData timestamp(long micros, long unit) {
+        long cut = unit == 1 ? micros : micros - Math.floorMod(micros, unit);
+        return TimestampData.fromEpochMillis(
+                Math.floorDiv(cut, 1_000L), (int) Math.floorMod(cut, 1_000L) * 1_000);
     }
 
     private static String strictUtf8(byte[] value) {

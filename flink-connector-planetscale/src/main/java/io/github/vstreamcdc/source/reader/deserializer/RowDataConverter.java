@@ -1,5 +1,6 @@
 package io.github.vstreamcdc.source.reader.deserializer;
 
+import io.github.vstreamcdc.source.api.RowImage;
 import io.github.vstreamcdc.source.reader.deserializer.FieldConverters.FieldConverter;
 import io.github.vstreamcdc.source.types.MySqlColumn;
 import io.github.vstreamcdc.source.types.MySqlKind;
@@ -14,6 +15,7 @@ import org.apache.flink.table.types.logical.RowType;
 import java.nio.charset.StandardCharsets;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -140,43 +142,91 @@ public final class RowDataConverter {
      *     NULL target field
      */
     public GenericRowData convert(byte[][] values) {
-        if (values.length != sourceColumns.size()) {
+        checkSize(values.length);
+        GenericRowData row = new GenericRowData(converters.length);
+        for (int i = 0; i < converters.length; i++) {
+            int index = sourceIndex[i];
+            if (index >= 0) {
+                byte[] value = values[index];
+                row.setField(
+                        i,
+                        value == null
+                                ? checkNull(i, index, null, 0, 0)
+                                : convertField(i, index, value, 0, value.length, true));
+            }
+        }
+        return row;
+    }
+
+    /**
+     * Converts the values of one row image, read in place.
+     *
+     * @see #convert(byte[][])
+     */
+    public GenericRowData convert(RowImage values) {
+        checkSize(values.size());
+        byte[] bytes = values.bytes();
+        GenericRowData row = new GenericRowData(converters.length);
+        for (int i = 0; i < converters.length; i++) {
+            int index = sourceIndex[i];
+            if (index >= 0) {
+                int length = values.length(index);
+                row.setField(
+                        i,
+                        length < 0
+                                ? checkNull(i, index, null, 0, 0)
+                                : convertField(
+                                        i, index, bytes, values.offset(index), length, false));
+            }
+        }
+        return row;
+    }
+
+    private void checkSize(int size) {
+        if (size != sourceColumns.size()) {
             throw new IllegalArgumentException(
                     String.format(
                             "A row of table '%s' (shard %s) has %d values, but its FIELD event"
                                     + " has %d columns",
-                            tableName, shard, values.length, sourceColumns.size()));
+                            tableName, shard, size, sourceColumns.size()));
         }
-        GenericRowData row = new GenericRowData(converters.length);
-        for (int i = 0; i < converters.length; i++) {
-            int index = sourceIndex[i];
-            if (index < 0) {
-                continue;
-            }
-            byte[] value = values[index];
-            Object converted = null;
-            if (value != null) {
-                try {
-                    converted = converters[i].convert(value);
-                } catch (RuntimeException e) {
-                    throw new IllegalArgumentException(
-                            String.format(
-                                    "%s, MySQL type %s: cannot convert value %s to Flink type"
-                                            + " %s: %s",
-                                    where(sourceColumns.get(index).name()),
-                                    sourceColumns.get(index).typeName(),
-                                    show(index, value),
-                                    targetType.getTypeAt(i).asSummaryString(),
-                                    e.getMessage()),
-                            e);
-                }
-            }
-            if (converted == null && !targetType.getTypeAt(i).isNullable()) {
-                throw nullInNotNull(i, index, value);
-            }
-            row.setField(i, converted);
+    }
+
+    /**
+     * @param ownArray whether {@code bytes} is the value's own array (all of it), which a converter
+     *     may return as is
+     */
+    private Object convertField(
+            int target, int index, byte[] bytes, int offset, int length, boolean ownArray) {
+        Object converted;
+        try {
+            converted =
+                    ownArray
+                            ? converters[target].convert(bytes)
+                            : converters[target].convert(bytes, offset, length);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(
+                    String.format(
+                            "%s, MySQL type %s: cannot convert value %s to Flink type %s: %s",
+                            where(sourceColumns.get(index).name()),
+                            sourceColumns.get(index).typeName(),
+                            show(index, Arrays.copyOfRange(bytes, offset, offset + length)),
+                            targetType.getTypeAt(target).asSummaryString(),
+                            e.getMessage()),
+                    e);
         }
-        return row;
+        return converted == null ? checkNull(target, index, bytes, offset, length) : converted;
+    }
+
+    /** Null for a NULL value or a zero date, if the target field is nullable. */
+    private Object checkNull(int target, int index, byte[] bytes, int offset, int length) {
+        if (!targetType.getTypeAt(target).isNullable()) {
+            throw nullInNotNull(
+                    target,
+                    index,
+                    bytes == null ? null : Arrays.copyOfRange(bytes, offset, offset + length));
+        }
+        return null;
     }
 
     private IllegalArgumentException nullInNotNull(int target, int index, byte[] value) {

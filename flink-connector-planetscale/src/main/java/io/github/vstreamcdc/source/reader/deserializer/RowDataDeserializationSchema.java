@@ -2,6 +2,7 @@ package io.github.vstreamcdc.source.reader.deserializer;
 
 import io.github.vstreamcdc.source.api.ColumnDescription;
 import io.github.vstreamcdc.source.api.RowChangeEvent;
+import io.github.vstreamcdc.source.api.RowImage;
 import io.github.vstreamcdc.source.api.SchemaChangeEvent;
 import io.github.vstreamcdc.source.api.VStreamDeserializationSchema;
 import io.github.vstreamcdc.source.config.DroppedColumnHandling;
@@ -83,14 +84,14 @@ public final class RowDataDeserializationSchema implements VStreamDeserializatio
         switch (change.op()) {
             case READ:
             case INSERT:
-                out.collect(row(converter, change, change.after(), RowKind.INSERT));
+                out.collect(row(converter, change, change.afterImage(), RowKind.INSERT));
                 break;
             case UPDATE:
-                out.collect(row(converter, change, change.before(), RowKind.UPDATE_BEFORE));
-                out.collect(row(converter, change, change.after(), RowKind.UPDATE_AFTER));
+                out.collect(row(converter, change, change.beforeImage(), RowKind.UPDATE_BEFORE));
+                out.collect(row(converter, change, change.afterImage(), RowKind.UPDATE_AFTER));
                 break;
             case DELETE:
-                out.collect(row(converter, change, change.before(), RowKind.DELETE));
+                out.collect(row(converter, change, change.beforeImage(), RowKind.DELETE));
                 break;
             default:
                 throw new IllegalStateException("Unknown change " + change.op());
@@ -98,7 +99,7 @@ public final class RowDataDeserializationSchema implements VStreamDeserializatio
     }
 
     private RowData row(
-            RowDataConverter converter, RowChangeEvent change, byte[][] values, RowKind kind) {
+            RowDataConverter converter, RowChangeEvent change, RowImage values, RowKind kind) {
         GenericRowData physical = converter.convert(values);
         GenericRowData row;
         if (metadata.isEmpty()) {
@@ -133,6 +134,13 @@ public final class RowDataDeserializationSchema implements VStreamDeserializatio
     }
 
     private RowDataConverter converterFor(RowChangeEvent change) {
+        RowDataConverter last =
+                converters == null
+                        ? null
+                        : converters.last(change.shard(), change.table(), change.columns());
+        if (last != null) {
+            return last; // the common case, without a supplier per row
+        }
         return converterFor(
                 change.keyspace(),
                 change.table(),

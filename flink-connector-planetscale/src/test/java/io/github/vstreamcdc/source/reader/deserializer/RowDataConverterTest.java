@@ -1,5 +1,6 @@
 package io.github.vstreamcdc.source.reader.deserializer;
 
+import io.github.vstreamcdc.source.api.RowImage;
 import io.github.vstreamcdc.source.types.MySqlColumn;
 import io.github.vstreamcdc.source.types.MySqlTypeMapping;
 import io.github.vstreamcdc.vitess.proto.Query;
@@ -210,11 +211,38 @@ class RowDataConverterTest {
         return convert(field, b(value));
     }
 
-    /** Converts one value of a column to a declared Flink type. */
+    /**
+     * Converts one value of a column to a declared Flink type, from its own array and, with the
+     * same result or error, in place in a row image (after another column's value).
+     */
     private static Object convert(Query.Field field, LogicalType target, byte[] value) {
-        return converter(rowOf(field.getName(), target), field)
-                .convert(new byte[][] {value})
-                .getField(0);
+        RowType type = rowOf(field.getName(), target);
+        Object whole;
+        try {
+            whole = converter(type, field).convert(new byte[][] {value}).getField(0);
+        } catch (RuntimeException e) {
+            assertThatThrownBy(() -> convertInPlace(type, field, value))
+                    .isInstanceOf(e.getClass())
+                    .hasMessage(e.getMessage());
+            throw e;
+        }
+        assertThat(convertInPlace(type, field, value)).isEqualTo(whole);
+        return whole;
+    }
+
+    private static Object convertInPlace(RowType type, Query.Field field, byte[] value) {
+        Query.Field other = field("other_column", Type.VARCHAR, "varchar(9)", 36, CS_UTF8MB4, 0, 0);
+        Query.Row row =
+                Query.Row.newBuilder()
+                        .addLengths(3)
+                        .addLengths(value == null ? -1 : value.length)
+                        .setValues(
+                                com.google.protobuf.ByteString.copyFrom(b("abc"))
+                                        .concat(
+                                                com.google.protobuf.ByteString.copyFrom(
+                                                        value == null ? new byte[0] : value)))
+                        .build();
+        return converter(type, other, field).convert(RowImage.of(row)).getField(0);
     }
 
     private static Object convert(Query.Field field, LogicalType target, String value) {
@@ -350,6 +378,13 @@ class RowDataConverterTest {
         // A declared lower precision truncates, like Flink's CAST.
         assertThat(convert(DATETIME6, new TimestampType(3), "2024-01-01 10:00:00.123999"))
                 .isEqualTo(timestamp("2024-01-01T10:00:00.123"));
+        // Before 1970 too: the fraction is cut, not the instant rounded towards 1970.
+        assertThat(convert(DATETIME6, new TimestampType(3), "1969-12-31 23:59:59.999999"))
+                .isEqualTo(timestamp("1969-12-31T23:59:59.999"));
+        assertThat(convert(DATETIME6, new TimestampType(0), "0001-01-01 00:00:00.5"))
+                .isEqualTo(timestamp("0001-01-01T00:00:00"));
+        assertThat(convert(DATETIME6, new TimestampType(9), "9999-12-31 23:59:59.999999"))
+                .isEqualTo(timestamp("9999-12-31T23:59:59.999999"));
     }
 
     @Test
@@ -377,6 +412,17 @@ class RowDataConverterTest {
                         ZoneId.of("America/New_York"));
         assertThat(newYork.convert(new byte[][] {b("2024-01-01 00:00:00.000001")}).getField(0))
                 .isEqualTo(timestamp("2023-12-31T19:00:00.000001"));
+        // A fixed offset takes the parser's short path: the same local date-time.
+        RowDataConverter plusFive =
+                new RowDataConverter(
+                        rowOf("ts6", new TimestampType(3)),
+                        columns(TIMESTAMP6),
+                        KEYSPACE,
+                        TABLE,
+                        SHARD,
+                        ZoneId.of("+05:30"));
+        assertThat(plusFive.convert(new byte[][] {b("1969-12-31 20:00:00.999999")}).getField(0))
+                .isEqualTo(timestamp("1970-01-01T01:30:00.999"));
     }
 
     @Test
