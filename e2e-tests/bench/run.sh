@@ -21,49 +21,9 @@
 #   BENCH_RESULTS=FILE       also keep the results table (markdown) in FILE
 set -euo pipefail
 
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-cd "${ROOT}"
-
-log() { printf '[run.sh %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
-
-log "starting the local Vitess (no-op when it runs)"
-bash e2e-tests/vitess/vitess.sh up >/dev/null
-
-CLASSPATH_FILE="${ROOT}/e2e-tests/target/bench.classpath"
-MVN=(mvn -B -q -Dcheckstyle.skip -Dspotless.check.skip)
-if [[ -n "${FLINK_VERSION:-}" ]]; then
-  MVN+=("-Dflink.version=${FLINK_VERSION}")
-fi
-if [[ "${BENCH_SKIP_BUILD:-0}" != "1" || ! -s "${CLASSPATH_FILE}" ]]; then
-  # A reactor build: the class path points at the modules' target/classes; nothing is installed.
-  log "building the connector and the benchmark"
-  "${MVN[@]}" -pl e2e-tests -am test-compile dependency:build-classpath \
-    -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
-fi
-
-# Private copies of the class directories, so that a concurrent build in this tree (other tests
-# share it) cannot change classes under the running benchmark.
-WORK="$(mktemp -d -t vstream-bench.XXXXXX)"
-trap 'rm -rf "${WORK}"' EXIT
-CLASSPATH_ENTRIES=()
-i=0
-IFS=":" read -r -a DEPENDENCIES <"${CLASSPATH_FILE}" || true  # no newline at its end
-for entry in "${ROOT}/e2e-tests/target/test-classes" "${DEPENDENCIES[@]}"; do
-  if [[ -d ${entry} ]]; then
-    i=$((i + 1))
-    cp -r "${entry}" "${WORK}/classes-${i}"
-    CLASSPATH_ENTRIES+=("${WORK}/classes-${i}")
-  else
-    CLASSPATH_ENTRIES+=("${entry}")
-  fi
-done
-BENCH_CLASSPATH="$(IFS=':'; echo "${CLASSPATH_ENTRIES[*]}")"
-for class in io/github/vstreamcdc/e2e/bench/BenchCounters io/github/vstreamcdc/e2e/VitessCluster; do
-  if [[ ! -f "${WORK}/classes-1/${class}.class" ]]; then
-    log "ERROR: e2e-tests/target/test-classes lacks ${class} (a concurrent build?); run again"
-    exit 1
-  fi
-done
+# shellcheck source=e2e-tests/bench/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh" run.sh
+bench_prepare
 
 RESULTS="${BENCH_RESULTS:-${WORK}/results.md}"
 log "running the benchmark (about 2 minutes)"

@@ -15,42 +15,9 @@
 #   BENCH_RESULTS=FILE           also keep the results table (markdown) in FILE
 set -euo pipefail
 
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-cd "${ROOT}"
-
-log() { printf '[snapshot.sh %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
-
-log "starting the local Vitess (no-op when it runs)"
-bash e2e-tests/vitess/vitess.sh up >/dev/null
-
-CLASSPATH_FILE="${ROOT}/e2e-tests/target/bench-snapshot.classpath"
-MVN=(mvn -B -q -Dcheckstyle.skip -Dspotless.check.skip)
-if [[ -n "${FLINK_VERSION:-}" ]]; then
-  MVN+=("-Dflink.version=${FLINK_VERSION}")
-fi
-if [[ "${BENCH_SKIP_BUILD:-0}" != "1" || ! -s "${CLASSPATH_FILE}" ]]; then
-  log "building the connector and the benchmark"
-  "${MVN[@]}" -pl e2e-tests -am test-compile dependency:build-classpath \
-    -Dmdep.outputFile=target/bench-snapshot.classpath -Dmdep.includeScope=test
-fi
-
-# Private copies of the class directories, so that a concurrent build in this tree cannot change
-# classes under the running benchmark.
-WORK="$(mktemp -d -t snapshot-bench.XXXXXX)"
-trap 'rm -rf "${WORK}"' EXIT
-ENTRIES=()
-i=0
-IFS=":" read -r -a DEPENDENCIES <"${CLASSPATH_FILE}" || true  # no newline at its end
-for entry in "${ROOT}/e2e-tests/target/test-classes" "${DEPENDENCIES[@]}"; do
-  if [[ -d ${entry} ]]; then
-    i=$((i + 1))
-    cp -r "${entry}" "${WORK}/classes-${i}"
-    ENTRIES+=("${WORK}/classes-${i}")
-  else
-    ENTRIES+=("${entry}")
-  fi
-done
-BENCH_CLASSPATH="$(IFS=':'; echo "${ENTRIES[*]}")"
+# shellcheck source=e2e-tests/bench/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh" snapshot.sh
+bench_prepare
 
 log "running the benchmark (loads the table on first use: a few minutes)"
 java -Xms1g -Xmx1g -cp "${BENCH_CLASSPATH}" \

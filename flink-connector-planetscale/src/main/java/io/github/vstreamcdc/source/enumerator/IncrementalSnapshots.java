@@ -105,8 +105,10 @@ final class IncrementalSnapshots {
         planning.remove(split.splitId());
         plans.put(split.splitId(), new ShardPlan(chunks, copied, Collections.emptyMap()));
         List<ShardSplit> chunkSplits = new ArrayList<>(chunks.size());
+        // A chunk names its table: the shard's list of tables stays with the shard's split.
+        ShardSplit base = split.withTables(Collections.emptySet());
         for (TableChunk chunk : chunks) {
-            chunkSplits.add(split.withChunk(chunk));
+            chunkSplits.add(base.withChunk(chunk));
         }
         return chunkSplits;
     }

@@ -407,7 +407,7 @@ public final class PlanetScaleSourceEnumerator
         List<ShardSplit> result = new ArrayList<>(splits.size());
         for (ShardSplit split : splits) {
             result.add(
-                    split.tables().isEmpty() && !tables.isEmpty()
+                    split.tables().isEmpty() && !tables.isEmpty() && split.chunk() == null
                             ? split.withTables(tables)
                             : split);
         }
