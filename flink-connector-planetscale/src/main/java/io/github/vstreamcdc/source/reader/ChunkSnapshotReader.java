@@ -351,9 +351,14 @@ final class ChunkSnapshotReader implements AutoCloseable {
                             }
                             break;
                         case DDL:
-                            throw new VitessException(
-                                    "a table's schema changed while its chunks were read: "
-                                            + event.getStatement());
+                            // VStream passes on every DDL; only one of a chunk's table matters.
+                            if (!DdlStatements.tablesNamed(event.getStatement(), tables)
+                                    .isEmpty()) {
+                                throw new VitessException(
+                                        "a table's schema changed while its chunks were read: "
+                                                + event.getStatement());
+                            }
+                            break;
                         case VGTID:
                             GtidSet at = positionOf(event.getVgtid(), first);
                             if (at == null) {

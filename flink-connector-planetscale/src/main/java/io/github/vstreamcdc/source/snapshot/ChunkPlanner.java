@@ -34,6 +34,9 @@ public final class ChunkPlanner {
 
     private static final Logger LOG = LoggerFactory.getLogger(ChunkPlanner.class);
 
+    /** MySQL's ER_NO_SUCH_TABLE. */
+    private static final int NO_SUCH_TABLE = 1146;
+
     private final VtgateSqlClient client;
     private final int chunkSize;
 
@@ -61,7 +64,17 @@ public final class ChunkPlanner {
             // Key values as VStream gives them: TIMESTAMPs in UTC.
             statement.execute("SET time_zone = '+00:00'");
             for (String table : tables) {
-                Map<String, KeyKind> key = keyOf(statement, keyspace, table);
+                Map<String, KeyKind> key;
+                try {
+                    key = keyOf(statement, keyspace, table);
+                } catch (SQLException e) {
+                    if (e.getErrorCode() != NO_SUCH_TABLE) {
+                        throw e;
+                    }
+                    // Dropped since it was listed: the VStream copy skips what is gone.
+                    LOG.info("Table {} is gone: not cut into chunks", table);
+                    key = null;
+                }
                 if (key == null) {
                     copied.add(table);
                     continue;
