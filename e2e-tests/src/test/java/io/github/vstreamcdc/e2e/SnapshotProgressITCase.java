@@ -86,14 +86,19 @@ class SnapshotProgressITCase {
                 assertThat(shardGauge(id, "snapshotRowsEstimated")).as(id).isEqualTo(rows);
                 assertThat(shardGauge(id, "snapshotTablesRemaining")).as(id).isZero();
                 assertThat(shardGauge(id, "snapshotEtaSeconds")).as(id).isZero();
-                // The shard's last line compares the rows copied with the statistics' estimate.
-                Matcher line =
+                // The shard's last line compares the rows copied with the statistics' estimate
+                // (it waits for them when the copy was the faster).
+                Pattern last =
                         Pattern.compile(
-                                        Pattern.quote("Snapshot of " + id + " complete: ")
-                                                + "([0-9,]+) rows \\(the statistics estimated"
-                                                + " ~([0-9,]+)\\)")
-                                .matcher(logs.text());
-                assertThat(line.find()).as("the last progress line of %s", id).isTrue();
+                                Pattern.quote("Snapshot of " + id + " complete: ")
+                                        + "([0-9,]+) rows \\(the statistics estimated"
+                                        + " ~([0-9,]+)\\)");
+                Matcher line = last.matcher(logs.text());
+                for (int wait = 0; wait < 300 && !line.find(); wait++) {
+                    Thread.sleep(100);
+                    line = last.matcher(logs.text());
+                }
+                assertThat(line.find(0)).as("the last progress line of %s", id).isTrue();
                 assertThat(number(line.group(1))).as(id).isEqualTo(rows);
                 assertThat(number(line.group(2)))
                         .as("the estimate of %s (%s rows)", id, rows)

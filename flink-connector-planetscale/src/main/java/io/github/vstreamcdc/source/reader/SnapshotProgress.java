@@ -23,6 +23,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
+import java.util.function.LongFunction;
 import java.util.function.LongSupplier;
 
 /**
@@ -78,6 +79,11 @@ final class SnapshotProgress {
     // Written by the estimate fetch.
     private volatile Map<String, Long> tableEstimates = Collections.emptyMap();
     private volatile boolean fetching;
+
+    /** The last line of a copy that completed while its statistics were read; guarded by this. */
+    private LongFunction<String> deferredCompletion;
+
+    private Set<String> deferredTables;
 
     // What the gauges show.
     private volatile boolean snapshotting;
@@ -229,17 +235,31 @@ final class SnapshotProgress {
         fetching = true;
         estimateExecutor.execute(
                 () -> {
+                    Map<String, Long> fetched = null;
                     try {
-                        Map<String, Long> merged = new HashMap<>(tableEstimates);
-                        merged.putAll(estimates.tableRows());
-                        tableEstimates = merged;
+                        fetched = estimates.tableRows();
                     } catch (Exception e) {
                         LOG.warn(
                                 "Snapshot of {}: cannot read the table statistics, so its"
                                         + " progress has no estimated total and no ETA: {}",
                                 splitId,
                                 e.toString());
-                    } finally {
+                    }
+                    synchronized (this) {
+                        if (deferredCompletion != null) {
+                            // The copy completed first: its last line waited for these.
+                            log.accept(
+                                    deferredCompletion.apply(
+                                            fetched == null
+                                                    ? UNKNOWN
+                                                    : total(fetched, deferredTables)));
+                            deferredCompletion = null;
+                            deferredTables = null;
+                        } else if (fetched != null) {
+                            Map<String, Long> merged = new HashMap<>(tableEstimates);
+                            merged.putAll(fetched);
+                            tableEstimates = merged;
+                        }
                         fetching = false;
                     }
                 });
@@ -279,44 +299,59 @@ final class SnapshotProgress {
     }
 
     private void complete(long now) {
-        long estimated = statisticsTotal();
+        Set<String> tables = new HashSet<>(phaseTables);
+        long seconds = (now - startMillis + 999) / 1000;
         remaining = Collections.emptySet();
         asked.clear(); // a later copy (of tables added) asks again
-        tableEstimates = Collections.emptyMap();
         tablesRemaining = 0;
         rowsEstimated = rowsCopied;
         rowsPerSecond = rowsCopied * 1000 / Math.max(1, now - startMillis);
         etaSeconds = 0;
         snapshotting = false;
-        log.accept(
-                "Snapshot of "
-                        + splitId
-                        + " complete: "
-                        + number(rowsCopied)
-                        + " rows"
-                        + (estimated == UNKNOWN
-                                ? ""
-                                : " (the statistics estimated ~" + number(estimated) + ")")
-                        + " in "
-                        + duration((now - startMillis + 999) / 1000)
-                        + ", "
-                        + number(rowsPerSecond)
-                        + " rows/s "
-                        + tableCounts());
+        long copied = rowsCopied;
+        long rate = rowsPerSecond;
+        String counts = tableCounts();
+        LongFunction<String> line =
+                estimated ->
+                        "Snapshot of "
+                                + splitId
+                                + " complete: "
+                                + number(copied)
+                                + " rows"
+                                + (estimated == UNKNOWN
+                                        ? ""
+                                        : " (the statistics estimated ~" + number(estimated) + ")")
+                                + " in "
+                                + duration(seconds)
+                                + ", "
+                                + number(rate)
+                                + " rows/s "
+                                + counts;
+        synchronized (this) {
+            long estimated = total(tableEstimates, tables);
+            tableEstimates = Collections.emptyMap();
+            if (fetching && estimated == UNKNOWN) {
+                // The statistics are still being read (a copy faster than the query): the last
+                // line waits for them.
+                deferredCompletion = line;
+                deferredTables = tables;
+                return;
+            }
+            log.accept(line.apply(estimated));
+        }
     }
 
-    /** What the statistics count in the tables of this copy phase; unknown if they lack one. */
-    private long statisticsTotal() {
-        Map<String, Long> estimated = tableEstimates;
+    /** What the statistics count in these tables; unknown if they lack one. */
+    private static long total(Map<String, Long> estimated, Set<String> tables) {
         long total = 0;
-        for (String table : phaseTables) {
+        for (String table : tables) {
             Long rows = estimated.get(table);
             if (rows == null) {
                 return UNKNOWN;
             }
             total += rows;
         }
-        return phaseTables.isEmpty() ? UNKNOWN : total;
+        return tables.isEmpty() ? UNKNOWN : total;
     }
 
     /** The periodic progress line, e.g. {@code 120,000 of ~2,000,000 rows (6.0%)...}. */
