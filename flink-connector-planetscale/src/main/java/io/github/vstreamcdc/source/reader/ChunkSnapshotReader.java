@@ -45,11 +45,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * Reads one chunk of an incremental snapshot, the DBLog way, without locks: the shard's GTID set
- * before (low watermark) and after (high watermark) a SELECT of the chunk's key range, in one
- * transaction so that all three see the same tablet; then, if the two differ, the binlog between
- * them (a VStream of the table from the low watermark) is applied to the rows read, so that the
- * chunk is exactly the table's range as of the high watermark.
+ * Reads chunks of an incremental snapshot, the DBLog way, without locks: per chunk, the shard's
+ * GTID set before (low watermark) and after (high watermark) a SELECT of the chunk's key range, in
+ * one transaction so that all three see the same tablet; then, if a chunk's two differ, the binlog
+ * from the earliest low watermark (one VStream of their tables for the chunks read together) is
+ * applied to each chunk's rows up to its high watermark, so that each chunk is exactly the table's
+ * range as of its high watermark.
  */
 @Internal
 final class ChunkSnapshotReader implements AutoCloseable {

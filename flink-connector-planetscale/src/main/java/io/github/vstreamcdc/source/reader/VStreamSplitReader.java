@@ -75,7 +75,7 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
     private volatile boolean watchingChannel;
     private final WantedTables wantedTables;
 
-    /** Chunks of incremental snapshots to read, one per fetch, before the streams' turn. */
+    /** Chunks of incremental snapshots to read, a few per fetch, before the streams' turn. */
     private final Deque<ShardSplit> chunks = new ArrayDeque<>();
 
     private ChunkSnapshotReader chunkReader;
