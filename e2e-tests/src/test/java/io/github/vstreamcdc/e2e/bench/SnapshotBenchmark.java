@@ -18,7 +18,6 @@ import org.slf4j.LoggerFactory;
 
 import java.io.File;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Paths;
@@ -87,10 +86,10 @@ public final class SnapshotBenchmark {
                 Collections.reverse(order);
             }
             for (String mode : order) {
-                long jvmBefore = jvmCpuNanos();
+                long jvmBefore = Measurement.processCpuNanos();
                 long serverBefore = serverCpuTicks(dataDir);
                 double rate = run(cluster, mode, chunk, rows);
-                double jvm = (jvmCpuNanos() - jvmBefore) / 1e9 * 1_000_000 / rows;
+                double jvm = (Measurement.processCpuNanos() - jvmBefore) / 1e9 * 1_000_000 / rows;
                 double server =
                         (serverCpuTicks(dataDir) - serverBefore)
                                 / TICKS_PER_SECOND
@@ -167,7 +166,7 @@ public final class SnapshotBenchmark {
      */
     private static String heapWithSlowSink(VitessCluster cluster, int chunk, int seconds)
             throws Exception {
-        long baseline = usedHeapAfterGc();
+        long baseline = VStreamBenchmark.usedHeapAfterGc();
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
         env.fromSource(
@@ -183,7 +182,7 @@ public final class SnapshotBenchmark {
             long start = System.nanoTime();
             while (System.nanoTime() - start < seconds * 1_000_000_000L) {
                 Thread.sleep(2000);
-                samples.add(usedHeapAfterGc() / 1e6);
+                samples.add(VStreamBenchmark.usedHeapAfterGc() / 1e6);
                 LOG.info(
                         String.format(
                                 "heap, incremental p=2, slow sink: %d records, %.1f MB used after GC",
@@ -206,14 +205,6 @@ public final class SnapshotBenchmark {
                 BenchCounters.RECORDS.get());
     }
 
-    private static long usedHeapAfterGc() throws InterruptedException {
-        for (int i = 0; i < 3; i++) {
-            System.gc();
-            Thread.sleep(20);
-        }
-        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-    }
-
     private static PlanetScaleSourceBuilder<RowData> source(VitessCluster cluster) {
         return PlanetScaleSource.<RowData>builder()
                 .hostname(cluster.host())
@@ -230,12 +221,6 @@ public final class SnapshotBenchmark {
 
     /** Clock ticks per second of {@code /proc/<pid>/stat} times (USER_HZ, 100 on Linux). */
     private static final double TICKS_PER_SECOND = 100.0;
-
-    private static long jvmCpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean)
-                        ManagementFactory.getOperatingSystemMXBean())
-                .getProcessCpuTime();
-    }
 
     /**
      * CPU ticks used so far by the local Vitess of {@code dataDir}: its mysqld and the children of

@@ -521,7 +521,8 @@ public final class VStreamBenchmark {
                 .append(" |\n");
     }
 
-    private static long usedHeapAfterGc() throws InterruptedException {
+    /** The used heap after three GCs (shared with {@link SnapshotBenchmark}). */
+    static long usedHeapAfterGc() throws InterruptedException {
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         for (int i = 0; i < 3; i++) {
             System.gc();
