@@ -7,13 +7,11 @@ import org.apache.flink.annotation.Internal;
 import java.util.Arrays;
 
 /**
- * The column values of one row image as VStream sends them (a {@code query.Row}): all values in one
- * byte array, each at an offset with a length ({@code -1} for SQL NULL). Deserializers read the
- * values in place; {@link RowChangeEvent#before()} and {@link RowChangeEvent#after()} split them
- * into one array per value only when asked.
- *
- * <p>One copy of the row's bytes per image instead of one per value: the hot path of the source
- * allocates three objects per image whatever the number of columns.
+ * The column values of one row image as VStream sends them (a {@code query.Row}): each value at an
+ * offset with a length ({@code -1} for SQL NULL) in one byte array, which is the received message
+ * itself on the source's hot path ({@code VStreamMessageDecoder}). Deserializers read the values in
+ * place and copy what they keep; {@link RowChangeEvent#before()} and {@link RowChangeEvent#after()}
+ * split them into one array per value only when asked.
  */
 @Internal
 public final class RowImage {
@@ -47,6 +45,15 @@ public final class RowImage {
             }
         }
         return new RowImage(row.getValues().toByteArray(), spans);
+    }
+
+    /**
+     * The image whose column {@code i} is at {@code spans[2i]} in {@code bytes} with length {@code
+     * spans[2i + 1]} (-1 for NULL). Takes both arrays as they are.
+     */
+    @Internal
+    public static RowImage inPlace(byte[] bytes, int[] spans) {
+        return new RowImage(bytes, spans);
     }
 
     /** The image of values given one array each ({@code null} for SQL NULL); copies them. */

@@ -1,6 +1,6 @@
 package io.github.vstreamcdc.source.reader;
 
-import io.github.vstreamcdc.vitess.proto.Vtgate;
+import io.github.vstreamcdc.source.client.VStreamMessage;
 
 import io.grpc.Status;
 import org.apache.flink.annotation.Internal;
@@ -20,9 +20,9 @@ abstract class ReaderSignal {
     /** A response of a shard's stream. */
     static final class Response extends ReaderSignal {
         final ShardStream source;
-        final Vtgate.VStreamResponse response;
+        final VStreamMessage response;
 
-        Response(ShardStream source, Vtgate.VStreamResponse response) {
+        Response(ShardStream source, VStreamMessage response) {
             this.source = source;
             this.response = response;
         }

@@ -3,6 +3,7 @@ package io.github.vstreamcdc.source.reader;
 import io.github.vstreamcdc.source.api.ColumnDescription;
 import io.github.vstreamcdc.source.api.RowChangeEvent;
 import io.github.vstreamcdc.source.api.RowImage;
+import io.github.vstreamcdc.source.client.VStreamMessage;
 import io.github.vstreamcdc.source.client.VitessException;
 import io.github.vstreamcdc.source.config.TableSelection;
 import io.github.vstreamcdc.source.reader.deserializer.VStreamColumns;
@@ -327,9 +328,15 @@ final class ShardEventFramer {
      *     event, partial row images, a replay that differs, a reshard during the copy phase)
      */
     List<ChangeBatch> frame(List<Binlogdata.VEvent> events) {
+        return frame(VStreamMessage.of(events));
+    }
+
+    /** Frames one response as read off the wire (ROW events' images read in place). */
+    List<ChangeBatch> frame(VStreamMessage message) {
         List<ChangeBatch> out = new ArrayList<>();
-        for (Binlogdata.VEvent event : events) {
-            onEvent(event, out);
+        List<Binlogdata.VEvent> events = message.events();
+        for (int i = 0; i < events.size(); i++) {
+            onEvent(events.get(i), message.rows(i), out);
             if (finished) {
                 break;
             }
@@ -363,7 +370,10 @@ final class ShardEventFramer {
         return rowsToDrop;
     }
 
-    private void onEvent(Binlogdata.VEvent event, List<ChangeBatch> out) {
+    private void onEvent(
+            Binlogdata.VEvent event,
+            @Nullable VStreamMessage.RowChanges rows,
+            List<ChangeBatch> out) {
         if (event.getTimestamp() > 0) {
             lastEventTimeMillis = event.getTimestamp() * 1000;
         }
@@ -395,7 +405,7 @@ final class ShardEventFramer {
                 }
                 break;
             case ROW:
-                onRows(event, out);
+                onRows(event, rows, out);
                 break;
             case VGTID:
                 Binlogdata.ShardGtid own = ownEntry(event.getVgtid());
@@ -532,7 +542,14 @@ final class ShardEventFramer {
         stopped = true;
     }
 
-    private void onRows(Binlogdata.VEvent event, List<ChangeBatch> out) {
+    /**
+     * @param images the event's row images read in place, or null to take them from the event's row
+     *     changes
+     */
+    private void onRows(
+            Binlogdata.VEvent event,
+            @Nullable VStreamMessage.RowChanges images,
+            List<ChangeBatch> out) {
         if (bounds.skipping() && !copying) {
             return; // a transaction before the start time
         }
@@ -547,7 +564,7 @@ final class ShardEventFramer {
         }
         String table = rowTable;
         if (rowTableHidden) {
-            onHiddenRows(rowEvent.getRowChangesCount());
+            onHiddenRows(images != null ? images.size() : rowEvent.getRowChangesCount());
             return;
         }
         if (!rowTableRead) {
@@ -566,14 +583,23 @@ final class ShardEventFramer {
         }
         boolean copyRows = copying && event.getTimestamp() == 0;
         long commitMillis = event.getTimestamp() * 1000;
-        for (Binlogdata.RowChange change : rowEvent.getRowChangesList()) {
+        int count = images != null ? images.size() : rowEvent.getRowChangesCount();
+        for (int i = 0; i < count; i++) {
             if (rowsToDrop > 0) {
                 rowsToDrop--;
                 continue;
             }
-            RowImages.checkFull(change, split, table, safePosition);
-            RowImage before = change.hasBefore() ? RowImage.of(change.getBefore()) : null;
-            RowImage after = change.hasAfter() ? RowImage.of(change.getAfter()) : null;
+            RowImage before;
+            RowImage after;
+            if (images != null) {
+                before = images.before(i);
+                after = images.after(i);
+            } else {
+                Binlogdata.RowChange change = rowEvent.getRowChanges(i);
+                RowImages.checkFull(change, split, table, safePosition);
+                before = change.hasBefore() ? RowImage.of(change.getBefore()) : null;
+                after = change.hasAfter() ? RowImage.of(change.getAfter()) : null;
+            }
             RowChangeEvent.Op op;
             if (before == null) {
                 op = copyRows ? RowChangeEvent.Op.READ : RowChangeEvent.Op.INSERT;

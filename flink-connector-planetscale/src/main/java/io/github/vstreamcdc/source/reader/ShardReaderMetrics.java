@@ -107,13 +107,23 @@ public final class ShardReaderMetrics {
 
     /** Events of a shard's stream were fetched. */
     void eventsFetched(String splitId, List<Binlogdata.VEvent> events) {
+        // The gauges keep the last timed event's lag: judge only that one (a response holds
+        // thousands of row events).
+        Binlogdata.VEvent lastTimed = null;
         for (Binlogdata.VEvent event : events) {
             if (event.getTimestamp() > 0) {
-                eventSeen(splitId, event.getTimestamp() * 1000, event.getCurrentTime());
+                lastTimed = event;
             }
             if (event.getType() == Binlogdata.VEventType.HEARTBEAT) {
+                if (lastTimed != null) {
+                    eventSeen(splitId, lastTimed.getTimestamp() * 1000, lastTimed.getCurrentTime());
+                    lastTimed = null;
+                }
                 heartbeat(splitId);
             }
+        }
+        if (lastTimed != null) {
+            eventSeen(splitId, lastTimed.getTimestamp() * 1000, lastTimed.getCurrentTime());
         }
     }
 

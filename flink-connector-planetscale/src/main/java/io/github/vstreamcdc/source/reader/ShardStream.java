@@ -1,6 +1,7 @@
 package io.github.vstreamcdc.source.reader;
 
-import io.github.vstreamcdc.vitess.proto.VitessGrpc;
+import io.github.vstreamcdc.source.client.VStreamMessage;
+import io.github.vstreamcdc.source.client.VStreamMessageDecoder;
 import io.github.vstreamcdc.vitess.proto.Vtgate;
 
 import io.grpc.CallOptions;
@@ -21,11 +22,11 @@ import java.util.concurrent.BlockingQueue;
 final class ShardStream {
 
     private final String splitId;
-    private final ClientCall<Vtgate.VStreamRequest, Vtgate.VStreamResponse> call;
+    private final ClientCall<Vtgate.VStreamRequest, VStreamMessage> call;
 
     ShardStream(String splitId, Channel channel, CallOptions callOptions) {
         this.splitId = splitId;
-        this.call = channel.newCall(VitessGrpc.getVStreamMethod(), callOptions);
+        this.call = channel.newCall(VStreamMessageDecoder.VSTREAM_METHOD, callOptions);
     }
 
     String splitId() {
@@ -38,9 +39,9 @@ final class ShardStream {
             BlockingQueue<ReaderSignal> sink,
             int prefetch) {
         call.start(
-                new ClientCall.Listener<Vtgate.VStreamResponse>() {
+                new ClientCall.Listener<VStreamMessage>() {
                     @Override
-                    public void onMessage(Vtgate.VStreamResponse message) {
+                    public void onMessage(VStreamMessage message) {
                         sink.add(new ReaderSignal.Response(ShardStream.this, message));
                     }
 

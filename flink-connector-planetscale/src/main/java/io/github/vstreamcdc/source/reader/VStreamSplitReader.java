@@ -2,6 +2,7 @@ package io.github.vstreamcdc.source.reader;
 
 import io.github.vstreamcdc.source.client.VStreamChannels;
 import io.github.vstreamcdc.source.client.VStreamErrors;
+import io.github.vstreamcdc.source.client.VStreamMessage;
 import io.github.vstreamcdc.source.client.VitessException;
 import io.github.vstreamcdc.source.config.PlanetScaleSourceConfig;
 import io.github.vstreamcdc.source.config.TableSelection;
@@ -371,12 +372,10 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
     }
 
     private void onResponse(
-            ShardCursor cursor,
-            Vtgate.VStreamResponse response,
-            RecordsBySplits.Builder<ChangeBatch> out) {
+            ShardCursor cursor, VStreamMessage response, RecordsBySplits.Builder<ChangeBatch> out) {
         String splitId = cursor.split.splitId();
-        metrics.eventsFetched(splitId, response.getEventsList());
-        List<ChangeBatch> batches = cursor.framer.frame(response.getEventsList());
+        metrics.eventsFetched(splitId, response.events());
+        List<ChangeBatch> batches = cursor.framer.frame(response);
         if (config.rowFilter() != null) {
             FilteredUpdates.apply(config.rowFilter(), batches);
         }

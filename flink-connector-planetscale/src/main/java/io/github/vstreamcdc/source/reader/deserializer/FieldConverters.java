@@ -263,7 +263,9 @@ final class FieldConverters {
             default:
                 // Integers, DECIMAL, YEAR, temporal types (as MySQL prints them, TIMESTAMP in
                 // UTC, zero dates included), CHAR/VARCHAR/TEXT: the UTF-8 text as is.
-                return inPlace((b, o, n) -> StringData.fromBytes(b, o, n));
+                // A copy: the bytes may be the whole VStream message, which the string must not
+                // keep alive.
+                return inPlace((b, o, n) -> StringData.fromBytes(Arrays.copyOfRange(b, o, o + n)));
         }
     }
 
