@@ -14,6 +14,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -249,18 +250,25 @@ public final class VStreamMessageDecoder {
         return RowImage.inPlace(bytes, spans);
     }
 
+    /** The last ROW event built, and the byte ranges (start, end pairs) it was built of. */
+    private Binlogdata.VEvent lastRowEvent;
+
+    private int[] lastParts = new int[0];
+
     /**
      * The ROW event at [start, end) without its row changes: the event's other fields by the
-     * generated parser (protobuf merges the parts), the row_event's likewise.
+     * generated parser (protobuf merges the parts), the row_event's likewise. Events of one table
+     * in one transaction (or copy batch) share those bytes, so they share the one event built.
      */
     private Binlogdata.VEvent rowEvent(int start, int end) throws InvalidProtocolBufferException {
-        int tag = rowEventTag;
         int rowStart = rowEventStart;
         int rowEnd = rowEventEnd;
-        Binlogdata.VEvent.Builder event = Binlogdata.VEvent.newBuilder();
-        event.mergeFrom(bytes, start, tag - start);
-        event.mergeFrom(bytes, rowEnd, end - rowEnd);
-        Binlogdata.RowEvent.Builder rowEvent = Binlogdata.RowEvent.newBuilder();
+        int[] parts = new int[8];
+        int count = 0;
+        parts[count++] = start;
+        parts[count++] = rowEventTag;
+        parts[count++] = rowEnd;
+        parts[count++] = end;
         int saved = pos;
         pos = rowStart;
         int partStart = rowStart;
@@ -270,7 +278,8 @@ public final class VStreamMessageDecoder {
             if (fieldTag >>> 3 == Binlogdata.RowEvent.ROW_CHANGES_FIELD_NUMBER
                     && (fieldTag & 7) == WIRE_LENGTH) {
                 if (tagStart > partStart) {
-                    rowEvent.mergeFrom(bytes, partStart, tagStart - partStart);
+                    parts = add(parts, count, partStart, tagStart);
+                    count += 2;
                 }
                 int length = length(rowEnd);
                 pos += length;
@@ -280,10 +289,46 @@ public final class VStreamMessageDecoder {
             }
         }
         if (rowEnd > partStart) {
-            rowEvent.mergeFrom(bytes, partStart, rowEnd - partStart);
+            parts = add(parts, count, partStart, rowEnd);
+            count += 2;
         }
         pos = saved;
-        return event.setRowEvent(rowEvent).build();
+        if (lastRowEvent != null && sameBytes(parts, count, lastParts)) {
+            return lastRowEvent;
+        }
+        Binlogdata.VEvent.Builder event = Binlogdata.VEvent.newBuilder();
+        event.mergeFrom(bytes, parts[0], parts[1] - parts[0]);
+        event.mergeFrom(bytes, parts[2], parts[3] - parts[2]);
+        Binlogdata.RowEvent.Builder rowEvent = Binlogdata.RowEvent.newBuilder();
+        for (int i = 4; i < count; i += 2) {
+            rowEvent.mergeFrom(bytes, parts[i], parts[i + 1] - parts[i]);
+        }
+        lastRowEvent = event.setRowEvent(rowEvent).build();
+        lastParts = Arrays.copyOf(parts, count);
+        return lastRowEvent;
+    }
+
+    private static int[] add(int[] parts, int count, int from, int to) {
+        int[] grown = count + 2 > parts.length ? Arrays.copyOf(parts, 2 * parts.length) : parts;
+        grown[count] = from;
+        grown[count + 1] = to;
+        return grown;
+    }
+
+    /**
+     * Whether the ranges {@code parts} hold the same bytes as {@code previous} (of this message).
+     */
+    private boolean sameBytes(int[] parts, int count, int[] previous) {
+        if (count != previous.length) {
+            return false;
+        }
+        for (int i = 0; i < count; i += 2) {
+            if (!Arrays.equals(
+                    bytes, parts[i], parts[i + 1], bytes, previous[i], previous[i + 1])) {
+                return false;
+            }
+        }
+        return true;
     }
 
     // ---- wire format ----

@@ -35,6 +35,29 @@ class VStreamMessageDecoderTest {
     }
 
     @Test
+    void rowEventsOfOneTableAndTransactionShareTheirEvent() throws Exception {
+        Binlogdata.VEvent first = rowEvent("t", change(null, new byte[][] {bytes("1")}));
+        Binlogdata.VEvent second = rowEvent("t", change(null, new byte[][] {bytes("2")}));
+        Binlogdata.VEvent other = rowEvent("u", change(null, new byte[][] {bytes("3")}));
+        byte[] bytes =
+                Vtgate.VStreamResponse.newBuilder()
+                        .addEvents(first)
+                        .addEvents(second)
+                        .addEvents(other)
+                        .addEvents(first.toBuilder().setTimestamp(1_700_000_000L))
+                        .build()
+                        .toByteArray();
+
+        VStreamMessage message = VStreamMessageDecoder.decode(bytes);
+
+        assertThat(message.events().get(1)).isSameAs(message.events().get(0));
+        assertThat(message.events().get(2)).isNotSameAs(message.events().get(1));
+        assertThat(message.events().get(3).getTimestamp()).isEqualTo(1_700_000_000L);
+        assertThat(message.rows(1).after(0).toArrays()).isDeepEqualTo(new byte[][] {bytes("2")});
+        assertSameAsGenerated(bytes);
+    }
+
+    @Test
     void leavesPartialImagesToTheGeneratedParser() throws Exception {
         Binlogdata.RowChange partial =
                 Binlogdata.RowChange.newBuilder()
