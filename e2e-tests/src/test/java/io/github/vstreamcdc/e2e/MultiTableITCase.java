@@ -208,7 +208,9 @@ class MultiTableITCase {
             }
             long deadline = System.currentTimeMillis() + 120_000;
             Map<String, Map<Long, String>> applied = applyStrictly(output.snapshot());
-            while (!applied.equals(expected) && System.currentTimeMillis() < deadline) {
+            // A table without changes (the excluded one) is absent from the changelog: compare
+            // per table, as the assertions below do, or this waits out the whole deadline.
+            while (!sameTables(applied, expected) && System.currentTimeMillis() < deadline) {
                 Thread.sleep(500);
                 applied = applyStrictly(output.snapshot());
             }
@@ -219,6 +221,17 @@ class MultiTableITCase {
                         .isEqualTo(expected.get(table));
             }
         }
+    }
+
+    private static boolean sameTables(
+            Map<String, Map<Long, String>> applied, Map<String, Map<Long, String>> expected) {
+        for (String table : NAMES) {
+            if (!applied.getOrDefault(table, new TreeMap<>())
+                    .equals(expected.getOrDefault(table, new TreeMap<>()))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** All tables the keyspace's selection matches, copied first, new ones found every second. */

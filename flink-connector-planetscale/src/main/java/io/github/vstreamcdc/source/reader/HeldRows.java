@@ -25,7 +25,7 @@ final class HeldRows {
 
     private final int maxBatchRows;
 
-    private final List<RowChangeEvent> rows = new ArrayList<>();
+    private List<RowChangeEvent> rows = new ArrayList<>();
 
     /** Per ROW event: where its rows end in {@link #rows}. */
     private final List<Integer> eventEnds = new ArrayList<>();
@@ -98,7 +98,8 @@ final class HeldRows {
             ends.add(rows.size());
             hiddenPerEvent.add(0);
         }
-        List<RowChangeEvent> held = new ArrayList<>(rows);
+        List<RowChangeEvent> held = rows;
+        rows = new ArrayList<>();
         clear();
         List<ChangeBatch> out = new ArrayList<>();
         int from = 0;

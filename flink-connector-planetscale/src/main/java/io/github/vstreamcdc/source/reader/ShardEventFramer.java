@@ -83,7 +83,7 @@ final class ShardEventFramer {
     private final SchemaTracker schemaTracker;
 
     /** Copy-phase rows of the open transaction. */
-    private final List<RowChangeEvent> buffer = new ArrayList<>();
+    private List<RowChangeEvent> buffer = new ArrayList<>();
 
     /** Binlog rows of the open transaction, held until its VGTID gives their position. */
     private final HeldRows held = new HeldRows(MAX_BATCH_ROWS);
@@ -705,17 +705,22 @@ final class ShardEventFramer {
                             + safePosition
                             + "; the binlog differs from the one read before.");
         }
-        List<RowChangeEvent> rows = new ArrayList<>(buffer.size());
-        for (RowChangeEvent row : buffer) {
+        // The buffer becomes the batch's list (rows are positioned in place).
+        List<RowChangeEvent> rows = buffer;
+        buffer = new ArrayList<>();
+        int kept = 0;
+        for (RowChangeEvent row : rows) {
             RowChangeEvent positioned = row.withPosition(position.gtid());
             if (catchUp != null) {
                 positioned = catchUp.apply(positioned);
             }
             if (positioned != null) {
-                rows.add(positioned);
+                rows.set(kept++, positioned);
             }
         }
-        buffer.clear();
+        if (kept < rows.size()) {
+            rows.subList(kept, rows.size()).clear();
+        }
         if (!rows.isEmpty() || !position.equals(safePosition)) {
             progressed = true;
         }
