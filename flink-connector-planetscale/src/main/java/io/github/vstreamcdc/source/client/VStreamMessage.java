@@ -50,16 +50,14 @@ public final class VStreamMessage {
     public static final class RowChanges {
         private final RowImage[] before;
         private final RowImage[] after;
-        private final int size;
 
-        RowChanges(RowImage[] before, RowImage[] after, int size) {
+        RowChanges(RowImage[] before, RowImage[] after) {
             this.before = before;
             this.after = after;
-            this.size = size;
         }
 
         public int size() {
-            return size;
+            return before.length;
         }
 
         @Nullable

@@ -76,7 +76,7 @@ public final class VStreamMessageDecoder {
                 pos = start + length;
                 VStreamMessage.RowChanges changes = rowChanges(start, pos);
                 rows.add(changes);
-                events.add(changes == null ? event(start, length) : rowEvent(start, pos));
+                events.add(changes == null ? event(start, length) : rowEvent());
             } else {
                 skip(tag, end);
             }
@@ -90,11 +90,13 @@ public final class VStreamMessageDecoder {
 
     // ---- ROW events ----
 
-    /** Where the current event's row_event field is: its tag, and its contents. */
-    private int rowEventTag;
+    /**
+     * The byte ranges (start, end pairs) of the current ROW event without its row changes: the
+     * event before and after its row_event field, then the row_event's other fields.
+     */
+    private int[] parts = new int[8];
 
-    private int rowEventStart;
-    private int rowEventEnd;
+    private int partCount;
 
     /** The row images of the VEvent at [start, end); null if it is not a ROW event read here. */
     private VStreamMessage.RowChanges rowChanges(int start, int end) {
@@ -102,7 +104,9 @@ public final class VStreamMessageDecoder {
         try {
             pos = start;
             int type = 0;
-            rowEventTag = -1;
+            int rowEventTag = -1;
+            int rowEventStart = 0;
+            int rowEventEnd = 0;
             while (pos < end) {
                 int tagStart = pos;
                 int tag = tag(end);
@@ -126,6 +130,9 @@ public final class VStreamMessageDecoder {
             if (type != Binlogdata.VEventType.ROW_VALUE || rowEventTag < 0) {
                 return null;
             }
+            partCount = 0;
+            addPart(start, rowEventTag);
+            addPart(rowEventEnd, end);
             return changes(rowEventStart, rowEventEnd);
         } catch (NotDecoded e) {
             return null;
@@ -134,25 +141,37 @@ public final class VStreamMessageDecoder {
         }
     }
 
-    /** The row changes of the RowEvent at [start, end). */
+    /**
+     * The row changes of the RowEvent at [start, end); the ranges of its other fields go to {@link
+     * #parts}.
+     */
     private VStreamMessage.RowChanges changes(int start, int end) {
         pos = start;
+        int partStart = start;
         List<RowImage> before = new ArrayList<>();
         List<RowImage> after = new ArrayList<>();
         while (pos < end) {
+            int tagStart = pos;
             int tag = tag(end);
             if (tag >>> 3 == Binlogdata.RowEvent.ROW_CHANGES_FIELD_NUMBER
                     && (tag & 7) == WIRE_LENGTH) {
+                if (tagStart > partStart) {
+                    addPart(partStart, tagStart);
+                }
                 int length = length(end);
                 int changeEnd = pos + length;
                 change(changeEnd, before, after);
                 pos = changeEnd;
+                partStart = changeEnd;
             } else {
                 skip(tag, end);
             }
         }
+        if (end > partStart) {
+            addPart(partStart, end);
+        }
         return new VStreamMessage.RowChanges(
-                before.toArray(new RowImage[0]), after.toArray(new RowImage[0]), before.size());
+                before.toArray(new RowImage[0]), after.toArray(new RowImage[0]));
     }
 
     /** One RowChange, from {@link #pos} to {@code end}: adds its images (null if absent). */
@@ -256,63 +275,32 @@ public final class VStreamMessageDecoder {
     private int[] lastParts = new int[0];
 
     /**
-     * The ROW event at [start, end) without its row changes: the event's other fields by the
-     * generated parser (protobuf merges the parts), the row_event's likewise. Events of one table
-     * in one transaction (or copy batch) share those bytes, so they share the one event built.
+     * The ROW event just read without its row changes: its {@link #parts} parsed by the generated
+     * code (protobuf merges them). Events of one table in one transaction (or copy batch) share
+     * those bytes, so they share the one event built.
      */
-    private Binlogdata.VEvent rowEvent(int start, int end) throws InvalidProtocolBufferException {
-        int rowStart = rowEventStart;
-        int rowEnd = rowEventEnd;
-        int[] parts = new int[8];
-        int count = 0;
-        parts[count++] = start;
-        parts[count++] = rowEventTag;
-        parts[count++] = rowEnd;
-        parts[count++] = end;
-        int saved = pos;
-        pos = rowStart;
-        int partStart = rowStart;
-        while (pos < rowEnd) {
-            int tagStart = pos;
-            int fieldTag = tag(rowEnd);
-            if (fieldTag >>> 3 == Binlogdata.RowEvent.ROW_CHANGES_FIELD_NUMBER
-                    && (fieldTag & 7) == WIRE_LENGTH) {
-                if (tagStart > partStart) {
-                    parts = add(parts, count, partStart, tagStart);
-                    count += 2;
-                }
-                int length = length(rowEnd);
-                pos += length;
-                partStart = pos;
-            } else {
-                skip(fieldTag, rowEnd);
-            }
-        }
-        if (rowEnd > partStart) {
-            parts = add(parts, count, partStart, rowEnd);
-            count += 2;
-        }
-        pos = saved;
-        if (lastRowEvent != null && sameBytes(parts, count, lastParts)) {
+    private Binlogdata.VEvent rowEvent() throws InvalidProtocolBufferException {
+        if (lastRowEvent != null && sameBytes(parts, partCount, lastParts)) {
             return lastRowEvent;
         }
         Binlogdata.VEvent.Builder event = Binlogdata.VEvent.newBuilder();
         event.mergeFrom(bytes, parts[0], parts[1] - parts[0]);
         event.mergeFrom(bytes, parts[2], parts[3] - parts[2]);
         Binlogdata.RowEvent.Builder rowEvent = Binlogdata.RowEvent.newBuilder();
-        for (int i = 4; i < count; i += 2) {
+        for (int i = 4; i < partCount; i += 2) {
             rowEvent.mergeFrom(bytes, parts[i], parts[i + 1] - parts[i]);
         }
         lastRowEvent = event.setRowEvent(rowEvent).build();
-        lastParts = Arrays.copyOf(parts, count);
+        lastParts = Arrays.copyOf(parts, partCount);
         return lastRowEvent;
     }
 
-    private static int[] add(int[] parts, int count, int from, int to) {
-        int[] grown = count + 2 > parts.length ? Arrays.copyOf(parts, 2 * parts.length) : parts;
-        grown[count] = from;
-        grown[count + 1] = to;
-        return grown;
+    private void addPart(int from, int to) {
+        if (partCount + 2 > parts.length) {
+            parts = Arrays.copyOf(parts, 2 * parts.length);
+        }
+        parts[partCount++] = from;
+        parts[partCount++] = to;
     }
 
     /**
