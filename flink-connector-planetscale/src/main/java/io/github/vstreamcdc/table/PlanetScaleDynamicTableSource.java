@@ -176,8 +176,8 @@ public final class PlanetScaleDynamicTableSource
     }
 
     /**
-     * Rows of the projected physical columns followed by the metadata columns, with the row kind
-     * filled in if {@code row_kind} is among them.
+     * Binary rows of the projected physical columns followed by the metadata columns; all INSERTs
+     * if the changelog is read as append-only.
      */
     @VisibleForTesting
     VStreamDeserializationSchema<RowData> createDeserializer(TypeInformation<RowData> typeInfo) {
@@ -188,18 +188,14 @@ public final class PlanetScaleDynamicTableSource
         }
         VStreamDeserializationSchema<RowData> deserializer =
                 new RowDataDeserializationSchema(
-                        physicalType,
-                        readers,
-                        typeInfo,
-                        config.serverTimeZone(),
-                        config.droppedColumnHandling());
-        int rowKind = metadataKeys.indexOf(PlanetScaleReadableMetadata.ROW_KIND.key());
-        if (rowKind >= 0 || config.readChangelogAsAppendOnly()) {
-            deserializer =
-                    new RowKindMetadataDeserializationSchema(
-                            deserializer,
-                            rowKind >= 0 ? physicalType.getFieldCount() + rowKind : -1,
-                            config.readChangelogAsAppendOnly());
+                                physicalType,
+                                readers,
+                                typeInfo,
+                                config.serverTimeZone(),
+                                config.droppedColumnHandling())
+                        .withBinaryRows();
+        if (config.readChangelogAsAppendOnly()) {
+            deserializer = new AppendOnlyDeserializationSchema(deserializer);
         }
         return deserializer;
     }
@@ -311,6 +307,11 @@ public final class PlanetScaleDynamicTableSource
     @VisibleForTesting
     PlanetScaleSourceConfig config() {
         return config;
+    }
+
+    @VisibleForTesting
+    DataType projectedPhysicalDataType() {
+        return projectedPhysicalDataType;
     }
 
     @VisibleForTesting

@@ -8,6 +8,7 @@ import org.apache.flink.table.api.DataTypes;
 import org.apache.flink.table.data.StringData;
 import org.apache.flink.table.data.TimestampData;
 import org.apache.flink.table.types.DataType;
+import org.apache.flink.types.RowKind;
 
 /**
  * The metadata columns of a {@code planetscale-cdc} table ({@code METADATA FROM 'shard' VIRTUAL}),
@@ -34,6 +35,14 @@ public enum PlanetScaleReadableMetadata {
     /** Whether the row comes from the snapshot. */
     IS_SNAPSHOT("is_snapshot", DataTypes.BOOLEAN().notNull());
 
+    private static final StringData[] KINDS = new StringData[RowKind.values().length];
+
+    static {
+        for (RowKind kind : RowKind.values()) {
+            KINDS[kind.ordinal()] = StringData.fromString(kind.shortString());
+        }
+    }
+
     private final String key;
     private final DataType dataType;
 
@@ -51,8 +60,8 @@ public enum PlanetScaleReadableMetadata {
     }
 
     /**
-     * Reads the value from a change. The row kind is not known per change (an update gives two
-     * rows): its reader returns null and {@link RowKindMetadataDeserializationSchema} fills it in.
+     * Reads the value from a change; the row kind from the record's kind (an update gives two
+     * records).
      */
     public MetadataReader reader() {
         return new Reader(this);
@@ -78,6 +87,11 @@ public enum PlanetScaleReadableMetadata {
         }
 
         @Override
+        public Object read(RowChangeEvent change, RowKind kind) {
+            return metadata == ROW_KIND ? KINDS[kind.ordinal()] : read(change);
+        }
+
+        @Override
         public Object read(RowChangeEvent change) {
             switch (metadata) {
                 case DATABASE_NAME:
@@ -96,7 +110,7 @@ public enum PlanetScaleReadableMetadata {
                 case OP_TS:
                     return TimestampData.fromEpochMillis(change.commitTimeMillis());
                 case ROW_KIND:
-                    return null;
+                    throw new IllegalStateException("row_kind is read with the record's kind");
                 default:
                     throw new IllegalStateException("Unhandled metadata " + metadata);
             }

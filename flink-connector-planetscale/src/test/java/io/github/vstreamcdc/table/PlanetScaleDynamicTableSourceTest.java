@@ -20,6 +20,8 @@ import org.apache.flink.table.data.DecimalData;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.data.StringData;
 import org.apache.flink.table.data.TimestampData;
+import org.apache.flink.table.data.binary.BinaryRowData;
+import org.apache.flink.table.runtime.typeutils.InternalTypeInfo;
 import org.apache.flink.table.types.DataType;
 import org.apache.flink.table.types.logical.LogicalType;
 import org.apache.flink.table.types.logical.RowType;
@@ -31,7 +33,6 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -52,13 +53,14 @@ class PlanetScaleDynamicTableSourceTest {
                 @Override
                 @SuppressWarnings("unchecked")
                 public <T> TypeInformation<T> createTypeInformation(DataType producedDataType) {
-                    return (TypeInformation<T>) TypeInformation.of(RowData.class);
+                    return (TypeInformation<T>)
+                            InternalTypeInfo.of(producedDataType.getLogicalType());
                 }
 
                 @Override
                 @SuppressWarnings("unchecked")
                 public <T> TypeInformation<T> createTypeInformation(LogicalType producedType) {
-                    return (TypeInformation<T>) TypeInformation.of(RowData.class);
+                    return (TypeInformation<T>) InternalTypeInfo.of(producedType);
                 }
 
                 @Override
@@ -231,11 +233,8 @@ class PlanetScaleDynamicTableSourceTest {
     void rowsCarryProjectedColumnsAndMetadata() throws Exception {
         PlanetScaleDynamicTableSource source = source(required(), NO_CHECK);
         source.applyProjection(new int[][] {{1}, {0}}, DataTypes.ROW());
-        source.applyReadableMetadata(
-                Arrays.asList("database_name", "table_name", "shard", "op_ts", "row_kind"),
-                DataTypes.ROW());
-        VStreamDeserializationSchema<RowData> deserializer =
-                source.createDeserializer(TypeInformation.of(RowData.class));
+        readMetadata(source, "database_name", "table_name", "shard", "op_ts", "row_kind");
+        VStreamDeserializationSchema<RowData> deserializer = deserializer(source);
 
         RowChangeEvent update =
                 new RowChangeEvent(
@@ -249,7 +248,7 @@ class PlanetScaleDynamicTableSourceTest {
                         1_700_000_000_123L,
                         "MySQL56/a:1-9");
         List<RowData> rows = deserialize(deserializer, update);
-        assertThat(rows).hasSize(2);
+        assertThat(rows).hasSize(2).allMatch(row -> row instanceof BinaryRowData);
         assertRow(rows.get(0), RowKind.UPDATE_BEFORE, "1.50", 7, "80-", 1_700_000_000_123L, "-U");
         assertRow(rows.get(1), RowKind.UPDATE_AFTER, "2.25", 7, "80-", 1_700_000_000_123L, "+U");
 
@@ -290,11 +289,8 @@ class PlanetScaleDynamicTableSourceTest {
         PlanetScaleDynamicTableSource source = source(options, NO_CHECK);
         assertThat(source.getChangelogMode()).isEqualTo(ChangelogMode.insertOnly());
         source.applyProjection(new int[][] {{0}}, DataTypes.ROW());
-        source.applyReadableMetadata(
-                Arrays.asList("row_kind", "position", "transaction_seq", "is_snapshot", "keyspace"),
-                DataTypes.ROW());
-        VStreamDeserializationSchema<RowData> deserializer =
-                source.createDeserializer(TypeInformation.of(RowData.class));
+        readMetadata(source, "row_kind", "position", "transaction_seq", "is_snapshot", "keyspace");
+        VStreamDeserializationSchema<RowData> deserializer = deserializer(source);
 
         RowChangeEvent update =
                 new RowChangeEvent(
@@ -319,11 +315,31 @@ class PlanetScaleDynamicTableSourceTest {
         assertThat(after.getString(5).toString()).isEqualTo("customer");
 
         // Without the row_kind column too.
-        source.applyReadableMetadata(Collections.emptyList(), DataTypes.ROW());
-        deserializer = source.createDeserializer(TypeInformation.of(RowData.class));
+        readMetadata(source);
+        deserializer = deserializer(source);
         assertThat(deserialize(deserializer, update))
                 .extracting(RowData::getRowKind)
                 .containsExactly(RowKind.INSERT, RowKind.INSERT);
+    }
+
+    /** As the planner: the metadata keys with the row type of the projected columns and them. */
+    private static void readMetadata(PlanetScaleDynamicTableSource source, String... keys) {
+        List<DataTypes.Field> fields = new ArrayList<>();
+        DataType projected = source.projectedPhysicalDataType();
+        List<String> names = DataType.getFieldNames(projected);
+        for (int i = 0; i < names.size(); i++) {
+            fields.add(DataTypes.FIELD(names.get(i), DataType.getFieldDataTypes(projected).get(i)));
+        }
+        for (String key : keys) {
+            fields.add(DataTypes.FIELD(key, PlanetScaleReadableMetadata.ofKey(key).dataType()));
+        }
+        source.applyReadableMetadata(Arrays.asList(keys), DataTypes.ROW(fields));
+    }
+
+    private static VStreamDeserializationSchema<RowData> deserializer(
+            PlanetScaleDynamicTableSource source) {
+        return source.createDeserializer(
+                InternalTypeInfo.of(source.producedDataType().getLogicalType()));
     }
 
     private static void assertRow(

@@ -65,6 +65,7 @@ public final class VStreamBenchmark {
     private final long inserts;
     private final long updates;
     private final boolean objectReuse = Boolean.getBoolean("bench.object.reuse");
+    private final boolean genericRows = Boolean.getBoolean("bench.generic.rows");
     private String streamStart;
     private long snapshotWireBytes;
 
@@ -229,7 +230,14 @@ public final class VStreamBenchmark {
         return runSource(source, inserts + 2 * updates, inserts + updates, false);
     }
 
+    /**
+     * The source of a table's rows: binary rows, as in the Table API, or {@code GenericRowData}
+     * (the DataStream default).
+     */
     private PlanetScaleSourceBuilder<RowData> source(String table) {
+        RowDataDeserializationSchema rows =
+                new RowDataDeserializationSchema(
+                        BenchData.ROW_TYPE, InternalTypeInfo.of(BenchData.ROW_TYPE));
         return PlanetScaleSource.<RowData>builder()
                 .hostname(cluster.host())
                 .port(cluster.grpcPort())
@@ -237,9 +245,7 @@ public final class VStreamBenchmark {
                 .username("root")
                 .keyspace(BenchData.KEYSPACE)
                 .tableName(table)
-                .deserializer(
-                        new RowDataDeserializationSchema(
-                                BenchData.ROW_TYPE, InternalTypeInfo.of(BenchData.ROW_TYPE)));
+                .deserializer(genericRows ? rows : rows.withBinaryRows());
     }
 
     /**
@@ -546,7 +552,7 @@ public final class VStreamBenchmark {
         out.append(
                 String.format(
                         Locale.ROOT,
-                        "%s, Java %s, %d cores shared with Vitess, object reuse %s.%n%n"
+                        "%s, Java %s, %d cores shared with Vitess, object reuse %s, %s rows.%n%n"
                                 + "Throughput: medians of %d rounds (after a warm-up round),"
                                 + " parallelism 1.%n"
                                 + "\"steady\" counts from the first row event to the last,"
@@ -556,6 +562,7 @@ public final class VStreamBenchmark {
                         System.getProperty("java.version"),
                         Runtime.getRuntime().availableProcessors(),
                         objectReuse ? "on" : "off (Flink's default)",
+                        genericRows ? "GenericRowData" : "binary (BinaryRowData)",
                         snapshot.size()));
         out.append(
                 "| phase | consumer | row events | steady events/s | total events/s"

@@ -9,10 +9,15 @@ import io.github.vstreamcdc.source.types.MySqlTextValues;
 import io.github.vstreamcdc.source.types.MySqlTypeMapping;
 
 import org.apache.flink.annotation.Internal;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.table.data.DecimalData;
 import org.apache.flink.table.data.GenericArrayData;
 import org.apache.flink.table.data.StringData;
 import org.apache.flink.table.data.TimestampData;
+import org.apache.flink.table.data.binary.BinaryStringData;
+import org.apache.flink.table.data.writer.BinaryRowWriter;
+import org.apache.flink.table.data.writer.BinaryWriter;
+import org.apache.flink.table.runtime.typeutils.InternalSerializers;
 import org.apache.flink.table.types.logical.ArrayType;
 import org.apache.flink.table.types.logical.DecimalType;
 import org.apache.flink.table.types.logical.LocalZonedTimestampType;
@@ -99,6 +104,107 @@ final class FieldConverters {
 
     private static FieldConverter inPlace(InPlaceConverter converter) {
         return converter;
+    }
+
+    /**
+     * Writes one non-null value of a column into a {@link BinaryRowWriter}: the path of rows in
+     * Flink's binary format, where a record is one array (cheap to copy between chained operators
+     * and to serialize) instead of an object per field.
+     */
+    @FunctionalInterface
+    interface FieldWriter {
+        /** Returns false, writing nothing, when the value converts to NULL (zero dates). */
+        boolean write(BinaryRowWriter writer, int pos, byte[] bytes, int offset, int length);
+    }
+
+    /**
+     * The writer of a converter's values into a field of type {@code target}: integers and text
+     * straight from the row's bytes, other values through the converter's object.
+     */
+    static FieldWriter writer(FieldConverter converter, LogicalType target) {
+        if (converter instanceof IntegerText) {
+            IntegerText integer = (IntegerText) converter;
+            switch (target.getTypeRoot()) {
+                case TINYINT:
+                    return (w, pos, b, o, n) -> {
+                        w.writeByte(pos, (byte) integer.parse(b, o, n));
+                        return true;
+                    };
+                case SMALLINT:
+                    return (w, pos, b, o, n) -> {
+                        w.writeShort(pos, (short) integer.parse(b, o, n));
+                        return true;
+                    };
+                case INTEGER:
+                    return (w, pos, b, o, n) -> {
+                        w.writeInt(pos, (int) integer.parse(b, o, n));
+                        return true;
+                    };
+                case BIGINT:
+                    return (w, pos, b, o, n) -> {
+                        w.writeLong(pos, integer.parse(b, o, n));
+                        return true;
+                    };
+                default:
+                    break;
+            }
+        }
+        if (converter instanceof TextString) {
+            // The writer copies the bytes into the row: no copy of its own first.
+            return (w, pos, b, o, n) -> {
+                w.writeString(pos, BinaryStringData.fromBytes(b, o, n));
+                return true;
+            };
+        }
+        ValueWriter setter = valueWriter(target);
+        return (w, pos, b, o, n) -> {
+            Object value = converter.convert(b, o, n);
+            if (value == null) {
+                return false;
+            }
+            setter.write(w, pos, value);
+            return true;
+        };
+    }
+
+    /** Writes a non-null value of Flink's internal data structures into a binary row. */
+    @FunctionalInterface
+    interface ValueWriter {
+        void write(BinaryRowWriter writer, int pos, Object value);
+    }
+
+    /** The writer of values of a type (Flink's own, as its serializers write rows). */
+    static ValueWriter valueWriter(LogicalType type) {
+        TypeSerializer<?> serializer = InternalSerializers.create(type);
+        return (w, pos, value) -> BinaryWriter.write(w, pos, value, type, serializer);
+    }
+
+    /** An integer column's text into a Flink integer type that holds every value. */
+    private static final class IntegerText implements InPlaceConverter {
+        private final LongBox box;
+
+        IntegerText(LongBox box) {
+            this.box = box;
+        }
+
+        long parse(byte[] bytes, int offset, int length) {
+            return parseLong(bytes, offset, length);
+        }
+
+        @Override
+        public Object convert(byte[] bytes, int offset, int length) {
+            return box.box(parseLong(bytes, offset, length));
+        }
+    }
+
+    /** A column's UTF-8 text as a string, as it is. */
+    private static final class TextString implements InPlaceConverter {
+        @Override
+        public Object convert(byte[] bytes, int offset, int length) {
+            // A copy: the bytes may be the whole VStream message, which the string must not keep
+            // alive.
+            return StringData.fromBytes(Arrays.copyOfRange(bytes, offset, offset + length));
+        }
     }
 
     /** The converter of a column to a target type, or null when there is no exact conversion. */
@@ -263,16 +369,14 @@ final class FieldConverters {
             default:
                 // Integers, DECIMAL, YEAR, temporal types (as MySQL prints them, TIMESTAMP in
                 // UTC, zero dates included), CHAR/VARCHAR/TEXT: the UTF-8 text as is.
-                // A copy: the bytes may be the whole VStream message, which the string must not
-                // keep alive.
-                return inPlace((b, o, n) -> StringData.fromBytes(Arrays.copyOfRange(b, o, o + n)));
+                return new TextString();
         }
     }
 
     /** An integer column (or BIT(n)) into a Flink integer type that holds every value. */
     private static FieldConverter toInteger(MySqlColumn column, int targetBits, LongBox box) {
         if (column.kind().isInteger() && column.kind().signedBits() <= targetBits) {
-            return inPlace((b, o, n) -> box.box(parseLong(b, o, n)));
+            return new IntegerText(box);
         }
         if (column.kind() == MySqlKind.BIT && column.bitLength() < targetBits) {
             return v -> box.box(MySqlBinaryValues.bitsToLong(v));

@@ -2,6 +2,7 @@ package io.github.vstreamcdc.source.reader.deserializer;
 
 import io.github.vstreamcdc.source.api.RowImage;
 import io.github.vstreamcdc.source.reader.deserializer.FieldConverters.FieldConverter;
+import io.github.vstreamcdc.source.reader.deserializer.FieldConverters.FieldWriter;
 import io.github.vstreamcdc.source.types.MySqlColumn;
 import io.github.vstreamcdc.source.types.MySqlKind;
 import io.github.vstreamcdc.source.types.MySqlTypeMapping;
@@ -9,6 +10,7 @@ import io.github.vstreamcdc.source.types.MySqlTypeMapping;
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.table.api.ValidationException;
 import org.apache.flink.table.data.GenericRowData;
+import org.apache.flink.table.data.writer.BinaryRowWriter;
 import org.apache.flink.table.types.logical.LogicalType;
 import org.apache.flink.table.types.logical.RowType;
 
@@ -50,6 +52,9 @@ public final class RowDataConverter {
     private final int[] sourceIndex;
 
     private final FieldConverter[] converters;
+
+    /** Per target field with a source column: its writer for rows in the binary format. */
+    private final FieldWriter[] writers;
 
     /**
      * Builds a converter that fails on target fields missing from the source columns.
@@ -102,6 +107,7 @@ public final class RowDataConverter {
         int arity = targetType.getFieldCount();
         this.sourceIndex = new int[arity];
         this.converters = new FieldConverter[arity];
+        this.writers = new FieldWriter[arity];
         for (int i = 0; i < arity; i++) {
             String name = targetType.getFieldNames().get(i);
             LogicalType target = targetType.getTypeAt(i);
@@ -124,6 +130,7 @@ public final class RowDataConverter {
                                 FieldConverters.hint(column, target)));
             }
             converters[i] = converter;
+            writers[i] = FieldConverters.writer(converter, target);
         }
     }
 
@@ -182,6 +189,41 @@ public final class RowDataConverter {
         return row;
     }
 
+    /**
+     * Writes the values of one row image into fields {@code 0} to {@code arity - 1} of a binary
+     * row: the same values, checks and errors as {@link #convert(RowImage)}, without an object per
+     * field. The caller resets the writer before and completes it after.
+     */
+    public void write(RowImage values, BinaryRowWriter writer) {
+        checkSize(values.size());
+        byte[] bytes = values.bytes();
+        for (int i = 0; i < writers.length; i++) {
+            int index = sourceIndex[i];
+            if (index < 0) {
+                writer.setNullAt(i);
+                continue;
+            }
+            int offset = values.offset(index);
+            int length = values.length(index);
+            if (length < 0) {
+                checkNull(i, index, null, 0, 0);
+                writer.setNullAt(i);
+            } else if (!writeField(i, index, bytes, offset, length, writer)) {
+                checkNull(i, index, bytes, offset, length);
+                writer.setNullAt(i);
+            }
+        }
+    }
+
+    private boolean writeField(
+            int target, int index, byte[] bytes, int offset, int length, BinaryRowWriter writer) {
+        try {
+            return writers[target].write(writer, target, bytes, offset, length);
+        } catch (RuntimeException e) {
+            throw cannotConvert(target, index, bytes, offset, length, e);
+        }
+    }
+
     private void checkSize(int size) {
         if (size != sourceColumns.size()) {
             throw new IllegalArgumentException(
@@ -205,17 +247,22 @@ public final class RowDataConverter {
                             ? converters[target].convert(bytes)
                             : converters[target].convert(bytes, offset, length);
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException(
-                    String.format(
-                            "%s, MySQL type %s: cannot convert value %s to Flink type %s: %s",
-                            where(sourceColumns.get(index).name()),
-                            sourceColumns.get(index).typeName(),
-                            show(index, Arrays.copyOfRange(bytes, offset, offset + length)),
-                            targetType.getTypeAt(target).asSummaryString(),
-                            e.getMessage()),
-                    e);
+            throw cannotConvert(target, index, bytes, offset, length, e);
         }
         return converted == null ? checkNull(target, index, bytes, offset, length) : converted;
+    }
+
+    private IllegalArgumentException cannotConvert(
+            int target, int index, byte[] bytes, int offset, int length, RuntimeException e) {
+        return new IllegalArgumentException(
+                String.format(
+                        "%s, MySQL type %s: cannot convert value %s to Flink type %s: %s",
+                        where(sourceColumns.get(index).name()),
+                        sourceColumns.get(index).typeName(),
+                        show(index, Arrays.copyOfRange(bytes, offset, offset + length)),
+                        targetType.getTypeAt(target).asSummaryString(),
+                        e.getMessage()),
+                e);
     }
 
     /** Null for a NULL value or a zero date, if the target field is nullable. */

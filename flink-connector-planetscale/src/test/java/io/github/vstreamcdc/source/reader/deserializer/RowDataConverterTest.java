@@ -10,8 +10,11 @@ import org.apache.flink.table.api.ValidationException;
 import org.apache.flink.table.data.ArrayData;
 import org.apache.flink.table.data.DecimalData;
 import org.apache.flink.table.data.GenericRowData;
+import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.data.StringData;
 import org.apache.flink.table.data.TimestampData;
+import org.apache.flink.table.data.binary.BinaryRowData;
+import org.apache.flink.table.data.writer.BinaryRowWriter;
 import org.apache.flink.table.types.logical.ArrayType;
 import org.apache.flink.table.types.logical.BigIntType;
 import org.apache.flink.table.types.logical.BooleanType;
@@ -213,7 +216,8 @@ class RowDataConverterTest {
 
     /**
      * Converts one value of a column to a declared Flink type, from its own array and, with the
-     * same result or error, in place in a row image (after another column's value).
+     * same result or error, in place in a row image (after another column's value) and into a
+     * binary row.
      */
     private static Object convert(Query.Field field, LogicalType target, byte[] value) {
         RowType type = rowOf(field.getName(), target);
@@ -224,14 +228,49 @@ class RowDataConverterTest {
             assertThatThrownBy(() -> convertInPlace(type, field, value))
                     .isInstanceOf(e.getClass())
                     .hasMessage(e.getMessage());
+            assertThatThrownBy(() -> convertBinary(type, field, value))
+                    .isInstanceOf(e.getClass())
+                    .hasMessage(e.getMessage());
             throw e;
         }
         assertThat(convertInPlace(type, field, value)).isEqualTo(whole);
+        Object binary = convertBinary(type, field, value);
+        if (whole instanceof ArrayData) {
+            LogicalType element = ((ArrayType) target).getElementType();
+            assertThat(elements((ArrayData) binary, element))
+                    .isEqualTo(elements((ArrayData) whole, element));
+        } else {
+            assertThat(binary).isEqualTo(whole);
+        }
         return whole;
+    }
+
+    /** The value as read from a binary row written by {@link RowDataConverter#write}. */
+    private static Object convertBinary(RowType type, Query.Field field, byte[] value) {
+        Query.Field other = field("other_column", Type.VARCHAR, "varchar(9)", 36, CS_UTF8MB4, 0, 0);
+        BinaryRowData row = new BinaryRowData(1);
+        BinaryRowWriter writer = new BinaryRowWriter(row);
+        converter(type, other, field).write(image(value), writer);
+        writer.complete();
+        return RowData.createFieldGetter(type.getTypeAt(0), 0).getFieldOrNull(row);
+    }
+
+    private static List<Object> elements(ArrayData array, LogicalType elementType) {
+        ArrayData.ElementGetter getter = ArrayData.createElementGetter(elementType);
+        List<Object> out = new ArrayList<>();
+        for (int i = 0; i < array.size(); i++) {
+            out.add(getter.getElementOrNull(array, i));
+        }
+        return out;
     }
 
     private static Object convertInPlace(RowType type, Query.Field field, byte[] value) {
         Query.Field other = field("other_column", Type.VARCHAR, "varchar(9)", 36, CS_UTF8MB4, 0, 0);
+        return converter(type, other, field).convert(image(value)).getField(0);
+    }
+
+    /** A row image of another column's value, then {@code value}. */
+    private static RowImage image(byte[] value) {
         Query.Row row =
                 Query.Row.newBuilder()
                         .addLengths(3)
@@ -242,7 +281,7 @@ class RowDataConverterTest {
                                                 com.google.protobuf.ByteString.copyFrom(
                                                         value == null ? new byte[0] : value)))
                         .build();
-        return converter(type, other, field).convert(RowImage.of(row)).getField(0);
+        return RowImage.of(row);
     }
 
     private static Object convert(Query.Field field, LogicalType target, String value) {

@@ -6,11 +6,14 @@ import io.github.vstreamcdc.source.api.SchemaChangeEvent;
 import io.github.vstreamcdc.source.config.DroppedColumnHandling;
 
 import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.data.StringData;
+import org.apache.flink.table.data.binary.BinaryRowData;
 import org.apache.flink.table.runtime.typeutils.InternalTypeInfo;
 import org.apache.flink.table.types.logical.BigIntType;
 import org.apache.flink.table.types.logical.IntType;
 import org.apache.flink.table.types.logical.RowType;
 import org.apache.flink.table.types.logical.VarCharType;
+import org.apache.flink.types.RowKind;
 import org.apache.flink.util.Collector;
 import org.junit.jupiter.api.Test;
 
@@ -174,5 +177,118 @@ class RowDataDeserializationSchemaTest {
                 .hasMessageContaining("Column 'n'")
                 .hasMessageContaining("bigint")
                 .hasMessageContaining("shard -80");
+    }
+
+    @Test
+    void binaryRowsHoldWhatGenericRowsHoldWithMetadataAndKinds() throws Exception {
+        RowType produced =
+                RowType.of(
+                        new org.apache.flink.table.types.logical.LogicalType[] {
+                            new BigIntType(false),
+                            new VarCharType(VarCharType.MAX_LENGTH),
+                            new BigIntType(),
+                            new VarCharType(false, VarCharType.MAX_LENGTH),
+                            new BigIntType()
+                        },
+                        new String[] {"id", "v", "n", "kind", "nothing"});
+        List<RowDataDeserializationSchema.MetadataReader> metadata =
+                Arrays.asList(
+                        new RowDataDeserializationSchema.MetadataReader() {
+                            @Override
+                            public Object read(RowChangeEvent change) {
+                                throw new AssertionError("read with the kind");
+                            }
+
+                            @Override
+                            public Object read(RowChangeEvent change, RowKind kind) {
+                                return StringData.fromString(change.table() + kind.shortString());
+                            }
+                        },
+                        change -> null);
+        RowDataDeserializationSchema generic =
+                new RowDataDeserializationSchema(
+                        DECLARED,
+                        metadata,
+                        InternalTypeInfo.of(produced),
+                        ZoneOffset.UTC,
+                        DroppedColumnHandling.FAIL);
+        RowDataDeserializationSchema binary = generic.withBinaryRows();
+        RowChangeEvent update =
+                new RowChangeEvent(
+                        "ks",
+                        "-80",
+                        "t",
+                        RowChangeEvent.Op.UPDATE,
+                        V1,
+                        bytes("1", "a much longer text than eight bytes", null),
+                        bytes("1", null, "-7"),
+                        1_700_000_000_000L,
+                        "MySQL56/a:1-11");
+
+        List<RowData> genericRows = collect(generic, update);
+        List<RowData> binaryRows = collect(binary, update);
+        assertThat(binaryRows).hasSize(2).allMatch(row -> row instanceof BinaryRowData);
+        assertThat(binaryRows)
+                .extracting(RowData::getRowKind)
+                .containsExactly(RowKind.UPDATE_BEFORE, RowKind.UPDATE_AFTER);
+        for (int i = 0; i < 2; i++) {
+            assertThat(values(binaryRows.get(i), produced))
+                    .isEqualTo(values(genericRows.get(i), produced));
+        }
+        assertThat(values(binaryRows.get(0), produced))
+                .containsExactly(
+                        1L,
+                        StringData.fromString("a much longer text than eight bytes"),
+                        null,
+                        StringData.fromString("t-U"),
+                        null);
+        assertThat(values(binaryRows.get(1), produced))
+                .containsExactly(1L, null, -7L, StringData.fromString("t+U"), null);
+    }
+
+    @Test
+    void binaryRowsNeedTheProducedRowType() {
+        RowDataDeserializationSchema schema =
+                new RowDataDeserializationSchema(
+                        DECLARED,
+                        Collections.singletonList(change -> null),
+                        InternalTypeInfo.of(DECLARED),
+                        ZoneOffset.UTC);
+        assertThatThrownBy(schema::withBinaryRows)
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("3 physical and 1 metadata fields");
+    }
+
+    private static byte[][] bytes(String... values) {
+        byte[][] row = new byte[values.length][];
+        for (int i = 0; i < values.length; i++) {
+            row[i] = values[i] == null ? null : values[i].getBytes(StandardCharsets.UTF_8);
+        }
+        return row;
+    }
+
+    private static List<RowData> collect(RowDataDeserializationSchema schema, RowChangeEvent row)
+            throws Exception {
+        List<RowData> out = new ArrayList<>();
+        schema.deserialize(
+                row,
+                new Collector<RowData>() {
+                    @Override
+                    public void collect(RowData record) {
+                        out.add(record);
+                    }
+
+                    @Override
+                    public void close() {}
+                });
+        return out;
+    }
+
+    private static List<Object> values(RowData row, RowType type) {
+        List<Object> out = new ArrayList<>();
+        for (int i = 0; i < type.getFieldCount(); i++) {
+            out.add(RowData.createFieldGetter(type.getTypeAt(i), i).getFieldOrNull(row));
+        }
+        return out;
     }
 }
