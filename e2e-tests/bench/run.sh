@@ -16,6 +16,8 @@
 #   BENCH_HEAP=1g            -Xms/-Xmx of the benchmark JVM
 #   BENCH_JAVA_OPTS=         more JVM options, e.g. -XX:StartFlightRecording=filename=bench.jfr
 #   BENCH_OBJECT_REUSE=0     1: the source's jobs run with Flink's object reuse (a user setting)
+#   BENCH_PHASES_ALTERNATE=0 1: each round runs both phases (copy, binlog), as before 2026-12-05;
+#                            default: all copy rounds, then all binlog rounds
 #   BENCH_GENERIC_ROWS=0     1: the source makes GenericRowData (the DataStream default), not binary
 #                            rows (RowDataDeserializationSchema#withBinaryRows, as the Table API)
 #   FLINK_VERSION=           build against another Flink (e.g. 1.20.3); default: the pom's
@@ -43,6 +45,7 @@ java -Xms"${BENCH_HEAP:-1g}" -Xmx"${BENCH_HEAP:-1g}" ${BENCH_JAVA_OPTS:-} \
   -Dbench.heap.sleep.ms="${BENCH_HEAP_SLEEP_MS:-1}" \
   -Dbench.results="${RESULTS}" \
   -Dbench.object.reuse="$([[ "${BENCH_OBJECT_REUSE:-0}" == "1" ]] && echo true || echo false)" \
+  -Dbench.phases.alternate="$([[ "${BENCH_PHASES_ALTERNATE:-0}" == "1" ]] && echo true || echo false)" \
   -Dbench.generic.rows="$([[ "${BENCH_GENERIC_ROWS:-0}" == "1" ]] && echo true || echo false)" \
   io.github.vstreamcdc.e2e.bench.VStreamBenchmark
 

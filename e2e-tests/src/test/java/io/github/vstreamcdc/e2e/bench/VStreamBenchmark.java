@@ -131,29 +131,41 @@ public final class VStreamBenchmark {
         try (BareVStreamConsumer bare =
                 new BareVStreamConsumer(cluster.host(), cluster.grpcPort())) {
             int warmUp = Integer.getInteger("bench.warmup.rounds", 1);
-            for (int round = 1 - warmUp; round <= rounds; round++) {
-                // Rounds up to 0 warm up the JIT and are not counted; the order alternates.
-                boolean bareFirst = Math.floorMod(round, 2) == 0;
-                String label = round <= 0 ? "warm-up" : "round " + round + "/" + rounds;
-                Measurement[] snap = new Measurement[2];
-                Measurement[] stream = new Measurement[2];
-                for (int i = 0; i < 2; i++) {
-                    if ((i == 0) == bareFirst) {
-                        snap[0] = log(label, "snapshot", bareSnapshot(bare));
-                    } else {
-                        snap[1] = log(label, "snapshot", sourceSnapshot());
+            // One phase's rounds after the other, as a job copies and then streams: alternating
+            // the phases per round made the JIT recompile the per-record code at each job start
+            // (type profiles of the other phase). Rounds up to 0 warm up and are not counted; in
+            // a round, the order of the two consumers alternates.
+            boolean phasesAlternate = Boolean.getBoolean("bench.phases.alternate");
+            for (int phase = 0; phase < (phasesAlternate ? 1 : 2); phase++) {
+                for (int round = 1 - warmUp; round <= rounds; round++) {
+                    boolean bareFirst = Math.floorMod(round, 2) == 0;
+                    String label = round <= 0 ? "warm-up" : "round " + round + "/" + rounds;
+                    if (phasesAlternate || phase == 0) {
+                        Measurement[] snap = new Measurement[2];
+                        for (int i = 0; i < 2; i++) {
+                            if ((i == 0) == bareFirst) {
+                                snap[0] = log(label, "snapshot", bareSnapshot(bare));
+                            } else {
+                                snap[1] = log(label, "snapshot", sourceSnapshot());
+                            }
+                        }
+                        if (round > 0) {
+                            snapshot.add(snap);
+                        }
                     }
-                }
-                for (int i = 0; i < 2; i++) {
-                    if ((i == 0) == bareFirst) {
-                        stream[0] = log(label, "streaming", bareStreaming(bare));
-                    } else {
-                        stream[1] = log(label, "streaming", sourceStreaming());
+                    if (phasesAlternate || phase == 1) {
+                        Measurement[] stream = new Measurement[2];
+                        for (int i = 0; i < 2; i++) {
+                            if ((i == 0) == bareFirst) {
+                                stream[0] = log(label, "streaming", bareStreaming(bare));
+                            } else {
+                                stream[1] = log(label, "streaming", sourceStreaming());
+                            }
+                        }
+                        if (round > 0) {
+                            streaming.add(stream);
+                        }
                     }
-                }
-                if (round > 0) {
-                    snapshot.add(snap);
-                    streaming.add(stream);
                 }
             }
             HeapRun withFlowControl = heapWithSlowSink(heapSeconds, sleepMillis);
@@ -553,8 +565,8 @@ public final class VStreamBenchmark {
                 String.format(
                         Locale.ROOT,
                         "%s, Java %s, %d cores shared with Vitess, object reuse %s, %s rows.%n%n"
-                                + "Throughput: medians of %d rounds (after a warm-up round),"
-                                + " parallelism 1.%n"
+                                + "Throughput: medians of %d rounds (after %d warm-up"
+                                + " round(s)), parallelism 1, %s.%n"
                                 + "\"steady\" counts from the first row event to the last,"
                                 + " \"total\" from the request (bare) or the job submission"
                                 + " (source).%n%n",
@@ -563,7 +575,11 @@ public final class VStreamBenchmark {
                         Runtime.getRuntime().availableProcessors(),
                         objectReuse ? "on" : "off (Flink's default)",
                         genericRows ? "GenericRowData" : "binary (BinaryRowData)",
-                        snapshot.size()));
+                        snapshot.size(),
+                        Integer.getInteger("bench.warmup.rounds", 1),
+                        Boolean.getBoolean("bench.phases.alternate")
+                                ? "each round copying then streaming"
+                                : "the copy rounds, then the binlog rounds"));
         out.append(
                 "| phase | consumer | row events | steady events/s | total events/s"
                         + " | time to first event | JVM CPU s per 1M events"

@@ -25,6 +25,7 @@ import org.apache.flink.table.types.logical.LogicalType;
 import org.apache.flink.table.types.logical.LogicalTypeRoot;
 import org.apache.flink.table.types.logical.TimeType;
 import org.apache.flink.table.types.logical.TimestampType;
+import org.apache.flink.table.types.logical.utils.LogicalTypeChecks;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -175,6 +176,20 @@ final class FieldConverters {
 
     /** The writer of values of a type (Flink's own, as its serializers write rows). */
     static ValueWriter valueWriter(LogicalType type) {
+        // The common ones without Flink's switch over the type per value.
+        switch (type.getTypeRoot()) {
+            case DECIMAL:
+                int decimalPrecision = ((DecimalType) type).getPrecision();
+                return (w, pos, value) ->
+                        w.writeDecimal(pos, (DecimalData) value, decimalPrecision);
+            case TIMESTAMP_WITHOUT_TIME_ZONE:
+            case TIMESTAMP_WITH_LOCAL_TIME_ZONE:
+                int timestampPrecision = LogicalTypeChecks.getPrecision(type);
+                return (w, pos, value) ->
+                        w.writeTimestamp(pos, (TimestampData) value, timestampPrecision);
+            default:
+                break;
+        }
         TypeSerializer<?> serializer = InternalSerializers.create(type);
         return (w, pos, value) -> BinaryWriter.write(w, pos, value, type, serializer);
     }

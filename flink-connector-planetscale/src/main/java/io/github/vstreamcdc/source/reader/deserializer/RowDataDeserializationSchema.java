@@ -66,6 +66,7 @@ public final class RowDataDeserializationSchema implements VStreamDeserializatio
     private transient BinaryRowData buffer;
 
     private transient BinaryRowWriter writer;
+    private transient int physicalArity;
     private transient FieldConverters.ValueWriter[] metadataWriters;
 
     public RowDataDeserializationSchema(
@@ -168,14 +169,14 @@ public final class RowDataDeserializationSchema implements VStreamDeserializatio
 
     private RowData binaryRow(
             RowDataConverter converter, RowChangeEvent change, RowImage values, RowKind kind) {
-        int arity = physicalType.getFieldCount();
         if (writer == null) {
             List<LogicalType> types = metadataTypes();
             metadataWriters = new FieldConverters.ValueWriter[types.size()];
             for (int i = 0; i < metadataWriters.length; i++) {
                 metadataWriters[i] = FieldConverters.valueWriter(types.get(i));
             }
-            buffer = new BinaryRowData(arity + metadataWriters.length);
+            physicalArity = physicalType.getFieldCount();
+            buffer = new BinaryRowData(physicalArity + metadataWriters.length);
             writer = new BinaryRowWriter(buffer);
         }
         writer.reset();
@@ -183,9 +184,9 @@ public final class RowDataDeserializationSchema implements VStreamDeserializatio
         for (int i = 0; i < metadataWriters.length; i++) {
             Object value = metadata.get(i).read(change, kind);
             if (value == null) {
-                writer.setNullAt(arity + i);
+                writer.setNullAt(physicalArity + i);
             } else {
-                metadataWriters[i].write(writer, arity + i, value);
+                metadataWriters[i].write(writer, physicalArity + i, value);
             }
         }
         writer.complete();
