@@ -62,12 +62,11 @@ public final class RowDataDeserializationSchema implements VStreamDeserializatio
 
     private transient SchemaCache<RowDataConverter> converters;
 
-    /** The row each binary record is written into, then copied out of at its size. */
-    private transient BinaryRowData buffer;
-
-    private transient BinaryRowWriter writer;
     private transient int physicalArity;
     private transient FieldConverters.ValueWriter[] metadataWriters;
+
+    /** Bytes of the metadata values beyond their fixed part, as seen so far. */
+    private transient int metadataBytes;
 
     public RowDataDeserializationSchema(
             RowType physicalType, TypeInformation<RowData> producedType) {
@@ -169,17 +168,24 @@ public final class RowDataDeserializationSchema implements VStreamDeserializatio
 
     private RowData binaryRow(
             RowDataConverter converter, RowChangeEvent change, RowImage values, RowKind kind) {
-        if (writer == null) {
+        if (metadataWriters == null) {
             List<LogicalType> types = metadataTypes();
             metadataWriters = new FieldConverters.ValueWriter[types.size()];
             for (int i = 0; i < metadataWriters.length; i++) {
                 metadataWriters[i] = FieldConverters.valueWriter(types.get(i));
             }
             physicalArity = physicalType.getFieldCount();
-            buffer = new BinaryRowData(physicalArity + metadataWriters.length);
-            writer = new BinaryRowWriter(buffer);
         }
-        writer.reset();
+        // Written straight into the record's own array, sized so that it rarely grows: a text
+        // value takes at most its bytes (rounded up to 8), a wide decimal 16.
+        int valueBytes = 0;
+        for (int i = 0; i < values.size(); i++) {
+            valueBytes += Math.max(values.length(i), 0);
+        }
+        int arity = physicalArity + metadataWriters.length;
+        int capacity = valueBytes + 16 * physicalArity + metadataBytes;
+        BinaryRowData row = new BinaryRowData(arity);
+        BinaryRowWriter writer = new BinaryRowWriter(row, capacity);
         converter.write(values, writer);
         for (int i = 0; i < metadataWriters.length; i++) {
             Object value = metadata.get(i).read(change, kind);
@@ -190,7 +196,11 @@ public final class RowDataDeserializationSchema implements VStreamDeserializatio
             }
         }
         writer.complete();
-        BinaryRowData row = buffer.copy();
+        int grown =
+                row.getSizeInBytes() - BinaryRowData.calculateFixPartSizeInBytes(arity) - capacity;
+        if (grown > 0) {
+            metadataBytes += grown + 64;
+        }
         row.setRowKind(kind);
         return row;
     }

@@ -179,6 +179,8 @@ class RowDataDeserializationSchemaTest {
                 .hasMessageContaining("shard -80");
     }
 
+    private static final String LONG = String.join("", Collections.nCopies(40, "metadata"));
+
     @Test
     void binaryRowsHoldWhatGenericRowsHoldWithMetadataAndKinds() throws Exception {
         RowType produced =
@@ -201,7 +203,8 @@ class RowDataDeserializationSchemaTest {
 
                             @Override
                             public Object read(RowChangeEvent change, RowKind kind) {
-                                return StringData.fromString(change.table() + kind.shortString());
+                                // Longer than the room a binary row is first given.
+                                return StringData.fromString(LONG + kind.shortString());
                             }
                         },
                         change -> null);
@@ -240,10 +243,10 @@ class RowDataDeserializationSchemaTest {
                         1L,
                         StringData.fromString("a much longer text than eight bytes"),
                         null,
-                        StringData.fromString("t-U"),
+                        StringData.fromString(LONG + "-U"),
                         null);
         assertThat(values(binaryRows.get(1), produced))
-                .containsExactly(1L, null, -7L, StringData.fromString("t+U"), null);
+                .containsExactly(1L, null, -7L, StringData.fromString(LONG + "+U"), null);
     }
 
     @Test
