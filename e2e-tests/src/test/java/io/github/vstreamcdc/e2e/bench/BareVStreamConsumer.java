@@ -35,22 +35,39 @@ final class BareVStreamConsumer implements AutoCloseable {
                         .build();
     }
 
-    /** Reads the copy phase of one table of one shard (GTID "") until COPY_COMPLETED. */
+    /**
+     * Reads the copy phase of one table of one shard (GTID "") until COPY_COMPLETED; the late
+     * window is the second half of the rows.
+     */
     Measurement copy(String keyspace, String shard, String table, long expected, Duration timeout)
             throws InterruptedException {
-        return read(keyspace, shard, "", table, expected, true, timeout);
+        return read(keyspace, shard, "", table, expected, true, expected / 2, false, timeout);
     }
 
-    /** Reads a table's binlog events from a position until the expected number of row events. */
+    /**
+     * The size of a table's copy phase as VStream responses (their serialized size): read apart
+     * from the measured reads, whose consumer should not spend CPU on it.
+     */
+    long copyWireBytes(String keyspace, String shard, String table, long expected, Duration timeout)
+            throws InterruptedException {
+        return read(keyspace, shard, "", table, expected, true, expected / 2, true, timeout)
+                .wireBytes;
+    }
+
+    /**
+     * Reads a table's binlog events from a position until the expected number of row events; the
+     * late window is the events after the first {@code lateFrom}.
+     */
     Measurement stream(
             String keyspace,
             String shard,
             String gtid,
             String table,
             long expected,
+            long lateFrom,
             Duration timeout)
             throws InterruptedException {
-        return read(keyspace, shard, gtid, table, expected, false, timeout);
+        return read(keyspace, shard, gtid, table, expected, false, lateFrom, false, timeout);
     }
 
     private Measurement read(
@@ -60,10 +77,12 @@ final class BareVStreamConsumer implements AutoCloseable {
             String table,
             long expected,
             boolean untilCopyCompleted,
+            long lateFrom,
+            boolean countWire,
             Duration timeout)
             throws InterruptedException {
         Vtgate.VStreamRequest request = request(keyspace, shard, gtid, table);
-        Reader reader = new Reader(expected, untilCopyCompleted);
+        Reader reader = new Reader(expected, untilCopyCompleted, lateFrom, countWire);
         long cpuAtStart = Measurement.processCpuNanos();
         long[] vmAtStart = Measurement.vmThreadsCpuNanos();
         reader.startNanos = System.nanoTime();
@@ -95,10 +114,11 @@ final class BareVStreamConsumer implements AutoCloseable {
                         reader.startNanos,
                         reader.firstNanos,
                         reader.lastNanos,
-                        reader.wireBytes)
+                        countWire ? reader.wireBytes : -1)
                 .withCpu(cpuAtStart, cpuAtEnd)
                 .withVmThreads(vmAtStart, vmAtEnd)
-                .withSteadyCpu(reader.firstCpuNanos, reader.lastCpuNanos);
+                .withSteadyCpu(reader.firstCpuNanos, reader.lastCpuNanos)
+                .withLateCpu(reader.lateCpuNanos, reader.lastCpuNanos, expected - lateFrom);
     }
 
     private static Vtgate.VStreamRequest request(
@@ -152,6 +172,8 @@ final class BareVStreamConsumer implements AutoCloseable {
 
         final long expected;
         final boolean untilCopyCompleted;
+        final long lateFrom;
+        final boolean countWire;
         final CountDownLatch done = new CountDownLatch(1);
         volatile ClientCallStreamObserver<Vtgate.VStreamRequest> call;
         volatile Throwable failure;
@@ -161,13 +183,16 @@ final class BareVStreamConsumer implements AutoCloseable {
         volatile long lastNanos;
         volatile long firstCpuNanos = -1;
         volatile long lastCpuNanos = -1;
+        volatile long lateCpuNanos = -1;
         long wireBytes;
         long valueBytes;
         boolean finished;
 
-        Reader(long expected, boolean untilCopyCompleted) {
+        Reader(long expected, boolean untilCopyCompleted, long lateFrom, boolean countWire) {
             this.expected = expected;
             this.untilCopyCompleted = untilCopyCompleted;
+            this.lateFrom = lateFrom;
+            this.countWire = countWire;
         }
 
         @Override
@@ -180,7 +205,10 @@ final class BareVStreamConsumer implements AutoCloseable {
             if (finished) {
                 return;
             }
-            wireBytes += response.getSerializedSize();
+            if (countWire) {
+                // Not in the measured reads: computing the size walks the whole message again.
+                wireBytes += response.getSerializedSize();
+            }
             long count = rows;
             for (Binlogdata.VEvent event : response.getEventsList()) {
                 if (event.getType() == Binlogdata.VEventType.ROW) {
@@ -194,6 +222,9 @@ final class BareVStreamConsumer implements AutoCloseable {
                         if (count++ == 0) {
                             firstNanos = System.nanoTime();
                             firstCpuNanos = Measurement.processCpuNanos();
+                        }
+                        if (count == lateFrom) {
+                            lateCpuNanos = Measurement.processCpuNanos();
                         }
                     }
                     if (!untilCopyCompleted && count >= expected) {

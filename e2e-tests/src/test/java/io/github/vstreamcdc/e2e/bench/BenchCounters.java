@@ -17,12 +17,20 @@ final class BenchCounters {
     static volatile long targetNanos;
     static volatile long firstCpuNanos;
     static volatile long targetCpuNanos;
+    static volatile long mark = Long.MAX_VALUE;
+    static volatile long markCpuNanos;
 
     private BenchCounters() {}
 
-    static void reset(long expectedRecords) {
+    /**
+     * @param markRecord the record whose CPU time starts the late window (see {@link
+     *     Measurement#withLateCpu})
+     */
+    static void reset(long expectedRecords, long markRecord) {
         RECORDS.set(0);
         target = expectedRecords;
+        mark = markRecord;
+        markCpuNanos = -1;
         firstNanos = 0;
         targetNanos = 0;
         firstCpuNanos = -1;
@@ -42,6 +50,9 @@ final class BenchCounters {
             if (count == 1) {
                 firstNanos = System.nanoTime();
                 firstCpuNanos = Measurement.processCpuNanos();
+            }
+            if (count == mark) {
+                markCpuNanos = Measurement.processCpuNanos();
             }
             if (count == target) {
                 targetNanos = System.nanoTime();

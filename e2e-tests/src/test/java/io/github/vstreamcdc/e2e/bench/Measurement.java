@@ -30,6 +30,12 @@ final class Measurement {
     /** The JVM's CPU time from the first to the last event; -1 if not known. */
     long steadyCpuNanos = -1;
 
+    /** The JVM's CPU time over the late window (see {@link #withLateCpu}); -1 if not known. */
+    long lateCpuNanos = -1;
+
+    /** The row events of the late window. */
+    long lateEvents;
+
     /**
      * @param events the row events read (a snapshot row, an insert, an update, a delete)
      * @param startNanos when the consumer started (request sent, or job submitted)
@@ -81,6 +87,23 @@ final class Measurement {
             steadyCpuNanos = cpuAtLast - cpuAtFirst;
         }
         return this;
+    }
+
+    /**
+     * Notes the JVM's CPU time over the late window, the last {@code events} row events of the
+     * read: the steady state of a job that runs on, its start and first compilations behind it.
+     */
+    Measurement withLateCpu(long cpuAtWindowStart, long cpuAtLast, long events) {
+        if (cpuAtWindowStart >= 0 && cpuAtLast >= 0 && events > 0) {
+            lateCpuNanos = cpuAtLast - cpuAtWindowStart;
+            lateEvents = events;
+        }
+        return this;
+    }
+
+    /** CPU time of the whole JVM per million events of the late window. */
+    double lateCpuSecondsPerMillion() {
+        return lateCpuNanos < 0 ? Double.NaN : lateCpuNanos / 1e9 / (lateEvents / 1e6);
     }
 
     /**
@@ -176,8 +199,8 @@ final class Measurement {
     public String toString() {
         return String.format(
                 "%s: %d events in %.2f s (first after %.2f s): %.0f/s total, %.0f/s steady,"
-                        + " %.2f CPU s per 1M events (%.2f first to last; from the start %.2f JIT,"
-                        + " %.2f GC)",
+                        + " %.2f CPU s per 1M events (%.2f first to last, %.2f late window; from"
+                        + " the start %.2f JIT, %.2f GC)",
                 consumer,
                 events,
                 seconds(),
@@ -186,6 +209,7 @@ final class Measurement {
                 steadyRate(),
                 cpuSecondsPerMillion(),
                 steadyCpuSecondsPerMillion(),
+                lateCpuSecondsPerMillion(),
                 jitSecondsPerMillion(),
                 gcSecondsPerMillion());
     }

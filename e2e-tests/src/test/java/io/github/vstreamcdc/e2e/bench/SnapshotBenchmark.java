@@ -175,7 +175,7 @@ public final class SnapshotBenchmark {
                         "snapshot")
                 .filter(new BenchCounters.SlowDiscard(1))
                 .sinkTo(new DiscardingSink<>());
-        BenchCounters.reset(Long.MAX_VALUE);
+        BenchCounters.reset(Long.MAX_VALUE, Long.MAX_VALUE);
         JobClient job = env.executeAsync("snapshot benchmark, slow sink");
         List<Double> samples = new ArrayList<>();
         try {

@@ -168,6 +168,8 @@ public final class VStreamBenchmark {
                     }
                 }
             }
+            snapshotWireBytes =
+                    bare.copyWireBytes(BenchData.KEYSPACE, shard, SNAPSHOT_TABLE, rows, TIMEOUT);
             HeapRun withFlowControl = heapWithSlowSink(heapSeconds, sleepMillis);
             HeapRun withoutFlowControl = heapWithoutFlowControl(bare, controlSeconds, sleepMillis);
             heap = heapTable(withFlowControl, withoutFlowControl);
@@ -217,20 +219,25 @@ public final class VStreamBenchmark {
     // ---------------------------------------------------------------------------------------
 
     private Measurement bareSnapshot(BareVStreamConsumer bare) throws InterruptedException {
-        Measurement m = bare.copy(BenchData.KEYSPACE, shard, SNAPSHOT_TABLE, rows, TIMEOUT);
-        snapshotWireBytes = m.wireBytes;
-        return m;
+        return bare.copy(BenchData.KEYSPACE, shard, SNAPSHOT_TABLE, rows, TIMEOUT);
     }
 
     private Measurement bareStreaming(BareVStreamConsumer bare) throws InterruptedException {
+        // The late window: the updates (the events after the inserts).
         return bare.stream(
-                BenchData.KEYSPACE, shard, streamStart, STREAM_TABLE, inserts + updates, TIMEOUT);
+                BenchData.KEYSPACE,
+                shard,
+                streamStart,
+                STREAM_TABLE,
+                inserts + updates,
+                inserts,
+                TIMEOUT);
     }
 
     private Measurement sourceSnapshot() throws Exception {
         PlanetScaleSource<RowData> source =
                 source(SNAPSHOT_TABLE).startupMode(StartupMode.SNAPSHOT).build();
-        return runSource(source, rows, rows, true);
+        return runSource(source, rows, rows, true, rows / 2, rows / 2);
     }
 
     private Measurement sourceStreaming() throws Exception {
@@ -238,8 +245,8 @@ public final class VStreamBenchmark {
                 source(STREAM_TABLE)
                         .specificOffsets(Collections.singletonMap(shard, streamStart))
                         .build();
-        // An update is two records (-U, +U): one row event.
-        return runSource(source, inserts + 2 * updates, inserts + updates, false);
+        // An update is two records (-U, +U): one row event. The late window: the updates.
+        return runSource(source, inserts + 2 * updates, inserts + updates, false, inserts, inserts);
     }
 
     /**
@@ -265,9 +272,14 @@ public final class VStreamBenchmark {
      * (bounded) or until the expected records arrived (then cancels it).
      */
     private Measurement runSource(
-            PlanetScaleSource<RowData> source, long expectedRecords, long events, boolean bounded)
+            PlanetScaleSource<RowData> source,
+            long expectedRecords,
+            long events,
+            boolean bounded,
+            long lateFromRecord,
+            long lateFromEvent)
             throws Exception {
-        BenchCounters.reset(expectedRecords);
+        BenchCounters.reset(expectedRecords, lateFromRecord);
         StreamExecutionEnvironment env = environment();
         env.fromSource(source, WatermarkStrategy.noWatermarks(), "planetscale")
                 .filter(new BenchCounters.CountingDiscard())
@@ -323,7 +335,11 @@ public final class VStreamBenchmark {
                         -1)
                 .withCpu(cpuAtStart, cpuAtEnd)
                 .withVmThreads(vmAtStart, vmAtEnd)
-                .withSteadyCpu(BenchCounters.firstCpuNanos, BenchCounters.targetCpuNanos);
+                .withSteadyCpu(BenchCounters.firstCpuNanos, BenchCounters.targetCpuNanos)
+                .withLateCpu(
+                        BenchCounters.markCpuNanos,
+                        BenchCounters.targetCpuNanos,
+                        events - lateFromEvent);
     }
 
     /**
@@ -414,7 +430,7 @@ public final class VStreamBenchmark {
 
     /** The source copying the snapshot table into a sink that sleeps per record. */
     private HeapRun heapWithSlowSink(int heapSeconds, long sleepMillis) throws Exception {
-        BenchCounters.reset(Long.MAX_VALUE);
+        BenchCounters.reset(Long.MAX_VALUE, Long.MAX_VALUE);
         long baseline = usedHeapAfterGc();
         LOG.info("heap, source: baseline {} MB (after GC), starting the slow job", mb(baseline));
         StreamExecutionEnvironment env = environment();
@@ -510,8 +526,8 @@ public final class VStreamBenchmark {
         out.append(
                 String.format(
                         Locale.ROOT,
-                        "%nThe table (%d rows) is %.1f MB as VStream messages (from the bare"
-                                + " snapshot read).%n",
+                        "%nThe table (%d rows) is %.1f MB as VStream messages (from a bare"
+                                + " snapshot read of its own).%n",
                         rows,
                         snapshotWireBytes / (double) MB));
         return out.toString();
@@ -601,6 +617,8 @@ public final class VStreamBenchmark {
                                 + "| **CPU ratio** (JVM CPU per event, from the start) | %.2f"
                                 + " | %.2f | <= 1.3 |%n"
                                 + "| CPU ratio, first to last event | %.2f | %.2f | |%n"
+                                + "| CPU ratio, late window (second half of the rows;"
+                                + " the updates) | %.2f | %.2f | |%n"
                                 + "| CPU ratio without the JIT compilers (from the start)"
                                 + " | %.2f | %.2f | |%n",
                         ratio(snapshot, Measurement::steadyRate),
@@ -611,6 +629,8 @@ public final class VStreamBenchmark {
                         ratio(streaming, Measurement::cpuSecondsPerMillion),
                         ratio(snapshot, Measurement::steadyCpuSecondsPerMillion),
                         ratio(streaming, Measurement::steadyCpuSecondsPerMillion),
+                        ratio(snapshot, Measurement::lateCpuSecondsPerMillion),
+                        ratio(streaming, Measurement::lateCpuSecondsPerMillion),
                         ratio(snapshot, Measurement::cpuWithoutJitSecondsPerMillion),
                         ratio(streaming, Measurement::cpuWithoutJitSecondsPerMillion)));
         out.append(
