@@ -18,6 +18,7 @@
 #   BENCH_OBJECT_REUSE=0     1: the source's jobs run with Flink's object reuse (a user setting)
 #   BENCH_PHASES_ALTERNATE=0 1: each round runs both phases (copy, binlog), as before 2026-12-05;
 #                            default: all copy rounds, then all binlog rounds
+#   BENCH_THREAD_CPU=0       1: log each read's CPU time per group of threads (user and system)
 #   BENCH_GENERIC_ROWS=0     1: the source makes GenericRowData (the DataStream default), not binary
 #                            rows (RowDataDeserializationSchema#withBinaryRows, as the Table API)
 #   FLINK_VERSION=           build against another Flink (e.g. 1.20.3); default: the pom's
@@ -46,6 +47,7 @@ java -Xms"${BENCH_HEAP:-1g}" -Xmx"${BENCH_HEAP:-1g}" ${BENCH_JAVA_OPTS:-} \
   -Dbench.results="${RESULTS}" \
   -Dbench.object.reuse="$([[ "${BENCH_OBJECT_REUSE:-0}" == "1" ]] && echo true || echo false)" \
   -Dbench.phases.alternate="$([[ "${BENCH_PHASES_ALTERNATE:-0}" == "1" ]] && echo true || echo false)" \
+  -Dbench.thread.cpu="$([[ "${BENCH_THREAD_CPU:-0}" == "1" ]] && echo true || echo false)" \
   -Dbench.generic.rows="$([[ "${BENCH_GENERIC_ROWS:-0}" == "1" ]] && echo true || echo false)" \
   io.github.vstreamcdc.e2e.bench.VStreamBenchmark
 

@@ -12,6 +12,7 @@ import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -85,11 +86,13 @@ final class BareVStreamConsumer implements AutoCloseable {
         Reader reader = new Reader(expected, untilCopyCompleted, lateFrom, countWire);
         long cpuAtStart = Measurement.processCpuNanos();
         long[] vmAtStart = Measurement.vmThreadsCpuNanos();
+        Map<String, Object[]> threadsAtStart = Measurement.threadTicks();
         reader.startNanos = System.nanoTime();
         VitessGrpc.newStub(channel).vStream(request, reader);
         boolean done = reader.done.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
         long cpuAtEnd = Measurement.processCpuNanos();
         long[] vmAtEnd = Measurement.vmThreadsCpuNanos();
+        Map<String, Object[]> threadsAtEnd = Measurement.threadTicks();
         if (!done) {
             reader.cancel("timed out");
             throw new IllegalStateException(
@@ -118,7 +121,8 @@ final class BareVStreamConsumer implements AutoCloseable {
                 .withCpu(cpuAtStart, cpuAtEnd)
                 .withVmThreads(vmAtStart, vmAtEnd)
                 .withSteadyCpu(reader.firstCpuNanos, reader.lastCpuNanos)
-                .withLateCpu(reader.lateCpuNanos, reader.lastCpuNanos, expected - lateFrom);
+                .withLateCpu(reader.lateCpuNanos, reader.lastCpuNanos, expected - lateFrom)
+                .withThreadCpu(threadsAtStart, threadsAtEnd);
     }
 
     private static Vtgate.VStreamRequest request(

@@ -4,6 +4,8 @@ import java.io.File;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
+import java.util.HashMap;
+import java.util.Map;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
@@ -26,6 +28,9 @@ final class Measurement {
      * known.
      */
     long gcNanos = -1;
+
+    /** CPU time per group of threads, if asked for ({@link #withThreadCpu}). */
+    String threadCpu = "";
 
     /** The JVM's CPU time from the first to the last event; -1 if not known. */
     long steadyCpuNanos = -1;
@@ -165,6 +170,76 @@ final class Measurement {
         return new long[] {jitTicks * 10_000_000L, gcTicks * 10_000_000L};
     }
 
+    /**
+     * Whether measurements note the CPU time of each group of threads ({@code bench.thread.cpu}).
+     */
+    static final boolean THREAD_CPU = Boolean.getBoolean("bench.thread.cpu");
+
+    /** Per thread of this JVM (by id): its name, user and system clock ticks so far. */
+    static Map<String, Object[]> threadTicks() {
+        Map<String, Object[]> out = new HashMap<>();
+        File[] tasks = THREAD_CPU ? new File("/proc/self/task").listFiles() : null;
+        if (tasks == null) {
+            return out;
+        }
+        for (File task : tasks) {
+            String stat;
+            try {
+                stat = new String(Files.readAllBytes(new File(task, "stat").toPath()), UTF_8);
+            } catch (IOException e) {
+                continue; // a thread that ended
+            }
+            int close = stat.lastIndexOf(')');
+            String name = stat.substring(stat.indexOf('(') + 1, close);
+            String[] fields = stat.substring(close + 2).split(" ");
+            out.put(
+                    task.getName(),
+                    new Object[] {
+                        name.replaceAll("[0-9]+", "N"),
+                        Long.parseLong(fields[11]),
+                        Long.parseLong(fields[12])
+                    });
+        }
+        return out;
+    }
+
+    /**
+     * Notes the CPU time (user and system, ms) each group of threads (names with numbers as N) used
+     * between two readings of {@link #threadTicks}; the kernel's share shows thread hand-overs that
+     * a sampling profiler does not see.
+     */
+    Measurement withThreadCpu(Map<String, Object[]> before, Map<String, Object[]> after) {
+        if (!THREAD_CPU) {
+            return this;
+        }
+        Map<String, long[]> groups = new HashMap<>();
+        for (Map.Entry<String, Object[]> thread : after.entrySet()) {
+            Object[] now = thread.getValue();
+            Object[] then = before.get(thread.getKey());
+            long user = (Long) now[1] - (then == null ? 0 : (Long) then[1]);
+            long system = (Long) now[2] - (then == null ? 0 : (Long) then[2]);
+            long[] group = groups.computeIfAbsent((String) now[0], k -> new long[2]);
+            group[0] += user * 10;
+            group[1] += system * 10;
+        }
+        StringBuilder text = new StringBuilder();
+        groups.entrySet().stream()
+                .filter(e -> e.getValue()[0] + e.getValue()[1] > 0)
+                .sorted(
+                        (a, b) ->
+                                Long.compare(
+                                        b.getValue()[0] + b.getValue()[1],
+                                        a.getValue()[0] + a.getValue()[1]))
+                .forEach(
+                        e ->
+                                text.append(
+                                        String.format(
+                                                "%n    %-45s user %5d ms, system %5d ms",
+                                                e.getKey(), e.getValue()[0], e.getValue()[1])));
+        threadCpu = text.toString();
+        return this;
+    }
+
     /** Notes the JVM's CPU time between two readings of {@link #processCpuNanos}. */
     Measurement withCpu(long cpuAtStart, long cpuAtEnd) {
         if (cpuAtStart >= 0 && cpuAtEnd >= 0) {
@@ -198,19 +273,20 @@ final class Measurement {
     @Override
     public String toString() {
         return String.format(
-                "%s: %d events in %.2f s (first after %.2f s): %.0f/s total, %.0f/s steady,"
-                        + " %.2f CPU s per 1M events (%.2f first to last, %.2f late window; from"
-                        + " the start %.2f JIT, %.2f GC)",
-                consumer,
-                events,
-                seconds(),
-                startupSeconds(),
-                totalRate(),
-                steadyRate(),
-                cpuSecondsPerMillion(),
-                steadyCpuSecondsPerMillion(),
-                lateCpuSecondsPerMillion(),
-                jitSecondsPerMillion(),
-                gcSecondsPerMillion());
+                        "%s: %d events in %.2f s (first after %.2f s): %.0f/s total, %.0f/s steady,"
+                                + " %.2f CPU s per 1M events (%.2f first to last, %.2f late window; from"
+                                + " the start %.2f JIT, %.2f GC)",
+                        consumer,
+                        events,
+                        seconds(),
+                        startupSeconds(),
+                        totalRate(),
+                        steadyRate(),
+                        cpuSecondsPerMillion(),
+                        steadyCpuSecondsPerMillion(),
+                        lateCpuSecondsPerMillion(),
+                        jitSecondsPerMillion(),
+                        gcSecondsPerMillion())
+                + threadCpu;
     }
 }

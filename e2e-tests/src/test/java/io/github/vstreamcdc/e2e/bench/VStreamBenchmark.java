@@ -33,6 +33,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 
@@ -287,10 +288,12 @@ public final class VStreamBenchmark {
                 .sinkTo(new DiscardingSink<>());
         long cpuAtStart = Measurement.processCpuNanos();
         long[] vmAtStart = Measurement.vmThreadsCpuNanos();
+        Map<String, Object[]> threadsAtStart = Measurement.threadTicks();
         long start = System.nanoTime();
         JobClient job = env.executeAsync("bench " + (bounded ? "snapshot" : "streaming"));
         long cpuAtEnd;
         long[] vmAtEnd;
+        Map<String, Object[]> threadsAtEnd;
         try {
             if (bounded) {
                 job.getJobExecutionResult().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
@@ -318,6 +321,7 @@ public final class VStreamBenchmark {
             }
             cpuAtEnd = Measurement.processCpuNanos();
             vmAtEnd = Measurement.vmThreadsCpuNanos();
+            threadsAtEnd = Measurement.threadTicks();
         } finally {
             stop(job);
         }
@@ -339,7 +343,8 @@ public final class VStreamBenchmark {
                 .withLateCpu(
                         BenchCounters.markCpuNanos,
                         BenchCounters.targetCpuNanos,
-                        events - lateFromEvent);
+                        events - lateFromEvent)
+                .withThreadCpu(threadsAtStart, threadsAtEnd);
     }
 
     /**

@@ -14,7 +14,6 @@ import org.apache.flink.table.data.DecimalData;
 import org.apache.flink.table.data.GenericArrayData;
 import org.apache.flink.table.data.StringData;
 import org.apache.flink.table.data.TimestampData;
-import org.apache.flink.table.data.binary.BinaryStringData;
 import org.apache.flink.table.data.writer.BinaryRowWriter;
 import org.apache.flink.table.data.writer.BinaryWriter;
 import org.apache.flink.table.runtime.typeutils.InternalSerializers;
@@ -123,41 +122,20 @@ final class FieldConverters {
      * straight from the row's bytes, other values through the converter's object.
      */
     static FieldWriter writer(FieldConverter converter, LogicalType target) {
-        if (converter instanceof IntegerText) {
-            IntegerText integer = (IntegerText) converter;
-            switch (target.getTypeRoot()) {
-                case TINYINT:
-                    return (w, pos, b, o, n) -> {
-                        w.writeByte(pos, (byte) integer.parse(b, o, n));
-                        return true;
-                    };
-                case SMALLINT:
-                    return (w, pos, b, o, n) -> {
-                        w.writeShort(pos, (short) integer.parse(b, o, n));
-                        return true;
-                    };
-                case INTEGER:
-                    return (w, pos, b, o, n) -> {
-                        w.writeInt(pos, (int) integer.parse(b, o, n));
-                        return true;
-                    };
-                case BIGINT:
-                    return (w, pos, b, o, n) -> {
-                        w.writeLong(pos, integer.parse(b, o, n));
-                        return true;
-                    };
-                default:
-                    break;
-            }
-        }
-        if (converter instanceof TextString) {
-            // The writer copies the bytes into the row: no copy of its own first.
+        ValueWriter setter = valueWriter(target);
+        if (converter instanceof DecimalText) {
+            DecimalText decimal = (DecimalText) converter;
             return (w, pos, b, o, n) -> {
-                w.writeString(pos, BinaryStringData.fromBytes(b, o, n));
+                long unscaled = decimal.compact(b, o, n);
+                if (unscaled != MySqlTextBytes.NOT_PARSED) {
+                    // A compact DECIMAL is its unscaled long (BinaryRowData's layout).
+                    w.writeLong(pos, unscaled);
+                } else {
+                    setter.write(w, pos, converter.convert(b, o, n));
+                }
                 return true;
             };
         }
-        ValueWriter setter = valueWriter(target);
         return (w, pos, b, o, n) -> {
             Object value = converter.convert(b, o, n);
             if (value == null) {
@@ -194,6 +172,38 @@ final class FieldConverters {
         return (w, pos, value) -> BinaryWriter.write(w, pos, value, type, serializer);
     }
 
+    /** How {@link RowDataConverter#write} writes a field: a value of the {@code WRITE_} kinds. */
+    static final int WRITE_BYTE = 1;
+
+    static final int WRITE_SHORT = 2;
+    static final int WRITE_INT = 3;
+    static final int WRITE_LONG = 4;
+    static final int WRITE_TEXT = 5;
+    static final int WRITE_OTHER = 0;
+
+    /**
+     * Which of the common writes the converter's values take in a binary row, written in place
+     * without a call through the field's {@link FieldWriter}: integer columns into integer types
+     * ({@link #parseLong}), text into strings. {@link #WRITE_OTHER} for the rest.
+     */
+    static int writeKind(FieldConverter converter, LogicalType target) {
+        if (converter instanceof IntegerText) {
+            switch (target.getTypeRoot()) {
+                case TINYINT:
+                    return WRITE_BYTE;
+                case SMALLINT:
+                    return WRITE_SHORT;
+                case INTEGER:
+                    return WRITE_INT;
+                case BIGINT:
+                    return WRITE_LONG;
+                default:
+                    return WRITE_OTHER;
+            }
+        }
+        return converter instanceof TextString ? WRITE_TEXT : WRITE_OTHER;
+    }
+
     /** An integer column's text into a Flink integer type that holds every value. */
     private static final class IntegerText implements InPlaceConverter {
         private final LongBox box;
@@ -202,13 +212,43 @@ final class FieldConverters {
             this.box = box;
         }
 
-        long parse(byte[] bytes, int offset, int length) {
-            return parseLong(bytes, offset, length);
+        @Override
+        public Object convert(byte[] bytes, int offset, int length) {
+            return box.box(parseLong(bytes, offset, length));
+        }
+    }
+
+    /**
+     * A DECIMAL or integer column's text into a DECIMAL: checked per value, a value fits exactly or
+     * fails, it is never rounded.
+     */
+    private static final class DecimalText implements InPlaceConverter {
+        private final int precision;
+        private final int scale;
+
+        DecimalText(int precision, int scale) {
+            this.precision = precision;
+            this.scale = scale;
+        }
+
+        /** The unscaled value of a compact DECIMAL, or NOT_PARSED for the general path. */
+        long compact(byte[] bytes, int offset, int length) {
+            if (!DecimalData.isCompact(precision)) {
+                return MySqlTextBytes.NOT_PARSED;
+            }
+            long unscaled = MySqlTextBytes.decimalUnscaled(bytes, offset, length, scale);
+            return unscaled != MySqlTextBytes.NOT_PARSED
+                            && MySqlTextBytes.fitsPrecision(unscaled, precision)
+                    ? unscaled
+                    : MySqlTextBytes.NOT_PARSED;
         }
 
         @Override
         public Object convert(byte[] bytes, int offset, int length) {
-            return box.box(parseLong(bytes, offset, length));
+            long unscaled = compact(bytes, offset, length);
+            return unscaled != MySqlTextBytes.NOT_PARSED
+                    ? DecimalData.fromUnscaledLong(unscaled, precision, scale)
+                    : toDecimal(new BigDecimal(text(bytes, offset, length)), precision, scale);
         }
     }
 
@@ -410,18 +450,7 @@ final class FieldConverters {
         int integerDigits = precision - scale;
         if (column.kind() == MySqlKind.DECIMAL
                 || (column.kind().isInteger() && column.kind().digits() <= integerDigits)) {
-            // Checked per value: a value fits exactly or fails, it is never rounded.
-            return inPlace(
-                    (b, o, n) -> {
-                        if (DecimalData.isCompact(precision)) {
-                            long unscaled = MySqlTextBytes.decimalUnscaled(b, o, n, scale);
-                            if (unscaled != MySqlTextBytes.NOT_PARSED
-                                    && MySqlTextBytes.fitsPrecision(unscaled, precision)) {
-                                return DecimalData.fromUnscaledLong(unscaled, precision, scale);
-                            }
-                        }
-                        return toDecimal(new BigDecimal(text(b, o, n)), precision, scale);
-                    });
+            return new DecimalText(precision, scale);
         }
         if (column.kind() == MySqlKind.BIT) {
             BigInteger max = BigInteger.ONE.shiftLeft(column.bitLength()).subtract(BigInteger.ONE);
@@ -573,7 +602,7 @@ final class FieldConverters {
     }
 
     /** Long.parseLong of the text, without the String for the plain form. */
-    private static long parseLong(byte[] bytes, int offset, int length) {
+    static long parseLong(byte[] bytes, int offset, int length) {
         long value = MySqlTextBytes.parseLong(bytes, offset, length);
         return value != MySqlTextBytes.NOT_PARSED
                 ? value

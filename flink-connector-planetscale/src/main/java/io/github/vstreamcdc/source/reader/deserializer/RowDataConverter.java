@@ -10,6 +10,7 @@ import io.github.vstreamcdc.source.types.MySqlTypeMapping;
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.table.api.ValidationException;
 import org.apache.flink.table.data.GenericRowData;
+import org.apache.flink.table.data.binary.BinaryStringData;
 import org.apache.flink.table.data.writer.BinaryRowWriter;
 import org.apache.flink.table.types.logical.LogicalType;
 import org.apache.flink.table.types.logical.RowType;
@@ -55,6 +56,13 @@ public final class RowDataConverter {
 
     /** Per target field with a source column: its writer for rows in the binary format. */
     private final FieldWriter[] writers;
+
+    /**
+     * Per target field: how {@link #write} writes it, one of the {@code FieldConverters.WRITE_}
+     * kinds. The common ones are written in the loop itself, without a call through the writer that
+     * the other fields' writers make megamorphic.
+     */
+    private final int[] writeKinds;
 
     /**
      * Builds a converter that fails on target fields missing from the source columns.
@@ -108,6 +116,7 @@ public final class RowDataConverter {
         this.sourceIndex = new int[arity];
         this.converters = new FieldConverter[arity];
         this.writers = new FieldWriter[arity];
+        this.writeKinds = new int[arity];
         for (int i = 0; i < arity; i++) {
             String name = targetType.getFieldNames().get(i);
             LogicalType target = targetType.getTypeAt(i);
@@ -131,6 +140,7 @@ public final class RowDataConverter {
             }
             converters[i] = converter;
             writers[i] = FieldConverters.writer(converter, target);
+            writeKinds[i] = FieldConverters.writeKind(converter, target);
         }
     }
 
@@ -218,7 +228,28 @@ public final class RowDataConverter {
     private boolean writeField(
             int target, int index, byte[] bytes, int offset, int length, BinaryRowWriter writer) {
         try {
-            return writers[target].write(writer, target, bytes, offset, length);
+            switch (writeKinds[target]) {
+                case FieldConverters.WRITE_LONG:
+                    writer.writeLong(target, FieldConverters.parseLong(bytes, offset, length));
+                    return true;
+                case FieldConverters.WRITE_INT:
+                    writer.writeInt(target, (int) FieldConverters.parseLong(bytes, offset, length));
+                    return true;
+                case FieldConverters.WRITE_SHORT:
+                    writer.writeShort(
+                            target, (short) FieldConverters.parseLong(bytes, offset, length));
+                    return true;
+                case FieldConverters.WRITE_BYTE:
+                    writer.writeByte(
+                            target, (byte) FieldConverters.parseLong(bytes, offset, length));
+                    return true;
+                case FieldConverters.WRITE_TEXT:
+                    // The writer copies the bytes into the row: no copy of its own first.
+                    writer.writeString(target, BinaryStringData.fromBytes(bytes, offset, length));
+                    return true;
+                default:
+                    return writers[target].write(writer, target, bytes, offset, length);
+            }
         } catch (RuntimeException e) {
             throw cannotConvert(target, index, bytes, offset, length, e);
         }
