@@ -143,24 +143,15 @@ final class Measurement {
      * {@code /proc/self/task} (Linux, 10 ms ticks); {@code {-1, -1}} where that is not there.
      */
     static long[] vmThreadsCpuNanos() {
-        File[] tasks = new File("/proc/self/task").listFiles();
-        if (tasks == null) {
+        Map<String, Object[]> threads = readThreads();
+        if (threads == null) {
             return new long[] {-1, -1};
         }
         long jitTicks = 0;
         long gcTicks = 0;
-        for (File task : tasks) {
-            String stat;
-            try {
-                stat = new String(Files.readAllBytes(new File(task, "stat").toPath()), UTF_8);
-            } catch (IOException e) {
-                continue; // a thread that ended
-            }
-            int close = stat.lastIndexOf(')');
-            String name = stat.substring(stat.indexOf('(') + 1, close);
-            String[] fields = stat.substring(close + 2).split(" ");
-            // Fields 14 and 15 of proc(5): utime and stime; fields[0] is field 3.
-            long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+        for (Object[] thread : threads.values()) {
+            String name = (String) thread[0];
+            long ticks = (Long) thread[1] + (Long) thread[2];
             if (name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler")) {
                 jitTicks += ticks;
             } else if (name.startsWith("GC Thread") || name.startsWith("G1 ")) {
@@ -175,13 +166,25 @@ final class Measurement {
      */
     static final boolean THREAD_CPU = Boolean.getBoolean("bench.thread.cpu");
 
-    /** Per thread of this JVM (by id): its name, user and system clock ticks so far. */
+    /**
+     * Per thread of this JVM (by id): its name, user and system clock ticks so far; empty unless
+     * {@link #THREAD_CPU}.
+     */
     static Map<String, Object[]> threadTicks() {
-        Map<String, Object[]> out = new HashMap<>();
-        File[] tasks = THREAD_CPU ? new File("/proc/self/task").listFiles() : null;
+        Map<String, Object[]> threads = THREAD_CPU ? readThreads() : null;
+        return threads == null ? new HashMap<>() : threads;
+    }
+
+    /**
+     * Per thread (by id), from {@code /proc/self/task}: its name, user and system clock ticks so
+     * far; null where that is not there.
+     */
+    private static Map<String, Object[]> readThreads() {
+        File[] tasks = new File("/proc/self/task").listFiles();
         if (tasks == null) {
-            return out;
+            return null;
         }
+        Map<String, Object[]> out = new HashMap<>();
         for (File task : tasks) {
             String stat;
             try {
@@ -192,13 +195,10 @@ final class Measurement {
             int close = stat.lastIndexOf(')');
             String name = stat.substring(stat.indexOf('(') + 1, close);
             String[] fields = stat.substring(close + 2).split(" ");
+            // Fields 14 and 15 of proc(5): utime and stime; fields[0] is field 3.
             out.put(
                     task.getName(),
-                    new Object[] {
-                        name.replaceAll("[0-9]+", "N"),
-                        Long.parseLong(fields[11]),
-                        Long.parseLong(fields[12])
-                    });
+                    new Object[] {name, Long.parseLong(fields[11]), Long.parseLong(fields[12])});
         }
         return out;
     }
@@ -218,7 +218,8 @@ final class Measurement {
             Object[] then = before.get(thread.getKey());
             long user = (Long) now[1] - (then == null ? 0 : (Long) then[1]);
             long system = (Long) now[2] - (then == null ? 0 : (Long) then[2]);
-            long[] group = groups.computeIfAbsent((String) now[0], k -> new long[2]);
+            String name = ((String) now[0]).replaceAll("[0-9]+", "N");
+            long[] group = groups.computeIfAbsent(name, k -> new long[2]);
             group[0] += user * 10;
             group[1] += system * 10;
         }

@@ -17,6 +17,8 @@ import org.apache.flink.types.RowKind;
 import org.apache.flink.util.Collector;
 import org.junit.jupiter.api.Test;
 
+import javax.annotation.Nullable;
+
 import java.nio.charset.StandardCharsets;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -60,10 +62,7 @@ class RowDataDeserializationSchemaTest {
     }
 
     private static RowChangeEvent insert(List<ColumnDescription> columns, String... values) {
-        byte[][] row = new byte[values.length][];
-        for (int i = 0; i < values.length; i++) {
-            row[i] = values[i] == null ? null : values[i].getBytes(StandardCharsets.UTF_8);
-        }
+        byte[][] row = bytes(values);
         return new RowChangeEvent(
                 "ks",
                 "-80",
@@ -77,7 +76,9 @@ class RowDataDeserializationSchemaTest {
     }
 
     private static List<RowData> collect(
-            RowDataDeserializationSchema schema, SchemaChangeEvent change, RowChangeEvent row)
+            RowDataDeserializationSchema schema,
+            @Nullable SchemaChangeEvent change,
+            RowChangeEvent row)
             throws Exception {
         List<RowData> out = new ArrayList<>();
         Collector<RowData> collector =
@@ -90,7 +91,9 @@ class RowDataDeserializationSchemaTest {
                     @Override
                     public void close() {}
                 };
-        schema.deserializeSchemaChange(change, collector);
+        if (change != null) {
+            schema.deserializeSchemaChange(change, collector);
+        }
         schema.deserialize(row, collector);
         return out;
     }
@@ -228,8 +231,8 @@ class RowDataDeserializationSchemaTest {
                         1_700_000_000_000L,
                         "MySQL56/a:1-11");
 
-        List<RowData> genericRows = collect(generic, update);
-        List<RowData> binaryRows = collect(binary, update);
+        List<RowData> genericRows = collect(generic, null, update);
+        List<RowData> binaryRows = collect(binary, null, update);
         assertThat(binaryRows).hasSize(2).allMatch(row -> row instanceof BinaryRowData);
         assertThat(binaryRows)
                 .extracting(RowData::getRowKind)
@@ -268,23 +271,6 @@ class RowDataDeserializationSchemaTest {
             row[i] = values[i] == null ? null : values[i].getBytes(StandardCharsets.UTF_8);
         }
         return row;
-    }
-
-    private static List<RowData> collect(RowDataDeserializationSchema schema, RowChangeEvent row)
-            throws Exception {
-        List<RowData> out = new ArrayList<>();
-        schema.deserialize(
-                row,
-                new Collector<RowData>() {
-                    @Override
-                    public void collect(RowData record) {
-                        out.add(record);
-                    }
-
-                    @Override
-                    public void close() {}
-                });
-        return out;
     }
 
     private static List<Object> values(RowData row, RowType type) {
