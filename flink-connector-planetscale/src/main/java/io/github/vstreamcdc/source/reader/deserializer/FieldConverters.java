@@ -118,8 +118,9 @@ final class FieldConverters {
     }
 
     /**
-     * The writer of a converter's values into a field of type {@code target}: integers and text
-     * straight from the row's bytes, other values through the converter's object.
+     * The writer of a converter's values into a field of type {@code target}: compact decimals as
+     * their unscaled long, other values through the converter's object. (Integers and text take the
+     * {@link #writeKind} path, which does not call it.)
      */
     static FieldWriter writer(FieldConverter converter, LogicalType target) {
         ValueWriter setter = valueWriter(target);
@@ -172,14 +173,16 @@ final class FieldConverters {
         return (w, pos, value) -> BinaryWriter.write(w, pos, value, type, serializer);
     }
 
-    /** How {@link RowDataConverter#write} writes a field: a value of the {@code WRITE_} kinds. */
+    /** How {@link RowDataConverter#write} writes a field: through its {@link FieldWriter}. */
+    static final int WRITE_OTHER = 0;
+
+    /** How {@link RowDataConverter#write} writes a field: the {@code WRITE_} kinds in place. */
     static final int WRITE_BYTE = 1;
 
     static final int WRITE_SHORT = 2;
     static final int WRITE_INT = 3;
     static final int WRITE_LONG = 4;
     static final int WRITE_TEXT = 5;
-    static final int WRITE_OTHER = 0;
 
     /**
      * Which of the common writes the converter's values take in a binary row, written in place
