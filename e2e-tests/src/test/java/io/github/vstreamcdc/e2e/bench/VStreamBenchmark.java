@@ -132,39 +132,36 @@ public final class VStreamBenchmark {
         try (BareVStreamConsumer bare =
                 new BareVStreamConsumer(cluster.host(), cluster.grpcPort())) {
             int warmUp = Integer.getInteger("bench.warmup.rounds", 1);
-            // One phase's rounds after the other, as a job copies and then streams: alternating
-            // the phases per round made the JIT recompile the per-record code at each job start
-            // (type profiles of the other phase). Rounds up to 0 warm up and are not counted; in
-            // a round, the order of the two consumers alternates.
+            // One phase's rounds after the other, as a job copies and then streams
+            // (bench.phases.alternate: both phases in each round, the former order). Rounds up to
+            // 0 warm up and are not counted; in a round, the order of the two consumers alternates.
             boolean phasesAlternate = Boolean.getBoolean("bench.phases.alternate");
             for (int phase = 0; phase < (phasesAlternate ? 1 : 2); phase++) {
                 for (int round = 1 - warmUp; round <= rounds; round++) {
                     boolean bareFirst = Math.floorMod(round, 2) == 0;
                     String label = round <= 0 ? "warm-up" : "round " + round + "/" + rounds;
                     if (phasesAlternate || phase == 0) {
-                        Measurement[] snap = new Measurement[2];
-                        for (int i = 0; i < 2; i++) {
-                            if ((i == 0) == bareFirst) {
-                                snap[0] = log(label, "snapshot", bareSnapshot(bare));
-                            } else {
-                                snap[1] = log(label, "snapshot", sourceSnapshot());
-                            }
-                        }
+                        Measurement[] pair =
+                                pair(
+                                        label,
+                                        "snapshot",
+                                        bareFirst,
+                                        () -> bareSnapshot(bare),
+                                        this::sourceSnapshot);
                         if (round > 0) {
-                            snapshot.add(snap);
+                            snapshot.add(pair);
                         }
                     }
                     if (phasesAlternate || phase == 1) {
-                        Measurement[] stream = new Measurement[2];
-                        for (int i = 0; i < 2; i++) {
-                            if ((i == 0) == bareFirst) {
-                                stream[0] = log(label, "streaming", bareStreaming(bare));
-                            } else {
-                                stream[1] = log(label, "streaming", sourceStreaming());
-                            }
-                        }
+                        Measurement[] pair =
+                                pair(
+                                        label,
+                                        "streaming",
+                                        bareFirst,
+                                        () -> bareStreaming(bare),
+                                        this::sourceStreaming);
                         if (round > 0) {
-                            streaming.add(stream);
+                            streaming.add(pair);
                         }
                     }
                 }
@@ -248,6 +245,27 @@ public final class VStreamBenchmark {
                         .build();
         // An update is two records (-U, +U): one row event. The late window: the updates.
         return runSource(source, inserts + 2 * updates, inserts + updates, false, inserts, inserts);
+    }
+
+    /** One read of a phase. */
+    @FunctionalInterface
+    private interface Read {
+        Measurement run() throws Exception;
+    }
+
+    /** Both consumers' reads of one phase in a round, in the given order: {bare, source}. */
+    private static Measurement[] pair(
+            String label, String phase, boolean bareFirst, Read bare, Read source)
+            throws Exception {
+        Measurement[] pair = new Measurement[2];
+        for (int i = 0; i < 2; i++) {
+            if ((i == 0) == bareFirst) {
+                pair[0] = log(label, phase, bare.run());
+            } else {
+                pair[1] = log(label, phase, source.run());
+            }
+        }
+        return pair;
     }
 
     /**
