@@ -184,6 +184,15 @@ final class FieldConverters {
     static final int WRITE_LONG = 4;
     static final int WRITE_TEXT = 5;
 
+    /** Compact DECIMALs ({@link DecimalText#compact}); rows of {@link BinaryRowBuilder} only. */
+    static final int WRITE_DECIMAL = 6;
+
+    /**
+     * DATETIME and TIMESTAMP values as the millis of a compact timestamp ({@link
+     * DateTimeText#micros}); rows of {@link BinaryRowBuilder} only.
+     */
+    static final int WRITE_TIMESTAMP_MILLIS = 7;
+
     /**
      * Which of the common writes the converter's values take in a binary row, written in place
      * without a call through the field's {@link FieldWriter}: integer columns into integer types
@@ -204,7 +213,31 @@ final class FieldConverters {
                     return WRITE_OTHER;
             }
         }
+        if (converter instanceof DecimalText
+                && DecimalData.isCompact(((DecimalText) converter).precision)) {
+            return WRITE_DECIMAL;
+        }
+        if (converter instanceof DateTimeText
+                && TimestampData.isCompact(LogicalTypeChecks.getPrecision(target))) {
+            return WRITE_TIMESTAMP_MILLIS;
+        }
         return converter instanceof TextString ? WRITE_TEXT : WRITE_OTHER;
+    }
+
+    /**
+     * The unscaled value of a {@link #WRITE_DECIMAL} converter's plain text, or NOT_PARSED for its
+     * general path.
+     */
+    static long decimalUnscaled(FieldConverter decimal, byte[] bytes, int offset, int length) {
+        return ((DecimalText) decimal).compact(bytes, offset, length);
+    }
+
+    /**
+     * The micros (cut to the target precision) of a {@link #WRITE_TIMESTAMP_MILLIS} converter's
+     * plain text, or NOT_PARSED for its general path.
+     */
+    static long dateTimeMicros(FieldConverter dateTime, byte[] bytes, int offset, int length) {
+        return ((DateTimeText) dateTime).micros(bytes, offset, length);
     }
 
     /** An integer column's text into a Flink integer type that holds every value. */
@@ -262,6 +295,45 @@ final class FieldConverters {
             // A copy: the bytes may be the whole VStream message, which the string must not keep
             // alive.
             return StringData.fromBytes(Arrays.copyOfRange(bytes, offset, offset + length));
+        }
+    }
+
+    /**
+     * A DATETIME or TIMESTAMP column's text into a timestamp: the plain form parsed from the bytes
+     * ({@link #micros}), the rest (zero dates, other time zones' rules) by the general path.
+     */
+    private static final class DateTimeText implements InPlaceConverter {
+        /** Added to the parsed micros: the server zone's fixed offset for TIMESTAMP, else 0. */
+        private final long offsetMicros;
+
+        private final long unit;
+        private final InPlaceConverter general;
+
+        DateTimeText(long offsetMicros, long unit, InPlaceConverter general) {
+            this.offsetMicros = offsetMicros;
+            this.unit = unit;
+            this.general = general;
+        }
+
+        /** The micros cut to the target precision, or NOT_PARSED for the general path. */
+        long micros(byte[] bytes, int offset, int length) {
+            long micros = MySqlTextBytes.dateTimeMicros(bytes, offset, length);
+            if (micros == MySqlTextBytes.NOT_PARSED) {
+                return micros;
+            }
+            micros += offsetMicros;
+            // Whole seconds (19 characters) need no cut: a unit divides a second.
+            return unit == 1 || length == 19 ? micros : micros - Math.floorMod(micros, unit);
+        }
+
+        @Override
+        public Object convert(byte[] bytes, int offset, int length) {
+            long micros = micros(bytes, offset, length);
+            return micros != MySqlTextBytes.NOT_PARSED
+                    ? TimestampData.fromEpochMillis(
+                            Math.floorDiv(micros, 1_000L),
+                            (int) Math.floorMod(micros, 1_000L) * 1_000)
+                    : general.convert(bytes, offset, length);
         }
     }
 
@@ -359,13 +431,10 @@ final class FieldConverters {
                     return null;
                 }
                 int precision = ((LocalZonedTimestampType) target).getPrecision();
-                long unit = microsUnit(precision);
-                return inPlace(
+                return new DateTimeText(
+                        0,
+                        microsUnit(precision),
                         (b, o, n) -> {
-                            long micros = MySqlTextBytes.dateTimeMicros(b, o, n);
-                            if (micros != MySqlTextBytes.NOT_PARSED) {
-                                return timestamp(micros, unit);
-                            }
                             LocalDateTime utc = MySqlTextValues.parseDateTime(text(b, o, n));
                             return utc == null
                                     ? null
@@ -503,12 +572,10 @@ final class FieldConverters {
         long unit = microsUnit(precision);
         switch (column.kind()) {
             case DATETIME:
-                return inPlace(
+                return new DateTimeText(
+                        0,
+                        unit,
                         (b, o, n) -> {
-                            long micros = MySqlTextBytes.dateTimeMicros(b, o, n);
-                            if (micros != MySqlTextBytes.NOT_PARSED) {
-                                return timestamp(micros, unit);
-                            }
                             LocalDateTime dateTime = MySqlTextValues.parseDateTime(text(b, o, n));
                             return dateTime == null
                                     ? null
@@ -535,15 +602,8 @@ final class FieldConverters {
                                 ? serverZone.getRules().getOffset(Instant.EPOCH).getTotalSeconds()
                                         * 1_000_000L
                                 : Long.MIN_VALUE;
-                return inPlace(
+                InPlaceConverter general =
                         (b, o, n) -> {
-                            long micros =
-                                    offsetMicros == Long.MIN_VALUE
-                                            ? MySqlTextBytes.NOT_PARSED
-                                            : MySqlTextBytes.dateTimeMicros(b, o, n);
-                            if (micros != MySqlTextBytes.NOT_PARSED) {
-                                return timestamp(micros + offsetMicros, unit);
-                            }
                             LocalDateTime utc = MySqlTextValues.parseDateTime(text(b, o, n));
                             if (utc == null) {
                                 return null;
@@ -553,7 +613,10 @@ final class FieldConverters {
                                             .atZoneSameInstant(serverZone)
                                             .toLocalDateTime();
                             return TimestampData.fromLocalDateTime(truncate(local, precision));
-                        });
+                        };
+                return offsetMicros == Long.MIN_VALUE
+                        ? general
+                        : new DateTimeText(offsetMicros, unit, general);
             default:
                 return null;
         }
@@ -615,16 +678,6 @@ final class FieldConverters {
     /** The microseconds a TIMESTAMP's precision counts in: 1 for 6 and more, 10^6 for 0. */
     private static long microsUnit(int precision) {
         return precision >= 6 ? 1 : pow10(6 - precision);
-    }
-
-    /**
-     * Microseconds since the epoch (of a UTC or local date-time) cut to a unit of {@link
-     * #microsUnit}.
-     */
-    private static TimestampData timestamp(long micros, long unit) {
-        long cut = unit == 1 ? micros : micros - Math.floorMod(micros, unit);
-        return TimestampData.fromEpochMillis(
-                Math.floorDiv(cut, 1_000L), (int) Math.floorMod(cut, 1_000L) * 1_000);
     }
 
     private static String strictUtf8(byte[] value) {

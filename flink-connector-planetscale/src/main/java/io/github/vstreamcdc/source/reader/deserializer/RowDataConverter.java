@@ -5,6 +5,7 @@ import io.github.vstreamcdc.source.reader.deserializer.FieldConverters.FieldConv
 import io.github.vstreamcdc.source.reader.deserializer.FieldConverters.FieldWriter;
 import io.github.vstreamcdc.source.types.MySqlColumn;
 import io.github.vstreamcdc.source.types.MySqlKind;
+import io.github.vstreamcdc.source.types.MySqlTextBytes;
 import io.github.vstreamcdc.source.types.MySqlTypeMapping;
 
 import org.apache.flink.annotation.Internal;
@@ -64,6 +65,9 @@ public final class RowDataConverter {
      */
     private final int[] writeKinds;
 
+    /** Whether every field's type is one {@link BinaryRowBuilder} writes: see {@link #isSimple}. */
+    private final boolean simple;
+
     /**
      * Builds a converter that fails on target fields missing from the source columns.
      *
@@ -117,6 +121,7 @@ public final class RowDataConverter {
         this.converters = new FieldConverter[arity];
         this.writers = new FieldWriter[arity];
         this.writeKinds = new int[arity];
+        boolean allSimple = true;
         for (int i = 0; i < arity; i++) {
             String name = targetType.getFieldNames().get(i);
             LogicalType target = targetType.getTypeAt(i);
@@ -141,7 +146,18 @@ public final class RowDataConverter {
             converters[i] = converter;
             writers[i] = FieldConverters.writer(converter, target);
             writeKinds[i] = FieldConverters.writeKind(converter, target);
+            allSimple &= BinaryRowBuilder.isSimple(target);
         }
+        this.simple = allSimple;
+    }
+
+    /**
+     * Whether rows can be written with {@link #write(RowImage, BinaryRowBuilder)}: every field's
+     * type fits a binary row's slot or is a byte string (no wide decimals or timestamps, no
+     * arrays).
+     */
+    boolean isSimple() {
+        return simple;
     }
 
     /** The row type this converter produces. */
@@ -222,6 +238,85 @@ public final class RowDataConverter {
                 checkNull(i, index, bytes, offset, length);
                 writer.setNullAt(i);
             }
+        }
+    }
+
+    /**
+     * Writes the values of one row image into fields {@code 0} to {@code arity - 1} of a row of
+     * {@link #isSimple} types: the same values, checks and errors as {@link #convert(RowImage)}.
+     */
+    void write(RowImage values, BinaryRowBuilder out) {
+        checkSize(values.size());
+        byte[] bytes = values.bytes();
+        for (int i = 0; i < writeKinds.length; i++) {
+            int index = sourceIndex[i];
+            if (index < 0) {
+                out.setNull(i);
+                continue;
+            }
+            int offset = values.offset(index);
+            int length = values.length(index);
+            if (length < 0) {
+                checkNull(i, index, null, 0, 0);
+                out.setNull(i);
+            } else if (!writeField(i, index, bytes, offset, length, out)) {
+                checkNull(i, index, bytes, offset, length);
+                out.setNull(i);
+            }
+        }
+    }
+
+    /** Returns false, writing nothing, when the value converts to NULL (zero dates). */
+    private boolean writeField(
+            int target, int index, byte[] bytes, int offset, int length, BinaryRowBuilder out) {
+        try {
+            switch (writeKinds[target]) {
+                case FieldConverters.WRITE_LONG:
+                    out.writeLong(target, FieldConverters.parseLong(bytes, offset, length));
+                    return true;
+                case FieldConverters.WRITE_INT:
+                    out.writeInt(target, (int) FieldConverters.parseLong(bytes, offset, length));
+                    return true;
+                case FieldConverters.WRITE_SHORT:
+                    out.writeShort(
+                            target, (short) FieldConverters.parseLong(bytes, offset, length));
+                    return true;
+                case FieldConverters.WRITE_BYTE:
+                    out.writeByte(target, (byte) FieldConverters.parseLong(bytes, offset, length));
+                    return true;
+                case FieldConverters.WRITE_TEXT:
+                    out.writeBytes(target, bytes, offset, length);
+                    return true;
+                case FieldConverters.WRITE_DECIMAL:
+                    long unscaled =
+                            FieldConverters.decimalUnscaled(
+                                    converters[target], bytes, offset, length);
+                    if (unscaled != MySqlTextBytes.NOT_PARSED) {
+                        out.writeLong(target, unscaled);
+                        return true;
+                    }
+                    break;
+                case FieldConverters.WRITE_TIMESTAMP_MILLIS:
+                    long micros =
+                            FieldConverters.dateTimeMicros(
+                                    converters[target], bytes, offset, length);
+                    if (micros != MySqlTextBytes.NOT_PARSED) {
+                        out.writeLong(target, Math.floorDiv(micros, 1_000L));
+                        return true;
+                    }
+                    break;
+                default:
+                    break;
+            }
+            // The general path: the converter's value (or error).
+            Object value = converters[target].convert(bytes, offset, length);
+            if (value == null) {
+                return false;
+            }
+            out.writeValue(target, targetType.getTypeAt(target), value);
+            return true;
+        } catch (RuntimeException e) {
+            throw cannotConvert(target, index, bytes, offset, length, e);
         }
     }
 

@@ -65,6 +65,9 @@ public final class RowDataDeserializationSchema implements VStreamDeserializatio
     private transient int physicalArity;
     private transient FieldConverters.ValueWriter[] metadataWriters;
 
+    /** The metadata fields' types, when all are simple ({@link BinaryRowBuilder#isSimple}). */
+    @Nullable private transient LogicalType[] simpleMetadataTypes;
+
     /** Bytes of the metadata values beyond their fixed part, as seen so far. */
     private transient int metadataBytes;
 
@@ -175,6 +178,9 @@ public final class RowDataDeserializationSchema implements VStreamDeserializatio
                 metadataWriters[i] = FieldConverters.valueWriter(types.get(i));
             }
             physicalArity = physicalType.getFieldCount();
+            if (types.stream().allMatch(BinaryRowBuilder::isSimple)) {
+                simpleMetadataTypes = types.toArray(new LogicalType[0]);
+            }
         }
         // Written straight into the record's own array, sized so that it rarely grows: a text
         // value takes at most its bytes (rounded up to 8), a wide decimal 16.
@@ -183,6 +189,9 @@ public final class RowDataDeserializationSchema implements VStreamDeserializatio
             valueBytes += Math.max(values.length(i), 0);
         }
         int arity = physicalArity + metadataWriters.length;
+        if (converter.isSimple() && simpleMetadataTypes != null) {
+            return simpleRow(converter, change, values, kind, arity, valueBytes);
+        }
         int capacity = valueBytes + 16 * physicalArity + metadataBytes;
         BinaryRowData row = new BinaryRowData(arity);
         BinaryRowWriter writer = new BinaryRowWriter(row, capacity);
@@ -202,6 +211,36 @@ public final class RowDataDeserializationSchema implements VStreamDeserializatio
             metadataBytes += grown + 64;
         }
         row.setRowKind(kind);
+        return row;
+    }
+
+    /**
+     * {@link #binaryRow} of simple types, without Flink's writer (see {@link BinaryRowBuilder}).
+     */
+    private RowData simpleRow(
+            RowDataConverter converter,
+            RowChangeEvent change,
+            RowImage values,
+            RowKind kind,
+            int arity,
+            int valueBytes) {
+        int capacity = valueBytes + 8 * arity + metadataBytes;
+        BinaryRowBuilder builder = new BinaryRowBuilder(arity, capacity);
+        converter.write(values, builder);
+        for (int i = 0; i < simpleMetadataTypes.length; i++) {
+            Object value = metadata.get(i).read(change, kind);
+            if (value == null) {
+                builder.setNull(physicalArity + i);
+            } else {
+                builder.writeValue(physicalArity + i, simpleMetadataTypes[i], value);
+            }
+        }
+        BinaryRowData row = builder.build(kind);
+        int grown =
+                row.getSizeInBytes() - BinaryRowData.calculateFixPartSizeInBytes(arity) - capacity;
+        if (grown > 0) {
+            metadataBytes += grown + 64;
+        }
         return row;
     }
 

@@ -32,6 +32,7 @@ import org.apache.flink.table.types.logical.TimestampType;
 import org.apache.flink.table.types.logical.TinyIntType;
 import org.apache.flink.table.types.logical.VarBinaryType;
 import org.apache.flink.table.types.logical.VarCharType;
+import org.apache.flink.types.RowKind;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
@@ -245,13 +246,33 @@ class RowDataConverterTest {
         return whole;
     }
 
-    /** The value as read from a binary row written by {@link RowDataConverter#write}. */
+    /**
+     * The value as read from a binary row written by {@link RowDataConverter#write}; for simple
+     * types also by its {@link BinaryRowBuilder} path, which must give the same row byte for byte
+     * (or the same error).
+     */
     private static Object convertBinary(RowType type, Query.Field field, byte[] value) {
         Query.Field other = field("other_column", Type.VARCHAR, "varchar(9)", 36, CS_UTF8MB4, 0, 0);
+        RowDataConverter converter = converter(type, other, field);
+        assertThat(converter.isSimple()).isEqualTo(BinaryRowBuilder.isSimple(type.getTypeAt(0)));
         BinaryRowData row = new BinaryRowData(1);
         BinaryRowWriter writer = new BinaryRowWriter(row);
-        converter(type, other, field).write(image(value), writer);
+        try {
+            converter.write(image(value), writer);
+        } catch (RuntimeException e) {
+            if (converter.isSimple()) {
+                assertThatThrownBy(() -> converter.write(image(value), new BinaryRowBuilder(1, 0)))
+                        .isInstanceOf(e.getClass())
+                        .hasMessage(e.getMessage());
+            }
+            throw e;
+        }
         writer.complete();
+        if (converter.isSimple()) {
+            BinaryRowBuilder builder = new BinaryRowBuilder(1, 0);
+            converter.write(image(value), builder);
+            assertThat(builder.build(RowKind.INSERT)).isEqualTo(row);
+        }
         return RowData.createFieldGetter(type.getTypeAt(0), 0).getFieldOrNull(row);
     }
 
