@@ -242,6 +242,25 @@ public final class RowDataConverter {
     }
 
     /**
+     * The size of the variable-length part that {@link #write(RowImage, BinaryRowBuilder)} needs
+     * for a row image: exact for text written as it is, an estimate for values the converters
+     * change (the builder grows if needed). An exact size saves zeroing bytes no one reads.
+     */
+    int variableBytes(RowImage values) {
+        int bytes = 0;
+        for (int i = 0; i < writeKinds.length; i++) {
+            int index = sourceIndex[i];
+            int length = index < 0 ? -1 : values.length(index);
+            if (writeKinds[i] == FieldConverters.WRITE_TEXT) {
+                bytes += length > 7 ? (length + 7) & ~7 : 0;
+            } else if (writeKinds[i] == FieldConverters.WRITE_OTHER && length >= 0) {
+                bytes += (length + 15) & ~7;
+            }
+        }
+        return bytes;
+    }
+
+    /**
      * Writes the values of one row image into fields {@code 0} to {@code arity - 1} of a row of
      * {@link #isSimple} types: the same values, checks and errors as {@link #convert(RowImage)}.
      */

@@ -182,15 +182,15 @@ public final class RowDataDeserializationSchema implements VStreamDeserializatio
                 simpleMetadataTypes = types.toArray(new LogicalType[0]);
             }
         }
+        int arity = physicalArity + metadataWriters.length;
+        if (converter.isSimple() && simpleMetadataTypes != null) {
+            return simpleRow(converter, change, values, kind, arity);
+        }
         // Written straight into the record's own array, sized so that it rarely grows: a text
         // value takes at most its bytes (rounded up to 8), a wide decimal 16.
         int valueBytes = 0;
         for (int i = 0; i < values.size(); i++) {
             valueBytes += Math.max(values.length(i), 0);
-        }
-        int arity = physicalArity + metadataWriters.length;
-        if (converter.isSimple() && simpleMetadataTypes != null) {
-            return simpleRow(converter, change, values, kind, arity, valueBytes);
         }
         int capacity = valueBytes + 16 * physicalArity + metadataBytes;
         BinaryRowData row = new BinaryRowData(arity);
@@ -222,9 +222,8 @@ public final class RowDataDeserializationSchema implements VStreamDeserializatio
             RowChangeEvent change,
             RowImage values,
             RowKind kind,
-            int arity,
-            int valueBytes) {
-        int capacity = valueBytes + 8 * arity + metadataBytes;
+            int arity) {
+        int capacity = converter.variableBytes(values) + metadataBytes;
         BinaryRowBuilder builder = new BinaryRowBuilder(arity, capacity);
         converter.write(values, builder);
         for (int i = 0; i < simpleMetadataTypes.length; i++) {
