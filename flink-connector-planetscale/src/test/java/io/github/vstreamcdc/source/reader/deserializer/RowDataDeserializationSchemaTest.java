@@ -11,11 +11,14 @@ import org.apache.flink.table.data.binary.BinaryRowData;
 import org.apache.flink.table.runtime.typeutils.InternalTypeInfo;
 import org.apache.flink.table.types.logical.BigIntType;
 import org.apache.flink.table.types.logical.IntType;
+import org.apache.flink.table.types.logical.LocalZonedTimestampType;
 import org.apache.flink.table.types.logical.RowType;
 import org.apache.flink.table.types.logical.VarCharType;
 import org.apache.flink.types.RowKind;
 import org.apache.flink.util.Collector;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import javax.annotation.Nullable;
 
@@ -184,8 +187,13 @@ class RowDataDeserializationSchemaTest {
 
     private static final String LONG = String.join("", Collections.nCopies(40, "metadata"));
 
-    @Test
-    void binaryRowsHoldWhatGenericRowsHoldWithMetadataAndKinds() throws Exception {
+    /**
+     * @param simple whether all fields are of simple types (rows written by {@link
+     *     BinaryRowBuilder}); else a metadata field is a TIMESTAMP_LTZ(6) (Flink's writer)
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void binaryRowsHoldWhatGenericRowsHoldWithMetadataAndKinds(boolean simple) throws Exception {
         RowType produced =
                 RowType.of(
                         new org.apache.flink.table.types.logical.LogicalType[] {
@@ -193,7 +201,7 @@ class RowDataDeserializationSchemaTest {
                             new VarCharType(VarCharType.MAX_LENGTH),
                             new BigIntType(),
                             new VarCharType(false, VarCharType.MAX_LENGTH),
-                            new BigIntType()
+                            simple ? new BigIntType() : new LocalZonedTimestampType(6)
                         },
                         new String[] {"id", "v", "n", "kind", "nothing"});
         List<RowDataDeserializationSchema.MetadataReader> metadata =
