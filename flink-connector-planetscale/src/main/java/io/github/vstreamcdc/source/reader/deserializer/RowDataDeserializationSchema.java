@@ -205,11 +205,7 @@ public final class RowDataDeserializationSchema implements VStreamDeserializatio
             }
         }
         writer.complete();
-        int grown =
-                row.getSizeInBytes() - BinaryRowData.calculateFixPartSizeInBytes(arity) - capacity;
-        if (grown > 0) {
-            metadataBytes += grown + 64;
-        }
+        learnRoom(row, capacity);
         row.setRowKind(kind);
         return row;
     }
@@ -235,12 +231,22 @@ public final class RowDataDeserializationSchema implements VStreamDeserializatio
             }
         }
         BinaryRowData row = builder.build(kind);
+        learnRoom(row, capacity);
+        return row;
+    }
+
+    /**
+     * Gives later rows more room when a row's variable part outgrew the room it was given (long
+     * metadata values), so that they rarely grow.
+     */
+    private void learnRoom(BinaryRowData row, int capacity) {
         int grown =
-                row.getSizeInBytes() - BinaryRowData.calculateFixPartSizeInBytes(arity) - capacity;
+                row.getSizeInBytes()
+                        - BinaryRowData.calculateFixPartSizeInBytes(row.getArity())
+                        - capacity;
         if (grown > 0) {
             metadataBytes += grown + 64;
         }
-        return row;
     }
 
     /** The types of the metadata fields, from the produced type. */
