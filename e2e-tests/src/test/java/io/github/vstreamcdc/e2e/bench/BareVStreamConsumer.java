@@ -83,7 +83,7 @@ final class BareVStreamConsumer implements AutoCloseable {
             Duration timeout)
             throws InterruptedException {
         Vtgate.VStreamRequest request = request(keyspace, shard, gtid, table);
-        Reader reader = new Reader(expected, untilCopyCompleted, lateFrom, countWire);
+        Reader reader = new Reader(expected, untilCopyCompleted, lateFrom, countWire, false);
         long cpuAtStart = Measurement.processCpuNanos();
         long[] vmAtStart = Measurement.vmThreadsCpuNanos();
         Map<String, Object[]> threadsAtStart = Measurement.threadTicks();
@@ -123,6 +123,78 @@ final class BareVStreamConsumer implements AutoCloseable {
                 .withSteadyCpu(reader.firstCpuNanos, reader.lastCpuNanos)
                 .withLateCpu(reader.lateCpuNanos, reader.lastCpuNanos, expected - lateFrom)
                 .withThreadCpu(threadsAtStart, threadsAtEnd);
+    }
+
+    /**
+     * Opens a VStream of a table's binlog from a position that stays open; {@link LiveStream#burst}
+     * measures the reading of each burst of events written after it.
+     */
+    LiveStream open(String keyspace, String shard, String gtid, String table) {
+        Reader reader = new Reader(Long.MAX_VALUE, false, Long.MAX_VALUE, false, true);
+        VitessGrpc.newStub(channel).vStream(request(keyspace, shard, gtid, table), reader);
+        return new LiveStream(reader);
+    }
+
+    /** See {@link #open}. */
+    static final class LiveStream implements AutoCloseable {
+
+        private final Reader reader;
+        private long read;
+
+        private LiveStream(Reader reader) {
+            this.reader = reader;
+        }
+
+        /**
+         * Readies the reader for the next {@code events} row events, then runs {@code commit}
+         * (which makes them reach the binlog) and waits for them: the measurement of that burst,
+         * from the commit to its last event.
+         */
+        Measurement burst(long events, LiveBursts.Commit commit, Duration timeout)
+                throws Exception {
+            long before = reader.rows;
+            if (before != read) {
+                throw new IllegalStateException(
+                        "Bare VStream read " + before + " row events; expected " + read);
+            }
+            read += events;
+            reader.reached = new CountDownLatch(1);
+            reader.firstAt = before + 1;
+            reader.expected = before + events;
+            LiveBursts.Start start = commit.run();
+            if (!reader.reached.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new IllegalStateException(
+                        "Bare VStream read "
+                                + (reader.rows - before)
+                                + " of "
+                                + events
+                                + " row events of a burst in "
+                                + timeout);
+            }
+            if (reader.failure != null) {
+                throw new IllegalStateException(
+                        "Bare VStream failed after " + reader.rows + " row events", reader.failure);
+            }
+            if (reader.rows != before + events) {
+                throw new IllegalStateException(
+                        "Bare VStream read "
+                                + (reader.rows - before)
+                                + " row events of a burst; expected "
+                                + events);
+            }
+            return start.measurement(
+                    "bare gRPC VStream",
+                    events,
+                    reader.firstNanos,
+                    reader.lastNanos,
+                    reader.firstCpuNanos,
+                    reader.lastCpuNanos);
+        }
+
+        @Override
+        public void close() {
+            reader.cancel("done");
+        }
     }
 
     private static Vtgate.VStreamRequest request(
@@ -174,11 +246,19 @@ final class BareVStreamConsumer implements AutoCloseable {
     private static final class Reader
             implements ClientResponseObserver<Vtgate.VStreamRequest, Vtgate.VStreamResponse> {
 
-        final long expected;
         final boolean untilCopyCompleted;
-        final long lateFrom;
         final boolean countWire;
+
+        /** Whether the stream stays open after the expected events (a {@link LiveStream}). */
+        final boolean open;
+
         final CountDownLatch done = new CountDownLatch(1);
+        // The window being measured (events counted from the stream's start); a LiveStream moves
+        // it on to each burst while the reader waits for the next.
+        volatile long firstAt = 1;
+        volatile long expected;
+        volatile long lateFrom;
+        volatile CountDownLatch reached = new CountDownLatch(1);
         volatile ClientCallStreamObserver<Vtgate.VStreamRequest> call;
         volatile Throwable failure;
         volatile long rows;
@@ -192,11 +272,17 @@ final class BareVStreamConsumer implements AutoCloseable {
         long valueBytes;
         boolean finished;
 
-        Reader(long expected, boolean untilCopyCompleted, long lateFrom, boolean countWire) {
+        Reader(
+                long expected,
+                boolean untilCopyCompleted,
+                long lateFrom,
+                boolean countWire,
+                boolean open) {
             this.expected = expected;
             this.untilCopyCompleted = untilCopyCompleted;
             this.lateFrom = lateFrom;
             this.countWire = countWire;
+            this.open = open;
         }
 
         @Override
@@ -223,7 +309,7 @@ final class BareVStreamConsumer implements AutoCloseable {
                         if (change.hasAfter()) {
                             valueBytes += size(RowValues.decode(change.getAfter()));
                         }
-                        if (count++ == 0) {
+                        if (++count == firstAt) {
                             firstNanos = System.nanoTime();
                             firstCpuNanos = Measurement.processCpuNanos();
                         }
@@ -233,8 +319,14 @@ final class BareVStreamConsumer implements AutoCloseable {
                     }
                     if (!untilCopyCompleted && count >= expected) {
                         rows = count;
-                        finish(null);
-                        return;
+                        if (!open) {
+                            finish(null);
+                            return;
+                        }
+                        lastNanos = System.nanoTime();
+                        lastCpuNanos = Measurement.processCpuNanos();
+                        expected = Long.MAX_VALUE;
+                        reached.countDown();
                     }
                 } else if (untilCopyCompleted
                         && event.getType() == Binlogdata.VEventType.COPY_COMPLETED) {
@@ -263,6 +355,7 @@ final class BareVStreamConsumer implements AutoCloseable {
                 cancel("done");
             }
             done.countDown();
+            reached.countDown();
         }
 
         void cancel(String why) {

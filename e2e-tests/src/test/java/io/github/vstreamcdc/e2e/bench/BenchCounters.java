@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
 final class BenchCounters {
 
     static final AtomicLong RECORDS = new AtomicLong();
+    static volatile long first = 1;
     static volatile long target = Long.MAX_VALUE;
     static volatile long firstNanos;
     static volatile long targetNanos;
@@ -28,8 +29,18 @@ final class BenchCounters {
      */
     static void reset(long expectedRecords, long markRecord) {
         RECORDS.set(0);
-        target = expectedRecords;
+        expect(1, expectedRecords);
         mark = markRecord;
+    }
+
+    /**
+     * Moves the measured window to records [firstRecord, lastRecord] (counted since the last {@link
+     * #reset}), without a late window: the next burst of a long-running job.
+     */
+    static void expect(long firstRecord, long lastRecord) {
+        first = firstRecord;
+        target = lastRecord;
+        mark = Long.MAX_VALUE;
         markCpuNanos = -1;
         firstNanos = 0;
         targetNanos = 0;
@@ -47,7 +58,7 @@ final class BenchCounters {
         @Override
         public boolean filter(RowData row) {
             long count = RECORDS.incrementAndGet();
-            if (count == 1) {
+            if (count == first) {
                 firstNanos = System.nanoTime();
                 firstCpuNanos = Measurement.processCpuNanos();
             }

@@ -16,6 +16,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
 
 /** The benchmark's tables in the unsharded keyspace {@code commerce}, and the writes to them. */
 final class BenchData {
@@ -67,35 +69,83 @@ final class BenchData {
         try (Connection c = cluster.connect(KEYSPACE);
                 Statement s = c.createStatement()) {
             c.setAutoCommit(false);
-            StringBuilder sql = new StringBuilder();
-            int statements = 0;
-            for (long id = from; id <= to; id++) {
-                sql.append(
-                                sql.length() == 0
-                                        ? "INSERT INTO "
-                                                + table
-                                                + " (id, n, price, created, v) VALUES "
-                                        : ",")
-                        .append('(')
-                        .append(id)
-                        .append(',')
-                        .append((id * 7919) % 1_000_000)
-                        .append(',')
-                        .append(id % 100_000)
-                        .append(".25,'")
-                        .append(DATETIME.format(EPOCH.plusSeconds(id * 37)))
-                        .append("','");
-                String v = "row-" + id + "-";
-                sql.append(v).append(PADDING, 0, 60 - v.length()).append("')");
-                if ((id - from + 1) % ROWS_PER_STATEMENT == 0 || id == to) {
-                    s.execute(sql.toString());
-                    sql.setLength(0);
-                    if (++statements % statementsPerTransaction == 0) {
-                        c.commit();
+            insertRows(c, s, table, from, to, statementsPerTransaction);
+            c.commit();
+        }
+    }
+
+    /**
+     * Inserts ids [from, to] and updates each of them once, in transactions of {@code
+     * rowsPerTransaction} rows (twice as many row events) that are left open: the caller commits
+     * them one after the other, and the whole burst reaches the binlog at once.
+     */
+    static List<Connection> uncommittedBurst(
+            VitessCluster cluster, String table, long from, long to, int rowsPerTransaction)
+            throws SQLException {
+        List<Connection> open = new ArrayList<>();
+        try {
+            for (long low = from; low <= to; low += rowsPerTransaction) {
+                long high = Math.min(to, low + rowsPerTransaction - 1);
+                Connection c = cluster.connect(KEYSPACE);
+                open.add(c);
+                c.setAutoCommit(false);
+                try (Statement s = c.createStatement()) {
+                    insertRows(c, s, table, low, high, Integer.MAX_VALUE);
+                    // Listed ids, not a range: a range scan would lock the gap above it, where
+                    // the next open transaction inserts.
+                    for (long id = low; id <= high; id += ROWS_PER_STATEMENT) {
+                        StringBuilder ids = new StringBuilder();
+                        long last = Math.min(high, id + ROWS_PER_STATEMENT - 1);
+                        for (long i = id; i <= last; i++) {
+                            ids.append(ids.length() == 0 ? "" : ",").append(i);
+                        }
+                        updateRows(s, table, "id IN (" + ids + ")", last - id + 1);
                     }
                 }
             }
-            c.commit();
+            return open;
+        } catch (SQLException | RuntimeException e) {
+            for (Connection c : open) {
+                c.close();
+            }
+            throw e;
+        }
+    }
+
+    /** The INSERTs of ids [from, to], committed every {@code statementsPerTransaction}. */
+    private static void insertRows(
+            Connection c,
+            Statement s,
+            String table,
+            long from,
+            long to,
+            int statementsPerTransaction)
+            throws SQLException {
+        StringBuilder sql = new StringBuilder();
+        int statements = 0;
+        for (long id = from; id <= to; id++) {
+            sql.append(
+                            sql.length() == 0
+                                    ? "INSERT INTO " + table + " (id, n, price, created, v) VALUES "
+                                    : ",")
+                    .append('(')
+                    .append(id)
+                    .append(',')
+                    .append((id * 7919) % 1_000_000)
+                    .append(',')
+                    .append(id % 100_000)
+                    .append(".25,'")
+                    .append(DATETIME.format(EPOCH.plusSeconds(id * 37)))
+                    .append("','");
+            String v = "row-" + id + "-";
+            sql.append(v).append(PADDING, 0, 60 - v.length()).append("')");
+            if ((id - from + 1) % ROWS_PER_STATEMENT == 0 || id == to) {
+                s.execute(sql.toString());
+                sql.setLength(0);
+                if (++statements % statementsPerTransaction == 0) {
+                    c.commit();
+                }
+            }
         }
     }
 
@@ -107,20 +157,23 @@ final class BenchData {
                 Statement s = c.createStatement()) {
             for (long low = from; low <= to; low += perTransaction) {
                 long high = Math.min(to, low + perTransaction - 1);
-                int updated =
-                        s.executeUpdate(
-                                "UPDATE "
-                                        + table
-                                        + " SET n = n + 1, v = CONCAT('u', SUBSTRING(v, 2))"
-                                        + " WHERE id BETWEEN "
-                                        + low
-                                        + " AND "
-                                        + high);
-                if (updated != high - low + 1) {
-                    throw new IllegalStateException(
-                            "UPDATE of ids " + low + "-" + high + " changed " + updated + " rows");
-                }
+                updateRows(s, table, "id BETWEEN " + low + " AND " + high, high - low + 1);
             }
+        }
+    }
+
+    /** One UPDATE of the rows that {@code where} selects (n and v change): all of them. */
+    private static void updateRows(Statement s, String table, String where, long rows)
+            throws SQLException {
+        int updated =
+                s.executeUpdate(
+                        "UPDATE "
+                                + table
+                                + " SET n = n + 1, v = CONCAT('u', SUBSTRING(v, 2)) WHERE "
+                                + where);
+        if (updated != rows) {
+            throw new IllegalStateException(
+                    "UPDATE of " + rows + " rows changed " + updated + " rows");
         }
     }
 

@@ -128,6 +128,7 @@ public final class VStreamBenchmark {
         flink.before();
         List<Measurement[]> snapshot = new ArrayList<>();
         List<Measurement[]> streaming = new ArrayList<>();
+        List<Measurement[]> bursts = new ArrayList<>();
         String heap;
         try (BareVStreamConsumer bare =
                 new BareVStreamConsumer(cluster.host(), cluster.grpcPort())) {
@@ -166,6 +167,16 @@ public final class VStreamBenchmark {
                     }
                 }
             }
+            int burstRounds = Integer.getInteger("bench.bursts", 5);
+            if (burstRounds > 0) {
+                LiveBursts live =
+                        new LiveBursts(
+                                cluster,
+                                shard,
+                                Long.getLong("bench.burst.events", 100_000),
+                                TIMEOUT);
+                bursts.addAll(live.run(bare, this::source, this::environment, warmUp, burstRounds));
+            }
             snapshotWireBytes =
                     bare.copyWireBytes(BenchData.KEYSPACE, shard, SNAPSHOT_TABLE, rows, TIMEOUT);
             HeapRun withFlowControl = heapWithSlowSink(heapSeconds, sleepMillis);
@@ -174,7 +185,7 @@ public final class VStreamBenchmark {
         } finally {
             flink.after();
         }
-        return results(snapshot, streaming, heap, heapSeconds, controlSeconds, sleepMillis);
+        return results(snapshot, streaming, bursts, heap, heapSeconds, controlSeconds, sleepMillis);
     }
 
     // ---------------------------------------------------------------------------------------
@@ -193,9 +204,7 @@ public final class VStreamBenchmark {
                 seconds(System.nanoTime() - t0));
         t0 = System.nanoTime();
         BenchData.recreate(cluster, STREAM_TABLE);
-        try (CurrentPositionResolver resolver = new CurrentPositionResolver(connection(cluster))) {
-            streamStart = resolver.currentPosition(BenchData.KEYSPACE, shard);
-        }
+        streamStart = currentPosition(cluster, shard);
         // Large transactions: 10 INSERTs of 1000 rows per transaction, 10k-row UPDATEs.
         BenchData.insert(cluster, STREAM_TABLE, 1, inserts, 10);
         BenchData.updateAll(cluster, STREAM_TABLE, 1, updates, 10_000);
@@ -209,6 +218,13 @@ public final class VStreamBenchmark {
                 seconds(System.nanoTime() - t0));
         if (BenchData.count(cluster, SNAPSHOT_TABLE) != rows) {
             throw new IllegalStateException(SNAPSHOT_TABLE + " does not hold " + rows + " rows");
+        }
+    }
+
+    /** The shard's current GTID position. */
+    static String currentPosition(VitessCluster cluster, String shard) throws Exception {
+        try (CurrentPositionResolver resolver = new CurrentPositionResolver(connection(cluster))) {
+            return resolver.currentPosition(BenchData.KEYSPACE, shard);
         }
     }
 
@@ -378,7 +394,7 @@ public final class VStreamBenchmark {
         return env;
     }
 
-    private static void stop(JobClient job) throws Exception {
+    static void stop(JobClient job) throws Exception {
         JobStatus status = job.getJobStatus().get();
         if (!status.isGloballyTerminalState()) {
             job.cancel().get(1, TimeUnit.MINUTES);
@@ -595,6 +611,7 @@ public final class VStreamBenchmark {
     private String results(
             List<Measurement[]> snapshot,
             List<Measurement[]> streaming,
+            List<Measurement[]> bursts,
             String heap,
             int heapSeconds,
             int controlSeconds,
@@ -628,34 +645,62 @@ public final class VStreamBenchmark {
         out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
         phase(out, "snapshot (copy)", snapshot);
         phase(out, "streaming (binlog)", streaming);
-        out.append(
-                String.format(
-                        Locale.ROOT,
-                        "%nRatios source / bare (medians of the per-round ratios):%n%n"
-                                + "| ratio source / bare | snapshot (copy) | streaming (binlog)"
-                                + " | goal |%n"
-                                + "|---|---:|---:|---|%n"
-                                + "| steady events/s | %.2f | %.2f | >= 0.95 |%n"
-                                + "| total events/s | %.2f | %.2f | |%n"
-                                + "| **CPU ratio** (JVM CPU per event, from the start) | %.2f"
-                                + " | %.2f | <= 1.3 |%n"
-                                + "| CPU ratio, first to last event | %.2f | %.2f | |%n"
-                                + "| CPU ratio, late window (second half of the rows;"
-                                + " the updates) | %.2f | %.2f | |%n"
-                                + "| CPU ratio without the JIT compilers (from the start)"
-                                + " | %.2f | %.2f | |%n",
-                        ratio(snapshot, Measurement::steadyRate),
-                        ratio(streaming, Measurement::steadyRate),
-                        ratio(snapshot, Measurement::totalRate),
-                        ratio(streaming, Measurement::totalRate),
-                        ratio(snapshot, Measurement::cpuSecondsPerMillion),
-                        ratio(streaming, Measurement::cpuSecondsPerMillion),
-                        ratio(snapshot, Measurement::steadyCpuSecondsPerMillion),
-                        ratio(streaming, Measurement::steadyCpuSecondsPerMillion),
-                        ratio(snapshot, Measurement::lateCpuSecondsPerMillion),
-                        ratio(streaming, Measurement::lateCpuSecondsPerMillion),
-                        ratio(snapshot, Measurement::cpuWithoutJitSecondsPerMillion),
-                        ratio(streaming, Measurement::cpuWithoutJitSecondsPerMillion)));
+        if (!bursts.isEmpty()) {
+            phase(out, "binlog bursts, long-running job", bursts);
+        }
+        List<List<Measurement[]>> phases = new ArrayList<>();
+        phases.add(snapshot);
+        phases.add(streaming);
+        out.append("\nRatios source / bare (medians of the per-round ratios):\n\n");
+        out.append("| ratio source / bare | snapshot (copy) | streaming (binlog)");
+        if (!bursts.isEmpty()) {
+            phases.add(bursts);
+            out.append(" | binlog bursts, long-running job");
+        }
+        out.append(" | goal |\n|---|---:|---:|").append(bursts.isEmpty() ? "" : "---:|");
+        out.append("---|\n");
+        ratioRow(out, phases, "steady events/s", Measurement::steadyRate, ">= 0.95");
+        ratioRow(
+                out,
+                phases,
+                "total events/s (bursts: from the commit)",
+                Measurement::totalRate,
+                "");
+        ratioRow(
+                out,
+                phases,
+                "**CPU ratio** (JVM CPU per event, from the start; bursts: from the commit)",
+                Measurement::cpuSecondsPerMillion,
+                "<= 1.3");
+        ratioRow(
+                out,
+                phases,
+                "CPU ratio, first to last event",
+                Measurement::steadyCpuSecondsPerMillion,
+                "");
+        ratioRow(
+                out,
+                phases,
+                "CPU ratio, late window (second half of the rows; the updates)",
+                Measurement::lateCpuSecondsPerMillion,
+                "");
+        ratioRow(
+                out,
+                phases,
+                "CPU ratio without the JIT compilers (from the start)",
+                Measurement::cpuWithoutJitSecondsPerMillion,
+                "");
+        if (!bursts.isEmpty()) {
+            out.append(
+                    String.format(
+                            Locale.ROOT,
+                            "%nBursts: %d rounds (after %d warm-up round(s)) of %d row events"
+                                    + " each (half inserts, half updates) for each consumer,"
+                                    + " both opened once before the first.%n",
+                            bursts.size(),
+                            Integer.getInteger("bench.warmup.rounds", 1),
+                            bursts.get(0)[0].events));
+        }
         out.append(
                 String.format(
                         Locale.ROOT,
@@ -699,6 +744,25 @@ public final class VStreamBenchmark {
                             median(ms, Measurement::steadyCpuSecondsPerMillion),
                             each));
         }
+    }
+
+    /** One row of the ratio table: a column per phase (n/a where the phase does not measure it). */
+    private static void ratioRow(
+            StringBuilder out,
+            List<List<Measurement[]>> phases,
+            String what,
+            ToDoubleFunction<Measurement> rate,
+            String goal) {
+        out.append("| ").append(what);
+        for (List<Measurement[]> phase : phases) {
+            double ratio = ratio(phase, rate);
+            out.append(" | ")
+                    .append(
+                            Double.isNaN(ratio)
+                                    ? "n/a"
+                                    : String.format(Locale.ROOT, "%.2f", ratio));
+        }
+        out.append(" | ").append(goal).append(" |\n");
     }
 
     private static double ratio(List<Measurement[]> rounds, ToDoubleFunction<Measurement> rate) {
