@@ -11,7 +11,8 @@
 #   BENCH_ROUNDS=5           measured rounds, after the warm-up rounds
 #   BENCH_WARMUP_ROUNDS=1    warm-up rounds (JIT, class loading), not counted
 #   BENCH_BURSTS=5           measured rounds of binlog bursts into a long-running job (0: none)
-#   BENCH_BURST_EVENTS=100000  row events per burst (half inserts, half updates)
+#   BENCH_BURST_EVENTS=200000  row events per burst (half inserts, half updates)
+#   BENCH_BURST_WARMUP=5     warm-up bursts (the JIT compilers settle), not counted
 #   BENCH_HEAP_SECONDS=30    how long the slow-sink job runs
 #   BENCH_HEAP_CONTROL_SECONDS=10  how long the counter-example (no flow control) runs
 #   BENCH_HEAP_SLEEP_MS=1    the slow sink's sleep per record
@@ -44,7 +45,8 @@ java -Xms"${BENCH_HEAP:-1g}" -Xmx"${BENCH_HEAP:-1g}" ${BENCH_JAVA_OPTS:-} \
   -Dbench.rounds="${BENCH_ROUNDS:-5}" \
   -Dbench.warmup.rounds="${BENCH_WARMUP_ROUNDS:-1}" \
   -Dbench.bursts="${BENCH_BURSTS:-5}" \
-  -Dbench.burst.events="${BENCH_BURST_EVENTS:-100000}" \
+  -Dbench.burst.events="${BENCH_BURST_EVENTS:-200000}" \
+  -Dbench.burst.warmup="${BENCH_BURST_WARMUP:-5}" \
   -Dbench.heap.seconds="${BENCH_HEAP_SECONDS:-30}" \
   -Dbench.heap.control.seconds="${BENCH_HEAP_CONTROL_SECONDS:-10}" \
   -Dbench.heap.sleep.ms="${BENCH_HEAP_SLEEP_MS:-1}" \

@@ -173,9 +173,11 @@ public final class VStreamBenchmark {
                         new LiveBursts(
                                 cluster,
                                 shard,
-                                Long.getLong("bench.burst.events", 100_000),
+                                Long.getLong("bench.burst.events", 200_000),
                                 TIMEOUT);
-                bursts.addAll(live.run(bare, this::source, this::environment, warmUp, burstRounds));
+                int burstWarmUp = Integer.getInteger("bench.burst.warmup", 5);
+                bursts.addAll(
+                        live.run(bare, this::source, this::environment, burstWarmUp, burstRounds));
             }
             snapshotWireBytes =
                     bare.copyWireBytes(BenchData.KEYSPACE, shard, SNAPSHOT_TABLE, rows, TIMEOUT);
@@ -698,7 +700,7 @@ public final class VStreamBenchmark {
                                     + " each (half inserts, half updates) for each consumer,"
                                     + " both opened once before the first.%n",
                             bursts.size(),
-                            Integer.getInteger("bench.warmup.rounds", 1),
+                            Integer.getInteger("bench.burst.warmup", 5),
                             bursts.get(0)[0].events));
         }
         out.append(
