@@ -1,8 +1,12 @@
 package io.github.vstreamcdc.e2e.bench;
 
+import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.api.common.functions.FilterFunction;
+import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.table.data.RowData;
 
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -21,7 +25,37 @@ final class BenchCounters {
     static volatile long mark = Long.MAX_VALUE;
     static volatile long markCpuNanos;
 
+    /**
+     * Counted down at the expected last record (after its times are noted): the driver waits on it
+     * instead of polling, as it waits for the bare consumer, so that neither pays for the wait.
+     */
+    static volatile CountDownLatch reached = new CountDownLatch(1);
+
     private BenchCounters() {}
+
+    /**
+     * Waits for the expected last record; checks every second that the job still runs.
+     *
+     * @param what what the records are, for the error message
+     */
+    static void awaitTarget(JobClient job, long deadlineNanos, long from, String what)
+            throws Exception {
+        while (!reached.await(1, TimeUnit.SECONDS)) {
+            if (System.nanoTime() > deadlineNanos) {
+                throw new IllegalStateException(
+                        "The source delivered "
+                                + (RECORDS.get() - from)
+                                + " of "
+                                + (target - from)
+                                + " "
+                                + what);
+            }
+            JobStatus status = job.getJobStatus().get();
+            if (status.isGloballyTerminalState()) {
+                throw new IllegalStateException("The job ended: " + status);
+            }
+        }
+    }
 
     /**
      * @param markRecord the record whose CPU time starts the late window (see {@link
@@ -38,6 +72,7 @@ final class BenchCounters {
      * #reset}), without a late window: the next burst of a long-running job.
      */
     static void expect(long firstRecord, long lastRecord) {
+        reached = new CountDownLatch(1);
         first = firstRecord;
         target = lastRecord;
         mark = Long.MAX_VALUE;
@@ -68,6 +103,7 @@ final class BenchCounters {
             if (count == target) {
                 targetNanos = System.nanoTime();
                 targetCpuNanos = Measurement.processCpuNanos();
+                reached.countDown();
             }
             return false;
         }

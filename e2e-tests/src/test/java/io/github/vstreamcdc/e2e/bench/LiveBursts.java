@@ -3,7 +3,6 @@ package io.github.vstreamcdc.e2e.bench;
 import io.github.vstreamcdc.e2e.VitessCluster;
 import io.github.vstreamcdc.source.PlanetScaleSourceBuilder;
 
-import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -19,7 +18,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -203,31 +201,8 @@ final class LiveBursts {
         sourceRecords += records;
         BenchCounters.expect(before + 1, before + records);
         Start start = commit.run();
-        long deadline = System.nanoTime() + timeout.toNanos();
-        int polls = 0;
-        while (BenchCounters.RECORDS.get() < before + records) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(
-                        "The source delivered "
-                                + (BenchCounters.RECORDS.get() - before)
-                                + " of "
-                                + records
-                                + " records of a burst in "
-                                + timeout);
-            }
-            if (++polls % 100 == 0) {
-                JobStatus status = job.getJobStatus().get();
-                if (status.isGloballyTerminalState()) {
-                    throw new IllegalStateException("The job ended: " + status);
-                }
-            }
-            Thread.sleep(10);
-        }
-        // The sink counts a record before it notes the CPU time at the last one.
-        long noted = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
-        while (BenchCounters.targetCpuNanos < 0 && System.nanoTime() < noted) {
-            Thread.sleep(1);
-        }
+        BenchCounters.awaitTarget(
+                job, System.nanoTime() + timeout.toNanos(), before, "records of a burst");
         return start.measurement(
                 "PlanetScaleSource",
                 eventsPerBurst(),

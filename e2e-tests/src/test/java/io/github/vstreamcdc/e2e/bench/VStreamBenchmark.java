@@ -334,26 +334,7 @@ public final class VStreamBenchmark {
             if (bounded) {
                 job.getJobExecutionResult().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             } else {
-                long deadline = start + TIMEOUT.toNanos();
-                int polls = 0;
-                while (BenchCounters.RECORDS.get() < expectedRecords) {
-                    if (System.nanoTime() > deadline) {
-                        throw new IllegalStateException(
-                                "The source delivered "
-                                        + BenchCounters.RECORDS.get()
-                                        + " of "
-                                        + expectedRecords
-                                        + " records in "
-                                        + TIMEOUT);
-                    }
-                    if (++polls % 100 == 0) {
-                        JobStatus status = job.getJobStatus().get();
-                        if (status.isGloballyTerminalState()) {
-                            throw new IllegalStateException("The job ended: " + status);
-                        }
-                    }
-                    Thread.sleep(10);
-                }
+                BenchCounters.awaitTarget(job, start + TIMEOUT.toNanos(), 0, "records");
             }
             cpuAtEnd = Measurement.processCpuNanos();
             vmAtEnd = Measurement.vmThreadsCpuNanos();
