@@ -152,6 +152,7 @@ final class BareVStreamConsumer implements AutoCloseable {
          */
         Measurement burst(long events, LiveBursts.Commit commit, Duration timeout)
                 throws Exception {
+            checkStream();
             long before = reader.rows;
             if (before != read) {
                 throw new IllegalStateException(
@@ -171,10 +172,7 @@ final class BareVStreamConsumer implements AutoCloseable {
                                 + " row events of a burst in "
                                 + timeout);
             }
-            if (reader.failure != null) {
-                throw new IllegalStateException(
-                        "Bare VStream failed after " + reader.rows + " row events", reader.failure);
-            }
+            checkStream();
             if (reader.rows != before + events) {
                 throw new IllegalStateException(
                         "Bare VStream read "
@@ -189,6 +187,14 @@ final class BareVStreamConsumer implements AutoCloseable {
                     reader.lastNanos,
                     reader.firstCpuNanos,
                     reader.lastCpuNanos);
+        }
+
+        /** Fails if the stream failed (before a burst, or while it was read). */
+        private void checkStream() {
+            if (reader.failure != null) {
+                throw new IllegalStateException(
+                        "Bare VStream failed after " + reader.rows + " row events", reader.failure);
+            }
         }
 
         @Override
