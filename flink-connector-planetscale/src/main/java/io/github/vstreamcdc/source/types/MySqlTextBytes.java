@@ -2,6 +2,8 @@ package io.github.vstreamcdc.source.types;
 
 import org.apache.flink.annotation.Internal;
 
+import java.time.LocalDate;
+
 /**
  * Reads the common forms of VStream's text values (integers, DECIMAL, DATE, DATETIME, TIMESTAMP)
  * straight from their ASCII bytes, without a {@code String}, {@code BigDecimal} or {@code
@@ -30,6 +32,27 @@ public final class MySqlTextBytes {
         POWERS_OF_TEN[0] = 1;
         for (int i = 1; i <= MAX_LONG_DIGITS; i++) {
             POWERS_OF_TEN[i] = POWERS_OF_TEN[i - 1] * 10;
+        }
+    }
+
+    private static final int TABLE_FIRST_YEAR = 1900;
+
+    /** Per year from 1900 to 2155: its first day since 1970-01-01, times 2, plus 1 if leap. */
+    private static final int[] YEAR_STARTS = new int[256];
+
+    /** Days before each month (1-12, and 13 for the year's end), of a common and a leap year. */
+    private static final int[][] MONTH_STARTS = new int[2][14];
+
+    static {
+        for (int i = 0; i < YEAR_STARTS.length; i++) {
+            LocalDate first = LocalDate.of(TABLE_FIRST_YEAR + i, 1, 1);
+            YEAR_STARTS[i] = (int) first.toEpochDay() * 2 + (first.isLeapYear() ? 1 : 0);
+        }
+        for (int leap = 0; leap < 2; leap++) {
+            for (int month = 1; month <= 12; month++) {
+                MONTH_STARTS[leap][month + 1] =
+                        MONTH_STARTS[leap][month] + lengthOfMonth(month, leap == 1);
+            }
         }
     }
 
@@ -163,6 +186,16 @@ public final class MySqlTextBytes {
             return NOT_PARSED;
         }
         int year = high * 100 + low;
+        if (year >= TABLE_FIRST_YEAR && year < TABLE_FIRST_YEAR + YEAR_STARTS.length) {
+            // The common years from a table: no divisions.
+            int yearStart = YEAR_STARTS[year - TABLE_FIRST_YEAR];
+            int leapShift = yearStart & 1;
+            int[] monthStarts = MONTH_STARTS[leapShift];
+            if (day > monthStarts[month + 1] - monthStarts[month]) {
+                return NOT_PARSED;
+            }
+            return (yearStart >> 1) + monthStarts[month] + day - 1;
+        }
         boolean leap = (year & 3) == 0 && (year % 100 != 0 || year % 400 == 0);
         if (day > lengthOfMonth(month, leap)) {
             return NOT_PARSED;
