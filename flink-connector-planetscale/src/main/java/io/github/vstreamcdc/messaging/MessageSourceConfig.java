@@ -1,7 +1,7 @@
 package io.github.vstreamcdc.messaging;
 
+import io.github.vstreamcdc.source.config.OptionReader;
 import io.github.vstreamcdc.source.config.PlanetScaleSourceConfig;
-import io.github.vstreamcdc.source.config.PlanetScaleSourceOptions;
 import io.github.vstreamcdc.source.config.TabletType;
 import io.github.vstreamcdc.source.config.VitessConnectionOptions;
 
@@ -47,37 +47,30 @@ public final class MessageSourceConfig implements Serializable {
     private final int ackBatchSize;
     private final int queueCapacity;
 
-    private MessageSourceConfig(
-            Configuration options, VitessConnectionOptions connection, List<String> problems) {
+    private MessageSourceConfig(Configuration options, OptionReader reader) {
         this.options = options;
-        this.connection = connection;
-        this.keyspace = required(options, KEYSPACE, problems);
-        this.table = required(options, TABLE_NAME, problems);
-        this.shards = shards(text(options, SHARDS));
-        String mode = text(options, ACK_MODE);
+        this.connection = PlanetScaleSourceConfig.connectionFrom(reader);
+        this.keyspace = reader.required(KEYSPACE);
+        this.table = reader.required(TABLE_NAME);
+        this.shards = shards(reader.text(SHARDS));
+        String mode = reader.text(ACK_MODE);
         this.ackMode = mode == null ? AckMode.CHECKPOINT : AckMode.parse(mode);
         if (ackMode == null) {
-            problems.add(
-                    String.format(
-                            "Invalid value for option '%s': '%s'. Allowed values: %s, %s",
-                            ACK_MODE.key(),
-                            mode,
-                            AckMode.CHECKPOINT.value(),
-                            AckMode.ON_EMIT.value()));
+            reader.problem(
+                    "Invalid value for option '%s': '%s'. Allowed values: %s, %s",
+                    ACK_MODE.key(), mode, AckMode.CHECKPOINT.value(), AckMode.ON_EMIT.value());
         }
-        this.checkpointTimeout = typed(options, ACK_CHECKPOINT_TIMEOUT, problems);
+        this.checkpointTimeout = reader.duration(ACK_CHECKPOINT_TIMEOUT);
         if (checkpointTimeout != null && checkpointTimeout.toMillis() <= 0) {
-            problems.add(
-                    String.format("Option '%s' must be positive", ACK_CHECKPOINT_TIMEOUT.key()));
+            reader.problem("Option '%s' must be positive", ACK_CHECKPOINT_TIMEOUT.key());
         }
-        this.ackBatchSize = positive(options, ACK_BATCH_SIZE, problems);
-        this.queueCapacity = positive(options, SCAN_QUEUE_CAPACITY, problems);
-        String tabletType = text(options, TABLET_TYPE);
+        this.ackBatchSize = orDefault(reader.positive(ACK_BATCH_SIZE), ACK_BATCH_SIZE);
+        this.queueCapacity = orDefault(reader.positive(SCAN_QUEUE_CAPACITY), SCAN_QUEUE_CAPACITY);
+        String tabletType = reader.text(TABLET_TYPE);
         if (tabletType != null && !TabletType.PRIMARY.name().equalsIgnoreCase(tabletType)) {
-            problems.add(
-                    String.format(
-                            "Option '%s' is '%s', but messages are served by PRIMARY tablets only",
-                            TABLET_TYPE.key(), tabletType));
+            reader.problem(
+                    "Option '%s' is '%s', but messages are served by PRIMARY tablets only",
+                    TABLET_TYPE.key(), tabletType);
         }
     }
 
@@ -91,65 +84,21 @@ public final class MessageSourceConfig implements Serializable {
         List<ConfigOption<?>> all = new ArrayList<>(MessageSourceOptions.REQUIRED);
         all.addAll(MessageSourceOptions.OPTIONAL);
         for (ConfigOption<?> option : all) {
-            ConfigOption<String> text = asText(option);
+            ConfigOption<String> text =
+                    ConfigOptions.key(option.key()).stringType().noDefaultValue();
             given.getOptional(text).ifPresent(value -> options.set(text, value));
         }
-        List<String> problems = new ArrayList<>();
-        VitessConnectionOptions connection = null;
-        try {
-            connection = PlanetScaleSourceConfig.connectionFrom(options);
-        } catch (IllegalArgumentException e) {
-            String prefix = PlanetScaleSourceConfig.message(Collections.emptyList());
-            String message = e.getMessage();
-            problems.add(message.startsWith(prefix) ? message.substring(prefix.length()) : message);
-        }
-        MessageSourceConfig config = new MessageSourceConfig(options, connection, problems);
-        if (!problems.isEmpty()) {
+        OptionReader reader = new OptionReader(options);
+        MessageSourceConfig config = new MessageSourceConfig(options, reader);
+        if (!reader.problems().isEmpty()) {
             throw new IllegalArgumentException(
                     "Invalid PlanetScale messaging source configuration: "
-                            + String.join("; ", problems));
+                            + String.join("; ", reader.problems()));
         }
         return config;
     }
 
-    private static ConfigOption<String> asText(ConfigOption<?> option) {
-        return ConfigOptions.key(option.key()).stringType().noDefaultValue();
-    }
-
-    private static String text(Configuration options, ConfigOption<?> option) {
-        String value = options.getOptional(asText(option)).orElse(null);
-        return value == null || value.trim().isEmpty() ? null : value.trim();
-    }
-
-    private static String required(
-            Configuration options, ConfigOption<String> option, List<String> problems) {
-        String value = text(options, option);
-        if (value == null && PlanetScaleSourceOptions.HOSTNAME != option) {
-            problems.add(String.format("Missing required option '%s'", option.key()));
-        }
-        return value;
-    }
-
-    private static <V> V typed(
-            Configuration options, ConfigOption<V> option, List<String> problems) {
-        try {
-            return options.get(option);
-        } catch (IllegalArgumentException e) {
-            problems.add(
-                    String.format(
-                            "Option '%s' = '%s' is not valid: %s",
-                            option.key(), text(options, option), e.getMessage()));
-            return null;
-        }
-    }
-
-    private static int positive(
-            Configuration options, ConfigOption<Integer> option, List<String> problems) {
-        Integer value = typed(options, option, problems);
-        if (value != null && value < 1) {
-            problems.add(
-                    String.format("Option '%s' is %d; expected 1 or more", option.key(), value));
-        }
+    private static int orDefault(Integer value, ConfigOption<Integer> option) {
         return value == null ? option.defaultValue() : value;
     }
 

@@ -50,6 +50,8 @@ class MessageSourceConfigTest {
         options.setString("ack.mode", "sometimes");
         options.setString("scan.queue-capacity", "0");
         options.setString("tablet-type", "replica");
+        options.setString("ack.batch-size", "many");
+        options.setString("ack.checkpoint-timeout", "soon");
         assertThatThrownBy(() -> MessageSourceConfig.from(options))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("'hostname'")
@@ -58,6 +60,10 @@ class MessageSourceConfigTest {
                 .hasMessageContaining("'mysql.port'")
                 .hasMessageContaining("Allowed values: checkpoint, on-emit")
                 .hasMessageContaining("'scan.queue-capacity' is 0")
-                .hasMessageContaining("PRIMARY tablets only");
+                .hasMessageContaining("PRIMARY tablets only")
+                // read as the VStream source reads its options: the value and what is allowed
+                .hasMessageContaining("Option 'ack.batch-size' = 'many' is not a whole number")
+                .hasMessageContaining(
+                        "Option 'ack.checkpoint-timeout' = 'soon' is not a duration like '30 s'");
     }
 }

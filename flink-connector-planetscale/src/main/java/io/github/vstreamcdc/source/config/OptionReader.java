@@ -1,5 +1,6 @@
 package io.github.vstreamcdc.source.config;
 
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.MemorySize;
@@ -14,20 +15,21 @@ import java.util.StringJoiner;
  * Reads options and collects what is wrong with them instead of stopping at the first problem, so
  * that one message lists every mistake. Each problem names the option, the value given and what is
  * allowed. Values are read as text first: an unparsable value becomes a problem, never a stack
- * trace of Flink's parser.
+ * trace of Flink's parser. Every source's configuration reads its options with it.
  */
-final class OptionReader {
+@Internal
+public final class OptionReader {
 
     private final ReadableConfig config;
     private final List<String> missing = new ArrayList<>();
     private final List<String> problems = new ArrayList<>();
 
-    OptionReader(ReadableConfig config) {
+    public OptionReader(ReadableConfig config) {
         this.config = config;
     }
 
     /** Everything wrong so far, missing required options first. */
-    List<String> problems() {
+    public List<String> problems() {
         List<String> all = new ArrayList<>();
         if (!missing.isEmpty()) {
             all.add("Missing required options: " + String.join(", ", missing));
@@ -41,12 +43,12 @@ final class OptionReader {
         missing.add(options);
     }
 
-    void problem(String format, Object... args) {
+    public void problem(String format, Object... args) {
         problems.add(String.format(format, args));
     }
 
     /** The option's text, trimmed; null when unset or blank. */
-    String text(ConfigOption<?> option) {
+    public String text(ConfigOption<?> option) {
         String value = config.getOptional(asText(option)).orElse(null);
         if (value == null || value.trim().isEmpty()) {
             return null;
@@ -59,7 +61,7 @@ final class OptionReader {
     }
 
     /** A required text option: missing and blank are both problems. */
-    String required(ConfigOption<String> option) {
+    public String required(ConfigOption<String> option) {
         if (!isSet(option)) {
             missing.add("'" + option.key() + "'");
             return null;
@@ -117,6 +119,16 @@ final class OptionReader {
         return withDefault(option, typed(option, "a whole number"));
     }
 
+    /** A whole number of 1 or more; its default when unset, null when wrong (a problem). */
+    public Integer positive(ConfigOption<Integer> option) {
+        Integer value = integer(option);
+        if (value != null && value < 1) {
+            problem("Option '%s' is %d; expected 1 or more", option.key(), value);
+            return null;
+        }
+        return value;
+    }
+
     /** A whole number without a default; null when unset or unreadable (a problem). */
     Long wholeNumber(ConfigOption<Long> option, String expected) {
         return typed(option, expected);
@@ -126,7 +138,7 @@ final class OptionReader {
         return withDefault(option, typed(option, "true or false"));
     }
 
-    Duration duration(ConfigOption<Duration> option) {
+    public Duration duration(ConfigOption<Duration> option) {
         return withDefault(option, typed(option, "a duration like '30 s' or '1 min'"));
     }
 

@@ -171,12 +171,20 @@ public final class PlanetScaleSourceConfig implements Serializable {
     public static VitessConnectionOptions connectionFrom(ReadableConfig options) {
         OptionReader reader =
                 new OptionReader(copyOf(options, PlanetScaleSourceOptions.CONNECTION));
-        reader.required(HOSTNAME);
-        VitessConnectionOptions connection = connection(reader);
+        VitessConnectionOptions connection = connectionFrom(reader);
         if (!reader.problems().isEmpty()) {
             throw new IllegalArgumentException(message(reader.problems()));
         }
         return connection;
+    }
+
+    /**
+     * The connection options read with another source's reader, which collects their problems with
+     * its own; the options are unusable if it has any.
+     */
+    public static VitessConnectionOptions connectionFrom(OptionReader reader) {
+        reader.required(HOSTNAME);
+        return connection(reader);
     }
 
     /** The one message for a list of problems. */
