@@ -55,7 +55,9 @@ class VitessFaultsITCase {
 
     @Test
     void plannedReparentsDuringTheCopy() throws Exception {
-        int rows = 6000;
+        // ~6000 rows per shard: the throttled copy still moves (~700 rows/s a shard was seen in
+        // CI), and with 3000 per shard one shard's copy once ended before its reparent.
+        int rows = 12_000;
         try (CapturedLogs logs = new CapturedLogs();
                 FaultWorkload w = new FaultWorkload(cluster, rows)) {
             w.startLoad();
@@ -64,7 +66,7 @@ class VitessFaultsITCase {
             MultiProcessCluster.run(5, "throttle-copy", "on");
             try {
                 w.startJob("PRIMARY");
-                Thread.sleep(3000);
+                Thread.sleep(1500);
                 MultiProcessCluster.run(5, "reparent", "planned", "-80");
                 MultiProcessCluster.run(5, "reparent", "planned", "80-");
                 assertThat(logs.text())
