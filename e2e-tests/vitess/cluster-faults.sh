@@ -212,7 +212,9 @@ throttler_has_rowstreamer() {
     uid="$(tablet_of_type "${shard}" primary)"
     out="$(vtctl GetThrottlerStatus "$(tablet_alias "${uid}")" 2>/dev/null)" || return 1
     if [[ ${want} == yes ]]; then
-      grep -q '"is_enabled": true' <<<"${out}" && grep -q '"rowstreamer"' <<<"${out}" || return 1
+      # a throttler that is enabled but not open (yet) answers every check with OK
+      grep -q '"is_enabled": true' <<<"${out}" && grep -q '"is_open": true' <<<"${out}" &&
+        grep -q '"rowstreamer"' <<<"${out}" || return 1
     else
       ! grep -q '"rowstreamer"' <<<"${out}" || return 1
     fi
