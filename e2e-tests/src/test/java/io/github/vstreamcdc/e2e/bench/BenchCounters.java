@@ -1,8 +1,12 @@
 package io.github.vstreamcdc.e2e.bench;
 
 import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.FilterFunction;
+import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.table.data.RowData;
 
 import java.util.concurrent.CountDownLatch;
@@ -32,6 +36,22 @@ final class BenchCounters {
     static volatile CountDownLatch reached = new CountDownLatch(1);
 
     private BenchCounters() {}
+
+    /**
+     * The benchmark jobs' pipeline: the source, then {@code last} chained to it (a filter that
+     * counts or slows and passes nothing on), then a discarding sink.
+     */
+    static void discardInto(
+            StreamExecutionEnvironment env,
+            Source<RowData, ?, ?> source,
+            String sourceName,
+            FilterFunction<RowData> last,
+            String lastName) {
+        env.fromSource(source, WatermarkStrategy.noWatermarks(), sourceName)
+                .filter(last)
+                .name(lastName)
+                .sinkTo(new DiscardingSink<>());
+    }
 
     /**
      * Waits for the expected last record; checks every second that the job still runs.

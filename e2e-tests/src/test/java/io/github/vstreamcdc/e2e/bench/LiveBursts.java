@@ -3,10 +3,8 @@ package io.github.vstreamcdc.e2e.bench;
 import io.github.vstreamcdc.e2e.VitessCluster;
 import io.github.vstreamcdc.source.PlanetScaleSourceBuilder;
 
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.table.data.RowData;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -112,15 +110,14 @@ final class LiveBursts {
         List<Measurement[]> measured = new ArrayList<>();
         BenchCounters.reset(Long.MAX_VALUE, Long.MAX_VALUE);
         StreamExecutionEnvironment env = environment.get();
-        env.fromSource(
-                        source.apply(SOURCE_TABLE)
-                                .specificOffsets(Collections.singletonMap(shard, position))
-                                .build(),
-                        WatermarkStrategy.noWatermarks(),
-                        "planetscale")
-                .filter(new BenchCounters.CountingDiscard())
-                .name("count and discard")
-                .sinkTo(new DiscardingSink<>());
+        BenchCounters.discardInto(
+                env,
+                source.apply(SOURCE_TABLE)
+                        .specificOffsets(Collections.singletonMap(shard, position))
+                        .build(),
+                "planetscale",
+                new BenchCounters.CountingDiscard(),
+                "count and discard");
         JobClient job = env.executeAsync("bench bursts");
         try (BareVStreamConsumer.LiveStream stream =
                 bare.open(BenchData.KEYSPACE, shard, position, BARE_TABLE)) {

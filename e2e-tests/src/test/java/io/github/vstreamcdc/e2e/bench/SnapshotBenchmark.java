@@ -169,12 +169,12 @@ public final class SnapshotBenchmark {
         long baseline = VStreamBenchmark.usedHeapAfterGc();
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
-        env.fromSource(
-                        source(cluster).incrementalSnapshot(chunk).build(),
-                        WatermarkStrategy.noWatermarks(),
-                        "snapshot")
-                .filter(new BenchCounters.SlowDiscard(1))
-                .sinkTo(new DiscardingSink<>());
+        BenchCounters.discardInto(
+                env,
+                source(cluster).incrementalSnapshot(chunk).build(),
+                "snapshot",
+                new BenchCounters.SlowDiscard(1),
+                "slow discard");
         BenchCounters.reset(Long.MAX_VALUE, Long.MAX_VALUE);
         JobClient job = env.executeAsync("snapshot benchmark, slow sink");
         List<Double> samples = new ArrayList<>();

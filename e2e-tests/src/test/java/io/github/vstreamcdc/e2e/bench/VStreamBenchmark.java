@@ -10,13 +10,11 @@ import io.github.vstreamcdc.source.config.VitessConnectionOptions;
 import io.github.vstreamcdc.source.reader.deserializer.RowDataDeserializationSchema;
 
 import org.apache.flink.api.common.JobStatus;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.runtime.typeutils.InternalTypeInfo;
 import org.apache.flink.test.util.MiniClusterWithClientResource;
@@ -318,10 +316,12 @@ public final class VStreamBenchmark {
             throws Exception {
         BenchCounters.reset(expectedRecords, lateFromRecord);
         StreamExecutionEnvironment env = environment();
-        env.fromSource(source, WatermarkStrategy.noWatermarks(), "planetscale")
-                .filter(new BenchCounters.CountingDiscard())
-                .name("count and discard")
-                .sinkTo(new DiscardingSink<>());
+        BenchCounters.discardInto(
+                env,
+                source,
+                "planetscale",
+                new BenchCounters.CountingDiscard(),
+                "count and discard");
         long cpuAtStart = Measurement.processCpuNanos();
         long[] vmAtStart = Measurement.vmThreadsCpuNanos();
         Map<String, Object[]> threadsAtStart = Measurement.threadTicks();
@@ -456,13 +456,12 @@ public final class VStreamBenchmark {
         long baseline = usedHeapAfterGc();
         LOG.info("heap, source: baseline {} MB (after GC), starting the slow job", mb(baseline));
         StreamExecutionEnvironment env = environment();
-        env.fromSource(
-                        source(SNAPSHOT_TABLE).startupMode(StartupMode.SNAPSHOT).build(),
-                        WatermarkStrategy.noWatermarks(),
-                        "planetscale")
-                .filter(new BenchCounters.SlowDiscard(sleepMillis))
-                .name("slow discard")
-                .sinkTo(new DiscardingSink<>());
+        BenchCounters.discardInto(
+                env,
+                source(SNAPSHOT_TABLE).startupMode(StartupMode.SNAPSHOT).build(),
+                "planetscale",
+                new BenchCounters.SlowDiscard(sleepMillis),
+                "slow discard");
         JobClient job = env.executeAsync("bench heap");
         try {
             return sampleHeap(
