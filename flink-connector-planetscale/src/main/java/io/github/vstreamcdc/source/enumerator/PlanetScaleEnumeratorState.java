@@ -1,6 +1,7 @@
 package io.github.vstreamcdc.source.enumerator;
 
 import io.github.vstreamcdc.source.event.JournalKey;
+import io.github.vstreamcdc.source.split.KnownTableSchema;
 import io.github.vstreamcdc.source.split.ShardSplit;
 import io.github.vstreamcdc.vitess.proto.Binlogdata;
 
@@ -12,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -30,6 +32,7 @@ public final class PlanetScaleEnumeratorState {
     private final Set<JournalKey> resolvedJournals;
     private final Set<String> tables;
     private final Map<String, IncrementalSnapshots.ShardPlan> snapshotPlans;
+    private final Map<String, Map<String, KnownTableSchema>> parentSchemas;
 
     public PlanetScaleEnumeratorState(
             List<ShardSplit> unassigned,
@@ -78,6 +81,7 @@ public final class PlanetScaleEnumeratorState {
                 pendingJournals,
                 resolvedJournals,
                 tables,
+                Collections.emptyMap(),
                 Collections.emptyMap());
     }
 
@@ -89,7 +93,9 @@ public final class PlanetScaleEnumeratorState {
             List<Binlogdata.Journal> pendingJournals,
             Set<JournalKey> resolvedJournals,
             Set<String> tables,
-            Map<String, IncrementalSnapshots.ShardPlan> snapshotPlans) {
+            Map<String, IncrementalSnapshots.ShardPlan> snapshotPlans,
+            Map<String, Map<String, KnownTableSchema>> parentSchemas) {
+        this.parentSchemas = Collections.unmodifiableMap(new TreeMap<>(parentSchemas));
         this.snapshotPlans = Collections.unmodifiableMap(new LinkedHashMap<>(snapshotPlans));
         this.tables = Collections.unmodifiableSet(new TreeSet<>(tables));
         this.unassigned = Collections.unmodifiableList(new ArrayList<>(unassigned));
@@ -152,7 +158,8 @@ public final class PlanetScaleEnumeratorState {
                 pendingJournals,
                 resolvedJournals,
                 newTables,
-                snapshotPlans);
+                snapshotPlans,
+                parentSchemas);
     }
 
     /** Incremental snapshots under way, by shard split id (see {@link IncrementalSnapshots}). */
@@ -171,7 +178,31 @@ public final class PlanetScaleEnumeratorState {
                 pendingJournals,
                 resolvedJournals,
                 tables,
-                plans);
+                plans,
+                parentSchemas);
+    }
+
+    /**
+     * The table schemas known to shards that ended at a journal whose new shards have not started:
+     * by the old shard's split id. The new shards start knowing them.
+     */
+    Map<String, Map<String, KnownTableSchema>> parentSchemas() {
+        return parentSchemas;
+    }
+
+    /** This state, with these schemas of finished old shards (see {@link #parentSchemas()}). */
+    PlanetScaleEnumeratorState withParentSchemas(
+            Map<String, Map<String, KnownTableSchema>> schemas) {
+        return new PlanetScaleEnumeratorState(
+                unassigned,
+                assigned,
+                finished,
+                initialDiscoveryDone,
+                pendingJournals,
+                resolvedJournals,
+                tables,
+                snapshotPlans,
+                schemas);
     }
 
     @Override
@@ -187,7 +218,8 @@ public final class PlanetScaleEnumeratorState {
                 && assigned.equals(that.assigned)
                 && finished.equals(that.finished)
                 && tables.equals(that.tables)
-                && snapshotPlans.keySet().equals(that.snapshotPlans.keySet());
+                && snapshotPlans.keySet().equals(that.snapshotPlans.keySet())
+                && parentSchemas.equals(that.parentSchemas);
     }
 
     @Override

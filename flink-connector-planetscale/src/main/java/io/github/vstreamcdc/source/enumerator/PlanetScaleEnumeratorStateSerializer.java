@@ -2,6 +2,7 @@ package io.github.vstreamcdc.source.enumerator;
 
 import io.github.vstreamcdc.source.event.JournalKey;
 import io.github.vstreamcdc.source.snapshot.TableChunk;
+import io.github.vstreamcdc.source.split.KnownTableSchema;
 import io.github.vstreamcdc.source.split.ShardSplit;
 import io.github.vstreamcdc.source.split.ShardSplitSerializer;
 import io.github.vstreamcdc.vitess.proto.Binlogdata;
@@ -35,12 +36,15 @@ import java.util.Set;
  * <p>Version 4 appends the incremental snapshots under way: per shard split id its chunks (as the
  * split serializer writes them), the tables VStream copies, the high watermark of each chunk read
  * (chunk split id + position) and the snapshot id that saw them all read (-1 before).
+ *
+ * <p>Version 5 appends the table schemas of old shards that ended at a journal whose new shards
+ * have not started: per split id, the schemas as the split serializer writes them.
  */
 @Internal
 public final class PlanetScaleEnumeratorStateSerializer
         implements SimpleVersionedSerializer<PlanetScaleEnumeratorState> {
 
-    private static final int VERSION = 4;
+    private static final int VERSION = 5;
 
     @Override
     public int getVersion() {
@@ -87,6 +91,12 @@ public final class PlanetScaleEnumeratorStateSerializer
                 out.writeUTF(high.getValue());
             }
             out.writeLong(plan.completeAtSnapshot);
+        }
+        out.writeInt(state.parentSchemas().size());
+        for (Map.Entry<String, Map<String, KnownTableSchema>> entry :
+                state.parentSchemas().entrySet()) {
+            out.writeUTF(entry.getKey());
+            ShardSplitSerializer.writeSchemas(entry.getValue(), out);
         }
         return out.getCopyOfBuffer();
     }
@@ -151,8 +161,23 @@ public final class PlanetScaleEnumeratorStateSerializer
                 plans.put(shardSplitId, plan);
             }
         }
+        Map<String, Map<String, KnownTableSchema>> parentSchemas = new LinkedHashMap<>();
+        if (version >= 5) {
+            int schemaCount = in.readInt();
+            for (int i = 0; i < schemaCount; i++) {
+                parentSchemas.put(in.readUTF(), ShardSplitSerializer.readSchemas(in));
+            }
+        }
         return new PlanetScaleEnumeratorState(
-                unassigned, assigned, finished, initialDone, journals, resolved, tables, plans);
+                unassigned,
+                assigned,
+                finished,
+                initialDone,
+                journals,
+                resolved,
+                tables,
+                plans,
+                parentSchemas);
     }
 
     private static JournalKey readJournalKey(DataInputView in) throws IOException {

@@ -4,6 +4,7 @@ import io.github.vstreamcdc.source.event.JournalKey;
 import io.github.vstreamcdc.source.event.ShardFinishedAck;
 import io.github.vstreamcdc.source.event.ShardFinishedEvent;
 import io.github.vstreamcdc.source.snapshot.TableChunk;
+import io.github.vstreamcdc.source.split.KnownTableSchema;
 import io.github.vstreamcdc.source.split.ShardPosition;
 import io.github.vstreamcdc.source.split.ShardSplit;
 import io.github.vstreamcdc.source.split.SplitBounds;
@@ -17,6 +18,7 @@ import javax.annotation.Nullable;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -24,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.LongPredicate;
 import java.util.function.LongSupplier;
 
@@ -61,6 +64,13 @@ final class ShardLineageTracker {
 
     /** Reshard journals until their new shards start. */
     private final Map<JournalKey, Binlogdata.Journal> pendingJournals = new LinkedHashMap<>();
+
+    /**
+     * The table schemas that old shards of {@link #pendingJournals} knew when they ended, by split
+     * id: their new shards start knowing them, so that a schema change a new shard sees first is
+     * told as one rather than taken as the table's first description.
+     */
+    private final Map<String, Map<String, KnownTableSchema>> parentSchemas = new LinkedHashMap<>();
 
     /** Journals whose new shards were started: later reports of them change nothing. */
     private final Set<JournalKey> resolvedJournals = new HashSet<>();
@@ -106,6 +116,7 @@ final class ShardLineageTracker {
             pendingJournals.put(JournalKey.of(journal), journal);
         }
         resolvedJournals.addAll(state.resolvedJournals());
+        parentSchemas.putAll(state.parentSchemas());
         // A fresh start has not discovered yet: this state came from a checkpoint.
         checkpointing = state.initialDiscoveryDone();
     }
@@ -229,6 +240,20 @@ final class ShardLineageTracker {
      * @return whether the split was being read until now (its reader holds one split fewer)
      */
     boolean shardFinished(int reader, String splitId, @Nullable Binlogdata.Journal journal) {
+        return shardFinished(reader, splitId, journal, Collections.emptyMap());
+    }
+
+    /**
+     * A reader reported that a split ended at a reshard journal, knowing these table schemas, or at
+     * its stop (no journal).
+     *
+     * @return whether the split was being read until now (its reader holds one split fewer)
+     */
+    boolean shardFinished(
+            int reader,
+            String splitId,
+            @Nullable Binlogdata.Journal journal,
+            Map<String, KnownTableSchema> schemas) {
         pendingAcks.put(splitId, new PendingAck(reader, ShardFinishedEvent.journalKey(journal)));
         if (journal == null) {
             boolean wasRead = assigned.remove(splitId);
@@ -253,6 +278,9 @@ final class ShardLineageTracker {
         if (journal.getMigrationType() == Binlogdata.MigrationType.SHARDS
                 && !resolvedJournals.contains(key)) {
             pendingJournals.putIfAbsent(key, journal);
+            if (!schemas.isEmpty()) {
+                parentSchemas.put(splitId, schemas);
+            }
         }
         LOG.info("Shard {} finished (reader {}) at a reshard journal", splitId, reader);
         startChildrenOfCompletedJournals(false);
@@ -293,8 +321,16 @@ final class ShardLineageTracker {
     private void startChildren(JournalKey key, Binlogdata.Journal journal) {
         resolvedJournals.add(key);
         List<String> parents = new ArrayList<>();
+        Map<String, KnownTableSchema> schemas = new TreeMap<>();
         for (Binlogdata.KeyspaceShard participant : journal.getParticipantsList()) {
-            parents.add(ShardSplit.splitId(participant.getKeyspace(), participant.getShard()));
+            String parent = ShardSplit.splitId(participant.getKeyspace(), participant.getShard());
+            parents.add(parent);
+            // The old shards of a merge knew the same schemas unless a DDL was under way on
+            // some: any of them will do (a difference is told again at the new shard's FIELD).
+            Map<String, KnownTableSchema> known = parentSchemas.remove(parent);
+            if (known != null) {
+                schemas.putAll(known);
+            }
         }
         for (Binlogdata.ShardGtid child : journal.getShardGtidsList()) {
             String id = ShardSplit.splitId(child.getKeyspace(), child.getShard());
@@ -305,15 +341,16 @@ final class ShardLineageTracker {
             finished.remove(id);
             ShardSplit split =
                     new ShardSplit(
-                            child.getKeyspace(),
-                            child.getShard(),
-                            ShardPosition.of(child.getGtid()),
-                            0,
-                            false,
-                            parents,
-                            null,
-                            newShardBounds,
-                            false);
+                                    child.getKeyspace(),
+                                    child.getShard(),
+                                    ShardPosition.of(child.getGtid()),
+                                    0,
+                                    false,
+                                    parents,
+                                    null,
+                                    newShardBounds,
+                                    false)
+                            .withSchemas(schemas);
             unassigned.put(id, split);
             LOG.info("Reshard journal {} complete: starting {}", key.id(), split);
         }
@@ -393,12 +430,13 @@ final class ShardLineageTracker {
             }
         }
         return new PlanetScaleEnumeratorState(
-                new ArrayList<>(unassigned.values()),
-                assigned,
-                finished,
-                initialDiscoveryDone,
-                new ArrayList<>(pendingJournals.values()),
-                resolvedJournals);
+                        new ArrayList<>(unassigned.values()),
+                        assigned,
+                        finished,
+                        initialDiscoveryDone,
+                        new ArrayList<>(pendingJournals.values()),
+                        resolvedJournals)
+                .withParentSchemas(parentSchemas);
     }
 
     /**

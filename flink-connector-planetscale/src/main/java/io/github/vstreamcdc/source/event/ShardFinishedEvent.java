@@ -1,13 +1,21 @@
 package io.github.vstreamcdc.source.event;
 
+import io.github.vstreamcdc.source.split.KnownTableSchema;
+import io.github.vstreamcdc.source.split.ShardSplitSerializer;
 import io.github.vstreamcdc.vitess.proto.Binlogdata;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.api.connector.source.SourceEvent;
+import org.apache.flink.core.memory.DataInputDeserializer;
+import org.apache.flink.core.memory.DataOutputSerializer;
 
 import javax.annotation.Nullable;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Collections;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -38,15 +46,48 @@ public final class ShardFinishedEvent implements SourceEvent {
     /** The split's position when it ended: for a snapshot chunk, its high watermark. */
     @Nullable private final String position;
 
+    /**
+     * The table schemas the split knew when it ended at a journal ({@link
+     * ShardSplitSerializer#writeSchemas}): the shards that replace it start knowing them, so that a
+     * schema change they see first is told as one. Null: none.
+     */
+    @Nullable private final byte[] schemas;
+
     public ShardFinishedEvent(String splitId, @Nullable Binlogdata.Journal journal) {
-        this(splitId, journal, null);
+        this(splitId, journal, null, Collections.emptyMap());
     }
 
     public ShardFinishedEvent(
-            String splitId, @Nullable Binlogdata.Journal journal, @Nullable String position) {
+            String splitId,
+            @Nullable Binlogdata.Journal journal,
+            @Nullable String position,
+            Map<String, KnownTableSchema> schemas) {
         this.splitId = Objects.requireNonNull(splitId);
         this.journal = journal == null ? null : journal.toByteArray();
         this.position = position;
+        this.schemas = schemas.isEmpty() ? null : encode(schemas);
+    }
+
+    private static byte[] encode(Map<String, KnownTableSchema> schemas) {
+        DataOutputSerializer out = new DataOutputSerializer(256);
+        try {
+            ShardSplitSerializer.writeSchemas(schemas, out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.getCopyOfBuffer();
+    }
+
+    /** The table schemas the split knew when it ended (empty for none). */
+    public Map<String, KnownTableSchema> schemas() {
+        if (schemas == null) {
+            return Collections.emptyMap();
+        }
+        try {
+            return ShardSplitSerializer.readSchemas(new DataInputDeserializer(schemas));
+        } catch (IOException e) {
+            throw new IllegalStateException("Corrupt schemas in " + this, e);
+        }
     }
 
     /** The split's position when it ended (a snapshot chunk's high watermark); may be null. */

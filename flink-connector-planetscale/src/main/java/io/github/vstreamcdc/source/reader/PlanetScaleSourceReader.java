@@ -20,6 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -139,7 +140,8 @@ public final class PlanetScaleSourceReader<T>
                 new ShardFinishedEvent(
                         split.splitId(),
                         split.finishedAt(),
-                        split.chunk() == null ? null : split.position().gtid()));
+                        split.chunk() == null ? null : split.position().gtid(),
+                        split.finishedAt() == null ? Collections.emptyMap() : split.schemas()));
     }
 
     @Override

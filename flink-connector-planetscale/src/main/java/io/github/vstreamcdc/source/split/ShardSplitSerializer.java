@@ -101,11 +101,7 @@ public final class ShardSplitSerializer implements SimpleVersionedSerializer<Sha
         out.writeLong(bounds.stopTimestampMillis());
         out.writeBoolean(split.stopped());
         writeStrings(split.tables(), out);
-        out.writeInt(split.schemas().size());
-        for (Map.Entry<String, KnownTableSchema> entry : split.schemas().entrySet()) {
-            out.writeUTF(entry.getKey());
-            writeSchema(entry.getValue(), out);
-        }
+        writeSchemas(split.schemas(), out);
         out.writeBoolean(split.chunk() != null);
         if (split.chunk() != null) {
             writeChunk(split.chunk(), out);
@@ -166,6 +162,27 @@ public final class ShardSplitSerializer implements SimpleVersionedSerializer<Sha
             key[i] = readBytes(in);
         }
         return key;
+    }
+
+    /** Per table, its known schema (the split's {@link ShardSplit#schemas()}). */
+    public static void writeSchemas(Map<String, KnownTableSchema> schemas, DataOutputView out)
+            throws IOException {
+        out.writeInt(schemas.size());
+        for (Map.Entry<String, KnownTableSchema> entry : schemas.entrySet()) {
+            out.writeUTF(entry.getKey());
+            writeSchema(entry.getValue(), out);
+        }
+    }
+
+    /** What {@link #writeSchemas} wrote. */
+    public static Map<String, KnownTableSchema> readSchemas(DataInputView in) throws IOException {
+        Map<String, KnownTableSchema> schemas = new TreeMap<>();
+        int count = in.readInt();
+        for (int i = 0; i < count; i++) {
+            String table = in.readUTF();
+            schemas.put(table, readSchema(in));
+        }
+        return schemas;
     }
 
     private static void writeSchema(KnownTableSchema schema, DataOutputView out)
@@ -234,14 +251,7 @@ public final class ShardSplitSerializer implements SimpleVersionedSerializer<Sha
         }
         Set<String> tables =
                 version >= 4 ? new LinkedHashSet<>(readStrings(in)) : Collections.emptySet();
-        Map<String, KnownTableSchema> schemas = new TreeMap<>();
-        if (version >= 5) {
-            int count = in.readInt();
-            for (int i = 0; i < count; i++) {
-                String table = in.readUTF();
-                schemas.put(table, readSchema(in));
-            }
-        }
+        Map<String, KnownTableSchema> schemas = version >= 5 ? readSchemas(in) : new TreeMap<>();
         ShardSplit split =
                 new ShardSplit(
                                 keyspace,

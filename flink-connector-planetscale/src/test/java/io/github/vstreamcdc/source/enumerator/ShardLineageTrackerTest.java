@@ -1,10 +1,14 @@
 package io.github.vstreamcdc.source.enumerator;
 
 import io.github.vstreamcdc.source.event.JournalKey;
+import io.github.vstreamcdc.source.event.ShardFinishedEvent;
+import io.github.vstreamcdc.source.split.KnownTableSchema;
 import io.github.vstreamcdc.source.split.ShardPosition;
 import io.github.vstreamcdc.source.split.ShardSplit;
 import io.github.vstreamcdc.vitess.proto.Binlogdata;
+import io.github.vstreamcdc.vitess.proto.Query;
 
+import org.apache.flink.util.InstantiationUtil;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -12,6 +16,8 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -96,6 +102,61 @@ class ShardLineageTrackerTest {
         assertThat(state.resolvedJournals()).containsExactly(JournalKey.of(SPLIT));
         // Nothing more to acknowledge or start.
         assertThat(tracker.checkpointComplete(3)).isEmpty();
+    }
+
+    @Test
+    void newShardsStartKnowingTheSchemasTheOldShardsKnewAcrossARestore() throws Exception {
+        KnownTableSchema orders =
+                KnownTableSchema.of(
+                        Collections.singletonList(
+                                Query.Field.newBuilder()
+                                        .setName("id")
+                                        .setType(Query.Type.INT64)
+                                        .build()));
+        KnownTableSchema items = KnownTableSchema.UNKNOWN.withDdl("ALTER TABLE items ADD c INT");
+        // Each old shard knows a table the other does not (it has not seen it yet).
+        Map<String, KnownTableSchema> first = Collections.singletonMap("orders", orders);
+        Map<String, KnownTableSchema> second = Collections.singletonMap("items", items);
+        Map<String, KnownTableSchema> both = new TreeMap<>(first);
+        both.putAll(second);
+
+        ShardLineageTracker tracker = reading();
+        // The reader's report goes through Java serialization, as a SourceEvent does.
+        ShardFinishedEvent report =
+                InstantiationUtil.clone(new ShardFinishedEvent("ks/-80", SPLIT, null, first));
+        tracker.shardFinished(0, report.splitId(), report.journal(), report.schemas());
+        tracker.snapshot(1);
+        // The first report is acknowledged: its reader no longer holds -80 and its schemas.
+        assertThat(tracker.checkpointComplete(1)).hasSize(1);
+        PlanetScaleEnumeratorState state = tracker.snapshot(2);
+        assertThat(state.parentSchemas()).containsOnlyKeys("ks/-80");
+
+        PlanetScaleEnumeratorStateSerializer serializer =
+                new PlanetScaleEnumeratorStateSerializer();
+        ShardLineageTracker restored =
+                tracker(
+                        serializer.deserialize(
+                                serializer.getVersion(), serializer.serialize(state)));
+        restored.shardFinished(1, "ks/80-", SPLIT, second);
+        restored.snapshot(3);
+        restored.checkpointComplete(3);
+        List<ShardSplit> children = restored.unassigned();
+        assertThat(children).hasSize(4);
+        for (ShardSplit child : children) {
+            assertThat(child.schemas()).isEqualTo(both);
+        }
+        // Handed over: the state no longer keeps them.
+        assertThat(restored.snapshot(4).parentSchemas()).isEmpty();
+    }
+
+    @Test
+    void newShardsOfAJournalWithoutSchemasKnowNone() {
+        ShardLineageTracker tracker = reading();
+        tracker.shardFinished(0, "ks/-80", SPLIT);
+        tracker.shardFinished(1, "ks/80-", SPLIT);
+        tracker.snapshot(1);
+        tracker.checkpointComplete(1);
+        assertThat(tracker.unassigned()).hasSize(4).allMatch(child -> child.schemas().isEmpty());
     }
 
     @Test

@@ -5,6 +5,7 @@ import io.github.vstreamcdc.source.api.VStreamDeserializationSchema;
 import io.github.vstreamcdc.source.event.RestoredSplitsEvent;
 import io.github.vstreamcdc.source.event.ShardFinishedAck;
 import io.github.vstreamcdc.source.event.ShardFinishedEvent;
+import io.github.vstreamcdc.source.split.KnownTableSchema;
 import io.github.vstreamcdc.source.split.ShardPosition;
 import io.github.vstreamcdc.source.split.ShardSplit;
 import io.github.vstreamcdc.vitess.proto.Binlogdata;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.Test;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -205,7 +207,10 @@ class PlanetScaleSourceReaderTest {
         TestingReaderContext context = new TestingReaderContext();
         JournalingSplitReader splitReader = new JournalingSplitReader();
         PlanetScaleSourceReader<String> reader = reader(splitReader, context);
-        ShardSplit finished = split("-80").finishedAt(JOURNAL);
+        Map<String, KnownTableSchema> schemas =
+                Collections.singletonMap(
+                        "orders", KnownTableSchema.UNKNOWN.withDdl("CREATE TABLE orders (id int)"));
+        ShardSplit finished = split("-80").withSchemas(schemas).finishedAt(JOURNAL);
         ShardSplit open = split("80-");
 
         // As Flink restores: the splits of the checkpoint first, then start().
@@ -215,6 +220,8 @@ class PlanetScaleSourceReaderTest {
         assertThat(reports(context)).hasSize(1);
         assertThat(reports(context).get(0).splitId()).isEqualTo("ks/-80");
         assertThat(reports(context).get(0).journal()).isEqualTo(JOURNAL);
+        // The shards that replace it start knowing what it knew of the tables.
+        assertThat(reports(context).get(0).schemas()).isEqualTo(schemas);
         // The enumerator learns how many shards this reader holds, for balancing.
         assertThat(context.getSentEvents())
                 .filteredOn(e -> e instanceof RestoredSplitsEvent)
