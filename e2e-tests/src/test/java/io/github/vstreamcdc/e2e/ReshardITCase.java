@@ -2,6 +2,7 @@ package io.github.vstreamcdc.e2e;
 
 import io.github.vstreamcdc.source.PlanetScaleSource;
 import io.github.vstreamcdc.source.config.StartupMode;
+import io.github.vstreamcdc.source.reader.deserializer.JsonDeserializationSchema;
 import io.github.vstreamcdc.source.reader.deserializer.RowDataDeserializationSchema;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -140,6 +141,90 @@ class ReshardITCase {
             load.close();
             assertDelivered(output, load);
         }
+    }
+
+    /**
+     * A DDL that the old shards read just before a split, with no row of the table after it there
+     * (a schema change is told at the table's next row): the new shards start knowing what the old
+     * ones knew, so each tells the change at its first row of the table, instead of taking the new
+     * shape as the table's first description and telling nothing.
+     */
+    @Test
+    void aSchemaChangePendingAtTheCutOverIsToldByTheNewShards() throws Exception {
+        String table = "it_reshard_ddl";
+        try (Connection c = cluster.connect();
+                Statement s = c.createStatement()) {
+            s.execute("DROP TABLE IF EXISTS " + table);
+            s.execute("CREATE TABLE " + table + " (id BIGINT NOT NULL PRIMARY KEY, v VARCHAR(64))");
+            boolean inVschema = false;
+            try (ResultSet rs = s.executeQuery("SHOW VSCHEMA TABLES")) {
+                while (rs.next()) {
+                    inVschema |= table.equals(rs.getString(1));
+                }
+            }
+            if (!inVschema) {
+                s.execute("ALTER VSCHEMA ON " + table + " ADD VINDEX hash(id) USING hash");
+            }
+            MultiProcessCluster.run(2, "reload-schema");
+            s.execute(insertRows(table, 1, 100));
+        }
+        PlanetScaleSource<String> source =
+                PlanetScaleSource.<String>builder()
+                        .hostname(cluster.host())
+                        .port(cluster.grpcPort())
+                        .mysqlPort(cluster.mysqlPort())
+                        .username("root")
+                        .keyspace(cluster.keyspace())
+                        .tableName(table)
+                        .startupMode(StartupMode.INITIAL)
+                        .deserializer(new JsonDeserializationSchema(true))
+                        .build();
+        try (CollectedRecords<String> output = CollectedRecords.collect(source, 2, 300, s -> s)) {
+            output.await(r -> r.size() >= 100, Duration.ofMinutes(3), "the snapshot");
+            try (Connection c = cluster.connect();
+                    Statement s = c.createStatement()) {
+                s.execute("ALTER TABLE " + table + " ADD COLUMN extra INT NOT NULL DEFAULT 7");
+            }
+            // The old shards read the DDL and checkpoint it (no row of the table follows there).
+            Thread.sleep(2000);
+            MultiProcessCluster.run(KEEP_OLD_SHARDS, 10, "reshard", "split");
+            try (Connection c = cluster.connect();
+                    Statement s = c.createStatement()) {
+                s.execute(insertRows(table, 1001, 1200));
+            }
+            output.await(
+                    r -> r.stream().filter(json -> json.contains("\"extra\":7")).count() >= 200,
+                    Duration.ofMinutes(3),
+                    "the rows written after the split");
+            SchemaChangeRecords records = SchemaChangeRecords.of(table, output.snapshot());
+            for (String shard : SPLIT) {
+                assertThat(records.schemaChanges(shard))
+                        .as("schema changes told by new shard %s", shard)
+                        .singleElement()
+                        .satisfies(
+                                change -> {
+                                    assertThat(SchemaChangeRecords.columns(change.path("columns")))
+                                            .containsExactly(
+                                                    "id bigint", "v varchar(64)", "extra int");
+                                    assertThat(change.path("ddl").asText(""))
+                                            .containsIgnoringCase("add column extra");
+                                });
+            }
+            for (String shard : MERGED) {
+                assertThat(records.schemaChanges(shard))
+                        .as("schema changes of old shard %s (no row after the DDL)", shard)
+                        .isEmpty();
+            }
+        }
+    }
+
+    private static String insertRows(String table, int from, int to) {
+        StringBuilder sql = new StringBuilder("INSERT INTO " + table + " (id, v) VALUES ");
+        for (int id = from; id <= to; id++) {
+            sql.append(id == from ? "" : ",").append("(").append(id).append(",'v").append(id);
+            sql.append("')");
+        }
+        return sql.toString();
     }
 
     @Test
