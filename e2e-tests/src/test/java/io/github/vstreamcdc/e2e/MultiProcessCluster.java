@@ -3,7 +3,9 @@ package io.github.vstreamcdc.e2e;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
 
@@ -73,5 +75,27 @@ final class MultiProcessCluster {
                         + "?useSSL=false&allowPublicKeyRetrieval=true&connectTimeout=5000",
                 "root",
                 "");
+    }
+
+    /**
+     * Creates the table afresh (dropped first if it exists), sharded by a hash of {@code id} (the
+     * VSchema keeps a table's vindex across drops), and makes the tablets load it.
+     */
+    void createShardedTable(String table, String columns) throws Exception {
+        try (Connection c = connect();
+                Statement s = c.createStatement()) {
+            s.execute("DROP TABLE IF EXISTS " + table);
+            s.execute("CREATE TABLE " + table + " (" + columns + ")");
+            boolean inVschema = false;
+            try (ResultSet rs = s.executeQuery("SHOW VSCHEMA TABLES")) {
+                while (rs.next()) {
+                    inVschema |= table.equals(rs.getString(1));
+                }
+            }
+            if (!inVschema) {
+                s.execute("ALTER VSCHEMA ON " + table + " ADD VINDEX hash(id) USING hash");
+            }
+        }
+        run(2, "reload-schema");
     }
 }

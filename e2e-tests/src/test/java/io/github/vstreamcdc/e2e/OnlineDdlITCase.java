@@ -10,7 +10,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -164,24 +163,7 @@ class OnlineDdlITCase {
     /** (Re)creates the table, sharded by hash(id); returns the keyspace's serving shards. */
     private static List<String> createTable(MultiProcessCluster cluster) throws Exception {
         List<String> shards = new ArrayList<>();
-        try (Connection c = cluster.connect();
-                Statement s = c.createStatement()) {
-            s.execute("DROP TABLE IF EXISTS " + TABLE);
-            s.execute(
-                    "CREATE TABLE "
-                            + TABLE
-                            + " (id BIGINT NOT NULL PRIMARY KEY, v VARCHAR(64), n INT)");
-            boolean inVschema = false;
-            try (ResultSet rs = s.executeQuery("SHOW VSCHEMA TABLES")) {
-                while (rs.next()) {
-                    inVschema |= TABLE.equals(rs.getString(1));
-                }
-            }
-            if (!inVschema) {
-                s.execute("ALTER VSCHEMA ON " + TABLE + " ADD VINDEX hash(id) USING hash");
-            }
-        }
-        MultiProcessCluster.run(2, "reload-schema");
+        cluster.createShardedTable(TABLE, "id BIGINT NOT NULL PRIMARY KEY, v VARCHAR(64), n INT");
         for (String line : MultiProcessCluster.run(2, "status")) {
             if (line.startsWith("CLUSTER_SHARDS=")) {
                 shards.addAll(Arrays.asList(line.substring("CLUSTER_SHARDS=".length()).split(",")));

@@ -152,20 +152,9 @@ class ReshardITCase {
     @Test
     void aSchemaChangePendingAtTheCutOverIsToldByTheNewShards() throws Exception {
         String table = "it_reshard_ddl";
+        cluster.createShardedTable(table, "id BIGINT NOT NULL PRIMARY KEY, v VARCHAR(64)");
         try (Connection c = cluster.connect();
                 Statement s = c.createStatement()) {
-            s.execute("DROP TABLE IF EXISTS " + table);
-            s.execute("CREATE TABLE " + table + " (id BIGINT NOT NULL PRIMARY KEY, v VARCHAR(64))");
-            boolean inVschema = false;
-            try (ResultSet rs = s.executeQuery("SHOW VSCHEMA TABLES")) {
-                while (rs.next()) {
-                    inVschema |= table.equals(rs.getString(1));
-                }
-            }
-            if (!inVschema) {
-                s.execute("ALTER VSCHEMA ON " + table + " ADD VINDEX hash(id) USING hash");
-            }
-            MultiProcessCluster.run(2, "reload-schema");
             s.execute(insertRows(table, 1, 100));
         }
         PlanetScaleSource<String> source =
