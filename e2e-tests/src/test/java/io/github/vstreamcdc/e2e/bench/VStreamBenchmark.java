@@ -10,11 +10,13 @@ import io.github.vstreamcdc.source.config.VitessConnectionOptions;
 import io.github.vstreamcdc.source.reader.deserializer.RowDataDeserializationSchema;
 
 import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.api.common.functions.FilterFunction;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.runtime.typeutils.InternalTypeInfo;
 import org.apache.flink.test.util.MiniClusterWithClientResource;
@@ -67,6 +69,9 @@ public final class VStreamBenchmark {
     private final boolean genericRows = Boolean.getBoolean("bench.generic.rows");
     private String streamStart;
     private long snapshotWireBytes;
+
+    /** The measured rounds' empty jobs (see {@link #emptyJob}). */
+    private final List<Measurement> emptyJobs = new ArrayList<>();
 
     private VStreamBenchmark(VitessCluster cluster, String shard, long rows, long events) {
         this.cluster = cluster;
@@ -150,6 +155,7 @@ public final class VStreamBenchmark {
                         if (round > 0) {
                             snapshot.add(pair);
                         }
+                        emptyJob(round > 0 ? emptyJobs : new ArrayList<>());
                     }
                     if (phasesAlternate || phase == 1) {
                         Measurement[] pair =
@@ -162,6 +168,7 @@ public final class VStreamBenchmark {
                         if (round > 0) {
                             streaming.add(pair);
                         }
+                        emptyJob(round > 0 ? emptyJobs : new ArrayList<>());
                     }
                 }
             }
@@ -261,6 +268,30 @@ public final class VStreamBenchmark {
                         .build();
         // An update is two records (-U, +U): one row event. The late window: the updates.
         return runSource(source, inserts + 2 * updates, inserts + updates, false, inserts, inserts);
+    }
+
+    /**
+     * Runs an empty job of the source jobs' shape (a source of one number, a filter that drops it,
+     * a discarding sink) from its submission to its end: what any Flink job's start and end cost
+     * this JVM, whatever it reads.
+     */
+    private void emptyJob(List<Measurement> into) throws Exception {
+        StreamExecutionEnvironment env = environment();
+        env.fromSequence(1, 1)
+                .filter((FilterFunction<Long>) n -> false)
+                .name("drop")
+                .sinkTo(new DiscardingSink<>());
+        long cpuAtStart = Measurement.processCpuNanos();
+        long[] vmAtStart = Measurement.vmThreadsCpuNanos();
+        long start = System.nanoTime();
+        env.executeAsync("bench empty job")
+                .getJobExecutionResult()
+                .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        long end = System.nanoTime();
+        into.add(
+                new Measurement("empty job", 1, start, end, end, -1)
+                        .withCpu(cpuAtStart, Measurement.processCpuNanos())
+                        .withVmThreads(vmAtStart, Measurement.vmThreadsCpuNanos()));
     }
 
     /** One read of a phase. */
@@ -672,6 +703,7 @@ public final class VStreamBenchmark {
                 "CPU ratio without the JIT compilers (from the start)",
                 Measurement::cpuWithoutJitSecondsPerMillion,
                 "");
+        jobStart(out, snapshot, streaming);
         if (!bursts.isEmpty()) {
             out.append(
                     String.format(
@@ -695,6 +727,37 @@ public final class VStreamBenchmark {
                         controlSeconds));
         out.append(heap);
         return out.toString();
+    }
+
+    /**
+     * What a job's start and end cost (the empty jobs), next to how much more CPU each source job
+     * used than the bare read of the same round.
+     */
+    private void jobStart(
+            StringBuilder out, List<Measurement[]> snapshot, List<Measurement[]> streaming) {
+        if (emptyJobs.isEmpty()) {
+            return;
+        }
+        ToDoubleFunction<Measurement[]> extraMs =
+                pair -> (pair[1].cpuNanos - pair[0].cpuNanos) / 1e6;
+        ToDoubleFunction<Measurement[]> extraJitMs =
+                pair -> (pair[1].jitNanos - pair[0].jitNanos) / 1e6;
+        out.append(
+                String.format(
+                        Locale.ROOT,
+                        "%nJob start (medians): an empty job of the same shape (one number into a"
+                                + " filter and a discarding sink) used %.0f ms of JVM CPU from its"
+                                + " submission to its end (JIT compilers %.0f ms) in %.2f s; each"
+                                + " source job used %.0f ms (copy) and %.0f ms (binlog) more than"
+                                + " the bare read of its round (JIT compilers %.0f and %.0f ms"
+                                + " more).%n",
+                        median(emptyJobs, m -> m.cpuNanos / 1e6),
+                        median(emptyJobs, m -> m.jitNanos / 1e6),
+                        median(emptyJobs, Measurement::seconds),
+                        median(snapshot, extraMs),
+                        median(streaming, extraMs),
+                        median(snapshot, extraJitMs),
+                        median(streaming, extraJitMs)));
     }
 
     private static void phase(StringBuilder out, String phase, List<Measurement[]> rounds) {
