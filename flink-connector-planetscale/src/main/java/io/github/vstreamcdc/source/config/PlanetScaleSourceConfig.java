@@ -409,6 +409,7 @@ public final class PlanetScaleSourceConfig implements Serializable {
             return 0;
         }
         if (range != null
+                && range.startupMode() != null // a wrong value: told already
                 && range.startupMode() != StartupMode.INITIAL
                 && range.startupMode() != StartupMode.SNAPSHOT) {
             reader.problem(

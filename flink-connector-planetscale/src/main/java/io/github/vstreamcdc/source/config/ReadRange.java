@@ -263,9 +263,13 @@ public final class ReadRange implements Serializable {
         return boundedMode;
     }
 
-    /** Whether the shards stop by themselves: a snapshot, or a {@code scan.bounded.mode}. */
+    /**
+     * Whether the shards stop by themselves: a snapshot, or a {@code scan.bounded.mode} (not one
+     * whose value was wrong, which is told as such).
+     */
     public boolean isBounded() {
-        return startupMode == StartupMode.SNAPSHOT || boundedMode != BoundedMode.UNBOUNDED;
+        return startupMode == StartupMode.SNAPSHOT
+                || (boundedMode != null && boundedMode != BoundedMode.UNBOUNDED);
     }
 
     /** Shard to GTID stop position, for bounded {@link BoundedMode#SPECIFIC_OFFSET}. */

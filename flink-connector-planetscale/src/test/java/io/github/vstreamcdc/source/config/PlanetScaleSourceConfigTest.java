@@ -88,6 +88,26 @@ class PlanetScaleSourceConfigTest {
     }
 
     @Test
+    void aWrongModeIsToldAsSuchNextToOptionsThatDependOnIt() {
+        Map<String, String> text = new HashMap<>();
+        text.put("scan.incremental-snapshot.enabled", "true");
+        text.put("scan.startup.mode", "inital");
+        assertThatThrownBy(() -> fromText(text))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(
+                        "Invalid value for option 'scan.startup.mode': 'inital'. Allowed values:")
+                .hasMessageNotContaining("needs a snapshot");
+        Map<String, String> bounded = new HashMap<>();
+        bounded.put("scan.newly-added-table.enabled", "true");
+        bounded.put("scan.bounded.mode", "latest");
+        assertThatThrownBy(() -> fromText(bounded))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(
+                        "Invalid value for option 'scan.bounded.mode': 'latest'. Allowed values:")
+                .hasMessageNotContaining("needs an unbounded read");
+    }
+
+    @Test
     void builderAndTextOptionsMakeTheSameConfiguration() {
         PlanetScaleSourceConfig built =
                 builder()
