@@ -87,9 +87,9 @@ final class ChangeBatch {
         return batch;
     }
 
-    /** The split's bounds changed at this safe position. */
+    /** The split's bounds changed at this safe position (null: where the split's state is). */
     static ChangeBatch boundsChanged(
-            ShardPosition position, SplitBounds bounds, long eventTimeMillis) {
+            @Nullable ShardPosition position, SplitBounds bounds, long eventTimeMillis) {
         ChangeBatch batch = empty(position, eventTimeMillis);
         batch.bounds = bounds;
         return batch;

@@ -3,6 +3,7 @@ package io.github.vstreamcdc.source.reader;
 import io.github.vstreamcdc.source.api.RowChangeEvent;
 import io.github.vstreamcdc.source.split.ShardPosition;
 import io.github.vstreamcdc.source.split.ShardSplit;
+import io.github.vstreamcdc.source.split.ShardSplitState;
 import io.github.vstreamcdc.source.split.SplitBounds;
 import io.github.vstreamcdc.vitess.proto.Binlogdata;
 
@@ -250,6 +251,49 @@ class ShardEventFramerBoundsTest {
         assertThat(recorded.get(0).stopped).isFalse();
         assertThat(ids(out)).containsExactly("1", "2");
         assertThat(last(out).stopped).isTrue();
+    }
+
+    @Test
+    void aStopResolvedInsideATransactionKeepsItsRowsCountedForARestart() {
+        ShardSplit start = split(gtid(1, 10), 0, stopAtSecond(T0 + 5));
+        ShardEventFramer framer = new ShardEventFramer(start);
+        // A transaction's rows go out at its VGTID; its COMMIT comes in the next response.
+        List<ChangeBatch> batches =
+                new ArrayList<>(
+                        framer.frame(
+                                Arrays.asList(
+                                        timed(Binlogdata.VEventType.BEGIN, T0 + 4),
+                                        field("t", T0 + 4),
+                                        rows("t", T0 + 4, insert(1, "v1")),
+                                        vgtid(gtid(1, 11)))));
+        batches.addAll(framer.stopAt(gtid(1, 12)));
+
+        ShardSplit checkpointed = stateAfter(start, batches);
+        assertThat(checkpointed.position()).isEqualTo(ShardPosition.of(gtid(1, 10)));
+        assertThat(checkpointed.rowsToSkip()).as("the row already out").isEqualTo(1);
+        assertThat(checkpointed.bounds().stopGtid()).isEqualTo(gtid(1, 12));
+
+        ShardEventFramer restored = new ShardEventFramer(checkpointed);
+        assertThat(ids(frame(restored, tx(T0 + 4, 1, 11), tx(T0 + 4, 2, 12))))
+                .as("restored there, the row is not told again")
+                .containsExactly("2");
+        assertThat(restored.isFinished()).isTrue();
+    }
+
+    /** What a reader's state holds after emitting these batches (as the record emitter). */
+    private static ShardSplit stateAfter(ShardSplit split, List<ChangeBatch> batches) {
+        ShardSplitState state = new ShardSplitState(split);
+        for (ChangeBatch batch : batches) {
+            if (batch.positionAfter != null) {
+                state.advanceTo(batch.positionAfter);
+            } else {
+                state.rowsEmitted(batch.rows.size() + batch.hiddenRows);
+            }
+            if (batch.bounds != null) {
+                state.boundsChanged(batch.bounds);
+            }
+        }
+        return state.toSplit();
     }
 
     // ---- stop at latest ----
