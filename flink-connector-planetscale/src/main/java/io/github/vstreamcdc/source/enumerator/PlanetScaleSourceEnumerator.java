@@ -366,6 +366,9 @@ public final class PlanetScaleSourceEnumerator
 
     @Override
     public void addSplitsBack(List<ShardSplit> splits, int subtaskId) {
+        // Flink calls this whenever a reader goes back to its last checkpoint (splits assigned
+        // since then come back with it).
+        shards.readerReset(subtaskId);
         shards.returned(splits);
         assigner.readerFailed(subtaskId);
         signalledNoMoreSplits.remove(subtaskId);

@@ -254,7 +254,12 @@ final class ShardLineageTracker {
             String splitId,
             @Nullable Binlogdata.Journal journal,
             Map<String, KnownTableSchema> schemas) {
-        pendingAcks.put(splitId, new PendingAck(reader, ShardFinishedEvent.journalKey(journal)));
+        pendingAcks.put(
+                splitId,
+                new PendingAck(
+                        reader,
+                        ShardFinishedEvent.journalKey(journal),
+                        journal == null ? null : JournalKey.of(journal)));
         if (journal == null) {
             boolean wasRead = assigned.remove(splitId);
             unassigned.remove(splitId);
@@ -418,6 +423,41 @@ final class ShardLineageTracker {
                 && awaitingCheckpoint.isEmpty();
     }
 
+    /**
+     * A reader went back to its last completed checkpoint (a failover that keeps the enumerator):
+     * its reports of shards ended at a journal whose new shards have not started yet are taken
+     * back. No completed checkpoint holds them, so the restored reader may read those shards' last
+     * changes again (and reports them again when it reaches the journal); their new shards must
+     * wait for that, or their changes could overtake the old shards' downstream.
+     *
+     * <p>Call it before {@link #returned} of the same reader's splits.
+     */
+    void readerReset(int reader) {
+        for (Iterator<Map.Entry<String, PendingAck>> it = pendingAcks.entrySet().iterator();
+                it.hasNext(); ) {
+            Map.Entry<String, PendingAck> entry = it.next();
+            PendingAck pending = entry.getValue();
+            if (pending.reader != reader
+                    || pending.journal == null
+                    || resolvedJournals.contains(pending.journal)) {
+                continue;
+            }
+            String splitId = entry.getKey();
+            it.remove();
+            finished.remove(splitId);
+            // The reader holds it again (or it comes back with the reader's returned splits).
+            assigned.add(splitId);
+            awaitingCheckpoint.remove(pending.journal);
+            completedAtMillis.remove(pending.journal);
+            LOG.info(
+                    "Reader {} went back to its last checkpoint: shard {} is read up to reshard"
+                            + " journal {} again before the new shards start",
+                    reader,
+                    splitId,
+                    pending.journal.id());
+        }
+    }
+
     // ---------------------------------------------------------------- checkpoints
 
     /** The enumerator's snapshot for a checkpoint. */
@@ -483,12 +523,16 @@ final class ShardLineageTracker {
         /** The rendered journal key, or {@link ShardFinishedEvent#STOP_KEY}. */
         final String ackKey;
 
+        /** The journal the split ended at; null for a stop. */
+        @Nullable final JournalKey journal;
+
         /** The first snapshot taken since the report; -1 before. */
         long firstSnapshot = -1;
 
-        PendingAck(int reader, String ackKey) {
+        PendingAck(int reader, String ackKey, @Nullable JournalKey journal) {
             this.reader = reader;
             this.ackKey = ackKey;
+            this.journal = journal;
         }
     }
 }

@@ -228,6 +228,51 @@ class ShardLineageTrackerTest {
     }
 
     @Test
+    void aReaderResetBeforeACheckpointHeldItsReportHoldsTheNewShardsBackUntilItReportsAgain() {
+        ShardLineageTracker tracker = reading();
+        tracker.snapshot(1);
+        tracker.checkpointComplete(1);
+        tracker.shardFinished(1, "ks/80-", SPLIT);
+        tracker.shardFinished(0, "ks/-80", SPLIT);
+        // Reader 0 fails before a checkpoint holds its report; the enumerator keeps running and
+        // reader 0 goes back to checkpoint 1, where it still reads -80.
+        tracker.readerReset(0);
+        tracker.returned(Collections.emptyList());
+        tracker.snapshot(2);
+        assertThat(tracker.checkpointComplete(2))
+                .extracting(a -> a.reader + " " + a.event.splitId())
+                .as("reader 1's report stands")
+                .containsExactly("1 ks/80-");
+        assertThat(tracker.unassigned()).as("-80's end is read again first").isEmpty();
+        PlanetScaleEnumeratorState state = tracker.snapshot(3);
+        assertThat(state.assigned()).containsExactly("ks/-80");
+        assertThat(state.finished()).containsExactly("ks/80-");
+        assertThat(tracker.newShards("ks", Collections.singletonList("-80")))
+                .as("not a shard to start from the startup position")
+                .isEmpty();
+
+        tracker.shardFinished(0, "ks/-80", SPLIT);
+        tracker.checkpointComplete(3);
+        assertThat(tracker.unassigned()).as("not before a checkpoint after the report").isEmpty();
+        tracker.snapshot(4);
+        tracker.checkpointComplete(4);
+        assertThat(ids(tracker.unassigned()))
+                .containsExactly("ks/-40", "ks/40-80", "ks/80-c0", "ks/c0-");
+    }
+
+    @Test
+    void aReaderResetKeepsReportsOfJournalsWhoseNewShardsStarted() {
+        ShardLineageTracker tracker = reading();
+        tracker.shardFinished(0, "ks/-80", SPLIT);
+        tracker.shardFinished(1, "ks/80-", SPLIT);
+        tracker.snapshot(1);
+        tracker.checkpointComplete(1);
+        assertThat(tracker.unassigned()).hasSize(4);
+        tracker.readerReset(0);
+        assertThat(tracker.snapshot(2).finished()).containsExactlyInAnyOrder("ks/-80", "ks/80-");
+    }
+
+    @Test
     void returnedSplitsWaitForAReaderAgain() {
         ShardLineageTracker tracker = reading();
         ShardSplit progressed = split("-80").withPosition(ShardPosition.of("MySQL56/u:1-9"), 2);
