@@ -6,6 +6,7 @@ import io.github.vstreamcdc.source.client.GtidSet;
 import io.github.vstreamcdc.source.client.VitessException;
 import io.github.vstreamcdc.source.client.VtgateSqlClient;
 import io.github.vstreamcdc.source.config.PlanetScaleSourceConfig;
+import io.github.vstreamcdc.source.filter.RowFilter;
 import io.github.vstreamcdc.source.snapshot.ChunkPlanner;
 import io.github.vstreamcdc.source.snapshot.TableChunk;
 import io.github.vstreamcdc.source.split.ShardPosition;
@@ -228,13 +229,24 @@ final class ChunkSnapshotReader implements AutoCloseable {
         Connection conn = connection(split);
         Map<Key, byte[][]> rows = new LinkedHashMap<>();
         int[] keyIndex = keyIndex(columns, chunk.keyColumns());
-        String condition = ChunkPlanner.condition(chunk);
+        List<String> conditions = new ArrayList<>();
+        String keyRange = ChunkPlanner.condition(chunk);
+        if (!keyRange.isEmpty()) {
+            conditions.add("(" + keyRange + ")");
+        }
+        RowFilter filter = config.rowFilter();
+        if (filter != null && !filter.conditions().isEmpty()) {
+            // The VStream rule's filter (push-down): the chunks hold the rows the streams send.
+            conditions.add("(" + filter.whereClause() + ")");
+        }
         String select =
                 "SELECT "
                         + ChunkPlanner.columnList(names(columns))
                         + " FROM "
                         + VtgateSqlClient.quote(table)
-                        + (condition.isEmpty() ? "" : " WHERE " + condition);
+                        + (conditions.isEmpty()
+                                ? ""
+                                : " WHERE " + String.join(" AND ", conditions));
         try {
             String low = gtidExecuted(conn);
             try (PreparedStatement statement = conn.prepareStatement(select)) {

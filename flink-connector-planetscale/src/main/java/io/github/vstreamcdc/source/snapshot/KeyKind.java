@@ -68,6 +68,14 @@ public enum KeyKind {
                 if (c.equals("binary")) {
                     return BYTES;
                 }
+                // UTF-8 (or ASCII) text only: its byte order is its code point order, and it is
+                // the encoding in which both the chunk queries and VStream return the values.
+                if (!(c.startsWith("utf8mb4_")
+                        || c.startsWith("utf8mb3_")
+                        || c.startsWith("utf8_")
+                        || c.startsWith("ascii_"))) {
+                    return null;
+                }
                 if (c.endsWith("_0900_bin")) {
                     return TEXT_BIN;
                 }
@@ -85,7 +93,7 @@ public enum KeyKind {
             case DECIMAL:
                 return new BigDecimal(ascii(a)).compareTo(new BigDecimal(ascii(b)));
             case TEXT_BIN_PAD:
-                return compareBytes(a, trimmedLength(a), b, trimmedLength(b));
+                return comparePadded(a, b);
             default:
                 // UTF-8's byte order is its code point order.
                 return compareBytes(a, a.length, b, b.length);
@@ -103,12 +111,26 @@ public enum KeyKind {
         return new String(value, StandardCharsets.US_ASCII).trim();
     }
 
-    private static int trimmedLength(byte[] value) {
-        int end = value.length;
-        while (end > 0 && value[end - 1] == ' ') {
-            end--;
+    /**
+     * MySQL's PAD SPACE order: the shorter value compares as if padded with spaces, so {@code "a"}
+     * equals {@code "a "} and sorts after {@code "a\t"} (a byte below the space).
+     */
+    private static int comparePadded(byte[] a, byte[] b) {
+        int n = Math.min(a.length, b.length);
+        for (int i = 0; i < n; i++) {
+            int diff = (a[i] & 0xff) - (b[i] & 0xff);
+            if (diff != 0) {
+                return diff;
+            }
         }
-        return end;
+        byte[] longer = a.length > b.length ? a : b;
+        for (int i = n; i < longer.length; i++) {
+            int diff = (longer[i] & 0xff) - ' ';
+            if (diff != 0) {
+                return longer == a ? diff : -diff;
+            }
+        }
+        return 0;
     }
 
     private static int compareBytes(byte[] a, int aLength, byte[] b, int bLength) {

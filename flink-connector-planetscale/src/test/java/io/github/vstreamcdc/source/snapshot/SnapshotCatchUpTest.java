@@ -106,6 +106,16 @@ class SnapshotCatchUpTest {
         assertThat(KeyKind.DECIMAL.compare(bytes("1.50"), bytes("1.5"))).isZero();
         assertThat(KeyKind.TEXT_BIN_PAD.compare(bytes("a "), bytes("a"))).isZero();
         assertThat(KeyKind.TEXT_BIN.compare(bytes("a "), bytes("a"))).isPositive();
+        // PAD SPACE: the shorter value compares as padded with spaces, below them a tab.
+        assertThat(KeyKind.TEXT_BIN_PAD.compare(bytes("a\t"), bytes("a"))).isNegative();
+        assertThat(KeyKind.TEXT_BIN_PAD.compare(bytes("a"), bytes("a\t"))).isPositive();
+        assertThat(KeyKind.TEXT_BIN_PAD.compare(bytes("a  b"), bytes("a"))).isPositive();
+        // Other charsets' _bin order is not UTF-8's byte order: those keep the VStream copy.
+        assertThat(KeyKind.of("varchar(10)", "latin1_bin")).isNull();
+        assertThat(KeyKind.of("char(4)", "gbk_bin")).isNull();
+        assertThat(KeyKind.of("varchar(10)", "utf8mb3_bin")).isEqualTo(KeyKind.TEXT_BIN_PAD);
+        assertThat(KeyKind.of("varchar(10)", "ascii_bin")).isEqualTo(KeyKind.TEXT_BIN_PAD);
+        assertThat(KeyKind.of("varchar(10)", "utf8mb4_0900_bin")).isEqualTo(KeyKind.TEXT_BIN);
         assertThat(KeyKind.BYTES.compare(new byte[] {(byte) 0xff}, new byte[] {1})).isPositive();
         TableChunk composite =
                 new TableChunk(
