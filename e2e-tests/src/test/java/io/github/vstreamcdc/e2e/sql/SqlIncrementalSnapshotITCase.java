@@ -151,13 +151,37 @@ class SqlIncrementalSnapshotITCase {
                     expected.put(rs.getLong(1), rs.getString(2));
                 }
             }
-            out.await(
-                    r -> applied(r).equals(expected),
-                    Duration.ofMinutes(3),
-                    "the changelog to equal the table's rows with n > 600");
+            try {
+                out.await(
+                        r -> applied(r).equals(expected),
+                        Duration.ofMinutes(2),
+                        "the changelog to equal the table's rows with n > 600");
+            } catch (AssertionError e) {
+                throw new AssertionError(difference(expected, applied(out.rows())), e);
+            }
             Thread.sleep(2000);
             assertThat(applied(out.rows())).isEqualTo(expected);
         }
+    }
+
+    /** The keys whose values differ, for a failure's message. */
+    private static String difference(Map<Long, String> expected, Map<Long, String> actual) {
+        Map<Long, String> wrong = new TreeMap<>();
+        for (Map.Entry<Long, String> e : actual.entrySet()) {
+            if (!e.getValue().equals(expected.get(e.getKey()))) {
+                wrong.put(
+                        e.getKey(), e.getValue() + " (expected " + expected.get(e.getKey()) + ")");
+            }
+        }
+        for (Long id : expected.keySet()) {
+            if (!actual.containsKey(id)) {
+                wrong.put(id, "missing (expected " + expected.get(id) + ")");
+            }
+        }
+        return "The changelog applied differs from the table at "
+                + wrong.size()
+                + " keys: "
+                + wrong;
     }
 
     /** The changelog applied to an empty table, strictly: a retraction must find its row. */
