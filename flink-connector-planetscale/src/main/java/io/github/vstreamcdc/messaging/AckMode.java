@@ -13,8 +13,10 @@ public enum AckMode {
     CHECKPOINT("checkpoint"),
 
     /**
-     * As soon as the message was emitted, before anything downstream made it durable: at-most-once
-     * (a failure loses the messages in flight). For jobs without checkpointing.
+     * As soon as the message was emitted, before anything downstream made it durable: no delivery
+     * guarantee (a failure loses the messages in flight downstream, and repeats those whose
+     * acknowledgement, sent after they left the source, had not committed). For jobs without
+     * checkpointing.
      */
     ON_EMIT("on-emit");
 

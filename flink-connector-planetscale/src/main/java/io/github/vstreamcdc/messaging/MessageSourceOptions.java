@@ -32,7 +32,8 @@ public final class MessageSourceOptions {
                             "When messages are acknowledged: 'checkpoint' (after the checkpoint"
                                     + " that covers them completed; at-least-once; the job must"
                                     + " checkpoint) or 'on-emit' (as soon as they are emitted;"
-                                    + " at-most-once; for jobs without checkpointing).");
+                                    + " no delivery guarantee: a failure may lose or repeat messages; for jobs"
+                                    + " without checkpointing).");
 
     public static final ConfigOption<Duration> ACK_CHECKPOINT_TIMEOUT =
             ConfigOptions.key("ack.checkpoint-timeout")

@@ -27,7 +27,8 @@ import java.util.List;
  * comment), read through VTGate: one split per shard, each a {@code stream * from} subscription on
  * that shard. Delivery is at-least-once: a message is acknowledged (Vitess stops redelivering it)
  * only after the checkpoint that covers it completed, or, with {@link AckMode#ON_EMIT}, as soon as
- * it was emitted (at-most-once). Build it with {@link #builder()}.
+ * it was emitted (no guarantee: a failure may lose or repeat messages). Build it with {@link
+ * #builder()}.
  *
  * @param <T> the type of the records it produces
  */

@@ -158,7 +158,7 @@ public final class MessageSourceReader<T>
                             + MessageSourceOptions.ACK_MODE.key()
                             + "' = '"
                             + AckMode.ON_EMIT.value()
-                            + "' (at-most-once), or raise '"
+                            + "' (no delivery guarantee), or raise '"
                             + MessageSourceOptions.ACK_CHECKPOINT_TIMEOUT.key()
                             + "'.");
         }

@@ -89,7 +89,8 @@ public final class PlanetScaleMessagingTableFactory implements DynamicTableSourc
                                 + "', or '"
                                 + MessageSourceOptions.ACK_MODE.key()
                                 + "' = 'on-emit' to acknowledge messages as they are read"
-                                + " (at-most-once: a failure loses the messages in flight).");
+                                + " (no delivery guarantee: a failure may lose or repeat"
+                                + " messages).");
             }
         }
         DataType physical = context.getPhysicalRowDataType();
