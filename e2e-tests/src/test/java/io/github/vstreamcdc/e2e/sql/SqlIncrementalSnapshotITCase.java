@@ -22,6 +22,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.IntFunction;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -49,19 +50,9 @@ class SqlIncrementalSnapshotITCase {
     void shardsReadInChunksThenTheirBinlogs(VitessCluster cluster) throws Exception {
         SqlTestSupport.createVitessTable(
                 cluster, TABLE, "id BIGINT NOT NULL, v VARCHAR(32), PRIMARY KEY (id)");
-        StringBuilder insert = new StringBuilder("INSERT INTO " + TABLE + " (id, v) VALUES ");
-        for (int id = 1; id <= ROWS; id++) {
-            insert.append(id == 1 ? "" : ", ").append("(").append(id).append(", 'v");
-            insert.append(id).append("')");
-        }
-        SqlTestSupport.execute(cluster, insert.toString());
-        StreamTableEnvironment tEnv = SqlTestSupport.tableEnvironment();
-        Map<String, String> options = SqlTestSupport.options(cluster, TABLE);
-        options.put("scan.incremental-snapshot.enabled", "true");
-        options.put("scan.incremental-snapshot.chunk.size", "100");
-        tEnv.executeSql(
-                SqlTestSupport.createTable(
-                        "chunked", "id BIGINT, v STRING, PRIMARY KEY (id) NOT ENFORCED", options));
+        insertRows(cluster, TABLE, "id, v", ROWS, id -> id + ", 'v" + id + "'");
+        StreamTableEnvironment tEnv =
+                chunked(cluster, TABLE, "id BIGINT, v STRING, PRIMARY KEY (id) NOT ENFORCED");
         try (CapturedLogs logs = new CapturedLogs();
                 CollectedRows out = CollectedRows.of(tEnv.executeSql("SELECT * FROM chunked"))) {
             for (int round = 0; round < 30; round++) {
@@ -114,21 +105,12 @@ class SqlIncrementalSnapshotITCase {
                 cluster,
                 table,
                 "id BIGINT NOT NULL, n BIGINT NOT NULL, v VARCHAR(32), PRIMARY KEY (id)");
-        StringBuilder insert = new StringBuilder("INSERT INTO " + table + " (id, n, v) VALUES ");
-        for (int id = 1; id <= 1000; id++) {
-            insert.append(id == 1 ? "" : ", ").append("(").append(id).append(", ").append(id);
-            insert.append(", 'v").append(id).append("')");
-        }
-        SqlTestSupport.execute(cluster, insert.toString());
-        StreamTableEnvironment tEnv = SqlTestSupport.tableEnvironment();
-        Map<String, String> options = SqlTestSupport.options(cluster, table);
-        options.put("scan.incremental-snapshot.enabled", "true");
-        options.put("scan.incremental-snapshot.chunk.size", "100");
-        tEnv.executeSql(
-                SqlTestSupport.createTable(
-                        "chunked",
-                        "id BIGINT, n BIGINT, v STRING, PRIMARY KEY (id) NOT ENFORCED",
-                        options));
+        insertRows(cluster, table, "id, n, v", 1000, id -> id + ", " + id + ", 'v" + id + "'");
+        StreamTableEnvironment tEnv =
+                chunked(
+                        cluster,
+                        table,
+                        "id BIGINT, n BIGINT, v STRING, PRIMARY KEY (id) NOT ENFORCED");
         String query = "SELECT id, v FROM chunked WHERE n > 600";
         assertThat(tEnv.explainSql(query)).as("filter pushed into the scan").contains("filter=[");
         try (CollectedRows out = CollectedRows.of(tEnv.executeSql(query))) {
@@ -162,6 +144,29 @@ class SqlIncrementalSnapshotITCase {
             Thread.sleep(2000);
             assertThat(applied(out.rows())).isEqualTo(expected);
         }
+    }
+
+    /** Fills the table with rows 1 to {@code count}, each given by the SQL of its values. */
+    private static void insertRows(
+            VitessCluster cluster, String table, String columns, int count, IntFunction<String> row)
+            throws Exception {
+        StringBuilder insert =
+                new StringBuilder("INSERT INTO " + table + " (" + columns + ") VALUES ");
+        for (int id = 1; id <= count; id++) {
+            insert.append(id == 1 ? "" : ", ").append('(').append(row.apply(id)).append(')');
+        }
+        SqlTestSupport.execute(cluster, insert.toString());
+    }
+
+    /** Declares the table in Flink as {@code chunked}, snapshotted in chunks of 100 rows. */
+    private static StreamTableEnvironment chunked(
+            VitessCluster cluster, String table, String columns) throws Exception {
+        StreamTableEnvironment tEnv = SqlTestSupport.tableEnvironment();
+        Map<String, String> options = SqlTestSupport.options(cluster, table);
+        options.put("scan.incremental-snapshot.enabled", "true");
+        options.put("scan.incremental-snapshot.chunk.size", "100");
+        tEnv.executeSql(SqlTestSupport.createTable("chunked", columns, options));
+        return tEnv;
     }
 
     /** The keys whose values differ, for a failure's message. */

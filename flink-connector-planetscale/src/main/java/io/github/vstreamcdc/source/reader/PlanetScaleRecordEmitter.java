@@ -56,12 +56,22 @@ public final class PlanetScaleRecordEmitter<T>
             collector.timestamp = change.commitTimeMillis();
             deserializer.deserializeSchemaChange(change, collector);
         }
-        if (batch.schemas != null) {
-            state.schemasChanged(batch.schemas);
-        }
         for (RowChangeEvent row : batch.rows) {
             collector.timestamp = row.commitTimeMillis();
             deserializer.deserialize(row, collector);
+        }
+        recordInState(batch, state);
+        if (batch.idleAtMillis > 0 && heartbeatDelayMillis >= 0) {
+            // Commit times are whole seconds: a transaction still open at the heartbeat may
+            // carry the heartbeat's second; the watermark stays below it.
+            output.emitWatermark(new Watermark(batch.idleAtMillis - 1 - heartbeatDelayMillis));
+        }
+    }
+
+    /** What an emitted batch changes in its split's state (position, counts, bounds, ...). */
+    static void recordInState(ChangeBatch batch, ShardSplitState state) {
+        if (batch.schemas != null) {
+            state.schemasChanged(batch.schemas);
         }
         if (batch.positionAfter != null) {
             state.advanceTo(batch.positionAfter);
@@ -82,11 +92,6 @@ public final class PlanetScaleRecordEmitter<T>
         }
         if (batch.catchUpDone) {
             state.catchUpDone();
-        }
-        if (batch.idleAtMillis > 0 && heartbeatDelayMillis >= 0) {
-            // Commit times are whole seconds: a transaction still open at the heartbeat may
-            // carry the heartbeat's second; the watermark stays below it.
-            output.emitWatermark(new Watermark(batch.idleAtMillis - 1 - heartbeatDelayMillis));
         }
     }
 

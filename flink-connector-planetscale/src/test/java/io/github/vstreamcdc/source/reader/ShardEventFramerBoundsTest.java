@@ -280,18 +280,11 @@ class ShardEventFramerBoundsTest {
         assertThat(restored.isFinished()).isTrue();
     }
 
-    /** What a reader's state holds after emitting these batches (as the record emitter). */
+    /** What a reader's state holds after emitting these batches. */
     private static ShardSplit stateAfter(ShardSplit split, List<ChangeBatch> batches) {
         ShardSplitState state = new ShardSplitState(split);
         for (ChangeBatch batch : batches) {
-            if (batch.positionAfter != null) {
-                state.advanceTo(batch.positionAfter);
-            } else {
-                state.rowsEmitted(batch.rows.size() + batch.hiddenRows);
-            }
-            if (batch.bounds != null) {
-                state.boundsChanged(batch.bounds);
-            }
+            PlanetScaleRecordEmitter.recordInState(batch, state);
         }
         return state.toSplit();
     }

@@ -93,14 +93,7 @@ class ShardEventFramerSchemaTest {
     private static ShardSplit stateAfter(ShardSplit split, List<ChangeBatch> batches) {
         ShardSplitState state = new ShardSplitState(split);
         for (ChangeBatch batch : batches) {
-            if (batch.schemas != null) {
-                state.schemasChanged(batch.schemas);
-            }
-            if (batch.positionAfter != null) {
-                state.advanceTo(batch.positionAfter);
-            } else {
-                state.rowsEmitted(batch.rows.size());
-            }
+            PlanetScaleRecordEmitter.recordInState(batch, state);
         }
         return state.toSplit();
     }
