@@ -32,10 +32,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The incremental snapshot ({@code scan.incremental-snapshot.enabled}) against the real Vitess: an
  * unsharded table read in primary-key chunks by two readers while a load writes to it and a task is
- * killed in the middle of the chunks; then tables with composite, binary and text keys, and tables
- * left to the VStream copy (no primary key, a case-insensitive text key), with changes that move
- * keys between chunks. Each time, what came out is compared with what the database holds: every
- * committed change exactly once, in order per key.
+ * killed in the middle of the chunks; then tables with composite, binary and text keys, latin1 text
+ * (VStream sends it as stored, the chunks select its bytes), and tables left to the VStream copy
+ * (no primary key, a case-insensitive text key), with changes that move keys between chunks. Each
+ * time, what came out is compared with what the database holds: every committed change exactly
+ * once, in order per key.
  */
 @ExtendWith(VitessClusterExtension.class)
 class IncrementalSnapshotITCase {
@@ -130,7 +131,13 @@ class IncrementalSnapshotITCase {
                 "k VARCHAR(40) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin PRIMARY KEY,"
                         + " v VARCHAR(64)");
         tables.put("it_inc_ci", "k VARCHAR(40) PRIMARY KEY, v VARCHAR(64)");
-        tables.put("it_inc_nopk", "k INT, v VARCHAR(64)");
+        tables.put("it_inc_nopk", "k INT, v VARCHAR(64), l VARCHAR(64) CHARACTER SET latin1");
+        // Text of another character set than UTF-8, which VStream sends as it is stored.
+        tables.put(
+                "it_inc_latin1",
+                "k INT PRIMARY KEY, l VARCHAR(64) CHARACTER SET latin1,"
+                        + " e ENUM('é','ü','x') CHARACTER SET latin1,"
+                        + " s SET('é','ü') CHARACTER SET latin1");
         try (Connection c = cluster.connect("commerce");
                 Statement s = c.createStatement()) {
             for (Map.Entry<String, String> t : tables.entrySet()) {
@@ -148,7 +155,18 @@ class IncrementalSnapshotITCase {
                                 + "')");
                 s.execute("INSERT INTO it_inc_text VALUES ('Key-" + i + "', 't" + i + "')");
                 s.execute("INSERT INTO it_inc_ci VALUES ('key-" + i + "', 'i" + i + "')");
-                s.execute("INSERT INTO it_inc_nopk VALUES (" + i + ", 'n" + i + "')");
+                s.execute(
+                        "INSERT INTO it_inc_nopk VALUES (" + i + ", 'n" + i + "', 'nö€" + i + "')");
+                s.execute(
+                        "INSERT INTO it_inc_latin1 VALUES ("
+                                + i
+                                + ", 'café € "
+                                + i
+                                + "', '"
+                                + (i % 2 == 0 ? "é" : "ü")
+                                + "', '"
+                                + (i % 3 == 0 ? "é,ü" : "ü")
+                                + "')");
             }
         }
         cluster.reloadSchema("commerce");
@@ -173,9 +191,9 @@ class IncrementalSnapshotITCase {
                     Statement s = c.createStatement()) {
                 java.util.Random random = new java.util.Random(11);
                 long until = System.nanoTime() + Duration.ofSeconds(8).toNanos();
-                while (System.nanoTime() < until || records.snapshot().size() < 2400) {
+                while (System.nanoTime() < until || records.snapshot().size() < 3000) {
                     int i = random.nextInt(600);
-                    switch (changes % 6) {
+                    switch (changes % 7) {
                         case 0:
                             s.execute(
                                     "UPDATE it_inc_composite SET a = 6 - a, v = 'm"
@@ -215,9 +233,22 @@ class IncrementalSnapshotITCase {
                                             + i
                                             + "'");
                             break;
+                        case 5:
+                            s.execute(
+                                    "UPDATE it_inc_latin1 SET l = 'ñ-"
+                                            + changes
+                                            + "', e = IF(e = 'é', 'ü', 'é'), s = IF(s = 'ü',"
+                                            + " 'é', 'é,ü') WHERE k = "
+                                            + i);
+                            break;
                         default:
                             s.execute(
-                                    "UPDATE it_inc_nopk SET v = 'm" + changes + "' WHERE k = " + i);
+                                    "UPDATE it_inc_nopk SET v = 'm"
+                                            + changes
+                                            + "', l = 'Ø"
+                                            + changes
+                                            + "' WHERE k = "
+                                            + i);
                     }
                     changes++;
                     if (System.nanoTime() > until + Duration.ofMinutes(2).toNanos()) {
@@ -248,6 +279,7 @@ class IncrementalSnapshotITCase {
             assertThat(logs.text())
                     .contains("table it_inc_composite: ")
                     .contains("table it_inc_text: ")
+                    .contains("table it_inc_latin1: ")
                     .doesNotContain("table it_inc_ci: ")
                     .doesNotContain("table it_inc_nopk: ")
                     .contains("after VStream copies [it_inc_ci, it_inc_nopk]");

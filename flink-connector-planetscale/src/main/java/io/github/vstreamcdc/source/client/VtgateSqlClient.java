@@ -2,6 +2,7 @@ package io.github.vstreamcdc.source.client;
 
 import io.github.vstreamcdc.source.config.ConnectionSecurity;
 import io.github.vstreamcdc.source.config.VitessConnectionOptions;
+import io.github.vstreamcdc.source.types.MySqlCharsets;
 import io.github.vstreamcdc.source.types.MySqlColumn;
 
 import org.apache.flink.annotation.Internal;
@@ -115,7 +116,8 @@ public final class VtgateSqlClient {
                                 MySqlColumn.of(
                                         rs.getString("Field"),
                                         rs.getString("Type"),
-                                        "YES".equalsIgnoreCase(rs.getString("Null")))));
+                                        "YES".equalsIgnoreCase(rs.getString("Null")),
+                                        MySqlCharsets.collationId(rs.getString("Collation")))));
         return columns;
     }
 

@@ -12,7 +12,10 @@ import io.github.vstreamcdc.source.snapshot.TableChunk;
 import io.github.vstreamcdc.source.split.ShardPosition;
 import io.github.vstreamcdc.source.split.ShardSplit;
 import io.github.vstreamcdc.source.split.SplitBounds;
+import io.github.vstreamcdc.source.types.ColumnText;
+import io.github.vstreamcdc.source.types.MySqlCharsets;
 import io.github.vstreamcdc.source.types.MySqlColumn;
+import io.github.vstreamcdc.source.types.MySqlKind;
 import io.github.vstreamcdc.vitess.proto.Binlogdata;
 import io.github.vstreamcdc.vitess.proto.Query;
 import io.github.vstreamcdc.vitess.proto.VitessGrpc;
@@ -241,7 +244,7 @@ final class ChunkSnapshotReader implements AutoCloseable {
         }
         String select =
                 "SELECT "
-                        + ChunkPlanner.columnList(names(columns))
+                        + selectList(columns)
                         + " FROM "
                         + VtgateSqlClient.quote(table)
                         + (conditions.isEmpty()
@@ -486,12 +489,33 @@ final class ChunkSnapshotReader implements AutoCloseable {
         return values;
     }
 
-    private static List<String> names(List<ColumnDescription> columns) {
-        List<String> names = new ArrayList<>(columns.size());
+    /**
+     * The columns as VStream's copy sends them: text of a character set other than UTF-8 as its
+     * stored bytes (the driver's results are UTF-8), which the binlog's rows also carry.
+     */
+    static String selectList(List<ColumnDescription> columns) {
+        StringBuilder sb = new StringBuilder();
         for (ColumnDescription column : columns) {
-            names.add(column.name());
+            String name = VtgateSqlClient.quote(column.name());
+            sb.append(sb.length() == 0 ? "" : ", ")
+                    .append(
+                            isStoredText(column.mysqlColumn())
+                                    ? "CAST(" + name + " AS BINARY)"
+                                    : name);
         }
-        return names;
+        return sb.toString();
+    }
+
+    private static boolean isStoredText(MySqlColumn column) {
+        switch (column.kind() == null ? MySqlKind.BINARY : column.kind()) {
+            case TEXT:
+            case ENUM:
+            case SET:
+                return MySqlCharsets.ofCollation(column.charset()) != null
+                        && !ColumnText.of(column).isUtf8();
+            default:
+                return false;
+        }
     }
 
     private static int[] keyIndex(List<ColumnDescription> columns, List<String> keyColumns) {

@@ -97,6 +97,15 @@ public final class MySqlColumn {
      * whether it is nullable. The character set is unknown (0).
      */
     public static MySqlColumn of(String name, String columnType, boolean nullable) {
+        return of(name, columnType, nullable, 0);
+    }
+
+    /**
+     * A column as {@code information_schema} describes it, with a collation id of its character set
+     * ({@link MySqlCharsets#collationId}; 0 if unknown).
+     */
+    public static MySqlColumn of(
+            String name, String columnType, boolean nullable, int collationId) {
         MySqlColumnType type = MySqlColumnType.parse(columnType);
         return describe(
                 name,
@@ -106,7 +115,7 @@ public final class MySqlColumn {
                 "MySQL type " + type.text(),
                 !nullable,
                 type.isUnsigned(),
-                0,
+                collationId,
                 0,
                 0);
     }

@@ -1,5 +1,6 @@
 package io.github.vstreamcdc.source.reader.deserializer;
 
+import io.github.vstreamcdc.source.types.ColumnText;
 import io.github.vstreamcdc.source.types.MySqlBinaryValues;
 import io.github.vstreamcdc.source.types.MySqlColumn;
 import io.github.vstreamcdc.source.types.MySqlJson;
@@ -29,9 +30,6 @@ import org.apache.flink.table.types.logical.utils.LogicalTypeChecks;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.math.RoundingMode;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -472,11 +470,24 @@ final class FieldConverters {
             case DOUBLE:
                 return v -> StringData.fromString(Double.toString(Double.parseDouble(text(v))));
             case ENUM:
-                return v -> StringData.fromString(MySqlTextValues.enumText(column, text(v)));
+                ColumnText enumText = ColumnText.of(column);
+                return v ->
+                        StringData.fromString(MySqlTextValues.enumText(column, enumText.member(v)));
             case SET:
-                return v -> StringData.fromString(MySqlTextValues.setText(column, text(v)));
+                ColumnText setText = ColumnText.of(column);
+                return v ->
+                        StringData.fromString(MySqlTextValues.setText(column, setText.member(v)));
+            case TEXT:
+                ColumnText text = ColumnText.of(column);
+                // UTF-8 text is written as it is; other character sets are decoded.
+                return text.isUtf8() ? new TextString() : v -> StringData.fromString(text.text(v));
             case BINARY:
-                return v -> StringData.fromString(strictUtf8(v));
+                return v ->
+                        StringData.fromString(
+                                ColumnText.strictUtf8(
+                                        v,
+                                        "the bytes are not valid UTF-8 text; declare the column as"
+                                                + " BYTES"));
             case JSON:
                 // The copy phase and binlog events order object keys differently: print as MySQL.
                 return v -> StringData.fromString(MySqlJson.canonicalJson(text(v)));
@@ -495,7 +506,7 @@ final class FieldConverters {
                 };
             default:
                 // Integers, DECIMAL, YEAR, temporal types (as MySQL prints them, TIMESTAMP in
-                // UTC, zero dates included), CHAR/VARCHAR/TEXT: the UTF-8 text as is.
+                // UTC, zero dates included): their ASCII text as is.
                 return new TextString();
         }
     }
@@ -624,8 +635,9 @@ final class FieldConverters {
 
     private static FieldConverter toArrayConverter(MySqlColumn column, LogicalType element) {
         if (column.kind() == MySqlKind.SET && isCharacterString(element)) {
+            ColumnText setText = ColumnText.of(column);
             return v -> {
-                String members = MySqlTextValues.setText(column, text(v));
+                String members = MySqlTextValues.setText(column, setText.member(v));
                 if (members.isEmpty()) {
                     return new GenericArrayData(new StringData[0]);
                 }
@@ -678,20 +690,6 @@ final class FieldConverters {
     /** The microseconds a TIMESTAMP's precision counts in: 1 for 6 and more, 10^6 for 0. */
     private static long microsUnit(int precision) {
         return precision >= 6 ? 1 : pow10(6 - precision);
-    }
-
-    private static String strictUtf8(byte[] value) {
-        try {
-            return StandardCharsets.UTF_8
-                    .newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(value))
-                    .toString();
-        } catch (CharacterCodingException e) {
-            throw new IllegalArgumentException(
-                    "the bytes are not valid UTF-8 text; declare the column as BYTES", e);
-        }
     }
 
     /** Whether a logical type is one of Flink's character string types. */

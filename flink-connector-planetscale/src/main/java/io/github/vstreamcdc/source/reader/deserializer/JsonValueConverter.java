@@ -1,5 +1,6 @@
 package io.github.vstreamcdc.source.reader.deserializer;
 
+import io.github.vstreamcdc.source.types.ColumnText;
 import io.github.vstreamcdc.source.types.MySqlBinaryValues;
 import io.github.vstreamcdc.source.types.MySqlColumn;
 import io.github.vstreamcdc.source.types.MySqlJson;
@@ -115,8 +116,9 @@ public final class JsonValueConverter {
                 return v -> Double.parseDouble(text(v));
             case DECIMAL:
             case TIME:
-            case TEXT:
                 return JsonValueConverter::text;
+            case TEXT:
+                return ColumnText.of(column)::text;
             case DATE:
                 return v -> {
                     String text = text(v);
@@ -137,9 +139,11 @@ public final class JsonValueConverter {
                             : text.replace(' ', 'T') + 'Z';
                 };
             case ENUM:
-                return v -> MySqlTextValues.enumText(column, text(v));
+                ColumnText enumText = ColumnText.of(column);
+                return v -> MySqlTextValues.enumText(column, enumText.member(v));
             case SET:
-                return v -> MySqlTextValues.setText(column, text(v));
+                ColumnText setText = ColumnText.of(column);
+                return v -> MySqlTextValues.setText(column, setText.member(v));
             case BIT:
                 return column.bitLength() == 1
                         ? v -> MySqlBinaryValues.bitsToLong(v) != 0

@@ -3,6 +3,7 @@ package io.github.vstreamcdc.source.reader.deserializer;
 import io.github.vstreamcdc.source.api.RowImage;
 import io.github.vstreamcdc.source.reader.deserializer.FieldConverters.FieldConverter;
 import io.github.vstreamcdc.source.reader.deserializer.FieldConverters.FieldWriter;
+import io.github.vstreamcdc.source.types.ColumnText;
 import io.github.vstreamcdc.source.types.MySqlColumn;
 import io.github.vstreamcdc.source.types.MySqlKind;
 import io.github.vstreamcdc.source.types.MySqlTextBytes;
@@ -478,7 +479,8 @@ public final class RowDataConverter {
         if (kind == MySqlKind.BINARY
                 || kind == MySqlKind.BIT
                 || kind == MySqlKind.GEOMETRY
-                || kind == MySqlKind.VECTOR) {
+                || kind == MySqlKind.VECTOR
+                || !ColumnText.isUtf8(value)) {
             StringBuilder hex = new StringBuilder("0x");
             for (int i = 0; i < Math.min(value.length, MAX_VALUE_IN_MESSAGE / 2); i++) {
                 hex.append(String.format("%02X", value[i] & 0xFF));

@@ -51,6 +51,7 @@ import static io.github.vstreamcdc.source.reader.deserializer.RowDataConverterTe
 import static io.github.vstreamcdc.source.reader.deserializer.RowDataConverterTest.hex;
 import static io.github.vstreamcdc.source.types.FieldEvents.BLOB;
 import static io.github.vstreamcdc.source.types.FieldEvents.CS_BINARY;
+import static io.github.vstreamcdc.source.types.FieldEvents.ENUM;
 import static io.github.vstreamcdc.source.types.FieldEvents.field;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -74,6 +75,15 @@ class JsonValueConverterTest {
         for (Query.Field field : ALL) {
             assertThat(toJsonValue(field, null)).as(field.getName()).isNull();
         }
+    }
+
+    @Test
+    void textOfOtherCharacterSetsIsDecodedByTheSetTheFieldNames() {
+        Query.Field latin1 = field("l", Type.VARCHAR, "varchar(20)", 20, 8, 0, 0);
+        assertThat(toJsonValue(latin1, new byte[] {'c', 'a', 'f', (byte) 0xE9})).isEqualTo("café");
+        Query.Field latin1Enum = field("e", Type.ENUM, "enum('é','b')", 1, 8, 0, ENUM);
+        assertThat(toJsonValue(latin1Enum, new byte[] {(byte) 0xE9})).isEqualTo("é");
+        assertThat(json(latin1Enum, "é")).as("binlog events: UTF-8").isEqualTo("é");
     }
 
     @Test

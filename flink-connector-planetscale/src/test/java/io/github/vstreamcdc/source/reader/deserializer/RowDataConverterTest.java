@@ -554,6 +554,64 @@ class RowDataConverterTest {
     }
 
     @Test
+    void textOfOtherCharacterSetsIsDecodedByTheSetTheFieldNames() {
+        // VStream sends a text column's bytes in its own set: latin1 (collation 8) is cp1252.
+        Query.Field latin1 = field("l", Type.VARCHAR, "varchar(20)", 20, 8, 0, 0);
+        byte[] cafe = {'c', 'a', 'f', (byte) 0xE9, ' ', (byte) 0x80};
+        assertThat(convert(latin1, cafe).toString()).isEqualTo("café €");
+        assertThat(convert(latin1, VarCharType.STRING_TYPE, cafe).toString()).isEqualTo("café €");
+        // Into BYTES: the stored bytes, as they are.
+        assertThat((byte[]) convert(latin1, new VarBinaryType(VarBinaryType.MAX_LENGTH), cafe))
+                .containsExactly(cafe);
+        Query.Field latin1Bin = field("lb", Type.VARBINARY, "varchar(20)", 20, 47, 0, BINARY);
+        assertThat(convert(latin1Bin, cafe).toString()).isEqualTo("café €");
+        Query.Field utf16 = field("w", Type.VARCHAR, "varchar(20)", 80, 54, 0, 0);
+        assertThat(convert(utf16, new byte[] {0, 'h', 0, (byte) 0xE9}).toString()).isEqualTo("hé");
+
+        // ENUM and SET: the stored bytes in the copy phase, UTF-8 in binlog events (Vitess
+        // prints the member from the column's definition).
+        Query.Field latin1Enum = field("e", Type.ENUM, "enum('é','b')", 1, 8, 0, ENUM);
+        assertThat(convert(latin1Enum, new byte[] {(byte) 0xE9}).toString()).isEqualTo("é");
+        assertThat(convert(latin1Enum, "é").toString()).isEqualTo("é");
+        assertThat(convert(latin1Enum, "2").toString()).isEqualTo("b");
+        Query.Field latin1Set = field("s", Type.SET, "set('é','b')", 3, 8, 0, SET);
+        assertThat(convert(latin1Set, new byte[] {(byte) 0xE9, ',', 'b'}).toString())
+                .isEqualTo("é,b");
+        assertThat(convert(latin1Set, "é,b").toString()).isEqualTo("é,b");
+        ArrayData members =
+                (ArrayData)
+                        convert(
+                                latin1Set,
+                                new ArrayType(VarCharType.STRING_TYPE),
+                                new byte[] {(byte) 0xE9, ',', 'b'});
+        assertThat(members.getString(0).toString()).isEqualTo("é");
+        assertThat(members.getString(1).toString()).isEqualTo("b");
+
+        // A set Vitess does not name (collation 0, e.g. gbk): UTF-8, or an error, never a wrong
+        // string.
+        Query.Field untold = field("g", Type.VARCHAR, "varchar(20)", 40, 0, 0, 0);
+        assertThat(convert(untold, "中文").toString()).isEqualTo("中文");
+        assertThatThrownBy(() -> convert(untold, new byte[] {(byte) 0xD6, (byte) 0xD0}))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("Column 'g' " + WHERE)
+                .hasMessageContaining("cannot convert value 0xD6D0")
+                .hasMessageEndingWith(
+                        "Vitess does not tell the column's character set (one it does not know),"
+                                + " and the value is not UTF-8: VStream sends text in the column's"
+                                + " own character set; convert the column to utf8mb4, or declare"
+                                + " it BYTES");
+
+        // A set without a Java decoder (armscii8): ASCII text only.
+        Query.Field armenian = field("a", Type.VARCHAR, "varchar(20)", 20, 32, 0, 0);
+        assertThat(convert(armenian, "plain").toString()).isEqualTo("plain");
+        assertThatThrownBy(() -> convert(armenian, new byte[] {(byte) 0xA2}))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageEndingWith(
+                        "the column's character set armscii8 has no decoder in this JVM; convert"
+                                + " the column to utf8mb4, or declare it BYTES");
+    }
+
+    @Test
     void binaries() {
         byte[] padded = {1, 0, 0, 0};
         assertThat((byte[]) convert(BINARY4, padded)).containsExactly(1, 0, 0, 0);
