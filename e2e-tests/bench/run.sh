@@ -13,7 +13,7 @@
 #   BENCH_BURSTS=5           measured rounds of binlog bursts into a long-running job (0: none)
 #   BENCH_BURST_EVENTS=200000  row events per burst (half inserts, half updates)
 #   BENCH_BURST_WARMUP=5     warm-up bursts (the JIT compilers settle), not counted
-#   BENCH_HEAP_SECONDS=30    how long the slow-sink job runs
+#   BENCH_HEAP_SECONDS=30    how long each slow-sink job (copy, binlog) runs
 #   BENCH_HEAP_CONTROL_SECONDS=10  how long the counter-example (no flow control) runs
 #   BENCH_HEAP_SLEEP_MS=1    the slow sink's sleep per record
 #   BENCH_HEAP=1g            -Xms/-Xmx of the benchmark JVM

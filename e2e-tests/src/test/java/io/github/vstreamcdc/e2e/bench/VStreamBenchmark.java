@@ -30,22 +30,25 @@ import java.nio.file.Files;
 import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 
 /**
  * Benchmark (not a test): the source's throughput next to a bare gRPC VStream consumer of the same
- * data, and the reader's heap with a slow sink, in one JVM against the local Vitess. Run it with
+ * data, and the reader's heap with a slow sink (copy and binlog), in one JVM against the local
+ * Vitess. Run it with
  * {@code e2e-tests/bench/run.sh}; see {@code docs/benchmarks.md}.
  *
  * <p>System properties: {@code bench.rows} (snapshot rows, default 500000), {@code bench.events}
  * (binlog row events, half inserts and half updates, default 300000), {@code bench.rounds}
  * (measured rounds after the warm-up rounds, default 5), {@code bench.warmup.rounds} (default 1),
- * {@code bench.heap.seconds} (default 30), {@code bench.heap.control.seconds} (the run without flow
+ * {@code bench.heap.seconds} (each slow-sink job, default 30), {@code bench.heap.control.seconds} (the run without flow
  * control, default 10), {@code bench.heap.sleep.ms} (the slow sink's sleep per record, default 1),
  * {@code bench.results} (a file to write the results table to), {@code bench.object.reuse} ({@code
  * true}: the jobs run with Flink's object reuse, a user setting; default {@code false}, Flink's
@@ -186,9 +189,21 @@ public final class VStreamBenchmark {
             }
             snapshotWireBytes =
                     bare.copyWireBytes(BenchData.KEYSPACE, shard, SNAPSHOT_TABLE, rows, TIMEOUT);
-            HeapRun withFlowControl = heapWithSlowSink(heapSeconds, sleepMillis);
+            HeapRun withFlowControl =
+                    heapWithSlowSink(
+                            "source, copy",
+                            source(SNAPSHOT_TABLE).startupMode(StartupMode.SNAPSHOT),
+                            heapSeconds,
+                            sleepMillis);
+            HeapRun binlogWithFlowControl =
+                    heapWithSlowSink(
+                            "source, binlog",
+                            source(STREAM_TABLE)
+                                    .specificOffsets(Collections.singletonMap(shard, streamStart)),
+                            heapSeconds,
+                            sleepMillis);
             HeapRun withoutFlowControl = heapWithoutFlowControl(bare, controlSeconds, sleepMillis);
-            heap = heapTable(withFlowControl, withoutFlowControl);
+            heap = heapTable(withFlowControl, binlogWithFlowControl, withoutFlowControl);
         } finally {
             flink.after();
         }
@@ -481,22 +496,30 @@ public final class VStreamBenchmark {
         return run;
     }
 
-    /** The source copying the snapshot table into a sink that sleeps per record. */
-    private HeapRun heapWithSlowSink(int heapSeconds, long sleepMillis) throws Exception {
+    /**
+     * The source reading into a sink that sleeps per record: the copy of the snapshot table, or the
+     * binlog of the streaming table from its recorded position (300,000 row events behind).
+     */
+    private HeapRun heapWithSlowSink(
+            String what,
+            PlanetScaleSourceBuilder<RowData> source,
+            int heapSeconds,
+            long sleepMillis)
+            throws Exception {
         BenchCounters.reset(Long.MAX_VALUE, Long.MAX_VALUE);
         long baseline = usedHeapAfterGc();
-        LOG.info("heap, source: baseline {} MB (after GC), starting the slow job", mb(baseline));
+        LOG.info("heap, {}: baseline {} MB (after GC), starting the slow job", what, mb(baseline));
         StreamExecutionEnvironment env = environment();
         BenchCounters.discardInto(
                 env,
-                source(SNAPSHOT_TABLE).startupMode(StartupMode.SNAPSHOT).build(),
+                source.build(),
                 "planetscale",
                 new BenchCounters.SlowDiscard(sleepMillis),
                 "slow discard");
         JobClient job = env.executeAsync("bench heap");
         try {
             return sampleHeap(
-                    "source",
+                    what,
                     baseline,
                     heapSeconds,
                     () -> {
@@ -542,39 +565,37 @@ public final class VStreamBenchmark {
         }
     }
 
-    private String heapTable(HeapRun source, HeapRun unbounded) {
+    private String heapTable(HeapRun copy, HeapRun binlog, HeapRun unbounded) {
+        List<HeapRun> runs = Arrays.asList(copy, binlog, unbounded);
         StringBuilder out = new StringBuilder();
-        out.append("| | source (flow control) | bare consumer, unbounded queue |\n");
-        out.append("|---|---:|---:|\n");
-        heapRow(out, "samples (every 2 s)", source.samplesMb.size(), unbounded.samplesMb.size());
-        heapRow(out, "used heap before (after GC)", source.baselineMb, unbounded.baselineMb);
+        out.append(
+                "| | source, copy (flow control) | source, binlog (flow control)"
+                        + " | bare consumer, copy, unbounded queue |\n");
+        out.append("|---|---:|---:|---:|\n");
+        heapRow(out, "samples (every 2 s)", runs, r -> String.valueOf(r.samplesMb.size()));
+        heapRow(out, "used heap before (after GC)", runs, r -> mbText(r.baselineMb));
         heapRow(
                 out,
                 "used heap during, median (after GC)",
-                median(source.samplesMb, x -> x),
-                median(unbounded.samplesMb, x -> x));
-        heapRow(out, "used heap during, max (after GC)", source.max(), unbounded.max());
+                runs,
+                r -> mbText(median(r.samplesMb, x -> x)));
+        heapRow(out, "used heap during, max (after GC)", runs, r -> mbText(r.max()));
         heapRow(
                 out,
                 "growth over the baseline (max - before)",
-                source.max() - source.baselineMb,
-                unbounded.max() - unbounded.baselineMb);
+                runs,
+                r -> mbText(r.max() - r.baselineMb));
         heapRow(
                 out,
                 "median of the first / second half of the samples",
-                String.format(
-                        Locale.ROOT, "%.1f / %.1f MB", source.firstHalf(), source.secondHalf()),
-                String.format(
-                        Locale.ROOT,
-                        "%.1f / %.1f MB",
-                        unbounded.firstHalf(),
-                        unbounded.secondHalf()));
+                runs,
+                r -> String.format(Locale.ROOT, "%.1f / %.1f MB", r.firstHalf(), r.secondHalf()));
+        heapRow(out, "records through the slow sink", runs, r -> String.valueOf(r.consumed));
         heapRow(
                 out,
-                "rows through the slow sink",
-                String.valueOf(source.consumed),
-                String.valueOf(unbounded.consumed));
-        heapRow(out, "rows received from VTGate", "n/a", String.valueOf(unbounded.received));
+                "rows received from VTGate",
+                runs,
+                r -> r.received < 0 ? "n/a" : String.valueOf(r.received));
         out.append(
                 String.format(
                         Locale.ROOT,
@@ -585,26 +606,17 @@ public final class VStreamBenchmark {
         return out.toString();
     }
 
-    private static void heapRow(StringBuilder out, String what, double a, double b) {
-        heapRow(
-                out,
-                what,
-                String.format(Locale.ROOT, "%.1f MB", a),
-                String.format(Locale.ROOT, "%.1f MB", b));
+    private static String mbText(double mb) {
+        return String.format(Locale.ROOT, "%.1f MB", mb);
     }
 
-    private static void heapRow(StringBuilder out, String what, int a, int b) {
-        heapRow(out, what, String.valueOf(a), String.valueOf(b));
-    }
-
-    private static void heapRow(StringBuilder out, String what, String a, String b) {
-        out.append("| ")
-                .append(what)
-                .append(" | ")
-                .append(a)
-                .append(" | ")
-                .append(b)
-                .append(" |\n");
+    private static void heapRow(
+            StringBuilder out, String what, List<HeapRun> runs, Function<HeapRun, String> cell) {
+        out.append("| ").append(what);
+        for (HeapRun run : runs) {
+            out.append(" | ").append(cell.apply(run));
+        }
+        out.append(" |\n");
     }
 
     /** The used heap after three GCs (shared with {@link SnapshotBenchmark}). */
@@ -718,11 +730,14 @@ public final class VStreamBenchmark {
         out.append(
                 String.format(
                         Locale.ROOT,
-                        "%nHeap of the whole JVM (MiniCluster and driver) while a consumer copies"
-                                + " %s into a sink that sleeps %d ms per record: the source for"
-                                + " %d s, then a bare consumer without flow control for %d s:%n%n",
-                        SNAPSHOT_TABLE,
+                        "%nHeap of the whole JVM (MiniCluster and driver) while a consumer reads"
+                                + " into a sink that sleeps %d ms per record: the source copying"
+                                + " %s, then reading the binlog of %s from its recorded position,"
+                                + " %d s each, then a bare consumer copying without flow control"
+                                + " for %d s:%n%n",
                         sleepMillis,
+                        SNAPSHOT_TABLE,
+                        STREAM_TABLE,
                         heapSeconds,
                         controlSeconds));
         out.append(heap);
