@@ -65,7 +65,7 @@ public final class ColumnText {
                             + " character set; convert the column to utf8mb4, or declare it BYTES");
         }
         if (decoder == null) {
-            if (isAscii(value)) {
+            if (MySqlCharsets.isAsciiCompatible(charset) && isAscii(value)) {
                 return new String(value, StandardCharsets.US_ASCII);
             }
             throw new IllegalArgumentException(
@@ -78,19 +78,21 @@ public final class ColumnText {
     }
 
     /**
-     * An ENUM or SET value (its member names, comma-separated for a SET) as a string: the column's
-     * character set in the copy phase and in incremental-snapshot chunks, UTF-8 in binlog events.
+     * An ENUM or SET value (its member names, comma-separated for a SET) as a string: UTF-8 in
+     * binlog events, the column's character set in the copy phase and in incremental-snapshot
+     * chunks. The UTF-8 reading is taken when it names members.
      */
     public String member(byte[] value) {
-        if (utf8 || charset == null || decoder == null || isAscii(value)) {
+        if (utf8 || charset == null) {
             return text(value);
         }
-        String decoded = new String(value, decoder);
-        if (members.isEmpty() || namesMembers(decoded)) {
-            return decoded;
+        if (!members.isEmpty()) {
+            String asUtf8 = new String(value, StandardCharsets.UTF_8);
+            if (namesMembers(asUtf8)) {
+                return asUtf8;
+            }
         }
-        String asUtf8 = new String(value, StandardCharsets.UTF_8);
-        return namesMembers(asUtf8) ? asUtf8 : decoded;
+        return text(value);
     }
 
     private boolean namesMembers(String text) {

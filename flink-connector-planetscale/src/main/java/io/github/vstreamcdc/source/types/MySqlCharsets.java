@@ -98,7 +98,8 @@ public final class MySqlCharsets {
         JAVA_NAMES.put("hebrew", "ISO-8859-8");
         JAVA_NAMES.put("koi8r", "KOI8-R");
         JAVA_NAMES.put("koi8u", "KOI8-U");
-        // MySQL's latin1 is Windows' cp1252 (0x80 is the euro sign), not ISO-8859-1.
+        // MySQL's latin1 is Windows' cp1252 (0x80 is the euro sign), not ISO-8859-1; the five
+        // bytes cp1252 leaves undefined are C1 controls in MySQL (see Latin1).
         JAVA_NAMES.put("latin1", "windows-1252");
         JAVA_NAMES.put("latin2", "ISO-8859-2");
         JAVA_NAMES.put("latin5", "ISO-8859-9");
@@ -157,6 +158,19 @@ public final class MySqlCharsets {
         return first;
     }
 
+    /** Whether the character set writes ASCII as ASCII (UTF-16 and UTF-32 do not). */
+    public static boolean isAsciiCompatible(String charset) {
+        switch (charset) {
+            case "ucs2":
+            case "utf16":
+            case "utf16le":
+            case "utf32":
+                return false;
+            default:
+                return true;
+        }
+    }
+
     /** Whether text of the character set is UTF-8 as it is (ASCII is). */
     public static boolean isUtf8(String charset) {
         return "UTF-8".equals(JAVA_NAMES.get(charset));
@@ -171,6 +185,9 @@ public final class MySqlCharsets {
         }
         if (javaName.equals("UTF-8")) {
             return StandardCharsets.UTF_8;
+        }
+        if (charset.equals("latin1")) {
+            return Latin1.INSTANCE;
         }
         try {
             return Charset.isSupported(javaName) ? Charset.forName(javaName) : null;

@@ -43,10 +43,30 @@ class MySqlCharsetsTest {
         assertThat(MySqlCharsets.ofCollation(255)).isEqualTo("utf8mb4");
         assertThat(MySqlCharsets.ofCollation(33)).isEqualTo("utf8mb3");
         assertThat(MySqlCharsets.ofCollation(63)).isEqualTo("binary");
-        assertThat(MySqlCharsets.decoder("latin1").name()).isEqualTo("windows-1252");
+        assertThat(MySqlCharsets.decoder("cp1251").name()).isEqualTo("windows-1251");
         assertThat(MySqlCharsets.decoder("utf8mb4")).isEqualTo(StandardCharsets.UTF_8);
         assertThat(MySqlCharsets.isUtf8("ascii")).isTrue();
         assertThat(MySqlCharsets.isUtf8("latin1")).isFalse();
+    }
+
+    @Test
+    void latin1IsCp1252WithMySqlsFiveControls() {
+        byte[] all = new byte[256];
+        for (int b = 0; b < 256; b++) {
+            all[b] = (byte) b;
+        }
+        String text = new String(all, MySqlCharsets.decoder("latin1"));
+        assertThat(text).hasSize(256).doesNotContain("\uFFFD");
+        assertThat(text.charAt(0x80)).isEqualTo('€');
+        assertThat(text.charAt(0x81)).isEqualTo('\u0081');
+        assertThat(text.charAt(0x9D)).isEqualTo('\u009D');
+        assertThat(text.charAt(0xE9)).isEqualTo('é');
+        // UTF-8 stored in a latin1 column keeps every byte: "Á" is C3 81.
+        assertThat(
+                        new String(
+                                new byte[] {(byte) 0xC3, (byte) 0x81},
+                                MySqlCharsets.decoder("latin1")))
+                .isEqualTo("Ã\u0081");
     }
 
     @Test

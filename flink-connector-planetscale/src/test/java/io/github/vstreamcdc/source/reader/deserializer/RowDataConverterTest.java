@@ -560,6 +560,9 @@ class RowDataConverterTest {
         byte[] cafe = {'c', 'a', 'f', (byte) 0xE9, ' ', (byte) 0x80};
         assertThat(convert(latin1, cafe).toString()).isEqualTo("café €");
         assertThat(convert(latin1, VarCharType.STRING_TYPE, cafe).toString()).isEqualTo("café €");
+        assertThat(convert(latin1, new byte[] {(byte) 0xC3, (byte) 0x81}).toString())
+                .as("a byte cp1252 leaves undefined")
+                .isEqualTo("Ã\u0081");
         // Into BYTES: the stored bytes, as they are.
         assertThat((byte[]) convert(latin1, new VarBinaryType(VarBinaryType.MAX_LENGTH), cafe))
                 .containsExactly(cafe);
@@ -574,6 +577,11 @@ class RowDataConverterTest {
         assertThat(convert(latin1Enum, new byte[] {(byte) 0xE9}).toString()).isEqualTo("é");
         assertThat(convert(latin1Enum, "é").toString()).isEqualTo("é");
         assertThat(convert(latin1Enum, "2").toString()).isEqualTo("b");
+        Query.Field utf16Enum = field("w", Type.ENUM, "enum('a','ab')", 4, 54, 0, ENUM);
+        assertThat(convert(utf16Enum, "ab").toString()).as("binlog events").isEqualTo("ab");
+        assertThat(convert(utf16Enum, new byte[] {0, 'a', 0, 'b'}).toString())
+                .as("copy phase")
+                .isEqualTo("ab");
         Query.Field latin1Set = field("s", Type.SET, "set('é','b')", 3, 8, 0, SET);
         assertThat(convert(latin1Set, new byte[] {(byte) 0xE9, ',', 'b'}).toString())
                 .isEqualTo("é,b");
