@@ -370,13 +370,13 @@ public final class PlanetScaleSourceBuilder<T> {
         return buildConfig().connection();
     }
 
-    /** The options with {@link #specificOffsets}, if the startup mode (still) asks for them. */
+    /**
+     * The options with {@link #specificOffsets} (written here, once the keyspace is known; a
+     * startup mode set after them is then refused as for the SQL options, not ignored).
+     */
     private Configuration resolvedOptions() {
         Configuration resolved = new Configuration(options);
-        String mode = resolved.get(text(SCAN_STARTUP_MODE));
-        if (specificOffsets != null
-                && mode != null
-                && mode.trim().equalsIgnoreCase(StartupMode.SPECIFIC_OFFSET.value())) {
+        if (specificOffsets != null) {
             String keyspace = resolved.get(KEYSPACE);
             resolved.set(
                     SCAN_STARTUP_SPECIFIC_OFFSET,

@@ -108,8 +108,9 @@ public final class VStreamErrors {
         if (isMessageTooLarge(lower)) {
             return where
                     + ": a VStream message exceeded a gRPC size limit. Raise the connector's"
-                    + " maximum inbound message size (builder maxInboundMessageBytes) or, if"
-                    + " VTGate reports it, VTGate's --grpc-max-message-size: "
+                    + " maximum inbound message size (option 'grpc.max-inbound-message-size',"
+                    + " builder maxInboundMessageBytes) or, if VTGate reports it, VTGate's"
+                    + " --grpc-max-message-size: "
                     + description;
         }
         if (isShardGone(lower)) {

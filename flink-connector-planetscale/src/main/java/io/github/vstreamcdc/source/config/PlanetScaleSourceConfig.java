@@ -95,13 +95,24 @@ public final class PlanetScaleSourceConfig implements Serializable {
         this.tableDiscoveryInterval = tableDiscoveryInterval(reader);
         this.watermarkHeartbeatDelay = watermarkDelay(reader);
         Duration heartbeat = heartbeat(reader);
+        if (heartbeat != null && heartbeat.isZero() && watermarkHeartbeatDelay != null) {
+            // Without heartbeats an idle shard's watermark would never move.
+            reader.problem(
+                    "Option '%s' is 0 (no heartbeats), but option '%s' is set: idle shards move"
+                            + " their watermark on heartbeats; leave '%s' unset (1 s) or give it"
+                            + " at least 1 s",
+                    HEARTBEAT_INTERVAL.key(),
+                    SCAN_WATERMARK_HEARTBEAT_DELAY.key(),
+                    HEARTBEAT_INTERVAL.key());
+        }
         this.heartbeatInterval =
                 heartbeat == null && watermarkHeartbeatDelay != null
                         ? Duration.ofSeconds(1)
                         : heartbeat;
         this.shardDiscoveryInterval = discoveryInterval(reader);
         this.serverTimeZone = zone(reader);
-        this.schemaCheck = reader.bool(SCAN_SCHEMA_CHECK_ENABLED);
+        // A wrong value is told by the reader (null here): the default until then.
+        this.schemaCheck = !Boolean.FALSE.equals(reader.bool(SCAN_SCHEMA_CHECK_ENABLED));
         this.appendOnly =
                 Boolean.TRUE.equals(reader.bool(SCAN_READ_CHANGELOG_AS_APPEND_ONLY_ENABLED));
         this.droppedColumns =

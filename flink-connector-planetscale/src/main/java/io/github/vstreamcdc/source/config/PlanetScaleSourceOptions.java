@@ -288,8 +288,8 @@ public final class PlanetScaleSourceOptions {
                     .durationType()
                     .noDefaultValue()
                     .withDescription(
-                            "Ask VTGate for a heartbeat after this much idleness (at least 1 s);"
-                                    + " default off.");
+                            "Ask VTGate for a heartbeat after this much idleness (at least 1 s,"
+                                    + " whole seconds; 0 is off); default off.");
 
     public static final ConfigOption<Duration> SCAN_WATERMARK_HEARTBEAT_DELAY =
             ConfigOptions.key("scan.watermark.heartbeat-delay")

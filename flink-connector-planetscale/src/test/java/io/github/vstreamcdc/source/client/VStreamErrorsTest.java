@@ -106,7 +106,9 @@ class VStreamErrorsTest {
                 Status.RESOURCE_EXHAUSTED.withDescription(
                         "gRPC message exceeds maximum size 4194304: 5000000");
         assertThat(VStreamErrors.isTransient(tooLarge)).isFalse();
-        assertThat(describe(tooLarge)).contains("maxInboundMessageBytes");
+        assertThat(describe(tooLarge))
+                .contains("option 'grpc.max-inbound-message-size'")
+                .contains("maxInboundMessageBytes");
         // Other RESOURCE_EXHAUSTED (VTGate overloaded) is retried.
         assertThat(VStreamErrors.isTransient(Status.RESOURCE_EXHAUSTED)).isTrue();
     }

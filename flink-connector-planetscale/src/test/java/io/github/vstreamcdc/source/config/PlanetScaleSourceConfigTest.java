@@ -108,6 +108,39 @@ class PlanetScaleSourceConfigTest {
     }
 
     @Test
+    void aWrongBooleanIsToldForEveryBooleanOption() {
+        for (String option :
+                new String[] {
+                    "scan.schema-check.enabled",
+                    "scan.read-changelog-as-append-only.enabled",
+                    "scan.newly-added-table.enabled",
+                    "scan.incremental-snapshot.enabled",
+                    "tls.enabled"
+                }) {
+            Map<String, String> text = new HashMap<>();
+            text.put(option, "yes");
+            assertThatThrownBy(() -> fromText(text))
+                    .as(option)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("Option '" + option + "' = 'yes' is not");
+        }
+    }
+
+    @Test
+    void heartbeatsOffWithAWatermarkDelayAreRefusedNamingBoth() {
+        Map<String, String> text = new HashMap<>();
+        text.put("heartbeat.interval", "0 s");
+        text.put("scan.watermark.heartbeat-delay", "5 s");
+        assertThatThrownBy(() -> fromText(text))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(
+                        "Option 'heartbeat.interval' is 0 (no heartbeats), but option"
+                                + " 'scan.watermark.heartbeat-delay' is set");
+        text.remove("heartbeat.interval");
+        assertThat(fromText(text).heartbeatInterval()).isEqualTo(Duration.ofSeconds(1));
+    }
+
+    @Test
     void builderAndTextOptionsMakeTheSameConfiguration() {
         PlanetScaleSourceConfig built =
                 builder()
@@ -354,14 +387,26 @@ class PlanetScaleSourceConfigTest {
     }
 
     @Test
-    void aLaterStartupModeWinsOverSpecificOffsets() {
-        PlanetScaleSourceConfig c =
-                builder()
-                        .specificOffsets(Collections.singletonMap("-80", "MySQL56/a:1-5"))
-                        .startupMode(StartupMode.INITIAL)
-                        .buildConfig();
-        assertThat(c.startupMode()).isEqualTo(StartupMode.INITIAL);
-        assertThat(c.specificOffsets()).isEmpty();
+    void aLaterStartupModeConflictsWithSpecificOffsetsAsInSql() {
+        // Not silently dropped: the same error as the SQL options, and as a start timestamp.
+        assertThatThrownBy(
+                        () ->
+                                builder()
+                                        .specificOffsets(
+                                                Collections.singletonMap("-80", "MySQL56/a:1-5"))
+                                        .startupMode(StartupMode.INITIAL)
+                                        .buildConfig())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'scan.startup.specific-offset'")
+                .hasMessageContaining("'scan.startup.mode'");
+        assertThatThrownBy(
+                        () ->
+                                builder()
+                                        .startupTimestampMillis(1_000L)
+                                        .startupMode(StartupMode.INITIAL)
+                                        .buildConfig())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'scan.startup.timestamp-millis'");
         PlanetScaleSourceConfig padded =
                 builder()
                         .keyspace(" customer ")
