@@ -7,22 +7,37 @@ import io.github.vstreamcdc.source.config.PlanetScaleSourceOptions;
 import io.github.vstreamcdc.source.config.StartupMode;
 import io.github.vstreamcdc.source.config.VitessConnectionOptions;
 
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.Collections;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import static io.github.vstreamcdc.e2e.SourceTestSupport.COLUMNS;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -246,6 +261,121 @@ class ConnectionErrorsITCase {
         assertThat(failure.rootCause())
                 .contains("No table of keyspace 'commerce'")
                 .contains("'table-name' = 'no_such_table'");
+    }
+
+    @Test
+    void specificOffsetWhoseBinlogWasPurgedFailsNamingTheLostTransactions(VitessCluster cluster)
+            throws Exception {
+        String position = currentPosition(cluster);
+        SourceTestSupport.insertRange(cluster, KEYSPACE, TABLE, 1, 10, "purged-");
+        purgeBinlogs(cluster);
+        Failure failure =
+                runUntilFailure(
+                        source(cluster)
+                                .specificOffsets(Collections.singletonMap("0", position))
+                                .build(),
+                        Duration.ofSeconds(60));
+
+        assertThat(failure.took).isLessThan(Duration.ofSeconds(60));
+        assertThat(failure.rootCause())
+                .contains("Position '" + position + "' of shard commerce/0")
+                .contains("is no longer in the shard's binlog: transactions ")
+                .contains("Start from a newer position, or from 'earliest-offset'");
+    }
+
+    /**
+     * A job stopped with a savepoint and restored after the binlog it needs was purged: its reader
+     * says so within seconds, naming shard and position (VTGate alone would look for a tablet for
+     * 90 s, report only that it found none, and the reconnects would meet the same).
+     */
+    @Test
+    void aJobRestoredAfterItsBinlogWasPurgedFailsNamingShardAndPosition(
+            VitessCluster cluster, @TempDir Path savepoints) throws Exception {
+        String position = currentPosition(cluster);
+        String savepoint;
+        JobClient first = savepointableJob(cluster, position, null).executeAsync("purged-before");
+        try {
+            SourceTestSupport.insertRange(cluster, KEYSPACE, TABLE, 101, 110, "before-");
+            Thread.sleep(3000);
+            savepoint =
+                    first.stopWithSavepoint(
+                                    false,
+                                    savepoints.toUri().toString(),
+                                    SavepointFormatType.CANONICAL)
+                            .get(2, TimeUnit.MINUTES);
+        } catch (Exception e) {
+            first.cancel();
+            throw e;
+        }
+        SourceTestSupport.insertRange(cluster, KEYSPACE, TABLE, 201, 210, "after-");
+        purgeBinlogs(cluster);
+
+        long start = System.nanoTime();
+        JobClient restored =
+                savepointableJob(cluster, position, savepoint).executeAsync("purged-restored");
+        Throwable failure;
+        try {
+            restored.getJobExecutionResult().get(60, TimeUnit.SECONDS);
+            throw new AssertionError("The restored job ended without failing");
+        } catch (ExecutionException e) {
+            failure = e.getCause();
+        } catch (TimeoutException e) {
+            restored.cancel().get();
+            throw new AssertionError("The restored job did not fail within 60 s");
+        }
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(60));
+        assertThat(SourceTestSupport.connectorMessage(failure))
+                .contains("of shard commerce/0 is no longer in the shard's binlog: transactions ")
+                .contains("start it anew from a snapshot");
+    }
+
+    /** The source from a position into a discarding sink, with checkpoints, from a savepoint. */
+    private static StreamExecutionEnvironment savepointableJob(
+            VitessCluster cluster, String position, String savepoint) {
+        Configuration config = noRestarts();
+        if (savepoint != null) {
+            config.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
+        }
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
+        env.setParallelism(1);
+        env.enableCheckpointing(500);
+        env.fromSource(
+                        source(cluster)
+                                .specificOffsets(Collections.singletonMap("0", position))
+                                .build(),
+                        WatermarkStrategy.noWatermarks(),
+                        "planetscale")
+                .uid("planetscale")
+                .sinkTo(new DiscardingSink<>());
+        return env;
+    }
+
+    /**
+     * Purges the binlog of the cluster's mysqld (every shard's tablet shares it) up to a new log
+     * file: what a binlog retention does to a job stopped for too long.
+     */
+    private static void purgeBinlogs(VitessCluster cluster) throws Exception {
+        try (Connection c =
+                        DriverManager.getConnection(
+                                "jdbc:mysql://127.0.0.1:"
+                                        + cluster.get("MYSQLD_PORT")
+                                        + "/?useSSL=false&allowPublicKeyRetrieval=true",
+                                cluster.get("MYSQLD_USER"),
+                                "");
+                Statement s = c.createStatement()) {
+            s.execute("FLUSH BINARY LOGS");
+            String last = null;
+            try (ResultSet logs = s.executeQuery("SHOW BINARY LOGS")) {
+                while (logs.next()) {
+                    last = logs.getString(1);
+                }
+            }
+            s.execute("PURGE BINARY LOGS TO '" + last + "'");
+            try (ResultSet purged = s.executeQuery("SELECT @@global.gtid_purged")) {
+                purged.next();
+                assertThat(purged.getString(1)).as("gtid_purged after the purge").isNotEmpty();
+            }
+        }
     }
 
     private static String currentPosition(VitessCluster cluster) {

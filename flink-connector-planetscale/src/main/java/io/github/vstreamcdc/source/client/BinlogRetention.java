@@ -106,6 +106,38 @@ public final class BinlogRetention implements AutoCloseable {
         }
     }
 
+    /**
+     * Why a shard cannot stream from a position: transactions after it were purged from its binlog.
+     * Null when it can, or when a set is not a MySQL GTID set this check understands.
+     *
+     * @param advice what to do, the message's last sentence
+     */
+    @Nullable
+    public static String purgedProblem(
+            String keyspace, String shard, String position, GtidSets sets, String advice) {
+        GtidSet purged = GtidSet.parseMysql56(sets.purged);
+        GtidSet start = GtidSet.parseMysql56(position);
+        if (purged == null || start == null) {
+            return null;
+        }
+        GtidSet lost = purged.minus(start);
+        if (lost.isEmpty()) {
+            return null;
+        }
+        return "Position '"
+                + position
+                + "' of shard "
+                + keyspace
+                + "/"
+                + shard
+                + " is no longer in the shard's binlog: transactions "
+                + lost
+                + " after it were purged (purged set '"
+                + sets.purged
+                + "'). "
+                + advice;
+    }
+
     private static String flavored(String gtidSet) {
         String set = gtidSet == null ? "" : gtidSet.replace("\n", "").trim();
         return "MySQL56/" + set;

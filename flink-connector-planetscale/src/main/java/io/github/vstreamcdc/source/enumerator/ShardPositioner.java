@@ -157,25 +157,15 @@ final class ShardPositioner implements AutoCloseable {
                     e.getMessage());
             return;
         }
-        GtidSet purged = GtidSet.parseMysql56(sets.purged);
-        GtidSet start = GtidSet.parseMysql56(gtid);
-        if (purged == null || start == null) {
-            return;
-        }
-        GtidSet lost = purged.minus(start);
-        if (!lost.isEmpty()) {
-            throw new VitessException(
-                    "Position '"
-                            + gtid
-                            + "' of shard "
-                            + config.keyspace()
-                            + "/"
-                            + shard
-                            + " is no longer in the shard's binlog: transactions "
-                            + lost
-                            + " after it were purged (purged set '"
-                            + sets.purged
-                            + "'). Start from a newer position, or from 'earliest-offset'.");
+        String problem =
+                BinlogRetention.purgedProblem(
+                        config.keyspace(),
+                        shard,
+                        gtid,
+                        sets,
+                        "Start from a newer position, or from 'earliest-offset'.");
+        if (problem != null) {
+            throw new VitessException(problem);
         }
     }
 

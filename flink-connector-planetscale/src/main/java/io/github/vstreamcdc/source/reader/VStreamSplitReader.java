@@ -7,6 +7,7 @@ import io.github.vstreamcdc.source.client.VitessException;
 import io.github.vstreamcdc.source.config.PlanetScaleSourceConfig;
 import io.github.vstreamcdc.source.config.TableSelection;
 import io.github.vstreamcdc.source.split.ShardSplit;
+import io.github.vstreamcdc.vitess.proto.Topodata;
 import io.github.vstreamcdc.vitess.proto.Vtgate;
 
 import io.grpc.CallOptions;
@@ -450,6 +451,16 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
                     VStreamErrors.describe(status, target, keyspace, shard, position)
                             + afterDdl(cursor),
                     status.asRuntimeException());
+        }
+        if (VStreamErrors.isNoTabletFound(status)
+                && config.connection().tabletType() == Topodata.TabletType.PRIMARY) {
+            // What VTGate says when the tablet cannot serve the position: is it purged?
+            String purged =
+                    PositionCheckCall.purgedProblem(
+                            config, cursor.split, cursor.framer.safePosition().gtid());
+            if (purged != null) {
+                throw new VitessException(purged, status.asRuntimeException());
+            }
         }
         ReconnectPolicy reconnects = cursor.reconnects;
         long now = System.currentTimeMillis();
