@@ -42,17 +42,16 @@ import java.util.function.ToDoubleFunction;
 /**
  * Benchmark (not a test): the source's throughput next to a bare gRPC VStream consumer of the same
  * data, and the reader's heap with a slow sink (copy and binlog), in one JVM against the local
- * Vitess. Run it with
- * {@code e2e-tests/bench/run.sh}; see {@code docs/benchmarks.md}.
+ * Vitess. Run it with {@code e2e-tests/bench/run.sh}; see {@code docs/benchmarks.md}.
  *
  * <p>System properties: {@code bench.rows} (snapshot rows, default 500000), {@code bench.events}
  * (binlog row events, half inserts and half updates, default 300000), {@code bench.rounds}
  * (measured rounds after the warm-up rounds, default 5), {@code bench.warmup.rounds} (default 1),
- * {@code bench.heap.seconds} (each slow-sink job, default 30), {@code bench.heap.control.seconds} (the run without flow
- * control, default 10), {@code bench.heap.sleep.ms} (the slow sink's sleep per record, default 1),
- * {@code bench.results} (a file to write the results table to), {@code bench.object.reuse} ({@code
- * true}: the jobs run with Flink's object reuse, a user setting; default {@code false}, Flink's
- * default).
+ * {@code bench.heap.seconds} (each slow-sink job, default 30), {@code bench.heap.control.seconds}
+ * (the run without flow control, default 10), {@code bench.heap.sleep.ms} (the slow sink's sleep
+ * per record, default 1), {@code bench.results} (a file to write the results table to), {@code
+ * bench.object.reuse} ({@code true}: the jobs run with Flink's object reuse, a user setting;
+ * default {@code false}, Flink's default).
  */
 public final class VStreamBenchmark {
 

@@ -68,7 +68,13 @@ public final class MessageSourceReader<T>
                     return new MessageSplitReader(
                             config.queueCapacity(),
                             (split, queue) ->
-                                    new ShardMessageStream(split, client, channel, attempts, queue),
+                                    new ShardMessageStream(
+                                            split,
+                                            client,
+                                            channel,
+                                            config.connection().grpcTarget(),
+                                            attempts,
+                                            queue),
                             () -> VStreamChannels.close(channel));
                 },
                 deserializer,

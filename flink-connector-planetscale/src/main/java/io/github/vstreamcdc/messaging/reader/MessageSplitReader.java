@@ -70,10 +70,15 @@ public final class MessageSplitReader implements SplitReader<VitessMessage, Mess
             if (item instanceof ShardMessageStream.StreamFailure) {
                 ShardMessageStream.StreamFailure failure = (ShardMessageStream.StreamFailure) item;
                 throw new IOException(
-                        "The message stream of "
-                                + failure.splitId
-                                + " failed too often in a row ('reconnect.max-attempts'): "
-                                + MessageStreams.firstLine(failure.cause),
+                        failure.fatal != null
+                                ? "The message stream of "
+                                        + failure.splitId
+                                        + " failed: "
+                                        + failure.fatal
+                                : "The message stream of "
+                                        + failure.splitId
+                                        + " failed too often in a row ('reconnect.max-attempts'): "
+                                        + MessageStreams.firstLine(failure.cause),
                         failure.cause);
             }
             if (item instanceof VitessMessage) {

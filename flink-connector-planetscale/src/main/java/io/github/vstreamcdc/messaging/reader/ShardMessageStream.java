@@ -2,6 +2,8 @@ package io.github.vstreamcdc.messaging.reader;
 
 import io.github.vstreamcdc.messaging.VitessMessage;
 import io.github.vstreamcdc.messaging.split.MessageSplit;
+import io.github.vstreamcdc.source.client.VStreamErrors;
+import io.github.vstreamcdc.source.client.VitessException;
 import io.github.vstreamcdc.source.client.VtgateSqlClient;
 import io.github.vstreamcdc.source.types.MySqlColumn;
 import io.github.vstreamcdc.vitess.proto.Query;
@@ -11,9 +13,14 @@ import io.github.vstreamcdc.vitess.proto.Vtgate;
 import com.google.protobuf.ByteString;
 import io.grpc.Channel;
 import io.grpc.Context;
+import io.grpc.Status;
+import io.grpc.StatusException;
+import io.grpc.StatusRuntimeException;
 import org.apache.flink.annotation.Internal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import javax.annotation.Nullable;
 
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -41,9 +48,13 @@ final class ShardMessageStream implements Runnable {
         final String splitId;
         final Exception cause;
 
-        StreamFailure(String splitId, Exception cause) {
+        /** Why no retry can help (credentials, TLS, host, table); null when retries ran out. */
+        @Nullable final String fatal;
+
+        StreamFailure(String splitId, Exception cause, @Nullable String fatal) {
             this.splitId = splitId;
             this.cause = cause;
+            this.fatal = fatal;
         }
     }
 
@@ -53,6 +64,10 @@ final class ShardMessageStream implements Runnable {
     private final BlockingQueue<Object> queue;
     private final Thread thread;
     private final Channel channel;
+
+    /** VTGate's gRPC address, for messages. */
+    private final String target;
+
     private volatile Context.CancellableContext call;
     private volatile boolean closed;
 
@@ -63,10 +78,12 @@ final class ShardMessageStream implements Runnable {
             MessageSplit split,
             VtgateSqlClient client,
             Channel channel,
+            String target,
             int maxAttempts,
             BlockingQueue<Object> queue) {
         this.split = split;
         this.channel = channel;
+        this.target = target;
         this.client = client;
         this.maxAttempts = maxAttempts;
         this.queue = queue;
@@ -93,6 +110,11 @@ final class ShardMessageStream implements Runnable {
                 if (closed) {
                     return;
                 }
+                String fatal = fatalReason(e, target);
+                if (fatal != null) {
+                    queue.offer(new StreamFailure(split.splitId(), e, fatal));
+                    return;
+                }
                 if (delivered) {
                     // the count is of failures in a row
                     delivered = false;
@@ -101,7 +123,7 @@ final class ShardMessageStream implements Runnable {
                 }
                 failures++;
                 if (failures > maxAttempts) {
-                    queue.offer(new StreamFailure(split.splitId(), e));
+                    queue.offer(new StreamFailure(split.splitId(), e, null));
                     return;
                 }
                 LOG.warn(
@@ -187,6 +209,38 @@ final class ShardMessageStream implements Runnable {
             call.detach(previous);
             call.cancel(null);
         }
+    }
+
+    /**
+     * Why a failure is one no retry changes (refused credentials, TLS settings, an unknown host, a
+     * table VTGate cannot stream messages of), as the CDC source classifies its streams' failures;
+     * null for one worth retrying (a lost connection, VTGate restarting).
+     */
+    @Nullable
+    static String fatalReason(Exception e, String target) {
+        if (e instanceof StatusRuntimeException || e instanceof StatusException) {
+            Status status = Status.fromThrowable(e);
+            if (VStreamErrors.isTransient(status)) {
+                return null;
+            }
+            String connection = VStreamErrors.describeConnectionFailure(status, target);
+            return connection != null
+                    ? connection
+                    : "VTGate at "
+                            + target
+                            + " rejected the message stream: "
+                            + status.getCode()
+                            + (status.getDescription() == null
+                                    ? ""
+                                    : ": " + VitessException.firstLine(status.getDescription()));
+        }
+        if (e instanceof SQLException
+                && String.valueOf(((SQLException) e).getSQLState()).startsWith("28")) {
+            return "VTGate's MySQL port refused the credentials ("
+                    + MessageStreams.firstLine(e)
+                    + "): check 'username' and 'password'";
+        }
+        return null;
     }
 
     /** The values of a row: MySQL text encodings, concatenated; length -1 is NULL. */

@@ -128,6 +128,17 @@ final class IncrementalSnapshots {
         plan.completeAtSnapshot = -1;
     }
 
+    /**
+     * A chunk's report was taken back (its reader went back to a checkpoint that does not hold it):
+     * the chunk is read again, to a new high watermark, before its shard may be released.
+     */
+    void chunkReset(String chunkSplitId) {
+        ShardPlan plan = plans.get(TableChunk.shardSplitId(chunkSplitId));
+        if (plan != null && plan.highs.remove(chunkSplitId) != null) {
+            plan.completeAtSnapshot = -1;
+        }
+    }
+
     /** Chunks planned, of the shards whose snapshot is under way. */
     long chunksPlanned() {
         long count = 0;
@@ -199,6 +210,15 @@ final class IncrementalSnapshots {
                 continue;
             }
             plans.remove(entry.getKey());
+            if (!checkpointing) {
+                LOG.warn(
+                        "{}: its stream starts without a completed checkpoint (the job has not"
+                                + " checkpointed yet): rows of its chunks still on their way"
+                                + " downstream may arrive after the stream's first changes of the"
+                                + " same keys. Enable checkpointing for the order per key (and"
+                                + " exactly-once) across the snapshot's end.",
+                        entry.getKey());
+            }
             released.add(streamSplit(split, plan));
         }
         return released;

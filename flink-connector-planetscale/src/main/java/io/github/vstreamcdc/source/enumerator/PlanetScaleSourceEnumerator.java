@@ -368,7 +368,11 @@ public final class PlanetScaleSourceEnumerator
     public void addSplitsBack(List<ShardSplit> splits, int subtaskId) {
         // Flink calls this whenever a reader goes back to its last checkpoint (splits assigned
         // since then come back with it).
-        shards.readerReset(subtaskId);
+        for (String takenBack : shards.readerReset(subtaskId)) {
+            if (TableChunk.isChunkId(takenBack)) {
+                snapshots.chunkReset(takenBack);
+            }
+        }
         shards.returned(splits);
         assigner.readerFailed(subtaskId);
         signalledNoMoreSplits.remove(subtaskId);

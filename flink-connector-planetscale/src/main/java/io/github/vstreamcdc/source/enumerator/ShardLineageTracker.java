@@ -425,21 +425,24 @@ final class ShardLineageTracker {
 
     /**
      * A reader went back to its last completed checkpoint (a failover that keeps the enumerator):
-     * its reports of shards ended at a journal whose new shards have not started yet are taken
-     * back. No completed checkpoint holds them, so the restored reader may read those shards' last
-     * changes again (and reports them again when it reaches the journal); their new shards must
-     * wait for that, or their changes could overtake the old shards' downstream.
+     * its reports that no completed checkpoint holds are taken back: shards ended at a journal
+     * whose new shards have not started yet, shards ended at their stop, and incremental-snapshot
+     * chunks. The restored reader reads them again (or, if its checkpoint saw them ended, reports
+     * them again); until then a journal's new shards must wait, or their changes could overtake the
+     * old shards' downstream, and a chunk's reported high watermark no longer holds.
      *
      * <p>Call it before {@link #returned} of the same reader's splits.
+     *
+     * @return the ids of the splits taken back
      */
-    void readerReset(int reader) {
+    List<String> readerReset(int reader) {
+        List<String> takenBack = new ArrayList<>();
         for (Iterator<Map.Entry<String, PendingAck>> it = pendingAcks.entrySet().iterator();
                 it.hasNext(); ) {
             Map.Entry<String, PendingAck> entry = it.next();
             PendingAck pending = entry.getValue();
             if (pending.reader != reader
-                    || pending.journal == null
-                    || resolvedJournals.contains(pending.journal)) {
+                    || (pending.journal != null && resolvedJournals.contains(pending.journal))) {
                 continue;
             }
             String splitId = entry.getKey();
@@ -447,15 +450,25 @@ final class ShardLineageTracker {
             finished.remove(splitId);
             // The reader holds it again (or it comes back with the reader's returned splits).
             assigned.add(splitId);
-            awaitingCheckpoint.remove(pending.journal);
-            completedAtMillis.remove(pending.journal);
-            LOG.info(
-                    "Reader {} went back to its last checkpoint: shard {} is read up to reshard"
-                            + " journal {} again before the new shards start",
-                    reader,
-                    splitId,
-                    pending.journal.id());
+            takenBack.add(splitId);
+            if (pending.journal != null) {
+                awaitingCheckpoint.remove(pending.journal);
+                completedAtMillis.remove(pending.journal);
+                LOG.info(
+                        "Reader {} went back to its last checkpoint: shard {} is read up to"
+                                + " reshard journal {} again before the new shards start",
+                        reader,
+                        splitId,
+                        pending.journal.id());
+            }
         }
+        if (!takenBack.isEmpty()) {
+            LOG.info(
+                    "Reader {} went back to its last checkpoint: its reports of {} are taken back",
+                    reader,
+                    takenBack);
+        }
+        return takenBack;
     }
 
     // ---------------------------------------------------------------- checkpoints

@@ -140,6 +140,9 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
 
         boolean positionChecked;
 
+        /** Failed asks for the shard's current position as the stop, in a row. */
+        int stopPositionFailures;
+
         /** The shard's current position was asked for, as the stop; the answer is awaited. */
         boolean stopPositionAsked;
 
@@ -343,6 +346,38 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
         cursor.stopPositionAsked = false;
         String splitId = cursor.split.splitId();
         if (stop.gtid == null) {
+            String target = config.connection().grpcTarget();
+            String position = cursor.framer.safePosition().toString();
+            if (!VStreamErrors.isTransient(stop.failure)) {
+                throw new VitessException(
+                        "Cannot get the current position of "
+                                + splitId
+                                + " to stop at (a bounded read): "
+                                + VStreamErrors.describe(
+                                        stop.failure,
+                                        target,
+                                        cursor.split.keyspace(),
+                                        cursor.split.shard(),
+                                        position),
+                        stop.failure.asRuntimeException());
+            }
+            if (++cursor.stopPositionFailures > cursor.reconnects.maxAttempts()) {
+                throw new VitessException(
+                        "Gave up asking for the current position of "
+                                + splitId
+                                + " to stop at: it failed "
+                                + cursor.stopPositionFailures
+                                + " times in a row (option 'reconnect.max-attempts' = "
+                                + cursor.reconnects.maxAttempts()
+                                + "). Last failure: "
+                                + VStreamErrors.describe(
+                                        stop.failure,
+                                        target,
+                                        cursor.split.keyspace(),
+                                        cursor.split.shard(),
+                                        position),
+                        stop.failure.asRuntimeException());
+            }
             LOG.warn(
                     "Could not get the current position of {} to stop at: {} {}; asking again",
                     splitId,
@@ -354,6 +389,7 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
             }
             return;
         }
+        cursor.stopPositionFailures = 0;
         LOG.info("{} stops at {}, the shard's current position", splitId, stop.gtid);
         for (ChangeBatch batch : cursor.framer.stopAt(stop.gtid)) {
             out.add(splitId, batch);

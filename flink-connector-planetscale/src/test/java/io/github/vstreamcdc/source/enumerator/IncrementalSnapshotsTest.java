@@ -1,6 +1,7 @@
 package io.github.vstreamcdc.source.enumerator;
 
 import io.github.vstreamcdc.source.snapshot.KeyKind;
+import io.github.vstreamcdc.source.snapshot.SnapshotCatchUp;
 import io.github.vstreamcdc.source.snapshot.TableChunk;
 import io.github.vstreamcdc.source.split.ShardPosition;
 import io.github.vstreamcdc.source.split.ShardSplit;
@@ -113,6 +114,29 @@ class IncrementalSnapshotsTest {
         // no checkpoints: released at once
         ShardSplit stream = snapshots.release(held(), -1).get(0);
         assertThat(stream.position().gtid()).isEqualTo(U + "1-25");
+    }
+
+    @Test
+    void aChunkTakenBackHoldsItsShardUntilItIsReadAgain() {
+        IncrementalSnapshots snapshots = new IncrementalSnapshots(true, Collections.emptyMap());
+        snapshots.startPlanning(SHARD);
+        snapshots.planned(SHARD, chunks(), Collections.emptySet());
+        snapshots.snapshot(1);
+        snapshots.chunkRead("ks/0#t#0", U + "1-20");
+        snapshots.chunkRead("ks/0#t#1", U + "1-30");
+        snapshots.snapshot(2); // sees every chunk read
+        // Checkpoint 2 fails; chunk 1's reader goes back to checkpoint 1 and reads it again.
+        snapshots.chunkReset("ks/0#t#1");
+        snapshots.snapshot(3);
+        assertThat(snapshots.release(held(), 3))
+                .as("not with the watermark of a read no checkpoint holds")
+                .isEmpty();
+        snapshots.chunkRead("ks/0#t#1", U + "1-35");
+        snapshots.snapshot(4);
+        ShardSplit stream = snapshots.release(held(), 4).get(0);
+        assertThat(stream.catchUp().chunks())
+                .extracting(SnapshotCatchUp.Chunk::high)
+                .containsExactly(U + "1-20", U + "1-35");
     }
 
     @Test

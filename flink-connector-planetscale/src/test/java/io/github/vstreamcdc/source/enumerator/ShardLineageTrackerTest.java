@@ -273,6 +273,22 @@ class ShardLineageTrackerTest {
     }
 
     @Test
+    void aReaderResetTakesBackItsChunkAndStopReportsThatNoCheckpointHolds() {
+        ShardLineageTracker tracker = reading();
+        tracker.shardFinished(0, "ks/-80#t#0", null);
+        tracker.snapshot(1);
+        tracker.checkpointComplete(1);
+        tracker.shardFinished(0, "ks/-80#t#1", null);
+        tracker.shardFinished(1, "ks/80-#t#0", null);
+        assertThat(tracker.readerReset(0))
+                .as("only reader 0's report after the completed checkpoint")
+                .containsExactly("ks/-80#t#1");
+        PlanetScaleEnumeratorState state = tracker.snapshot(2);
+        assertThat(state.finished()).containsExactlyInAnyOrder("ks/-80#t#0", "ks/80-#t#0");
+        assertThat(state.assigned()).contains("ks/-80#t#1");
+    }
+
+    @Test
     void returnedSplitsWaitForAReaderAgain() {
         ShardLineageTracker tracker = reading();
         ShardSplit progressed = split("-80").withPosition(ShardPosition.of("MySQL56/u:1-9"), 2);

@@ -46,6 +46,9 @@ final class FakeVtgate implements AutoCloseable {
     private final List<ManagedChannel> channels = new ArrayList<>();
     volatile String currentPosition = gtid(1, 100_000);
 
+    /** When set, asks for the current position fail with it. */
+    volatile io.grpc.Status currentPositionFailure;
+
     FakeVtgate() throws IOException {
         this(true);
     }
@@ -84,6 +87,10 @@ final class FakeVtgate implements AutoCloseable {
             synchronized (this) {
                 positionChecks.add(request);
                 notifyAll();
+            }
+            if (currentPositionFailure != null) {
+                out.onError(currentPositionFailure.asRuntimeException());
+                return;
             }
             out.onNext(
                     response(

@@ -396,6 +396,20 @@ class VStreamSplitReaderTest {
     }
 
     @Test
+    void aStopPositionThatCannotBeAskedForFailsTheReadInsteadOfAskingForever() throws Exception {
+        fake.currentPositionFailure =
+                io.grpc.Status.PERMISSION_DENIED.withDescription("user 'app' may not stream");
+        start(bounded(gtid(1, 10), new SplitBounds(-1, null, true, -1)));
+
+        Throwable failure = fetchUntilFailure(new Output());
+
+        assertThat(failure)
+                .isInstanceOf(VitessException.class)
+                .hasMessageContaining("Cannot get the current position of " + SPLIT_ID)
+                .hasMessageContaining("PERMISSION_DENIED");
+    }
+
+    @Test
     void anIdleShardPastItsStopTimeStopsAtItsCurrentPosition() throws Exception {
         fake.currentPosition = gtid(1, 10);
         fake.thenSend(

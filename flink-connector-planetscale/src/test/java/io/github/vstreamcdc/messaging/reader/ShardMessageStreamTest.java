@@ -1,0 +1,59 @@
+package io.github.vstreamcdc.messaging.reader;
+
+import io.grpc.Status;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.sql.SQLException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Which failures of a message stream end it at once, and with which words. */
+class ShardMessageStreamTest {
+
+    private static final String TARGET = "vtgate.example:15991";
+
+    @Test
+    void refusedCredentialsAndRejectedStreamsAreFatal() {
+        assertThat(
+                        ShardMessageStream.fatalReason(
+                                Status.UNAUTHENTICATED
+                                        .withDescription("user 'app'")
+                                        .asRuntimeException(),
+                                TARGET))
+                .startsWith("VTGate at " + TARGET + " refused the credentials of user 'app'")
+                .contains("check 'username' and 'password'");
+        assertThat(
+                        ShardMessageStream.fatalReason(
+                                Status.INVALID_ARGUMENT
+                                        .withDescription("table t is not a message table")
+                                        .asRuntimeException(),
+                                TARGET))
+                .isEqualTo(
+                        "VTGate at "
+                                + TARGET
+                                + " rejected the message stream: INVALID_ARGUMENT: table t is not"
+                                + " a message table");
+        assertThat(
+                        ShardMessageStream.fatalReason(
+                                new SQLException("Access denied for user 'app'", "28000", 1045),
+                                TARGET))
+                .startsWith("VTGate's MySQL port refused the credentials (Access denied");
+    }
+
+    @Test
+    void lostConnectionsAreRetried() {
+        assertThat(
+                        ShardMessageStream.fatalReason(
+                                Status.UNAVAILABLE
+                                        .withDescription("io exception")
+                                        .asRuntimeException(),
+                                TARGET))
+                .isNull();
+        assertThat(
+                        ShardMessageStream.fatalReason(
+                                new SQLException("VTGate ended the message stream"), TARGET))
+                .isNull();
+        assertThat(ShardMessageStream.fatalReason(new IOException("reset"), TARGET)).isNull();
+    }
+}
