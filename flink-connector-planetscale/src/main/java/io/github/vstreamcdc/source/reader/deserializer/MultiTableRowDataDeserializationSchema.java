@@ -14,6 +14,8 @@ import org.apache.flink.table.types.logical.RowType;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,9 +55,21 @@ public final class MultiTableRowDataDeserializationSchema
     private transient TableCollector collector;
 
     /**
-     * @param tables each table's name (without the keyspace) and the row type to read it as
+     * @param tables each table's name (without the keyspace) and the row type to read it as; MySQL
+     *     {@code TIMESTAMP} columns read as Flink {@code TIMESTAMP} in UTC
      */
     public MultiTableRowDataDeserializationSchema(Map<String, RowType> tables) {
+        this(tables, ZoneOffset.UTC);
+    }
+
+    /**
+     * @param tables each table's name (without the keyspace) and the row type to read it as
+     * @param serverTimeZone the zone in which MySQL {@code TIMESTAMP} columns read as Flink {@code
+     *     TIMESTAMP} (without time zone) show their wall-clock time, as the SQL connector's {@code
+     *     server-time-zone}
+     */
+    public MultiTableRowDataDeserializationSchema(
+            Map<String, RowType> tables, ZoneId serverTimeZone) {
         if (tables.isEmpty()) {
             throw new IllegalArgumentException("Give the row type of at least one table");
         }
@@ -66,7 +80,8 @@ public final class MultiTableRowDataDeserializationSchema
             positions.put(table.getKey(), fields.size());
             perTable.put(
                     table.getKey(),
-                    new RowDataDeserializationSchema(type, InternalTypeInfo.of(type)));
+                    new RowDataDeserializationSchema(
+                            type, new ArrayList<>(), InternalTypeInfo.of(type), serverTimeZone));
             fields.add(new RowType.RowField(table.getKey(), type));
         }
         this.recordType = new RowType(fields);

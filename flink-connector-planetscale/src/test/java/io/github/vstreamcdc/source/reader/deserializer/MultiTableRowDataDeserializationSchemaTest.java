@@ -16,6 +16,8 @@ import org.apache.flink.util.OutputTag;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -54,6 +56,43 @@ class MultiTableRowDataDeserializationSchemaTest {
                 before ? null : row,
                 1_000L,
                 "pos");
+    }
+
+    @Test
+    void timestampsShowTheWallClockOfTheGivenServerZone() throws Exception {
+        Map<String, RowType> types = new LinkedHashMap<>();
+        types.put(
+                "events",
+                (RowType)
+                        DataTypes.ROW(DataTypes.FIELD("at", DataTypes.TIMESTAMP(0)))
+                                .getLogicalType());
+        List<ColumnDescription> columns =
+                Arrays.asList(ColumnDescription.of("at", "timestamp", true));
+        List<RowData> records = new ArrayList<>();
+        Collector<RowData> out =
+                new Collector<RowData>() {
+                    @Override
+                    public void collect(RowData record) {
+                        records.add(record);
+                    }
+
+                    @Override
+                    public void close() {}
+                };
+        // VStream sends TIMESTAMP values in UTC.
+        RowChangeEvent event =
+                change(
+                        "events",
+                        columns,
+                        RowChangeEvent.Op.INSERT,
+                        new byte[][] {b("2024-01-01 10:00:00")});
+        new MultiTableRowDataDeserializationSchema(types, ZoneId.of("+02:00"))
+                .deserialize(event, out);
+        new MultiTableRowDataDeserializationSchema(types).deserialize(event, out);
+        assertThat(records.get(0).getRow(0, 1).getTimestamp(0, 0).toLocalDateTime())
+                .isEqualTo(LocalDateTime.parse("2024-01-01T12:00:00"));
+        assertThat(records.get(1).getRow(0, 1).getTimestamp(0, 0).toLocalDateTime())
+                .isEqualTo(LocalDateTime.parse("2024-01-01T10:00:00"));
     }
 
     @Test
