@@ -3,6 +3,8 @@ package io.github.vstreamcdc.source.config;
 import io.github.vstreamcdc.source.client.GtidSet;
 
 import org.apache.flink.annotation.Internal;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import javax.annotation.Nullable;
 
@@ -27,6 +29,8 @@ import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SHARDS
  */
 @Internal
 public final class ReadRange implements Serializable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ReadRange.class);
 
     private static final long serialVersionUID = 1L;
 
@@ -235,12 +239,16 @@ public final class ReadRange implements Serializable {
                     Instant.ofEpochMilli(startMillis));
         } else if ((startup == StartupMode.LATEST_OFFSET || startup == StartupMode.INITIAL)
                 && stopMillis < nowMillis) {
-            reader.problem(
-                    "%s is before the start: '%s' = '%s' starts when the job starts (now is %s)",
+            // Not refused: a job restored from a savepoint is planned again, and resumes from its
+            // state, not from its startup mode; a new job would read nothing of the binlog.
+            LOG.warn(
+                    "{} is before now ({}): a new job with '{}' = '{}' reads no binlog change"
+                            + " (a job restored from a checkpoint or savepoint resumes where it"
+                            + " was)",
                     stop,
+                    Instant.ofEpochMilli(nowMillis),
                     SCAN_STARTUP_MODE.key(),
-                    startup.value(),
-                    Instant.ofEpochMilli(nowMillis));
+                    startup.value());
         }
     }
 
