@@ -117,7 +117,12 @@ public final class BinlogRetention implements AutoCloseable {
             String keyspace, String shard, String position, GtidSets sets, String advice) {
         GtidSet purged = GtidSet.parseMysql56(sets.purged);
         GtidSet start = GtidSet.parseMysql56(position);
+        GtidSet executed = GtidSet.parseMysql56(sets.executed);
         if (purged == null || start == null) {
+            return null;
+        }
+        if (executed != null && !executed.contains(start)) {
+            // Not a position of this shard's history at all: PositionCheck tells that better.
             return null;
         }
         GtidSet lost = purged.minus(start);

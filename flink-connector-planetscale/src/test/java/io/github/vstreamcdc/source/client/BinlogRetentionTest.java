@@ -14,6 +14,31 @@ class BinlogRetentionTest {
     private static final long T = 1_700_000_000L;
 
     @Test
+    void aPositionBeforeThePurgedSetIsToldWithTheLostTransactions() {
+        BinlogRetention.GtidSets sets =
+                new BinlogRetention.GtidSets("MySQL56/" + U + ":1-35", "MySQL56/" + U + ":1-46");
+        assertThat(
+                        BinlogRetention.purgedProblem(
+                                "ks", "-80", "MySQL56/" + U + ":1-30", sets, "Do."))
+                .isEqualTo(
+                        "Position 'MySQL56/"
+                                + U
+                                + ":1-30' of shard ks/-80 is no longer in the shard's binlog:"
+                                + " transactions "
+                                + U
+                                + ":31-35 after it were purged (purged set 'MySQL56/"
+                                + U
+                                + ":1-35'). Do.");
+        assertThat(
+                        BinlogRetention.purgedProblem(
+                                "ks", "-80", "MySQL56/" + U + ":1-40", sets, "Do."))
+                .isNull();
+        // A position of another server is not this shard's history: PositionCheck tells that.
+        assertThat(BinlogRetention.purgedProblem("ks", "-80", "MySQL56/" + V + ":1-5", sets, "Do."))
+                .isNull();
+    }
+
+    @Test
     void theEarliestPositionIsThePurgedSet() {
         BinlogRetention.GtidSets sets =
                 new BinlogRetention.GtidSets("MySQL56/" + U + ":1-35", "MySQL56/" + U + ":1-46");
