@@ -5,6 +5,7 @@ import io.github.vstreamcdc.messaging.split.MessageSplit;
 import io.github.vstreamcdc.source.client.VStreamErrors;
 import io.github.vstreamcdc.source.client.VitessException;
 import io.github.vstreamcdc.source.client.VtgateSqlClient;
+import io.github.vstreamcdc.source.types.MySqlCharsets;
 import io.github.vstreamcdc.source.types.MySqlColumn;
 import io.github.vstreamcdc.vitess.proto.Query;
 import io.github.vstreamcdc.vitess.proto.VitessGrpc;
@@ -148,7 +149,17 @@ final class ShardMessageStream implements Runnable {
 
     /** Streams until the stream breaks. */
     private void stream() throws Exception {
-        List<MySqlColumn> declared = client.listColumns(split.keyspace(), split.table());
+        List<MySqlColumn> declared = new ArrayList<>();
+        for (MySqlColumn column : client.listColumns(split.keyspace(), split.table())) {
+            // Text as UTF-8, as it is: the messager's poller sends values converted by MySQL, its
+            // stream sends them as stored, and a message does not tell which (use utf8mb4).
+            declared.add(
+                    MySqlColumn.of(
+                            column.name(),
+                            column.typeName(),
+                            !column.notNull(),
+                            MySqlCharsets.collationId("utf8mb4_0900_ai_ci")));
+        }
         Vtgate.StreamExecuteRequest request =
                 Vtgate.StreamExecuteRequest.newBuilder()
                         .setQuery(
@@ -212,33 +223,22 @@ final class ShardMessageStream implements Runnable {
     }
 
     /**
-     * Why a failure is one no retry changes (refused credentials, TLS settings, an unknown host, a
-     * table VTGate cannot stream messages of), as the CDC source classifies its streams' failures;
-     * null for one worth retrying (a lost connection, VTGate restarting).
+     * Why a failure is one no retry changes (refused credentials, TLS settings, an unknown host);
+     * null for one worth retrying (a lost connection, VTGate restarting, a reparent).
      */
     @Nullable
     static String fatalReason(Exception e, String target) {
         if (e instanceof StatusRuntimeException || e instanceof StatusException) {
-            Status status = Status.fromThrowable(e);
-            if (VStreamErrors.isTransient(status)) {
-                return null;
-            }
-            String connection = VStreamErrors.describeConnectionFailure(status, target);
-            return connection != null
-                    ? connection
-                    : "VTGate at "
-                            + target
-                            + " rejected the message stream: "
-                            + status.getCode()
-                            + (status.getDescription() == null
-                                    ? ""
-                                    : ": " + VitessException.firstLine(status.getDescription()));
+            // Only what no retry changes; tablets answer a reparent with errors that pass.
+            return VStreamErrors.describeConnectionFailure(Status.fromThrowable(e), target);
         }
-        if (e instanceof SQLException
-                && String.valueOf(((SQLException) e).getSQLState()).startsWith("28")) {
-            return "VTGate's MySQL port refused the credentials ("
-                    + MessageStreams.firstLine(e)
-                    + "): check 'username' and 'password'";
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLException
+                    && String.valueOf(((SQLException) t).getSQLState()).startsWith("28")) {
+                return "VTGate's MySQL port refused the credentials ("
+                        + VitessException.firstLine(t.getMessage())
+                        + "): check 'username' and 'password'";
+            }
         }
         return null;
     }

@@ -1,5 +1,6 @@
 package io.github.vstreamcdc.source.reader;
 
+import io.github.vstreamcdc.source.client.GtidSet;
 import io.github.vstreamcdc.source.client.VStreamChannels;
 import io.github.vstreamcdc.source.client.VStreamErrors;
 import io.github.vstreamcdc.source.client.VStreamMessage;
@@ -53,6 +54,9 @@ import java.util.function.Supplier;
  */
 @Internal
 public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardSplit> {
+
+    /** How long asks for a stop position may keep failing before the read gives up. */
+    private static final long STOP_POSITION_PATIENCE_MS = 5 * 60_000;
 
     private static final Logger LOG = LoggerFactory.getLogger(VStreamSplitReader.class);
 
@@ -142,6 +146,9 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
 
         /** Failed asks for the shard's current position as the stop, in a row. */
         int stopPositionFailures;
+
+        /** When the first of those failed. */
+        long stopPositionFailingSince;
 
         /** The shard's current position was asked for, as the stop; the answer is awaited. */
         boolean stopPositionAsked;
@@ -361,7 +368,13 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
                                         position),
                         stop.failure.asRuntimeException());
             }
-            if (++cursor.stopPositionFailures > cursor.reconnects.maxAttempts()) {
+            long now = System.currentTimeMillis();
+            if (cursor.stopPositionFailures++ == 0) {
+                cursor.stopPositionFailingSince = now;
+            }
+            // Asked again at each heartbeat past the stop: a count alone would run out in seconds.
+            if (cursor.stopPositionFailures > cursor.reconnects.maxAttempts()
+                    && now - cursor.stopPositionFailingSince > STOP_POSITION_PATIENCE_MS) {
                 throw new VitessException(
                         "Gave up asking for the current position of "
                                 + splitId
@@ -489,7 +502,8 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
                     status.asRuntimeException());
         }
         if (VStreamErrors.isNoTabletFound(status)
-                && config.connection().tabletType() == Topodata.TabletType.PRIMARY) {
+                && config.connection().tabletType() == Topodata.TabletType.PRIMARY
+                && GtidSet.parseMysql56(cursor.framer.safePosition().gtid()) != null) {
             // What VTGate says when the tablet cannot serve the position: is it purged?
             String purged =
                     PositionCheckCall.purgedProblem(

@@ -1,5 +1,7 @@
 package io.github.vstreamcdc.messaging.reader;
 
+import io.github.vstreamcdc.source.client.VitessException;
+
 import io.grpc.Status;
 import org.junit.jupiter.api.Test;
 
@@ -14,7 +16,7 @@ class ShardMessageStreamTest {
     private static final String TARGET = "vtgate.example:15991";
 
     @Test
-    void refusedCredentialsAndRejectedStreamsAreFatal() {
+    void refusedCredentialsAreFatal() {
         assertThat(
                         ShardMessageStream.fatalReason(
                                 Status.UNAUTHENTICATED
@@ -25,24 +27,16 @@ class ShardMessageStreamTest {
                 .contains("check 'username' and 'password'");
         assertThat(
                         ShardMessageStream.fatalReason(
-                                Status.INVALID_ARGUMENT
-                                        .withDescription("table t is not a message table")
-                                        .asRuntimeException(),
-                                TARGET))
-                .isEqualTo(
-                        "VTGate at "
-                                + TARGET
-                                + " rejected the message stream: INVALID_ARGUMENT: table t is not"
-                                + " a message table");
-        assertThat(
-                        ShardMessageStream.fatalReason(
-                                new SQLException("Access denied for user 'app'", "28000", 1045),
+                                new VitessException(
+                                        "query failed",
+                                        new SQLException(
+                                                "Access denied for user 'app'", "28000", 1045)),
                                 TARGET))
                 .startsWith("VTGate's MySQL port refused the credentials (Access denied");
     }
 
     @Test
-    void lostConnectionsAreRetried() {
+    void lostConnectionsAndReparentsAreRetried() {
         assertThat(
                         ShardMessageStream.fatalReason(
                                 Status.UNAVAILABLE
@@ -55,5 +49,21 @@ class ShardMessageStreamTest {
                                 new SQLException("VTGate ended the message stream"), TARGET))
                 .isNull();
         assertThat(ShardMessageStream.fatalReason(new IOException("reset"), TARGET)).isNull();
+        // What a tablet answers during a reparent, or while it reloads its message tables.
+        assertThat(
+                        ShardMessageStream.fatalReason(
+                                Status.INVALID_ARGUMENT
+                                        .withDescription("message table t not found")
+                                        .asRuntimeException(),
+                                TARGET))
+                .isNull();
+        assertThat(
+                        ShardMessageStream.fatalReason(
+                                Status.UNKNOWN
+                                        .withDescription(
+                                                "operation not allowed in state NOT_SERVING")
+                                        .asRuntimeException(),
+                                TARGET))
+                .isNull();
     }
 }
