@@ -353,19 +353,19 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
         cursor.stopPositionAsked = false;
         String splitId = cursor.split.splitId();
         if (stop.gtid == null) {
-            String target = config.connection().grpcTarget();
-            String position = cursor.framer.safePosition().toString();
+            String failure =
+                    VStreamErrors.describe(
+                            stop.failure,
+                            config.connection().grpcTarget(),
+                            cursor.split.keyspace(),
+                            cursor.split.shard(),
+                            cursor.framer.safePosition().toString());
             if (!VStreamErrors.isTransient(stop.failure)) {
                 throw new VitessException(
                         "Cannot get the current position of "
                                 + splitId
                                 + " to stop at (a bounded read): "
-                                + VStreamErrors.describe(
-                                        stop.failure,
-                                        target,
-                                        cursor.split.keyspace(),
-                                        cursor.split.shard(),
-                                        position),
+                                + failure,
                         stop.failure.asRuntimeException());
             }
             long now = System.currentTimeMillis();
@@ -383,12 +383,7 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
                                 + " times in a row (option 'reconnect.max-attempts' = "
                                 + cursor.reconnects.maxAttempts()
                                 + "). Last failure: "
-                                + VStreamErrors.describe(
-                                        stop.failure,
-                                        target,
-                                        cursor.split.keyspace(),
-                                        cursor.split.shard(),
-                                        position),
+                                + failure,
                         stop.failure.asRuntimeException());
             }
             LOG.warn(

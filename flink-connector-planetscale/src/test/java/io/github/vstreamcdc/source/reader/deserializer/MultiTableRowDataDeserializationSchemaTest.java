@@ -58,6 +58,18 @@ class MultiTableRowDataDeserializationSchemaTest {
                 "pos");
     }
 
+    private static Collector<RowData> into(List<RowData> records) {
+        return new Collector<RowData>() {
+            @Override
+            public void collect(RowData record) {
+                records.add(record);
+            }
+
+            @Override
+            public void close() {}
+        };
+    }
+
     @Test
     void timestampsShowTheWallClockOfTheGivenServerZone() throws Exception {
         Map<String, RowType> types = new LinkedHashMap<>();
@@ -69,16 +81,7 @@ class MultiTableRowDataDeserializationSchemaTest {
         List<ColumnDescription> columns =
                 Arrays.asList(ColumnDescription.of("at", "timestamp", true));
         List<RowData> records = new ArrayList<>();
-        Collector<RowData> out =
-                new Collector<RowData>() {
-                    @Override
-                    public void collect(RowData record) {
-                        records.add(record);
-                    }
-
-                    @Override
-                    public void close() {}
-                };
+        Collector<RowData> out = into(records);
         // VStream sends TIMESTAMP values in UTC.
         RowChangeEvent event =
                 change(
@@ -118,16 +121,7 @@ class MultiTableRowDataDeserializationSchemaTest {
         assertThat(schema.recordType().getFieldNames()).containsExactly("orders", "notes");
 
         List<RowData> records = new ArrayList<>();
-        Collector<RowData> out =
-                new Collector<RowData>() {
-                    @Override
-                    public void collect(RowData record) {
-                        records.add(record);
-                    }
-
-                    @Override
-                    public void close() {}
-                };
+        Collector<RowData> out = into(records);
         schema.deserialize(
                 change(
                         "orders",
