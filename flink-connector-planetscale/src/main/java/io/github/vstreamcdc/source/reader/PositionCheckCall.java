@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
 import javax.annotation.Nullable;
 
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Executor;
 
 /**
  * Asks VTGate, next to a shard's stream, for the shard's current position and signals a {@link
@@ -37,14 +38,21 @@ final class PositionCheckCall {
             PlanetScaleSourceConfig config,
             ShardSplit split,
             String gtid,
-            BlockingQueue<ReaderSignal> sink) {
+            BlockingQueue<ReaderSignal> sink,
+            Executor retentionChecks) {
         String stop = split.bounds().stopGtid();
         if (GtidSet.parseMysql56(gtid) == null && stop == null) {
             return; // copy from scratch, or a flavor this check does not know
         }
         String splitId = split.splitId();
         if (GtidSet.parseMysql56(gtid) != null) {
-            checkNotPurgedInBackground(config, split, gtid, sink);
+            retentionChecks.execute(
+                    () -> {
+                        String problem = purgedProblem(config, split, gtid);
+                        if (problem != null) {
+                            report(config, split.splitId(), problem, sink);
+                        }
+                    });
         }
         CurrentPositionCall.start(
                 channel,
@@ -109,25 +117,5 @@ final class PositionCheckCall {
                 "The changes after it are lost to this job: start it anew from a snapshot"
                         + " ('initial' startup mode), and keep binlogs for longer than a job may"
                         + " be stopped or behind (MySQL's binlog_expire_logs_seconds).");
-    }
-
-    /** One query over VTGate's MySQL port, off the fetcher's thread. */
-    private static void checkNotPurgedInBackground(
-            PlanetScaleSourceConfig config,
-            ShardSplit split,
-            String gtid,
-            BlockingQueue<ReaderSignal> sink) {
-        Thread check =
-                new Thread(
-                        () -> {
-                            String problem = purgedProblem(config, split, gtid);
-                            if (problem != null) {
-                                report(config, split.splitId(), problem, sink);
-                            }
-                        },
-                        "binlog-retention-check-" + split.splitId());
-        check.setDaemon(true);
-        check.setContextClassLoader(Thread.currentThread().getContextClassLoader());
-        check.start();
     }
 }

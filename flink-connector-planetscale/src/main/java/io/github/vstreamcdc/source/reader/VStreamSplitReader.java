@@ -35,6 +35,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -72,6 +74,18 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
     private final PlanetScaleSourceConfig config;
     private final Supplier<ManagedChannel> channelFactory;
     private final LinkedBlockingQueue<ReaderSignal> signals = new LinkedBlockingQueue<>();
+
+    /** Binlog retention checks of the splits this reader opens: one query at a time, in order. */
+    private final ExecutorService retentionChecks =
+            Executors.newSingleThreadExecutor(
+                    task -> {
+                        Thread thread = new Thread(task, "planetscale-binlog-retention-check");
+                        thread.setDaemon(true);
+                        thread.setContextClassLoader(
+                                Thread.currentThread().getContextClassLoader());
+                        return thread;
+                    });
+
     private final Map<String, ShardCursor> cursors = new LinkedHashMap<>();
     private final ShardReaderMetrics metrics;
     private final long initialBackoffMs;
@@ -613,7 +627,12 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
         if (!cursor.positionChecked) {
             cursor.positionChecked = true;
             PositionCheckCall.start(
-                    channel, config, split, cursor.framer.safePosition().gtid(), signals);
+                    channel,
+                    config,
+                    split,
+                    cursor.framer.safePosition().gtid(),
+                    signals,
+                    retentionChecks);
         }
         Vtgate.VStreamRequest request =
                 VStreamRequests.forSplit(
@@ -683,5 +702,6 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
         }
         VStreamChannels.close(channel);
         channel = null;
+        retentionChecks.shutdownNow();
     }
 }
