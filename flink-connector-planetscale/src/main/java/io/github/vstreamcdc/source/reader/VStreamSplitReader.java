@@ -394,7 +394,8 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
                                 + splitId
                                 + " to stop at: it failed "
                                 + cursor.stopPositionFailures
-                                + " times in a row (option 'reconnect.max-attempts' = "
+                                + " times in a row over more than 5 minutes (option"
+                                + " 'reconnect.max-attempts' = "
                                 + cursor.reconnects.maxAttempts()
                                 + "). Last failure: "
                                 + failure,
