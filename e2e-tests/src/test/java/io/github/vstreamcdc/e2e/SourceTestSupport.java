@@ -116,7 +116,11 @@ final class SourceTestSupport {
         env.setParallelism(1);
         env.fromSource(source, WatermarkStrategy.noWatermarks(), "planetscale")
                 .sinkTo(new DiscardingSink<>());
-        JobClient job = env.executeAsync(jobName);
+        return failureOf(env.executeAsync(jobName), jobName, limit);
+    }
+
+    /** The failure of a running job; fails if the job ends or runs past the limit. */
+    static Throwable failureOf(JobClient job, String jobName, Duration limit) throws Exception {
         try {
             job.getJobExecutionResult().get(limit.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
