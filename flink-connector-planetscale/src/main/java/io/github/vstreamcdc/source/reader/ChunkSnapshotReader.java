@@ -30,6 +30,8 @@ import org.apache.flink.annotation.Internal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import javax.annotation.Nullable;
+
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -386,11 +388,10 @@ final class ChunkSnapshotReader implements AutoCloseable {
                                             && read.highSet.contains(at)) {
                                         applied +=
                                                 apply(
-                                                        read.split.chunk(),
-                                                        read.keyIndex,
+                                                        read,
                                                         (byte[][]) change[1],
                                                         (byte[][]) change[2],
-                                                        read.rows);
+                                                        config.rowFilter());
                                     }
                                 }
                             }
@@ -425,12 +426,15 @@ final class ChunkSnapshotReader implements AutoCloseable {
         return null;
     }
 
+    /**
+     * Applies one row change to a chunk's rows; a new image outside the pushed-down filter leaves
+     * the chunk (as the chunk's SELECT would not have read it).
+     */
     private static int apply(
-            TableChunk chunk,
-            int[] keyIndex,
-            byte[][] before,
-            byte[][] after,
-            Map<Key, byte[][]> rows) {
+            ChunkRows read, byte[][] before, byte[][] after, @Nullable RowFilter filter) {
+        TableChunk chunk = read.split.chunk();
+        int[] keyIndex = read.keyIndex;
+        Map<Key, byte[][]> rows = read.rows;
         int applied = 0;
         if (before != null) {
             Key key = Key.of(before, keyIndex);
@@ -441,7 +445,10 @@ final class ChunkSnapshotReader implements AutoCloseable {
         }
         if (after != null) {
             Key key = Key.of(after, keyIndex);
-            if (chunk.contains(key.values)) {
+            if (chunk.contains(key.values)
+                    && (filter == null
+                            || filter.conditions().isEmpty()
+                            || filter.test(read.columns, after))) {
                 rows.put(key, after);
                 applied = 1;
             }
