@@ -122,6 +122,93 @@ class IncrementalSnapshotITCase {
         }
     }
 
+    static final java.util.concurrent.CountDownLatch HELD =
+            new java.util.concurrent.CountDownLatch(1);
+    static final java.util.concurrent.CountDownLatch RELEASED =
+            new java.util.concurrent.CountDownLatch(1);
+
+    /**
+     * Holds the first record until released: the reader stops reading ahead when Flink's queue is
+     * full.
+     */
+    static final class HoldFirst implements MapFunction<String, String> {
+        @Override
+        public String map(String record) throws InterruptedException {
+            if (HELD.getCount() > 0) {
+                HELD.countDown();
+                if (!RELEASED.await(3, java.util.concurrent.TimeUnit.MINUTES)) {
+                    throw new IllegalStateException("not released");
+                }
+            }
+            return record;
+        }
+    }
+
+    @Test
+    void aColumnAddedBetweenChunksIsInTheLaterChunks(VitessCluster cluster) throws Exception {
+        String table = "it_inc_ddl";
+        int rows = 120_000; // more than the four fetches of about 16,000 rows read ahead
+        TestTables.createUnsharded(cluster, table, COLUMNS);
+        SourceTestSupport.insertRange(cluster, "commerce", table, 1, rows, "v");
+        PlanetScaleSource<String> source =
+                PlanetScaleSource.<String>builder()
+                        .hostname(cluster.host())
+                        .port(cluster.grpcPort())
+                        .mysqlPort(cluster.mysqlPort())
+                        .username("root")
+                        .keyspace("commerce")
+                        .tableName(table)
+                        .startupMode(StartupMode.INITIAL)
+                        .incrementalSnapshot(1000)
+                        .deserializer(new JsonDeserializationSchema())
+                        .build();
+        try (CollectedRecords<String> records =
+                CollectedRecords.collect(source, 1, 300, s -> s.map(new HoldFirst()))) {
+            assertThat(HELD.await(2, java.util.concurrent.TimeUnit.MINUTES))
+                    .as("the first chunk's first row")
+                    .isTrue();
+            // The reader reads a few chunks ahead, then waits for room in Flink's queue.
+            Thread.sleep(3000);
+            try (Connection c = cluster.connect("commerce");
+                    Statement s = c.createStatement()) {
+                s.execute("ALTER TABLE " + table + " ADD COLUMN c INT NOT NULL DEFAULT 7");
+            }
+            RELEASED.countDown();
+            long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+            List<JsonNode> snapshot = new java.util.ArrayList<>();
+            while (snapshot.size() < rows) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("snapshot rows: " + snapshot.size() + " of " + rows);
+                }
+                Thread.sleep(200);
+                snapshot.clear();
+                for (String json : records.snapshot()) {
+                    JsonNode record = SchemaChangeRecords.parse(json);
+                    if ("r".equals(record.path("op").asText())) {
+                        snapshot.add(record);
+                    }
+                }
+            }
+            // In reading order: rows of the chunks read before the ALTER lack the column; every
+            // row of a chunk read after it has it (before the fix they were read with the old
+            // columns, without it).
+            int withColumn = 0;
+            for (int i = 0; i < snapshot.size(); i++) {
+                JsonNode after = snapshot.get(i).path("after");
+                if (after.has("c")) {
+                    assertThat(after.path("c").asInt()).as("c of %s", after).isEqualTo(7);
+                    withColumn++;
+                } else {
+                    assertThat(withColumn)
+                            .as("a row without c after rows with it: %s", after)
+                            .isZero();
+                }
+            }
+            assertThat(snapshot).hasSize(rows);
+            assertThat(withColumn).as("rows of chunks read after the ALTER").isGreaterThan(0);
+        }
+    }
+
     @Test
     void compositeBinaryAndTextKeysAndTablesLeftToVStream(VitessCluster cluster) throws Exception {
         Map<String, String> tables = new LinkedHashMap<>();

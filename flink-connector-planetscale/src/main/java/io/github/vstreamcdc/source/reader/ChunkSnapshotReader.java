@@ -71,6 +71,10 @@ final class ChunkSnapshotReader implements AutoCloseable {
     private final VtgateSqlClient sql;
     private final Supplier<Channel> channel;
     private final Map<String, List<ColumnDescription>> columnsByTable = new HashMap<>();
+
+    /** Per table, the high watermark after which its listed columns were last found current. */
+    private final Map<String, String> columnsCheckedAt = new HashMap<>();
+
     private Connection connection;
 
     ChunkSnapshotReader(PlanetScaleSourceConfig config, Supplier<Channel> channel) {
@@ -104,6 +108,7 @@ final class ChunkSnapshotReader implements AutoCloseable {
                 LOG.warn("{} (attempt {} of {})", last.getMessage(), attempt, ATTEMPTS);
                 closeConnection();
                 columnsByTable.clear();
+                columnsCheckedAt.clear();
                 sleep(attempt * 1000L);
             }
         }
@@ -141,6 +146,7 @@ final class ChunkSnapshotReader implements AutoCloseable {
                 }
             }
         }
+        checkColumnsCurrent(reads);
         List<ChangeBatch> batches = new ArrayList<>(reads.size());
         int rows = 0;
         for (ChunkRows read : reads) {
@@ -156,6 +162,46 @@ final class ChunkSnapshotReader implements AutoCloseable {
                 applied,
                 reads.get(reads.size() - 1).high);
         return batches;
+    }
+
+    /**
+     * Fails the read (which is then retried with the columns listed anew) if a table's columns
+     * changed since they were listed. A DDL inside a chunk's watermarks shows in its backfill; this
+     * catches one between two fetches, which later chunks would otherwise read and decode with the
+     * old columns (an added column missing, text decoded by its old character set). Skipped while
+     * the shard has no new transaction since the last check: a DDL is one.
+     */
+    private void checkColumnsCurrent(List<ChunkRows> reads) {
+        Map<String, String> lastHigh = new HashMap<>();
+        Set<String> moved = new TreeSet<>();
+        for (ChunkRows read : reads) {
+            String checkedAt = columnsCheckedAt.get(read.table());
+            if (checkedAt == null || !checkedAt.equals(read.low) || !read.low.equals(read.high)) {
+                moved.add(read.table());
+            }
+            lastHigh.put(read.table(), read.high);
+        }
+        ShardSplit first = reads.get(0).split;
+        for (String table : moved) {
+            List<ColumnDescription> listed = columnsByTable.get(table);
+            if (!signature(listed).equals(signature(listColumns(first.keyspace(), table)))) {
+                throw new VitessException(
+                        "the columns of table "
+                                + table
+                                + " changed while its chunks were read (a schema change)");
+            }
+            columnsCheckedAt.put(table, lastHigh.get(table));
+        }
+    }
+
+    /** What decides how a table's rows are read and decoded: names, types, nullability, sets. */
+    private static List<String> signature(List<ColumnDescription> columns) {
+        List<String> signature = new ArrayList<>(columns.size());
+        for (ColumnDescription column : columns) {
+            MySqlColumn c = column.mysqlColumn();
+            signature.add(c.name() + " " + c.typeName() + " " + c.notNull() + " " + c.charset());
+        }
+        return signature;
     }
 
     /** The read whose low watermark every other watermark contains; null if none. */
@@ -543,15 +589,15 @@ final class ChunkSnapshotReader implements AutoCloseable {
 
     /** The table's columns, the same list for all its chunks (deserializers cache by identity). */
     private List<ColumnDescription> columns(String keyspace, String table) {
-        return columnsByTable.computeIfAbsent(
-                table,
-                t -> {
-                    List<ColumnDescription> columns = new ArrayList<>();
-                    for (MySqlColumn column : sql.listColumns(keyspace, t)) {
-                        columns.add(ColumnDescription.of(column));
-                    }
-                    return Collections.unmodifiableList(columns);
-                });
+        return columnsByTable.computeIfAbsent(table, t -> listColumns(keyspace, t));
+    }
+
+    private List<ColumnDescription> listColumns(String keyspace, String table) {
+        List<ColumnDescription> columns = new ArrayList<>();
+        for (MySqlColumn column : sql.listColumns(keyspace, table)) {
+            columns.add(ColumnDescription.of(column));
+        }
+        return Collections.unmodifiableList(columns);
     }
 
     private Connection connection(ShardSplit split) throws SQLException {
