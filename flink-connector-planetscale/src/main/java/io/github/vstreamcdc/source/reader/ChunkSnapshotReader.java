@@ -65,6 +65,7 @@ final class ChunkSnapshotReader implements AutoCloseable {
 
     private static final String FLAVOR = "MySQL56/";
     private static final int ATTEMPTS = 3;
+    private static final int OWNED_WAIT_SECONDS = 10;
     private static final long BACKFILL_TIMEOUT_MINUTES = 10;
 
     private final PlanetScaleSourceConfig config;
@@ -76,6 +77,9 @@ final class ChunkSnapshotReader implements AutoCloseable {
     private final Map<String, String> columnsCheckedAt = new HashMap<>();
 
     private Connection connection;
+
+    /** Set when gtid_owned cannot be read, or a wait for owned GTIDs timed out: no more waits. */
+    private boolean skipOwnedWait;
 
     ChunkSnapshotReader(PlanetScaleSourceConfig config, Supplier<Channel> channel) {
         this.config = config;
@@ -313,7 +317,7 @@ final class ChunkSnapshotReader implements AutoCloseable {
                     }
                 }
             }
-            String high = gtidExecuted(conn);
+            String high = highWatermark(conn, split);
             conn.commit();
             return new ChunkRows(split, columns, keyIndex, low, high, rows);
         } catch (SQLException e) {
@@ -619,6 +623,64 @@ final class ChunkSnapshotReader implements AutoCloseable {
                                     sql.shardTarget(split.keyspace(), split.shard())));
         }
         return connection;
+    }
+
+    /**
+     * The shard's executed GTID set once it holds every transaction the SELECT before could see.
+     * MySQL makes a commit group's changes visible before it adds their GTIDs to {@code
+     * gtid_executed}, so that set read right after the SELECT can lack a transaction whose change
+     * the chunk holds (the change would come twice: in the chunk and from the stream). Until then
+     * the transaction owns its GTID: the GTIDs owned now are waited for (microseconds on a PRIMARY;
+     * a replica's applier owns one for its whole transaction), then the set is read.
+     */
+    private String highWatermark(Connection conn, ShardSplit split) throws SQLException {
+        String owned = skipOwnedWait ? "" : gtidOwned(conn);
+        if (!owned.isEmpty()) {
+            try (PreparedStatement statement =
+                    conn.prepareStatement("SELECT WAIT_FOR_EXECUTED_GTID_SET(?, ?)")) {
+                statement.setString(1, owned);
+                statement.setInt(2, OWNED_WAIT_SECONDS);
+                try (ResultSet rs = statement.executeQuery()) {
+                    if (rs.next() && rs.getInt(1) != 0) {
+                        skipOwnedWait = true;
+                        LOG.warn(
+                                "Transactions {} of shard {}/{} did not commit within {} s; chunk"
+                                        + " {} and the later ones of this reader take their high"
+                                        + " watermark without waiting (a change committing as a"
+                                        + " chunk is read may then be emitted twice)",
+                                owned,
+                                split.keyspace(),
+                                split.shard(),
+                                OWNED_WAIT_SECONDS,
+                                split.chunk());
+                    }
+                }
+            }
+        }
+        return gtidExecuted(conn);
+    }
+
+    private String gtidOwned(Connection conn) {
+        try (Statement statement = conn.createStatement();
+                ResultSet rs = statement.executeQuery("SELECT @@global.gtid_owned")) {
+            return rs.next() ? ownedGtids(rs.getString(1)) : "";
+        } catch (SQLException e) {
+            // Not readable for this user: the high watermark is gtid_executed as read.
+            LOG.warn(
+                    "Cannot read @@global.gtid_owned ({}); a chunk's high watermark may miss a"
+                            + " transaction committing as it is read",
+                    VitessException.firstLine(String.valueOf(e.getMessage())));
+            skipOwnedWait = true;
+            return "";
+        }
+    }
+
+    /**
+     * {@code @@global.gtid_owned} ({@code uuid:7#12:9#15,uuid2:3#20}: GTIDs with the owning thread)
+     * as a GTID set ({@code uuid:7:9,uuid2:3}).
+     */
+    static String ownedGtids(@Nullable String owned) {
+        return owned == null ? "" : owned.replaceAll("#\\d+", "").replaceAll("\\s", "");
     }
 
     private static String gtidExecuted(Connection conn) throws SQLException {

@@ -40,4 +40,17 @@ class ChunkSelectListTest {
                         "`id`, `u`, `a`, CAST(`l` AS BINARY), CAST(`e` AS BINARY),"
                                 + " CAST(`s` AS BINARY), `b`, `j`");
     }
+
+    @Test
+    void ownedGtidsAreReadAsAGtidSet() {
+        assertThat(ChunkSnapshotReader.ownedGtids("")).isEmpty();
+        assertThat(ChunkSnapshotReader.ownedGtids(null)).isEmpty();
+        assertThat(
+                        ChunkSnapshotReader.ownedGtids(
+                                "34cbdcc9-f0f8-11f1-9959-02fc00000001:888888#1050:888890#7,\n"
+                                        + "44cbdcc9-f0f8-11f1-9959-02fc00000001:3#20"))
+                .isEqualTo(
+                        "34cbdcc9-f0f8-11f1-9959-02fc00000001:888888:888890,"
+                                + "44cbdcc9-f0f8-11f1-9959-02fc00000001:3");
+    }
 }
