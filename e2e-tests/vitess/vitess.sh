@@ -280,7 +280,8 @@ health_problem() {
     echo "vtgate MySQL port ${VTGATE_MYSQL_PORT} does not answer: ${shards//$'\n'/ }"
     return
   fi
-  shards="$(grep -c . <<<"${shards}" || true)"
+  # lines like commerce/0 or customer/-80 (not the client's warnings, which share the output)
+  shards="$(grep -cE '^[A-Za-z0-9_]+/[-0-9a-fA-F]+$' <<<"${shards}" || true)"
   [[ ${shards} -ge $(expected_shard_count) ]] || { echo "vtgate lists ${shards} of $(expected_shard_count) shards"; return; }
   tablets="$(vtgate_query "${VTGATE_MYSQL_PORT}" 'SHOW VITESS_TABLETS' 2>/dev/null | awk '$4=="PRIMARY" && $5=="SERVING"' | wc -l)"
   [[ ${tablets} -ge $(expected_shard_count) ]] || { echo "${tablets} of $(expected_shard_count) PRIMARY tablets serve"; return; }
@@ -328,6 +329,7 @@ check_ports_free() {
 validate_config() {
   [[ ${BASE_PORT} =~ ^[0-9]+$ ]] || die "VITESS_BASE_PORT must be a number: ${BASE_PORT}"
   [[ ${START_TIMEOUT} =~ ^[0-9]+$ ]] || die "VITESS_START_TIMEOUT must be a number of seconds: ${START_TIMEOUT}"
+  [[ ${TRACKING_GRACE} =~ ^[0-9]+$ ]] || die "VITESS_TRACKING_GRACE must be a number of seconds: ${TRACKING_GRACE}"
   local -a ks counts
   IFS=',' read -r -a ks <<<"${KEYSPACES}"
   IFS=',' read -r -a counts <<<"${NUM_SHARDS}"
@@ -395,9 +397,9 @@ TRACKING_GRACE="${VITESS_TRACKING_GRACE:-75}"
 START_ATTEMPTS=3
 
 start_cluster() {
-  local attempt=1 deadline started since pid problem last_problem
+  local attempt=1 deadline started tracking_since pid problem last_problem
   launch_cluster
-  deadline=$((SECONDS + START_TIMEOUT)) started=${SECONDS} since=${SECONDS} pid="" problem="" last_problem=""
+  deadline=$((SECONDS + START_TIMEOUT)) started=${SECONDS} tracking_since="" pid="" problem="" last_problem=""
   while :; do
     if [[ -z ${pid} && -s ${PID_FILE} ]]; then pid="$(cat "${PID_FILE}")"; fi
     if [[ -n ${pid} ]] && ! pid_alive "${pid}"; then
@@ -411,22 +413,28 @@ start_cluster() {
     if [[ ${problem} != "${last_problem}" ]]; then
       log "waiting: ${problem} ($((SECONDS - started))s)"
       last_problem="${problem}"
-      since=${SECONDS}
     fi
-    if [[ ${problem} == *"schema tracking"* ]] && ((SECONDS - since >= TRACKING_GRACE)) &&
+    # the tracked count moves while it is stuck: the grace runs from when tracking became the problem
+    if [[ ${problem} == *"schema tracking"* ]]; then
+      tracking_since=${tracking_since:-${SECONDS}}
+    else
+      tracking_since=""
+    fi
+    if [[ -n ${tracking_since} ]] && ((SECONDS - tracking_since >= TRACKING_GRACE)) &&
       ((attempt < START_ATTEMPTS)); then
-      log "vtgate's schema tracking is stuck (${problem} for ${TRACKING_GRACE}s); starting the cluster again"
+      log "vtgate's schema tracking is stuck (${problem}, for ${TRACKING_GRACE}s); starting the cluster again"
+      show_log_tail "${LOG_FILE}" 20
       stop_cluster
       attempt=$((attempt + 1))
       launch_cluster
-      deadline=$((SECONDS + START_TIMEOUT)) started=${SECONDS} since=${SECONDS} pid="" last_problem=""
+      deadline=$((SECONDS + START_TIMEOUT)) started=${SECONDS} tracking_since="" pid="" last_problem=""
       continue
     fi
     if ((SECONDS >= deadline)); then
-      log "timeout after ${START_TIMEOUT}s; still: ${problem}"
+      log "timeout after ${START_TIMEOUT}s (start ${attempt} of at most ${START_ATTEMPTS}); still: ${problem}"
       show_log_tail "${LOG_FILE}" 50
       stop_cluster
-      die "Vitess cluster did not become healthy within ${START_TIMEOUT}s (VITESS_START_TIMEOUT): ${problem}"
+      die "Vitess cluster did not become healthy within ${START_TIMEOUT}s (VITESS_START_TIMEOUT), start ${attempt}: ${problem}"
     fi
     sleep 1
   done

@@ -111,14 +111,33 @@ public final class VtgateSqlClient {
         List<MySqlColumn> columns = new ArrayList<>();
         query(
                 "SHOW FULL COLUMNS FROM " + quote(table) + " FROM " + quote(keyspace),
-                rs ->
-                        columns.add(
-                                MySqlColumn.of(
-                                        rs.getString("Field"),
-                                        rs.getString("Type"),
-                                        "YES".equalsIgnoreCase(rs.getString("Null")),
-                                        MySqlCharsets.collationId(rs.getString("Collation")))));
+                rs -> columns.add(column(rs)));
         return columns;
+    }
+
+    /**
+     * The columns of a table as the session's target (e.g. one shard's tablet, {@link
+     * #shardTarget}) has them, read on that session: inside a transaction that read the table, the
+     * ones its reads saw (the transaction's metadata lock holds off a DDL).
+     */
+    public static List<MySqlColumn> listColumns(Connection connection, String table)
+            throws SQLException {
+        List<MySqlColumn> columns = new ArrayList<>();
+        try (Statement statement = connection.createStatement();
+                ResultSet rs = statement.executeQuery("SHOW FULL COLUMNS FROM " + quote(table))) {
+            while (rs.next()) {
+                columns.add(column(rs));
+            }
+        }
+        return columns;
+    }
+
+    private static MySqlColumn column(ResultSet rs) throws SQLException {
+        return MySqlColumn.of(
+                rs.getString("Field"),
+                rs.getString("Type"),
+                "YES".equalsIgnoreCase(rs.getString("Null")),
+                MySqlCharsets.collationId(rs.getString("Collation")));
     }
 
     /** The columns of the table's primary key, in key order; empty without one. */

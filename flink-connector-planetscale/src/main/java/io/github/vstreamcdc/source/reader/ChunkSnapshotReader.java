@@ -49,6 +49,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Reads chunks of an incremental snapshot, the DBLog way, without locks: per chunk, the shard's
@@ -65,7 +67,16 @@ final class ChunkSnapshotReader implements AutoCloseable {
 
     private static final String FLAVOR = "MySQL56/";
     private static final int ATTEMPTS = 3;
-    private static final int OWNED_WAIT_SECONDS = 10;
+
+    /** Reads of a fetch again because a table's columns changed (not failures). */
+    private static final int SCHEMA_CHANGE_READS = 10;
+
+    private static final int OWNED_WAIT_SECONDS = 1;
+
+    private static final Pattern OWNED_GTID =
+            Pattern.compile(
+                    "([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})"
+                            + "|:(\\d+)#\\d+?(?=[:,\\s]|$|[0-9a-fA-F]{8}-)");
     private static final long BACKFILL_TIMEOUT_MINUTES = 10;
 
     private final PlanetScaleSourceConfig config;
@@ -78,7 +89,7 @@ final class ChunkSnapshotReader implements AutoCloseable {
 
     private Connection connection;
 
-    /** Set when gtid_owned cannot be read, or a wait for owned GTIDs timed out: no more waits. */
+    /** Set when this user may not read gtid_owned: no more waits. */
     private boolean skipOwnedWait;
 
     ChunkSnapshotReader(PlanetScaleSourceConfig config, Supplier<Channel> channel) {
@@ -93,9 +104,20 @@ final class ChunkSnapshotReader implements AutoCloseable {
      */
     List<ChangeBatch> read(List<ShardSplit> splits) {
         RuntimeException last = null;
+        int schemaChanges = 0;
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
             try {
                 return readOnce(splits);
+            } catch (ColumnsChanged e) {
+                // Not a failure: read the fetch again with the columns as they are now.
+                if (++schemaChanges > SCHEMA_CHANGE_READS) {
+                    throw new VitessException(
+                            e.getMessage() + ", " + SCHEMA_CHANGE_READS + " times in a row");
+                }
+                LOG.info("{}; reading chunks {} again", e.getMessage(), chunkNames(splits));
+                columnsByTable.clear();
+                columnsCheckedAt.clear();
+                attempt--;
             } catch (SQLException | StatusRuntimeException | VitessException e) {
                 ShardSplit first = splits.get(0);
                 last =
@@ -150,7 +172,6 @@ final class ChunkSnapshotReader implements AutoCloseable {
                 }
             }
         }
-        checkColumnsCurrent(reads);
         List<ChangeBatch> batches = new ArrayList<>(reads.size());
         int rows = 0;
         for (ChunkRows read : reads) {
@@ -169,32 +190,37 @@ final class ChunkSnapshotReader implements AutoCloseable {
     }
 
     /**
-     * Fails the read (which is then retried with the columns listed anew) if a table's columns
-     * changed since they were listed. A DDL inside a chunk's watermarks shows in its backfill; this
-     * catches one between two fetches, which later chunks would otherwise read and decode with the
-     * old columns (an added column missing, text decoded by its old character set). Skipped while
-     * the shard has no new transaction since the last check: a DDL is one.
+     * Throws {@link ColumnsChanged} if the table's columns on the chunk's tablet differ from the
+     * ones the chunk was selected and will be decoded with (listed once per table and reader): a
+     * DDL between two chunks would otherwise leave an added column out of later chunks or decode
+     * their text by the old character set. Read in the chunk's transaction, whose metadata lock
+     * holds the schema its SELECT saw. Skipped while the shard has no new transaction since the
+     * last check: a DDL is one.
      */
-    private void checkColumnsCurrent(List<ChunkRows> reads) {
-        Map<String, String> lastHigh = new HashMap<>();
-        Set<String> moved = new TreeSet<>();
-        for (ChunkRows read : reads) {
-            String checkedAt = columnsCheckedAt.get(read.table());
-            if (checkedAt == null || !checkedAt.equals(read.low) || !read.low.equals(read.high)) {
-                moved.add(read.table());
-            }
-            lastHigh.put(read.table(), read.high);
+    private void checkColumnsCurrent(
+            Connection conn, String table, List<ColumnDescription> columns, String low, String high)
+            throws SQLException {
+        String checkedAt = columnsCheckedAt.get(table);
+        if (checkedAt != null && checkedAt.equals(low) && low.equals(high)) {
+            return;
         }
-        ShardSplit first = reads.get(0).split;
-        for (String table : moved) {
-            List<ColumnDescription> listed = columnsByTable.get(table);
-            if (!signature(listed).equals(signature(listColumns(first.keyspace(), table)))) {
-                throw new VitessException(
-                        "the columns of table "
-                                + table
-                                + " changed while its chunks were read (a schema change)");
-            }
-            columnsCheckedAt.put(table, lastHigh.get(table));
+        List<ColumnDescription> now = new ArrayList<>();
+        for (MySqlColumn column : VtgateSqlClient.listColumns(conn, table)) {
+            now.add(ColumnDescription.of(column));
+        }
+        if (!signature(columns).equals(signature(now))) {
+            throw new ColumnsChanged(
+                    "The columns of table " + table + " changed while its chunks were read");
+        }
+        columnsCheckedAt.put(table, high);
+    }
+
+    /** A table's columns changed between listing them and reading a chunk. */
+    private static final class ColumnsChanged extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        ColumnsChanged(String message) {
+            super(message);
         }
     }
 
@@ -318,9 +344,10 @@ final class ChunkSnapshotReader implements AutoCloseable {
                 }
             }
             String high = highWatermark(conn, split);
+            checkColumnsCurrent(conn, table, columns, low, high);
             conn.commit();
             return new ChunkRows(split, columns, keyIndex, low, high, rows);
-        } catch (SQLException e) {
+        } catch (SQLException | RuntimeException e) {
             try {
                 conn.rollback();
             } catch (SQLException ignored) {
@@ -642,12 +669,10 @@ final class ChunkSnapshotReader implements AutoCloseable {
                 statement.setInt(2, OWNED_WAIT_SECONDS);
                 try (ResultSet rs = statement.executeQuery()) {
                     if (rs.next() && rs.getInt(1) != 0) {
-                        skipOwnedWait = true;
-                        LOG.warn(
-                                "Transactions {} of shard {}/{} did not commit within {} s; chunk"
-                                        + " {} and the later ones of this reader take their high"
-                                        + " watermark without waiting (a change committing as a"
-                                        + " chunk is read may then be emitted twice)",
+                        // Still owned after a second: a replica's applier inside a transaction
+                        // (or one waiting for this chunk's metadata lock), not one the SELECT saw.
+                        LOG.debug(
+                                "GTIDs {} of {}/{} still owned after {} s (chunk {})",
                                 owned,
                                 split.keyspace(),
                                 split.shard(),
@@ -660,12 +685,14 @@ final class ChunkSnapshotReader implements AutoCloseable {
         return gtidExecuted(conn);
     }
 
-    private String gtidOwned(Connection conn) {
+    private String gtidOwned(Connection conn) throws SQLException {
         try (Statement statement = conn.createStatement();
                 ResultSet rs = statement.executeQuery("SELECT @@global.gtid_owned")) {
             return rs.next() ? ownedGtids(rs.getString(1)) : "";
         } catch (SQLException e) {
-            // Not readable for this user: the high watermark is gtid_executed as read.
+            if (!isAccessDenied(e)) {
+                throw e;
+            }
             LOG.warn(
                     "Cannot read @@global.gtid_owned ({}); a chunk's high watermark may miss a"
                             + " transaction committing as it is read",
@@ -675,12 +702,34 @@ final class ChunkSnapshotReader implements AutoCloseable {
         }
     }
 
+    private static boolean isAccessDenied(SQLException e) {
+        String state = e.getSQLState();
+        return e.getErrorCode() == 1227
+                || e.getErrorCode() == 1142
+                || (state != null && state.startsWith("42000"))
+                || String.valueOf(e.getMessage()).contains("denied");
+    }
+
     /**
-     * {@code @@global.gtid_owned} ({@code uuid:7#12:9#15,uuid2:3#20}: GTIDs with the owning thread)
-     * as a GTID set ({@code uuid:7:9,uuid2:3}).
+     * {@code @@global.gtid_owned} (GTIDs with their owning thread, {@code uuid:7#12:9#15} per
+     * server, with or without a separator between servers) as a GTID set ({@code uuid:7:9,...}).
      */
     static String ownedGtids(@Nullable String owned) {
-        return owned == null ? "" : owned.replaceAll("#\\d+", "").replaceAll("\\s", "");
+        if (owned == null) {
+            return "";
+        }
+        StringBuilder set = new StringBuilder();
+        boolean server = false;
+        Matcher m = OWNED_GTID.matcher(owned);
+        while (m.find()) {
+            if (m.group(1) != null) {
+                set.append(set.length() == 0 ? "" : ",").append(m.group(1));
+                server = true;
+            } else if (server) {
+                set.append(':').append(m.group(2));
+            }
+        }
+        return set.toString();
     }
 
     private static String gtidExecuted(Connection conn) throws SQLException {
