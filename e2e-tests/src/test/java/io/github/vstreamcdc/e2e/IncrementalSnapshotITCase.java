@@ -154,12 +154,7 @@ class IncrementalSnapshotITCase {
         TestTables.createUnsharded(cluster, table, COLUMNS);
         SourceTestSupport.insertRange(cluster, "commerce", table, 1, rows, "v");
         PlanetScaleSource<String> source =
-                PlanetScaleSource.<String>builder()
-                        .hostname(cluster.host())
-                        .port(cluster.grpcPort())
-                        .mysqlPort(cluster.mysqlPort())
-                        .username("root")
-                        .keyspace("commerce")
+                SourceTestSupport.<String>connectedTo(cluster, "commerce")
                         .tableName(table)
                         .startupMode(StartupMode.INITIAL)
                         .incrementalSnapshot(1000)
@@ -259,12 +254,7 @@ class IncrementalSnapshotITCase {
         }
         cluster.reloadSchema("commerce");
         PlanetScaleSource<String> source =
-                PlanetScaleSource.<String>builder()
-                        .hostname(cluster.host())
-                        .port(cluster.grpcPort())
-                        .mysqlPort(cluster.mysqlPort())
-                        .username("root")
-                        .keyspace("commerce")
+                SourceTestSupport.<String>connectedTo(cluster, "commerce")
                         .tableList("commerce\\.it_inc_.*")
                         .startupMode(StartupMode.INITIAL)
                         .incrementalSnapshot(20)

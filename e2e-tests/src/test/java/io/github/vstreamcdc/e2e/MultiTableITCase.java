@@ -237,12 +237,7 @@ class MultiTableITCase {
     /** All tables the keyspace's selection matches, copied first, new ones found every second. */
     private static PlanetScaleSourceBuilder<RowData> source(
             VitessCluster cluster, String... tables) {
-        return PlanetScaleSource.<RowData>builder()
-                .hostname(cluster.host())
-                .port(cluster.grpcPort())
-                .mysqlPort(cluster.mysqlPort())
-                .username("root")
-                .keyspace("customer")
+        return SourceTestSupport.<RowData>connectedTo(cluster, "customer")
                 .tableList(tables)
                 .scanNewlyAddedTableEnabled(true)
                 .option(

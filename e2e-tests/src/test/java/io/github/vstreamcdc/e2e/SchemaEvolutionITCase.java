@@ -176,12 +176,7 @@ class SchemaEvolutionITCase {
     }
 
     static PlanetScaleSource<String> source(VitessCluster cluster, String table) {
-        return PlanetScaleSource.<String>builder()
-                .hostname(cluster.host())
-                .port(cluster.grpcPort())
-                .mysqlPort(cluster.mysqlPort())
-                .username("root")
-                .keyspace(KEYSPACE)
+        return SourceTestSupport.<String>connectedTo(cluster, KEYSPACE)
                 .tableName(table)
                 .startupMode(StartupMode.INITIAL)
                 .deserializer(new JsonDeserializationSchema(true))

@@ -70,13 +70,18 @@ final class SourceTestSupport {
                         .build());
     }
 
-    static PlanetScaleSourceBuilder<RowData> source(VitessCluster cluster, String keyspace) {
-        return PlanetScaleSource.<RowData>builder()
+    /** A builder connected to the local cluster's VTGate (gRPC and MySQL ports) and keyspace. */
+    static <T> PlanetScaleSourceBuilder<T> connectedTo(VitessCluster cluster, String keyspace) {
+        return PlanetScaleSource.<T>builder()
                 .hostname(cluster.host())
                 .port(cluster.grpcPort())
                 .mysqlPort(cluster.mysqlPort())
                 .username("root")
-                .keyspace(keyspace)
+                .keyspace(keyspace);
+    }
+
+    static PlanetScaleSourceBuilder<RowData> source(VitessCluster cluster, String keyspace) {
+        return SourceTestSupport.<RowData>connectedTo(cluster, keyspace)
                 .deserializer(
                         new RowDataDeserializationSchema(ROW_TYPE, InternalTypeInfo.of(ROW_TYPE)));
     }
