@@ -33,6 +33,7 @@ public final class PlanetScaleEnumeratorState {
     private final Set<String> tables;
     private final Map<String, IncrementalSnapshots.ShardPlan> snapshotPlans;
     private final Map<String, Map<String, KnownTableSchema>> parentSchemas;
+    private final Map<String, Set<String>> parentTables;
 
     public PlanetScaleEnumeratorState(
             List<ShardSplit> unassigned,
@@ -82,6 +83,7 @@ public final class PlanetScaleEnumeratorState {
                 resolvedJournals,
                 tables,
                 Collections.emptyMap(),
+                Collections.emptyMap(),
                 Collections.emptyMap());
     }
 
@@ -94,8 +96,14 @@ public final class PlanetScaleEnumeratorState {
             Set<JournalKey> resolvedJournals,
             Set<String> tables,
             Map<String, IncrementalSnapshots.ShardPlan> snapshotPlans,
-            Map<String, Map<String, KnownTableSchema>> parentSchemas) {
+            Map<String, Map<String, KnownTableSchema>> parentSchemas,
+            Map<String, Set<String>> parentTables) {
         this.parentSchemas = Collections.unmodifiableMap(new TreeMap<>(parentSchemas));
+        Map<String, Set<String>> tablesByParent = new TreeMap<>();
+        parentTables.forEach(
+                (id, names) ->
+                        tablesByParent.put(id, Collections.unmodifiableSet(new TreeSet<>(names))));
+        this.parentTables = Collections.unmodifiableMap(tablesByParent);
         this.snapshotPlans = Collections.unmodifiableMap(new LinkedHashMap<>(snapshotPlans));
         this.tables = Collections.unmodifiableSet(new TreeSet<>(tables));
         this.unassigned = Collections.unmodifiableList(new ArrayList<>(unassigned));
@@ -159,7 +167,8 @@ public final class PlanetScaleEnumeratorState {
                 resolvedJournals,
                 newTables,
                 snapshotPlans,
-                parentSchemas);
+                parentSchemas,
+                parentTables);
     }
 
     /** Incremental snapshots under way, by shard split id (see {@link IncrementalSnapshots}). */
@@ -179,7 +188,8 @@ public final class PlanetScaleEnumeratorState {
                 resolvedJournals,
                 tables,
                 plans,
-                parentSchemas);
+                parentSchemas,
+                parentTables);
     }
 
     /**
@@ -202,7 +212,32 @@ public final class PlanetScaleEnumeratorState {
                 resolvedJournals,
                 tables,
                 snapshotPlans,
-                schemas);
+                schemas,
+                parentTables);
+    }
+
+    /**
+     * The tables that shards which ended at a journal whose new shards have not started read when
+     * they ended, by the old shard's split id: the new shards start with those (a table added to
+     * the source since is then copied on them, as on every shard that did not read it).
+     */
+    Map<String, Set<String>> parentTables() {
+        return parentTables;
+    }
+
+    /** This state, with these tables of finished old shards (see {@link #parentTables()}). */
+    PlanetScaleEnumeratorState withParentTables(Map<String, Set<String>> tablesByParent) {
+        return new PlanetScaleEnumeratorState(
+                unassigned,
+                assigned,
+                finished,
+                initialDiscoveryDone,
+                pendingJournals,
+                resolvedJournals,
+                tables,
+                snapshotPlans,
+                parentSchemas,
+                tablesByParent);
     }
 
     @Override
@@ -219,7 +254,8 @@ public final class PlanetScaleEnumeratorState {
                 && finished.equals(that.finished)
                 && tables.equals(that.tables)
                 && snapshotPlans.keySet().equals(that.snapshotPlans.keySet())
-                && parentSchemas.equals(that.parentSchemas);
+                && parentSchemas.equals(that.parentSchemas)
+                && parentTables.equals(that.parentTables);
     }
 
     @Override

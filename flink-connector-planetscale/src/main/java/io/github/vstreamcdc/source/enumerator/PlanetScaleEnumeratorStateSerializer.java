@@ -39,12 +39,14 @@ import java.util.Set;
  *
  * <p>Version 5 appends the table schemas of old shards that ended at a journal whose new shards
  * have not started: per split id, the schemas as the split serializer writes them.
+ *
+ * <p>Version 6 appends the tables those old shards read when they ended: per split id, the names.
  */
 @Internal
 public final class PlanetScaleEnumeratorStateSerializer
         implements SimpleVersionedSerializer<PlanetScaleEnumeratorState> {
 
-    private static final int VERSION = 5;
+    private static final int VERSION = 6;
 
     @Override
     public int getVersion() {
@@ -97,6 +99,11 @@ public final class PlanetScaleEnumeratorStateSerializer
                 state.parentSchemas().entrySet()) {
             out.writeUTF(entry.getKey());
             ShardSplitSerializer.writeSchemas(entry.getValue(), out);
+        }
+        out.writeInt(state.parentTables().size());
+        for (Map.Entry<String, Set<String>> entry : state.parentTables().entrySet()) {
+            out.writeUTF(entry.getKey());
+            writeStrings(entry.getValue(), out);
         }
         return out.getCopyOfBuffer();
     }
@@ -168,6 +175,13 @@ public final class PlanetScaleEnumeratorStateSerializer
                 parentSchemas.put(in.readUTF(), ShardSplitSerializer.readSchemas(in));
             }
         }
+        Map<String, Set<String>> parentTables = new LinkedHashMap<>();
+        if (version >= 6) {
+            int parentCount = in.readInt();
+            for (int i = 0; i < parentCount; i++) {
+                parentTables.put(in.readUTF(), readStrings(in));
+            }
+        }
         return new PlanetScaleEnumeratorState(
                 unassigned,
                 assigned,
@@ -177,7 +191,8 @@ public final class PlanetScaleEnumeratorStateSerializer
                 resolved,
                 tables,
                 plans,
-                parentSchemas);
+                parentSchemas,
+                parentTables);
     }
 
     private static JournalKey readJournalKey(DataInputView in) throws IOException {

@@ -331,7 +331,8 @@ public final class PlanetScaleSourceEnumerator
         if (TableChunk.isChunkId(event.splitId())) {
             snapshots.chunkRead(event.splitId(), event.position());
         }
-        if (shards.shardFinished(subtaskId, event.splitId(), event.journal(), event.schemas())) {
+        if (shards.shardFinished(
+                subtaskId, event.splitId(), event.journal(), event.schemas(), event.tables())) {
             assigner.finished(subtaskId);
         }
         releaseSnapshots(-1);

@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.LongPredicate;
 import java.util.function.LongSupplier;
 
@@ -71,6 +72,9 @@ final class ShardLineageTracker {
      * told as one rather than taken as the table's first description.
      */
     private final Map<String, Map<String, KnownTableSchema>> parentSchemas = new LinkedHashMap<>();
+
+    /** The tables old shards read when they ended at a pending journal, by split id. */
+    private final Map<String, Set<String>> parentTables = new LinkedHashMap<>();
 
     /** Journals whose new shards were started: later reports of them change nothing. */
     private final Set<JournalKey> resolvedJournals = new HashSet<>();
@@ -117,6 +121,7 @@ final class ShardLineageTracker {
         }
         resolvedJournals.addAll(state.resolvedJournals());
         parentSchemas.putAll(state.parentSchemas());
+        parentTables.putAll(state.parentTables());
         // A fresh start has not discovered yet: this state came from a checkpoint.
         checkpointing = state.initialDiscoveryDone();
     }
@@ -240,12 +245,13 @@ final class ShardLineageTracker {
      * @return whether the split was being read until now (its reader holds one split fewer)
      */
     boolean shardFinished(int reader, String splitId, @Nullable Binlogdata.Journal journal) {
-        return shardFinished(reader, splitId, journal, Collections.emptyMap());
+        return shardFinished(
+                reader, splitId, journal, Collections.emptyMap(), Collections.emptySet());
     }
 
     /**
-     * A reader reported that a split ended at a reshard journal, knowing these table schemas, or at
-     * its stop (no journal).
+     * A reader reported that a split ended at a reshard journal, knowing these table schemas and
+     * reading these tables (empty: not told), or at its stop (no journal).
      *
      * @return whether the split was being read until now (its reader holds one split fewer)
      */
@@ -253,7 +259,8 @@ final class ShardLineageTracker {
             int reader,
             String splitId,
             @Nullable Binlogdata.Journal journal,
-            Map<String, KnownTableSchema> schemas) {
+            Map<String, KnownTableSchema> schemas,
+            Set<String> tables) {
         pendingAcks.put(
                 splitId,
                 new PendingAck(
@@ -285,6 +292,9 @@ final class ShardLineageTracker {
             pendingJournals.putIfAbsent(key, journal);
             if (!schemas.isEmpty()) {
                 parentSchemas.put(splitId, schemas);
+            }
+            if (!tables.isEmpty()) {
+                parentTables.put(splitId, new TreeSet<>(tables));
             }
         }
         LOG.info("Shard {} finished (reader {}) at a reshard journal", splitId, reader);
@@ -327,9 +337,24 @@ final class ShardLineageTracker {
         resolvedJournals.add(key);
         List<String> parents = new ArrayList<>();
         Map<String, KnownTableSchema> schemas = new TreeMap<>();
+        // The tables every old shard read: a table that one of them did not read yet (added to
+        // the source while the reshard cut over) is then copied on the new shards, as on any shard
+        // that lacks it. With one old shard that did read it (a merge), its rows from that shard's
+        // range come twice (as snapshot rows) rather than not at all. Unknown if an old shard did
+        // not tell (a state of before version 6): the new shards read the source's tables.
+        Set<String> tables = null;
+        boolean tablesKnown = true;
         for (Binlogdata.KeyspaceShard participant : journal.getParticipantsList()) {
             String parent = ShardSplit.splitId(participant.getKeyspace(), participant.getShard());
             parents.add(parent);
+            Set<String> read = parentTables.remove(parent);
+            if (read == null) {
+                tablesKnown = false;
+            } else if (tables == null) {
+                tables = new TreeSet<>(read);
+            } else {
+                tables.retainAll(read);
+            }
             // The old shards of a merge knew the same schemas unless a DDL was under way on
             // some: any of them will do (a difference is told again at the new shard's FIELD).
             Map<String, KnownTableSchema> known = parentSchemas.remove(parent);
@@ -356,6 +381,9 @@ final class ShardLineageTracker {
                                     newShardBounds,
                                     false)
                             .withSchemas(schemas);
+            if (tablesKnown && tables != null && !tables.isEmpty()) {
+                split = split.withTables(tables);
+            }
             unassigned.put(id, split);
             LOG.info("Reshard journal {} complete: starting {}", key.id(), split);
         }
@@ -489,7 +517,8 @@ final class ShardLineageTracker {
                         initialDiscoveryDone,
                         new ArrayList<>(pendingJournals.values()),
                         resolvedJournals)
-                .withParentSchemas(parentSchemas);
+                .withParentSchemas(parentSchemas)
+                .withParentTables(parentTables);
     }
 
     /**

@@ -14,9 +14,12 @@ import javax.annotation.Nullable;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Reader to enumerator: a shard's split has ended at a reshard's JOURNAL, which names the shards
@@ -53,19 +56,34 @@ public final class ShardFinishedEvent implements SourceEvent {
      */
     @Nullable private final byte[] schemas;
 
+    /**
+     * The tables the split read when it ended at a journal: the shards that replace it start with
+     * them (a table the source added since is copied on them). Null: none told.
+     */
+    @Nullable private final String[] tables;
+
     public ShardFinishedEvent(String splitId, @Nullable Binlogdata.Journal journal) {
-        this(splitId, journal, null, Collections.emptyMap());
+        this(splitId, journal, null, Collections.emptyMap(), Collections.emptySet());
     }
 
     public ShardFinishedEvent(
             String splitId,
             @Nullable Binlogdata.Journal journal,
             @Nullable String position,
-            Map<String, KnownTableSchema> schemas) {
+            Map<String, KnownTableSchema> schemas,
+            Set<String> tables) {
         this.splitId = Objects.requireNonNull(splitId);
         this.journal = journal == null ? null : journal.toByteArray();
         this.position = position;
         this.schemas = schemas.isEmpty() ? null : encode(schemas);
+        this.tables = tables.isEmpty() ? null : tables.toArray(new String[0]);
+    }
+
+    /** The tables the split read when it ended at a journal (empty: not told). */
+    public Set<String> tables() {
+        return tables == null
+                ? Collections.emptySet()
+                : Collections.unmodifiableSet(new TreeSet<>(Arrays.asList(tables)));
     }
 
     private static byte[] encode(Map<String, KnownTableSchema> schemas) {

@@ -141,7 +141,8 @@ public final class PlanetScaleSourceReader<T>
                         split.splitId(),
                         split.finishedAt(),
                         split.chunk() == null ? null : split.position().gtid(),
-                        split.finishedAt() == null ? Collections.emptyMap() : split.schemas()));
+                        split.finishedAt() == null ? Collections.emptyMap() : split.schemas(),
+                        split.finishedAt() == null ? Collections.emptySet() : split.tables()));
     }
 
     @Override

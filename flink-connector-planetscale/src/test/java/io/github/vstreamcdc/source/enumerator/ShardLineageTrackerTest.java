@@ -17,7 +17,9 @@ import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -123,8 +125,11 @@ class ShardLineageTrackerTest {
         ShardLineageTracker tracker = reading();
         // The reader's report goes through Java serialization, as a SourceEvent does.
         ShardFinishedEvent report =
-                InstantiationUtil.clone(new ShardFinishedEvent("ks/-80", SPLIT, null, first));
-        tracker.shardFinished(0, report.splitId(), report.journal(), report.schemas());
+                InstantiationUtil.clone(
+                        new ShardFinishedEvent(
+                                "ks/-80", SPLIT, null, first, Collections.emptySet()));
+        tracker.shardFinished(
+                0, report.splitId(), report.journal(), report.schemas(), report.tables());
         tracker.snapshot(1);
         // The first report is acknowledged: its reader no longer holds -80 and its schemas.
         assertThat(tracker.checkpointComplete(1)).hasSize(1);
@@ -137,7 +142,7 @@ class ShardLineageTrackerTest {
                 tracker(
                         serializer.deserialize(
                                 serializer.getVersion(), serializer.serialize(state)));
-        restored.shardFinished(1, "ks/80-", SPLIT, second);
+        restored.shardFinished(1, "ks/80-", SPLIT, second, Collections.emptySet());
         restored.snapshot(3);
         restored.checkpointComplete(3);
         List<ShardSplit> children = restored.unassigned();
@@ -147,6 +152,51 @@ class ShardLineageTrackerTest {
         }
         // Handed over: the state no longer keeps them.
         assertThat(restored.snapshot(4).parentSchemas()).isEmpty();
+    }
+
+    @Test
+    void newShardsStartWithTheTablesEveryOldShardReadAcrossARestore() throws Exception {
+        // -80 ended before the source's new table "items" reached it; 80- had started copying it.
+        Set<String> without = new TreeSet<>(Collections.singletonList("orders"));
+        Set<String> with = new TreeSet<>(Arrays.asList("items", "orders"));
+        ShardLineageTracker tracker = reading();
+        ShardFinishedEvent report =
+                InstantiationUtil.clone(
+                        new ShardFinishedEvent(
+                                "ks/-80", SPLIT, null, Collections.emptyMap(), without));
+        tracker.shardFinished(
+                0, report.splitId(), report.journal(), report.schemas(), report.tables());
+        tracker.snapshot(1);
+        assertThat(tracker.checkpointComplete(1)).hasSize(1);
+        PlanetScaleEnumeratorState state = tracker.snapshot(2);
+        assertThat(state.parentTables()).containsOnlyKeys("ks/-80");
+
+        PlanetScaleEnumeratorStateSerializer serializer =
+                new PlanetScaleEnumeratorStateSerializer();
+        ShardLineageTracker restored =
+                tracker(
+                        serializer.deserialize(
+                                serializer.getVersion(), serializer.serialize(state)));
+        restored.shardFinished(1, "ks/80-", SPLIT, Collections.emptyMap(), with);
+        restored.snapshot(3);
+        restored.checkpointComplete(3);
+        // The new shards read what both read; their readers add (and copy) "items" on them.
+        assertThat(restored.unassigned())
+                .hasSize(4)
+                .allMatch(child -> child.tables().equals(without));
+        assertThat(restored.snapshot(4).parentTables()).isEmpty();
+    }
+
+    @Test
+    void newShardsWhoseOldShardsDidNotTellTheirTablesGetNone() {
+        ShardLineageTracker tracker = reading();
+        tracker.shardFinished(
+                0, "ks/-80", SPLIT, Collections.emptyMap(), Collections.singleton("orders"));
+        tracker.shardFinished(1, "ks/80-", SPLIT);
+        tracker.snapshot(1);
+        tracker.checkpointComplete(1);
+        // Left to the enumerator, which gives them the source's tables (as before version 6).
+        assertThat(tracker.unassigned()).hasSize(4).allMatch(child -> child.tables().isEmpty());
     }
 
     @Test
