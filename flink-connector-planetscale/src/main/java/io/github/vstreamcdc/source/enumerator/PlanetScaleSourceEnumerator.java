@@ -410,7 +410,10 @@ public final class PlanetScaleSourceEnumerator
         signalNoMoreSplitsIfBounded();
     }
 
-    /** A reshard's new shards read the source's tables (their parents read those). */
+    /**
+     * A reshard's new shards that do not name their tables (their old shards did not tell, e.g.
+     * restored from a state of before version 6) read the source's tables.
+     */
     private List<ShardSplit> withTables(List<ShardSplit> splits) {
         List<ShardSplit> result = new ArrayList<>(splits.size());
         for (ShardSplit split : splits) {

@@ -135,4 +135,23 @@ class PlanetScaleEnumeratorStateSerializerTest {
                                 2, serializer.serialize(PlanetScaleEnumeratorState.empty())))
                 .isEqualTo(PlanetScaleEnumeratorState.empty());
     }
+
+    @Test
+    void roundTripsTheTablesOfOldShardsAtTheCurrentVersion() throws Exception {
+        PlanetScaleEnumeratorState state =
+                PlanetScaleEnumeratorState.empty()
+                        .withTables(new HashSet<>(Arrays.asList("a", "b")))
+                        .withParentTables(
+                                java.util.Collections.singletonMap(
+                                        "ks/-80", new HashSet<>(Arrays.asList("a", "c"))));
+        PlanetScaleEnumeratorStateSerializer serializer =
+                new PlanetScaleEnumeratorStateSerializer();
+        PlanetScaleEnumeratorState read =
+                serializer.deserialize(serializer.getVersion(), serializer.serialize(state));
+        assertThat(read).isEqualTo(state);
+        assertThat(read.parentTables()).containsOnlyKeys("ks/-80");
+        assertThat(read.parentTables().get("ks/-80")).containsExactly("a", "c");
+        // Version 5 did not have them.
+        assertThat(serializer.deserialize(5, serializer.serialize(state)).parentTables()).isEmpty();
+    }
 }

@@ -156,14 +156,16 @@ class ShardLineageTrackerTest {
 
     @Test
     void newShardsStartWithTheTablesEveryOldShardReadAcrossARestore() throws Exception {
-        // -80 ended before the source's new table "items" reached it; 80- had started copying it.
-        Set<String> without = new TreeSet<>(Collections.singletonList("orders"));
-        Set<String> with = new TreeSet<>(Arrays.asList("items", "orders"));
+        // -80 ended before the source's new table "items" reached it, 80- before "orders" (the
+        // lists overlap, neither holds the other: the new shards get what both read).
+        Set<String> first = new TreeSet<>(Arrays.asList("customers", "items", "tags"));
+        Set<String> second = new TreeSet<>(Arrays.asList("customers", "orders", "tags"));
+        Set<String> both = new TreeSet<>(Arrays.asList("customers", "tags"));
         ShardLineageTracker tracker = reading();
         ShardFinishedEvent report =
                 InstantiationUtil.clone(
                         new ShardFinishedEvent(
-                                "ks/-80", SPLIT, null, Collections.emptyMap(), without));
+                                "ks/-80", SPLIT, null, Collections.emptyMap(), first));
         tracker.shardFinished(
                 0, report.splitId(), report.journal(), report.schemas(), report.tables());
         tracker.snapshot(1);
@@ -177,13 +179,11 @@ class ShardLineageTrackerTest {
                 tracker(
                         serializer.deserialize(
                                 serializer.getVersion(), serializer.serialize(state)));
-        restored.shardFinished(1, "ks/80-", SPLIT, Collections.emptyMap(), with);
+        restored.shardFinished(1, "ks/80-", SPLIT, Collections.emptyMap(), second);
         restored.snapshot(3);
         restored.checkpointComplete(3);
-        // The new shards read what both read; their readers add (and copy) "items" on them.
-        assertThat(restored.unassigned())
-                .hasSize(4)
-                .allMatch(child -> child.tables().equals(without));
+        // Their readers add (and copy) "items" and "orders" on them.
+        assertThat(restored.unassigned()).hasSize(4).allMatch(child -> child.tables().equals(both));
         assertThat(restored.snapshot(4).parentTables()).isEmpty();
     }
 
