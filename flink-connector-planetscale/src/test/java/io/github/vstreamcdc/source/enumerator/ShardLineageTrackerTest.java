@@ -106,6 +106,22 @@ class ShardLineageTrackerTest {
         assertThat(tracker.checkpointComplete(3)).isEmpty();
     }
 
+    /** A reader's report, through Java serialization as a SourceEvent goes. */
+    private static void report(ShardLineageTracker tracker, int reader, ShardFinishedEvent event)
+            throws Exception {
+        ShardFinishedEvent report = InstantiationUtil.clone(event);
+        tracker.shardFinished(
+                reader, report.splitId(), report.journal(), report.schemas(), report.tables());
+    }
+
+    /** A tracker restored from the state, through the state serializer. */
+    private ShardLineageTracker restoredFrom(PlanetScaleEnumeratorState state) throws Exception {
+        PlanetScaleEnumeratorStateSerializer serializer =
+                new PlanetScaleEnumeratorStateSerializer();
+        return tracker(
+                serializer.deserialize(serializer.getVersion(), serializer.serialize(state)));
+    }
+
     @Test
     void newShardsStartKnowingTheSchemasTheOldShardsKnewAcrossARestore() throws Exception {
         KnownTableSchema orders =
@@ -123,25 +139,17 @@ class ShardLineageTrackerTest {
         both.putAll(second);
 
         ShardLineageTracker tracker = reading();
-        // The reader's report goes through Java serialization, as a SourceEvent does.
-        ShardFinishedEvent report =
-                InstantiationUtil.clone(
-                        new ShardFinishedEvent(
-                                "ks/-80", SPLIT, null, first, Collections.emptySet()));
-        tracker.shardFinished(
-                0, report.splitId(), report.journal(), report.schemas(), report.tables());
+        report(
+                tracker,
+                0,
+                new ShardFinishedEvent("ks/-80", SPLIT, null, first, Collections.emptySet()));
         tracker.snapshot(1);
         // The first report is acknowledged: its reader no longer holds -80 and its schemas.
         assertThat(tracker.checkpointComplete(1)).hasSize(1);
         PlanetScaleEnumeratorState state = tracker.snapshot(2);
         assertThat(state.parentSchemas()).containsOnlyKeys("ks/-80");
 
-        PlanetScaleEnumeratorStateSerializer serializer =
-                new PlanetScaleEnumeratorStateSerializer();
-        ShardLineageTracker restored =
-                tracker(
-                        serializer.deserialize(
-                                serializer.getVersion(), serializer.serialize(state)));
+        ShardLineageTracker restored = restoredFrom(state);
         restored.shardFinished(1, "ks/80-", SPLIT, second, Collections.emptySet());
         restored.snapshot(3);
         restored.checkpointComplete(3);
@@ -162,23 +170,16 @@ class ShardLineageTrackerTest {
         Set<String> second = new TreeSet<>(Arrays.asList("customers", "orders", "tags"));
         Set<String> both = new TreeSet<>(Arrays.asList("customers", "tags"));
         ShardLineageTracker tracker = reading();
-        ShardFinishedEvent report =
-                InstantiationUtil.clone(
-                        new ShardFinishedEvent(
-                                "ks/-80", SPLIT, null, Collections.emptyMap(), first));
-        tracker.shardFinished(
-                0, report.splitId(), report.journal(), report.schemas(), report.tables());
+        report(
+                tracker,
+                0,
+                new ShardFinishedEvent("ks/-80", SPLIT, null, Collections.emptyMap(), first));
         tracker.snapshot(1);
         assertThat(tracker.checkpointComplete(1)).hasSize(1);
         PlanetScaleEnumeratorState state = tracker.snapshot(2);
         assertThat(state.parentTables()).containsOnlyKeys("ks/-80");
 
-        PlanetScaleEnumeratorStateSerializer serializer =
-                new PlanetScaleEnumeratorStateSerializer();
-        ShardLineageTracker restored =
-                tracker(
-                        serializer.deserialize(
-                                serializer.getVersion(), serializer.serialize(state)));
+        ShardLineageTracker restored = restoredFrom(state);
         restored.shardFinished(1, "ks/80-", SPLIT, Collections.emptyMap(), second);
         restored.snapshot(3);
         restored.checkpointComplete(3);
