@@ -2,6 +2,7 @@ package io.github.vstreamcdc.source.enumerator;
 
 import io.github.vstreamcdc.source.event.JournalKey;
 import io.github.vstreamcdc.source.split.KnownTableSchema;
+import io.github.vstreamcdc.source.split.ShardPosition;
 import io.github.vstreamcdc.source.split.ShardSplit;
 import io.github.vstreamcdc.vitess.proto.Binlogdata;
 
@@ -34,6 +35,7 @@ public final class PlanetScaleEnumeratorState {
     private final Map<String, IncrementalSnapshots.ShardPlan> snapshotPlans;
     private final Map<String, Map<String, KnownTableSchema>> parentSchemas;
     private final Map<String, Set<String>> parentTables;
+    private final Map<String, ShardPosition> parentCopies;
 
     public PlanetScaleEnumeratorState(
             List<ShardSplit> unassigned,
@@ -98,6 +100,33 @@ public final class PlanetScaleEnumeratorState {
             Map<String, IncrementalSnapshots.ShardPlan> snapshotPlans,
             Map<String, Map<String, KnownTableSchema>> parentSchemas,
             Map<String, Set<String>> parentTables) {
+        this(
+                unassigned,
+                assigned,
+                finished,
+                initialDiscoveryDone,
+                pendingJournals,
+                resolvedJournals,
+                tables,
+                snapshotPlans,
+                parentSchemas,
+                parentTables,
+                Collections.emptyMap());
+    }
+
+    private PlanetScaleEnumeratorState(
+            List<ShardSplit> unassigned,
+            Set<String> assigned,
+            Set<String> finished,
+            boolean initialDiscoveryDone,
+            List<Binlogdata.Journal> pendingJournals,
+            Set<JournalKey> resolvedJournals,
+            Set<String> tables,
+            Map<String, IncrementalSnapshots.ShardPlan> snapshotPlans,
+            Map<String, Map<String, KnownTableSchema>> parentSchemas,
+            Map<String, Set<String>> parentTables,
+            Map<String, ShardPosition> parentCopies) {
+        this.parentCopies = Collections.unmodifiableMap(new TreeMap<>(parentCopies));
         this.parentSchemas = Collections.unmodifiableMap(new TreeMap<>(parentSchemas));
         Map<String, Set<String>> tablesByParent = new TreeMap<>();
         parentTables.forEach(
@@ -158,17 +187,9 @@ public final class PlanetScaleEnumeratorState {
 
     /** This state, with the tables the source reads. */
     public PlanetScaleEnumeratorState withTables(Set<String> newTables) {
-        return new PlanetScaleEnumeratorState(
-                unassigned,
-                assigned,
-                finished,
-                initialDiscoveryDone,
-                pendingJournals,
-                resolvedJournals,
-                newTables,
-                snapshotPlans,
-                parentSchemas,
-                parentTables);
+        Copy copy = new Copy(this);
+        copy.tables = newTables;
+        return copy.build();
     }
 
     /** Incremental snapshots under way, by shard split id (see {@link IncrementalSnapshots}). */
@@ -179,17 +200,9 @@ public final class PlanetScaleEnumeratorState {
     /** This state, with these incremental snapshots under way. */
     PlanetScaleEnumeratorState withSnapshotPlans(
             Map<String, IncrementalSnapshots.ShardPlan> plans) {
-        return new PlanetScaleEnumeratorState(
-                unassigned,
-                assigned,
-                finished,
-                initialDiscoveryDone,
-                pendingJournals,
-                resolvedJournals,
-                tables,
-                plans,
-                parentSchemas,
-                parentTables);
+        Copy copy = new Copy(this);
+        copy.snapshotPlans = plans;
+        return copy.build();
     }
 
     /**
@@ -203,17 +216,9 @@ public final class PlanetScaleEnumeratorState {
     /** This state, with these schemas of finished old shards (see {@link #parentSchemas()}). */
     PlanetScaleEnumeratorState withParentSchemas(
             Map<String, Map<String, KnownTableSchema>> schemas) {
-        return new PlanetScaleEnumeratorState(
-                unassigned,
-                assigned,
-                finished,
-                initialDiscoveryDone,
-                pendingJournals,
-                resolvedJournals,
-                tables,
-                snapshotPlans,
-                schemas,
-                parentTables);
+        Copy copy = new Copy(this);
+        copy.parentSchemas = schemas;
+        return copy.build();
     }
 
     /**
@@ -227,17 +232,59 @@ public final class PlanetScaleEnumeratorState {
 
     /** This state, with these tables of finished old shards (see {@link #parentTables()}). */
     PlanetScaleEnumeratorState withParentTables(Map<String, Set<String>> tablesByParent) {
-        return new PlanetScaleEnumeratorState(
-                unassigned,
-                assigned,
-                finished,
-                initialDiscoveryDone,
-                pendingJournals,
-                resolvedJournals,
-                tables,
-                snapshotPlans,
-                parentSchemas,
-                tablesByParent);
+        Copy copy = new Copy(this);
+        copy.parentTables = tablesByParent;
+        return copy.build();
+    }
+
+    /**
+     * The copy state of shards that ended at a journal while copying (tables still to copy, how far
+     * each got), whose new shards have not started, by the old shard's split id: the new shards
+     * copy on from it.
+     */
+    Map<String, ShardPosition> parentCopies() {
+        return parentCopies;
+    }
+
+    /** This state, with these copy states of finished old shards (see {@link #parentCopies()}). */
+    PlanetScaleEnumeratorState withParentCopies(Map<String, ShardPosition> copiesByParent) {
+        Copy copy = new Copy(this);
+        copy.parentCopies = copiesByParent;
+        return copy.build();
+    }
+
+    /** A state's fields, to build one that differs in some. */
+    private static final class Copy {
+        private final PlanetScaleEnumeratorState from;
+        private Set<String> tables;
+        private Map<String, IncrementalSnapshots.ShardPlan> snapshotPlans;
+        private Map<String, Map<String, KnownTableSchema>> parentSchemas;
+        private Map<String, Set<String>> parentTables;
+        private Map<String, ShardPosition> parentCopies;
+
+        Copy(PlanetScaleEnumeratorState from) {
+            this.from = from;
+            this.tables = from.tables;
+            this.snapshotPlans = from.snapshotPlans;
+            this.parentSchemas = from.parentSchemas;
+            this.parentTables = from.parentTables;
+            this.parentCopies = from.parentCopies;
+        }
+
+        PlanetScaleEnumeratorState build() {
+            return new PlanetScaleEnumeratorState(
+                    from.unassigned,
+                    from.assigned,
+                    from.finished,
+                    from.initialDiscoveryDone,
+                    from.pendingJournals,
+                    from.resolvedJournals,
+                    tables,
+                    snapshotPlans,
+                    parentSchemas,
+                    parentTables,
+                    parentCopies);
+        }
     }
 
     @Override
@@ -255,7 +302,8 @@ public final class PlanetScaleEnumeratorState {
                 && tables.equals(that.tables)
                 && snapshotPlans.keySet().equals(that.snapshotPlans.keySet())
                 && parentSchemas.equals(that.parentSchemas)
-                && parentTables.equals(that.parentTables);
+                && parentTables.equals(that.parentTables)
+                && parentCopies.equals(that.parentCopies);
     }
 
     @Override

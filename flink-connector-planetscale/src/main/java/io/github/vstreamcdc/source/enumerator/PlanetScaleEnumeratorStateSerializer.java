@@ -3,6 +3,7 @@ package io.github.vstreamcdc.source.enumerator;
 import io.github.vstreamcdc.source.event.JournalKey;
 import io.github.vstreamcdc.source.snapshot.TableChunk;
 import io.github.vstreamcdc.source.split.KnownTableSchema;
+import io.github.vstreamcdc.source.split.ShardPosition;
 import io.github.vstreamcdc.source.split.ShardSplit;
 import io.github.vstreamcdc.source.split.ShardSplitSerializer;
 import io.github.vstreamcdc.vitess.proto.Binlogdata;
@@ -41,12 +42,15 @@ import java.util.Set;
  * have not started: per split id, the schemas as the split serializer writes them.
  *
  * <p>Version 6 appends the tables those old shards read when they ended: per split id, the names.
+ *
+ * <p>Version 7 appends the copy states of those old shards that ended while copying: per split id,
+ * the position as the split serializer writes it.
  */
 @Internal
 public final class PlanetScaleEnumeratorStateSerializer
         implements SimpleVersionedSerializer<PlanetScaleEnumeratorState> {
 
-    private static final int VERSION = 6;
+    private static final int VERSION = 7;
 
     @Override
     public int getVersion() {
@@ -104,6 +108,11 @@ public final class PlanetScaleEnumeratorStateSerializer
         for (Map.Entry<String, Set<String>> entry : state.parentTables().entrySet()) {
             out.writeUTF(entry.getKey());
             writeStrings(entry.getValue(), out);
+        }
+        out.writeInt(state.parentCopies().size());
+        for (Map.Entry<String, ShardPosition> entry : state.parentCopies().entrySet()) {
+            out.writeUTF(entry.getKey());
+            ShardSplitSerializer.writePosition(entry.getValue(), out);
         }
         return out.getCopyOfBuffer();
     }
@@ -182,17 +191,25 @@ public final class PlanetScaleEnumeratorStateSerializer
                 parentTables.put(in.readUTF(), readStrings(in));
             }
         }
+        Map<String, ShardPosition> parentCopies = new LinkedHashMap<>();
+        if (version >= 7) {
+            int copyCount = in.readInt();
+            for (int i = 0; i < copyCount; i++) {
+                parentCopies.put(in.readUTF(), ShardSplitSerializer.readPosition(in));
+            }
+        }
         return new PlanetScaleEnumeratorState(
-                unassigned,
-                assigned,
-                finished,
-                initialDone,
-                journals,
-                resolved,
-                tables,
-                plans,
-                parentSchemas,
-                parentTables);
+                        unassigned,
+                        assigned,
+                        finished,
+                        initialDone,
+                        journals,
+                        resolved,
+                        tables,
+                        plans,
+                        parentSchemas,
+                        parentTables)
+                .withParentCopies(parentCopies);
     }
 
     private static JournalKey readJournalKey(DataInputView in) throws IOException {

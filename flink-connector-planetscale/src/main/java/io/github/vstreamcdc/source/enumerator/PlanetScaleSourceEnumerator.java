@@ -331,8 +331,7 @@ public final class PlanetScaleSourceEnumerator
         if (TableChunk.isChunkId(event.splitId())) {
             snapshots.chunkRead(event.splitId(), event.position());
         }
-        if (shards.shardFinished(
-                subtaskId, event.splitId(), event.journal(), event.schemas(), event.tables())) {
+        if (shards.shardFinished(subtaskId, event)) {
             assigner.finished(subtaskId);
         }
         releaseSnapshots(-1);

@@ -76,6 +76,9 @@ final class ShardLineageTracker {
     /** The tables old shards read when they ended at a pending journal, by split id. */
     private final Map<String, Set<String>> parentTables = new LinkedHashMap<>();
 
+    /** ... and, of those that ended while copying, their copy states (tables left, last keys). */
+    private final Map<String, ShardPosition> parentCopies = new LinkedHashMap<>();
+
     /** Journals whose new shards were started: later reports of them change nothing. */
     private final Set<JournalKey> resolvedJournals = new HashSet<>();
 
@@ -122,6 +125,7 @@ final class ShardLineageTracker {
         resolvedJournals.addAll(state.resolvedJournals());
         parentSchemas.putAll(state.parentSchemas());
         parentTables.putAll(state.parentTables());
+        parentCopies.putAll(state.parentCopies());
         // A fresh start has not discovered yet: this state came from a checkpoint.
         checkpointing = state.initialDiscoveryDone();
     }
@@ -245,22 +249,18 @@ final class ShardLineageTracker {
      * @return whether the split was being read until now (its reader holds one split fewer)
      */
     boolean shardFinished(int reader, String splitId, @Nullable Binlogdata.Journal journal) {
-        return shardFinished(
-                reader, splitId, journal, Collections.emptyMap(), Collections.emptySet());
+        return shardFinished(reader, new ShardFinishedEvent(splitId, journal));
     }
 
     /**
-     * A reader reported that a split ended at a reshard journal, knowing these table schemas and
-     * reading these tables (empty: not told), or at its stop (no journal).
+     * A reader reported that a split ended at a reshard journal (with the table schemas it knew,
+     * the tables it read and, if it was copying, its copy state), or at its stop (no journal).
      *
      * @return whether the split was being read until now (its reader holds one split fewer)
      */
-    boolean shardFinished(
-            int reader,
-            String splitId,
-            @Nullable Binlogdata.Journal journal,
-            Map<String, KnownTableSchema> schemas,
-            Set<String> tables) {
+    boolean shardFinished(int reader, ShardFinishedEvent report) {
+        String splitId = report.splitId();
+        Binlogdata.Journal journal = report.journal();
         pendingAcks.put(
                 splitId,
                 new PendingAck(
@@ -290,11 +290,16 @@ final class ShardLineageTracker {
         if (journal.getMigrationType() == Binlogdata.MigrationType.SHARDS
                 && !resolvedJournals.contains(key)) {
             pendingJournals.putIfAbsent(key, journal);
+            Map<String, KnownTableSchema> schemas = report.schemas();
             if (!schemas.isEmpty()) {
                 parentSchemas.put(splitId, schemas);
             }
-            if (!tables.isEmpty()) {
-                parentTables.put(splitId, new TreeSet<>(tables));
+            if (!report.tables().isEmpty()) {
+                parentTables.put(splitId, report.tables());
+            }
+            ShardPosition copy = report.copy();
+            if (copy != null) {
+                parentCopies.put(splitId, copy);
             }
         }
         LOG.info("Shard {} finished (reader {}) at a reshard journal", splitId, reader);
@@ -344,9 +349,11 @@ final class ShardLineageTracker {
         // not tell (a state of before version 6): the new shards read the source's tables.
         Set<String> tables = null;
         boolean tablesKnown = true;
+        Map<String, ShardPosition> copies = new LinkedHashMap<>();
         for (Binlogdata.KeyspaceShard participant : journal.getParticipantsList()) {
             String parent = ShardSplit.splitId(participant.getKeyspace(), participant.getShard());
             parents.add(parent);
+            copies.put(parent, parentCopies.remove(parent));
             Set<String> read = parentTables.remove(parent);
             if (read == null) {
                 tablesKnown = false;
@@ -362,18 +369,29 @@ final class ShardLineageTracker {
                 schemas.putAll(known);
             }
         }
+        Set<String> childTables = tablesKnown && tables != null ? tables : Collections.emptySet();
         for (Binlogdata.ShardGtid child : journal.getShardGtidsList()) {
             String id = ShardSplit.splitId(child.getKeyspace(), child.getShard());
             if (assigned.contains(id) || unassigned.containsKey(id)) {
                 continue;
             }
+            // A copy goes on from where the old shards whose keys the new one holds had got.
+            Map<String, ShardPosition> copiesOfItsKeys = new LinkedHashMap<>();
+            copies.forEach(
+                    (parent, copy) -> {
+                        if (KeyRanges.overlap(
+                                parent.substring(parent.indexOf('/') + 1), child.getShard())) {
+                            copiesOfItsKeys.put(parent, copy);
+                        }
+                    });
+            CopyHandOver copy = CopyHandOver.of(key.id(), copiesOfItsKeys, childTables);
             // A merge back may reuse the name of a shard that finished long ago.
             finished.remove(id);
             ShardSplit split =
                     new ShardSplit(
                                     child.getKeyspace(),
                                     child.getShard(),
-                                    ShardPosition.of(child.getGtid()),
+                                    copy.positionAt(child.getGtid()),
                                     0,
                                     false,
                                     parents,
@@ -381,8 +399,8 @@ final class ShardLineageTracker {
                                     newShardBounds,
                                     false)
                             .withSchemas(schemas);
-            if (tablesKnown && tables != null && !tables.isEmpty()) {
-                split = split.withTables(tables);
+            if (!childTables.isEmpty()) {
+                split = split.withTables(childTables);
             }
             unassigned.put(id, split);
             LOG.info("Reshard journal {} complete: starting {}", key.id(), split);
@@ -518,7 +536,8 @@ final class ShardLineageTracker {
                         new ArrayList<>(pendingJournals.values()),
                         resolvedJournals)
                 .withParentSchemas(parentSchemas)
-                .withParentTables(parentTables);
+                .withParentTables(parentTables)
+                .withParentCopies(parentCopies);
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.github.vstreamcdc.source.event;
 
 import io.github.vstreamcdc.source.split.KnownTableSchema;
+import io.github.vstreamcdc.source.split.ShardPosition;
 import io.github.vstreamcdc.source.split.ShardSplitSerializer;
 import io.github.vstreamcdc.vitess.proto.Binlogdata;
 
@@ -62,8 +63,15 @@ public final class ShardFinishedEvent implements SourceEvent {
      */
     @Nullable private final String[] tables;
 
+    /**
+     * The split's position ({@link ShardSplitSerializer#writePosition}) when it ended at a journal
+     * while copying: the tables still to copy and how far each got, which the shards that replace
+     * it copy on from. Null: the split was not copying.
+     */
+    @Nullable private final byte[] copy;
+
     public ShardFinishedEvent(String splitId, @Nullable Binlogdata.Journal journal) {
-        this(splitId, journal, null, Collections.emptyMap(), Collections.emptySet());
+        this(splitId, journal, null, Collections.emptyMap(), Collections.emptySet(), null);
     }
 
     public ShardFinishedEvent(
@@ -71,12 +79,36 @@ public final class ShardFinishedEvent implements SourceEvent {
             @Nullable Binlogdata.Journal journal,
             @Nullable String position,
             Map<String, KnownTableSchema> schemas,
-            Set<String> tables) {
+            Set<String> tables,
+            @Nullable ShardPosition copy) {
         this.splitId = Objects.requireNonNull(splitId);
         this.journal = journal == null ? null : journal.toByteArray();
         this.position = position;
-        this.schemas = schemas.isEmpty() ? null : encode(schemas);
+        this.schemas =
+                schemas.isEmpty()
+                        ? null
+                        : encode(out -> ShardSplitSerializer.writeSchemas(schemas, out));
         this.tables = tables.isEmpty() ? null : tables.toArray(new String[0]);
+        this.copy =
+                copy == null || !copy.isCopying()
+                        ? null
+                        : encode(out -> ShardSplitSerializer.writePosition(copy, out));
+    }
+
+    /**
+     * The split's position when it ended at a journal while copying (tables still to copy, how far
+     * each got); null if it was not copying.
+     */
+    @Nullable
+    public ShardPosition copy() {
+        if (copy == null) {
+            return null;
+        }
+        try {
+            return ShardSplitSerializer.readPosition(new DataInputDeserializer(copy));
+        } catch (IOException e) {
+            throw new IllegalStateException("Corrupt copy position in " + this, e);
+        }
     }
 
     /** The tables the split read when it ended at a journal (empty: not told). */
@@ -86,10 +118,14 @@ public final class ShardFinishedEvent implements SourceEvent {
                 : Collections.unmodifiableSet(new TreeSet<>(Arrays.asList(tables)));
     }
 
-    private static byte[] encode(Map<String, KnownTableSchema> schemas) {
+    private interface Writer {
+        void write(DataOutputSerializer out) throws IOException;
+    }
+
+    private static byte[] encode(Writer writer) {
         DataOutputSerializer out = new DataOutputSerializer(256);
         try {
-            ShardSplitSerializer.writeSchemas(schemas, out);
+            writer.write(out);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -142,7 +142,8 @@ public final class PlanetScaleSourceReader<T>
                         split.finishedAt(),
                         split.chunk() == null ? null : split.position().gtid(),
                         split.finishedAt() == null ? Collections.emptyMap() : split.schemas(),
-                        split.finishedAt() == null ? Collections.emptySet() : split.tables()));
+                        split.finishedAt() == null ? Collections.emptySet() : split.tables(),
+                        split.finishedAt() == null ? null : split.position()));
     }
 
     @Override

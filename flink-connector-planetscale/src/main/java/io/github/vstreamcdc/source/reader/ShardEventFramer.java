@@ -327,7 +327,7 @@ final class ShardEventFramer {
      *
      * @return the batches these events complete, in order
      * @throws VitessException if the events break the stream's rules (rows before their FIELD
-     *     event, partial row images, a replay that differs, a reshard during the copy phase)
+     *     event, partial row images, a replay that differs, a reshard during a bounded snapshot)
      */
     List<ChangeBatch> frame(List<Binlogdata.VEvent> events) {
         return frame(VStreamMessage.of(events));
@@ -477,7 +477,8 @@ final class ShardEventFramer {
         if (journal.getMigrationType() != Binlogdata.MigrationType.SHARDS) {
             return; // MoveTables: the tables stay readable in this keyspace until then
         }
-        if (copying) {
+        if (copying && split.snapshotOnly()) {
+            // A bounded snapshot ends with its splits: no new shard would finish it.
             throw new VitessException(
                     "Shard "
                             + split.splitId()
@@ -485,9 +486,21 @@ final class ShardEventFramer {
                             + journal.getId()
                             + ") before its snapshot was complete (at "
                             + safePosition
-                            + "): the new shards cannot finish an unfinished snapshot of the"
-                            + " old one. Start the job again with startup mode 'initial' (a"
-                            + " new snapshot of the new shards).");
+                            + "): a bounded snapshot (startup mode 'snapshot') reads the shards"
+                            + " it started with. Run it again once the reshard is complete.");
+        }
+        if (copying) {
+            // The copy goes on where it was: the safe position holds the tables still to copy and
+            // how far each got (copy rows after it were not handed over and are dropped here); the
+            // new shards start from the journal with that state, so that VStream copies the rest
+            // of each table from the rows of their own key ranges (see ShardLineageTracker).
+            buffer.clear();
+            LOG.info(
+                    "Shard {} reached reshard journal {} while copying: the new shards copy on"
+                            + " from {}",
+                    split.splitId(),
+                    journal.getId(),
+                    safePosition);
         }
         if (rowsToDrop > 0) {
             throw new VitessException(

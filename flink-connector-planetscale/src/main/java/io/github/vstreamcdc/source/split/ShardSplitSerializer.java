@@ -282,7 +282,9 @@ public final class ShardSplitSerializer implements SimpleVersionedSerializer<Sha
         return split;
     }
 
-    static void writePosition(ShardPosition position, DataOutputView out) throws IOException {
+    /** Writes a position (also of a split in other state: events, the enumerator's). */
+    public static void writePosition(ShardPosition position, DataOutputView out)
+            throws IOException {
         out.writeUTF(position.gtid());
         out.writeInt(position.tablePKs().size());
         for (Binlogdata.TableLastPK pk : position.tablePKs()) {
@@ -293,7 +295,8 @@ public final class ShardSplitSerializer implements SimpleVersionedSerializer<Sha
         writeStrings(position.remainingTables(), out);
     }
 
-    static ShardPosition readPosition(DataInputView in) throws IOException {
+    /** What {@link #writePosition} wrote. */
+    public static ShardPosition readPosition(DataInputView in) throws IOException {
         String gtid = in.readUTF();
         int count = in.readInt();
         List<Binlogdata.TableLastPK> pks = new ArrayList<>(count);

@@ -43,7 +43,7 @@ class PlanetScaleEnumeratorStateSerializerTest {
                                                         Arrays.asList("-80"))))));
         PlanetScaleEnumeratorStateSerializer serializer =
                 new PlanetScaleEnumeratorStateSerializer();
-        assertThat(serializer.getVersion()).isEqualTo(6);
+        assertThat(serializer.getVersion()).isEqualTo(7);
         assertThat(serializer.deserialize(2, serializer.serialize(state))).isEqualTo(state);
     }
 
@@ -137,13 +137,20 @@ class PlanetScaleEnumeratorStateSerializerTest {
     }
 
     @Test
-    void roundTripsTheTablesOfOldShardsAtTheCurrentVersion() throws Exception {
+    void roundTripsTheTablesAndCopiesOfOldShardsAtTheCurrentVersion() throws Exception {
+        ShardPosition copy =
+                new ShardPosition(
+                        "MySQL56/u:1-5",
+                        Collections.singletonList(
+                                Binlogdata.TableLastPK.newBuilder().setTableName("a").build()),
+                        new java.util.LinkedHashSet<>(Arrays.asList("a", "c")));
         PlanetScaleEnumeratorState state =
                 PlanetScaleEnumeratorState.empty()
                         .withTables(new HashSet<>(Arrays.asList("a", "b")))
                         .withParentTables(
                                 java.util.Collections.singletonMap(
-                                        "ks/-80", new HashSet<>(Arrays.asList("a", "c"))));
+                                        "ks/-80", new HashSet<>(Arrays.asList("a", "c"))))
+                        .withParentCopies(Collections.singletonMap("ks/-80", copy));
         PlanetScaleEnumeratorStateSerializer serializer =
                 new PlanetScaleEnumeratorStateSerializer();
         PlanetScaleEnumeratorState read =
@@ -151,7 +158,12 @@ class PlanetScaleEnumeratorStateSerializerTest {
         assertThat(read).isEqualTo(state);
         assertThat(read.parentTables()).containsOnlyKeys("ks/-80");
         assertThat(read.parentTables().get("ks/-80")).containsExactly("a", "c");
-        // Version 5 did not have them.
+        assertThat(read.parentCopies()).containsExactly(java.util.Map.entry("ks/-80", copy));
+        // Version 5 did not have the tables, version 6 not the copies.
         assertThat(serializer.deserialize(5, serializer.serialize(state)).parentTables()).isEmpty();
+        PlanetScaleEnumeratorState version6 =
+                serializer.deserialize(6, serializer.serialize(state));
+        assertThat(version6.parentTables()).containsOnlyKeys("ks/-80");
+        assertThat(version6.parentCopies()).isEmpty();
     }
 }

@@ -8,6 +8,7 @@ import io.github.vstreamcdc.source.split.ShardSplit;
 import io.github.vstreamcdc.vitess.proto.Binlogdata;
 import io.github.vstreamcdc.vitess.proto.Query;
 
+import com.google.protobuf.ByteString;
 import org.apache.flink.util.InstantiationUtil;
 import org.junit.jupiter.api.Test;
 
@@ -15,6 +16,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -22,7 +24,9 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicLong;
 
+import static java.util.stream.Collectors.toList;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 
 /** The tracker alone: no Flink context, a clock the test sets. */
 class ShardLineageTrackerTest {
@@ -109,9 +113,7 @@ class ShardLineageTrackerTest {
     /** A reader's report, through Java serialization as a SourceEvent goes. */
     private static void report(ShardLineageTracker tracker, int reader, ShardFinishedEvent event)
             throws Exception {
-        ShardFinishedEvent report = InstantiationUtil.clone(event);
-        tracker.shardFinished(
-                reader, report.splitId(), report.journal(), report.schemas(), report.tables());
+        tracker.shardFinished(reader, InstantiationUtil.clone(event));
     }
 
     /** A tracker restored from the state, through the state serializer. */
@@ -142,7 +144,7 @@ class ShardLineageTrackerTest {
         report(
                 tracker,
                 0,
-                new ShardFinishedEvent("ks/-80", SPLIT, null, first, Collections.emptySet()));
+                new ShardFinishedEvent("ks/-80", SPLIT, null, first, Collections.emptySet(), null));
         tracker.snapshot(1);
         // The first report is acknowledged: its reader no longer holds -80 and its schemas.
         assertThat(tracker.checkpointComplete(1)).hasSize(1);
@@ -150,7 +152,11 @@ class ShardLineageTrackerTest {
         assertThat(state.parentSchemas()).containsOnlyKeys("ks/-80");
 
         ShardLineageTracker restored = restoredFrom(state);
-        restored.shardFinished(1, "ks/80-", SPLIT, second, Collections.emptySet());
+        report(
+                restored,
+                1,
+                new ShardFinishedEvent(
+                        "ks/80-", SPLIT, null, second, Collections.emptySet(), null));
         restored.snapshot(3);
         restored.checkpointComplete(3);
         List<ShardSplit> children = restored.unassigned();
@@ -173,14 +179,18 @@ class ShardLineageTrackerTest {
         report(
                 tracker,
                 0,
-                new ShardFinishedEvent("ks/-80", SPLIT, null, Collections.emptyMap(), first));
+                new ShardFinishedEvent("ks/-80", SPLIT, null, Collections.emptyMap(), first, null));
         tracker.snapshot(1);
         assertThat(tracker.checkpointComplete(1)).hasSize(1);
         PlanetScaleEnumeratorState state = tracker.snapshot(2);
         assertThat(state.parentTables()).containsOnlyKeys("ks/-80");
 
         ShardLineageTracker restored = restoredFrom(state);
-        restored.shardFinished(1, "ks/80-", SPLIT, Collections.emptyMap(), second);
+        report(
+                restored,
+                1,
+                new ShardFinishedEvent(
+                        "ks/80-", SPLIT, null, Collections.emptyMap(), second, null));
         restored.snapshot(3);
         restored.checkpointComplete(3);
         // Their readers add (and copy) "items" and "orders" on them.
@@ -188,11 +198,151 @@ class ShardLineageTrackerTest {
         assertThat(restored.snapshot(4).parentTables()).isEmpty();
     }
 
+    private static Binlogdata.TableLastPK lastKey(String table, long id) {
+        String value = Long.toString(id);
+        return Binlogdata.TableLastPK.newBuilder()
+                .setTableName(table)
+                .setLastpk(
+                        Query.QueryResult.newBuilder()
+                                .addFields(
+                                        Query.Field.newBuilder()
+                                                .setName("id")
+                                                .setType(Query.Type.INT64))
+                                .addRows(
+                                        Query.Row.newBuilder()
+                                                .addLengths(value.length())
+                                                .setValues(ByteString.copyFromUtf8(value))))
+                .build();
+    }
+
+    private static ShardPosition copying(
+            String gtid, List<Binlogdata.TableLastPK> keys, String... remaining) {
+        return new ShardPosition(gtid, keys, new LinkedHashSet<>(Arrays.asList(remaining)));
+    }
+
+    private static ShardFinishedEvent endedCopying(
+            String splitId, Binlogdata.Journal journal, ShardPosition copy) {
+        return new ShardFinishedEvent(
+                splitId,
+                journal,
+                null,
+                Collections.emptyMap(),
+                new TreeSet<>(Arrays.asList("items", "orders")),
+                copy);
+    }
+
+    private static Map<String, ShardPosition> positions(List<ShardSplit> splits) {
+        Map<String, ShardPosition> positions = new TreeMap<>();
+        splits.forEach(split -> positions.put(split.shard(), split.position()));
+        return positions;
+    }
+
+    @Test
+    void newShardsCopyOnFromWhereTheirOldShardGotAcrossARestore() throws Exception {
+        // -80 had copied items up to id 5 (orders not begun), 80- had copied items (orders not
+        // begun): the journal of the split cut both copies short.
+        ShardLineageTracker tracker = reading();
+        report(
+                tracker,
+                0,
+                endedCopying(
+                        "ks/-80",
+                        SPLIT,
+                        copying(
+                                "MySQL56/u:1-5",
+                                Collections.singletonList(lastKey("items", 5)),
+                                "items",
+                                "orders")));
+        tracker.snapshot(1);
+        assertThat(tracker.checkpointComplete(1)).hasSize(1);
+        PlanetScaleEnumeratorState state = tracker.snapshot(2);
+        assertThat(state.parentCopies()).containsOnlyKeys("ks/-80");
+
+        ShardLineageTracker restored = restoredFrom(state);
+        report(
+                restored,
+                1,
+                endedCopying(
+                        "ks/80-",
+                        SPLIT,
+                        copying("MySQL56/u:1-5", Collections.emptyList(), "orders")));
+        restored.snapshot(3);
+        restored.checkpointComplete(3);
+
+        Map<String, ShardPosition> expected = new TreeMap<>();
+        for (String shard : Arrays.asList("-40", "40-80")) {
+            expected.put(
+                    shard,
+                    copying(
+                            "MySQL56/uuid-" + shard + ":1-7",
+                            Collections.singletonList(lastKey("items", 5)),
+                            "items",
+                            "orders"));
+        }
+        for (String shard : Arrays.asList("80-c0", "c0-")) {
+            expected.put(
+                    shard,
+                    copying("MySQL56/uuid-" + shard + ":1-7", Collections.emptyList(), "orders"));
+        }
+        assertThat(positions(restored.unassigned())).isEqualTo(expected);
+        assertThat(restored.snapshot(4).parentCopies()).isEmpty();
+    }
+
+    @Test
+    void aMergedShardCopiesATableFromTheKeyAllItsOldShardsReached() {
+        ShardLineageTracker tracker = tracker(PlanetScaleEnumeratorState.empty());
+        tracker.discovered(NEW.stream().map(ShardLineageTrackerTest::split).collect(toList()));
+        NEW.forEach(shard -> tracker.assigned("ks/" + shard));
+        Binlogdata.Journal merge = ReshardLineageTest.journal(9, NEW, OLD);
+        String at = "MySQL56/u:1-5";
+        // Into -80: items copied to different keys. Into 80-: one old shard done, one at key 5.
+        tracker.shardFinished(
+                0,
+                endedCopying(
+                        "ks/-40",
+                        merge,
+                        copying(at, Collections.singletonList(lastKey("items", 5)), "items")));
+        tracker.shardFinished(
+                1,
+                endedCopying(
+                        "ks/40-80",
+                        merge,
+                        copying(at, Collections.singletonList(lastKey("items", 9)), "items")));
+        tracker.shardFinished(2, endedCopying("ks/80-c0", merge, null));
+        tracker.shardFinished(
+                3,
+                endedCopying(
+                        "ks/c0-",
+                        merge,
+                        copying(at, Collections.singletonList(lastKey("items", 5)), "items")));
+        tracker.snapshot(1);
+        tracker.checkpointComplete(1);
+
+        assertThat(positions(tracker.unassigned()))
+                .containsExactly(
+                        entry(
+                                "-80",
+                                copying("MySQL56/uuid--80:1-9", Collections.emptyList(), "items")),
+                        entry(
+                                "80-",
+                                copying(
+                                        "MySQL56/uuid-80-:1-9",
+                                        Collections.singletonList(lastKey("items", 5)),
+                                        "items")));
+    }
+
     @Test
     void newShardsWhoseOldShardsDidNotTellTheirTablesGetNone() {
         ShardLineageTracker tracker = reading();
         tracker.shardFinished(
-                0, "ks/-80", SPLIT, Collections.emptyMap(), Collections.singleton("orders"));
+                0,
+                new ShardFinishedEvent(
+                        "ks/-80",
+                        SPLIT,
+                        null,
+                        Collections.emptyMap(),
+                        Collections.singleton("orders"),
+                        null));
         tracker.shardFinished(1, "ks/80-", SPLIT);
         tracker.snapshot(1);
         tracker.checkpointComplete(1);

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -551,8 +552,37 @@ class ShardEventFramerTest {
     }
 
     @Test
-    void aShardsJournalDuringTheCopyPhaseFails() {
-        ShardEventFramer framer = new ShardEventFramer(copySplit(false, "t"));
+    void aShardsJournalDuringTheCopyPhaseEndsTheSplitWithTheCopyStillToDo() {
+        ShardEventFramer framer = new ShardEventFramer(copySplit(false, "t", "u"));
+
+        List<ChangeBatch> batches =
+                frame(
+                        framer,
+                        begin(),
+                        field("t"),
+                        copyRow(1),
+                        vgtid(gtid(1, 10), lastPk("t", 1)),
+                        commit(),
+                        begin(),
+                        copyRow(2),
+                        journal(Binlogdata.MigrationType.SHARDS));
+
+        assertThat(framer.isFinished()).isTrue();
+        // Row 2 came after the last copy position: not handed over, the new shards copy it.
+        assertThat(rowsOf(batches)).containsExactly("r:1=v1");
+        ChangeBatch last = batches.get(batches.size() - 1);
+        assertThat(last.journal).isNotNull();
+        assertThat(last.positionAfter)
+                .isEqualTo(
+                        new ShardPosition(
+                                gtid(1, 10),
+                                Collections.singletonList(lastPk("t", 1)),
+                                new LinkedHashSet<>(Arrays.asList("t", "u"))));
+    }
+
+    @Test
+    void aShardsJournalDuringABoundedSnapshotFails() {
+        ShardEventFramer framer = new ShardEventFramer(copySplit(true, "t"));
 
         assertThatThrownBy(
                         () ->
@@ -564,7 +594,7 @@ class ShardEventFramerTest {
                                         journal(Binlogdata.MigrationType.SHARDS)))
                 .isInstanceOf(VitessException.class)
                 .hasMessageContaining("before its snapshot was complete")
-                .hasMessageContaining("'initial'");
+                .hasMessageContaining("'snapshot'");
     }
 
     @Test

@@ -29,6 +29,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -1062,7 +1063,46 @@ class VStreamSplitReaderTest {
     }
 
     @Test
-    void journalDuringTheCopyPhaseFailsWithAdvice() throws Exception {
+    void journalDuringTheCopyPhaseEndsTheSplitWithItsCopyState() throws Exception {
+        // Table t copied up to row 1, then the catch-up before the next table meets the journal
+        // (u not begun): the new shards are to copy on from there.
+        fake.thenSendAndFail(
+                Status.INTERNAL.withDescription(
+                        "not all journaling participants are in the stream"),
+                response(
+                        begin(),
+                        field("t"),
+                        vgtid(gtid(1, 10)),
+                        copyRow(1),
+                        vgtid(gtid(1, 10), lastPk("t", 1)),
+                        commit()),
+                response(
+                        begin(),
+                        copyRow(2), // a copy batch that the journal cuts off: not handed over
+                        journal(Binlogdata.MigrationType.SHARDS),
+                        vgtid(gtid(1, 12)),
+                        commit()));
+        start(copySplit(false, "t", "u"));
+
+        Output out = fetchUntil(o -> o.finished.contains(SPLIT_ID), "the split's end");
+        for (int i = 0; i < 5; i++) {
+            drain(out); // the stream's failure must not surface
+        }
+
+        assertThat(out.rows()).containsExactly("r:1=v1");
+        ChangeBatch last = out.batches.get(out.batches.size() - 1);
+        assertThat(last.journal).isNotNull();
+        assertThat(last.rows).isEmpty();
+        assertThat(last.positionAfter)
+                .isEqualTo(
+                        new ShardPosition(
+                                gtid(1, 10),
+                                Collections.singletonList(lastPk("t", 1)),
+                                new LinkedHashSet<>(Arrays.asList("t", "u"))));
+    }
+
+    @Test
+    void journalDuringABoundedSnapshotFailsWithAdvice() throws Exception {
         fake.thenSend(
                 response(
                         begin(),
@@ -1072,14 +1112,14 @@ class VStreamSplitReaderTest {
                         vgtid(gtid(1, 10), lastPk("t", 1)),
                         commit()),
                 response(begin(), journal(Binlogdata.MigrationType.SHARDS)));
-        start(copySplit(false, "t"));
+        start(copySplit(true, "t", "u"));
 
         Throwable failure = fetchUntilFailure(new Output());
 
         assertThat(failure)
                 .hasMessageContaining("Shard " + SPLIT_ID)
                 .hasMessageContaining("before its snapshot was complete")
-                .hasMessageContaining("'initial'");
+                .hasMessageContaining("'snapshot'");
     }
 
     @Test
