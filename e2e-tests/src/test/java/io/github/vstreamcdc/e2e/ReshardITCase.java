@@ -12,6 +12,7 @@ import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.JsonNode;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.table.data.GenericRowData;
@@ -45,6 +46,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -204,6 +206,98 @@ class ReshardITCase {
                         .as("schema changes of old shard %s (no row after the DDL)", shard)
                         .isEmpty();
             }
+        }
+    }
+
+    /**
+     * A reshard while the snapshot is copied: VStream copies the tables in name order, the sink
+     * holds the job up inside the first (larger) table's copy, and the old shards meet the journal
+     * in the catch-up before the second table. They end there and the new shards copy the second
+     * table: every row exactly once. (Before, the job failed "before its snapshot was complete",
+     * and again after every restore.)
+     */
+    @Test
+    void aReshardDuringTheSnapshotLeavesTheRestOfTheCopyToTheNewShards() throws Exception {
+        String first = "copied_first"; // before "items" in VStream's order
+        int firstRows = 150_000;
+        cluster.createShardedTable(first, "id BIGINT NOT NULL PRIMARY KEY, v VARCHAR(100)");
+        try (Connection c = cluster.connect();
+                Statement s = c.createStatement()) {
+            for (int from = 1; from <= firstRows; from += 10_000) {
+                StringBuilder sql = new StringBuilder("INSERT INTO " + first + " (id, v) VALUES ");
+                for (int id = from; id < from + 10_000; id++) {
+                    sql.append(id == from ? "" : ",").append("(").append(id);
+                    sql.append(",'a row of the first table, long enough to fill the buffers ");
+                    sql.append(id).append("')");
+                }
+                s.execute(sql.toString());
+            }
+        }
+        PlanetScaleSource<String> source =
+                PlanetScaleSource.<String>builder()
+                        .hostname(cluster.host())
+                        .port(cluster.grpcPort())
+                        .mysqlPort(cluster.mysqlPort())
+                        .username("root")
+                        .keyspace(cluster.keyspace())
+                        .tableName(first + "|" + TABLE)
+                        .startupMode(StartupMode.INITIAL)
+                        .deserializer(new JsonDeserializationSchema())
+                        .build();
+        HeldUntilReleased.reset();
+        try (CollectedRecords<String> output =
+                CollectedRecords.collect(source, 2, 300, s -> s.map(new HeldUntilReleased()))) {
+            assertThat(HeldUntilReleased.firstRecord.await(3, TimeUnit.MINUTES))
+                    .as("the first copied row")
+                    .isTrue();
+            MultiProcessCluster.run(KEEP_OLD_SHARDS, 10, "reshard", "split");
+            // The journal is then well behind the end of VStream's catch-up (the current second).
+            Thread.sleep(3000);
+            HeldUntilReleased.release.countDown();
+            output.await(
+                    r -> r.size() >= firstRows + INITIAL_ROWS,
+                    Duration.ofMinutes(4),
+                    "both tables' rows");
+            Thread.sleep(3000); // a repeat would come late
+            Map<String, Map<Long, Integer>> copies = new TreeMap<>();
+            Map<String, Set<String>> shards = new TreeMap<>();
+            for (String json : output.snapshot()) {
+                JsonNode record = SchemaChangeRecords.parse(json);
+                assertThat(record.path("op").asText())
+                        .as("a snapshot row: %s", json)
+                        .isEqualTo("r");
+                String table = SchemaChangeRecords.tableOf(record);
+                copies.computeIfAbsent(table, t -> new TreeMap<>())
+                        .merge(record.path("after").path("id").asLong(), 1, Integer::sum);
+                shards.computeIfAbsent(table, t -> new TreeSet<>())
+                        .add(SchemaChangeRecords.shardOf(record));
+            }
+            assertThat(copies).containsOnlyKeys(first, TABLE);
+            assertThat(copies.get(first).values()).as("copies of each row").containsOnly(1);
+            assertThat(copies.get(first)).hasSize(firstRows);
+            assertThat(copies.get(TABLE).values()).as("copies of each row").containsOnly(1);
+            assertThat(copies.get(TABLE)).hasSize(INITIAL_ROWS);
+            // The first table was copied by the old shards, the second by the new ones.
+            assertThat(shards.get(first)).containsExactlyInAnyOrderElementsOf(MERGED);
+            assertThat(shards.get(TABLE)).containsExactlyInAnyOrderElementsOf(SPLIT);
+        }
+    }
+
+    /** Holds every record until released: the job stops reading, and VStream waits. */
+    static final class HeldUntilReleased implements MapFunction<String, String> {
+        static volatile CountDownLatch firstRecord = new CountDownLatch(1);
+        static volatile CountDownLatch release = new CountDownLatch(1);
+
+        static void reset() {
+            firstRecord = new CountDownLatch(1);
+            release = new CountDownLatch(1);
+        }
+
+        @Override
+        public String map(String record) throws Exception {
+            firstRecord.countDown();
+            release.await();
+            return record;
         }
     }
 

@@ -81,12 +81,22 @@ public final class VitessShardDiscovery implements ShardDiscovery {
 
     /** The message for a selection that matches none of the keyspace's tables. */
     private static String noTableMatches(PlanetScaleSourceConfig config, VtgateSqlClient sql) {
+        List<String> tables = sql.listBaseTables(config.keyspace());
+        String hint =
+                config.tables().tableNamePattern() != null || tables.isEmpty()
+                        ? ""
+                        : " (its patterns match whole 'keyspace.table' names, e.g. '"
+                                + config.keyspace()
+                                + "\\."
+                                + tables.get(0)
+                                + "')";
         return "No table of keyspace '"
                 + config.keyspace()
                 + "' matches "
                 + config.tables().describe()
+                + hint
                 + ". Its tables: "
-                + String.join(", ", sql.listBaseTables(config.keyspace()));
+                + String.join(", ", tables);
     }
 
     @Override
