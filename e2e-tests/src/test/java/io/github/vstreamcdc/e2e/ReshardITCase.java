@@ -280,6 +280,12 @@ class ReshardITCase {
             // The first table was copied by the old shards, the second by the new ones.
             assertThat(shards.get(first)).containsExactlyInAnyOrderElementsOf(MERGED);
             assertThat(shards.get(TABLE)).containsExactlyInAnyOrderElementsOf(SPLIT);
+        } finally {
+            // Every later reshard would copy it too.
+            try (Connection c = cluster.connect();
+                    Statement s = c.createStatement()) {
+                s.execute("DROP TABLE IF EXISTS " + first);
+            }
         }
     }
 
