@@ -48,6 +48,7 @@ final class BinaryRowBuilder {
     private final int nullBitsBytes;
     private byte[] bytes;
     private int cursor;
+    private BinaryRowData row;
 
     /**
      * @param arity the row's number of fields
@@ -82,6 +83,19 @@ final class BinaryRowBuilder {
             case TIMESTAMP_WITHOUT_TIME_ZONE:
             case TIMESTAMP_WITH_LOCAL_TIME_ZONE:
                 return TimestampData.isCompact(LogicalTypeChecks.getPrecision(type));
+            default:
+                return false;
+        }
+    }
+
+    /** Whether values of a type are byte strings (their slot may point to the variable part). */
+    static boolean isByteString(LogicalType type) {
+        switch (type.getTypeRoot()) {
+            case CHAR:
+            case VARCHAR:
+            case BINARY:
+            case VARBINARY:
+                return true;
             default:
                 return false;
         }
@@ -182,11 +196,30 @@ final class BinaryRowBuilder {
         }
     }
 
-    /** The row, of the given kind; the builder is done. */
+    boolean isNull(int pos) {
+        int bit = pos + HEADER_BITS;
+        return (bytes[bit >>> 3] & (1 << (bit & 7))) != 0;
+    }
+
+    /**
+     * Copies a field's slot from a row of the same arity: only for values that live in their slot
+     * (numbers, dates, compact decimals and timestamps), not byte strings, whose slot may point
+     * into the other row's variable part.
+     */
+    void copySlot(int pos, BinaryRowBuilder from) {
+        LONGS.set(bytes, slot(pos), (long) LONGS.get(from.bytes, from.slot(pos)));
+    }
+
+    /** The row, of the given kind; the builder is done (its values stay readable). */
     BinaryRowData build(RowKind kind) {
-        BinaryRowData row = new BinaryRowData(arity);
+        row = new BinaryRowData(arity);
         row.pointTo(MemorySegmentFactory.wrap(bytes), 0, cursor);
         row.setRowKind(kind);
+        return row;
+    }
+
+    /** What {@link #build} returned. */
+    BinaryRowData row() {
         return row;
     }
 }

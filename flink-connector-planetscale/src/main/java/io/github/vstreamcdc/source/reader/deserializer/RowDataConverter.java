@@ -17,6 +17,8 @@ import org.apache.flink.table.data.writer.BinaryRowWriter;
 import org.apache.flink.table.types.logical.LogicalType;
 import org.apache.flink.table.types.logical.RowType;
 
+import javax.annotation.Nullable;
+
 import java.nio.charset.StandardCharsets;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -65,6 +67,9 @@ public final class RowDataConverter {
      * the other fields' writers make megamorphic.
      */
     private final int[] writeKinds;
+
+    /** Per field: its value lives in its slot of a binary row (not a byte string). */
+    private final boolean[] inSlot;
 
     /** Whether every field's type is one {@link BinaryRowBuilder} writes: see {@link #isSimple}. */
     private final boolean simple;
@@ -122,6 +127,7 @@ public final class RowDataConverter {
         this.converters = new FieldConverter[arity];
         this.writers = new FieldWriter[arity];
         this.writeKinds = new int[arity];
+        this.inSlot = new boolean[arity];
         boolean allSimple = true;
         for (int i = 0; i < arity; i++) {
             String name = targetType.getFieldNames().get(i);
@@ -148,6 +154,7 @@ public final class RowDataConverter {
             writers[i] = FieldConverters.writer(converter, target);
             writeKinds[i] = FieldConverters.writeKind(converter, target);
             allSimple &= BinaryRowBuilder.isSimple(target);
+            inSlot[i] = !BinaryRowBuilder.isByteString(target);
         }
         this.simple = allSimple;
     }
@@ -266,6 +273,20 @@ public final class RowDataConverter {
      * {@link #isSimple} types: the same values, checks and errors as {@link #convert(RowImage)}.
      */
     void write(RowImage values, BinaryRowBuilder out) {
+        write(values, out, null, null);
+    }
+
+    /**
+     * {@link #write(RowImage, BinaryRowBuilder)}, for an update's after image whose before image
+     * was written into {@code before}: a field that lives in its slot and whose text is the same in
+     * both images (most of an update's columns) takes the before row's slot instead of being parsed
+     * again.
+     */
+    void write(
+            RowImage values,
+            BinaryRowBuilder out,
+            @Nullable RowImage beforeValues,
+            @Nullable BinaryRowBuilder before) {
         checkSize(values.size());
         byte[] bytes = values.bytes();
         for (int i = 0; i < writeKinds.length; i++) {
@@ -276,7 +297,13 @@ public final class RowDataConverter {
             }
             int offset = values.offset(index);
             int length = values.length(index);
-            if (length < 0) {
+            if (before != null
+                    && inSlot[i]
+                    && length >= 0
+                    && !before.isNull(i)
+                    && sameText(bytes, offset, length, beforeValues, index)) {
+                out.copySlot(i, before);
+            } else if (length < 0) {
                 checkNull(i, index, null, 0, 0);
                 out.setNull(i);
             } else if (!writeField(i, index, bytes, offset, length, out)) {
@@ -284,6 +311,21 @@ public final class RowDataConverter {
                 out.setNull(i);
             }
         }
+    }
+
+    private static boolean sameText(
+            byte[] bytes, int offset, int length, RowImage other, int index) {
+        if (other.length(index) != length) {
+            return false;
+        }
+        byte[] otherBytes = other.bytes();
+        int otherOffset = other.offset(index);
+        for (int i = 0; i < length; i++) {
+            if (bytes[offset + i] != otherBytes[otherOffset + i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Returns false, writing nothing, when the value converts to NULL (zero dates). */

@@ -135,6 +135,29 @@ public final class RowDataDeserializationSchema implements VStreamDeserializatio
                 out.collect(row(converter, change, change.afterImage(), RowKind.INSERT));
                 break;
             case UPDATE:
+                if (binaryRows && simpleRows(converter)) {
+                    // Both rows are built before either goes out: the after image takes the
+                    // before's values of the columns the update left alone.
+                    BinaryRowBuilder before =
+                            simpleRow(
+                                    converter,
+                                    change,
+                                    change.beforeImage(),
+                                    RowKind.UPDATE_BEFORE,
+                                    null,
+                                    null);
+                    BinaryRowBuilder after =
+                            simpleRow(
+                                    converter,
+                                    change,
+                                    change.afterImage(),
+                                    RowKind.UPDATE_AFTER,
+                                    change.beforeImage(),
+                                    before);
+                    out.collect(before.row());
+                    out.collect(after.row());
+                    break;
+                }
                 out.collect(row(converter, change, change.beforeImage(), RowKind.UPDATE_BEFORE));
                 out.collect(row(converter, change, change.afterImage(), RowKind.UPDATE_AFTER));
                 break;
@@ -169,8 +192,8 @@ public final class RowDataDeserializationSchema implements VStreamDeserializatio
         return row;
     }
 
-    private RowData binaryRow(
-            RowDataConverter converter, RowChangeEvent change, RowImage values, RowKind kind) {
+    /** Whether rows of this converter are {@link #simpleRow}s (and the metadata writers set). */
+    private boolean simpleRows(RowDataConverter converter) {
         if (metadataWriters == null) {
             List<LogicalType> types = metadataTypes();
             metadataWriters = new FieldConverters.ValueWriter[types.size()];
@@ -182,10 +205,15 @@ public final class RowDataDeserializationSchema implements VStreamDeserializatio
                 simpleMetadataTypes = types.toArray(new LogicalType[0]);
             }
         }
-        int arity = physicalArity + metadataWriters.length;
-        if (converter.isSimple() && simpleMetadataTypes != null) {
-            return simpleRow(converter, change, values, kind, arity);
+        return converter.isSimple() && simpleMetadataTypes != null;
+    }
+
+    private RowData binaryRow(
+            RowDataConverter converter, RowChangeEvent change, RowImage values, RowKind kind) {
+        if (simpleRows(converter)) {
+            return simpleRow(converter, change, values, kind, null, null).row();
         }
+        int arity = physicalArity + metadataWriters.length;
         // Written straight into the record's own array, sized so that it rarely grows: a text
         // value takes at most its bytes (rounded up to 8), a wide decimal 16.
         int valueBytes = 0;
@@ -212,16 +240,22 @@ public final class RowDataDeserializationSchema implements VStreamDeserializatio
 
     /**
      * {@link #binaryRow} of simple types, without Flink's writer (see {@link BinaryRowBuilder}).
+     *
+     * @param beforeValues an update's before image, written into {@code before}, whose values this
+     *     (after) image may take; null for none
+     * @return the builder, built (its {@link BinaryRowBuilder#row()})
      */
-    private RowData simpleRow(
+    private BinaryRowBuilder simpleRow(
             RowDataConverter converter,
             RowChangeEvent change,
             RowImage values,
             RowKind kind,
-            int arity) {
+            @Nullable RowImage beforeValues,
+            @Nullable BinaryRowBuilder before) {
+        int arity = physicalArity + metadataWriters.length;
         int capacity = converter.variableBytes(values) + metadataBytes;
         BinaryRowBuilder builder = new BinaryRowBuilder(arity, capacity);
-        converter.write(values, builder);
+        converter.write(values, builder, beforeValues, before);
         for (int i = 0; i < simpleMetadataTypes.length; i++) {
             Object value = metadata.get(i).read(change, kind);
             if (value == null) {
@@ -230,9 +264,8 @@ public final class RowDataDeserializationSchema implements VStreamDeserializatio
                 builder.writeValue(physicalArity + i, simpleMetadataTypes[i], value);
             }
         }
-        BinaryRowData row = builder.build(kind);
-        learnRoom(row, capacity);
-        return row;
+        learnRoom(builder.build(kind), capacity);
+        return builder;
     }
 
     /**

@@ -5,14 +5,18 @@ import io.github.vstreamcdc.source.api.RowChangeEvent;
 import io.github.vstreamcdc.source.api.SchemaChangeEvent;
 import io.github.vstreamcdc.source.config.DroppedColumnHandling;
 
+import org.apache.flink.table.data.DecimalData;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.data.StringData;
 import org.apache.flink.table.data.binary.BinaryRowData;
 import org.apache.flink.table.runtime.typeutils.InternalTypeInfo;
 import org.apache.flink.table.types.logical.BigIntType;
+import org.apache.flink.table.types.logical.DateType;
+import org.apache.flink.table.types.logical.DecimalType;
 import org.apache.flink.table.types.logical.IntType;
 import org.apache.flink.table.types.logical.LocalZonedTimestampType;
 import org.apache.flink.table.types.logical.RowType;
+import org.apache.flink.table.types.logical.TimestampType;
 import org.apache.flink.table.types.logical.VarCharType;
 import org.apache.flink.types.RowKind;
 import org.apache.flink.util.Collector;
@@ -271,6 +275,83 @@ class RowDataDeserializationSchemaTest {
         assertThatThrownBy(schema::withBinaryRows)
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("3 physical and 1 metadata fields");
+    }
+
+    /**
+     * An update's after row takes the before row's values of the columns it left alone (those that
+     * live in their slot): the same values as converting it on its own, also where the before value
+     * was a zero date (NULL) and where a text the update left alone moved in the row.
+     */
+    @Test
+    void anUpdatesAfterRowHoldsTheSameValuesWhenItTakesTheBeforeRows() throws Exception {
+        RowType declared =
+                RowType.of(
+                        new org.apache.flink.table.types.logical.LogicalType[] {
+                            new BigIntType(false),
+                            new DecimalType(10, 2),
+                            new DateType(),
+                            new TimestampType(3),
+                            new VarCharType(VarCharType.MAX_LENGTH),
+                            new VarCharType(VarCharType.MAX_LENGTH),
+                            new IntType()
+                        },
+                        new String[] {"id", "price", "day", "at", "grows", "stays", "n"});
+        List<ColumnDescription> columns =
+                Arrays.asList(
+                        ColumnDescription.of("id", "bigint", false),
+                        ColumnDescription.of("price", "decimal(10,2)", true),
+                        ColumnDescription.of("day", "date", true),
+                        ColumnDescription.of("at", "datetime(3)", true),
+                        ColumnDescription.of("grows", "varchar(100)", true),
+                        ColumnDescription.of("stays", "varchar(100)", true),
+                        ColumnDescription.of("n", "int", true));
+        RowDataDeserializationSchema generic =
+                new RowDataDeserializationSchema(
+                        declared,
+                        Collections.emptyList(),
+                        InternalTypeInfo.of(declared),
+                        ZoneOffset.UTC,
+                        DroppedColumnHandling.FAIL);
+        String stays = "a text the update left alone, in the variable part";
+        RowChangeEvent update =
+                new RowChangeEvent(
+                        "ks",
+                        "-80",
+                        "t",
+                        RowChangeEvent.Op.UPDATE,
+                        columns,
+                        bytes(
+                                "7",
+                                "12.50",
+                                "0000-00-00",
+                                "2024-01-02 03:04:05.678",
+                                "short text!",
+                                stays,
+                                "5"),
+                        bytes(
+                                "7",
+                                "12.50",
+                                "0000-00-00",
+                                "2024-01-02 03:04:05.678",
+                                "a text that grew longer than it was before",
+                                stays,
+                                "6"),
+                        1_700_000_000_000L,
+                        "MySQL56/a:1-11");
+
+        List<RowData> binaryRows = collect(generic.withBinaryRows(), null, update);
+        List<RowData> genericRows = collect(generic, null, update);
+
+        assertThat(binaryRows).hasSize(2);
+        for (int i = 0; i < 2; i++) {
+            assertThat(values(binaryRows.get(i), declared))
+                    .isEqualTo(values(genericRows.get(i), declared));
+        }
+        List<Object> after = values(binaryRows.get(1), declared);
+        assertThat(after.get(1)).isEqualTo(DecimalData.fromUnscaledLong(1250, 10, 2));
+        assertThat(after.get(2)).isNull();
+        assertThat(after.get(5)).isEqualTo(StringData.fromString(stays));
+        assertThat(after.get(6)).isEqualTo(6);
     }
 
     private static byte[][] bytes(String... values) {
