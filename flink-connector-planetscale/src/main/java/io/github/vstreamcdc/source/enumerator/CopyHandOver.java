@@ -23,9 +23,10 @@ import java.util.TreeSet;
  * the journal on, as it resumes any copy.
  *
  * <p>A split's single old shard hands its state over as it is: nothing is lost or repeated. The old
- * shards of a merge may have got to different keys (one finished a table another had not begun):
- * such a table is copied from the key all of them got to, or from its start, so the rows of the old
- * shards that had copied further come again as snapshot rows (logged). Nothing is lost.
+ * shards of a merge may have got to different points in a table (one finished it, another had not
+ * begun it): the table is copied from the key every old shard still copying it had got to, if that
+ * is one key, else from its start; the rows of the old shards that had copied further come again as
+ * snapshot rows (logged). Nothing is lost.
  */
 final class CopyHandOver {
 
@@ -90,8 +91,9 @@ final class CopyHandOver {
         if (!again.isEmpty()) {
             LOG.warn(
                     "Reshard journal {}: its old shards had copied {} to different points ({});"
-                            + " the new shards copy them from the point all of them reached, so"
-                            + " rows that some had copied further come again as snapshot rows",
+                            + " the new shard copies them from the same key of those still copying"
+                            + " them or from their start, so rows that some had copied further come"
+                            + " again as snapshot rows",
                     journalId,
                     again,
                     copies);

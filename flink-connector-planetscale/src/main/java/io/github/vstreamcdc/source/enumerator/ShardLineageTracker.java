@@ -291,16 +291,10 @@ final class ShardLineageTracker {
                 && !resolvedJournals.contains(key)) {
             pendingJournals.putIfAbsent(key, journal);
             Map<String, KnownTableSchema> schemas = report.schemas();
-            if (!schemas.isEmpty()) {
-                parentSchemas.put(splitId, schemas);
-            }
-            if (!report.tables().isEmpty()) {
-                parentTables.put(splitId, report.tables());
-            }
-            ShardPosition copy = report.copy();
-            if (copy != null) {
-                parentCopies.put(splitId, copy);
-            }
+            // A report replaces an earlier one of the same split (read again after a restore).
+            putOrRemove(parentSchemas, splitId, schemas.isEmpty() ? null : schemas);
+            putOrRemove(parentTables, splitId, report.tables().isEmpty() ? null : report.tables());
+            putOrRemove(parentCopies, splitId, report.copy());
         }
         LOG.info("Shard {} finished (reader {}) at a reshard journal", splitId, reader);
         startChildrenOfCompletedJournals(false);
@@ -342,26 +336,13 @@ final class ShardLineageTracker {
         resolvedJournals.add(key);
         List<String> parents = new ArrayList<>();
         Map<String, KnownTableSchema> schemas = new TreeMap<>();
-        // The tables every old shard read: a table that one of them did not read yet (added to
-        // the source while the reshard cut over) is then copied on the new shards, as on any shard
-        // that lacks it. With one old shard that did read it (a merge), its rows from that shard's
-        // range come twice (as snapshot rows) rather than not at all. Unknown if an old shard did
-        // not tell (a state of before version 6): the new shards read the source's tables.
-        Set<String> tables = null;
-        boolean tablesKnown = true;
+        Map<String, Set<String>> tablesRead = new LinkedHashMap<>();
         Map<String, ShardPosition> copies = new LinkedHashMap<>();
         for (Binlogdata.KeyspaceShard participant : journal.getParticipantsList()) {
             String parent = ShardSplit.splitId(participant.getKeyspace(), participant.getShard());
             parents.add(parent);
+            tablesRead.put(parent, parentTables.remove(parent));
             copies.put(parent, parentCopies.remove(parent));
-            Set<String> read = parentTables.remove(parent);
-            if (read == null) {
-                tablesKnown = false;
-            } else if (tables == null) {
-                tables = new TreeSet<>(read);
-            } else {
-                tables.retainAll(read);
-            }
             // The old shards of a merge knew the same schemas unless a DDL was under way on
             // some: any of them will do (a difference is told again at the new shard's FIELD).
             Map<String, KnownTableSchema> known = parentSchemas.remove(parent);
@@ -369,21 +350,30 @@ final class ShardLineageTracker {
                 schemas.putAll(known);
             }
         }
-        Set<String> childTables = tablesKnown && tables != null ? tables : Collections.emptySet();
         for (Binlogdata.ShardGtid child : journal.getShardGtidsList()) {
             String id = ShardSplit.splitId(child.getKeyspace(), child.getShard());
             if (assigned.contains(id) || unassigned.containsKey(id)) {
                 continue;
             }
-            // A copy goes on from where the old shards whose keys the new one holds had got.
+            // The old shards whose keys the new one holds (one for a split, several for a merge).
+            List<String> sources = new ArrayList<>();
+            for (String parent : parents) {
+                if (KeyRanges.overlap(
+                        parent.substring(parent.indexOf('/') + 1), child.getShard())) {
+                    sources.add(parent);
+                }
+            }
+            // The tables every one of them read: a table that one did not read yet (added to the
+            // source while the reshard cut over) is then copied on the new shard, as on any shard
+            // that lacks it; after a merge, the rows of the old shards that had it come twice (as
+            // snapshot rows) rather than not at all. Unknown (empty) if one did not tell (a
+            // state of before version 6): the new shard reads the source's tables.
+            Set<String> childTables = tablesEveryOneRead(sources, tablesRead);
+            // A copy goes on from where those old shards had got.
             Map<String, ShardPosition> copiesOfItsKeys = new LinkedHashMap<>();
-            copies.forEach(
-                    (parent, copy) -> {
-                        if (KeyRanges.overlap(
-                                parent.substring(parent.indexOf('/') + 1), child.getShard())) {
-                            copiesOfItsKeys.put(parent, copy);
-                        }
-                    });
+            for (String parent : sources) {
+                copiesOfItsKeys.put(parent, copies.get(parent));
+            }
             CopyHandOver copy = CopyHandOver.of(key.id(), copiesOfItsKeys, childTables);
             // A merge back may reuse the name of a shard that finished long ago.
             finished.remove(id);
@@ -405,6 +395,32 @@ final class ShardLineageTracker {
             unassigned.put(id, split);
             LOG.info("Reshard journal {} complete: starting {}", key.id(), split);
         }
+    }
+
+    private static <V> void putOrRemove(Map<String, V> map, String key, @Nullable V value) {
+        if (value == null) {
+            map.remove(key);
+        } else {
+            map.put(key, value);
+        }
+    }
+
+    /** The tables every one of the old shards read; empty if one did not tell. */
+    private static Set<String> tablesEveryOneRead(
+            List<String> sources, Map<String, Set<String>> tablesRead) {
+        Set<String> tables = null;
+        for (String parent : sources) {
+            Set<String> read = tablesRead.get(parent);
+            if (read == null) {
+                return Collections.emptySet();
+            }
+            if (tables == null) {
+                tables = new TreeSet<>(read);
+            } else {
+                tables.retainAll(read);
+            }
+        }
+        return tables == null ? Collections.emptySet() : tables;
     }
 
     /**
@@ -494,6 +510,10 @@ final class ShardLineageTracker {
             String splitId = entry.getKey();
             it.remove();
             finished.remove(splitId);
+            // What it reported comes again with its next report.
+            parentTables.remove(splitId);
+            parentSchemas.remove(splitId);
+            parentCopies.remove(splitId);
             // The reader holds it again (or it comes back with the reader's returned splits).
             assigned.add(splitId);
             takenBack.add(splitId);

@@ -169,12 +169,10 @@ class ShardLineageTrackerTest {
     }
 
     @Test
-    void newShardsStartWithTheTablesEveryOldShardReadAcrossARestore() throws Exception {
-        // -80 ended before the source's new table "items" reached it, 80- before "orders" (the
-        // lists overlap, neither holds the other: the new shards get what both read).
+    void newShardsStartWithTheTablesTheirOldShardReadAcrossARestore() throws Exception {
+        // -80 ended before the source's new table "orders" reached it, 80- before "items".
         Set<String> first = new TreeSet<>(Arrays.asList("customers", "items", "tags"));
         Set<String> second = new TreeSet<>(Arrays.asList("customers", "orders", "tags"));
-        Set<String> both = new TreeSet<>(Arrays.asList("customers", "tags"));
         ShardLineageTracker tracker = reading();
         report(
                 tracker,
@@ -193,8 +191,15 @@ class ShardLineageTrackerTest {
                         "ks/80-", SPLIT, null, Collections.emptyMap(), second, null));
         restored.snapshot(3);
         restored.checkpointComplete(3);
-        // Their readers add (and copy) "items" and "orders" on them.
-        assertThat(restored.unassigned()).hasSize(4).allMatch(child -> child.tables().equals(both));
+        // Each new shard gets its own old shard's tables (its reader adds and copies the other).
+        Map<String, Set<String>> tables = new TreeMap<>();
+        restored.unassigned().forEach(child -> tables.put(child.shard(), child.tables()));
+        Map<String, Set<String>> expected = new TreeMap<>();
+        expected.put("-40", first);
+        expected.put("40-80", first);
+        expected.put("80-c0", second);
+        expected.put("c0-", second);
+        assertThat(tables).isEqualTo(expected);
         assertThat(restored.snapshot(4).parentTables()).isEmpty();
     }
 
@@ -289,7 +294,7 @@ class ShardLineageTrackerTest {
     }
 
     @Test
-    void aMergedShardCopiesATableFromTheKeyAllItsOldShardsReached() {
+    void aMergedShardCopiesATableFromTheOneKeyItsOldShardsReachedOrFromItsStart() {
         ShardLineageTracker tracker = tracker(PlanetScaleEnumeratorState.empty());
         tracker.discovered(NEW.stream().map(ShardLineageTrackerTest::split).collect(toList()));
         NEW.forEach(shard -> tracker.assigned("ks/" + shard));
@@ -332,7 +337,40 @@ class ShardLineageTrackerTest {
     }
 
     @Test
-    void newShardsWhoseOldShardsDidNotTellTheirTablesGetNone() {
+    void aMergedShardStartsWithTheTablesEveryOneOfItsOldShardsRead() {
+        ShardLineageTracker tracker = tracker(PlanetScaleEnumeratorState.empty());
+        tracker.discovered(NEW.stream().map(ShardLineageTrackerTest::split).collect(toList()));
+        NEW.forEach(shard -> tracker.assigned("ks/" + shard));
+        Binlogdata.Journal merge = ReshardLineageTest.journal(9, NEW, OLD);
+        Map<String, List<String>> read = new TreeMap<>();
+        read.put("-40", Arrays.asList("items", "tags"));
+        read.put("40-80", Arrays.asList("orders", "tags"));
+        read.put("80-c0", Arrays.asList("items", "tags"));
+        read.put("c0-", Arrays.asList("items", "tags"));
+        read.forEach(
+                (shard, tables) ->
+                        tracker.shardFinished(
+                                0,
+                                new ShardFinishedEvent(
+                                        "ks/" + shard,
+                                        merge,
+                                        null,
+                                        Collections.emptyMap(),
+                                        new TreeSet<>(tables),
+                                        null)));
+        tracker.snapshot(1);
+        tracker.checkpointComplete(1);
+
+        Map<String, Set<String>> tables = new TreeMap<>();
+        tracker.unassigned().forEach(child -> tables.put(child.shard(), child.tables()));
+        Map<String, Set<String>> expected = new TreeMap<>();
+        expected.put("-80", Collections.singleton("tags")); // its readers copy items and orders
+        expected.put("80-", new TreeSet<>(Arrays.asList("items", "tags")));
+        assertThat(tables).isEqualTo(expected);
+    }
+
+    @Test
+    void newShardsWhoseOldShardDidNotTellItsTablesGetNone() {
         ShardLineageTracker tracker = reading();
         tracker.shardFinished(
                 0,
@@ -346,8 +384,16 @@ class ShardLineageTrackerTest {
         tracker.shardFinished(1, "ks/80-", SPLIT);
         tracker.snapshot(1);
         tracker.checkpointComplete(1);
-        // Left to the enumerator, which gives them the source's tables (as before version 6).
-        assertThat(tracker.unassigned()).hasSize(4).allMatch(child -> child.tables().isEmpty());
+        // Those of 80- are left to the enumerator, which gives them the source's tables (as
+        // before version 6).
+        Map<String, Set<String>> tables = new TreeMap<>();
+        tracker.unassigned().forEach(child -> tables.put(child.shard(), child.tables()));
+        Map<String, Set<String>> expected = new TreeMap<>();
+        expected.put("-40", Collections.singleton("orders"));
+        expected.put("40-80", Collections.singleton("orders"));
+        expected.put("80-c0", Collections.emptySet());
+        expected.put("c0-", Collections.emptySet());
+        assertThat(tables).isEqualTo(expected);
     }
 
     @Test
