@@ -3,12 +3,12 @@ package io.github.vstreamcdc.source.enumerator;
 import io.github.vstreamcdc.source.event.JournalKey;
 import io.github.vstreamcdc.source.event.ShardFinishedEvent;
 import io.github.vstreamcdc.source.split.KnownTableSchema;
+import io.github.vstreamcdc.source.split.LastKeys;
 import io.github.vstreamcdc.source.split.ShardPosition;
 import io.github.vstreamcdc.source.split.ShardSplit;
 import io.github.vstreamcdc.vitess.proto.Binlogdata;
 import io.github.vstreamcdc.vitess.proto.Query;
 
-import com.google.protobuf.ByteString;
 import org.apache.flink.util.InstantiationUtil;
 import org.junit.jupiter.api.Test;
 
@@ -204,20 +204,7 @@ class ShardLineageTrackerTest {
     }
 
     private static Binlogdata.TableLastPK lastKey(String table, long id) {
-        String value = Long.toString(id);
-        return Binlogdata.TableLastPK.newBuilder()
-                .setTableName(table)
-                .setLastpk(
-                        Query.QueryResult.newBuilder()
-                                .addFields(
-                                        Query.Field.newBuilder()
-                                                .setName("id")
-                                                .setType(Query.Type.INT64))
-                                .addRows(
-                                        Query.Row.newBuilder()
-                                                .addLengths(value.length())
-                                                .setValues(ByteString.copyFromUtf8(value))))
-                .build();
+        return LastKeys.of(table, id);
     }
 
     private static ShardPosition copying(

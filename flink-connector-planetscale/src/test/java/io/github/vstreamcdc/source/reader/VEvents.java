@@ -1,5 +1,6 @@
 package io.github.vstreamcdc.source.reader;
 
+import io.github.vstreamcdc.source.split.LastKeys;
 import io.github.vstreamcdc.source.split.ShardPosition;
 import io.github.vstreamcdc.source.split.ShardSplit;
 import io.github.vstreamcdc.vitess.proto.Binlogdata;
@@ -186,20 +187,7 @@ final class VEvents {
 
     /** A copy cursor: the table's last copied primary key, with its field. */
     static Binlogdata.TableLastPK lastPk(String table, long id) {
-        byte[] idBytes = Long.toString(id).getBytes(StandardCharsets.UTF_8);
-        return Binlogdata.TableLastPK.newBuilder()
-                .setTableName(table)
-                .setLastpk(
-                        Query.QueryResult.newBuilder()
-                                .addFields(
-                                        Query.Field.newBuilder()
-                                                .setName("id")
-                                                .setType(Query.Type.INT64))
-                                .addRows(
-                                        Query.Row.newBuilder()
-                                                .addLengths(idBytes.length)
-                                                .setValues(ByteString.copyFrom(idBytes))))
-                .build();
+        return LastKeys.of(table, id);
     }
 
     /** A reshard journal of this shard and 80- into -. */

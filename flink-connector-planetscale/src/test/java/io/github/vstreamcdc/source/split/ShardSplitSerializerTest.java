@@ -3,7 +3,6 @@ package io.github.vstreamcdc.source.split;
 import io.github.vstreamcdc.vitess.proto.Binlogdata;
 import io.github.vstreamcdc.vitess.proto.Query;
 
-import com.google.protobuf.ByteString;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
@@ -27,20 +26,7 @@ class ShardSplitSerializerTest {
                     + "LTExZWUtYjlkMS0wMjQyYWMxMjAwMDI6MS00MgAAAAGjGFxQAAE=";
 
     static ShardSplit copyingSplit() {
-        Binlogdata.TableLastPK lastPk =
-                Binlogdata.TableLastPK.newBuilder()
-                        .setTableName("orders")
-                        .setLastpk(
-                                Query.QueryResult.newBuilder()
-                                        .addFields(
-                                                Query.Field.newBuilder()
-                                                        .setName("id")
-                                                        .setType(Query.Type.INT64))
-                                        .addRows(
-                                                Query.Row.newBuilder()
-                                                        .addLengths(3)
-                                                        .setValues(ByteString.copyFromUtf8("123"))))
-                        .build();
+        Binlogdata.TableLastPK lastPk = LastKeys.of("orders", 123);
         ShardPosition position =
                 new ShardPosition(
                         "MySQL56/6e2c0f4a-8a1e-11ee-b9d1-0242ac120002:1-42",
