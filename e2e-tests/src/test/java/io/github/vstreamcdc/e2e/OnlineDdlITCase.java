@@ -58,12 +58,7 @@ class OnlineDdlITCase {
         OnlineDdl ddl = new OnlineDdl(cluster::connect);
         JsonTaskFault.reset();
         PlanetScaleSource<String> source =
-                PlanetScaleSource.<String>builder()
-                        .hostname(cluster.host())
-                        .port(cluster.grpcPort())
-                        .mysqlPort(cluster.mysqlPort())
-                        .username("root")
-                        .keyspace(cluster.keyspace())
+                SourceTestSupport.<String>connectedTo(cluster)
                         .tableList(".*")
                         .startupMode(StartupMode.INITIAL)
                         .deserializer(new JsonDeserializationSchema(true))

@@ -160,12 +160,7 @@ class ReshardITCase {
             s.execute(insertRows(table, 1, 100));
         }
         PlanetScaleSource<String> source =
-                PlanetScaleSource.<String>builder()
-                        .hostname(cluster.host())
-                        .port(cluster.grpcPort())
-                        .mysqlPort(cluster.mysqlPort())
-                        .username("root")
-                        .keyspace(cluster.keyspace())
+                SourceTestSupport.<String>connectedTo(cluster)
                         .tableName(table)
                         .startupMode(StartupMode.INITIAL)
                         .deserializer(new JsonDeserializationSchema(true))
@@ -234,12 +229,7 @@ class ReshardITCase {
             }
         }
         PlanetScaleSource<String> source =
-                PlanetScaleSource.<String>builder()
-                        .hostname(cluster.host())
-                        .port(cluster.grpcPort())
-                        .mysqlPort(cluster.mysqlPort())
-                        .username("root")
-                        .keyspace(cluster.keyspace())
+                SourceTestSupport.<String>connectedTo(cluster)
                         .tableName(first + "|" + TABLE)
                         .startupMode(StartupMode.INITIAL)
                         .deserializer(new JsonDeserializationSchema())
@@ -372,12 +362,7 @@ class ReshardITCase {
     static PlanetScaleSource<RowData> source(MultiProcessCluster cluster, String tabletType) {
         List<RowDataDeserializationSchema.MetadataReader> shard =
                 Collections.singletonList(change -> StringData.fromString(change.shard()));
-        return PlanetScaleSource.<RowData>builder()
-                .hostname(cluster.host())
-                .port(cluster.grpcPort())
-                .mysqlPort(cluster.mysqlPort())
-                .username("root")
-                .keyspace(cluster.keyspace())
+        return SourceTestSupport.<RowData>connectedTo(cluster)
                 .tableName(TABLE)
                 .tabletType(tabletType)
                 .startupMode(StartupMode.INITIAL)

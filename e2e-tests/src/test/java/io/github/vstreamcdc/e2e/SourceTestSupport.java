@@ -80,6 +80,16 @@ final class SourceTestSupport {
                 .keyspace(keyspace);
     }
 
+    /** A builder connected to the multi-process cluster's keyspace as root. */
+    static <T> PlanetScaleSourceBuilder<T> connectedTo(MultiProcessCluster cluster) {
+        return PlanetScaleSource.<T>builder()
+                .hostname(cluster.host())
+                .port(cluster.grpcPort())
+                .mysqlPort(cluster.mysqlPort())
+                .username("root")
+                .keyspace(cluster.keyspace());
+    }
+
     static PlanetScaleSourceBuilder<RowData> source(VitessCluster cluster, String keyspace) {
         return SourceTestSupport.<RowData>connectedTo(cluster, keyspace)
                 .deserializer(

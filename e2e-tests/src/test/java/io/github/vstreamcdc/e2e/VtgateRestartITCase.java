@@ -55,12 +55,7 @@ class VtgateRestartITCase {
             }
         }
         PlanetScaleSource<RowData> source =
-                PlanetScaleSource.<RowData>builder()
-                        .hostname(cluster.host())
-                        .port(cluster.grpcPort())
-                        .mysqlPort(cluster.mysqlPort())
-                        .username("root")
-                        .keyspace(cluster.keyspace())
+                SourceTestSupport.<RowData>connectedTo(cluster)
                         .tableName(table)
                         .startupMode(StartupMode.INITIAL)
                         .deserializer(
