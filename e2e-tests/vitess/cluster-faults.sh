@@ -118,6 +118,11 @@ cmd_reparent() {
       start_mysqld "${old}"
       stop_vttablets "${old}"
       start_vttablet "${old}"
+      # ERS could not point the dead mysqld at the new primary; the restarted tablet usually does
+      # that itself, but may stay a REPLICA without replication (NOT_SERVING) for good
+      wait_until 60 "$(tablet_alias "${old}") to replicate from the new PRIMARY" \
+        rejoin_replica "$(tablet_alias "${old}")" ||
+        die "$(tablet_alias "${old}") does not replicate from the new PRIMARY"
       ;;
     *) die "usage: $0 reparent planned|emergency SHARD" ;;
   esac
@@ -174,6 +179,14 @@ start_replication() {
   st="$(vtctl GetFullStatus "$1" 2>/dev/null)" || return 1
   grep -q '"io_state": 3' <<<"${st}" && grep -q '"sql_state": 3' <<<"${st}" && return 0
   vtctl StartReplication "$1" >/dev/null 2>&1 || true
+  return 1
+}
+
+# a former PRIMARY replicates from the shard's PRIMARY (points it there if it does not)
+rejoin_replica() {
+  start_replication "$1" && return 0
+  vtctl ReparentTablet "$1" >/dev/null 2>&1 || true
+  sleep 2
   return 1
 }
 
