@@ -33,7 +33,7 @@ final class MultiProcessCluster {
 
     /** The running cluster; starts it on first use. */
     static MultiProcessCluster get() {
-        return SCRIPT.up();
+        return SCRIPT.upHealthy();
     }
 
     /** Runs a cluster.sh command; fails with its output unless it succeeds in time. */

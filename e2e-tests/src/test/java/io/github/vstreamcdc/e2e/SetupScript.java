@@ -1,5 +1,8 @@
 package io.github.vstreamcdc.e2e;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,6 +27,8 @@ import java.util.function.Function;
  * @param <T> what the tests see of the running script, made from its {@code KEY=value} lines
  */
 final class SetupScript<T> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SetupScript.class);
 
     private final String what;
     private final Path path;
@@ -71,6 +76,27 @@ final class SetupScript<T> {
                     what + " could not start: " + startFailure.getMessage(), startFailure);
         }
         return started;
+    }
+
+    /**
+     * {@link #up()}, and if it started before, checks with the script's {@code status} that what it
+     * started is still healthy: a test that broke it (a fault it injected that did not heal) then
+     * costs only itself, as {@code up} starts it again, instead of failing every later test.
+     */
+    synchronized T upHealthy() {
+        if (started != null) {
+            try {
+                run(Map.of(), 2, "status");
+            } catch (IOException e) {
+                LOG.warn(
+                        "{} is not healthy any more; starting it again ({})", what, e.getMessage());
+                started = null;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        return up();
     }
 
     Path path() {

@@ -29,6 +29,7 @@ class SetupScriptTest {
                         + upBody
                         + " ;;\n"
                         + "  echo) echo \"ARG=$2 ENV=${EXTRA:-}\" ;;\n"
+                        + "  status) [ -f \"$(dirname \"$0\")/broken\" ] && exit 1; echo 'PORT=123' ;;\n"
                         + "  *) echo \"progress on stderr\" >&2; echo \"bad command $1\" >&2; exit 3 ;;\n"
                         + "esac\n",
                 StandardCharsets.UTF_8);
@@ -54,6 +55,19 @@ class SetupScriptTest {
         assertThat(env).containsExactly(Map.entry("PORT", "123"), Map.entry("URL", "a=b"));
         assertThat(s.up()).isSameAs(env);
         assertThat(runs()).containsExactly("up");
+    }
+
+    @Test
+    void upHealthyStartsAgainWhatIsNoLongerHealthy() throws IOException {
+        SetupScript<Map<String, String>> s =
+                new SetupScript<>("The stand-in", script("echo 'PORT=123'"), 1, env -> env);
+
+        s.upHealthy();
+        s.upHealthy();
+        Files.createFile(dir.resolve("broken"));
+        s.upHealthy();
+
+        assertThat(runs()).containsExactly("up", "status", "status", "up");
     }
 
     @Test
