@@ -86,35 +86,11 @@ public final class PlanetScaleEnumeratorState {
                 tables,
                 Collections.emptyMap(),
                 Collections.emptyMap(),
+                Collections.emptyMap(),
                 Collections.emptyMap());
     }
 
     PlanetScaleEnumeratorState(
-            List<ShardSplit> unassigned,
-            Set<String> assigned,
-            Set<String> finished,
-            boolean initialDiscoveryDone,
-            List<Binlogdata.Journal> pendingJournals,
-            Set<JournalKey> resolvedJournals,
-            Set<String> tables,
-            Map<String, IncrementalSnapshots.ShardPlan> snapshotPlans,
-            Map<String, Map<String, KnownTableSchema>> parentSchemas,
-            Map<String, Set<String>> parentTables) {
-        this(
-                unassigned,
-                assigned,
-                finished,
-                initialDiscoveryDone,
-                pendingJournals,
-                resolvedJournals,
-                tables,
-                snapshotPlans,
-                parentSchemas,
-                parentTables,
-                Collections.emptyMap());
-    }
-
-    private PlanetScaleEnumeratorState(
             List<ShardSplit> unassigned,
             Set<String> assigned,
             Set<String> finished,

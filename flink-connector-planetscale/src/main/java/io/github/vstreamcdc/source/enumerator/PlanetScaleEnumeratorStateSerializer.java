@@ -199,17 +199,17 @@ public final class PlanetScaleEnumeratorStateSerializer
             }
         }
         return new PlanetScaleEnumeratorState(
-                        unassigned,
-                        assigned,
-                        finished,
-                        initialDone,
-                        journals,
-                        resolved,
-                        tables,
-                        plans,
-                        parentSchemas,
-                        parentTables)
-                .withParentCopies(parentCopies);
+                unassigned,
+                assigned,
+                finished,
+                initialDone,
+                journals,
+                resolved,
+                tables,
+                plans,
+                parentSchemas,
+                parentTables,
+                parentCopies);
     }
 
     private static JournalKey readJournalKey(DataInputView in) throws IOException {
