@@ -9,7 +9,6 @@ import org.slf4j.LoggerFactory;
 import javax.annotation.Nullable;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -17,49 +16,66 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * What a reshard's new shards copy when old shards reached its journal while copying: the tables
- * still to copy and, per table, the key the copy got to. VStream then copies the rest of each table
- * from the new shard's own rows (those of its key range) and streams the rows up to that key from
- * the journal on, as it resumes any copy.
+ * What a reshard's new shard reads and copies: the tables its old shards read, and, for the tables
+ * still to copy, per table the key the copy got to. VStream then copies the rest of each table from
+ * the new shard's own rows (those of its key range) and streams the rows up to that key from the
+ * journal on, as it resumes any copy.
  *
  * <p>A split's single old shard hands its state over as it is: nothing is lost or repeated. The old
  * shards of a merge may have got to different points in a table (one finished it, another had not
- * begun it): the table is copied from the key every old shard still copying it had got to, if that
- * is one key, else from its start; the rows of the old shards that had copied further come again as
- * snapshot rows (logged). Nothing is lost.
+ * begun it, or did not read it at all: a table added to the source while the reshard cut over): the
+ * table is copied from the key every old shard still copying it had got to, if that is one key and
+ * every other one had finished it, else from its start; the rows of the old shards that had copied
+ * further come again as snapshot rows (logged). Nothing is lost.
  */
 final class CopyHandOver {
 
     private static final Logger LOG = LoggerFactory.getLogger(CopyHandOver.class);
 
-    private static final CopyHandOver NONE =
-            new CopyHandOver(Collections.emptyList(), Collections.emptySet());
-
+    private final Set<String> tables;
     private final List<Binlogdata.TableLastPK> tablePKs;
     private final Set<String> remaining;
 
-    private CopyHandOver(List<Binlogdata.TableLastPK> tablePKs, Set<String> remaining) {
+    private CopyHandOver(
+            Set<String> tables, List<Binlogdata.TableLastPK> tablePKs, Set<String> remaining) {
+        this.tables = tables;
         this.tablePKs = tablePKs;
         this.remaining = remaining;
     }
 
     /**
      * @param copies each old shard's copy state when it ended, null for one that was not copying
-     * @param childTables the tables the new shards read (empty: not known, all of them)
+     * @param tablesRead each old shard's tables, null for one that did not tell (a state of before
+     *     version 6): the new shard then reads the source's tables, copying none of them
      */
     static CopyHandOver of(
-            long journalId, Map<String, ShardPosition> copies, Set<String> childTables) {
+            long journalId,
+            Map<String, ShardPosition> copies,
+            Map<String, Set<String>> tablesRead) {
+        Set<String> tables = new TreeSet<>();
         Set<String> remaining = new TreeSet<>();
+        boolean allTold = !tablesRead.isEmpty();
+        for (Set<String> read : tablesRead.values()) {
+            if (read == null) {
+                allTold = false;
+            } else {
+                tables.addAll(read);
+            }
+        }
         for (ShardPosition copy : copies.values()) {
             if (copy != null) {
                 remaining.addAll(copy.remainingTables());
             }
         }
-        if (!childTables.isEmpty()) {
-            remaining.retainAll(childTables);
-        }
-        if (remaining.isEmpty()) {
-            return NONE;
+        if (allTold) {
+            // A table that one old shard did not read is copied: its rows of that key range
+            // have not been read by anyone.
+            for (Set<String> read : tablesRead.values()) {
+                tables.stream().filter(table -> !read.contains(table)).forEach(remaining::add);
+            }
+            remaining.retainAll(tables);
+        } else {
+            tables.clear();
         }
         List<Binlogdata.TableLastPK> pks = new ArrayList<>();
         Set<String> again = new TreeSet<>();
@@ -67,16 +83,20 @@ final class CopyHandOver {
             boolean copiedSomewhere = false;
             boolean notBegunSomewhere = false;
             Set<Binlogdata.TableLastPK> keys = new LinkedHashSet<>();
-            for (ShardPosition copy : copies.values()) {
-                if (copy == null || !copy.remainingTables().contains(table)) {
-                    copiedSomewhere = true;
-                    continue;
-                }
-                Binlogdata.TableLastPK key = lastKey(copy, table);
-                if (key == null) {
+            for (Map.Entry<String, ShardPosition> parent : copies.entrySet()) {
+                ShardPosition copy = parent.getValue();
+                Set<String> read = tablesRead.get(parent.getKey());
+                if (allTold && !read.contains(table)) {
                     notBegunSomewhere = true;
+                } else if (copy == null || !copy.remainingTables().contains(table)) {
+                    copiedSomewhere = true;
                 } else {
-                    keys.add(key);
+                    Binlogdata.TableLastPK key = lastKey(copy, table);
+                    if (key == null) {
+                        notBegunSomewhere = true;
+                    } else {
+                        keys.add(key);
+                    }
                 }
             }
             if (!notBegunSomewhere && keys.size() == 1) {
@@ -90,15 +110,22 @@ final class CopyHandOver {
         }
         if (!again.isEmpty()) {
             LOG.warn(
-                    "Reshard journal {}: its old shards had copied {} to different points ({});"
-                            + " the new shard copies them from the same key of those still copying"
-                            + " them or from their start, so rows that some had copied further come"
-                            + " again as snapshot rows",
+                    "Reshard journal {}: its old shards had copied {} to different points or"
+                            + " had not all read them ({}; tables read: {}); the new shard copies"
+                            + " them from the same key of those still copying them or from their"
+                            + " start, so rows that some had copied further come again as snapshot"
+                            + " rows",
                     journalId,
                     again,
-                    copies);
+                    copies,
+                    tablesRead);
         }
-        return new CopyHandOver(pks, remaining);
+        return new CopyHandOver(tables, pks, remaining);
+    }
+
+    /** The tables the new shard reads; empty if an old shard did not tell (the source's). */
+    Set<String> tables() {
+        return tables;
     }
 
     @Nullable

@@ -18,7 +18,6 @@ import javax.annotation.Nullable;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -27,7 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.function.LongPredicate;
 import java.util.function.LongSupplier;
 
@@ -363,18 +361,18 @@ final class ShardLineageTracker {
                     sources.add(parent);
                 }
             }
-            // The tables every one of them read: a table that one did not read yet (added to the
-            // source while the reshard cut over) is then copied on the new shard, as on any shard
-            // that lacks it; after a merge, the rows of the old shards that had it come twice (as
-            // snapshot rows) rather than not at all. Unknown (empty) if one did not tell (a
-            // state of before version 6): the new shard reads the source's tables.
-            Set<String> childTables = tablesEveryOneRead(sources, tablesRead);
-            // A copy goes on from where those old shards had got.
+            // They hand over the tables they read and the copies they had not finished. A table
+            // that one of them did not read (added to the source while the reshard cut over) is
+            // copied on the new shard: after a merge, the rows of the old shards that had it
+            // come twice (as snapshot rows) rather than not at all.
             Map<String, ShardPosition> copiesOfItsKeys = new LinkedHashMap<>();
+            Map<String, Set<String>> tablesOfItsKeys = new LinkedHashMap<>();
             for (String parent : sources) {
                 copiesOfItsKeys.put(parent, copies.get(parent));
+                tablesOfItsKeys.put(parent, tablesRead.get(parent));
             }
-            CopyHandOver copy = CopyHandOver.of(key.id(), copiesOfItsKeys, childTables);
+            CopyHandOver copy = CopyHandOver.of(key.id(), copiesOfItsKeys, tablesOfItsKeys);
+            Set<String> childTables = copy.tables();
             // A merge back may reuse the name of a shard that finished long ago.
             finished.remove(id);
             ShardSplit split =
@@ -403,24 +401,6 @@ final class ShardLineageTracker {
         } else {
             map.put(key, value);
         }
-    }
-
-    /** The tables every one of the old shards read; empty if one did not tell. */
-    private static Set<String> tablesEveryOneRead(
-            List<String> sources, Map<String, Set<String>> tablesRead) {
-        Set<String> tables = null;
-        for (String parent : sources) {
-            Set<String> read = tablesRead.get(parent);
-            if (read == null) {
-                return Collections.emptySet();
-            }
-            if (tables == null) {
-                tables = new TreeSet<>(read);
-            } else {
-                tables.retainAll(read);
-            }
-        }
-        return tables == null ? Collections.emptySet() : tables;
     }
 
     /**

@@ -324,16 +324,65 @@ class ShardLineageTrackerTest {
     }
 
     @Test
-    void aMergedShardStartsWithTheTablesEveryOneOfItsOldShardsRead() {
-        ShardLineageTracker tracker = tracker(PlanetScaleEnumeratorState.empty());
-        tracker.discovered(NEW.stream().map(ShardLineageTrackerTest::split).collect(toList()));
-        NEW.forEach(shard -> tracker.assigned("ks/" + shard));
-        Binlogdata.Journal merge = ReshardLineageTest.journal(9, NEW, OLD);
+    void aMergedShardReadsTheTablesOfItsOldShardsAndCopiesThoseOneOfThemDidNotRead() {
         Map<String, List<String>> read = new TreeMap<>();
         read.put("-40", Arrays.asList("items", "tags"));
         read.put("40-80", Arrays.asList("orders", "tags"));
         read.put("80-c0", Arrays.asList("items", "tags"));
         read.put("c0-", Arrays.asList("items", "tags"));
+        ShardLineageTracker tracker = mergedAfterReading(read);
+
+        Map<String, Set<String>> tables = new TreeMap<>();
+        tracker.unassigned().forEach(child -> tables.put(child.shard(), child.tables()));
+        Map<String, Set<String>> expected = new TreeMap<>();
+        expected.put("-80", new TreeSet<>(Arrays.asList("items", "orders", "tags")));
+        expected.put("80-", new TreeSet<>(Arrays.asList("items", "tags")));
+        assertThat(tables).isEqualTo(expected);
+        // -40 did not read orders, 40-80 not items: their rows of those key ranges are copied.
+        assertThat(positions(tracker.unassigned()))
+                .containsExactly(
+                        entry(
+                                "-80",
+                                copying(
+                                        "MySQL56/uuid--80:1-9",
+                                        Collections.emptyList(),
+                                        "items",
+                                        "orders")),
+                        entry("80-", ShardPosition.of("MySQL56/uuid-80-:1-9")));
+    }
+
+    @Test
+    void aMergedShardCopiesTheTablesOfOldShardsThatReadNoTableInCommon() {
+        // A one-table selection whose table was renamed while the reshard cut over: a new shard
+        // that read neither would lose the old rows of both.
+        Map<String, List<String>> read = new TreeMap<>();
+        read.put("-40", Collections.singletonList("items"));
+        read.put("40-80", Collections.singletonList("items_v2"));
+        read.put("80-c0", Collections.singletonList("items"));
+        read.put("c0-", Collections.singletonList("items"));
+        ShardLineageTracker tracker = mergedAfterReading(read);
+
+        Map<String, ShardSplit> children = new TreeMap<>();
+        tracker.unassigned().forEach(child -> children.put(child.shard(), child));
+        assertThat(children.get("-80").tables()).containsExactly("items", "items_v2");
+        assertThat(children.get("-80").position())
+                .isEqualTo(
+                        copying(
+                                "MySQL56/uuid--80:1-9",
+                                Collections.emptyList(),
+                                "items",
+                                "items_v2"));
+        assertThat(children.get("80-").tables()).containsExactly("items");
+        assertThat(children.get("80-").position())
+                .isEqualTo(ShardPosition.of("MySQL56/uuid-80-:1-9"));
+    }
+
+    /** The four old shards merged into two, each having read these tables, the new ones due. */
+    private ShardLineageTracker mergedAfterReading(Map<String, List<String>> read) {
+        ShardLineageTracker tracker = tracker(PlanetScaleEnumeratorState.empty());
+        tracker.discovered(NEW.stream().map(ShardLineageTrackerTest::split).collect(toList()));
+        NEW.forEach(shard -> tracker.assigned("ks/" + shard));
+        Binlogdata.Journal merge = ReshardLineageTest.journal(9, NEW, OLD);
         read.forEach(
                 (shard, tables) ->
                         tracker.shardFinished(
@@ -347,13 +396,7 @@ class ShardLineageTrackerTest {
                                         null)));
         tracker.snapshot(1);
         tracker.checkpointComplete(1);
-
-        Map<String, Set<String>> tables = new TreeMap<>();
-        tracker.unassigned().forEach(child -> tables.put(child.shard(), child.tables()));
-        Map<String, Set<String>> expected = new TreeMap<>();
-        expected.put("-80", Collections.singleton("tags")); // its readers copy items and orders
-        expected.put("80-", new TreeSet<>(Arrays.asList("items", "tags")));
-        assertThat(tables).isEqualTo(expected);
+        return tracker;
     }
 
     @Test
