@@ -46,6 +46,22 @@ final class BareVStreamConsumer implements AutoCloseable {
     }
 
     /**
+     * Copies a table as a stream adds a table to copy (a table created while it runs): from a
+     * position, with the table in the request's table keys without a last key, until
+     * COPY_COMPLETED.
+     */
+    Measurement copyAt(
+            String keyspace,
+            String shard,
+            String gtid,
+            String table,
+            long expected,
+            Duration timeout)
+            throws InterruptedException {
+        return read(keyspace, shard, gtid, table, expected, true, expected / 2, false, timeout);
+    }
+
+    /**
      * The size of a table's copy phase as VStream responses (their serialized size): read apart
      * from the measured reads, whose consumer should not spend CPU on it.
      */
@@ -82,7 +98,7 @@ final class BareVStreamConsumer implements AutoCloseable {
             boolean countWire,
             Duration timeout)
             throws InterruptedException {
-        Vtgate.VStreamRequest request = request(keyspace, shard, gtid, table);
+        Vtgate.VStreamRequest request = request(keyspace, shard, gtid, table, untilCopyCompleted);
         Reader reader = new Reader(expected, untilCopyCompleted, lateFrom, countWire, false);
         long cpuAtStart = Measurement.processCpuNanos();
         long[] vmAtStart = Measurement.vmThreadsCpuNanos();
@@ -131,7 +147,7 @@ final class BareVStreamConsumer implements AutoCloseable {
      */
     LiveStream open(String keyspace, String shard, String gtid, String table) {
         Reader reader = new Reader(Long.MAX_VALUE, false, Long.MAX_VALUE, false, true);
-        VitessGrpc.newStub(channel).vStream(request(keyspace, shard, gtid, table), reader);
+        VitessGrpc.newStub(channel).vStream(request(keyspace, shard, gtid, table, false), reader);
         return new LiveStream(reader);
     }
 
@@ -203,17 +219,23 @@ final class BareVStreamConsumer implements AutoCloseable {
         }
     }
 
+    /**
+     * @param copy whether the table is copied: from GTID "" all of it; from a position, as a table
+     *     added to a stream (named in the table keys without a last key)
+     */
     private static Vtgate.VStreamRequest request(
-            String keyspace, String shard, String gtid, String table) {
+            String keyspace, String shard, String gtid, String table, boolean copy) {
+        Binlogdata.ShardGtid.Builder shardGtid =
+                Binlogdata.ShardGtid.newBuilder()
+                        .setKeyspace(keyspace)
+                        .setShard(shard)
+                        .setGtid(gtid);
+        if (copy && !gtid.isEmpty()) {
+            shardGtid.addTablePKs(Binlogdata.TableLastPK.newBuilder().setTableName(table));
+        }
         return Vtgate.VStreamRequest.newBuilder()
                 .setTabletType(Topodata.TabletType.PRIMARY)
-                .setVgtid(
-                        Binlogdata.VGtid.newBuilder()
-                                .addShardGtids(
-                                        Binlogdata.ShardGtid.newBuilder()
-                                                .setKeyspace(keyspace)
-                                                .setShard(shard)
-                                                .setGtid(gtid)))
+                .setVgtid(Binlogdata.VGtid.newBuilder().addShardGtids(shardGtid))
                 .setFilter(
                         Binlogdata.Filter.newBuilder()
                                 .addRules(
@@ -239,7 +261,7 @@ final class BareVStreamConsumer implements AutoCloseable {
     }
 
     private static Vtgate.VStreamRequest copyRequest(String keyspace, String shard, String table) {
-        return request(keyspace, shard, "", table);
+        return request(keyspace, shard, "", table, true);
     }
 
     @Override

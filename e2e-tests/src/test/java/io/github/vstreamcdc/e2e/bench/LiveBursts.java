@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -19,11 +20,15 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
+import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SCAN_TABLE_DISCOVERY_INTERVAL;
+
 /**
- * The binlog phase of consumers that run on: one bare VStream and one source job, each opened once
- * on a table of its own, then fed bursts of row events. A CDC job runs for months; its CPU per
- * event is this steady state, not the one-second jobs of the other phases, which pay for the job's
- * start (submission, deployment, the JIT compiling Flink's code anew) every time.
+ * Consumers that run on: one bare VStream and one source job, each opened once on a table of its
+ * own, then fed bursts of row events; then tables that appear full, which the running job copies (a
+ * table added to its selection) and the bare consumer copies with a VStream of its own. A CDC job
+ * runs for months; its CPU per event is this steady state, not the one-second jobs of the other
+ * phases, which pay for the job's start (submission, deployment, the JIT compiling Flink's code
+ * anew) every time.
  *
  * <p>Each burst is written as four open transactions of inserts and updates of the same rows, then
  * committed one after the other, so that it reaches the binlog at once and is read at full speed,
@@ -36,6 +41,16 @@ final class LiveBursts {
 
     static final String BARE_TABLE = "bench_bursts_bare";
     static final String SOURCE_TABLE = "bench_bursts_source";
+
+    /** The tables the running job copies: {@code bench_copies_source_1}, ... */
+    private static final String SOURCE_COPIES = "bench_copies_source_";
+
+    private static final String BARE_COPIES = "bench_copies_bare_";
+
+    /**
+     * Where a copied table is filled, outside the job's selection, before it is renamed into it.
+     */
+    private static final String STAGING = "bench_copies_staging";
 
     /**
      * Open transactions per burst. With 20 (of 5,000 rows each) the writes stalled against the
@@ -78,6 +93,14 @@ final class LiveBursts {
     private final Duration timeout;
     private long sourceRecords;
 
+    /** The table the copied tables take their rows from, and how many. */
+    private String copiedFrom;
+
+    private long rowsPerCopy;
+    private int copyWarmUp;
+    private int copyRounds;
+    private final List<Measurement[]> copies = new ArrayList<>();
+
     /**
      * @param eventsPerBurst row events of each burst: half inserts, half updates of those rows
      */
@@ -86,6 +109,23 @@ final class LiveBursts {
         this.shard = shard;
         this.rowsPerBurst = Math.max(1, eventsPerBurst / 2);
         this.timeout = timeout;
+    }
+
+    /**
+     * After the bursts, {@code rounds} (after {@code warmUp}) copies of a table of {@code rows}
+     * rows taken from {@code from}, which appears while both consumers run.
+     */
+    LiveBursts withCopies(String from, long rows, int warmUp, int rounds) {
+        this.copiedFrom = from;
+        this.rowsPerCopy = rows;
+        this.copyWarmUp = warmUp;
+        this.copyRounds = rounds;
+        return this;
+    }
+
+    /** The measured copies as {bare, source}, once {@link #run} returned. */
+    List<Measurement[]> copies() {
+        return copies;
     }
 
     long eventsPerBurst() {
@@ -113,6 +153,12 @@ final class LiveBursts {
         BenchCounters.discardInto(
                 env,
                 source.apply(SOURCE_TABLE)
+                        .tableName(null)
+                        .tableList(
+                                BenchData.KEYSPACE + "\\." + SOURCE_TABLE,
+                                BenchData.KEYSPACE + "\\." + SOURCE_COPIES + "\\d+")
+                        .scanNewlyAddedTableEnabled(true)
+                        .option(SCAN_TABLE_DISCOVERY_INTERVAL, Duration.ofSeconds(1))
                         .specificOffsets(Collections.singletonMap(shard, position))
                         .build(),
                 "planetscale",
@@ -141,6 +187,22 @@ final class LiveBursts {
                 }
                 if (round > 0) {
                     measured.add(pair);
+                }
+            }
+            for (int round = 1 - copyWarmUp; round <= copyRounds; round++) {
+                int table = round + copyWarmUp;
+                String label = round <= 0 ? "warm-up" : "round " + round + "/" + copyRounds;
+                Measurement[] pair = new Measurement[2];
+                for (int i = 0; i < 2; i++) {
+                    if ((i == 0) == (Math.floorMod(round, 2) == 0)) {
+                        pair[0] = logCopy(label, bareCopy(bare, BARE_COPIES + table));
+                    } else {
+                        pair[1] = logCopy(label, sourceCopy(job, SOURCE_COPIES + table));
+                    }
+                }
+                drop(BARE_COPIES + table, SOURCE_COPIES + table);
+                if (round > 0) {
+                    copies.add(pair);
                 }
             }
             if (BenchCounters.RECORDS.get() != sourceRecords) {
@@ -207,6 +269,76 @@ final class LiveBursts {
                 BenchCounters.targetNanos,
                 BenchCounters.firstCpuNanos,
                 BenchCounters.targetCpuNanos);
+    }
+
+    /**
+     * The bare consumer's copy of a table filled beforehand, by a VStream of its own that copies it
+     * as a running stream copies an added table (from the current position).
+     */
+    private Measurement bareCopy(BareVStreamConsumer bare, String table) throws Exception {
+        fill(table);
+        String position = VStreamBenchmark.currentPosition(cluster, shard);
+        System.gc();
+        return bare.copyAt(BenchData.KEYSPACE, shard, position, table, rowsPerCopy, timeout);
+    }
+
+    /**
+     * The running job's copy of a table that appears full (renamed into its selection): from the
+     * rename to its last row. The job finds it at its next table discovery (every second), adds it
+     * to the shard's stream, whose VStream copies it.
+     */
+    private Measurement sourceCopy(JobClient job, String table) throws Exception {
+        long before = BenchCounters.RECORDS.get();
+        if (before != sourceRecords) {
+            throw new IllegalStateException(
+                    "The source delivered " + before + " records; expected " + sourceRecords);
+        }
+        fill(STAGING);
+        sourceRecords += rowsPerCopy;
+        BenchCounters.expect(before + 1, before + rowsPerCopy);
+        System.gc();
+        Start start = new Start();
+        execute("RENAME TABLE " + STAGING + " TO " + table);
+        cluster.reloadSchema(BenchData.KEYSPACE);
+        BenchCounters.awaitTarget(
+                job, System.nanoTime() + timeout.toNanos(), before, "rows of a copied table");
+        return start.measurement(
+                "PlanetScaleSource",
+                rowsPerCopy,
+                BenchCounters.firstNanos,
+                BenchCounters.targetNanos,
+                BenchCounters.firstCpuNanos,
+                BenchCounters.targetCpuNanos);
+    }
+
+    /** Creates the table with the first rows of the copied-from table. */
+    private void fill(String table) throws Exception {
+        BenchData.recreate(cluster, table);
+        execute(
+                "INSERT INTO "
+                        + table
+                        + " SELECT * FROM "
+                        + copiedFrom
+                        + " WHERE id <= "
+                        + rowsPerCopy);
+    }
+
+    private void drop(String... tables) throws Exception {
+        for (String table : tables) {
+            execute("DROP TABLE IF EXISTS " + table);
+        }
+    }
+
+    private void execute(String sql) throws SQLException {
+        try (Connection c = cluster.connect(BenchData.KEYSPACE);
+                Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    private static Measurement logCopy(String round, Measurement m) {
+        LOG.info("{} copies: {}", round, m);
+        return m;
     }
 
     private static Measurement log(String round, Measurement m) {

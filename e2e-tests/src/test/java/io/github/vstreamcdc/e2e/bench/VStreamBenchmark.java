@@ -134,6 +134,7 @@ public final class VStreamBenchmark {
         List<Measurement[]> snapshot = new ArrayList<>();
         List<Measurement[]> streaming = new ArrayList<>();
         List<Measurement[]> bursts = new ArrayList<>();
+        List<Measurement[]> copies = new ArrayList<>();
         String heap;
         try (BareVStreamConsumer bare =
                 new BareVStreamConsumer(cluster.host(), cluster.grpcPort())) {
@@ -182,9 +183,15 @@ public final class VStreamBenchmark {
                                 shard,
                                 Long.getLong("bench.burst.events", 200_000),
                                 TIMEOUT);
+                live.withCopies(
+                        SNAPSHOT_TABLE,
+                        Math.min(rows, Long.getLong("bench.live.copy.rows", 200_000)),
+                        Integer.getInteger("bench.live.copy.warmup", 5),
+                        Integer.getInteger("bench.live.copies", 5));
                 int burstWarmUp = Integer.getInteger("bench.burst.warmup", 5);
                 bursts.addAll(
                         live.run(bare, this::source, this::environment, burstWarmUp, burstRounds));
+                copies.addAll(live.copies());
             }
             snapshotWireBytes =
                     bare.copyWireBytes(BenchData.KEYSPACE, shard, SNAPSHOT_TABLE, rows, TIMEOUT);
@@ -206,7 +213,15 @@ public final class VStreamBenchmark {
         } finally {
             flink.after();
         }
-        return results(snapshot, streaming, bursts, heap, heapSeconds, controlSeconds, sleepMillis);
+        return results(
+                snapshot,
+                streaming,
+                bursts,
+                copies,
+                heap,
+                heapSeconds,
+                controlSeconds,
+                sleepMillis);
     }
 
     // ---------------------------------------------------------------------------------------
@@ -636,6 +651,7 @@ public final class VStreamBenchmark {
             List<Measurement[]> snapshot,
             List<Measurement[]> streaming,
             List<Measurement[]> bursts,
+            List<Measurement[]> copies,
             String heap,
             int heapSeconds,
             int controlSeconds,
@@ -672,6 +688,9 @@ public final class VStreamBenchmark {
         if (!bursts.isEmpty()) {
             phase(out, "binlog bursts, long-running job", bursts);
         }
+        if (!copies.isEmpty()) {
+            phase(out, "copies, long-running job", copies);
+        }
         List<List<Measurement[]>> phases = new ArrayList<>();
         phases.add(snapshot);
         phases.add(streaming);
@@ -681,19 +700,26 @@ public final class VStreamBenchmark {
             phases.add(bursts);
             out.append(" | binlog bursts, long-running job");
         }
+        if (!copies.isEmpty()) {
+            phases.add(copies);
+            out.append(" | copies, long-running job");
+        }
         out.append(" | goal |\n|---|---:|---:|").append(bursts.isEmpty() ? "" : "---:|");
+        out.append(copies.isEmpty() ? "" : "---:|");
         out.append("---|\n");
         ratioRow(out, phases, "steady events/s", Measurement::steadyRate, ">= 0.95");
         ratioRow(
                 out,
                 phases,
-                "total events/s (bursts: from the commit)",
+                "total events/s (bursts: from the commit; copies: from the table's rename or the"
+                        + " request)",
                 Measurement::totalRate,
                 "");
         ratioRow(
                 out,
                 phases,
-                "**CPU ratio** (JVM CPU per event, from the start; bursts: from the commit)",
+                "**CPU ratio** (JVM CPU per event, from the start; bursts: from the commit;"
+                        + " copies: from the rename or the request)",
                 Measurement::cpuSecondsPerMillion,
                 "<= 1.3");
         ratioRow(
@@ -725,6 +751,19 @@ public final class VStreamBenchmark {
                             bursts.size(),
                             Integer.getInteger("bench.burst.warmup", 5),
                             bursts.get(0)[0].events));
+        }
+        if (!copies.isEmpty()) {
+            out.append(
+                    String.format(
+                            Locale.ROOT,
+                            "%nCopies: %d rounds (after %d warm-up round(s)) of a %d-row table"
+                                    + " that appears while both consumers run: renamed into the"
+                                    + " running source job's selection (found by its table"
+                                    + " discovery, every second, and added to its stream), and"
+                                    + " copied by a new VStream of the bare consumer.%n",
+                            copies.size(),
+                            Integer.getInteger("bench.live.copy.warmup", 5),
+                            copies.get(0)[0].events));
         }
         out.append(
                 String.format(
