@@ -50,7 +50,7 @@ final class LiveBursts {
     /**
      * Where a copied table is filled, outside the job's selection, before it is renamed into it.
      */
-    private static final String STAGING = "bench_copies_staging";
+    static final String STAGING = "bench_copies_staging";
 
     /**
      * Open transactions per burst. With 20 (of 5,000 rows each) the writes stalled against the

@@ -59,6 +59,21 @@ public final class SnapshotBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
+        String table = results();
+        LOG.info("Results:\n{}", table);
+        String results = System.getProperty("bench.results");
+        if (results != null) {
+            Files.write(Paths.get(results), table.getBytes(StandardCharsets.UTF_8));
+        }
+        System.exit(0);
+    }
+
+    /**
+     * Runs the benchmark as the system properties {@code bench.snapshot.*} and {@code
+     * bench.heap.seconds} say (see {@code snapshot.sh}) against the local Vitess; returns the
+     * results table (Markdown). Fails if a read delivered the wrong number of rows.
+     */
+    static String results() throws Exception {
         long rows = Long.getLong("bench.snapshot.rows", 2_000_000L);
         int rounds = Integer.getInteger("bench.snapshot.rounds", 3);
         int chunk = Integer.getInteger("bench.snapshot.chunk", 8096);
@@ -129,12 +144,12 @@ public final class SnapshotBenchmark {
         }
         table.append(
                 heapWithSlowSink(cluster, chunk, Integer.getInteger("bench.heap.seconds", 30)));
-        LOG.info("Results:\n{}", table);
-        String results = System.getProperty("bench.results");
-        if (results != null) {
-            Files.write(Paths.get(results), table.toString().getBytes(StandardCharsets.UTF_8));
-        }
-        System.exit(0);
+        return table.toString();
+    }
+
+    /** The table the benchmark creates. */
+    static String table() {
+        return TABLE;
     }
 
     private static double run(VitessCluster cluster, String mode, int chunk, long rows)

@@ -69,6 +69,10 @@ public final class VStreamBenchmark {
     private final long updates;
     private final boolean objectReuse = Boolean.getBoolean("bench.object.reuse");
     private final boolean genericRows = Boolean.getBoolean("bench.generic.rows");
+    private final int warmUpRounds = Integer.getInteger("bench.warmup.rounds", 1);
+    private final boolean phasesAlternate = Boolean.getBoolean("bench.phases.alternate");
+    private final int burstWarmUp = Integer.getInteger("bench.burst.warmup", 5);
+    private final int copyWarmUp = Integer.getInteger("bench.live.copy.warmup", 5);
     private String streamStart;
     private long snapshotWireBytes;
 
@@ -84,26 +88,10 @@ public final class VStreamBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        long rows = Long.getLong("bench.rows", 500_000);
-        long events = Long.getLong("bench.events", 300_000);
-        int rounds = Integer.getInteger("bench.rounds", 5);
-        int heapSeconds = Integer.getInteger("bench.heap.seconds", 30);
-        int controlSeconds = Integer.getInteger("bench.heap.control.seconds", 10);
-        long sleepMillis = Long.getLong("bench.heap.sleep.ms", 1);
         String resultsFile = System.getProperty("bench.results");
         int exit = 1;
         try {
-            long t0 = System.nanoTime();
-            VitessCluster cluster = VitessCluster.get();
-            LOG.info("Vitess is up ({} s): {}", seconds(System.nanoTime() - t0), cluster);
-            List<String> shards =
-                    new VtgateSqlClient(connection(cluster)).listShards(BenchData.KEYSPACE);
-            if (shards.size() != 1) {
-                throw new IllegalStateException(
-                        "Keyspace " + BenchData.KEYSPACE + " should be unsharded: " + shards);
-            }
-            VStreamBenchmark bench = new VStreamBenchmark(cluster, shards.get(0), rows, events);
-            String results = bench.run(rounds, heapSeconds, controlSeconds, sleepMillis);
+            String results = results();
             if (resultsFile != null) {
                 Files.write(Paths.get(resultsFile), results.getBytes(StandardCharsets.UTF_8));
                 LOG.info("Results written to {}", resultsFile);
@@ -116,6 +104,41 @@ public final class VStreamBenchmark {
         }
         // gRPC and Flink leave non-daemon threads behind.
         System.exit(exit);
+    }
+
+    /**
+     * Runs the benchmark as the system properties {@code bench.*} say (see {@code run.sh}) against
+     * the local Vitess; returns the results tables (Markdown). Fails if a consumer read the wrong
+     * number of rows or a job failed.
+     */
+    static String results() throws Exception {
+        long rows = Long.getLong("bench.rows", 500_000);
+        long events = Long.getLong("bench.events", 300_000);
+        int rounds = Integer.getInteger("bench.rounds", 5);
+        int heapSeconds = Integer.getInteger("bench.heap.seconds", 30);
+        int controlSeconds = Integer.getInteger("bench.heap.control.seconds", 10);
+        long sleepMillis = Long.getLong("bench.heap.sleep.ms", 1);
+        long t0 = System.nanoTime();
+        VitessCluster cluster = VitessCluster.get();
+        LOG.info("Vitess is up ({} s): {}", seconds(System.nanoTime() - t0), cluster);
+        List<String> shards =
+                new VtgateSqlClient(connection(cluster)).listShards(BenchData.KEYSPACE);
+        if (shards.size() != 1) {
+            throw new IllegalStateException(
+                    "Keyspace " + BenchData.KEYSPACE + " should be unsharded: " + shards);
+        }
+        VStreamBenchmark bench = new VStreamBenchmark(cluster, shards.get(0), rows, events);
+        return bench.run(rounds, heapSeconds, controlSeconds, sleepMillis);
+    }
+
+    /** The tables the benchmark creates. */
+    static List<String> tables() {
+        return Arrays.asList(
+                SNAPSHOT_TABLE,
+                STREAM_TABLE,
+                LiveBursts.BARE_TABLE,
+                LiveBursts.SOURCE_TABLE,
+                LiveBursts.STAGING);
     }
 
     private String run(int rounds, int heapSeconds, int controlSeconds, long sleepMillis)
@@ -138,11 +161,10 @@ public final class VStreamBenchmark {
         String heap;
         try (BareVStreamConsumer bare =
                 new BareVStreamConsumer(cluster.host(), cluster.grpcPort())) {
-            int warmUp = Integer.getInteger("bench.warmup.rounds", 1);
+            int warmUp = warmUpRounds;
             // One phase's rounds after the other, as a job copies and then streams
             // (bench.phases.alternate: both phases in each round, the former order). Rounds up to
             // 0 warm up and are not counted; in a round, the order of the two consumers alternates.
-            boolean phasesAlternate = Boolean.getBoolean("bench.phases.alternate");
             for (int phase = 0; phase < (phasesAlternate ? 1 : 2); phase++) {
                 for (int round = 1 - warmUp; round <= rounds; round++) {
                     boolean bareFirst = Math.floorMod(round, 2) == 0;
@@ -176,21 +198,28 @@ public final class VStreamBenchmark {
                 }
             }
             int burstRounds = Integer.getInteger("bench.bursts", 5);
-            if (burstRounds > 0) {
+            int copyRounds = Integer.getInteger("bench.live.copies", 5);
+            if (burstRounds > 0 || copyRounds > 0) {
                 LiveBursts live =
                         new LiveBursts(
-                                cluster,
-                                shard,
-                                Long.getLong("bench.burst.events", 200_000),
-                                TIMEOUT);
-                live.withCopies(
-                        SNAPSHOT_TABLE,
-                        Math.min(rows, Long.getLong("bench.live.copy.rows", 200_000)),
-                        Integer.getInteger("bench.live.copy.warmup", 5),
-                        Integer.getInteger("bench.live.copies", 5));
-                int burstWarmUp = Integer.getInteger("bench.burst.warmup", 5);
+                                        cluster,
+                                        shard,
+                                        Long.getLong("bench.burst.events", 200_000),
+                                        TIMEOUT)
+                                .withCopies(
+                                        SNAPSHOT_TABLE,
+                                        Math.min(
+                                                rows,
+                                                Long.getLong("bench.live.copy.rows", 200_000)),
+                                        copyRounds > 0 ? copyWarmUp : 0,
+                                        copyRounds);
                 bursts.addAll(
-                        live.run(bare, this::source, this::environment, burstWarmUp, burstRounds));
+                        live.run(
+                                bare,
+                                this::source,
+                                this::environment,
+                                burstRounds > 0 ? burstWarmUp : 0,
+                                burstRounds));
                 copies.addAll(live.copies());
             }
             snapshotWireBytes =
@@ -672,8 +701,8 @@ public final class VStreamBenchmark {
                         objectReuse ? "on" : "off (Flink's default)",
                         genericRows ? "GenericRowData" : "binary (BinaryRowData)",
                         snapshot.size(),
-                        Integer.getInteger("bench.warmup.rounds", 1),
-                        Boolean.getBoolean("bench.phases.alternate")
+                        warmUpRounds,
+                        phasesAlternate
                                 ? "each round copying then streaming"
                                 : "the copy rounds, then the binlog rounds"));
         out.append(
@@ -749,7 +778,7 @@ public final class VStreamBenchmark {
                                     + " each (half inserts, half updates) for each consumer,"
                                     + " both opened once before the first.%n",
                             bursts.size(),
-                            Integer.getInteger("bench.burst.warmup", 5),
+                            burstWarmUp,
                             bursts.get(0)[0].events));
         }
         if (!copies.isEmpty()) {
@@ -762,7 +791,7 @@ public final class VStreamBenchmark {
                                     + " discovery, every second, and added to its stream), and"
                                     + " copied by a new VStream of the bare consumer.%n",
                             copies.size(),
-                            Integer.getInteger("bench.live.copy.warmup", 5),
+                            copyWarmUp,
                             copies.get(0)[0].events));
         }
         out.append(
