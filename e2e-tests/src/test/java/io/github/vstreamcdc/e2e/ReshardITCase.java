@@ -281,6 +281,91 @@ class ReshardITCase {
         }
     }
 
+    /**
+     * A reshard while an incremental snapshot's chunks are read: the sink holds the job up after
+     * the first chunks, the split cuts over, then the readers go on. Chunks of an old shard that no
+     * longer serves cannot be read there: its snapshot goes on as a VStream copy that the new
+     * shards take over. Every row comes, none is lost (rows of chunks read before may come twice),
+     * and changes after the reshard stream from the new shards.
+     */
+    @Test
+    void aReshardWhileSnapshotChunksAreReadLosesNoRow() throws Exception {
+        String chunked = "chunked_first";
+        int rows = 200_000;
+        cluster.createShardedTable(chunked, "id BIGINT NOT NULL PRIMARY KEY, v VARCHAR(100)");
+        try (Connection c = cluster.connect();
+                Statement s = c.createStatement()) {
+            for (int from = 1; from <= rows; from += 10_000) {
+                StringBuilder sql =
+                        new StringBuilder("INSERT INTO " + chunked + " (id, v) VALUES ");
+                for (int id = from; id < from + 10_000; id++) {
+                    sql.append(id == from ? "" : ",").append("(").append(id);
+                    sql.append(",'a row read in chunks, long enough to fill the buffers ");
+                    sql.append(id).append("')");
+                }
+                s.execute(sql.toString());
+            }
+        }
+        PlanetScaleSource<String> source =
+                SourceTestSupport.<String>connectedTo(cluster)
+                        .tableName(chunked)
+                        .startupMode(StartupMode.INITIAL)
+                        .incrementalSnapshot(1000)
+                        .deserializer(new JsonDeserializationSchema())
+                        .build();
+        HeldUntilReleased.reset();
+        try (CollectedRecords<String> output =
+                CollectedRecords.collect(source, 2, 300, s -> s.map(new HeldUntilReleased()))) {
+            assertThat(HeldUntilReleased.firstRecord.await(3, TimeUnit.MINUTES))
+                    .as("the first chunk's row")
+                    .isTrue();
+            MultiProcessCluster.run(KEEP_OLD_SHARDS, 10, "reshard", "split");
+            Thread.sleep(3000);
+            HeldUntilReleased.release.countDown();
+            output.await(
+                    r -> r.size() >= rows && distinctIds(r).size() >= rows,
+                    Duration.ofMinutes(4),
+                    "every row");
+            // Changes after the reshard come from the new shards.
+            try (Connection c = cluster.connect();
+                    Statement s = c.createStatement()) {
+                s.execute("UPDATE " + chunked + " SET v = 'changed' WHERE id <= 100");
+            }
+            output.await(
+                    r -> r.stream().filter(j -> j.contains("\"changed\"")).count() >= 100,
+                    Duration.ofMinutes(2),
+                    "the changes after the reshard");
+            Set<String> changedOn = new TreeSet<>();
+            Set<String> snapshotFrom = new TreeSet<>();
+            for (String json : output.snapshot()) {
+                JsonNode record = SchemaChangeRecords.parse(json);
+                if (json.contains("\"changed\"")) {
+                    changedOn.add(SchemaChangeRecords.shardOf(record));
+                }
+                if (record.path("op").asText().equals("r")) {
+                    snapshotFrom.add(SchemaChangeRecords.shardOf(record));
+                }
+            }
+            assertThat(SPLIT).containsAll(changedOn);
+            // Chunks were left unread on an old shard: the new shards copied its rows.
+            assertThat(snapshotFrom).as("shards of snapshot rows").containsAnyElementsOf(SPLIT);
+            assertThat(distinctIds(output.snapshot())).hasSize(rows);
+        } finally {
+            try (Connection c = cluster.connect();
+                    Statement s = c.createStatement()) {
+                s.execute("DROP TABLE IF EXISTS " + chunked);
+            }
+        }
+    }
+
+    private static Set<Long> distinctIds(List<String> records) {
+        Set<Long> ids = new TreeSet<>();
+        for (String json : records) {
+            ids.add(SchemaChangeRecords.parse(json).path("after").path("id").asLong());
+        }
+        return ids;
+    }
+
     /** Holds every record until released: the job stops reading, and VStream waits. */
     static final class HeldUntilReleased implements MapFunction<String, String> {
         static volatile CountDownLatch firstRecord = new CountDownLatch(1);

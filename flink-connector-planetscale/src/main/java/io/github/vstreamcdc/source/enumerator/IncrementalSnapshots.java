@@ -44,21 +44,35 @@ final class IncrementalSnapshots {
     /** A checkpoint was taken or restored: the job checkpoints. */
     private boolean checkpointing;
 
+    /**
+     * The "high watermark" of a chunk that could not be read because its shard no longer serves (a
+     * reshard cut over): its table is left to VStream's copy.
+     */
+    static final String NOT_READ = ShardPosition.GTID_COPY;
+
     /** One shard's chunks and what came of them. */
     static final class ShardPlan {
         final List<TableChunk> chunks;
         final Set<String> copiedTables;
 
-        /** Chunk split id to the chunk's high watermark, for the chunks read. */
+        /** Chunk split id to the chunk's high watermark ({@link #NOT_READ}: given up). */
         final Map<String, String> highs;
+
+        /** The shard's position before its first chunk was read; "" if not known. */
+        final String plannedAt;
 
         /** The first snapshot taken after the last chunk was read; -1 before. */
         long completeAtSnapshot = -1;
 
-        ShardPlan(List<TableChunk> chunks, Set<String> copiedTables, Map<String, String> highs) {
+        ShardPlan(
+                List<TableChunk> chunks,
+                Set<String> copiedTables,
+                Map<String, String> highs,
+                String plannedAt) {
             this.chunks = new ArrayList<>(chunks);
             this.copiedTables = new TreeSet<>(copiedTables);
             this.highs = new LinkedHashMap<>(highs);
+            this.plannedAt = plannedAt;
         }
 
         boolean complete() {
@@ -101,9 +115,11 @@ final class IncrementalSnapshots {
      *
      * @return the chunk splits to read
      */
-    List<ShardSplit> planned(ShardSplit split, List<TableChunk> chunks, Set<String> copied) {
+    List<ShardSplit> planned(
+            ShardSplit split, List<TableChunk> chunks, Set<String> copied, String plannedAt) {
         planning.remove(split.splitId());
-        plans.put(split.splitId(), new ShardPlan(chunks, copied, Collections.emptyMap()));
+        plans.put(
+                split.splitId(), new ShardPlan(chunks, copied, Collections.emptyMap(), plannedAt));
         List<ShardSplit> chunkSplits = new ArrayList<>(chunks.size());
         // A chunk names its table: the shard's list of tables stays with the shard's split.
         ShardSplit base = split.withTables(Collections.emptySet());
@@ -118,7 +134,10 @@ final class IncrementalSnapshots {
         planning.remove(split.splitId());
     }
 
-    /** A reader read a chunk up to this high watermark (again, after a restore: the new one). */
+    /**
+     * A reader read a chunk up to this high watermark (again, after a restore: the new one), or
+     * gave it up ({@link #NOT_READ}: its shard no longer serves).
+     */
     void chunkRead(String chunkSplitId, String high) {
         ShardPlan plan = plans.get(TableChunk.shardSplitId(chunkSplitId));
         if (plan == null || high == null) {
@@ -230,13 +249,48 @@ final class IncrementalSnapshots {
             // An empty catch-up marks the split as released (it no longer waits for chunks).
             return split.withCatchUp(new SnapshotCatchUp(Collections.emptyList()));
         }
+        // Tables with a chunk given up (its shard stopped serving: a reshard cut over) are left to
+        // VStream's copy. The shard's stream meets the reshard's journal before it copies them,
+        // and its new shards copy them from their start: rows of their chunks read here come again.
+        Set<String> copied = new TreeSet<>(plan.copiedTables);
+        for (TableChunk chunk : plan.chunks) {
+            if (NOT_READ.equals(plan.highs.get(chunk.splitId(split.splitId())))) {
+                copied.add(chunk.table());
+            }
+        }
         List<SnapshotCatchUp.Chunk> read = new ArrayList<>();
         for (TableChunk chunk : plan.chunks) {
-            read.add(
-                    new SnapshotCatchUp.Chunk(
-                            chunk, plan.highs.get(chunk.splitId(split.splitId()))));
+            if (!copied.contains(chunk.table())) {
+                read.add(
+                        new SnapshotCatchUp.Chunk(
+                                chunk, plan.highs.get(chunk.splitId(split.splitId()))));
+            }
         }
         SnapshotCatchUp catchUp = new SnapshotCatchUp(read);
+        Set<String> givenUp = new TreeSet<>(copied);
+        givenUp.removeAll(plan.copiedTables);
+        if (!givenUp.isEmpty()) {
+            String start = read.isEmpty() ? plan.plannedAt : catchUp.startPosition();
+            if (start == null || start.isEmpty()) {
+                throw new FlinkRuntimeException(
+                        split.splitId()
+                                + " stopped serving (a reshard?) before the chunks of "
+                                + givenUp
+                                + " were read, and its position before the first chunk is not"
+                                + " known (a checkpoint of an older version): restart the job"
+                                + " without its state.");
+            }
+            LOG.warn(
+                    "{} no longer serves (a reshard cut over) and the chunks of {} could not be"
+                            + " read: its stream starts at {} and leaves them to VStream's copy,"
+                            + " which the new shards take over at the reshard's journal. Rows of"
+                            + " those tables' chunks read before come again, as snapshot rows.",
+                    split.splitId(),
+                    givenUp,
+                    start);
+            return split.withPosition(new ShardPosition(start, Collections.emptyList(), copied), 0)
+                    .withCatchUp(catchUp);
+        }
         String start = catchUp.startPosition();
         if (start == null) {
             throw new FlinkRuntimeException(

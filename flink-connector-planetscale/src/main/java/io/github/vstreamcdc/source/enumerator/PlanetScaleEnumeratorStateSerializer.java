@@ -45,12 +45,16 @@ import java.util.Set;
  *
  * <p>Version 7 appends the copy states of those old shards that ended while copying: per split id,
  * the position as the split serializer writes it.
+ *
+ * <p>Version 8 appends, per incremental snapshot under way (in version 4's order), the shard's
+ * position before its first chunk was read ("" if not known). A chunk given up (its shard stopped
+ * serving) has the high watermark "" (any version).
  */
 @Internal
 public final class PlanetScaleEnumeratorStateSerializer
         implements SimpleVersionedSerializer<PlanetScaleEnumeratorState> {
 
-    private static final int VERSION = 7;
+    private static final int VERSION = 8;
 
     @Override
     public int getVersion() {
@@ -114,6 +118,9 @@ public final class PlanetScaleEnumeratorStateSerializer
             out.writeUTF(entry.getKey());
             ShardSplitSerializer.writePosition(entry.getValue(), out);
         }
+        for (IncrementalSnapshots.ShardPlan plan : state.snapshotPlans().values()) {
+            out.writeUTF(plan.plannedAt);
+        }
         return out.getCopyOfBuffer();
     }
 
@@ -172,7 +179,7 @@ public final class PlanetScaleEnumeratorStateSerializer
                     highs.put(in.readUTF(), in.readUTF());
                 }
                 IncrementalSnapshots.ShardPlan plan =
-                        new IncrementalSnapshots.ShardPlan(chunks, copied, highs);
+                        new IncrementalSnapshots.ShardPlan(chunks, copied, highs, "");
                 plan.completeAtSnapshot = in.readLong();
                 plans.put(shardSplitId, plan);
             }
@@ -196,6 +203,16 @@ public final class PlanetScaleEnumeratorStateSerializer
             int copyCount = in.readInt();
             for (int i = 0; i < copyCount; i++) {
                 parentCopies.put(in.readUTF(), ShardSplitSerializer.readPosition(in));
+            }
+        }
+        if (version >= 8) {
+            for (Map.Entry<String, IncrementalSnapshots.ShardPlan> entry : plans.entrySet()) {
+                IncrementalSnapshots.ShardPlan plan = entry.getValue();
+                IncrementalSnapshots.ShardPlan positioned =
+                        new IncrementalSnapshots.ShardPlan(
+                                plan.chunks, plan.copiedTables, plan.highs, in.readUTF());
+                positioned.completeAtSnapshot = plan.completeAtSnapshot;
+                entry.setValue(positioned);
             }
         }
         return new PlanetScaleEnumeratorState(

@@ -285,7 +285,7 @@ public final class PlanetScaleSourceEnumerator
                             + error.getMessage(),
                     error);
         }
-        shards.addChunks(snapshots.planned(split, plan.chunks, plan.copiedTables));
+        shards.addChunks(snapshots.planned(split, plan.chunks, plan.copiedTables, plan.position));
         releaseSnapshots(-1);
         assignPending();
     }

@@ -1,5 +1,6 @@
 package io.github.vstreamcdc.source.enumerator;
 
+import io.github.vstreamcdc.source.client.CurrentPositionResolver;
 import io.github.vstreamcdc.source.client.VitessException;
 import io.github.vstreamcdc.source.client.VtgateSqlClient;
 import io.github.vstreamcdc.source.config.PlanetScaleSourceConfig;
@@ -111,8 +112,14 @@ public final class VitessShardDiscovery implements ShardDiscovery {
 
     @Override
     public ChunkPlanner.Plan planChunks(String shard, Set<String> tables) {
+        // Before any chunk is read: where the shard's stream starts if a reshard leaves none read.
+        String position;
+        try (CurrentPositionResolver current = new CurrentPositionResolver(config.connection())) {
+            position = current.currentPosition(config.keyspace(), shard);
+        }
         return new ChunkPlanner(sql, config.incrementalSnapshotChunkSize())
-                .plan(config.keyspace(), shard, tables);
+                .plan(config.keyspace(), shard, tables)
+                .at(position);
     }
 
     @Override

@@ -127,6 +127,17 @@ final class ChangeBatch {
         return batch;
     }
 
+    /**
+     * A chunk of an incremental snapshot that cannot be read (its shard no longer serves): the
+     * chunk split's one and last batch, without rows; the split keeps its unread position, which
+     * tells the enumerator.
+     */
+    static ChangeBatch chunkGivenUp() {
+        ChangeBatch batch = empty(null, 0);
+        batch.stopped = true;
+        return batch;
+    }
+
     /** Row changes of a table no longer selected, counted but not handed over. */
     static ChangeBatch hiddenRows(int count, long eventTimeMillis) {
         ChangeBatch batch = empty(null, eventTimeMillis);

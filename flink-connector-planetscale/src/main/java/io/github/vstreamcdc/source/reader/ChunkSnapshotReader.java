@@ -131,6 +131,9 @@ final class ChunkSnapshotReader implements AutoCloseable {
                                         + " failed: "
                                         + VitessException.firstLine(String.valueOf(e.getMessage())),
                                 e);
+                if (!stillServes(first)) {
+                    throw new ShardNotServing(first.keyspace() + "/" + first.shard(), last);
+                }
                 LOG.warn("{} (attempt {} of {})", last.getMessage(), attempt, ATTEMPTS);
                 closeConnection();
                 columnsByTable.clear();
@@ -139,6 +142,34 @@ final class ChunkSnapshotReader implements AutoCloseable {
             }
         }
         throw last;
+    }
+
+    /**
+     * Whether VTGate still lists the split's shard as serving; true if it cannot tell (the failure
+     * at hand is then the one to report).
+     */
+    private boolean stillServes(ShardSplit split) {
+        try {
+            return sql.listShards(split.keyspace()).contains(split.shard());
+        } catch (RuntimeException e) {
+            return true;
+        }
+    }
+
+    /**
+     * Chunks cannot be read because their shard no longer serves: a reshard cut over to new shards.
+     */
+    static final class ShardNotServing extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        ShardNotServing(String shard, Throwable cause) {
+            super(
+                    "Shard "
+                            + shard
+                            + " no longer serves (a reshard cut over): "
+                            + cause.getMessage(),
+                    cause);
+        }
     }
 
     private static List<String> chunkNames(List<ShardSplit> splits) {

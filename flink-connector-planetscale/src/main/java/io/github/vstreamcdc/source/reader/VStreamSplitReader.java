@@ -239,7 +239,18 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
         if (chunkReader == null) {
             chunkReader = new ChunkSnapshotReader(config, this::channel);
         }
-        List<ChangeBatch> read = chunkReader.read(batch);
+        List<ChangeBatch> read;
+        try {
+            read = chunkReader.read(batch);
+        } catch (ChunkSnapshotReader.ShardNotServing e) {
+            // The enumerator leaves these chunks' tables to the shard's stream, which hands them
+            // to the new shards at the reshard's journal.
+            LOG.warn("{}: giving up chunks {}", e.getMessage(), batch);
+            read = new ArrayList<>();
+            for (int i = 0; i < batch.size(); i++) {
+                read.add(ChangeBatch.chunkGivenUp());
+            }
+        }
         long rows = 0;
         for (int i = 0; i < batch.size(); i++) {
             out.add(batch.get(i).splitId(), read.get(i));

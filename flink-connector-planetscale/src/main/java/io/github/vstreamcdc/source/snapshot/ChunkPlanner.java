@@ -50,9 +50,25 @@ public final class ChunkPlanner {
         public final List<TableChunk> chunks;
         public final Set<String> copiedTables;
 
+        /**
+         * The shard's position before any chunk was read; "" if not known. Where a reshard leaves
+         * no chunk read, the shard's stream starts here (see {@code IncrementalSnapshots}).
+         */
+        public final String position;
+
         Plan(List<TableChunk> chunks, Set<String> copiedTables) {
+            this(chunks, copiedTables, "");
+        }
+
+        private Plan(List<TableChunk> chunks, Set<String> copiedTables, String position) {
             this.chunks = Collections.unmodifiableList(chunks);
             this.copiedTables = Collections.unmodifiableSet(copiedTables);
+            this.position = position;
+        }
+
+        /** This plan, made after the shard was at this position. */
+        public Plan at(String shardPosition) {
+            return new Plan(chunks, copiedTables, shardPosition);
         }
     }
 

@@ -10,6 +10,7 @@ import io.github.vstreamcdc.source.split.ShardSplitSerializer;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -18,6 +19,7 @@ import java.util.Map;
 import java.util.TreeSet;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class IncrementalSnapshotsTest {
 
@@ -59,7 +61,7 @@ class IncrementalSnapshotsTest {
         assertThat(snapshots.startPlanning(SHARD)).isTrue();
         assertThat(snapshots.startPlanning(SHARD)).isFalse();
         List<ShardSplit> chunkSplits =
-                snapshots.planned(SHARD, chunks(), Collections.singleton("nopk"));
+                snapshots.planned(SHARD, chunks(), Collections.singleton("nopk"), "");
         assertThat(chunkSplits)
                 .extracting(ShardSplit::splitId)
                 .containsExactly("ks/0#t#0", "ks/0#t#1");
@@ -103,11 +105,93 @@ class IncrementalSnapshotsTest {
                 .isEqualTo(chunk);
     }
 
+    /** The two chunks of table t, and one of table u. */
+    private static List<TableChunk> chunksOfTwoTables() {
+        List<TableChunk> chunks = new ArrayList<>(chunks());
+        chunks.add(
+                new TableChunk(
+                        "u",
+                        0,
+                        Collections.singletonList("id"),
+                        Collections.singletonList(KeyKind.INTEGER),
+                        null,
+                        null));
+        return chunks;
+    }
+
+    @Test
+    void aChunkGivenUpLeavesItsTableToTheShardsCopyFromTheOtherTablesWatermarks() throws Exception {
+        IncrementalSnapshots snapshots = new IncrementalSnapshots(true, Collections.emptyMap());
+        snapshots.startPlanning(SHARD);
+        snapshots.planned(SHARD, chunksOfTwoTables(), Collections.singleton("nopk"), U + "1-5");
+        snapshots.snapshot(1);
+        snapshots.chunkRead("ks/0#t#0", U + "1-8"); // read before the shard stopped serving
+        snapshots.chunkRead("ks/0#t#1", IncrementalSnapshots.NOT_READ);
+        snapshots.chunkRead("ks/0#u#0", U + "1-15");
+        Map<String, IncrementalSnapshots.ShardPlan> state = snapshots.snapshot(2);
+        PlanetScaleEnumeratorStateSerializer serializer =
+                new PlanetScaleEnumeratorStateSerializer();
+        IncrementalSnapshots afterRestore =
+                new IncrementalSnapshots(
+                        true,
+                        serializer
+                                .deserialize(
+                                        serializer.getVersion(),
+                                        serializer.serialize(
+                                                PlanetScaleEnumeratorState.empty()
+                                                        .withSnapshotPlans(state)))
+                                .snapshotPlans());
+
+        for (IncrementalSnapshots s : Arrays.asList(snapshots, afterRestore)) {
+            ShardSplit stream = s.release(held(), 2).get(0);
+            // t is copied by VStream (on the new shards, after the journal): its chunk read
+            // before does not hold the stream's start back.
+            assertThat(stream.position().gtid()).isEqualTo(U + "1-15");
+            assertThat(stream.position().remainingTables()).containsExactly("nopk", "t");
+            assertThat(stream.position().tablePKs()).isEmpty();
+            assertThat(stream.catchUp().chunks())
+                    .extracting(chunk -> chunk.chunk().table())
+                    .containsExactly("u");
+        }
+    }
+
+    @Test
+    void aShardWhoseChunksWereAllGivenUpStartsWhereTheyWerePlanned() throws Exception {
+        IncrementalSnapshots snapshots = new IncrementalSnapshots(true, Collections.emptyMap());
+        snapshots.startPlanning(SHARD);
+        snapshots.planned(SHARD, chunks(), Collections.emptySet(), U + "1-5");
+        snapshots.chunkRead("ks/0#t#0", IncrementalSnapshots.NOT_READ);
+        snapshots.chunkRead("ks/0#t#1", IncrementalSnapshots.NOT_READ);
+        byte[] state =
+                new PlanetScaleEnumeratorStateSerializer()
+                        .serialize(
+                                PlanetScaleEnumeratorState.empty()
+                                        .withSnapshotPlans(snapshots.snapshot(1)));
+
+        ShardSplit stream = restored(state, 8).release(held(), 1).get(0);
+        assertThat(stream.position().gtid()).isEqualTo(U + "1-5");
+        assertThat(stream.position().remainingTables()).containsExactly("t");
+        assertThat(stream.catchUp().chunks()).isEmpty();
+        // A state of version 7 does not know where the shard was: no start, a clear error.
+        IncrementalSnapshots unknown = restored(state, 7);
+        assertThatThrownBy(() -> unknown.release(held(), 1))
+                .hasMessageContaining("ks/0 stopped serving")
+                .hasMessageContaining("restart the job without its state");
+    }
+
+    private static IncrementalSnapshots restored(byte[] state, int version) throws Exception {
+        return new IncrementalSnapshots(
+                true,
+                new PlanetScaleEnumeratorStateSerializer()
+                        .deserialize(version, state)
+                        .snapshotPlans());
+    }
+
     @Test
     void aChunkReadAgainAfterARestoreReplacesItsWatermark() {
         IncrementalSnapshots snapshots = new IncrementalSnapshots(true, Collections.emptyMap());
         snapshots.startPlanning(SHARD);
-        snapshots.planned(SHARD, chunks(), Collections.emptySet());
+        snapshots.planned(SHARD, chunks(), Collections.emptySet(), "");
         snapshots.chunkRead("ks/0#t#0", U + "1-20");
         snapshots.chunkRead("ks/0#t#1", U + "1-30");
         snapshots.chunkRead("ks/0#t#0", U + "1-25");
@@ -120,7 +204,7 @@ class IncrementalSnapshotsTest {
     void aChunkTakenBackHoldsItsShardUntilItIsReadAgain() {
         IncrementalSnapshots snapshots = new IncrementalSnapshots(true, Collections.emptyMap());
         snapshots.startPlanning(SHARD);
-        snapshots.planned(SHARD, chunks(), Collections.emptySet());
+        snapshots.planned(SHARD, chunks(), Collections.emptySet(), "");
         snapshots.snapshot(1);
         snapshots.chunkRead("ks/0#t#0", U + "1-20");
         snapshots.chunkRead("ks/0#t#1", U + "1-30");
