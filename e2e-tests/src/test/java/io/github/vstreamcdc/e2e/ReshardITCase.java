@@ -50,6 +50,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -283,10 +284,11 @@ class ReshardITCase {
 
     /**
      * A reshard while an incremental snapshot's chunks are read: the sink holds the job up after
-     * the first chunks, the split cuts over, then the readers go on. Chunks of an old shard that no
-     * longer serves cannot be read there: its snapshot goes on as a VStream copy that the new
-     * shards take over. Every row comes, none is lost (rows of chunks read before may come twice),
-     * and changes after the reshard stream from the new shards.
+     * the first chunks, rows are deleted and updated, the split cuts over, then the readers go on.
+     * Chunks of an old shard that no longer serves cannot be read there: they are given up, the old
+     * shard's stream drops their ranges' changes and streams the rest (the deletes of rows of
+     * chunks read) up to the journal, and the new shards copy the table. The changelog applied to
+     * an empty table must equal the table (rows of chunks read may come twice, as snapshot rows).
      */
     @Test
     void aReshardWhileSnapshotChunksAreReadLosesNoRow() throws Exception {
@@ -313,43 +315,82 @@ class ReshardITCase {
                         .incrementalSnapshot(1000)
                         .deserializer(new JsonDeserializationSchema())
                         .build();
-        HeldUntilReleased.reset();
+        // Held after 50,000 rows: the readers have read 80,000-100,000 more by then (Flink's
+        // queues), and they read -80's chunks first, so -80's chunks are all read, 80-'s partly.
+        HeldUntilReleased.reset(50_000);
         try (CollectedRecords<String> output =
                 CollectedRecords.collect(source, 2, 300, s -> s.map(new HeldUntilReleased()))) {
             assertThat(HeldUntilReleased.firstRecord.await(3, TimeUnit.MINUTES))
-                    .as("the first chunk's row")
+                    .as("the 50,000th row")
                     .isTrue();
+            // Changes before the cut-over, over the whole key range: some of rows whose chunks
+            // were read (their deletes must come out), some of rows whose chunks will be given up.
+            try (Connection c = cluster.connect();
+                    Statement s = c.createStatement()) {
+                s.execute("DELETE FROM " + chunked + " WHERE id % 1000 = 7");
+                s.execute("UPDATE " + chunked + " SET v = 'updated' WHERE id % 1000 = 500");
+            }
             MultiProcessCluster.run(KEEP_OLD_SHARDS, 10, "reshard", "split");
             Thread.sleep(3000);
             HeldUntilReleased.release.countDown();
-            output.await(
-                    r -> r.size() >= rows && distinctIds(r).size() >= rows,
-                    Duration.ofMinutes(4),
-                    "every row");
             // Changes after the reshard come from the new shards.
             try (Connection c = cluster.connect();
                     Statement s = c.createStatement()) {
                 s.execute("UPDATE " + chunked + " SET v = 'changed' WHERE id <= 100");
             }
+            Map<Long, String> expected = new TreeMap<>();
+            try (Connection c = cluster.connect();
+                    Statement s = c.createStatement()) {
+                for (int from = 1; from <= rows; from += 10_000) {
+                    try (ResultSet rs =
+                            s.executeQuery(
+                                    "SELECT id, v FROM "
+                                            + chunked
+                                            + " WHERE id >= "
+                                            + from
+                                            + " AND id < "
+                                            + (from + 10_000))) {
+                        while (rs.next()) {
+                            expected.put(rs.getLong(1), rs.getString(2));
+                        }
+                    }
+                }
+            }
+            assertThat(expected).hasSize(rows - 200);
+            long[] nextCheck = {0}; // applying 200,000 records takes a while: every 2 s
             output.await(
-                    r -> r.stream().filter(j -> j.contains("\"changed\"")).count() >= 100,
-                    Duration.ofMinutes(2),
-                    "the changes after the reshard");
+                    r -> {
+                        if (r.size() < rows - 200 || System.nanoTime() < nextCheck[0]) {
+                            return false;
+                        }
+                        nextCheck[0] = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+                        return applied(r).equals(expected);
+                    },
+                    Duration.ofMinutes(4),
+                    "the changelog to equal the table");
             Set<String> changedOn = new TreeSet<>();
-            Set<String> snapshotFrom = new TreeSet<>();
+            Map<Long, Set<String>> snapshotFrom = new HashMap<>();
             for (String json : output.snapshot()) {
                 JsonNode record = SchemaChangeRecords.parse(json);
                 if (json.contains("\"changed\"")) {
                     changedOn.add(SchemaChangeRecords.shardOf(record));
                 }
                 if (record.path("op").asText().equals("r")) {
-                    snapshotFrom.add(SchemaChangeRecords.shardOf(record));
+                    snapshotFrom
+                            .computeIfAbsent(
+                                    record.path("after").path("id").asLong(), id -> new TreeSet<>())
+                            .add(SchemaChangeRecords.shardOf(record));
                 }
             }
             assertThat(SPLIT).containsAll(changedOn);
-            // Chunks were left unread on an old shard: the new shards copied its rows.
-            assertThat(snapshotFrom).as("shards of snapshot rows").containsAnyElementsOf(SPLIT);
-            assertThat(distinctIds(output.snapshot())).hasSize(rows);
+            // An old shard had read some of its chunks and gave the others up: rows of its chunks
+            // read came again from the new shards' copy (the case whose deletes must not be lost).
+            assertThat(snapshotFrom.values())
+                    .as("rows read from an old shard's chunk and copied by a new shard")
+                    .anyMatch(
+                            shards ->
+                                    shards.stream().anyMatch(MERGED::contains)
+                                            && shards.stream().anyMatch(SPLIT::contains));
         } finally {
             try (Connection c = cluster.connect();
                     Statement s = c.createStatement()) {
@@ -358,12 +399,21 @@ class ReshardITCase {
         }
     }
 
-    private static Set<Long> distinctIds(List<String> records) {
-        Set<Long> ids = new TreeSet<>();
+    /** A changelog of JSON records (id, v) applied to an empty table; a repeated row overwrites. */
+    private static Map<Long, String> applied(List<String> records) {
+        Map<Long, String> table = new TreeMap<>();
         for (String json : records) {
-            ids.add(SchemaChangeRecords.parse(json).path("after").path("id").asLong());
+            JsonNode record = SchemaChangeRecords.parse(json);
+            JsonNode before = record.path("before");
+            JsonNode after = record.path("after");
+            if (before.isObject()) {
+                table.remove(before.path("id").asLong());
+            }
+            if (after.isObject()) {
+                table.put(after.path("id").asLong(), after.path("v").asText());
+            }
         }
-        return ids;
+        return table;
     }
 
     /** Holds every record until released: the job stops reading, and VStream waits. */
@@ -371,15 +421,28 @@ class ReshardITCase {
         static volatile CountDownLatch firstRecord = new CountDownLatch(1);
         static volatile CountDownLatch release = new CountDownLatch(1);
 
+        /** The record (counted over all subtasks) from which on records are held. */
+        static volatile long holdFrom = 1;
+
+        static final AtomicLong SEEN = new AtomicLong();
+
         static void reset() {
+            reset(1);
+        }
+
+        static void reset(long from) {
             firstRecord = new CountDownLatch(1);
             release = new CountDownLatch(1);
+            holdFrom = from;
+            SEEN.set(0);
         }
 
         @Override
         public String map(String record) throws Exception {
-            firstRecord.countDown();
-            release.await();
+            if (SEEN.incrementAndGet() >= holdFrom) {
+                firstRecord.countDown();
+                release.await();
+            }
             return record;
         }
     }

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -110,6 +111,12 @@ class BenchmarkSmokeITCase {
         tables.add(SnapshotBenchmark.table());
         try (Connection c = cluster.connect(BenchData.KEYSPACE);
                 Statement s = c.createStatement()) {
+            // The copies into the running job, if a round failed before it dropped them.
+            try (ResultSet rs = s.executeQuery("SHOW TABLES LIKE 'bench_copies_%'")) {
+                while (rs.next()) {
+                    tables.add(rs.getString(1));
+                }
+            }
             for (String table : tables) {
                 s.execute("DROP TABLE IF EXISTS " + table);
             }

@@ -48,7 +48,7 @@ final class IncrementalSnapshots {
      * The "high watermark" of a chunk that could not be read because its shard no longer serves (a
      * reshard cut over): its table is left to VStream's copy.
      */
-    static final String NOT_READ = ShardPosition.GTID_COPY;
+    static final String NOT_READ = SnapshotCatchUp.GIVEN_UP;
 
     /** One shard's chunks and what came of them. */
     static final class ShardPlan {
@@ -167,13 +167,17 @@ final class IncrementalSnapshots {
         return count;
     }
 
-    /** Chunks read, of the shards whose snapshot is under way. */
+    /** Chunks read or given up, of the shards whose snapshot is under way. */
     long chunksRead() {
         long count = 0;
         for (ShardPlan plan : plans.values()) {
             count += plan.highs.size();
         }
         return count;
+    }
+
+    private static long givenUp(ShardPlan plan) {
+        return plan.highs.values().stream().filter(NOT_READ::equals).count();
     }
 
     /** One line per shard whose chunks are being read, e.g. for a log every 30 s. */
@@ -188,10 +192,15 @@ final class IncrementalSnapshots {
                         tables.add(chunk.table());
                     }
                 }
+                long givenUp = givenUp(plan);
                 lines.add(
                         String.format(
-                                "%s: %d of %d chunks read, tables with chunks left %s",
-                                entry.getKey(), plan.highs.size(), plan.chunks.size(), tables));
+                                "%s: %d of %d chunks read%s, tables with chunks left %s",
+                                entry.getKey(),
+                                plan.highs.size() - givenUp,
+                                plan.chunks.size(),
+                                givenUp == 0 ? "" : " (" + givenUp + " given up)",
+                                tables));
             }
         }
         return lines;
@@ -249,46 +258,54 @@ final class IncrementalSnapshots {
             // An empty catch-up marks the split as released (it no longer waits for chunks).
             return split.withCatchUp(new SnapshotCatchUp(Collections.emptyList()));
         }
-        // Tables with a chunk given up (its shard stopped serving: a reshard cut over) are left to
-        // VStream's copy. The shard's stream meets the reshard's journal before it copies them,
-        // and its new shards copy them from their start: rows of their chunks read here come again.
-        Set<String> copied = new TreeSet<>(plan.copiedTables);
-        for (TableChunk chunk : plan.chunks) {
-            if (NOT_READ.equals(plan.highs.get(chunk.splitId(split.splitId())))) {
-                copied.add(chunk.table());
-            }
-        }
         List<SnapshotCatchUp.Chunk> read = new ArrayList<>();
         for (TableChunk chunk : plan.chunks) {
-            if (!copied.contains(chunk.table())) {
-                read.add(
-                        new SnapshotCatchUp.Chunk(
-                                chunk, plan.highs.get(chunk.splitId(split.splitId()))));
-            }
+            read.add(
+                    new SnapshotCatchUp.Chunk(
+                            chunk, plan.highs.get(chunk.splitId(split.splitId()))));
         }
         SnapshotCatchUp catchUp = new SnapshotCatchUp(read);
-        Set<String> givenUp = new TreeSet<>(copied);
-        givenUp.removeAll(plan.copiedTables);
+        Set<String> givenUp = catchUp.givenUpTables();
         if (!givenUp.isEmpty()) {
-            String start = read.isEmpty() ? plan.plannedAt : catchUp.startPosition();
-            if (start == null || start.isEmpty()) {
+            // Its shard stopped serving (a reshard cut over) before these chunks were read. The
+            // stream drops every change of their ranges and streams the rest up to the reshard's
+            // journal (deletes of rows of chunks read included), where it hands their tables to
+            // the new shards to copy (ShardEventFramer): rows of chunks read come again.
+            if (split.snapshotOnly()) {
+                throw new FlinkRuntimeException(
+                        split.splitId()
+                                + " stopped serving (a reshard cut over) before the snapshot"
+                                + " chunks of "
+                                + givenUp
+                                + " were read: a bounded snapshot (startup mode 'snapshot') reads"
+                                + " the shards it started with. Run it again once the reshard is"
+                                + " complete.");
+            }
+            String start = catchUp.startPosition();
+            if (start == null) {
+                start = plan.plannedAt; // no chunk read, or watermarks of more than one history
+            }
+            if (start.isEmpty()) {
                 throw new FlinkRuntimeException(
                         split.splitId()
                                 + " stopped serving (a reshard?) before the chunks of "
                                 + givenUp
-                                + " were read, and its position before the first chunk is not"
-                                + " known (a checkpoint of an older version): restart the job"
-                                + " without its state.");
+                                + " were read, and no position of it before them is known (no"
+                                + " chunk read, or high watermarks of different binlog histories,"
+                                + " and a state of an older version): restart the job without its"
+                                + " state.");
             }
             LOG.warn(
-                    "{} no longer serves (a reshard cut over) and the chunks of {} could not be"
-                            + " read: its stream starts at {} and leaves them to VStream's copy,"
-                            + " which the new shards take over at the reshard's journal. Rows of"
-                            + " those tables' chunks read before come again, as snapshot rows.",
+                    "{} no longer serves (a reshard cut over) and chunks of {} could not be read:"
+                            + " its stream starts at {}, drops the changes of those chunks' key"
+                            + " ranges and leaves the tables to the new shards' copy at the"
+                            + " reshard's journal. Rows of their chunks read before come again,"
+                            + " as snapshot rows.",
                     split.splitId(),
                     givenUp,
                     start);
-            return split.withPosition(new ShardPosition(start, Collections.emptyList(), copied), 0)
+            return split.withPosition(
+                            new ShardPosition(start, Collections.emptyList(), plan.copiedTables), 0)
                     .withCatchUp(catchUp);
         }
         String start = catchUp.startPosition();

@@ -132,6 +132,7 @@ final class ChunkSnapshotReader implements AutoCloseable {
                                         + VitessException.firstLine(String.valueOf(e.getMessage())),
                                 e);
                 if (!stillServes(first)) {
+                    closeConnection();
                     throw new ShardNotServing(first.keyspace() + "/" + first.shard(), last);
                 }
                 LOG.warn("{} (attempt {} of {})", last.getMessage(), attempt, ATTEMPTS);

@@ -477,7 +477,8 @@ final class ShardEventFramer {
         if (journal.getMigrationType() != Binlogdata.MigrationType.SHARDS) {
             return; // MoveTables: the tables stay readable in this keyspace until then
         }
-        if (copying && split.snapshotOnly()) {
+        ShardPosition end = withGivenUpTablesToCopy(safePosition);
+        if (end.isCopying() && split.snapshotOnly()) {
             // A bounded snapshot ends with its splits: no new shard would finish it.
             throw new VitessException(
                     "Shard "
@@ -516,12 +517,31 @@ final class ShardEventFramer {
                 "Shard {} reached reshard journal {} at {}: it continues on {}",
                 split.splitId(),
                 journal.getId(),
-                safePosition,
+                end,
                 journal.getShardGtidsList().stream()
                         .map(g -> g.getKeyspace() + "/" + g.getShard())
                         .collect(Collectors.toList()));
-        out.add(ChangeBatch.endOfShard(safePosition, journal, lastEventTimeMillis));
+        out.add(ChangeBatch.endOfShard(end, journal, lastEventTimeMillis));
         finished = true;
+    }
+
+    /**
+     * The position a split ends with at a reshard journal: the tables of incremental-snapshot
+     * chunks given up (their shard stopped serving before they were read) are still to copy, from
+     * their start, by the new shards (see {@code CopyHandOver}); this stream dropped their changes.
+     */
+    private ShardPosition withGivenUpTablesToCopy(ShardPosition position) {
+        Set<String> givenUp = catchUp == null ? Collections.emptySet() : catchUp.givenUpTables();
+        if (givenUp.isEmpty()) {
+            return position;
+        }
+        Set<String> remaining = new TreeSet<>(position.remainingTables());
+        remaining.addAll(givenUp);
+        LOG.info(
+                "Shard {}: the new shards copy {}, whose snapshot chunks were given up",
+                split.splitId(),
+                givenUp);
+        return new ShardPosition(position.gtid(), position.tablePKs(), remaining);
     }
 
     /**

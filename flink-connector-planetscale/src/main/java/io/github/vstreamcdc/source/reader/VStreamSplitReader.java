@@ -243,13 +243,14 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
         try {
             read = chunkReader.read(batch);
         } catch (ChunkSnapshotReader.ShardNotServing e) {
-            // The enumerator leaves these chunks' tables to the shard's stream, which hands them
-            // to the new shards at the reshard's journal.
+            // The shard's stream drops the changes of these chunks' ranges and hands their tables
+            // to the reshard's new shards, which copy them (IncrementalSnapshots).
             LOG.warn("{}: giving up chunks {}", e.getMessage(), batch);
-            read = new ArrayList<>();
-            for (int i = 0; i < batch.size(); i++) {
-                read.add(ChangeBatch.chunkGivenUp());
+            for (ShardSplit split : batch) {
+                out.add(split.splitId(), ChangeBatch.chunkGivenUp());
+                out.addFinishedSplit(split.splitId());
             }
+            return;
         }
         long rows = 0;
         for (int i = 0; i < batch.size(); i++) {

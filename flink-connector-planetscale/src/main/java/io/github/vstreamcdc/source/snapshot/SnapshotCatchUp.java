@@ -15,6 +15,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The shard's binlog right after an incremental snapshot: it starts at the earliest high watermark
@@ -24,9 +26,17 @@ import java.util.Objects;
  *
  * <p>An update that moves a key from one chunk to another can be held by one of them only: it then
  * becomes the insert of the new row or the delete of the old one, whichever the snapshot lacks.
+ *
+ * <p>A chunk given up (high watermark {@link #GIVEN_UP}: its shard stopped serving before it was
+ * read, a reshard cut over) holds every change of its range: the stream drops them all, and never
+ * passes the high watermarks; its table is copied by the reshard's new shards ({@link
+ * #givenUpTables}).
  */
 @Internal
 public final class SnapshotCatchUp {
+
+    /** The high watermark of a chunk given up. */
+    public static final String GIVEN_UP = "";
 
     private final Map<String, List<Chunk>> chunksByTable;
     private final List<String> highs;
@@ -98,8 +108,14 @@ public final class SnapshotCatchUp {
     @Nullable
     public String startPosition() {
         for (String candidate : highs) {
+            if (candidate.equals(GIVEN_UP)) {
+                continue;
+            }
             boolean earliest = true;
             for (String other : highs) {
+                if (other.equals(GIVEN_UP)) {
+                    continue;
+                }
                 if (!GtidSet.contains(other, candidate)) {
                     earliest = false;
                     break;
@@ -119,11 +135,25 @@ public final class SnapshotCatchUp {
             return false;
         }
         for (String high : highs) {
-            if (!at.contains(parsed(high))) {
+            if (high.equals(GIVEN_UP) || !at.contains(parsed(high))) {
                 return false;
             }
         }
         return true;
+    }
+
+    /** The tables with a chunk given up: the reshard's new shards copy them. */
+    public Set<String> givenUpTables() {
+        Set<String> tables = new TreeSet<>();
+        chunksByTable.forEach(
+                (table, chunks) -> {
+                    for (Chunk chunk : chunks) {
+                        if (chunk.high.equals(GIVEN_UP)) {
+                            tables.add(table);
+                        }
+                    }
+                });
+        return tables;
     }
 
     /** Whether rows of this table are checked against the chunks. */
@@ -199,7 +229,8 @@ public final class SnapshotCatchUp {
             }
         }
         Chunk chunk = find(chunks, key);
-        return chunk != null && parsed(chunk.high).contains(transaction);
+        return chunk != null
+                && (chunk.high.equals(GIVEN_UP) || parsed(chunk.high).contains(transaction));
     }
 
     /** The chunk whose range holds the key, by binary search over the ranges in key order. */

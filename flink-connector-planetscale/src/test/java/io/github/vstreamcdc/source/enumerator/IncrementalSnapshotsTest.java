@@ -120,7 +120,7 @@ class IncrementalSnapshotsTest {
     }
 
     @Test
-    void aChunkGivenUpLeavesItsTableToTheShardsCopyFromTheOtherTablesWatermarks() throws Exception {
+    void aChunkGivenUpKeepsItsRangeInTheCatchUpForTheNewShardsToCopy() throws Exception {
         IncrementalSnapshots snapshots = new IncrementalSnapshots(true, Collections.emptyMap());
         snapshots.startPlanning(SHARD);
         snapshots.planned(SHARD, chunksOfTwoTables(), Collections.singleton("nopk"), U + "1-5");
@@ -128,6 +128,7 @@ class IncrementalSnapshotsTest {
         snapshots.chunkRead("ks/0#t#0", U + "1-8"); // read before the shard stopped serving
         snapshots.chunkRead("ks/0#t#1", IncrementalSnapshots.NOT_READ);
         snapshots.chunkRead("ks/0#u#0", U + "1-15");
+        assertThat(snapshots.progress()).isEmpty(); // every chunk read or given up
         Map<String, IncrementalSnapshots.ShardPlan> state = snapshots.snapshot(2);
         PlanetScaleEnumeratorStateSerializer serializer =
                 new PlanetScaleEnumeratorStateSerializer();
@@ -144,14 +145,18 @@ class IncrementalSnapshotsTest {
 
         for (IncrementalSnapshots s : Arrays.asList(snapshots, afterRestore)) {
             ShardSplit stream = s.release(held(), 2).get(0);
-            // t is copied by VStream (on the new shards, after the journal): its chunk read
-            // before does not hold the stream's start back.
-            assertThat(stream.position().gtid()).isEqualTo(U + "1-15");
-            assertThat(stream.position().remainingTables()).containsExactly("nopk", "t");
-            assertThat(stream.position().tablePKs()).isEmpty();
-            assertThat(stream.catchUp().chunks())
-                    .extracting(chunk -> chunk.chunk().table())
-                    .containsExactly("u");
+            // From the earliest chunk read, so that the changes of t's chunk read (its deletes)
+            // go out up to the journal; t's given-up range is dropped, and t is copied by the
+            // new shards.
+            assertThat(stream.position().gtid()).isEqualTo(U + "1-8");
+            assertThat(stream.position().remainingTables()).containsExactly("nopk");
+            assertThat(stream.catchUp().chunks()).hasSize(3);
+            assertThat(stream.catchUp().givenUpTables()).containsExactly("t");
+            ShardSplit back =
+                    ShardSplitSerializer.INSTANCE.deserialize(
+                            ShardSplitSerializer.INSTANCE.getVersion(),
+                            ShardSplitSerializer.INSTANCE.serialize(stream));
+            assertThat(back).isEqualTo(stream);
         }
     }
 
@@ -170,13 +175,37 @@ class IncrementalSnapshotsTest {
 
         ShardSplit stream = restored(state, 8).release(held(), 1).get(0);
         assertThat(stream.position().gtid()).isEqualTo(U + "1-5");
-        assertThat(stream.position().remainingTables()).containsExactly("t");
-        assertThat(stream.catchUp().chunks()).isEmpty();
+        assertThat(stream.position().remainingTables()).isEmpty();
+        assertThat(stream.catchUp().givenUpTables()).containsExactly("t");
         // A state of version 7 does not know where the shard was: no start, a clear error.
         IncrementalSnapshots unknown = restored(state, 7);
         assertThatThrownBy(() -> unknown.release(held(), 1))
                 .hasMessageContaining("ks/0 stopped serving")
+                .hasMessageContaining("no position of it before them is known")
                 .hasMessageContaining("restart the job without its state");
+    }
+
+    @Test
+    void aBoundedSnapshotWithAChunkGivenUpFails() {
+        ShardSplit bounded =
+                new ShardSplit(
+                                "ks",
+                                "0",
+                                ShardPosition.copyPhase(),
+                                0,
+                                true,
+                                Collections.emptyList())
+                        .withTables(new TreeSet<>(Arrays.asList("t", "nopk")));
+        IncrementalSnapshots snapshots = new IncrementalSnapshots(true, Collections.emptyMap());
+        snapshots.startPlanning(bounded);
+        snapshots.planned(bounded, chunks(), Collections.emptySet(), U + "1-5");
+        snapshots.chunkRead("ks/0#t#0", U + "1-8");
+        snapshots.chunkRead("ks/0#t#1", IncrementalSnapshots.NOT_READ);
+        Map<String, ShardSplit> held = new LinkedHashMap<>();
+        held.put(bounded.splitId(), bounded);
+        assertThatThrownBy(() -> snapshots.release(held, -1))
+                .hasMessageContaining("stopped serving")
+                .hasMessageContaining("'snapshot'");
     }
 
     private static IncrementalSnapshots restored(byte[] state, int version) throws Exception {

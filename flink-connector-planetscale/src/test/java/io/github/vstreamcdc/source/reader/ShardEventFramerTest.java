@@ -2,6 +2,9 @@ package io.github.vstreamcdc.source.reader;
 
 import io.github.vstreamcdc.source.api.RowChangeEvent;
 import io.github.vstreamcdc.source.client.VitessException;
+import io.github.vstreamcdc.source.snapshot.KeyKind;
+import io.github.vstreamcdc.source.snapshot.SnapshotCatchUp;
+import io.github.vstreamcdc.source.snapshot.TableChunk;
 import io.github.vstreamcdc.source.split.ShardPosition;
 import io.github.vstreamcdc.source.split.ShardSplit;
 import io.github.vstreamcdc.vitess.proto.Binlogdata;
@@ -578,6 +581,49 @@ class ShardEventFramerTest {
                                 gtid(1, 10),
                                 Collections.singletonList(lastPk("t", 1)),
                                 new LinkedHashSet<>(Arrays.asList("t", "u"))));
+    }
+
+    /**
+     * Table t's chunk [-, 100) read up to transaction 5, [100, -) given up (its shard stopped
+     * serving): the stream's catch-up after an incremental snapshot.
+     */
+    private static SnapshotCatchUp givenUpAbove100() {
+        byte[][] boundary = {"100".getBytes(StandardCharsets.UTF_8)};
+        List<String> key = Collections.singletonList("id");
+        List<KeyKind> kinds = Collections.singletonList(KeyKind.INTEGER);
+        return new SnapshotCatchUp(
+                Arrays.asList(
+                        new SnapshotCatchUp.Chunk(
+                                new TableChunk("t", 0, key, kinds, null, boundary), gtid(1, 5)),
+                        new SnapshotCatchUp.Chunk(
+                                new TableChunk("t", 1, key, kinds, boundary, null),
+                                SnapshotCatchUp.GIVEN_UP)));
+    }
+
+    @Test
+    void aShardsJournalAfterChunksWereGivenUpHandsTheirTablesToTheNewShards() {
+        ShardEventFramer framer =
+                new ShardEventFramer(binlogSplit(gtid(1, 10), 0).withCatchUp(givenUpAbove100()));
+        List<ChangeBatch> batches =
+                frame(
+                        framer,
+                        begin(),
+                        field("t", TS),
+                        rows("t", TS, delete(1, "a"), delete(200, "b"), insert(300, "c")),
+                        commitAt(11),
+                        commit(),
+                        begin(),
+                        journal(Binlogdata.MigrationType.SHARDS));
+
+        // The delete of a row of the chunk read goes out; the given-up range's changes do not
+        // (the new shards copy the table as it is after the journal).
+        assertThat(rowsOf(batches)).containsExactly("d:1");
+        ChangeBatch last = batches.get(batches.size() - 1);
+        assertThat(last.journal).isNotNull();
+        assertThat(last.positionAfter)
+                .isEqualTo(
+                        new ShardPosition(
+                                gtid(1, 11), Collections.emptyList(), Collections.singleton("t")));
     }
 
     @Test

@@ -70,6 +70,30 @@ class SnapshotCatchUpTest {
     }
 
     @Test
+    void aChunkGivenUpDropsEveryChangeOfItsRangeAndIsNeverPassed() {
+        // [100, 1000) was given up (its shard stopped serving): the new shards copy the table.
+        SnapshotCatchUp catchUp =
+                new SnapshotCatchUp(
+                        Arrays.asList(
+                                new SnapshotCatchUp.Chunk(chunk(0, null, "100"), U + "1-10"),
+                                new SnapshotCatchUp.Chunk(
+                                        chunk(1, "100", "1000"), SnapshotCatchUp.GIVEN_UP),
+                                new SnapshotCatchUp.Chunk(chunk(2, "1000", null), U + "1-30")));
+        assertThat(catchUp.startPosition()).isEqualTo(U + "1-10");
+        assertThat(catchUp.passedBy(U + "1-1000")).isFalse();
+        assertThat(catchUp.givenUpTables()).containsExactly("t");
+        assertThat(catchUp.apply(row(RowChangeEvent.Op.DELETE, "500", null, 900))).isNull();
+        // A delete of a row of a chunk read goes out (the copy will not have the row).
+        assertThat(catchUp.apply(row(RowChangeEvent.Op.DELETE, "5", null, 900))).isNotNull();
+        // A key moved out of the given-up range: the delete of the old row is not told (it was
+        // never told), the new one is.
+        RowChangeEvent moved = catchUp.apply(row(RowChangeEvent.Op.UPDATE, "500", "5000", 900));
+        assertThat(moved.op()).isEqualTo(RowChangeEvent.Op.INSERT);
+        assertThat(new SnapshotCatchUp(Collections.emptyList()).givenUpTables()).isEmpty();
+        assertThat(catchUp().givenUpTables()).isEmpty();
+    }
+
+    @Test
     void dropsWhatTheKeysChunkAlreadyHolds() {
         SnapshotCatchUp catchUp = catchUp();
         // Transaction 15: after chunk 0's watermark, before chunk 1's.
