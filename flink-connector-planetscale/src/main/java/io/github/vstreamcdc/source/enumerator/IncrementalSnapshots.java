@@ -271,29 +271,36 @@ final class IncrementalSnapshots {
             // stream drops every change of their ranges and streams the rest up to the reshard's
             // journal (deletes of rows of chunks read included), where it hands their tables to
             // the new shards to copy (ShardEventFramer): rows of chunks read come again.
-            if (split.snapshotOnly()) {
+            if (split.snapshotOnly() || split.bounds().hasStop()) {
+                // Its stream would end at its stop, before the journal that hands the tables on.
                 throw new FlinkRuntimeException(
                         split.splitId()
                                 + " stopped serving (a reshard cut over) before the snapshot"
                                 + " chunks of "
                                 + givenUp
-                                + " were read: a bounded snapshot (startup mode 'snapshot') reads"
-                                + " the shards it started with. Run it again once the reshard is"
-                                + " complete.");
+                                + " were read: a bounded read (startup mode 'snapshot', or a"
+                                + " 'scan.bounded.mode') reads the shards it started with. Run it"
+                                + " again once the reshard is complete.");
             }
-            String start = catchUp.startPosition();
+            boolean anyRead = false;
+            for (String high : plan.highs.values()) {
+                anyRead |= !NOT_READ.equals(high);
+            }
+            String start = anyRead ? catchUp.startPosition() : plan.plannedAt;
             if (start == null) {
-                start = plan.plannedAt; // no chunk read, or watermarks of more than one history
+                throw new FlinkRuntimeException(
+                        "The high watermarks of the incremental snapshot of "
+                                + split.splitId()
+                                + " do not line up in one binlog history (a failover to a tablet"
+                                + " with other transactions?); restart the job from a new"
+                                + " snapshot.");
             }
             if (start.isEmpty()) {
                 throw new FlinkRuntimeException(
                         split.splitId()
-                                + " stopped serving (a reshard?) before the chunks of "
-                                + givenUp
-                                + " were read, and no position of it before them is known (no"
-                                + " chunk read, or high watermarks of different binlog histories,"
-                                + " and a state of an older version): restart the job without its"
-                                + " state.");
+                                + " stopped serving (a reshard?) before any of its snapshot chunks"
+                                + " was read, and its position before them is not known (a state"
+                                + " of an older version): restart the job without its state.");
             }
             LOG.warn(
                     "{} no longer serves (a reshard cut over) and chunks of {} could not be read:"

@@ -244,12 +244,22 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
             read = chunkReader.read(batch);
         } catch (ChunkSnapshotReader.ShardNotServing e) {
             // The shard's stream drops the changes of these chunks' ranges and hands their tables
-            // to the reshard's new shards, which copy them (IncrementalSnapshots).
-            LOG.warn("{}: giving up chunks {}", e.getMessage(), batch);
+            // to the reshard's new shards, which copy them (IncrementalSnapshots). The shard's
+            // other chunks waiting here go the same way.
+            for (Iterator<ShardSplit> it = chunks.iterator(); it.hasNext(); ) {
+                ShardSplit next = it.next();
+                if (next.keyspace().equals(first.keyspace())
+                        && next.shard().equals(first.shard())) {
+                    batch.add(next);
+                    it.remove();
+                }
+            }
+            LOG.warn("{}: giving up {} chunks {}", e.getMessage(), batch.size(), batch);
             for (ShardSplit split : batch) {
                 out.add(split.splitId(), ChangeBatch.chunkGivenUp());
                 out.addFinishedSplit(split.splitId());
             }
+            metrics.chunksWaiting(chunks.size());
             return;
         }
         long rows = 0;

@@ -6,6 +6,7 @@ import io.github.vstreamcdc.source.snapshot.TableChunk;
 import io.github.vstreamcdc.source.split.ShardPosition;
 import io.github.vstreamcdc.source.split.ShardSplit;
 import io.github.vstreamcdc.source.split.ShardSplitSerializer;
+import io.github.vstreamcdc.source.split.SplitBounds;
 
 import org.junit.jupiter.api.Test;
 
@@ -181,7 +182,7 @@ class IncrementalSnapshotsTest {
         IncrementalSnapshots unknown = restored(state, 7);
         assertThatThrownBy(() -> unknown.release(held(), 1))
                 .hasMessageContaining("ks/0 stopped serving")
-                .hasMessageContaining("no position of it before them is known")
+                .hasMessageContaining("its position before them is not known")
                 .hasMessageContaining("restart the job without its state");
     }
 
@@ -206,6 +207,31 @@ class IncrementalSnapshotsTest {
         assertThatThrownBy(() -> snapshots.release(held, -1))
                 .hasMessageContaining("stopped serving")
                 .hasMessageContaining("'snapshot'");
+
+        // Startup mode 'initial' with a stop (e.g. 'latest-offset'): its stream would end at the
+        // stop, before the journal that hands the given-up tables to the new shards.
+        ShardSplit stopping = SHARD.withBounds(SplitBounds.NONE.withStopGtid(U + "1-9"));
+        IncrementalSnapshots withStop = new IncrementalSnapshots(true, Collections.emptyMap());
+        withStop.startPlanning(stopping);
+        withStop.planned(stopping, chunks(), Collections.emptySet(), U + "1-5");
+        withStop.chunkRead("ks/0#t#0", U + "1-8");
+        withStop.chunkRead("ks/0#t#1", IncrementalSnapshots.NOT_READ);
+        Map<String, ShardSplit> heldWithStop = new LinkedHashMap<>();
+        heldWithStop.put(stopping.splitId(), stopping);
+        assertThatThrownBy(() -> withStop.release(heldWithStop, -1))
+                .hasMessageContaining("'scan.bounded.mode'");
+    }
+
+    @Test
+    void givenUpChunksWithWatermarksOfTwoHistoriesFail() {
+        IncrementalSnapshots snapshots = new IncrementalSnapshots(true, Collections.emptyMap());
+        snapshots.startPlanning(SHARD);
+        snapshots.planned(SHARD, chunksOfTwoTables(), Collections.emptySet(), U + "1-5");
+        snapshots.chunkRead("ks/0#t#0", U + "1-8");
+        snapshots.chunkRead("ks/0#t#1", IncrementalSnapshots.NOT_READ);
+        snapshots.chunkRead("ks/0#u#0", "MySQL56/4e11fa47-71ca-11e1-9e33-c80aa9429562:1-3");
+        assertThatThrownBy(() -> snapshots.release(held(), -1))
+                .hasMessageContaining("do not line up in one binlog history");
     }
 
     private static IncrementalSnapshots restored(byte[] state, int version) throws Exception {
