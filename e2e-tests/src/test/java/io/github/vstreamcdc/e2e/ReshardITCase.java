@@ -216,19 +216,7 @@ class ReshardITCase {
     void aReshardDuringTheSnapshotLeavesTheRestOfTheCopyToTheNewShards() throws Exception {
         String first = "copied_first"; // before "items" in VStream's order
         int firstRows = 150_000;
-        cluster.createShardedTable(first, "id BIGINT NOT NULL PRIMARY KEY, v VARCHAR(100)");
-        try (Connection c = cluster.connect();
-                Statement s = c.createStatement()) {
-            for (int from = 1; from <= firstRows; from += 10_000) {
-                StringBuilder sql = new StringBuilder("INSERT INTO " + first + " (id, v) VALUES ");
-                for (int id = from; id < from + 10_000; id++) {
-                    sql.append(id == from ? "" : ",").append("(").append(id);
-                    sql.append(",'a row of the first table, long enough to fill the buffers ");
-                    sql.append(id).append("')");
-                }
-                s.execute(sql.toString());
-            }
-        }
+        createLargeTable(first, firstRows);
         PlanetScaleSource<String> source =
                 SourceTestSupport.<String>connectedTo(cluster)
                         .tableName(first + "|" + TABLE)
@@ -294,20 +282,7 @@ class ReshardITCase {
     void aReshardWhileSnapshotChunksAreReadLosesNoRow() throws Exception {
         String chunked = "chunked_first";
         int rows = 200_000;
-        cluster.createShardedTable(chunked, "id BIGINT NOT NULL PRIMARY KEY, v VARCHAR(100)");
-        try (Connection c = cluster.connect();
-                Statement s = c.createStatement()) {
-            for (int from = 1; from <= rows; from += 10_000) {
-                StringBuilder sql =
-                        new StringBuilder("INSERT INTO " + chunked + " (id, v) VALUES ");
-                for (int id = from; id < from + 10_000; id++) {
-                    sql.append(id == from ? "" : ",").append("(").append(id);
-                    sql.append(",'a row read in chunks, long enough to fill the buffers ");
-                    sql.append(id).append("')");
-                }
-                s.execute(sql.toString());
-            }
-        }
+        createLargeTable(chunked, rows);
         PlanetScaleSource<String> source =
                 SourceTestSupport.<String>connectedTo(cluster)
                         .tableName(chunked)
@@ -395,6 +370,26 @@ class ReshardITCase {
             try (Connection c = cluster.connect();
                     Statement s = c.createStatement()) {
                 s.execute("DROP TABLE IF EXISTS " + chunked);
+            }
+        }
+    }
+
+    /**
+     * A sharded table (id, v) with ids 1 to {@code rows} (a multiple of 10,000), values long enough
+     * to fill the job's buffers.
+     */
+    private void createLargeTable(String table, int rows) throws Exception {
+        cluster.createShardedTable(table, "id BIGINT NOT NULL PRIMARY KEY, v VARCHAR(100)");
+        try (Connection c = cluster.connect();
+                Statement s = c.createStatement()) {
+            for (int from = 1; from <= rows; from += 10_000) {
+                StringBuilder sql = new StringBuilder("INSERT INTO " + table + " (id, v) VALUES ");
+                for (int id = from; id < from + 10_000; id++) {
+                    sql.append(id == from ? "" : ",").append("(").append(id);
+                    sql.append(",'a row of the first table, long enough to fill the buffers ");
+                    sql.append(id).append("')");
+                }
+                s.execute(sql.toString());
             }
         }
     }

@@ -282,10 +282,7 @@ final class IncrementalSnapshots {
                                 + " 'scan.bounded.mode') reads the shards it started with. Run it"
                                 + " again once the reshard is complete.");
             }
-            boolean anyRead = false;
-            for (String high : plan.highs.values()) {
-                anyRead |= !NOT_READ.equals(high);
-            }
+            boolean anyRead = givenUp(plan) < plan.highs.size();
             String start = anyRead ? catchUp.startPosition() : plan.plannedAt;
             if (start == null) {
                 throw new FlinkRuntimeException(

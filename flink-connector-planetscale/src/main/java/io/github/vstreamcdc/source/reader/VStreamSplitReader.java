@@ -228,14 +228,10 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
         }
         List<ShardSplit> batch = new ArrayList<>();
         batch.add(first);
-        int most = Math.max(1, CHUNK_ROWS_PER_FETCH / config.incrementalSnapshotChunkSize());
-        for (Iterator<ShardSplit> it = chunks.iterator(); it.hasNext() && batch.size() < most; ) {
-            ShardSplit next = it.next();
-            if (next.keyspace().equals(first.keyspace()) && next.shard().equals(first.shard())) {
-                batch.add(next);
-                it.remove();
-            }
-        }
+        takeWaitingChunksOf(
+                first,
+                batch,
+                Math.max(1, CHUNK_ROWS_PER_FETCH / config.incrementalSnapshotChunkSize()));
         if (chunkReader == null) {
             chunkReader = new ChunkSnapshotReader(config, this::channel);
         }
@@ -246,14 +242,7 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
             // The shard's stream drops the changes of these chunks' ranges and hands their tables
             // to the reshard's new shards, which copy them (IncrementalSnapshots). The shard's
             // other chunks waiting here go the same way.
-            for (Iterator<ShardSplit> it = chunks.iterator(); it.hasNext(); ) {
-                ShardSplit next = it.next();
-                if (next.keyspace().equals(first.keyspace())
-                        && next.shard().equals(first.shard())) {
-                    batch.add(next);
-                    it.remove();
-                }
-            }
+            takeWaitingChunksOf(first, batch, Integer.MAX_VALUE);
             LOG.warn("{}: giving up {} chunks {}", e.getMessage(), batch.size(), batch);
             for (ShardSplit split : batch) {
                 out.add(split.splitId(), ChangeBatch.chunkGivenUp());
@@ -272,6 +261,17 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
         metrics.chunksRead(batch.size(), rows, chunks.size());
         if (chunks.isEmpty()) {
             LOG.info("Read {} snapshot chunks; none waits", chunksRead);
+        }
+    }
+
+    /** Moves waiting chunks of {@code first}'s shard into {@code batch}, up to {@code most}. */
+    private void takeWaitingChunksOf(ShardSplit first, List<ShardSplit> batch, int most) {
+        for (Iterator<ShardSplit> it = chunks.iterator(); it.hasNext() && batch.size() < most; ) {
+            ShardSplit next = it.next();
+            if (next.keyspace().equals(first.keyspace()) && next.shard().equals(first.shard())) {
+                batch.add(next);
+                it.remove();
+            }
         }
     }
 
