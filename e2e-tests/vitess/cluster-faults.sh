@@ -71,7 +71,7 @@ set_replicas() {
   done
   if [[ ${#remove[@]} -gt 0 ]]; then
     log "removing the tablets ${remove[*]}"
-    stop_vttablets "${remove[@]}"
+    kill_tablets "${remove[@]}"
     for uid in "${remove[@]}"; do vtctl_or_die DeleteTablets "$(tablet_alias "${uid}")"; done
     remove_tablets "${remove[@]}"
   fi

@@ -50,7 +50,7 @@ RESHARD_VDIFF="${CLUSTER_RESHARD_VDIFF:-0}"
 # vtgate buffers PRIMARY traffic during the traffic switch (as PlanetScale does)
 VTGATE_BUFFER="${CLUSTER_VTGATE_BUFFER:-1}"
 # how often vtgate looks for new tablets in the topo (Vitess' default: 1m)
-TABLET_REFRESH="${CLUSTER_TABLET_REFRESH_INTERVAL:-5s}"
+TABLET_REFRESH="${CLUSTER_TABLET_REFRESH_INTERVAL:-1s}"
 # REPLICA / RDONLY tablets per shard made by `up` and `reshard` (0: PRIMARY only, the cheapest)
 REPLICAS="${CLUSTER_REPLICAS:-0}"
 RDONLYS="${CLUSTER_RDONLY:-0}"
@@ -217,7 +217,7 @@ stop_tablet_processes() {
   terminate_all "${secs}" "${pids[@]}"
 }
 
-# stop_vttablets UID... / stop_mysqlds UID...: all at once
+# stop_vttablets UID...: all at once
 stop_vttablets() {
   local uid
   local -a files=()
@@ -225,11 +225,18 @@ stop_vttablets() {
   stop_tablet_processes "vttablet $*" 60 "${files[@]}"
 }
 
-stop_mysqlds() {
-  local uid
-  local -a files=()
-  for uid in "$@"; do files+=("$(tablet_dir "${uid}")/mysql.pid"); done
-  stop_tablet_processes "mysqld $*" 120 "${files[@]}"
+# kill_tablets UID...: kills the vttablets and mysqlds of tablets that are deleted next (their
+# shards are gone or they are surplus replicas): no graceful stop, it only cost a reshard seconds
+kill_tablets() {
+  local uid pid
+  local -a pids=()
+  for uid in "$@"; do
+    if pid="$(owned_pid "${PID_DIR}/vttablet-${uid}.pid")"; then pids+=("${pid}"); fi
+    if pid="$(owned_pid "$(tablet_dir "${uid}")/mysql.pid")"; then pids+=("${pid}"); fi
+  done
+  [[ ${#pids[@]} -eq 0 ]] && return 0
+  log "killing the vttablets and mysqlds of tablets $* (pids ${pids[*]})"
+  kill_all "${pids[@]}"
 }
 
 stop_named() {
@@ -311,12 +318,18 @@ create_shards() {
     uids+=("$(allocate_tablet "${shard}")")
   done
   start_new_tablets "${uids[@]}"
+  # the shards are independent: reparent them all at once
+  local -a jobs=()
   for i in "${!uids[@]}"; do
     uid="${uids[i]}"
     log "making $(tablet_alias "${uid}") the PRIMARY of ${KEYSPACE}/${shards[i]}"
     VTCTL_TIMEOUT=60s vtctl_or_die PlannedReparentShard "${KEYSPACE}/${shards[i]}" \
-      --new-primary "$(tablet_alias "${uid}")" --wait-replicas-timeout 10s
+      --new-primary "$(tablet_alias "${uid}")" --wait-replicas-timeout 10s &
+    jobs+=($!)
   done
+  local rc=0
+  for i in "${!jobs[@]}"; do wait "${jobs[i]}" || rc=$?; done
+  ((rc == 0)) || die "PlannedReparentShard of a new shard failed (exit ${rc})"
   for i in "${!uids[@]}"; do
     uid="${uids[i]}"
     wait_until 60 "tablet ${uid} to be a writable PRIMARY" \
@@ -374,12 +387,11 @@ primary_writable() {
   vtctl GetTablet "$1" 2>/dev/null | grep -q '"type": "PRIMARY"'
 }
 
-# stops the vttablets and mysqlds of the given tablets, removes their data dirs and lines
+# kills the vttablets and mysqlds of the given tablets, removes their data dirs and lines
 remove_tablets() {
   [[ $# -gt 0 ]] || return 0
   local uid
-  stop_vttablets "$@"
-  stop_mysqlds "$@"
+  kill_tablets "$@"
   for uid in "$@"; do
     rm -rf "$(tablet_dir "${uid}")" "${PID_DIR}/vttablet-${uid}.pid" "${PID_DIR}/mysqlctl-${uid}.pid"
     if [[ -f ${TABLETS_FILE} ]]; then
@@ -730,7 +742,7 @@ drop_retired() {
   IFS=',' read -r -a arr <<<"${retired}"
   local -a uids
   mapfile -t uids < <(for s in "${arr[@]}"; do tablets_of_shard "${s}"; done)
-  stop_vttablets "${uids[@]}"
+  kill_tablets "${uids[@]}"
   local -a args=()
   for s in "${arr[@]}"; do args+=("${KEYSPACE}/${s}"); done
   vtctl_or_die DeleteShards --recursive "${args[@]}"
@@ -932,7 +944,7 @@ cmd_reshard_cancel() {
   done
   if [[ ${#args[@]} -gt 0 ]]; then
     log "deleting the non-serving shards ${args[*]}"
-    stop_vttablets "${uids[@]}"
+    kill_tablets "${uids[@]}"
     vtctl_or_die DeleteShards --recursive "${args[@]}"
   fi
   prune_tablets

@@ -250,6 +250,21 @@ terminate_all() {
   sleep 0.5
 }
 
+# kill_all PID...: SIGKILL, then waits (up to 10 s) until they are gone: for processes whose data
+# is deleted next, where a graceful stop only costs time (a vttablet waits for its health stream,
+# a mysqld flushes)
+kill_all() {
+  [[ $# -gt 0 ]] || return 0
+  kill -KILL "$@" 2>/dev/null || true
+  local i pid alive
+  for ((i = 0; i < 100; i++)); do
+    alive=0
+    for pid in "$@"; do pid_alive "${pid}" && alive=1; done
+    [[ ${alive} -eq 0 ]] && return 0
+    sleep 0.1
+  done
+}
+
 # ---------------------------------------------------------------------------------------------
 # Ports, HTTP, MySQL
 # ---------------------------------------------------------------------------------------------

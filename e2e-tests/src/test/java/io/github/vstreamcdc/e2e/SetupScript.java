@@ -138,6 +138,13 @@ final class SetupScript<T> {
                                 + ":\n"
                                 + String.join("\n", err.subList(from, err.size())));
             }
+            // The script's own progress lines ("[cluster.sh 10:00:00] ...") show in the test log
+            // where a slow test spends its time; the tools' chatter between them does not.
+            for (String line : Files.readAllLines(stderr, StandardCharsets.UTF_8)) {
+                if (line.startsWith("[" + path.getFileName() + " ")) {
+                    LOG.info("{}", line);
+                }
+            }
             return Files.readAllLines(stdout, StandardCharsets.UTF_8);
         } finally {
             Files.deleteIfExists(stdout);

@@ -73,13 +73,17 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
 
     private final PlanetScaleSourceConfig config;
     private final Supplier<ManagedChannel> channelFactory;
+    private final ShardGtidSets gtidSets;
     private final LinkedBlockingQueue<ReaderSignal> signals = new LinkedBlockingQueue<>();
 
-    /** Binlog retention checks of the splits this reader opens: one query at a time, in order. */
-    private final ExecutorService retentionChecks =
+    /**
+     * The queries of the shards' GTID sets (position checks, stop positions) of the splits this
+     * reader opens: one at a time, in order, off the fetcher thread.
+     */
+    private final ExecutorService shardQueries =
             Executors.newSingleThreadExecutor(
                     task -> {
-                        Thread thread = new Thread(task, "planetscale-binlog-retention-check");
+                        Thread thread = new Thread(task, "planetscale-shard-gtid-query");
                         thread.setDaemon(true);
                         thread.setContextClassLoader(
                                 Thread.currentThread().getContextClassLoader());
@@ -111,6 +115,7 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
         this(
                 config,
                 () -> VStreamChannels.open(config.connection()),
+                ShardGtidSets.overSql(config.connection()),
                 metrics,
                 ReconnectPolicy.DEFAULT_INITIAL_BACKOFF_MS,
                 ReconnectPolicy.DEFAULT_MAX_BACKOFF_MS,
@@ -120,15 +125,24 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
     VStreamSplitReader(
             PlanetScaleSourceConfig config,
             Supplier<ManagedChannel> channelFactory,
+            ShardGtidSets gtidSets,
             ShardReaderMetrics metrics,
             long initialBackoffMs,
             long maxBackoffMs) {
-        this(config, channelFactory, metrics, initialBackoffMs, maxBackoffMs, new WantedTables());
+        this(
+                config,
+                channelFactory,
+                gtidSets,
+                metrics,
+                initialBackoffMs,
+                maxBackoffMs,
+                new WantedTables());
     }
 
     VStreamSplitReader(
             PlanetScaleSourceConfig config,
             Supplier<ManagedChannel> channelFactory,
+            ShardGtidSets gtidSets,
             ShardReaderMetrics metrics,
             long initialBackoffMs,
             long maxBackoffMs,
@@ -136,6 +150,7 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
         this.wantedTables = wantedTables;
         this.config = config;
         this.channelFactory = channelFactory;
+        this.gtidSets = gtidSets;
         this.metrics = metrics;
         this.initialBackoffMs = initialBackoffMs;
         this.maxBackoffMs = maxBackoffMs;
@@ -371,14 +386,38 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
         if (channel == null) {
             channel = channelFactory.get();
         }
+        ManagedChannel streams = channel;
         String splitId = cursor.split.splitId();
-        CurrentPositionCall.start(
-                channel,
-                config.connection(),
-                cursor.split.keyspace(),
-                cursor.split.shard(),
-                gtid -> signals.add(new ReaderSignal.StopPosition(splitId, gtid, null)),
-                status -> signals.add(new ReaderSignal.StopPosition(splitId, null, status)));
+        String keyspace = cursor.split.keyspace();
+        String shard = cursor.split.shard();
+        // The executed GTID set, as a query (see ShardGtidSets for why not a VStream); a VStream
+        // from "current" only if the query fails (it tells a failure with a gRPC status).
+        shardQueries.execute(
+                () -> {
+                    String executed = null;
+                    try {
+                        executed = gtidSets.read(keyspace, shard).executed;
+                    } catch (RuntimeException e) {
+                        LOG.info(
+                                "Could not query the current position of {} ({}); asking VTGate's"
+                                        + " VStream",
+                                splitId,
+                                e.getMessage());
+                    }
+                    if (GtidSet.parseMysql56(executed) != null) {
+                        signals.add(new ReaderSignal.StopPosition(splitId, executed, null));
+                        return;
+                    }
+                    CurrentPositionCall.start(
+                            streams,
+                            config.connection(),
+                            keyspace,
+                            shard,
+                            gtid -> signals.add(new ReaderSignal.StopPosition(splitId, gtid, null)),
+                            status ->
+                                    signals.add(
+                                            new ReaderSignal.StopPosition(splitId, null, status)));
+                });
     }
 
     /** The shard's current position came: it is the split's stop from now on. */
@@ -538,8 +577,8 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
                 && GtidSet.parseMysql56(cursor.framer.safePosition().gtid()) != null) {
             // What VTGate says when the tablet cannot serve the position: is it purged?
             String purged =
-                    PositionCheckCall.purgedProblem(
-                            config, cursor.split, cursor.framer.safePosition().gtid());
+                    StreamPositionCheck.purgedProblem(
+                            gtidSets, cursor.split, cursor.framer.safePosition().gtid());
             if (purged != null) {
                 throw new VitessException(purged, status.asRuntimeException());
             }
@@ -649,13 +688,13 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
         ShardSplit split = cursor.split;
         if (!cursor.positionChecked) {
             cursor.positionChecked = true;
-            PositionCheckCall.start(
-                    channel,
+            StreamPositionCheck.start(
                     config,
+                    gtidSets,
                     split,
                     cursor.framer.safePosition().gtid(),
                     signals,
-                    retentionChecks);
+                    shardQueries);
         }
         Vtgate.VStreamRequest request =
                 VStreamRequests.forSplit(
@@ -725,6 +764,6 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
         }
         VStreamChannels.close(channel);
         channel = null;
-        retentionChecks.shutdownNow();
+        shardQueries.shutdownNow();
     }
 }

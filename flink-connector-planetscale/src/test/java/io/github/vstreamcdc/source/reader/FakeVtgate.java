@@ -1,5 +1,7 @@
 package io.github.vstreamcdc.source.reader;
 
+import io.github.vstreamcdc.source.client.BinlogRetention;
+import io.github.vstreamcdc.source.client.VitessException;
 import io.github.vstreamcdc.vitess.proto.Binlogdata;
 import io.github.vstreamcdc.vitess.proto.VitessGrpc;
 import io.github.vstreamcdc.vitess.proto.Vtgate;
@@ -42,7 +44,7 @@ final class FakeVtgate implements AutoCloseable {
     private Server server;
     private final Deque<Script> scripts = new ArrayDeque<>();
     private final List<Vtgate.VStreamRequest> requests = new ArrayList<>();
-    private final List<Vtgate.VStreamRequest> positionChecks = new ArrayList<>();
+    private final List<String> positionChecks = new ArrayList<>();
     private final List<ManagedChannel> channels = new ArrayList<>();
     volatile String currentPosition = gtid(1, 100_000);
 
@@ -85,7 +87,7 @@ final class FakeVtgate implements AutoCloseable {
         Binlogdata.ShardGtid first = request.getVgtid().getShardGtids(0);
         if (first.getGtid().equals("current")) {
             synchronized (this) {
-                positionChecks.add(request);
+                positionChecks.add("vstream " + first.getKeyspace() + "/" + first.getShard());
                 notifyAll();
             }
             if (currentPositionFailure != null) {
@@ -146,12 +148,29 @@ final class FakeVtgate implements AutoCloseable {
         return new ArrayList<>(requests);
     }
 
-    synchronized List<Vtgate.VStreamRequest> positionChecks() {
+    /**
+     * The shard's GTID sets as the reader queries them over VTGate's MySQL protocol ({@link
+     * ShardGtidSets}): {@link #currentPosition} executed, nothing purged; fails like the query when
+     * {@link #currentPositionFailure} is set.
+     */
+    BinlogRetention.GtidSets gtidSets(String keyspace, String shard) {
+        synchronized (this) {
+            positionChecks.add("query " + keyspace + "/" + shard);
+            notifyAll();
+        }
+        if (currentPositionFailure != null) {
+            throw new VitessException("Cannot read the GTID sets: " + currentPositionFailure);
+        }
+        return new BinlogRetention.GtidSets("MySQL56/", currentPosition);
+    }
+
+    /** The reader's asks for a shard's position: queries of its GTID sets and VStreams. */
+    synchronized List<String> positionChecks() {
         return new ArrayList<>(positionChecks);
     }
 
     /** Waits until the reader asked for the shard's position this many times (asynchronously). */
-    synchronized List<Vtgate.VStreamRequest> awaitPositionChecks(int count, long timeoutMillis)
+    synchronized List<String> awaitPositionChecks(int count, long timeoutMillis)
             throws InterruptedException {
         long deadline = System.currentTimeMillis() + timeoutMillis;
         while (positionChecks.size() < count) {

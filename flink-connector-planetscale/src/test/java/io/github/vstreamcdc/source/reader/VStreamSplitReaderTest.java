@@ -104,7 +104,12 @@ class VStreamSplitReaderTest {
             ShardSplit split, int maxAttempts, Topodata.TabletType tabletType) {
         reader =
                 new VStreamSplitReader(
-                        config(maxAttempts, tabletType), fake::channel, metrics, 20, 100);
+                        config(maxAttempts, tabletType),
+                        fake::channel,
+                        fake::gtidSets,
+                        metrics,
+                        20,
+                        100);
         reader.handleSplitsChanges(new SplitsAddition<>(Collections.singletonList(split)));
         return reader;
     }
@@ -238,8 +243,10 @@ class VStreamSplitReaderTest {
         assertThat(shardGtid.getTablePKsList()).isEmpty();
         assertThat(request.getFlags().getStopOnReshard()).isTrue();
         assertThat(request.getFilter().getRules(0).getMatch()).isEqualTo("/^(?:t|u|e)$");
-        // The position was checked against the shard's current one.
-        assertThat(fake.awaitPositionChecks(1, 10_000)).hasSize(1);
+        // The position was checked against the shard's GTID sets, with a query: a VStream from
+        // "current" next to the stream could take the stream's binlog connection id on the tablet.
+        assertThat(fake.awaitPositionChecks(1, 10_000))
+                .containsExactly("query " + KEYSPACE + "/" + SHARD);
     }
 
     // ---- (b) copy phase ----
@@ -391,8 +398,10 @@ class VStreamSplitReaderTest {
         assertThat(out.batches)
                 .anyMatch(b -> b.bounds != null && gtid(1, 11).equals(b.bounds.stopGtid()));
         assertThat(out.batches.get(out.batches.size() - 1).stopped).isTrue();
-        // Asked before the stream opened.
-        assertThat(fake.positionChecks()).isNotEmpty();
+        // Asked (with a query, not a VStream) before the stream opened.
+        assertThat(fake.positionChecks())
+                .isNotEmpty()
+                .allMatch(check -> check.equals("query " + KEYSPACE + "/" + SHARD));
         assertThat(fake.requests()).hasSize(1);
     }
 
@@ -408,6 +417,9 @@ class VStreamSplitReaderTest {
                 .isInstanceOf(VitessException.class)
                 .hasMessageContaining("Cannot get the current position of " + SPLIT_ID)
                 .hasMessageContaining("PERMISSION_DENIED");
+        // The query failed first; VTGate's VStream was asked then.
+        assertThat(fake.positionChecks())
+                .startsWith("query " + KEYSPACE + "/" + SHARD, "vstream " + KEYSPACE + "/" + SHARD);
     }
 
     @Test
@@ -521,7 +533,7 @@ class VStreamSplitReaderTest {
         options.set(PlanetScaleSourceOptions.TABLE_NAME, "t");
         PlanetScaleSourceConfig projected =
                 PlanetScaleSourceConfig.from(options).withColumns(Arrays.asList("id", "v"));
-        reader = new VStreamSplitReader(projected, fake::channel, metrics, 20, 100);
+        reader = new VStreamSplitReader(projected, fake::channel, fake::gtidSets, metrics, 20, 100);
         reader.handleSplitsChanges(
                 new SplitsAddition<>(Collections.singletonList(binlogSplit(gtid(1, 10), 0))));
 
@@ -1189,6 +1201,7 @@ class VStreamSplitReaderTest {
                 new VStreamSplitReader(
                         config(10, Topodata.TabletType.PRIMARY),
                         fake::channel,
+                        fake::gtidSets,
                         metrics,
                         20,
                         100,
