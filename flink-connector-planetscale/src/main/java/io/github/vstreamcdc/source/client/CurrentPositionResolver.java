@@ -52,6 +52,11 @@ public final class CurrentPositionResolver implements AutoCloseable {
                 return queried;
             }
         }
+        return streamedPosition(keyspace, shard);
+    }
+
+    /** The shard's current position as the first position of a VStream from {@code current}. */
+    public String streamedPosition(String keyspace, String shard) {
         String gtid =
                 firstAnswer(
                         request(options, keyspace, shard),
