@@ -230,11 +230,10 @@ class SecureConnectionITCase {
                 .hasMessageContaining("'tls.enabled' = false");
     }
 
-    /** A VStream over the gRPC connection under test (not the MySQL-protocol query). */
     private static String currentPosition(PlanetScaleSourceBuilder<RowData> builder) {
         try (CurrentPositionResolver resolver =
                 new CurrentPositionResolver(builder.buildConnectionOptions())) {
-            return resolver.streamedPosition("secure", "0");
+            return resolver.currentPosition("secure", "0");
         }
     }
 

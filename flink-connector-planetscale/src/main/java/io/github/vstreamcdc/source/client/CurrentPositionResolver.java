@@ -2,7 +2,6 @@ package io.github.vstreamcdc.source.client;
 
 import io.github.vstreamcdc.source.config.VitessConnectionOptions;
 import io.github.vstreamcdc.vitess.proto.Binlogdata;
-import io.github.vstreamcdc.vitess.proto.Topodata;
 import io.github.vstreamcdc.vitess.proto.VitessGrpc;
 import io.github.vstreamcdc.vitess.proto.Vtgate;
 
@@ -10,8 +9,6 @@ import io.grpc.Context;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import org.apache.flink.annotation.Internal;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.Iterator;
 import java.util.concurrent.TimeUnit;
@@ -24,8 +21,6 @@ import java.util.function.Function;
 @Internal
 public final class CurrentPositionResolver implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(CurrentPositionResolver.class);
-
     private static final long TIMEOUT_SECONDS = 60;
     private static final String CURRENT = "current";
 
@@ -37,26 +32,8 @@ public final class CurrentPositionResolver implements AutoCloseable {
         this.channel = VStreamChannels.open(options);
     }
 
-    /**
-     * The shard's current GTID position (e.g. {@code MySQL56/uuid:1-42}): of a PRIMARY its executed
-     * GTID set, queried; else (or if the query fails) the first position of a VStream from {@code
-     * current}. The query first because such a short VStream can cost the stream opened next on the
-     * tablet 90 s (vttablet hands the closed connection's MySQL server_id on at once, and mysqld
-     * refuses the newcomer while it still holds the old dump thread); not for replicas, as the
-     * query's replica need not be the stream's.
-     */
+    /** The shard's current GTID position (e.g. {@code MySQL56/uuid:1-42}). */
     public String currentPosition(String keyspace, String shard) {
-        if (options.tabletType() == Topodata.TabletType.PRIMARY) {
-            String queried = queriedPosition(keyspace, shard);
-            if (queried != null) {
-                return queried;
-            }
-        }
-        return streamedPosition(keyspace, shard);
-    }
-
-    /** The shard's current position as the first position of a VStream from {@code current}. */
-    public String streamedPosition(String keyspace, String shard) {
         String gtid =
                 firstAnswer(
                         request(options, keyspace, shard),
@@ -73,21 +50,6 @@ public final class CurrentPositionResolver implements AutoCloseable {
                             + " ended before telling its current position");
         }
         return gtid;
-    }
-
-    private String queriedPosition(String keyspace, String shard) {
-        try (BinlogRetention retention = new BinlogRetention(options)) {
-            String executed = retention.gtidSets(keyspace, shard).executed;
-            GtidSet set = GtidSet.parseMysql56(executed);
-            return set == null || set.isEmpty() ? null : executed;
-        } catch (RuntimeException e) {
-            LOG.info(
-                    "Could not query the position of {}/{} ({}); asking VTGate's VStream",
-                    keyspace,
-                    shard,
-                    e.getMessage());
-            return null;
-        }
     }
 
     /**
