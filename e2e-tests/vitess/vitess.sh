@@ -396,8 +396,18 @@ EOF
 TRACKING_GRACE="${VITESS_TRACKING_GRACE:-75}"
 START_ATTEMPTS=3
 
+# makes every tablet reload its schema now (vtcombo serves vtctld on the gRPC port); best effort
+reload_schemas() {
+  local ks
+  log "asking the tablets to reload their schema"
+  for ks in ${KEYSPACES//,/ }; do
+    timeout 20 "${VTROOT}/bin/vtctldclient" --server "127.0.0.1:${VTGATE_GRPC_PORT}" \
+      ReloadSchemaKeyspace "${ks}" >/dev/null 2>&1 || true
+  done
+}
+
 start_cluster() {
-  local attempt=1 deadline started tracking_since pid problem last_problem
+  local attempt=1 deadline started tracking_since pid problem last_problem reloaded=0
   launch_cluster
   deadline=$((SECONDS + START_TIMEOUT)) started=${SECONDS} tracking_since="" pid="" problem="" last_problem=""
   while :; do
@@ -419,6 +429,11 @@ start_cluster() {
       tracking_since=${tracking_since:-${SECONDS}}
     else
       tracking_since=""
+    fi
+    # a reload usually unsticks it (it did, a minute later, on its own): ask for one every 5 s
+    if [[ -n ${tracking_since} ]] && ((SECONDS - tracking_since >= 5 && SECONDS - reloaded >= 5)); then
+      reload_schemas
+      reloaded=${SECONDS}
     fi
     if [[ -n ${tracking_since} ]] && ((SECONDS - tracking_since >= TRACKING_GRACE)) &&
       ((attempt < START_ATTEMPTS)); then
