@@ -401,8 +401,9 @@ reload_schemas() {
   local ks
   log "asking the tablets to reload their schema"
   for ks in ${KEYSPACES//,/ }; do
-    timeout 20 "${VTROOT}/bin/vtctldclient" --server "127.0.0.1:${VTGATE_GRPC_PORT}" \
-      ReloadSchemaKeyspace "${ks}" >/dev/null 2>&1 || true
+    # --include-primary: vtgate's schema tracking listens to the PRIMARY tablets only
+    timeout 10 "${VTROOT}/bin/vtctldclient" --server "127.0.0.1:${VTGATE_GRPC_PORT}" \
+      ReloadSchemaKeyspace --include-primary "${ks}" >/dev/null 2>&1 || true
   done
 }
 

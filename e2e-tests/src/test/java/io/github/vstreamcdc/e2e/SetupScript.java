@@ -140,7 +140,8 @@ final class SetupScript<T> {
             }
             // The script's own progress lines ("[cluster.sh 10:00:00] ...") show in the test log
             // where a slow test spends its time; the tools' chatter between them does not.
-            for (String line : Files.readAllLines(stderr, StandardCharsets.UTF_8)) {
+            String err = new String(Files.readAllBytes(stderr), StandardCharsets.UTF_8);
+            for (String line : err.split("\n")) {
                 if (line.startsWith("[" + path.getFileName() + " ")) {
                     LOG.info("{}", line);
                 }

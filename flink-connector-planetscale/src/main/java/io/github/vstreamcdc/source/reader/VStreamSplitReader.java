@@ -394,29 +394,40 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
         // from "current" only if the query fails (it tells a failure with a gRPC status).
         shardQueries.execute(
                 () -> {
-                    String executed = null;
                     try {
-                        executed = gtidSets.read(keyspace, shard).executed;
-                    } catch (RuntimeException e) {
-                        LOG.info(
-                                "Could not query the current position of {} ({}); asking VTGate's"
-                                        + " VStream",
-                                splitId,
-                                e.getMessage());
+                        String executed = null;
+                        try {
+                            executed = gtidSets.read(keyspace, shard).executed;
+                        } catch (RuntimeException e) {
+                            LOG.info(
+                                    "Could not query the current position of {} ({}); asking"
+                                            + " VTGate's VStream",
+                                    splitId,
+                                    e.getMessage());
+                        }
+                        GtidSet set = GtidSet.parseMysql56(executed);
+                        if (set != null && !set.isEmpty()) {
+                            signals.add(new ReaderSignal.StopPosition(splitId, executed, null));
+                            return;
+                        }
+                        CurrentPositionCall.start(
+                                streams,
+                                config.connection(),
+                                keyspace,
+                                shard,
+                                gtid ->
+                                        signals.add(
+                                                new ReaderSignal.StopPosition(splitId, gtid, null)),
+                                status ->
+                                        signals.add(
+                                                new ReaderSignal.StopPosition(
+                                                        splitId, null, status)));
+                    } catch (Throwable t) {
+                        // Told, or the split would wait for its stop for ever.
+                        signals.add(
+                                new ReaderSignal.StopPosition(
+                                        splitId, null, Status.UNKNOWN.withCause(t)));
                     }
-                    if (GtidSet.parseMysql56(executed) != null) {
-                        signals.add(new ReaderSignal.StopPosition(splitId, executed, null));
-                        return;
-                    }
-                    CurrentPositionCall.start(
-                            streams,
-                            config.connection(),
-                            keyspace,
-                            shard,
-                            gtid -> signals.add(new ReaderSignal.StopPosition(splitId, gtid, null)),
-                            status ->
-                                    signals.add(
-                                            new ReaderSignal.StopPosition(splitId, null, status)));
                 });
     }
 

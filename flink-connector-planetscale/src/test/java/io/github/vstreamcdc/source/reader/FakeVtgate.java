@@ -51,6 +51,9 @@ final class FakeVtgate implements AutoCloseable {
     /** When set, asks for the current position fail with it. */
     volatile io.grpc.Status currentPositionFailure;
 
+    /** When set, only the queries of the GTID sets fail (VTGate's MySQL port refuses). */
+    volatile boolean gtidQueryFails;
+
     FakeVtgate() throws IOException {
         this(true);
     }
@@ -158,7 +161,7 @@ final class FakeVtgate implements AutoCloseable {
             positionChecks.add("query " + keyspace + "/" + shard);
             notifyAll();
         }
-        if (currentPositionFailure != null) {
+        if (currentPositionFailure != null || gtidQueryFails) {
             throw new VitessException("Cannot read the GTID sets: " + currentPositionFailure);
         }
         return new BinlogRetention.GtidSets("MySQL56/", currentPosition);

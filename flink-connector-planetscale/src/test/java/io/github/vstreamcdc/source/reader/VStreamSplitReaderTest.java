@@ -406,6 +406,33 @@ class VStreamSplitReaderTest {
     }
 
     @Test
+    void aStopPositionComesFromVtgatesVStreamWhenTheQueryFails() throws Exception {
+        fake.currentPosition = gtid(1, 11);
+        fake.gtidQueryFails = true;
+        fake.thenSend(
+                response(
+                        begin(),
+                        field("t", TS),
+                        rows("t", TS, insert(1, "a")),
+                        vgtid(gtid(1, 11)),
+                        commit()),
+                response(
+                        begin(),
+                        field("t", TS),
+                        rows("t", TS, insert(2, "b")),
+                        vgtid(gtid(1, 12)),
+                        commit()));
+        start(bounded(gtid(1, 10), new SplitBounds(-1, null, true, -1)));
+
+        Output out = fetchUntil(o -> o.finished.contains(SPLIT_ID), "the stop");
+
+        assertThat(out.rows()).containsExactly("c:1=a");
+        assertThat(out.lastPosition()).isEqualTo(ShardPosition.of(gtid(1, 11)));
+        assertThat(fake.positionChecks())
+                .startsWith("query " + KEYSPACE + "/" + SHARD, "vstream " + KEYSPACE + "/" + SHARD);
+    }
+
+    @Test
     void aStopPositionThatCannotBeAskedForFailsTheReadInsteadOfAskingForever() throws Exception {
         fake.currentPositionFailure =
                 io.grpc.Status.PERMISSION_DENIED.withDescription("user 'app' may not stream");
