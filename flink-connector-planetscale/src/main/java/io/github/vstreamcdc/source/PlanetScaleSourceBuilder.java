@@ -35,6 +35,7 @@ import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.MYSQL_
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.PASSWORD;
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.PORT;
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.RECONNECT_MAX_ATTEMPTS;
+import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.RECONNECT_STALL_TIMEOUT;
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SCAN_BOUNDED_MODE;
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SCAN_BOUNDED_SPECIFIC_OFFSET;
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SCAN_BOUNDED_TIMESTAMP_MILLIS;
@@ -314,6 +315,15 @@ public final class PlanetScaleSourceBuilder<T> {
      */
     public PlanetScaleSourceBuilder<T> reconnectMaxAttempts(int attempts) {
         return option(RECONNECT_MAX_ATTEMPTS, attempts);
+    }
+
+    /**
+     * Open a shard's stream again when, past its snapshot, it has delivered nothing for this long
+     * while the shard committed transactions it lacks (after a failover VTGate waits 30 s before it
+     * looks for a new tablet); default 10 s, zero is off.
+     */
+    public PlanetScaleSourceBuilder<T> reconnectStallTimeout(Duration timeout) {
+        return option(RECONNECT_STALL_TIMEOUT, timeout);
     }
 
     /** Ask VStream only for these columns (a plain table name only). */

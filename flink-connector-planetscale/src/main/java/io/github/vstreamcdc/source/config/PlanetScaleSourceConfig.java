@@ -31,6 +31,7 @@ import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.MYSQL_
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.PASSWORD;
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.PORT;
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.RECONNECT_MAX_ATTEMPTS;
+import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.RECONNECT_STALL_TIMEOUT;
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SCAN_BOUNDED_MODE;
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SCAN_INCREMENTAL_SNAPSHOT_CHUNK_SIZE;
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SCAN_INCREMENTAL_SNAPSHOT_ENABLED;
@@ -75,6 +76,7 @@ public final class PlanetScaleSourceConfig implements Serializable {
     private final Duration heartbeatInterval;
     private final Duration watermarkHeartbeatDelay;
     private final Duration shardDiscoveryInterval;
+    private final Duration stallTimeout;
     private final ZoneId serverTimeZone;
     private final boolean schemaCheck;
     private final boolean appendOnly;
@@ -110,6 +112,7 @@ public final class PlanetScaleSourceConfig implements Serializable {
                         ? Duration.ofSeconds(1)
                         : heartbeat;
         this.shardDiscoveryInterval = discoveryInterval(reader);
+        this.stallTimeout = stallTimeout(reader);
         this.serverTimeZone = zone(reader);
         // A wrong value is told by the reader (null here): the default until then.
         this.schemaCheck = !Boolean.FALSE.equals(reader.bool(SCAN_SCHEMA_CHECK_ENABLED));
@@ -136,6 +139,7 @@ public final class PlanetScaleSourceConfig implements Serializable {
         this.heartbeatInterval = base.heartbeatInterval;
         this.watermarkHeartbeatDelay = base.watermarkHeartbeatDelay;
         this.shardDiscoveryInterval = base.shardDiscoveryInterval;
+        this.stallTimeout = base.stallTimeout;
         this.serverTimeZone = base.serverTimeZone;
         this.schemaCheck = base.schemaCheck;
         this.appendOnly = base.appendOnly;
@@ -348,6 +352,19 @@ public final class PlanetScaleSourceConfig implements Serializable {
         return Collections.unmodifiableList(shards);
     }
 
+    private static Duration stallTimeout(OptionReader reader) {
+        Duration timeout = reader.duration(RECONNECT_STALL_TIMEOUT);
+        if (timeout == null) {
+            return RECONNECT_STALL_TIMEOUT.defaultValue();
+        }
+        if (!timeout.isZero() && (timeout.isNegative() || timeout.getSeconds() < 1)) {
+            reader.problem(
+                    "Option '%s' is %d ms; expected at least 1 s, or 0 for off",
+                    RECONNECT_STALL_TIMEOUT.key(), timeout.toMillis());
+        }
+        return timeout;
+    }
+
     private static Duration heartbeat(OptionReader reader) {
         Duration heartbeat = reader.duration(HEARTBEAT_INTERVAL);
         if (heartbeat != null
@@ -491,6 +508,14 @@ public final class PlanetScaleSourceConfig implements Serializable {
     /** Where a new job starts and where the shards stop. */
     public ReadRange readRange() {
         return readRange;
+    }
+
+    /**
+     * How long a shard's stream past its snapshot may deliver nothing while the shard commits
+     * before it is opened again; zero when off.
+     */
+    public Duration stallTimeout() {
+        return stallTimeout;
     }
 
     /** Null when heartbeats are off. */

@@ -327,6 +327,19 @@ public final class PlanetScaleSourceOptions {
                                     + " fails; 0 fails on the first error. The count restarts once"
                                     + " the stream makes progress.");
 
+    public static final ConfigOption<Duration> RECONNECT_STALL_TIMEOUT =
+            ConfigOptions.key("reconnect.stall-timeout")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(10))
+                    .withDescription(
+                            "Open a shard's stream again when, past its snapshot, it has delivered"
+                                    + " nothing for this long while the shard committed"
+                                    + " transactions it lacks (checked with a query of the"
+                                    + " shard's executed GTID set). After a failover VTGate waits"
+                                    + " 30 s before it looks for a new tablet for a stream it"
+                                    + " keeps open; a new stream finds it at once. Doubles after"
+                                    + " each such reopen without progress; 0 is off.");
+
     public static final ConfigOption<MemorySize> GRPC_MAX_INBOUND_MESSAGE_SIZE =
             ConfigOptions.key("grpc.max-inbound-message-size")
                     .memoryType()
@@ -440,6 +453,7 @@ public final class PlanetScaleSourceOptions {
                             CONNECT_TIMEOUT,
                             GRPC_MAX_INBOUND_MESSAGE_SIZE,
                             RECONNECT_MAX_ATTEMPTS,
+                            RECONNECT_STALL_TIMEOUT,
                             SERVER_TIME_ZONE,
                             SCAN_SCHEMA_CHECK_ENABLED,
                             SCAN_READ_CHANGELOG_AS_APPEND_ONLY_ENABLED,

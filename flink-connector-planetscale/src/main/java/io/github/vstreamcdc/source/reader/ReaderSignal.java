@@ -66,5 +66,20 @@ abstract class ReaderSignal {
         }
     }
 
+    /** A shard's executed GTID set, asked for to tell whether its silent stream is stalled. */
+    static final class ShardExecuted extends ReaderSignal {
+        final ShardStream stream;
+        final long token;
+
+        /** Null if the query failed. */
+        final String executed;
+
+        ShardExecuted(ShardStream stream, long token, String executed) {
+            this.stream = stream;
+            this.token = token;
+            this.executed = executed;
+        }
+    }
+
     private static final class WakeUp extends ReaderSignal {}
 }

@@ -355,6 +355,11 @@ final class ShardEventFramer {
         return finished;
     }
 
+    /** Whether the stream is in its copy phase (VStream copies tables; the position stands). */
+    boolean isCopying() {
+        return copying;
+    }
+
     /** Whether rows were handed over or the safe position moved since the last call. */
     boolean takeProgress() {
         boolean result = progressed;

@@ -12,6 +12,7 @@ import io.grpc.Status;
 import org.apache.flink.annotation.Internal;
 
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One VStream call for one split, with manual flow control: the server may send only as many
@@ -23,6 +24,9 @@ final class ShardStream {
 
     private final String splitId;
     private final ClientCall<Vtgate.VStreamRequest, VStreamMessage> call;
+
+    /** Responses received and not yet taken by the reader. */
+    private final AtomicInteger waiting = new AtomicInteger();
 
     ShardStream(String splitId, Channel channel, CallOptions callOptions) {
         this.splitId = splitId;
@@ -42,6 +46,7 @@ final class ShardStream {
                 new ClientCall.Listener<VStreamMessage>() {
                     @Override
                     public void onMessage(VStreamMessage message) {
+                        waiting.incrementAndGet();
                         sink.add(new ReaderSignal.Response(ShardStream.this, message));
                     }
 
@@ -54,6 +59,19 @@ final class ShardStream {
         call.sendMessage(request);
         call.halfClose();
         call.request(prefetch);
+    }
+
+    /** The reader took one response from its queue (to handle it). */
+    void taken() {
+        waiting.decrementAndGet();
+    }
+
+    /**
+     * Whether responses wait in the reader's queue: then the stream's silence is the reader's own
+     * (backpressure), not the server's.
+     */
+    boolean hasWaitingResponses() {
+        return waiting.get() > 0;
     }
 
     /** The reader consumed one response: let the server send the next. */

@@ -6,8 +6,10 @@ import io.github.vstreamcdc.source.client.VStreamErrors;
 import io.github.vstreamcdc.source.client.VStreamMessage;
 import io.github.vstreamcdc.source.client.VitessException;
 import io.github.vstreamcdc.source.config.PlanetScaleSourceConfig;
+import io.github.vstreamcdc.source.config.PlanetScaleSourceOptions;
 import io.github.vstreamcdc.source.config.TableSelection;
 import io.github.vstreamcdc.source.split.ShardSplit;
+import io.github.vstreamcdc.vitess.proto.Binlogdata;
 import io.github.vstreamcdc.vitess.proto.Topodata;
 import io.github.vstreamcdc.vitess.proto.Vtgate;
 
@@ -162,6 +164,7 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
         final ShardEventFramer framer;
         final ReconnectPolicy reconnects;
         final SnapshotProgress progress;
+        final StreamStallWatch stall;
 
         /** The open stream; null while waiting to (re)connect. */
         ShardStream stream;
@@ -192,11 +195,13 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
                 ShardSplit split,
                 ReconnectPolicy reconnects,
                 TableSelection selection,
-                SnapshotProgress progress) {
+                SnapshotProgress progress,
+                long stallTimeoutMs) {
             this.split = split;
             this.framer = new ShardEventFramer(split, selection);
             this.reconnects = reconnects;
             this.progress = progress;
+            this.stall = new StreamStallWatch(stallTimeoutMs);
         }
     }
 
@@ -228,6 +233,7 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
             }
             signal = signals.poll();
         }
+        watchForStalls();
         addWantedTables(out);
         return out.build();
     }
@@ -359,6 +365,7 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
             }
         } else if (signal instanceof ReaderSignal.Response) {
             ReaderSignal.Response response = (ReaderSignal.Response) signal;
+            response.source.taken();
             ShardCursor cursor = cursorOf(response.source);
             if (cursor != null) {
                 onResponse(cursor, response.response, out);
@@ -375,7 +382,63 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
             if (cursor != null) {
                 onStopPosition(cursor, stop, out);
             }
+        } else if (signal instanceof ReaderSignal.ShardExecuted) {
+            ReaderSignal.ShardExecuted answer = (ReaderSignal.ShardExecuted) signal;
+            ShardCursor cursor = cursorOf(answer.stream);
+            if (cursor != null) {
+                cursor.stall.answered(answer.token, System.currentTimeMillis(), answer.executed);
+            }
         }
+    }
+
+    /**
+     * Streams that VTGate keeps open but that deliver nothing while their shard commits (see {@link
+     * StreamStallWatch}): each is opened again from its safe position.
+     */
+    private void watchForStalls() {
+        long now = System.currentTimeMillis();
+        for (ShardCursor cursor : cursors.values()) {
+            ShardStream stream = cursor.stream;
+            boolean watched =
+                    stream != null
+                            && !stream.hasWaitingResponses()
+                            && !cursor.framer.isCopying()
+                            && !cursor.framer.isFinished();
+            long silentMs = cursor.stall.silentMillis(now);
+            if (cursor.stall.shouldAsk(now, watched)) {
+                askExecuted(cursor, stream, cursor.stall.asked(now));
+            } else if (watched && cursor.stall.stalled(now, cursor.framer.safePosition().gtid())) {
+                LOG.warn(
+                        "VStream of {} at {} delivered nothing for {} s although the shard had"
+                                + " committed more; opening it again (after a failover VTGate"
+                                + " waits 30 s before it looks for a new tablet; option '{}')",
+                        cursor.split.splitId(),
+                        cursor.framer.safePosition(),
+                        silentMs / 1_000,
+                        PlanetScaleSourceOptions.RECONNECT_STALL_TIMEOUT.key());
+                cursor.stream = null;
+                stream.cancel();
+                cursor.framer.restart();
+                cursor.reconnectAtMillis = 0;
+                metrics.reconnected();
+            }
+        }
+    }
+
+    private void askExecuted(ShardCursor cursor, ShardStream stream, long token) {
+        String keyspace = cursor.split.keyspace();
+        String shard = cursor.split.shard();
+        String splitId = cursor.split.splitId();
+        shardQueries.execute(
+                () -> {
+                    String executed = null;
+                    try {
+                        executed = gtidSets.read(keyspace, shard).executed;
+                    } catch (Throwable t) {
+                        LOG.debug("Could not query the executed GTID set of {}", splitId, t);
+                    }
+                    signals.add(new ReaderSignal.ShardExecuted(stream, token, executed));
+                });
     }
 
     private void askStopPosition(ShardCursor cursor) {
@@ -507,6 +570,9 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
             ShardCursor cursor, VStreamMessage response, RecordsBySplits.Builder<ChangeBatch> out) {
         String splitId = cursor.split.splitId();
         metrics.eventsFetched(splitId, response.events());
+        if (!onlyHeartbeats(response)) {
+            cursor.stall.heard(System.currentTimeMillis());
+        }
         List<ChangeBatch> batches = cursor.framer.frame(response);
         if (config.rowFilter() != null) {
             FilteredUpdates.apply(config.rowFilter(), batches);
@@ -517,6 +583,7 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
         cursor.progress.update(batches, cursor.framer.safePosition());
         if (cursor.framer.takeProgress()) {
             cursor.reconnects.progressed();
+            cursor.stall.progressed();
         }
         if (cursor.framer.takeCurrentPositionWanted()) {
             askStopPosition(cursor);
@@ -527,6 +594,16 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
         } else {
             cursor.stream.consumed();
         }
+    }
+
+    /** VTGate sends heartbeats of its own while it waits for a tablet: they show no progress. */
+    private static boolean onlyHeartbeats(VStreamMessage response) {
+        for (Binlogdata.VEvent event : response.events()) {
+            if (event.getType() != Binlogdata.VEventType.HEARTBEAT) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void finish(ShardCursor cursor, RecordsBySplits.Builder<ChangeBatch> out) {
@@ -725,6 +802,7 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
         ShardStream stream = new ShardStream(split.splitId(), channel, CallOptions.DEFAULT);
         cursor.stream = stream;
         cursor.reconnects.streamOpened(System.currentTimeMillis());
+        cursor.stall.heard(System.currentTimeMillis());
         stream.start(request, new Metadata(), signals, PREFETCH);
     }
 
@@ -746,7 +824,13 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
                             initialBackoffMs,
                             maxBackoffMs);
             SnapshotProgress progress = SnapshotProgress.of(split, config.connection());
-            ShardCursor cursor = new ShardCursor(split, reconnects, config.tables(), progress);
+            ShardCursor cursor =
+                    new ShardCursor(
+                            split,
+                            reconnects,
+                            config.tables(),
+                            progress,
+                            config.stallTimeout().toMillis());
             // Joining an incremental snapshot compares primary keys: the stream needs them.
             cursor.allColumns = split.catchUp() != null;
             cursors.put(split.splitId(), cursor);

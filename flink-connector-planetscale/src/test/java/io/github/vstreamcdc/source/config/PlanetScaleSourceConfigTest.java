@@ -387,6 +387,20 @@ class PlanetScaleSourceConfigTest {
     }
 
     @Test
+    void theStallTimeoutIsTenSecondsByDefaultAtLeastOneSecondOrOff() {
+        Map<String, String> text = new HashMap<>();
+        assertThat(fromText(text).stallTimeout()).isEqualTo(Duration.ofSeconds(10));
+        text.put("reconnect.stall-timeout", "0");
+        assertThat(fromText(text).stallTimeout()).isZero();
+        text.put("reconnect.stall-timeout", "1 min");
+        assertThat(fromText(text).stallTimeout()).isEqualTo(Duration.ofMinutes(1));
+        assertThatThrownBy(() -> builder().reconnectStallTimeout(Duration.ofMillis(500)).build())
+                .hasMessageContaining(
+                        "Option 'reconnect.stall-timeout' is 500 ms; expected at least 1 s, or 0"
+                                + " for off");
+    }
+
+    @Test
     void aLaterStartupModeConflictsWithSpecificOffsetsAsInSql() {
         // Not silently dropped: the same error as the SQL options, and as a start timestamp.
         assertThatThrownBy(

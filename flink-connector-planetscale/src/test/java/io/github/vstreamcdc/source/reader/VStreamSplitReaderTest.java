@@ -86,8 +86,14 @@ class VStreamSplitReaderTest {
         fake.close();
     }
 
-    private static PlanetScaleSourceConfig config(int maxAttempts, Topodata.TabletType tabletType) {
+    /** The reader's 'reconnect.stall-timeout'; its default when null. */
+    private Duration stallTimeout;
+
+    private PlanetScaleSourceConfig config(int maxAttempts, Topodata.TabletType tabletType) {
         Configuration options = new Configuration();
+        if (stallTimeout != null) {
+            options.set(PlanetScaleSourceOptions.RECONNECT_STALL_TIMEOUT, stallTimeout);
+        }
         options.set(PlanetScaleSourceOptions.HOSTNAME, "vtgate.example");
         options.set(PlanetScaleSourceOptions.KEYSPACE, KEYSPACE);
         options.set(PlanetScaleSourceOptions.TABLE_NAME, "t|u|e");
@@ -247,6 +253,66 @@ class VStreamSplitReaderTest {
         // "current" next to the stream could take the stream's binlog connection id on the tablet.
         assertThat(fake.awaitPositionChecks(1, 10_000))
                 .containsExactly("query " + KEYSPACE + "/" + SHARD);
+    }
+
+    @Test
+    void aStreamThatVtgateKeepsOpenButSilentWhileTheShardCommitsIsOpenedAgain() throws Exception {
+        // After a failover VTGate keeps the stream open while its tablet picker sleeps 30 s; the
+        // shard's new PRIMARY has meanwhile committed up to 1-100000.
+        stallTimeout = Duration.ofSeconds(1);
+        fake.thenSend(
+                        response(
+                                begin(),
+                                field("t", TS),
+                                rows("t", TS, insert(1, "a")),
+                                vgtid(gtid(1, 11)),
+                                commit()))
+                .thenSend(
+                        response(
+                                begin(),
+                                field("t", TS + 1),
+                                rows("t", TS + 1, insert(2, "b")),
+                                vgtid(gtid(1, 12)),
+                                commit()));
+        start(binlogSplit(gtid(1, 10), 0));
+
+        Output out = fetchUntil(o -> o.positions().size() == 2, "the row after the reopen");
+
+        assertThat(out.rows()).containsExactly("c:1=a", "c:2=b");
+        List<Vtgate.VStreamRequest> requests = fake.requests();
+        assertThat(requests).hasSize(2);
+        assertThat(requests.get(1).getVgtid().getShardGtids(0).getGtid()).isEqualTo(gtid(1, 11));
+        // The stall was told by the shard's executed set, asked with a query (the first check is
+        // the stream's position check).
+        assertThat(fake.positionChecks()).hasSizeGreaterThanOrEqualTo(2);
+        assertThat(metrics.reconnects()).isEqualTo(1);
+    }
+
+    @Test
+    void aSilentStreamOfAnIdleShardIsNotOpenedAgain() throws Exception {
+        // Silent, but the shard has committed nothing the stream lacks: it is idle, not stalled.
+        stallTimeout = Duration.ofSeconds(1);
+        fake.currentPosition = gtid(1, 11);
+        fake.thenSend(
+                response(
+                        begin(),
+                        field("t", TS),
+                        rows("t", TS, insert(1, "a")),
+                        vgtid(gtid(1, 11)),
+                        commit()));
+        start(binlogSplit(gtid(1, 10), 0));
+
+        Output out = fetchUntil(o -> o.positions().size() == 1, "the first transaction");
+        // Two checks of the silence (each after 1 s of it, then 2 s to confirm), and time to act.
+        fetchUntil(out, o -> fake.positionChecks().size() >= 3, "two checks of the silence");
+        long until = System.currentTimeMillis() + StreamStallWatch.CONFIRM_MS + 500;
+        while (System.currentTimeMillis() < until) {
+            drain(out);
+        }
+
+        assertThat(fake.requests()).hasSize(1);
+        assertThat(out.rows()).containsExactly("c:1=a");
+        assertThat(metrics.reconnects()).isZero();
     }
 
     // ---- (b) copy phase ----

@@ -1,0 +1,129 @@
+package io.github.vstreamcdc.source.reader;
+
+import io.github.vstreamcdc.source.client.GtidSet;
+
+import org.apache.flink.annotation.Internal;
+
+import javax.annotation.Nullable;
+
+/**
+ * Notices a shard's stream that VTGate keeps open but that no longer delivers the shard's
+ * transactions. After a failover VTGate retries the stream inside itself, and when its tablet
+ * picker finds no serving tablet it sleeps 30 s (a constant in Vitess, no flag) before it looks
+ * again, though the new PRIMARY serves a second later; a new VStream picks it at once.
+ *
+ * <p>A stream in its binlog phase that has delivered nothing (heartbeats aside) for the stall
+ * timeout, with no response waiting in the reader's own queue, is checked: the shard's executed
+ * GTID set is asked for, and if after {@link #CONFIRM_MS} more the stream has still delivered
+ * nothing and its position lacks transactions of that set, it is stalled: the reader opens it again
+ * from its position. A stream that every transaction of the shard reaches (VTTablet sends even the
+ * transactions of other tables, as a GTID and a COMMIT) moves on within a second, so an idle shard
+ * is never judged stalled. The timeout doubles after each reopen without progress (up to {@link
+ * #MAX_DOUBLINGS} times), so that a stream that is slow for a reason a reopen does not cure (a
+ * throttled tablet, a huge transaction of another table being parsed) is reopened less and less.
+ * One instance per shard; times are passed in.
+ */
+@Internal
+final class StreamStallWatch {
+
+    /** How long after the ask the stream must still be silent and behind the answer. */
+    static final long CONFIRM_MS = 2_000;
+
+    static final int MAX_DOUBLINGS = 5;
+
+    private final long timeoutMs;
+
+    /** Since when the stream has delivered nothing (or was last checked). */
+    private long quietSince;
+
+    /** When the executed set was asked for; -1 if not asked. */
+    private long askedAt = -1;
+
+    /** The answer to that ask; null until it comes. */
+    @Nullable private GtidSet executed;
+
+    /** Reopens since the stream last made progress. */
+    private int reopens;
+
+    /**
+     * @param timeoutMs the stall timeout; 0 or less: never judge a stream stalled
+     */
+    StreamStallWatch(long timeoutMs) {
+        this.timeoutMs = timeoutMs;
+    }
+
+    /** A stream was opened, or it delivered something: it is not silent. */
+    void heard(long nowMillis) {
+        quietSince = nowMillis;
+        askedAt = -1;
+        executed = null;
+    }
+
+    /** The stream made progress (rows, or a new position): the timeout is back to its start. */
+    void progressed() {
+        reopens = 0;
+    }
+
+    /** How long the stream has been silent (or since its last check). */
+    long silentMillis(long nowMillis) {
+        return nowMillis - quietSince;
+    }
+
+    /** The silence after which the stream is checked now. */
+    long currentTimeoutMs() {
+        return timeoutMs << Math.min(reopens, MAX_DOUBLINGS);
+    }
+
+    /**
+     * Whether to ask for the shard's executed GTID set now (then call {@link #asked}).
+     *
+     * @param watched whether the stream is open and in its binlog phase, with no response waiting
+     *     in the reader's queue; otherwise its silence says nothing and is not counted
+     */
+    boolean shouldAsk(long nowMillis, boolean watched) {
+        if (!watched) {
+            heard(nowMillis);
+            return false;
+        }
+        return timeoutMs > 0 && askedAt < 0 && nowMillis - quietSince >= currentTimeoutMs();
+    }
+
+    /**
+     * @return the ask's token, to be passed back with its answer
+     */
+    long asked(long nowMillis) {
+        askedAt = nowMillis;
+        return nowMillis;
+    }
+
+    /** The answer to the ask of {@code token}; null if it failed (the next silence asks again). */
+    void answered(long token, long nowMillis, @Nullable String executedGtid) {
+        if (token != askedAt) {
+            return; // the stream spoke or was reopened since: a stale answer
+        }
+        GtidSet set = GtidSet.parseMysql56(executedGtid);
+        if (set == null) {
+            heard(nowMillis);
+        } else {
+            executed = set;
+        }
+    }
+
+    /**
+     * Whether the stream is stalled: silent since the ask, and its position lacks transactions the
+     * shard had executed then. Either way the check is over (a stalled stream is counted as
+     * reopened).
+     */
+    boolean stalled(long nowMillis, String position) {
+        if (executed == null || nowMillis - askedAt < CONFIRM_MS) {
+            return false;
+        }
+        GtidSet at = GtidSet.parseMysql56(position);
+        boolean behind = at != null && !at.contains(executed);
+        heard(nowMillis);
+        if (behind) {
+            reopens++;
+        }
+        return behind;
+    }
+}
