@@ -28,6 +28,9 @@ public final class BinlogRetention implements AutoCloseable {
     private final VtgateSqlClient sql;
     private CurrentPositionResolver stream;
 
+    /** Kept between calls of {@link #gtidSets}; null until the first and after a failure. */
+    @Nullable private Connection connection;
+
     public BinlogRetention(VitessConnectionOptions options) {
         this.options = options;
         this.sql = new VtgateSqlClient(options);
@@ -68,7 +71,9 @@ public final class BinlogRetention implements AutoCloseable {
     }
 
     /**
-     * The shard's purged and executed GTID sets.
+     * The shard's purged and executed GTID sets. The connection to VTGate is kept for the next call
+     * (a reader asks often: position checks, stop positions, stall checks); a kept connection that
+     * fails is replaced once at once (VTGate restarted since).
      *
      * @throws VitessException naming the shard if they cannot be read
      */
@@ -76,18 +81,21 @@ public final class BinlogRetention implements AutoCloseable {
         String target =
                 keyspace + ":" + shard + "@" + options.tabletType().name().toLowerCase(Locale.ROOT);
         String query = "SELECT @@global.gtid_purged, @@global.gtid_executed";
-        try (Connection connection = sql.connect();
-                Statement statement = connection.createStatement()) {
-            statement.execute("USE `" + target.replace("`", "``") + "`");
-            try (ResultSet rs = statement.executeQuery(query)) {
-                if (!rs.next()) {
-                    throw new SQLException("no row");
+        try {
+            boolean fresh = connection == null;
+            try {
+                return queryGtidSets(target, query);
+            } catch (SQLException e) {
+                closeConnection();
+                if (fresh) {
+                    throw e;
                 }
-                return new GtidSets(flavored(rs.getString(1)), flavored(rs.getString(2)));
+                return queryGtidSets(target, query);
             }
         } catch (SQLException e) {
+            closeConnection();
             throw new VitessException(
-                    "Cannot read the binlog retention of shard "
+                    "Cannot read the GTID sets of shard "
                             + keyspace
                             + "/"
                             + shard
@@ -100,9 +108,34 @@ public final class BinlogRetention implements AutoCloseable {
                             + ":"
                             + options.mysqlPort()
                             + "): "
-                            + VitessException.firstLine(e.getMessage())
-                            + ". Startup modes 'earliest-offset' and 'timestamp' need it.",
+                            + VitessException.firstLine(e.getMessage()),
                     e);
+        }
+    }
+
+    private GtidSets queryGtidSets(String target, String query) throws SQLException {
+        if (connection == null) {
+            connection = sql.connect();
+        }
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("USE `" + target.replace("`", "``") + "`");
+            try (ResultSet rs = statement.executeQuery(query)) {
+                if (!rs.next()) {
+                    throw new SQLException("no row");
+                }
+                return new GtidSets(flavored(rs.getString(1)), flavored(rs.getString(2)));
+            }
+        }
+    }
+
+    private void closeConnection() {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException ignored) {
+                // closing a broken connection
+            }
+            connection = null;
         }
     }
 
@@ -244,6 +277,7 @@ public final class BinlogRetention implements AutoCloseable {
 
     @Override
     public void close() {
+        closeConnection();
         if (stream != null) {
             stream.close();
         }

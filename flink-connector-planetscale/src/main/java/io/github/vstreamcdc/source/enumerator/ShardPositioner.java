@@ -101,9 +101,9 @@ final class ShardPositioner implements AutoCloseable {
                 checkNotPurged(shard, gtid);
                 return ShardPosition.of(gtid);
             case EARLIEST_OFFSET:
-                return ShardPosition.of(earliest(shard, retention().gtidSets(keyspace, shard)));
+                return ShardPosition.of(earliest(shard, startSets(shard, mode)));
             case TIMESTAMP:
-                BinlogRetention.GtidSets sets = retention().gtidSets(keyspace, shard);
+                BinlogRetention.GtidSets sets = startSets(shard, mode);
                 String earliest = earliest(shard, sets);
                 long startMillis = range.startTimestampMillis();
                 Long first =
@@ -118,6 +118,22 @@ final class ShardPositioner implements AutoCloseable {
                 return ShardPosition.of(earliest);
             default:
                 throw new IllegalStateException("Unhandled startup mode " + mode);
+        }
+    }
+
+    /** The GTID sets a start from the binlog's beginning or a time needs. */
+    private BinlogRetention.GtidSets startSets(String shard, StartupMode mode) {
+        try {
+            return retention().gtidSets(config.keyspace(), shard);
+        } catch (VitessException e) {
+            throw new VitessException(
+                    e.getMessage()
+                            + ". Option '"
+                            + PlanetScaleSourceOptions.SCAN_STARTUP_MODE.key()
+                            + "' = '"
+                            + mode.value()
+                            + "' needs it.",
+                    e);
         }
     }
 

@@ -16,17 +16,30 @@ import org.apache.flink.annotation.Internal;
  */
 @Internal
 @FunctionalInterface
-interface ShardGtidSets {
+interface ShardGtidSets extends AutoCloseable {
 
     /**
      * @throws RuntimeException (a {@code VitessException} naming the shard) if they cannot be read
      */
     BinlogRetention.GtidSets read(String keyspace, String shard);
 
+    @Override
+    default void close() {}
+
+    /**
+     * Over one connection to VTGate, kept open until {@link #close()}; safe for several threads.
+     */
     static ShardGtidSets overSql(VitessConnectionOptions options) {
-        return (keyspace, shard) -> {
-            try (BinlogRetention retention = new BinlogRetention(options)) {
+        BinlogRetention retention = new BinlogRetention(options);
+        return new ShardGtidSets() {
+            @Override
+            public synchronized BinlogRetention.GtidSets read(String keyspace, String shard) {
                 return retention.gtidSets(keyspace, shard);
+            }
+
+            @Override
+            public synchronized void close() {
+                retention.close();
             }
         };
     }

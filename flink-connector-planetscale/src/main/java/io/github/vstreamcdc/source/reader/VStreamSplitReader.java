@@ -860,5 +860,9 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
         VStreamChannels.close(channel);
         channel = null;
         shardQueries.shutdownNow();
+        // Its kept connection closes once a query that may be running has returned: not here.
+        Thread closer = new Thread(gtidSets::close, "planetscale-shard-queries-close");
+        closer.setDaemon(true);
+        closer.start();
     }
 }
