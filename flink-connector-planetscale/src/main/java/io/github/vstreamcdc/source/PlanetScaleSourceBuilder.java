@@ -318,7 +318,7 @@ public final class PlanetScaleSourceBuilder<T> {
     }
 
     /**
-     * Open a shard's stream again when, past its snapshot, it has delivered nothing for this long
+     * Open a PRIMARY stream again when, past its snapshot, it has delivered nothing for this long
      * while the shard committed transactions it lacks (after a failover VTGate waits 30 s before it
      * looks for a new tablet); default 10 s, zero is off.
      */

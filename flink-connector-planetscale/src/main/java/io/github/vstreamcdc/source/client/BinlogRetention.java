@@ -11,6 +11,8 @@ import javax.annotation.Nullable;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.Locale;
@@ -86,14 +88,16 @@ public final class BinlogRetention implements AutoCloseable {
             try {
                 return queryGtidSets(target, query);
             } catch (SQLException e) {
-                closeConnection();
-                if (fresh) {
+                if (fresh || !isConnectionLost(e)) {
                     throw e;
                 }
+                closeConnection();
                 return queryGtidSets(target, query);
             }
         } catch (SQLException e) {
-            closeConnection();
+            if (isConnectionLost(e)) {
+                closeConnection();
+            }
             throw new VitessException(
                     "Cannot read the GTID sets of shard "
                             + keyspace
@@ -126,6 +130,13 @@ public final class BinlogRetention implements AutoCloseable {
                 return new GtidSets(flavored(rs.getString(1)), flavored(rs.getString(2)));
             }
         }
+    }
+
+    /** A broken connection (SQLState class 08), not an answer of VTGate's about the shard. */
+    private static boolean isConnectionLost(SQLException e) {
+        return e instanceof SQLNonTransientConnectionException
+                || e instanceof SQLTransientConnectionException
+                || (e.getSQLState() != null && e.getSQLState().startsWith("08"));
     }
 
     private void closeConnection() {

@@ -332,13 +332,14 @@ public final class PlanetScaleSourceOptions {
                     .durationType()
                     .defaultValue(Duration.ofSeconds(10))
                     .withDescription(
-                            "Open a shard's stream again when, past its snapshot, it has delivered"
-                                    + " nothing for this long while the shard committed"
+                            "Open a PRIMARY stream again when, past its snapshot, it has"
+                                    + " delivered nothing for this long while the shard committed"
                                     + " transactions it lacks (checked with a query of the"
                                     + " shard's executed GTID set). After a failover VTGate waits"
                                     + " 30 s before it looks for a new tablet for a stream it"
                                     + " keeps open; a new stream finds it at once. Doubles after"
-                                    + " each such reopen without progress; 0 is off.");
+                                    + " a reopen; after two reopens without progress the stream"
+                                    + " is left alone until it delivers again. 0 is off.");
 
     public static final ConfigOption<MemorySize> GRPC_MAX_INBOUND_MESSAGE_SIZE =
             ConfigOptions.key("grpc.max-inbound-message-size")

@@ -126,8 +126,9 @@ final class ShardPositioner implements AutoCloseable {
         try {
             return retention().gtidSets(config.keyspace(), shard);
         } catch (VitessException e) {
+            String message = e.getMessage();
             throw new VitessException(
-                    e.getMessage()
+                    (message.endsWith(".") ? message.substring(0, message.length() - 1) : message)
                             + ". Option '"
                             + PlanetScaleSourceOptions.SCAN_STARTUP_MODE.key()
                             + "' = '"

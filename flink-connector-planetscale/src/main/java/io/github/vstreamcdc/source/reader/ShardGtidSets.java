@@ -5,6 +5,8 @@ import io.github.vstreamcdc.source.config.VitessConnectionOptions;
 
 import org.apache.flink.annotation.Internal;
 
+import java.util.concurrent.locks.ReentrantLock;
+
 /**
  * A shard's purged and executed GTID sets, read with a query through VTGate's MySQL protocol: what
  * a reader checks a stream's position against and takes a bounded read's stop from. Not from a
@@ -27,19 +29,41 @@ interface ShardGtidSets extends AutoCloseable {
     default void close() {}
 
     /**
-     * Over one connection to VTGate, kept open until {@link #close()}; safe for several threads.
+     * Over one connection to VTGate, kept open until {@link #close()}, for the thread that asks
+     * most (the reader's query thread); a caller that finds it busy uses a connection of its own
+     * rather than wait behind a slow query.
      */
     static ShardGtidSets overSql(VitessConnectionOptions options) {
-        BinlogRetention retention = new BinlogRetention(options);
+        BinlogRetention kept = new BinlogRetention(options);
+        ReentrantLock lock = new ReentrantLock();
         return new ShardGtidSets() {
+            private boolean closed;
+
             @Override
-            public synchronized BinlogRetention.GtidSets read(String keyspace, String shard) {
-                return retention.gtidSets(keyspace, shard);
+            public BinlogRetention.GtidSets read(String keyspace, String shard) {
+                if (lock.tryLock()) {
+                    try {
+                        if (!closed) {
+                            return kept.gtidSets(keyspace, shard);
+                        }
+                    } finally {
+                        lock.unlock();
+                    }
+                }
+                try (BinlogRetention own = new BinlogRetention(options)) {
+                    return own.gtidSets(keyspace, shard);
+                }
             }
 
             @Override
-            public synchronized void close() {
-                retention.close();
+            public void close() {
+                lock.lock();
+                try {
+                    closed = true;
+                    kept.close();
+                } finally {
+                    lock.unlock();
+                }
             }
         };
     }

@@ -28,6 +28,9 @@ final class ShardStream {
     /** Responses received and not yet taken by the reader. */
     private final AtomicInteger waiting = new AtomicInteger();
 
+    /** The call ended; its status may still wait in the reader's queue. */
+    private volatile boolean closed;
+
     ShardStream(String splitId, Channel channel, CallOptions callOptions) {
         this.splitId = splitId;
         this.call = channel.newCall(VStreamMessageDecoder.VSTREAM_METHOD, callOptions);
@@ -52,6 +55,7 @@ final class ShardStream {
 
                     @Override
                     public void onClose(Status status, Metadata trailers) {
+                        closed = true;
                         sink.add(new ReaderSignal.Closed(ShardStream.this, status));
                     }
                 },
@@ -72,6 +76,11 @@ final class ShardStream {
      */
     boolean hasWaitingResponses() {
         return waiting.get() > 0;
+    }
+
+    /** Whether the call ended (its end may not have been handled yet). */
+    boolean isClosed() {
+        return closed;
     }
 
     /** The reader consumed one response: let the server send the next. */

@@ -18,10 +18,11 @@ import javax.annotation.Nullable;
  * nothing and its position lacks transactions of that set, it is stalled: the reader opens it again
  * from its position. A stream that every transaction of the shard reaches (VTTablet sends even the
  * transactions of other tables, as a GTID and a COMMIT) moves on within a second, so an idle shard
- * is never judged stalled. The timeout doubles after each reopen without progress (up to {@link
- * #MAX_DOUBLINGS} times), so that a stream that is slow for a reason a reopen does not cure (a
- * throttled tablet, a huge transaction of another table being parsed) is reopened less and less.
- * One instance per shard; times are passed in.
+ * is never judged stalled. A stream can also be silent for a reason a reopen does not cure: VTGate
+ * holds a transaction's events until its COMMIT, and VTTablet sends nothing while it reads a huge
+ * transaction of other tables. So the timeout doubles after a reopen, and after {@link
+ * #MAX_REOPENS} reopens without progress the stream is left alone until it makes progress. One
+ * instance per shard; times are passed in.
  */
 @Internal
 final class StreamStallWatch {
@@ -29,7 +30,8 @@ final class StreamStallWatch {
     /** How long after the ask the stream must still be silent and behind the answer. */
     static final long CONFIRM_MS = 2_000;
 
-    static final int MAX_DOUBLINGS = 5;
+    /** Reopens without progress in between; the first one cures VTGate's wait for a tablet. */
+    static final int MAX_REOPENS = 2;
 
     private final long timeoutMs;
 
@@ -71,7 +73,7 @@ final class StreamStallWatch {
 
     /** The silence after which the stream is checked now. */
     long currentTimeoutMs() {
-        return timeoutMs << Math.min(reopens, MAX_DOUBLINGS);
+        return timeoutMs << Math.min(reopens, MAX_REOPENS);
     }
 
     /**
@@ -85,7 +87,15 @@ final class StreamStallWatch {
             heard(nowMillis);
             return false;
         }
-        return timeoutMs > 0 && askedAt < 0 && nowMillis - quietSince >= currentTimeoutMs();
+        return timeoutMs > 0
+                && reopens < MAX_REOPENS
+                && askedAt < 0
+                && nowMillis - quietSince >= currentTimeoutMs();
+    }
+
+    /** Whether the stream is left alone until it makes progress: it was reopened enough. */
+    boolean exhausted() {
+        return reopens >= MAX_REOPENS;
     }
 
     /**

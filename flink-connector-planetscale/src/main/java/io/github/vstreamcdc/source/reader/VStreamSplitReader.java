@@ -101,6 +101,12 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
     private volatile boolean watchingChannel;
     private final WantedTables wantedTables;
 
+    /**
+     * Whether silent streams are watched (see {@link StreamStallWatch}): PRIMARY streams only, as
+     * the query and the stream of another type may reach different tablets (lags, errant GTIDs).
+     */
+    private final boolean watchesStalls;
+
     /** Chunks of incremental snapshots to read, a few per fetch, before the streams' turn. */
     private final Deque<ShardSplit> chunks = new ArrayDeque<>();
 
@@ -150,6 +156,9 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
             long maxBackoffMs,
             WantedTables wantedTables) {
         this.wantedTables = wantedTables;
+        this.watchesStalls =
+                !config.stallTimeout().isZero()
+                        && config.connection().tabletType() == Topodata.TabletType.PRIMARY;
         this.config = config;
         this.channelFactory = channelFactory;
         this.gtidSets = gtidSets;
@@ -396,26 +405,39 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
      * StreamStallWatch}): each is opened again from its safe position.
      */
     private void watchForStalls() {
+        if (!watchesStalls) {
+            return;
+        }
         long now = System.currentTimeMillis();
         for (ShardCursor cursor : cursors.values()) {
             ShardStream stream = cursor.stream;
             boolean watched =
                     stream != null
+                            && !stream.isClosed()
                             && !stream.hasWaitingResponses()
                             && !cursor.framer.isCopying()
                             && !cursor.framer.isFinished();
             long silentMs = cursor.stall.silentMillis(now);
+            String position = cursor.framer.safePosition().gtid();
             if (cursor.stall.shouldAsk(now, watched)) {
-                askExecuted(cursor, stream, cursor.stall.asked(now));
-            } else if (watched && cursor.stall.stalled(now, cursor.framer.safePosition().gtid())) {
+                if (GtidSet.parseMysql56(position) == null) {
+                    cursor.stall.heard(now); // not a GTID set to compare (e.g. FilePos)
+                } else {
+                    askExecuted(cursor, stream, cursor.stall.asked(now));
+                }
+            } else if (watched && cursor.stall.stalled(now, position)) {
                 LOG.warn(
                         "VStream of {} at {} delivered nothing for {} s although the shard had"
                                 + " committed more; opening it again (after a failover VTGate"
-                                + " waits 30 s before it looks for a new tablet; option '{}')",
+                                + " waits 30 s before it looks for a new tablet; option '{}'){}",
                         cursor.split.splitId(),
                         cursor.framer.safePosition(),
                         silentMs / 1_000,
-                        PlanetScaleSourceOptions.RECONNECT_STALL_TIMEOUT.key());
+                        PlanetScaleSourceOptions.RECONNECT_STALL_TIMEOUT.key(),
+                        cursor.stall.exhausted()
+                                ? "; if it stays silent it is left alone until it makes progress"
+                                        + " (VTGate holds a transaction until its COMMIT)"
+                                : "");
                 cursor.stream = null;
                 stream.cancel();
                 cursor.framer.restart();

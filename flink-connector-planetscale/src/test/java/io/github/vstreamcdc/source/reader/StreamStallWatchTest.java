@@ -70,22 +70,28 @@ class StreamStallWatchTest {
     }
 
     @Test
-    void theTimeoutDoublesAfterEachReopenWithoutProgressAndStartsOverOnProgress() {
+    void theTimeoutDoublesAfterAReopenAndTheStreamIsLeftAloneAfterTheLastUntilProgress() {
         StreamStallWatch watch = new StreamStallWatch(TIMEOUT);
         long now = 0;
-        for (int reopen = 0; reopen < StreamStallWatch.MAX_DOUBLINGS + 2; reopen++) {
-            watch.heard(now); // the stream was opened again
-            long timeout = TIMEOUT << Math.min(reopen, StreamStallWatch.MAX_DOUBLINGS);
+        for (int reopen = 0; reopen < StreamStallWatch.MAX_REOPENS; reopen++) {
+            watch.heard(now); // the stream was opened (again)
+            long timeout = TIMEOUT << reopen;
             assertThat(watch.currentTimeoutMs()).isEqualTo(timeout);
             assertThat(watch.shouldAsk(now + timeout - 1, true)).isFalse();
             now += timeout;
             assertThat(watch.shouldAsk(now, true)).isTrue();
             watch.answered(watch.asked(now), now, gtid(1, 20));
             now += CONFIRM_MS;
+            assertThat(watch.exhausted()).isFalse();
             assertThat(watch.stalled(now, gtid(1, 10))).isTrue();
         }
+        assertThat(watch.exhausted()).isTrue();
+        watch.heard(now);
+        assertThat(watch.shouldAsk(now + 100 * TIMEOUT, true)).isFalse();
         watch.progressed();
+        assertThat(watch.exhausted()).isFalse();
         assertThat(watch.currentTimeoutMs()).isEqualTo(TIMEOUT);
+        assertThat(watch.shouldAsk(now + TIMEOUT, true)).isTrue();
     }
 
     @Test

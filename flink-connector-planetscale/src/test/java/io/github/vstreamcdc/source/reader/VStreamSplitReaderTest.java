@@ -86,14 +86,15 @@ class VStreamSplitReaderTest {
         fake.close();
     }
 
-    /** The reader's 'reconnect.stall-timeout'; its default when null. */
+    /** The reader's 'reconnect.stall-timeout'; off when null. */
     private Duration stallTimeout;
 
     private PlanetScaleSourceConfig config(int maxAttempts, Topodata.TabletType tabletType) {
         Configuration options = new Configuration();
-        if (stallTimeout != null) {
-            options.set(PlanetScaleSourceOptions.RECONNECT_STALL_TIMEOUT, stallTimeout);
-        }
+        // Off unless a test sets it: FakeVtgate's shard has executed more than most streams read.
+        options.set(
+                PlanetScaleSourceOptions.RECONNECT_STALL_TIMEOUT,
+                stallTimeout != null ? stallTimeout : Duration.ZERO);
         options.set(PlanetScaleSourceOptions.HOSTNAME, "vtgate.example");
         options.set(PlanetScaleSourceOptions.KEYSPACE, KEYSPACE);
         options.set(PlanetScaleSourceOptions.TABLE_NAME, "t|u|e");
@@ -255,55 +256,68 @@ class VStreamSplitReaderTest {
                 .containsExactly("query " + KEYSPACE + "/" + SHARD);
     }
 
+    /**
+     * A stream that sends this, then only VTGate's own heartbeats (every 200 ms) until cancelled.
+     */
+    private static FakeVtgate.Script thenOnlyHeartbeats(Vtgate.VStreamResponse first) {
+        return (request, out) -> {
+            out.onNext(first);
+            while (!out.isCancelled()) {
+                out.onNext(response(event(Binlogdata.VEventType.HEARTBEAT)));
+                Thread.sleep(200);
+            }
+        };
+    }
+
+    private static Vtgate.VStreamResponse oneInsert(long id, long to) {
+        return response(
+                begin(),
+                field("t", TS),
+                rows("t", TS, insert(id, "v" + id)),
+                vgtid(gtid(1, to)),
+                commit());
+    }
+
+    /** Fetches for this long: longer than a stall of the 1 s timeout takes to be acted on. */
+    private void fetchWhileSilent(Output out, long millis) throws Exception {
+        long until = System.currentTimeMillis() + millis;
+        while (System.currentTimeMillis() < until) {
+            drain(out);
+        }
+    }
+
     @Test
     void aStreamThatVtgateKeepsOpenButSilentWhileTheShardCommitsIsOpenedAgain() throws Exception {
-        // After a failover VTGate keeps the stream open while its tablet picker sleeps 30 s; the
-        // shard's new PRIMARY has meanwhile committed up to 1-100000.
+        // After a failover VTGate keeps the stream open, sending its own heartbeats, while its
+        // tablet picker sleeps 30 s; the shard's new PRIMARY has meanwhile committed up to
+        // 1-100000.
         stallTimeout = Duration.ofSeconds(1);
-        fake.thenSend(
-                        response(
-                                begin(),
-                                field("t", TS),
-                                rows("t", TS, insert(1, "a")),
-                                vgtid(gtid(1, 11)),
-                                commit()))
-                .thenSend(
-                        response(
-                                begin(),
-                                field("t", TS + 1),
-                                rows("t", TS + 1, insert(2, "b")),
-                                vgtid(gtid(1, 12)),
-                                commit()));
+        fake.then(thenOnlyHeartbeats(oneInsert(1, 11))).thenSend(oneInsert(2, 12));
         start(binlogSplit(gtid(1, 10), 0));
 
         Output out = fetchUntil(o -> o.positions().size() == 2, "the row after the reopen");
 
-        assertThat(out.rows()).containsExactly("c:1=a", "c:2=b");
+        assertThat(out.rows()).containsExactly("c:1=v1", "c:2=v2");
         List<Vtgate.VStreamRequest> requests = fake.requests();
         assertThat(requests).hasSize(2);
         assertThat(requests.get(1).getVgtid().getShardGtids(0).getGtid()).isEqualTo(gtid(1, 11));
-        // The stall was told by the shard's executed set, asked with a query (the first check is
-        // the stream's position check).
-        assertThat(fake.positionChecks()).hasSizeGreaterThanOrEqualTo(2);
+        // The stream's position check, then the query of the executed set that told the stall.
+        assertThat(fake.positionChecks().subList(0, 2))
+                .containsExactly(
+                        "query " + KEYSPACE + "/" + SHARD, "query " + KEYSPACE + "/" + SHARD);
         assertThat(metrics.reconnects()).isEqualTo(1);
     }
 
     @Test
     void aSilentStreamOfAnIdleShardIsNotOpenedAgain() throws Exception {
-        // Silent, but the shard has committed nothing the stream lacks: it is idle, not stalled.
+        // Only heartbeats, but the shard has committed nothing the stream lacks: idle, not stalled.
         stallTimeout = Duration.ofSeconds(1);
         fake.currentPosition = gtid(1, 11);
-        fake.thenSend(
-                response(
-                        begin(),
-                        field("t", TS),
-                        rows("t", TS, insert(1, "a")),
-                        vgtid(gtid(1, 11)),
-                        commit()));
+        fake.then(thenOnlyHeartbeats(oneInsert(1, 11)));
         start(binlogSplit(gtid(1, 10), 0));
 
         Output out = fetchUntil(o -> o.positions().size() == 1, "the first transaction");
-        // Two checks of the silence (each after 1 s of it, then 2 s to confirm), and time to act.
+        // Two checks of the silence (each after 1 s of it), and time to act on them.
         fetchUntil(out, o -> fake.positionChecks().size() >= 3, "two checks of the silence");
         long until = System.currentTimeMillis() + StreamStallWatch.CONFIRM_MS + 500;
         while (System.currentTimeMillis() < until) {
@@ -311,8 +325,51 @@ class VStreamSplitReaderTest {
         }
 
         assertThat(fake.requests()).hasSize(1);
-        assertThat(out.rows()).containsExactly("c:1=a");
+        assertThat(out.rows()).containsExactly("c:1=v1");
         assertThat(metrics.reconnects()).isZero();
+    }
+
+    @Test
+    void aStreamSilentInItsCopyPhaseOrOfAReplicaIsNotWatched() throws Exception {
+        stallTimeout = Duration.ofSeconds(1);
+        // A copy may take long to its first rows (the table's scan): its silence is no stall.
+        fake.then(thenOnlyHeartbeats(response(begin(), field("t"), vgtid(gtid(1, 50)))));
+        start(copySplit(false, "t"));
+        Output copy = new Output();
+        fetchWhileSilent(copy, 1_000 + StreamStallWatch.CONFIRM_MS + 1_000);
+        assertThat(fake.requests()).hasSize(1);
+        assertThat(fake.positionChecks()).isEmpty();
+        reader.close();
+
+        // A REPLICA's stream and the query may reach different replicas (lag, errant GTIDs).
+        fake.then(thenOnlyHeartbeats(oneInsert(1, 11)));
+        start(binlogSplit(gtid(1, 10), 0), 10, Topodata.TabletType.REPLICA);
+        Output replica = fetchUntil(o -> o.positions().size() == 1, "the first transaction");
+        fetchWhileSilent(replica, 1_000 + StreamStallWatch.CONFIRM_MS + 1_000);
+        assertThat(fake.requests()).hasSize(2);
+        assertThat(fake.positionChecks()).hasSize(1); // the stream's position check only
+        assertThat(metrics.reconnects()).isZero();
+    }
+
+    @Test
+    void aStreamStillSilentAfterItsReopensIsLeftAloneUntilItMakesProgress() throws Exception {
+        // E.g. VTGate holds a long transaction until its COMMIT: reopening does not cure that.
+        stallTimeout = Duration.ofSeconds(1);
+        fake.then(thenOnlyHeartbeats(oneInsert(1, 11)));
+        for (int i = 0; i < StreamStallWatch.MAX_REOPENS + 1; i++) {
+            fake.then(thenOnlyHeartbeats(response(event(Binlogdata.VEventType.OTHER))));
+        }
+        start(binlogSplit(gtid(1, 10), 0));
+
+        Output out =
+                fetchUntil(
+                        o -> fake.requests().size() == StreamStallWatch.MAX_REOPENS + 1,
+                        "the reopens");
+        // The next timeout would be 4 s, then 2 s to confirm: wait longer.
+        fetchWhileSilent(out, 4_000 + StreamStallWatch.CONFIRM_MS + 1_000);
+
+        assertThat(fake.requests()).hasSize(StreamStallWatch.MAX_REOPENS + 1);
+        assertThat(metrics.reconnects()).isEqualTo(StreamStallWatch.MAX_REOPENS);
     }
 
     // ---- (b) copy phase ----
