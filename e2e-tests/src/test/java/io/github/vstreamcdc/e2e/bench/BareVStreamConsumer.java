@@ -11,6 +11,8 @@ import io.grpc.ManagedChannelBuilder;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 
+import javax.annotation.Nullable;
+
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -48,17 +50,25 @@ final class BareVStreamConsumer implements AutoCloseable {
     /**
      * Copies a table as a stream adds a table to copy (a table created while it runs): from a
      * position, with the table in the request's table keys without a last key, until
-     * COPY_COMPLETED.
+     * COPY_COMPLETED. The stream's filter also names {@code alsoStreamed}, as the running source's
+     * stream names the tables it reads on.
      */
     Measurement copyAt(
             String keyspace,
             String shard,
             String gtid,
             String table,
+            String alsoStreamed,
             long expected,
             Duration timeout)
             throws InterruptedException {
-        return read(keyspace, shard, gtid, table, expected, true, expected / 2, false, timeout);
+        return read(
+                request(keyspace, shard, gtid, table, true, alsoStreamed),
+                expected,
+                true,
+                expected / 2,
+                false,
+                timeout);
     }
 
     /**
@@ -98,7 +108,23 @@ final class BareVStreamConsumer implements AutoCloseable {
             boolean countWire,
             Duration timeout)
             throws InterruptedException {
-        Vtgate.VStreamRequest request = request(keyspace, shard, gtid, table, untilCopyCompleted);
+        return read(
+                request(keyspace, shard, gtid, table, untilCopyCompleted, null),
+                expected,
+                untilCopyCompleted,
+                lateFrom,
+                countWire,
+                timeout);
+    }
+
+    private Measurement read(
+            Vtgate.VStreamRequest request,
+            long expected,
+            boolean untilCopyCompleted,
+            long lateFrom,
+            boolean countWire,
+            Duration timeout)
+            throws InterruptedException {
         Reader reader = new Reader(expected, untilCopyCompleted, lateFrom, countWire, false);
         long cpuAtStart = Measurement.processCpuNanos();
         long[] vmAtStart = Measurement.vmThreadsCpuNanos();
@@ -147,7 +173,8 @@ final class BareVStreamConsumer implements AutoCloseable {
      */
     LiveStream open(String keyspace, String shard, String gtid, String table) {
         Reader reader = new Reader(Long.MAX_VALUE, false, Long.MAX_VALUE, false, true);
-        VitessGrpc.newStub(channel).vStream(request(keyspace, shard, gtid, table, false), reader);
+        VitessGrpc.newStub(channel)
+                .vStream(request(keyspace, shard, gtid, table, false, null), reader);
         return new LiveStream(reader);
     }
 
@@ -224,7 +251,12 @@ final class BareVStreamConsumer implements AutoCloseable {
      *     added to a stream (named in the table keys without a last key)
      */
     private static Vtgate.VStreamRequest request(
-            String keyspace, String shard, String gtid, String table, boolean copy) {
+            String keyspace,
+            String shard,
+            String gtid,
+            String table,
+            boolean copy,
+            @Nullable String alsoStreamed) {
         Binlogdata.ShardGtid.Builder shardGtid =
                 Binlogdata.ShardGtid.newBuilder()
                         .setKeyspace(keyspace)
@@ -233,16 +265,23 @@ final class BareVStreamConsumer implements AutoCloseable {
         if (copy && !gtid.isEmpty()) {
             shardGtid.addTablePKs(Binlogdata.TableLastPK.newBuilder().setTableName(table));
         }
+        Vtgate.VStreamFlags.Builder flags = Vtgate.VStreamFlags.newBuilder().setStopOnReshard(true);
+        Binlogdata.Filter.Builder filter = Binlogdata.Filter.newBuilder();
+        if (alsoStreamed != null) {
+            // As the source: only the new table is copied, the other streams on.
+            flags.addTablesToCopy(table);
+            filter.addRules(
+                    Binlogdata.Rule.newBuilder()
+                            .setMatch(alsoStreamed)
+                            .setFilter("select * from " + alsoStreamed));
+        }
+        filter.addRules(
+                Binlogdata.Rule.newBuilder().setMatch(table).setFilter("select * from " + table));
         return Vtgate.VStreamRequest.newBuilder()
                 .setTabletType(Topodata.TabletType.PRIMARY)
                 .setVgtid(Binlogdata.VGtid.newBuilder().addShardGtids(shardGtid))
-                .setFilter(
-                        Binlogdata.Filter.newBuilder()
-                                .addRules(
-                                        Binlogdata.Rule.newBuilder()
-                                                .setMatch(table)
-                                                .setFilter("select * from " + table)))
-                .setFlags(Vtgate.VStreamFlags.newBuilder().setStopOnReshard(true))
+                .setFilter(filter)
+                .setFlags(flags)
                 .build();
     }
 
@@ -261,7 +300,7 @@ final class BareVStreamConsumer implements AutoCloseable {
     }
 
     private static Vtgate.VStreamRequest copyRequest(String keyspace, String shard, String table) {
-        return request(keyspace, shard, "", table, true);
+        return request(keyspace, shard, "", table, true, null);
     }
 
     @Override

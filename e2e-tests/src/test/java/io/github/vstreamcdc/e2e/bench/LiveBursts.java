@@ -279,7 +279,8 @@ final class LiveBursts {
         fill(table);
         String position = VStreamBenchmark.currentPosition(cluster, shard);
         System.gc();
-        return bare.copyAt(BenchData.KEYSPACE, shard, position, table, rowsPerCopy, timeout);
+        return bare.copyAt(
+                BenchData.KEYSPACE, shard, position, table, BARE_TABLE, rowsPerCopy, timeout);
     }
 
     /**
