@@ -44,7 +44,13 @@ final class BareVStreamConsumer implements AutoCloseable {
      */
     Measurement copy(String keyspace, String shard, String table, long expected, Duration timeout)
             throws InterruptedException {
-        return read(keyspace, shard, "", table, expected, true, expected / 2, false, timeout);
+        return read(
+                request(keyspace, shard, "", table, true, null),
+                expected,
+                true,
+                expected / 2,
+                false,
+                timeout);
     }
 
     /**
@@ -77,7 +83,13 @@ final class BareVStreamConsumer implements AutoCloseable {
      */
     long copyWireBytes(String keyspace, String shard, String table, long expected, Duration timeout)
             throws InterruptedException {
-        return read(keyspace, shard, "", table, expected, true, expected / 2, true, timeout)
+        return read(
+                        request(keyspace, shard, "", table, true, null),
+                        expected,
+                        true,
+                        expected / 2,
+                        true,
+                        timeout)
                 .wireBytes;
     }
 
@@ -94,26 +106,12 @@ final class BareVStreamConsumer implements AutoCloseable {
             long lateFrom,
             Duration timeout)
             throws InterruptedException {
-        return read(keyspace, shard, gtid, table, expected, false, lateFrom, false, timeout);
-    }
-
-    private Measurement read(
-            String keyspace,
-            String shard,
-            String gtid,
-            String table,
-            long expected,
-            boolean untilCopyCompleted,
-            long lateFrom,
-            boolean countWire,
-            Duration timeout)
-            throws InterruptedException {
         return read(
-                request(keyspace, shard, gtid, table, untilCopyCompleted, null),
+                request(keyspace, shard, gtid, table, false, null),
                 expected,
-                untilCopyCompleted,
+                false,
                 lateFrom,
-                countWire,
+                false,
                 timeout);
     }
 

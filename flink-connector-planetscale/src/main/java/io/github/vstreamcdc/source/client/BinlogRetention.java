@@ -140,14 +140,8 @@ public final class BinlogRetention implements AutoCloseable {
     }
 
     private void closeConnection() {
-        if (connection != null) {
-            try {
-                connection.close();
-            } catch (SQLException ignored) {
-                // closing a broken connection
-            }
-            connection = null;
-        }
+        VtgateSqlClient.closeQuietly(connection);
+        connection = null;
     }
 
     /**

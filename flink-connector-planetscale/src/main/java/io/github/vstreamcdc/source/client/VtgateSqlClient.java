@@ -207,6 +207,17 @@ public final class VtgateSqlClient {
         return dash < 0 ? shard : shard.substring(0, dash);
     }
 
+    /** Closes a connection that may be broken, and says nothing about it. */
+    public static void closeQuietly(@Nullable Connection connection) {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException ignored) {
+                // broken or being replaced: nothing to do
+            }
+        }
+    }
+
     private interface RowHandler {
         void accept(ResultSet rs) throws SQLException;
     }

@@ -776,14 +776,8 @@ final class ChunkSnapshotReader implements AutoCloseable {
     }
 
     private void closeConnection() {
-        if (connection != null) {
-            try {
-                connection.close();
-            } catch (SQLException ignored) {
-                // being replaced
-            }
-            connection = null;
-        }
+        VtgateSqlClient.closeQuietly(connection);
+        connection = null;
     }
 
     private static void sleep(long millis) {
