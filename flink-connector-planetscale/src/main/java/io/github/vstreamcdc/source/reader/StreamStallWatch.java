@@ -14,20 +14,20 @@ import javax.annotation.Nullable;
  *
  * <p>A stream in its binlog phase that has delivered nothing (heartbeats aside) for the stall
  * timeout, with no response waiting in the reader's own queue, is checked: the shard's executed
- * GTID set is asked for, and if after {@link #CONFIRM_MS} more the stream has still delivered
+ * GTID set is asked for, and if {@link #CONFIRM_MS} after the answer the stream has still delivered
  * nothing and its position lacks transactions of that set, it is stalled: the reader opens it again
  * from its position. A stream that every transaction of the shard reaches (VTTablet sends even the
  * transactions of other tables, as a GTID and a COMMIT) moves on within a second, so an idle shard
  * is never judged stalled. A stream can also be silent for a reason a reopen does not cure: VTGate
  * holds a transaction's events until its COMMIT, and VTTablet sends nothing while it reads a huge
- * transaction of other tables. So the timeout doubles after a reopen, and after {@link
- * #MAX_REOPENS} reopens without progress the stream is left alone until it makes progress. One
- * instance per shard; times are passed in.
+ * transaction of other tables. So the next check after a reopen waits twice as long, and after
+ * {@link #MAX_REOPENS} reopens without progress the stream is left alone until it makes progress.
+ * One instance per shard; times are passed in.
  */
 @Internal
 final class StreamStallWatch {
 
-    /** How long after the ask the stream must still be silent and behind the answer. */
+    /** How long after the answer the stream must still be silent and behind it. */
     static final long CONFIRM_MS = 2_000;
 
     /** Reopens without progress in between; the first one cures VTGate's wait for a tablet. */
@@ -37,6 +37,12 @@ final class StreamStallWatch {
 
     /** Since when the stream has delivered nothing (or was last checked). */
     private long quietSince;
+
+    /** When the stream last delivered something (or was opened). */
+    private long lastHeard;
+
+    /** When the answer came; the confirmation counts from it (the query ran before). */
+    private long answeredAt;
 
     /** When the executed set was asked for; -1 if not asked. */
     private long askedAt = -1;
@@ -56,6 +62,12 @@ final class StreamStallWatch {
 
     /** A stream was opened, or it delivered something: it is not silent. */
     void heard(long nowMillis) {
+        lastHeard = nowMillis;
+        checkOver(nowMillis);
+    }
+
+    /** A check is over (or void): the next one after another timeout of silence. */
+    private void checkOver(long nowMillis) {
         quietSince = nowMillis;
         askedAt = -1;
         executed = null;
@@ -66,9 +78,9 @@ final class StreamStallWatch {
         reopens = 0;
     }
 
-    /** How long the stream has been silent (or since its last check). */
+    /** How long the stream has been silent. */
     long silentMillis(long nowMillis) {
-        return nowMillis - quietSince;
+        return nowMillis - lastHeard;
     }
 
     /** The silence after which the stream is checked now. */
@@ -113,9 +125,10 @@ final class StreamStallWatch {
         }
         GtidSet set = GtidSet.parseMysql56(executedGtid);
         if (set == null) {
-            heard(nowMillis);
+            checkOver(nowMillis);
         } else {
             executed = set;
+            answeredAt = nowMillis;
         }
     }
 
@@ -125,12 +138,12 @@ final class StreamStallWatch {
      * reopened).
      */
     boolean stalled(long nowMillis, String position) {
-        if (executed == null || nowMillis - askedAt < CONFIRM_MS) {
+        if (executed == null || nowMillis - answeredAt < CONFIRM_MS) {
             return false;
         }
         GtidSet at = GtidSet.parseMysql56(position);
         boolean behind = at != null && !at.contains(executed);
-        heard(nowMillis);
+        checkOver(nowMillis);
         if (behind) {
             reopens++;
         }

@@ -20,11 +20,14 @@ class StreamStallWatchTest {
         long token = watch.asked(TIMEOUT);
         // Asked once until answered.
         assertThat(watch.shouldAsk(TIMEOUT + 1, true)).isFalse();
-        watch.answered(token, TIMEOUT + 5, gtid(1, 20));
-        // Not before the confirmation time: a transaction committed just before the ask may be on
-        // its way.
-        assertThat(watch.stalled(TIMEOUT + CONFIRM_MS - 1, gtid(1, 10))).isFalse();
-        assertThat(watch.stalled(TIMEOUT + CONFIRM_MS, gtid(1, 10))).isTrue();
+        watch.answered(token, TIMEOUT + 500, gtid(1, 20));
+        // Not before the confirmation time after the answer: a transaction committed just before
+        // the query ran may be on its way.
+        assertThat(watch.stalled(TIMEOUT + 500 + CONFIRM_MS - 1, gtid(1, 10))).isFalse();
+        assertThat(watch.stalled(TIMEOUT + 500 + CONFIRM_MS, gtid(1, 10))).isTrue();
+        // Silent since it was heard last, whatever the checks.
+        assertThat(watch.silentMillis(TIMEOUT + 500 + CONFIRM_MS))
+                .isEqualTo(TIMEOUT + 500 + CONFIRM_MS);
     }
 
     @Test

@@ -332,13 +332,25 @@ class VStreamSplitReaderTest {
     @Test
     void aStreamSilentInItsCopyPhaseOrOfAReplicaIsNotWatched() throws Exception {
         stallTimeout = Duration.ofSeconds(1);
-        // A copy may take long to its first rows (the table's scan): its silence is no stall.
+        // A copy may take long to its first rows (the table's scan): its silence is no stall. A
+        // table added to a running stream is copied from a position (which the watch could
+        // compare).
         fake.then(thenOnlyHeartbeats(response(begin(), field("t"), vgtid(gtid(1, 50)))));
-        start(copySplit(false, "t"));
+        start(
+                new ShardSplit(
+                        KEYSPACE,
+                        SHARD,
+                        new ShardPosition(
+                                gtid(1, 10),
+                                Collections.emptyList(),
+                                new LinkedHashSet<>(Collections.singletonList("t"))),
+                        0,
+                        false,
+                        Collections.emptyList()));
         Output copy = new Output();
         fetchWhileSilent(copy, 1_000 + StreamStallWatch.CONFIRM_MS + 1_000);
         assertThat(fake.requests()).hasSize(1);
-        assertThat(fake.positionChecks()).isEmpty();
+        assertThat(fake.positionChecks()).hasSize(1); // the stream's position check only
         reader.close();
 
         // A REPLICA's stream and the query may reach different replicas (lag, errant GTIDs).
@@ -347,7 +359,7 @@ class VStreamSplitReaderTest {
         Output replica = fetchUntil(o -> o.positions().size() == 1, "the first transaction");
         fetchWhileSilent(replica, 1_000 + StreamStallWatch.CONFIRM_MS + 1_000);
         assertThat(fake.requests()).hasSize(2);
-        assertThat(fake.positionChecks()).hasSize(1); // the stream's position check only
+        assertThat(fake.positionChecks()).hasSize(2); // the streams' position checks only
         assertThat(metrics.reconnects()).isZero();
     }
 
@@ -361,10 +373,14 @@ class VStreamSplitReaderTest {
         }
         start(binlogSplit(gtid(1, 10), 0));
 
-        Output out =
-                fetchUntil(
-                        o -> fake.requests().size() == StreamStallWatch.MAX_REOPENS + 1,
-                        "the reopens");
+        // 1 s + 2 s, then 2 s + 2 s, and the queries: more than fetchUntil's usual 10 s on a busy
+        // machine.
+        Output out = new Output();
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (fake.requests().size() < StreamStallWatch.MAX_REOPENS + 1) {
+            assertThat(System.currentTimeMillis()).as("the reopens").isLessThan(deadline);
+            drain(out);
+        }
         // The next timeout would be 4 s, then 2 s to confirm: wait longer.
         fetchWhileSilent(out, 4_000 + StreamStallWatch.CONFIRM_MS + 1_000);
 
