@@ -44,13 +44,7 @@ final class BareVStreamConsumer implements AutoCloseable {
      */
     Measurement copy(String keyspace, String shard, String table, long expected, Duration timeout)
             throws InterruptedException {
-        return read(
-                request(keyspace, shard, "", table, true, null),
-                expected,
-                true,
-                expected / 2,
-                false,
-                timeout);
+        return readCopy(request(keyspace, shard, "", table, true, null), expected, false, timeout);
     }
 
     /**
@@ -68,11 +62,9 @@ final class BareVStreamConsumer implements AutoCloseable {
             long expected,
             Duration timeout)
             throws InterruptedException {
-        return read(
+        return readCopy(
                 request(keyspace, shard, gtid, table, true, alsoStreamed),
                 expected,
-                true,
-                expected / 2,
                 false,
                 timeout);
     }
@@ -83,13 +75,7 @@ final class BareVStreamConsumer implements AutoCloseable {
      */
     long copyWireBytes(String keyspace, String shard, String table, long expected, Duration timeout)
             throws InterruptedException {
-        return read(
-                        request(keyspace, shard, "", table, true, null),
-                        expected,
-                        true,
-                        expected / 2,
-                        true,
-                        timeout)
+        return readCopy(request(keyspace, shard, "", table, true, null), expected, true, timeout)
                 .wireBytes;
     }
 
@@ -113,6 +99,13 @@ final class BareVStreamConsumer implements AutoCloseable {
                 lateFrom,
                 false,
                 timeout);
+    }
+
+    /** A copy until COPY_COMPLETED; its late window is the second half of the rows. */
+    private Measurement readCopy(
+            Vtgate.VStreamRequest request, long expected, boolean countWire, Duration timeout)
+            throws InterruptedException {
+        return read(request, expected, true, expected / 2, countWire, timeout);
     }
 
     private Measurement read(
