@@ -26,16 +26,27 @@ import java.util.Locale;
 @Internal
 public final class BinlogRetention implements AutoCloseable {
 
+    /** Opens a connection to VTGate's MySQL port (a seam for tests of the connection rules). */
+    @Internal
+    @FunctionalInterface
+    public interface Connector {
+        Connection connect() throws SQLException;
+    }
+
     private final VitessConnectionOptions options;
-    private final VtgateSqlClient sql;
+    private final Connector connector;
     private CurrentPositionResolver stream;
 
     /** Kept between calls of {@link #gtidSets}; null until the first and after a failure. */
     @Nullable private Connection connection;
 
     public BinlogRetention(VitessConnectionOptions options) {
+        this(options, new VtgateSqlClient(options)::connect);
+    }
+
+    public BinlogRetention(VitessConnectionOptions options, Connector connector) {
         this.options = options;
-        this.sql = new VtgateSqlClient(options);
+        this.connector = connector;
     }
 
     /** A shard's GTID sets, flavored ({@code MySQL56/...}). */
@@ -119,7 +130,7 @@ public final class BinlogRetention implements AutoCloseable {
 
     private GtidSets queryGtidSets(String target, String query) throws SQLException {
         if (connection == null) {
-            connection = sql.connect();
+            connection = connector.connect();
         }
         try (Statement statement = connection.createStatement()) {
             statement.execute("USE `" + target.replace("`", "``") + "`");

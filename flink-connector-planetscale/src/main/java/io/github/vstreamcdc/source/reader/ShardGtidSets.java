@@ -6,6 +6,7 @@ import io.github.vstreamcdc.source.config.VitessConnectionOptions;
 import org.apache.flink.annotation.Internal;
 
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 /**
  * A shard's purged and executed GTID sets, read with a query through VTGate's MySQL protocol: what
@@ -34,7 +35,12 @@ interface ShardGtidSets extends AutoCloseable {
      * rather than wait behind a slow query.
      */
     static ShardGtidSets overSql(VitessConnectionOptions options) {
-        BinlogRetention kept = new BinlogRetention(options);
+        return overSql(() -> new BinlogRetention(options));
+    }
+
+    /** {@link #overSql(VitessConnectionOptions)} with the connections {@code retentions} make. */
+    static ShardGtidSets overSql(Supplier<BinlogRetention> retentions) {
+        BinlogRetention kept = retentions.get();
         ReentrantLock lock = new ReentrantLock();
         return new ShardGtidSets() {
             private boolean closed;
@@ -50,7 +56,7 @@ interface ShardGtidSets extends AutoCloseable {
                         lock.unlock();
                     }
                 }
-                try (BinlogRetention own = new BinlogRetention(options)) {
+                try (BinlogRetention own = retentions.get()) {
                     return own.gtidSets(keyspace, shard);
                 }
             }
