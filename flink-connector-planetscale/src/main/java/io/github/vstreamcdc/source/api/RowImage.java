@@ -20,13 +20,32 @@ public final class RowImage {
 
     /**
      * Per column {@code i}: its offset in {@link #bytes} at {@code 2i}, its length (-1 for NULL) at
-     * {@code 2i + 1}.
+     * {@code 2i + 1}. Null until first read for an image of {@link #packed}: then read from the
+     * lengths in the message, on the thread that reads the values (the task thread; the decoding
+     * thread leaves them, and their memory is warm where they are used).
      */
-    private final int[] spans;
+    private int[] spans;
+
+    private final int count;
+
+    /** For {@link #packed}: where the lengths (packed sint64) and the values start in bytes. */
+    private final int lengthsStart;
+
+    private final int valuesStart;
 
     private RowImage(byte[] bytes, int[] spans) {
         this.bytes = bytes;
         this.spans = spans;
+        this.count = spans.length / 2;
+        this.lengthsStart = -1;
+        this.valuesStart = -1;
+    }
+
+    private RowImage(byte[] bytes, int count, int lengthsStart, int valuesStart) {
+        this.bytes = bytes;
+        this.count = count;
+        this.lengthsStart = lengthsStart;
+        this.valuesStart = valuesStart;
     }
 
     /** The image of a VStream row. */
@@ -56,6 +75,48 @@ public final class RowImage {
         return new RowImage(bytes, spans);
     }
 
+    /**
+     * The image of a {@code query.Row} read in place: {@code count} lengths as packed sint64
+     * varints at {@code lengthsStart} (-1 or less for NULL), the values one after the other at
+     * {@code valuesStart}. The caller has checked them: each length a varint in int range, the
+     * values within {@code bytes}.
+     */
+    @Internal
+    public static RowImage packed(byte[] bytes, int count, int lengthsStart, int valuesStart) {
+        return count == 0
+                ? new RowImage(bytes, new int[0])
+                : new RowImage(bytes, count, lengthsStart, valuesStart);
+    }
+
+    private int[] spans() {
+        int[] known = spans;
+        if (known == null) {
+            known = new int[2 * count];
+            int pos = lengthsStart;
+            int offset = valuesStart;
+            for (int i = 0; i < count; i++) {
+                long raw = 0;
+                for (int shift = 0; ; shift += 7) {
+                    byte b = bytes[pos++];
+                    raw |= (long) (b & 0x7F) << shift;
+                    if (b >= 0) {
+                        break;
+                    }
+                }
+                long length = (raw >>> 1) ^ -(raw & 1);
+                known[2 * i] = offset;
+                if (length < 0) {
+                    known[2 * i + 1] = -1;
+                } else {
+                    known[2 * i + 1] = (int) length;
+                    offset += (int) length;
+                }
+            }
+            spans = known;
+        }
+        return known;
+    }
+
     /** The image of values given one array each ({@code null} for SQL NULL); copies them. */
     public static RowImage of(byte[][] values) {
         int count = values.length;
@@ -81,7 +142,7 @@ public final class RowImage {
 
     /** The number of columns. */
     public int size() {
-        return spans.length / 2;
+        return count;
     }
 
     /** The bytes holding all values: read, never change them. */
@@ -91,17 +152,17 @@ public final class RowImage {
 
     /** Where column {@code i}'s value starts in {@link #bytes()}. */
     public int offset(int i) {
-        return spans[2 * i];
+        return spans()[2 * i];
     }
 
     /** The length of column {@code i}'s value; -1 for SQL NULL. */
     public int length(int i) {
-        return spans[2 * i + 1];
+        return spans()[2 * i + 1];
     }
 
     /** Whether column {@code i} is SQL NULL. */
     public boolean isNull(int i) {
-        return spans[2 * i + 1] < 0;
+        return length(i) < 0;
     }
 
     /** Column {@code i}'s value in an array of its own; null for SQL NULL. */

@@ -211,32 +211,34 @@ public final class VStreamMessageDecoder {
         after.add(afterImage);
     }
 
-    /** One query.Row, from {@link #pos} to {@code end}. */
+    /**
+     * One query.Row, from {@link #pos} to {@code end}: checked here, its lengths read where they
+     * are used ({@link RowImage#packed}).
+     */
     private RowImage row(int end) {
-        int[] spans = null;
+        int lengthsStart = -1;
+        int count = 0;
+        long valuesNeeded = 0;
         int valuesStart = 0;
         int valuesLength = 0;
         while (pos < end) {
             int tag = tag(end);
             int field = tag >>> 3;
-            if (field == 1 && (tag & 7) == WIRE_LENGTH && spans == null) {
+            if (field == 1 && (tag & 7) == WIRE_LENGTH && lengthsStart < 0) {
                 // lengths: packed sint64, as every proto3 writer sends them
                 int length = length(end);
                 int lengthsEnd = pos + length;
-                int count = 0;
-                for (int i = pos; i < lengthsEnd; i++) {
-                    if (bytes[i] >= 0) {
-                        count++; // the last byte of a varint
-                    }
-                }
-                spans = new int[2 * count];
-                for (int i = 0; i < count; i++) {
+                lengthsStart = pos;
+                while (pos < lengthsEnd) {
                     long raw = varint(lengthsEnd);
                     long value = (raw >>> 1) ^ -(raw & 1);
                     if (value > Integer.MAX_VALUE) {
                         throw NotDecoded.INSTANCE;
                     }
-                    spans[2 * i + 1] = value < 0 ? -1 : (int) value;
+                    if (value > 0) {
+                        valuesNeeded += value;
+                    }
+                    count++;
                 }
                 if (pos != lengthsEnd) {
                     throw NotDecoded.INSTANCE;
@@ -251,22 +253,10 @@ public final class VStreamMessageDecoder {
                 skip(tag, end);
             }
         }
-        if (spans == null) {
-            spans = new int[0];
+        if (valuesNeeded > valuesLength) {
+            throw NotDecoded.INSTANCE; // the generated parser's images would fail too
         }
-        int offset = valuesStart;
-        int valuesEnd = valuesStart + valuesLength;
-        for (int i = 0; i < spans.length; i += 2) {
-            spans[i] = offset;
-            int length = spans[i + 1];
-            if (length > 0) {
-                if (length > valuesEnd - offset) {
-                    throw NotDecoded.INSTANCE; // the generated parser's images would fail too
-                }
-                offset += length;
-            }
-        }
-        return RowImage.inPlace(bytes, spans);
+        return RowImage.packed(bytes, count, lengthsStart, valuesStart);
     }
 
     /** The last ROW event built, and the byte ranges (start, end pairs) it was built of. */

@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.IntStream;
 
 /**
  * Converts the values of VStream ROW events of one table on one shard (MySQL text encodings, one
@@ -70,6 +71,12 @@ public final class RowDataConverter {
 
     /** Per field: its value lives in its slot of a binary row (not a byte string). */
     private final boolean[] inSlot;
+
+    /**
+     * The target fields with a source column whose value may take room in a binary row's variable
+     * part (text and other kinds), so that sizing a row reads only their lengths.
+     */
+    private final int[] variableFields;
 
     /** Whether every field's type is one {@link BinaryRowBuilder} writes: see {@link #isSimple}. */
     private final boolean simple;
@@ -157,6 +164,15 @@ public final class RowDataConverter {
             inSlot[i] = !BinaryRowBuilder.isByteString(target);
         }
         this.simple = allSimple;
+        this.variableFields =
+                IntStream.range(0, arity)
+                        .filter(
+                                i ->
+                                        sourceIndex[i] >= 0
+                                                && (writeKinds[i] == FieldConverters.WRITE_TEXT
+                                                        || writeKinds[i]
+                                                                == FieldConverters.WRITE_OTHER))
+                        .toArray();
     }
 
     /**
@@ -256,12 +272,11 @@ public final class RowDataConverter {
      */
     int variableBytes(RowImage values) {
         int bytes = 0;
-        for (int i = 0; i < writeKinds.length; i++) {
-            int index = sourceIndex[i];
-            int length = index < 0 ? -1 : values.length(index);
+        for (int i : variableFields) {
+            int length = values.length(sourceIndex[i]);
             if (writeKinds[i] == FieldConverters.WRITE_TEXT) {
                 bytes += length > 7 ? (length + 7) & ~7 : 0;
-            } else if (writeKinds[i] == FieldConverters.WRITE_OTHER && length >= 0) {
+            } else if (length >= 0) {
                 bytes += (length + 15) & ~7;
             }
         }
@@ -318,14 +333,9 @@ public final class RowDataConverter {
         if (other.length(index) != length) {
             return false;
         }
-        byte[] otherBytes = other.bytes();
         int otherOffset = other.offset(index);
-        for (int i = 0; i < length; i++) {
-            if (bytes[offset + i] != otherBytes[otherOffset + i]) {
-                return false;
-            }
-        }
-        return true;
+        return Arrays.equals(
+                bytes, offset, offset + length, other.bytes(), otherOffset, otherOffset + length);
     }
 
     /** Returns false, writing nothing, when the value converts to NULL (zero dates). */
