@@ -12,10 +12,10 @@
 #   BENCH_WARMUP_ROUNDS=1    warm-up rounds (JIT, class loading), not counted
 #   BENCH_BURSTS=5           measured rounds of binlog bursts into a long-running job (0: none)
 #   BENCH_BURST_EVENTS=200000  row events per burst (half inserts, half updates)
-#   BENCH_BURST_WARMUP=5     warm-up bursts (the JIT compilers settle), not counted
+#   BENCH_BURST_WARMUP=20    warm-up bursts (the JIT compilers settle), not counted
 #   BENCH_LIVE_COPIES=5      measured copies of a table that appears while the long-running job runs
 #   BENCH_LIVE_COPY_ROWS=200000  rows of each such table (at most BENCH_ROWS)
-#   BENCH_LIVE_COPY_WARMUP=5 warm-up copies (the JIT compilers settle), not counted
+#   BENCH_LIVE_COPY_WARMUP=20 warm-up copies (the JIT compilers settle), not counted
 #   BENCH_HEAP_SECONDS=30    how long each slow-sink job (copy, binlog) runs
 #   BENCH_HEAP_CONTROL_SECONDS=10  how long the counter-example (no flow control) runs
 #   BENCH_HEAP_SLEEP_MS=1    the slow sink's sleep per record
@@ -49,10 +49,10 @@ java -Xms"${BENCH_HEAP:-1g}" -Xmx"${BENCH_HEAP:-1g}" ${BENCH_JAVA_OPTS:-} \
   -Dbench.warmup.rounds="${BENCH_WARMUP_ROUNDS:-1}" \
   -Dbench.bursts="${BENCH_BURSTS:-5}" \
   -Dbench.burst.events="${BENCH_BURST_EVENTS:-200000}" \
-  -Dbench.burst.warmup="${BENCH_BURST_WARMUP:-5}" \
+  -Dbench.burst.warmup="${BENCH_BURST_WARMUP:-20}" \
   -Dbench.live.copies="${BENCH_LIVE_COPIES:-5}" \
   -Dbench.live.copy.rows="${BENCH_LIVE_COPY_ROWS:-200000}" \
-  -Dbench.live.copy.warmup="${BENCH_LIVE_COPY_WARMUP:-5}" \
+  -Dbench.live.copy.warmup="${BENCH_LIVE_COPY_WARMUP:-20}" \
   -Dbench.heap.seconds="${BENCH_HEAP_SECONDS:-30}" \
   -Dbench.heap.control.seconds="${BENCH_HEAP_CONTROL_SECONDS:-10}" \
   -Dbench.heap.sleep.ms="${BENCH_HEAP_SLEEP_MS:-1}" \

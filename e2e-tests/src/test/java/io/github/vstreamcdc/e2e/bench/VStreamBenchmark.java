@@ -71,8 +71,8 @@ public final class VStreamBenchmark {
     private final boolean genericRows = Boolean.getBoolean("bench.generic.rows");
     private final int warmUpRounds = Integer.getInteger("bench.warmup.rounds", 1);
     private final boolean phasesAlternate = Boolean.getBoolean("bench.phases.alternate");
-    private final int burstWarmUp = Integer.getInteger("bench.burst.warmup", 5);
-    private final int copyWarmUp = Integer.getInteger("bench.live.copy.warmup", 5);
+    private final int burstWarmUp = Integer.getInteger("bench.burst.warmup", 20);
+    private final int copyWarmUp = Integer.getInteger("bench.live.copy.warmup", 20);
     private String streamStart;
     private long snapshotWireBytes;
 
