@@ -4,6 +4,8 @@ import io.github.vstreamcdc.vitess.proto.Query;
 
 import org.apache.flink.annotation.Internal;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.Arrays;
 
 /**
@@ -16,15 +18,32 @@ import java.util.Arrays;
 @Internal
 public final class RowImage {
 
+    private static final VarHandle DECODED;
+
+    static {
+        try {
+            DECODED = MethodHandles.lookup().findVarHandle(RowImage.class, "decoded", int[].class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private final byte[] bytes;
 
     /**
      * Per column {@code i}: its offset in {@link #bytes} at {@code 2i}, its length (-1 for NULL) at
-     * {@code 2i + 1}. Null until first read for an image of {@link #packed}: then read from the
-     * lengths in the message, on the thread that reads the values (the task thread; the decoding
-     * thread leaves them, and their memory is warm where they are used).
+     * {@code 2i + 1}; null for an image of {@link #packed}, whose spans are {@link #decoded}.
      */
-    private int[] spans;
+    private final int[] given;
+
+    /**
+     * The spans of an image of {@link #packed}, read from the lengths in the message when first
+     * needed, on the thread that reads the values (mostly Flink's task thread, where the values'
+     * memory is then warm; the decoding thread only checks them). Written with release and read
+     * with acquire semantics, so an image read by several threads never shows a half-filled array.
+     */
+    @SuppressWarnings("unused") // through DECODED
+    private int[] decoded;
 
     private final int count;
 
@@ -35,7 +54,7 @@ public final class RowImage {
 
     private RowImage(byte[] bytes, int[] spans) {
         this.bytes = bytes;
-        this.spans = spans;
+        this.given = spans;
         this.count = spans.length / 2;
         this.lengthsStart = -1;
         this.valuesStart = -1;
@@ -43,6 +62,7 @@ public final class RowImage {
 
     private RowImage(byte[] bytes, int count, int lengthsStart, int valuesStart) {
         this.bytes = bytes;
+        this.given = null;
         this.count = count;
         this.lengthsStart = lengthsStart;
         this.valuesStart = valuesStart;
@@ -67,15 +87,6 @@ public final class RowImage {
     }
 
     /**
-     * The image whose column {@code i} is at {@code spans[2i]} in {@code bytes} with length {@code
-     * spans[2i + 1]} (-1 for NULL). Takes both arrays as they are.
-     */
-    @Internal
-    public static RowImage inPlace(byte[] bytes, int[] spans) {
-        return new RowImage(bytes, spans);
-    }
-
-    /**
      * The image of a {@code query.Row} read in place: {@code count} lengths as packed sint64
      * varints at {@code lengthsStart} (-1 or less for NULL), the values one after the other at
      * {@code valuesStart}. The caller has checked them: each length a varint in int range, the
@@ -89,32 +100,40 @@ public final class RowImage {
     }
 
     private int[] spans() {
-        int[] known = spans;
+        if (given != null) {
+            return given;
+        }
+        int[] known = (int[]) DECODED.getAcquire(this);
         if (known == null) {
-            known = new int[2 * count];
-            int pos = lengthsStart;
-            int offset = valuesStart;
-            for (int i = 0; i < count; i++) {
-                long raw = 0;
-                for (int shift = 0; ; shift += 7) {
-                    byte b = bytes[pos++];
-                    raw |= (long) (b & 0x7F) << shift;
-                    if (b >= 0) {
-                        break;
-                    }
-                }
-                long length = (raw >>> 1) ^ -(raw & 1);
-                known[2 * i] = offset;
-                if (length < 0) {
-                    known[2 * i + 1] = -1;
-                } else {
-                    known[2 * i + 1] = (int) length;
-                    offset += (int) length;
-                }
-            }
-            spans = known;
+            known = decode();
+            DECODED.setRelease(this, known);
         }
         return known;
+    }
+
+    private int[] decode() {
+        int[] spans = new int[2 * count];
+        int pos = lengthsStart;
+        int offset = valuesStart;
+        for (int i = 0; i < count; i++) {
+            long raw = 0;
+            for (int shift = 0; ; shift += 7) {
+                byte b = bytes[pos++];
+                raw |= (long) (b & 0x7F) << shift;
+                if (b >= 0) {
+                    break;
+                }
+            }
+            long length = (raw >>> 1) ^ -(raw & 1);
+            spans[2 * i] = offset;
+            if (length < 0) {
+                spans[2 * i + 1] = -1;
+            } else {
+                spans[2 * i + 1] = (int) length;
+                offset += (int) length;
+            }
+        }
+        return spans;
     }
 
     /** The image of values given one array each ({@code null} for SQL NULL); copies them. */

@@ -105,6 +105,38 @@ class VStreamMessageDecoderTest {
     }
 
     @Test
+    void readsRowsWithLengthsAfterValuesNegativeLengthsAndNoColumns() throws Exception {
+        long[] lengths = {3, -1, -2, 0, 2};
+        int size = 0;
+        for (long length : lengths) {
+            size += CodedOutputStream.computeSInt64SizeNoTag(length);
+        }
+        int lengthsSize = size;
+        // The values first, then the packed lengths: proto3 allows any field order.
+        byte[] valuesFirst =
+                message(
+                        out -> {
+                            out.writeByteArray(2, bytes("abcde"));
+                            out.writeTag(1, 2);
+                            out.writeUInt32NoTag(lengthsSize);
+                            for (long length : lengths) {
+                                out.writeSInt64NoTag(length);
+                            }
+                        });
+        byte[] noColumns = message(out -> out.writeByteArray(2, new byte[0]));
+        for (byte[] row : Arrays.asList(valuesFirst, noColumns)) {
+            byte[] raw = rawResponseWithAfterRow(row);
+            assertThat(VStreamMessageDecoder.decode(raw).rows(0)).isNotNull();
+            assertSameAsGenerated(raw);
+        }
+        RowImage image =
+                VStreamMessageDecoder.decode(rawResponseWithAfterRow(valuesFirst)).rows(0).after(0);
+        assertThat(image.toArrays())
+                .isDeepEqualTo(new byte[][] {bytes("abc"), null, null, new byte[0], bytes("de")});
+        assertThat(image.isNull(2)).isTrue();
+    }
+
+    @Test
     void failsOnMalformedBytesLikeTheGeneratedParser() throws Exception {
         byte[] whole =
                 Vtgate.VStreamResponse.newBuilder()
