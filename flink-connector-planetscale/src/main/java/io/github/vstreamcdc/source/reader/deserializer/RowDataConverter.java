@@ -271,6 +271,7 @@ public final class RowDataConverter {
      * change (the builder grows if needed). An exact size saves zeroing bytes no one reads.
      */
     int variableBytes(RowImage values) {
+        checkSize(values.size());
         int bytes = 0;
         for (int i : variableFields) {
             int length = values.length(sourceIndex[i]);

@@ -265,6 +265,20 @@ class RowDataDeserializationSchemaTest {
     }
 
     @Test
+    void aRowWithFewerValuesThanItsFieldEventFailsWithWhatItHas() {
+        for (RowDataDeserializationSchema schema :
+                Arrays.asList(
+                        schema(DroppedColumnHandling.FAIL),
+                        schema(DroppedColumnHandling.FAIL).withBinaryRows())) {
+            assertThatThrownBy(() -> collect(schema, null, insert(V1, "1")))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage(
+                            "A row of table 'ks.t' (shard -80) has 1 values, but its FIELD event"
+                                    + " has 3 columns");
+        }
+    }
+
+    @Test
     void binaryRowsNeedTheProducedRowType() {
         RowDataDeserializationSchema schema =
                 new RowDataDeserializationSchema(
