@@ -74,14 +74,7 @@ public final class RowImage {
         int[] spans = new int[2 * count];
         int offset = 0;
         for (int i = 0; i < count; i++) {
-            long length = row.getLengths(i);
-            spans[2 * i] = offset;
-            if (length < 0) {
-                spans[2 * i + 1] = -1;
-            } else {
-                spans[2 * i + 1] = (int) length;
-                offset += (int) length;
-            }
+            offset = span(spans, i, offset, row.getLengths(i));
         }
         return new RowImage(row.getValues().toByteArray(), spans);
     }
@@ -124,16 +117,23 @@ public final class RowImage {
                     break;
                 }
             }
-            long length = (raw >>> 1) ^ -(raw & 1);
-            spans[2 * i] = offset;
-            if (length < 0) {
-                spans[2 * i + 1] = -1;
-            } else {
-                spans[2 * i + 1] = (int) length;
-                offset += (int) length;
-            }
+            offset = span(spans, i, offset, (raw >>> 1) ^ -(raw & 1));
         }
         return spans;
+    }
+
+    /**
+     * Sets column {@code i}'s span from its length as VStream sends it (negative for NULL); returns
+     * where the next value starts.
+     */
+    private static int span(int[] spans, int i, int offset, long length) {
+        spans[2 * i] = offset;
+        if (length < 0) {
+            spans[2 * i + 1] = -1;
+            return offset;
+        }
+        spans[2 * i + 1] = (int) length;
+        return offset + (int) length;
     }
 
     /** The image of values given one array each ({@code null} for SQL NULL); copies them. */
