@@ -104,8 +104,29 @@ public final class RowImage {
         return known;
     }
 
+    /**
+     * The spans of the values: column {@code i}'s offset at {@code 2i}, its length (-1 for NULL) at
+     * {@code 2i + 1}. The image's own array if it has one; else they are decoded into {@code
+     * scratch} (when it holds {@code 2 * size()}), which saves an array per image on the hot path,
+     * and not kept. Read the result, never change it.
+     */
+    @Internal
+    public int[] spans(int[] scratch) {
+        if (given != null) {
+            return given;
+        }
+        int[] known = (int[]) DECODED.getAcquire(this);
+        if (known != null) {
+            return known;
+        }
+        return scratch.length >= 2 * count ? decode(scratch) : spans();
+    }
+
     private int[] decode() {
-        int[] spans = new int[2 * count];
+        return decode(new int[2 * count]);
+    }
+
+    private int[] decode(int[] spans) {
         int pos = lengthsStart;
         int offset = valuesStart;
         for (int i = 0; i < count; i++) {

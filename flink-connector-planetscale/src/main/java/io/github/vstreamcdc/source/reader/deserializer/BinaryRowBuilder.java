@@ -212,10 +212,16 @@ final class BinaryRowBuilder {
 
     /** The row, of the given kind; the builder is done (its values stay readable). */
     BinaryRowData build(RowKind kind) {
+        // The header byte, as BinaryRowData#setRowKind writes it, without a segment's checks.
+        bytes[0] = kind.toByteValue();
         row = new BinaryRowData(arity);
         row.pointTo(MemorySegmentFactory.wrap(bytes), 0, cursor);
-        row.setRowKind(kind);
         return row;
+    }
+
+    /** The size of the row's variable-length part so far. */
+    int variableBytes() {
+        return cursor - nullBitsBytes - 8 * arity;
     }
 
     /** What {@link #build} returned. */

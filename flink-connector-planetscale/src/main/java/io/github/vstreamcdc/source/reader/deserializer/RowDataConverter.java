@@ -49,6 +49,9 @@ public final class RowDataConverter {
     private static final long MICROS_PER_DAY = 86_400_000_000L;
     private static final int MAX_VALUE_IN_MESSAGE = 100;
 
+    /** For {@link RowImage#spans}: no scratch array, the image keeps its decoded spans. */
+    private static final int[] NO_SCRATCH = new int[0];
+
     private final RowType targetType;
     private final List<MySqlColumn> sourceColumns;
     private final String tableName;
@@ -272,9 +275,14 @@ public final class RowDataConverter {
      */
     int variableBytes(RowImage values) {
         checkSize(values.size());
+        return variableBytes(values.spans(NO_SCRATCH));
+    }
+
+    /** {@link #variableBytes(RowImage)} from an image's checked {@link RowImage#spans}. */
+    int variableBytes(int[] spans) {
         int bytes = 0;
         for (int i : variableFields) {
-            int length = values.length(sourceIndex[i]);
+            int length = spans[2 * sourceIndex[i] + 1];
             if (writeKinds[i] == FieldConverters.WRITE_TEXT) {
                 bytes += length > 7 ? (length + 7) & ~7 : 0;
             } else if (length >= 0) {
@@ -289,35 +297,45 @@ public final class RowDataConverter {
      * {@link #isSimple} types: the same values, checks and errors as {@link #convert(RowImage)}.
      */
     void write(RowImage values, BinaryRowBuilder out) {
-        write(values, out, null, null);
+        checkSize(values.size());
+        write(values.bytes(), values.spans(NO_SCRATCH), out, null, null, null);
     }
 
     /**
-     * {@link #write(RowImage, BinaryRowBuilder)}, for an update's after image whose before image
-     * was written into {@code before}: a field that lives in its slot and whose text is the same in
-     * both images (most of an update's columns) takes the before row's slot instead of being parsed
-     * again.
+     * Checks that an image has a value per source column, so that its {@link RowImage#spans} may be
+     * handed to {@link #variableBytes(int[])} and {@link #write(byte[], int[], BinaryRowBuilder,
+     * byte[], int[], BinaryRowBuilder)}.
+     */
+    void check(RowImage values) {
+        checkSize(values.size());
+    }
+
+    /**
+     * {@link #write(RowImage, BinaryRowBuilder)} from an image's bytes and checked spans; for an
+     * update's after image whose before image was written into {@code before}, a field that lives
+     * in its slot and whose text is the same in both images (most of an update's columns) takes the
+     * before row's slot instead of being parsed again.
      */
     void write(
-            RowImage values,
+            byte[] bytes,
+            int[] spans,
             BinaryRowBuilder out,
-            @Nullable RowImage beforeValues,
+            @Nullable byte[] beforeBytes,
+            @Nullable int[] beforeSpans,
             @Nullable BinaryRowBuilder before) {
-        checkSize(values.size());
-        byte[] bytes = values.bytes();
         for (int i = 0; i < writeKinds.length; i++) {
             int index = sourceIndex[i];
             if (index < 0) {
                 out.setNull(i);
                 continue;
             }
-            int offset = values.offset(index);
-            int length = values.length(index);
+            int offset = spans[2 * index];
+            int length = spans[2 * index + 1];
             if (before != null
                     && inSlot[i]
                     && length >= 0
                     && !before.isNull(i)
-                    && sameText(bytes, offset, length, beforeValues, index)) {
+                    && sameText(bytes, offset, length, beforeBytes, beforeSpans, index)) {
                 out.copySlot(i, before);
             } else if (length < 0) {
                 checkNull(i, index, null, 0, 0);
@@ -330,13 +348,13 @@ public final class RowDataConverter {
     }
 
     private static boolean sameText(
-            byte[] bytes, int offset, int length, RowImage other, int index) {
-        if (other.length(index) != length) {
+            byte[] bytes, int offset, int length, byte[] other, int[] otherSpans, int index) {
+        if (otherSpans[2 * index + 1] != length) {
             return false;
         }
-        int otherOffset = other.offset(index);
+        int otherOffset = otherSpans[2 * index];
         return Arrays.equals(
-                bytes, offset, offset + length, other.bytes(), otherOffset, otherOffset + length);
+                bytes, offset, offset + length, other, otherOffset, otherOffset + length);
     }
 
     /** Returns false, writing nothing, when the value converts to NULL (zero dates). */

@@ -71,6 +71,14 @@ public final class RowDataDeserializationSchema implements VStreamDeserializatio
     /** Bytes of the metadata values beyond their fixed part, as seen so far. */
     private transient int metadataBytes;
 
+    /**
+     * Where the spans of the images being written are decoded (two: an update's before image stays
+     * readable while its after image is written); grown to the widest table's columns.
+     */
+    private transient int[] spans;
+
+    private transient int[] beforeSpans;
+
     public RowDataDeserializationSchema(
             RowType physicalType, TypeInformation<RowData> producedType) {
         this(physicalType, new ArrayList<>(), producedType, ZoneOffset.UTC);
@@ -138,21 +146,32 @@ public final class RowDataDeserializationSchema implements VStreamDeserializatio
                 if (binaryRows && simpleRows(converter)) {
                     // Both rows are built before either goes out: the after image takes the
                     // before's values of the columns the update left alone.
+                    RowImage beforeImage = change.beforeImage();
+                    converter.check(beforeImage);
+                    beforeSpans = scratch(beforeSpans, beforeImage);
+                    int[] beforeImageSpans = beforeImage.spans(beforeSpans);
                     BinaryRowBuilder before =
                             simpleRow(
                                     converter,
                                     change,
-                                    change.beforeImage(),
+                                    beforeImage,
+                                    beforeImageSpans,
                                     RowKind.UPDATE_BEFORE,
                                     null,
+                                    null,
                                     null);
+                    RowImage afterImage = change.afterImage();
+                    converter.check(afterImage);
+                    spans = scratch(spans, afterImage);
                     BinaryRowBuilder after =
                             simpleRow(
                                     converter,
                                     change,
-                                    change.afterImage(),
+                                    afterImage,
+                                    afterImage.spans(spans),
                                     RowKind.UPDATE_AFTER,
-                                    change.beforeImage(),
+                                    beforeImage.bytes(),
+                                    beforeImageSpans,
                                     before);
                     out.collect(before.row());
                     out.collect(after.row());
@@ -211,7 +230,10 @@ public final class RowDataDeserializationSchema implements VStreamDeserializatio
     private RowData binaryRow(
             RowDataConverter converter, RowChangeEvent change, RowImage values, RowKind kind) {
         if (simpleRows(converter)) {
-            return simpleRow(converter, change, values, kind, null, null).row();
+            converter.check(values);
+            spans = scratch(spans, values);
+            return simpleRow(converter, change, values, values.spans(spans), kind, null, null, null)
+                    .row();
         }
         int arity = physicalArity + metadataWriters.length;
         // Written straight into the record's own array, sized so that it rarely grows: a text
@@ -233,7 +255,10 @@ public final class RowDataDeserializationSchema implements VStreamDeserializatio
             }
         }
         writer.complete();
-        learnRoom(row, capacity);
+        learnRoom(
+                row.getSizeInBytes()
+                        - BinaryRowData.calculateFixPartSizeInBytes(row.getArity())
+                        - capacity);
         row.setRowKind(kind);
         return row;
     }
@@ -241,21 +266,24 @@ public final class RowDataDeserializationSchema implements VStreamDeserializatio
     /**
      * {@link #binaryRow} of simple types, without Flink's writer (see {@link BinaryRowBuilder}).
      *
-     * @param beforeValues an update's before image, written into {@code before}, whose values this
-     *     (after) image may take; null for none
+     * @param spans the image's {@link RowImage#spans}, its size checked
+     * @param beforeBytes an update's before image's bytes, whose values this (after) image may take
+     *     from {@code before}, where the before image was written; null for none
      * @return the builder, built (its {@link BinaryRowBuilder#row()})
      */
     private BinaryRowBuilder simpleRow(
             RowDataConverter converter,
             RowChangeEvent change,
             RowImage values,
+            int[] spans,
             RowKind kind,
-            @Nullable RowImage beforeValues,
+            @Nullable byte[] beforeBytes,
+            @Nullable int[] beforeSpans,
             @Nullable BinaryRowBuilder before) {
         int arity = physicalArity + metadataWriters.length;
-        int capacity = converter.variableBytes(values) + metadataBytes;
+        int capacity = converter.variableBytes(spans) + metadataBytes;
         BinaryRowBuilder builder = new BinaryRowBuilder(arity, capacity);
-        converter.write(values, builder, beforeValues, before);
+        converter.write(values.bytes(), spans, builder, beforeBytes, beforeSpans, before);
         for (int i = 0; i < simpleMetadataTypes.length; i++) {
             Object value = metadata.get(i).read(change, kind);
             if (value == null) {
@@ -264,19 +292,22 @@ public final class RowDataDeserializationSchema implements VStreamDeserializatio
                 builder.writeValue(physicalArity + i, simpleMetadataTypes[i], value);
             }
         }
-        learnRoom(builder.build(kind), capacity);
+        builder.build(kind);
+        learnRoom(builder.variableBytes() - capacity);
         return builder;
+    }
+
+    /** A scratch array for the spans of an image: {@code current} if it holds them. */
+    private static int[] scratch(@Nullable int[] current, RowImage values) {
+        int needed = 2 * values.size();
+        return current != null && current.length >= needed ? current : new int[needed];
     }
 
     /**
      * Gives later rows more room when a row's variable part outgrew the room it was given (long
-     * metadata values), so that they rarely grow.
+     * metadata values) by {@code grown} bytes, so that they rarely grow.
      */
-    private void learnRoom(BinaryRowData row, int capacity) {
-        int grown =
-                row.getSizeInBytes()
-                        - BinaryRowData.calculateFixPartSizeInBytes(row.getArity())
-                        - capacity;
+    private void learnRoom(int grown) {
         if (grown > 0) {
             metadataBytes += grown + 64;
         }

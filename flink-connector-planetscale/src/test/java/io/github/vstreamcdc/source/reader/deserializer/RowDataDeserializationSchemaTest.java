@@ -2,6 +2,7 @@ package io.github.vstreamcdc.source.reader.deserializer;
 
 import io.github.vstreamcdc.source.api.ColumnDescription;
 import io.github.vstreamcdc.source.api.RowChangeEvent;
+import io.github.vstreamcdc.source.api.RowImage;
 import io.github.vstreamcdc.source.api.SchemaChangeEvent;
 import io.github.vstreamcdc.source.config.DroppedColumnHandling;
 
@@ -26,6 +27,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import javax.annotation.Nullable;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -366,6 +368,127 @@ class RowDataDeserializationSchemaTest {
         assertThat(after.get(2)).isNull();
         assertThat(after.get(5)).isEqualTo(StringData.fromString(stays));
         assertThat(after.get(6)).isEqualTo(6);
+    }
+
+    /**
+     * Images read in place from a message (as the source's decoder makes them; their spans decoded
+     * into the deserializer's scratch arrays) give the same rows as images of one array per value:
+     * an update whose after row takes the before row's values, then an insert and an update of a
+     * wider row, then the first update again.
+     */
+    @Test
+    void imagesReadInPlaceGiveTheSameRowsAsImagesOfArrays() throws Exception {
+        RowType declared =
+                RowType.of(
+                        new org.apache.flink.table.types.logical.LogicalType[] {
+                            new BigIntType(false),
+                            new DecimalType(10, 2),
+                            new VarCharType(VarCharType.MAX_LENGTH),
+                            new IntType()
+                        },
+                        new String[] {"id", "price", "v", "n"});
+        List<ColumnDescription> columns =
+                Arrays.asList(
+                        ColumnDescription.of("id", "bigint", false),
+                        ColumnDescription.of("price", "decimal(10,2)", true),
+                        ColumnDescription.of("v", "varchar(100)", true),
+                        ColumnDescription.of("n", "int", true));
+        List<ColumnDescription> wider = new ArrayList<>(columns);
+        wider.add(ColumnDescription.of("added", "varchar(10)", true));
+        RowDataDeserializationSchema generic =
+                new RowDataDeserializationSchema(
+                        declared,
+                        Collections.emptyList(),
+                        InternalTypeInfo.of(declared),
+                        ZoneOffset.UTC,
+                        DroppedColumnHandling.FAIL);
+        RowDataDeserializationSchema binary = generic.withBinaryRows();
+        byte[][] before = bytes("7", "12.50", "a text longer than eight bytes", "5");
+        byte[][] after = bytes("7", "12.50", "short", null);
+        byte[][] insert = bytes("8", "-0.01", "eight by", "-3", "x");
+        // The after image's n lies where the before image's text had the same digit: compared
+        // with the wrong image's spans, n would wrongly keep the before row's value.
+        byte[][] widerBefore = bytes("8", "-0.01", "eight by4", "-3", "x");
+        byte[][] widerAfter = bytes("8", "99.99", "eight by", "4", null);
+        List<RowChangeEvent[]> changes =
+                Arrays.asList(
+                        inPlaceAndArrays(RowChangeEvent.Op.UPDATE, columns, before, after),
+                        inPlaceAndArrays(RowChangeEvent.Op.INSERT, wider, null, insert),
+                        inPlaceAndArrays(RowChangeEvent.Op.UPDATE, wider, widerBefore, widerAfter),
+                        inPlaceAndArrays(RowChangeEvent.Op.UPDATE, columns, before, after));
+        for (RowChangeEvent[] change : changes) {
+            List<RowData> inPlace = collect(binary, null, change[0]);
+            List<RowData> arrays = collect(generic, null, change[1]);
+            assertThat(inPlace).hasSameSizeAs(arrays).allMatch(r -> r instanceof BinaryRowData);
+            for (int i = 0; i < arrays.size(); i++) {
+                assertThat(inPlace.get(i).getRowKind()).isEqualTo(arrays.get(i).getRowKind());
+                assertThat(values(inPlace.get(i), declared))
+                        .isEqualTo(values(arrays.get(i), declared));
+            }
+        }
+        assertThat(values(collect(binary, null, changes.get(3)[0]).get(1), declared))
+                .containsExactly(
+                        7L,
+                        DecimalData.fromUnscaledLong(1250, 10, 2),
+                        StringData.fromString("short"),
+                        null);
+    }
+
+    /** A change with images read in place from one message, and the same with arrays. */
+    private static RowChangeEvent[] inPlaceAndArrays(
+            RowChangeEvent.Op op,
+            List<ColumnDescription> columns,
+            @Nullable byte[][] before,
+            @Nullable byte[][] after) {
+        return new RowChangeEvent[] {
+            RowChangeEvent.ofImages(
+                    "ks",
+                    "-80",
+                    "t",
+                    op,
+                    columns,
+                    before == null ? null : packed(before),
+                    after == null ? null : packed(after),
+                    1_700_000_000_000L,
+                    "MySQL56/a:1-11",
+                    1),
+            new RowChangeEvent(
+                    "ks",
+                    "-80",
+                    "t",
+                    op,
+                    columns,
+                    before,
+                    after,
+                    1_700_000_000_000L,
+                    "MySQL56/a:1-11",
+                    1)
+        };
+    }
+
+    /**
+     * An image read in place: a prefix no one reads, the lengths as packed sint64 varints (-1 for
+     * NULL), then the values.
+     */
+    private static RowImage packed(byte[][] values) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(0x2A);
+        for (byte[] value : values) {
+            long length = value == null ? -1 : value.length;
+            long zigzag = (length << 1) ^ (length >> 63);
+            while ((zigzag & ~0x7FL) != 0) {
+                out.write((int) ((zigzag & 0x7F) | 0x80));
+                zigzag >>>= 7;
+            }
+            out.write((int) zigzag);
+        }
+        int valuesStart = out.size();
+        for (byte[] value : values) {
+            if (value != null) {
+                out.write(value, 0, value.length);
+            }
+        }
+        return RowImage.packed(out.toByteArray(), values.length, 1, valuesStart);
     }
 
     private static byte[][] bytes(String... values) {
