@@ -2,7 +2,7 @@
 # and the benchmark classes, and puts private copies of the class directories on the class path.
 #
 #   source e2e-tests/bench/lib.sh NAME    # NAME: the script's name in log lines and file names
-#   bench_prepare                         # sets BENCH_CLASSPATH and WORK (removed on exit)
+#   bench_prepare [--no-vitess]           # sets BENCH_CLASSPATH and WORK (removed on exit)
 #
 # Environment: FLINK_VERSION (build against another Flink), BENCH_SKIP_BUILD=1 (reuse the last build).
 
@@ -13,8 +13,10 @@ cd "${ROOT}"
 log() { printf '[%s %s] %s\n' "${BENCH_NAME}" "$(date +%H:%M:%S)" "$*" >&2; }
 
 bench_prepare() {
-  log "starting the local Vitess (no-op when it runs)"
-  bash e2e-tests/vitess/vitess.sh up >/dev/null
+  if [[ "${1:-}" != "--no-vitess" ]]; then
+    log "starting the local Vitess (no-op when it runs)"
+    bash e2e-tests/vitess/vitess.sh up >/dev/null
+  fi
 
   local classpath_file="${ROOT}/e2e-tests/target/${BENCH_NAME}.classpath"
   local mvn=(mvn -B -q -Dcheckstyle.skip -Dspotless.check.skip)

@@ -1,0 +1,231 @@
+package io.github.vstreamcdc.e2e.bench;
+
+import io.github.vstreamcdc.source.api.ColumnDescription;
+import io.github.vstreamcdc.source.api.RowChangeEvent;
+import io.github.vstreamcdc.source.api.RowImage;
+import io.github.vstreamcdc.source.config.DroppedColumnHandling;
+import io.github.vstreamcdc.source.reader.deserializer.RowDataDeserializationSchema;
+import io.github.vstreamcdc.source.types.MySqlColumn;
+
+import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.runtime.typeutils.InternalTypeInfo;
+import org.apache.flink.util.Collector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.ByteArrayOutputStream;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+/**
+ * The source's deserializer alone: nanoseconds per row event of turning row images into rows, for
+ * binary rows (the Table API's) and GenericRowData (the DataStream default), in interleaved rounds
+ * over the same events. The events have the shape of the benchmark's tables ({@link BenchData}):
+ * half inserts, half updates of those rows (n and v change), their images read in place from one
+ * array per image as the source's decoder hands them over (lengths, then values). No Vitess, no
+ * Flink job: a quiet measure of per-row CPU changes. Run by {@code
+ * e2e-tests/bench/deserializer.sh}.
+ */
+public final class DeserializerBenchmark {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeserializerBenchmark.class);
+
+    private static final String PADDING =
+            "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789abcdefghij";
+    private static final LocalDateTime EPOCH = LocalDateTime.of(2024, 1, 1, 0, 0);
+    private static final DateTimeFormatter DATETIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+
+    /** utf8mb4_0900_ai_ci, MySQL 8's default collation. */
+    private static final int UTF8MB4 = 255;
+
+    private static final List<ColumnDescription> COLUMNS =
+            Arrays.asList(
+                    ColumnDescription.of("id", "bigint", false),
+                    ColumnDescription.of("n", "int", false),
+                    ColumnDescription.of("price", "decimal(12,2)", false),
+                    ColumnDescription.of("created", "datetime", false),
+                    ColumnDescription.of(MySqlColumn.of("v", "varchar(100)", false, UTF8MB4)));
+
+    private DeserializerBenchmark() {}
+
+    public static void main(String[] args) throws Exception {
+        int events = Integer.getInteger("bench.deserializer.events", 400_000);
+        int rounds = Integer.getInteger("bench.deserializer.rounds", 40);
+        // Only binary rows: the code paths the source's Table API jobs (and the end-to-end
+        // benchmark) run, without the generic ones' share of the JIT's profiles.
+        boolean binaryOnly = Boolean.getBoolean("bench.deserializer.binary-only");
+        RowDataDeserializationSchema generic =
+                new RowDataDeserializationSchema(
+                        BenchData.ROW_TYPE,
+                        Collections.emptyList(),
+                        InternalTypeInfo.of(BenchData.ROW_TYPE),
+                        ZoneOffset.UTC,
+                        DroppedColumnHandling.FAIL);
+        RowDataDeserializationSchema binary = generic.withBinaryRows();
+        Images[] images = images(events);
+        Sink sink = new Sink();
+        int measured = Math.max(1, rounds / 4);
+        double[] binaryNanos = new double[measured];
+        double[] genericNanos = new double[measured];
+        for (int round = 0; round < rounds; round++) {
+            // Each round reads new image objects (their spans not yet decoded), as the source does.
+            boolean binaryFirst = binaryOnly || round % 2 == 0;
+            double first = run(binaryFirst ? binary : generic, images, sink);
+            double second =
+                    binaryOnly ? Double.NaN : run(binaryFirst ? generic : binary, images, sink);
+            int slot = round - (rounds - measured);
+            if (slot >= 0) {
+                binaryNanos[slot] = binaryFirst ? first : second;
+                genericNanos[slot] = binaryFirst ? second : first;
+            }
+        }
+        double[] ratios = new double[measured];
+        for (int i = 0; i < measured; i++) {
+            ratios[i] = binaryNanos[i] / genericNanos[i];
+        }
+        LOG.info(
+                String.format(
+                        Locale.ROOT,
+                        "%n%d events (half inserts, half updates), the last %d of %d rounds (medians):%n"
+                                + "| rows | ns per event |%n|---|---:|%n"
+                                + "| binary rows (Table API) | %.1f |%n"
+                                + "| GenericRowData (DataStream default) | %.1f |%n"
+                                + "| ratio binary / generic (median of the rounds' ratios) | %.2f |%n"
+                                + "(%d rows out)%n",
+                        events,
+                        measured,
+                        rounds,
+                        median(binaryNanos),
+                        median(genericNanos),
+                        median(ratios),
+                        sink.rows));
+    }
+
+    /** Nanoseconds per event of one pass over all events, with fresh image objects. */
+    private static double run(RowDataDeserializationSchema schema, Images[] images, Sink sink)
+            throws Exception {
+        RowChangeEvent[] changes = new RowChangeEvent[images.length];
+        for (int i = 0; i < images.length; i++) {
+            changes[i] = images[i].change();
+        }
+        long start = System.nanoTime();
+        for (RowChangeEvent change : changes) {
+            schema.deserialize(change, sink);
+        }
+        return (System.nanoTime() - start) / (double) changes.length;
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int mid = sorted.length / 2;
+        return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+    }
+
+    private static Images[] images(int events) {
+        Images[] out = new Images[events];
+        for (int i = 0; i < events; i++) {
+            long id = 1 + i / 2;
+            String[] row = row(id, false);
+            out[i] =
+                    i % 2 == 0
+                            ? new Images(RowChangeEvent.Op.INSERT, null, new Packed(row))
+                            : new Images(
+                                    RowChangeEvent.Op.UPDATE,
+                                    new Packed(row),
+                                    new Packed(row(id, true)));
+        }
+        return out;
+    }
+
+    /** A row as {@link BenchData} writes it, and as its UPDATE leaves it. */
+    private static String[] row(long id, boolean updated) {
+        String v = "row-" + id + "-";
+        v = v + PADDING.substring(0, 60 - v.length());
+        long n = (id * 7919) % 1_000_000;
+        return new String[] {
+            Long.toString(id),
+            Long.toString(updated ? n + 1 : n),
+            (id % 100_000) + ".25",
+            DATETIME.format(EPOCH.plusSeconds(id * 37)),
+            updated ? "u" + v.substring(1) : v
+        };
+    }
+
+    /** One image as a message holds it: the lengths as packed sint64 varints, then the values. */
+    private static final class Packed {
+        final byte[] bytes;
+        final int count;
+        final int valuesStart;
+
+        Packed(String[] values) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            for (String value : values) {
+                long zigzag = (long) value.length() << 1;
+                while ((zigzag & ~0x7FL) != 0) {
+                    out.write((int) ((zigzag & 0x7F) | 0x80));
+                    zigzag >>>= 7;
+                }
+                out.write((int) zigzag);
+            }
+            valuesStart = out.size();
+            for (String value : values) {
+                byte[] b = value.getBytes(UTF_8);
+                out.write(b, 0, b.length);
+            }
+            bytes = out.toByteArray();
+            count = values.length;
+        }
+
+        RowImage image() {
+            return RowImage.packed(bytes, count, 0, valuesStart);
+        }
+    }
+
+    private static final class Images {
+        final RowChangeEvent.Op op;
+        final Packed before;
+        final Packed after;
+
+        Images(RowChangeEvent.Op op, Packed before, Packed after) {
+            this.op = op;
+            this.before = before;
+            this.after = after;
+        }
+
+        RowChangeEvent change() {
+            return RowChangeEvent.ofImages(
+                    BenchData.KEYSPACE,
+                    "0",
+                    "bench",
+                    op,
+                    COLUMNS,
+                    before == null ? null : before.image(),
+                    after == null ? null : after.image(),
+                    1_700_000_000_000L,
+                    null,
+                    1);
+        }
+    }
+
+    /** Counts the rows, so that the JIT cannot drop the work. */
+    private static final class Sink implements Collector<RowData> {
+        long rows;
+
+        @Override
+        public void collect(RowData row) {
+            rows += row.getArity() > 0 ? 1 : 0;
+        }
+
+        @Override
+        public void close() {}
+    }
+}
