@@ -19,6 +19,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
  * The practical limit: a bare VStream consumer over the generated stubs that does the least a real
@@ -44,7 +45,12 @@ final class BareVStreamConsumer implements AutoCloseable {
      */
     Measurement copy(String keyspace, String shard, String table, long expected, Duration timeout)
             throws InterruptedException {
-        return readCopy(request(keyspace, shard, "", table, true, null), expected, false, timeout);
+        return readCopy(
+                request(keyspace, shard, "", table, true, null),
+                expected,
+                false,
+                timeout,
+                Measurement::processCpuNanosWithEndedThreads);
     }
 
     /**
@@ -66,7 +72,8 @@ final class BareVStreamConsumer implements AutoCloseable {
                 request(keyspace, shard, gtid, table, true, alsoStreamed),
                 expected,
                 false,
-                timeout);
+                timeout,
+                Measurement::processCpuNanos);
     }
 
     /**
@@ -75,7 +82,12 @@ final class BareVStreamConsumer implements AutoCloseable {
      */
     long copyWireBytes(String keyspace, String shard, String table, long expected, Duration timeout)
             throws InterruptedException {
-        return readCopy(request(keyspace, shard, "", table, true, null), expected, true, timeout)
+        return readCopy(
+                        request(keyspace, shard, "", table, true, null),
+                        expected,
+                        true,
+                        timeout,
+                        Measurement::processCpuNanosWithEndedThreads)
                 .wireBytes;
     }
 
@@ -98,14 +110,19 @@ final class BareVStreamConsumer implements AutoCloseable {
                 false,
                 lateFrom,
                 false,
-                timeout);
+                timeout,
+                Measurement::processCpuNanosWithEndedThreads);
     }
 
     /** A copy until COPY_COMPLETED; its late window is the second half of the rows. */
     private Measurement readCopy(
-            Vtgate.VStreamRequest request, long expected, boolean countWire, Duration timeout)
+            Vtgate.VStreamRequest request,
+            long expected,
+            boolean countWire,
+            Duration timeout,
+            LongSupplier cpuClock)
             throws InterruptedException {
-        return read(request, expected, true, expected / 2, countWire, timeout);
+        return read(request, expected, true, expected / 2, countWire, timeout, cpuClock);
     }
 
     private Measurement read(
@@ -114,16 +131,17 @@ final class BareVStreamConsumer implements AutoCloseable {
             boolean untilCopyCompleted,
             long lateFrom,
             boolean countWire,
-            Duration timeout)
+            Duration timeout,
+            LongSupplier cpuClock)
             throws InterruptedException {
         Reader reader = new Reader(expected, untilCopyCompleted, lateFrom, countWire, false);
-        long cpuAtStart = Measurement.processCpuNanos();
+        long cpuAtStart = cpuClock.getAsLong();
         long[] vmAtStart = Measurement.vmThreadsCpuNanos();
         Map<String, Object[]> threadsAtStart = Measurement.threadTicks();
         reader.startNanos = System.nanoTime();
         VitessGrpc.newStub(channel).vStream(request, reader);
         boolean done = reader.done.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        long cpuAtEnd = Measurement.processCpuNanos();
+        long cpuAtEnd = cpuClock.getAsLong();
         long[] vmAtEnd = Measurement.vmThreadsCpuNanos();
         Map<String, Object[]> threadsAtEnd = Measurement.threadTicks();
         if (!done) {

@@ -256,19 +256,26 @@ final class Measurement {
     }
 
     /**
-     * The CPU time this JVM has used, in nanoseconds: the sum of its threads' run times from {@code
+     * The CPU time this JVM has used, in nanoseconds, for windows inside a running job (its threads
+     * outlive the window): the sum of its threads' run times from {@code
      * /proc/self/task/<id>/schedstat} (Linux), plus the last seen run time of each thread that has
-     * ended since; where that is not there, the process CPU time of the platform's bean (on Linux
-     * counted in 10 ms ticks, which against bursts of about 200 ms of CPU moved each round's ratio
-     * by up to a tenth); -1 where neither tells. A reading costs about a millisecond of CPU, the
-     * same for both consumers.
+     * ended since. A thread that starts and ends between two readings is missed, and one that ends
+     * loses what it ran after the last reading: windows that run whole jobs use {@link
+     * #processCpuNanosWithEndedThreads}. Where schedstat is not there, that one's value. A reading
+     * costs about a millisecond of CPU, the same for both consumers.
      */
     static long processCpuNanos() {
         long precise = SchedStat.read();
-        return precise >= 0 ? precise : tickedProcessCpuNanos();
+        return precise >= 0 ? precise : processCpuNanosWithEndedThreads();
     }
 
-    private static long tickedProcessCpuNanos() {
+    /**
+     * The CPU time this JVM has used, threads that ended included, from the platform's bean (on
+     * Linux counted in 10 ms ticks: against bursts of about 200 ms of CPU that moved each round's
+     * ratio by up to a tenth, hence {@link #processCpuNanos} there); -1 where it does not tell. For
+     * windows that run whole jobs, whose threads start and end inside them.
+     */
+    static long processCpuNanosWithEndedThreads() {
         try {
             Class<?> bean = Class.forName("com.sun.management.OperatingSystemMXBean");
             Object os = ManagementFactory.getOperatingSystemMXBean();
@@ -306,14 +313,21 @@ final class Measurement {
             long sum = 0;
             for (String task : tasks) {
                 long ran = runNanos(task);
+                Long last = LAST.get(task);
                 if (ran < 0) {
-                    continue; // it ended while we read; counted as ended below
+                    if (last == null || !new File(TASKS, task).exists()) {
+                        continue; // it ended while we read: counted as ended below
+                    }
+                    ran = last; // a failed read of a live thread: its last value
+                } else if (last != null && ran < last) {
+                    ended += last; // a new thread with an ended one's id
+                    LAST.remove(task);
                 }
                 now.put(task, ran);
                 sum += ran;
             }
-            if (now.isEmpty()) {
-                unavailable = true;
+            if (sum == 0) {
+                unavailable = true; // no threads, or a kernel that prints zeros
                 return -1;
             }
             for (Map.Entry<String, Long> last : LAST.entrySet()) {

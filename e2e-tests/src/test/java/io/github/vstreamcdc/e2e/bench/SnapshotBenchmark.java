@@ -101,10 +101,14 @@ public final class SnapshotBenchmark {
                 Collections.reverse(order);
             }
             for (String mode : order) {
-                long jvmBefore = Measurement.processCpuNanos();
+                long jvmBefore = Measurement.processCpuNanosWithEndedThreads();
                 long serverBefore = serverCpuTicks(dataDir);
                 double rate = run(cluster, mode, chunk, rows);
-                double jvm = (Measurement.processCpuNanos() - jvmBefore) / 1e9 * 1_000_000 / rows;
+                double jvm =
+                        (Measurement.processCpuNanosWithEndedThreads() - jvmBefore)
+                                / 1e9
+                                * 1_000_000
+                                / rows;
                 double server =
                         (serverCpuTicks(dataDir) - serverBefore)
                                 / TICKS_PER_SECOND

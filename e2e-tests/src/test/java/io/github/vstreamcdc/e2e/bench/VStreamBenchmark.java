@@ -339,7 +339,7 @@ public final class VStreamBenchmark {
                 .filter((FilterFunction<Long>) n -> false)
                 .name("drop")
                 .sinkTo(new DiscardingSink<>());
-        long cpuAtStart = Measurement.processCpuNanos();
+        long cpuAtStart = Measurement.processCpuNanosWithEndedThreads();
         long[] vmAtStart = Measurement.vmThreadsCpuNanos();
         long start = System.nanoTime();
         env.executeAsync("bench empty job")
@@ -348,7 +348,7 @@ public final class VStreamBenchmark {
         long end = System.nanoTime();
         into.add(
                 new Measurement("empty job", 1, start, end, end, -1)
-                        .withCpu(cpuAtStart, Measurement.processCpuNanos())
+                        .withCpu(cpuAtStart, Measurement.processCpuNanosWithEndedThreads())
                         .withVmThreads(vmAtStart, Measurement.vmThreadsCpuNanos()));
     }
 
@@ -411,7 +411,8 @@ public final class VStreamBenchmark {
                 "planetscale",
                 new BenchCounters.CountingDiscard(),
                 "count and discard");
-        long cpuAtStart = Measurement.processCpuNanos();
+        // A whole job: its threads start and end inside the window.
+        long cpuAtStart = Measurement.processCpuNanosWithEndedThreads();
         long[] vmAtStart = Measurement.vmThreadsCpuNanos();
         Map<String, Object[]> threadsAtStart = Measurement.threadTicks();
         long start = System.nanoTime();
@@ -425,7 +426,7 @@ public final class VStreamBenchmark {
             } else {
                 BenchCounters.awaitTarget(job, start + TIMEOUT.toNanos(), 0, "records");
             }
-            cpuAtEnd = Measurement.processCpuNanos();
+            cpuAtEnd = Measurement.processCpuNanosWithEndedThreads();
             vmAtEnd = Measurement.vmThreadsCpuNanos();
             threadsAtEnd = Measurement.threadTicks();
         } finally {

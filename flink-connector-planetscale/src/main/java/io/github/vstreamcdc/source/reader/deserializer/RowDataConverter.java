@@ -269,16 +269,11 @@ public final class RowDataConverter {
     }
 
     /**
-     * The size of the variable-length part that {@link #write(RowImage, BinaryRowBuilder)} needs
-     * for a row image: exact for text written as it is, an estimate for values the converters
+     * The size of the variable-length part that {@link #write(byte[], int[], BinaryRowBuilder,
+     * byte[], int[], BinaryRowBuilder)} needs for a row image, from its checked {@link
+     * RowImage#spans}: exact for text written as it is, an estimate for values the converters
      * change (the builder grows if needed). An exact size saves zeroing bytes no one reads.
      */
-    int variableBytes(RowImage values) {
-        checkSize(values.size());
-        return variableBytes(values.spans(NO_SCRATCH));
-    }
-
-    /** {@link #variableBytes(RowImage)} from an image's checked {@link RowImage#spans}. */
     int variableBytes(int[] spans) {
         int bytes = 0;
         for (int i : variableFields) {

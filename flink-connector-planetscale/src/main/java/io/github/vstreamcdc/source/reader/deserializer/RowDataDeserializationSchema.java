@@ -75,9 +75,9 @@ public final class RowDataDeserializationSchema implements VStreamDeserializatio
      * Where the spans of the images being written are decoded (two: an update's before image stays
      * readable while its after image is written); grown to the widest table's columns.
      */
-    private transient int[] spans;
+    private transient int[] spansScratch;
 
-    private transient int[] beforeSpans;
+    private transient int[] beforeSpansScratch;
 
     public RowDataDeserializationSchema(
             RowType physicalType, TypeInformation<RowData> producedType) {
@@ -148,8 +148,8 @@ public final class RowDataDeserializationSchema implements VStreamDeserializatio
                     // before's values of the columns the update left alone.
                     RowImage beforeImage = change.beforeImage();
                     converter.check(beforeImage);
-                    beforeSpans = scratch(beforeSpans, beforeImage);
-                    int[] beforeImageSpans = beforeImage.spans(beforeSpans);
+                    beforeSpansScratch = scratch(beforeSpansScratch, beforeImage);
+                    int[] beforeImageSpans = beforeImage.spans(beforeSpansScratch);
                     BinaryRowBuilder before =
                             simpleRow(
                                     converter,
@@ -162,13 +162,13 @@ public final class RowDataDeserializationSchema implements VStreamDeserializatio
                                     null);
                     RowImage afterImage = change.afterImage();
                     converter.check(afterImage);
-                    spans = scratch(spans, afterImage);
+                    spansScratch = scratch(spansScratch, afterImage);
                     BinaryRowBuilder after =
                             simpleRow(
                                     converter,
                                     change,
                                     afterImage,
-                                    afterImage.spans(spans),
+                                    afterImage.spans(spansScratch),
                                     RowKind.UPDATE_AFTER,
                                     beforeImage.bytes(),
                                     beforeImageSpans,
@@ -231,8 +231,16 @@ public final class RowDataDeserializationSchema implements VStreamDeserializatio
             RowDataConverter converter, RowChangeEvent change, RowImage values, RowKind kind) {
         if (simpleRows(converter)) {
             converter.check(values);
-            spans = scratch(spans, values);
-            return simpleRow(converter, change, values, values.spans(spans), kind, null, null, null)
+            spansScratch = scratch(spansScratch, values);
+            return simpleRow(
+                            converter,
+                            change,
+                            values,
+                            values.spans(spansScratch),
+                            kind,
+                            null,
+                            null,
+                            null)
                     .row();
         }
         int arity = physicalArity + metadataWriters.length;
