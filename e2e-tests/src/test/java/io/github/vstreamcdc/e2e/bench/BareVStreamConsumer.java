@@ -73,7 +73,8 @@ final class BareVStreamConsumer implements AutoCloseable {
                 expected,
                 false,
                 timeout,
-                Measurement::processCpuNanos);
+                // The same clock as the running source's copies (LiveBursts.Start#copyMeasurement).
+                Measurement::processCpuNanosWithEndedThreads);
     }
 
     /**

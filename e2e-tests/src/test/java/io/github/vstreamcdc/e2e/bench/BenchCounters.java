@@ -26,6 +26,10 @@ final class BenchCounters {
     static volatile long targetNanos;
     static volatile long firstCpuNanos;
     static volatile long targetCpuNanos;
+
+    /** At the target: {@link Measurement#processCpuNanosWithEndedThreads}. */
+    static volatile long targetCpuNanosWithEndedThreads;
+
     static volatile long mark = Long.MAX_VALUE;
     static volatile long markCpuNanos;
 
@@ -101,6 +105,7 @@ final class BenchCounters {
         targetNanos = 0;
         firstCpuNanos = -1;
         targetCpuNanos = -1;
+        targetCpuNanosWithEndedThreads = -1;
     }
 
     /**
@@ -123,6 +128,7 @@ final class BenchCounters {
             if (count == target) {
                 targetNanos = System.nanoTime();
                 targetCpuNanos = Measurement.processCpuNanos();
+                targetCpuNanosWithEndedThreads = Measurement.processCpuNanosWithEndedThreads();
                 reached.countDown();
             }
             return false;

@@ -64,10 +64,11 @@ final class LiveBursts {
         Start run() throws Exception;
     }
 
-    /** The start of a burst's measurement: just before its first commit. */
+    /** The start of a burst's or a copy's measurement: just before its first commit or rename. */
     static final class Start {
         final long nanos = System.nanoTime();
         final long cpuNanos = Measurement.processCpuNanos();
+        final long cpuNanosWithEndedThreads = Measurement.processCpuNanosWithEndedThreads();
         final long[] vmThreads = Measurement.vmThreadsCpuNanos();
         final Map<String, Object[]> threads = Measurement.threadTicks();
 
@@ -79,8 +80,53 @@ final class LiveBursts {
                 long lastNanos,
                 long firstCpuNanos,
                 long lastCpuNanos) {
+            return measurement(
+                    consumer,
+                    events,
+                    firstNanos,
+                    lastNanos,
+                    firstCpuNanos,
+                    lastCpuNanos,
+                    cpuNanos,
+                    lastCpuNanos);
+        }
+
+        /**
+         * A copy's measurement, from the rename to its last row: its CPU from {@link
+         * Measurement#processCpuNanosWithEndedThreads} ({@code lastCpuWithEndedThreads}), since a
+         * table added to a running source starts a thread that ends before the copy does (its
+         * snapshot estimates), which the threads' own run times would miss.
+         */
+        Measurement copyMeasurement(
+                String consumer,
+                long events,
+                long firstNanos,
+                long lastNanos,
+                long firstCpuNanos,
+                long lastCpuNanos,
+                long lastCpuWithEndedThreads) {
+            return measurement(
+                    consumer,
+                    events,
+                    firstNanos,
+                    lastNanos,
+                    firstCpuNanos,
+                    lastCpuNanos,
+                    cpuNanosWithEndedThreads,
+                    lastCpuWithEndedThreads);
+        }
+
+        private Measurement measurement(
+                String consumer,
+                long events,
+                long firstNanos,
+                long lastNanos,
+                long firstCpuNanos,
+                long lastCpuNanos,
+                long cpuAtStart,
+                long cpuAtEnd) {
             return new Measurement(consumer, events, nanos, firstNanos, lastNanos, -1)
-                    .withCpu(cpuNanos, lastCpuNanos)
+                    .withCpu(cpuAtStart, cpuAtEnd)
                     .withVmThreads(vmThreads, Measurement.vmThreadsCpuNanos())
                     .withSteadyCpu(firstCpuNanos, lastCpuNanos)
                     .withThreadCpu(threads, Measurement.threadTicks());
@@ -303,13 +349,14 @@ final class LiveBursts {
         cluster.reloadSchema(BenchData.KEYSPACE);
         BenchCounters.awaitTarget(
                 job, System.nanoTime() + timeout.toNanos(), before, "rows of a copied table");
-        return start.measurement(
+        return start.copyMeasurement(
                 "PlanetScaleSource",
                 rowsPerCopy,
                 BenchCounters.firstNanos,
                 BenchCounters.targetNanos,
                 BenchCounters.firstCpuNanos,
-                BenchCounters.targetCpuNanos);
+                BenchCounters.targetCpuNanos,
+                BenchCounters.targetCpuNanosWithEndedThreads);
     }
 
     /** Creates the table with the first rows of the copied-from table. */

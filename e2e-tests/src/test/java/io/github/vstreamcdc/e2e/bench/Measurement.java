@@ -141,31 +141,57 @@ final class Measurement {
     /**
      * CPU time so far of the JVM's JIT compiler threads and of its garbage collector threads, from
      * {@code /proc/self/task} (Linux; in ns where the threads' schedstat is there, else 10 ms
-     * ticks); {@code {-1, -1}} where that is not there.
+     * ticks), threads that ended since an earlier reading counted with their last value (the JVM
+     * starts and stops compiler threads as it needs them); {@code {-1, -1}} where that is not
+     * there.
      */
-    static long[] vmThreadsCpuNanos() {
+    static synchronized long[] vmThreadsCpuNanos() {
         Map<String, Object[]> threads = readThreads();
         if (threads == null) {
             return new long[] {-1, -1};
         }
+        boolean precise = SchedStat.available();
+        Map<String, long[]> now = new HashMap<>();
         long jit = 0;
         long gc = 0;
         for (Map.Entry<String, Object[]> thread : threads.entrySet()) {
             String name = (String) thread.getValue()[0];
-            long ran = SchedStat.runNanos(thread.getKey());
+            int group =
+                    name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler")
+                            ? 0
+                            : name.startsWith("GC Thread") || name.startsWith("G1 ") ? 1 : -1;
+            if (group < 0) {
+                continue;
+            }
+            long ran = precise ? SchedStat.runNanos(thread.getKey()) : -1;
             long nanos =
                     ran >= 0
                             ? ran
                             : ((Long) thread.getValue()[1] + (Long) thread.getValue()[2])
                                     * 10_000_000L;
-            if (name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler")) {
+            now.put(thread.getKey(), new long[] {group, nanos});
+            if (group == 0) {
                 jit += nanos;
-            } else if (name.startsWith("GC Thread") || name.startsWith("G1 ")) {
+            } else {
                 gc += nanos;
             }
         }
-        return new long[] {jit, gc};
+        for (Map.Entry<String, long[]> last : VM_THREADS.entrySet()) {
+            long[] seen = now.get(last.getKey());
+            if (seen == null || seen[0] != last.getValue()[0] || seen[1] < last.getValue()[1]) {
+                VM_THREADS_ENDED[(int) last.getValue()[0]] += last.getValue()[1];
+            }
+        }
+        VM_THREADS.clear();
+        VM_THREADS.putAll(now);
+        return new long[] {VM_THREADS_ENDED[0] + jit, VM_THREADS_ENDED[1] + gc};
     }
+
+    /** Per compiler or GC thread (by id) at the last reading: its group (0 JIT, 1 GC), its CPU. */
+    private static final Map<String, long[]> VM_THREADS = new HashMap<>();
+
+    /** The CPU of the compiler (0) and GC (1) threads that ended, as last seen. */
+    private static final long[] VM_THREADS_ENDED = new long[2];
 
     /**
      * Whether measurements note the CPU time of each group of threads ({@code bench.thread.cpu}).
@@ -247,7 +273,10 @@ final class Measurement {
         return this;
     }
 
-    /** Notes the JVM's CPU time between two readings of {@link #processCpuNanos}. */
+    /**
+     * Notes the JVM's CPU time between two readings of one clock ({@link #processCpuNanos} or
+     * {@link #processCpuNanosWithEndedThreads}).
+     */
     Measurement withCpu(long cpuAtStart, long cpuAtEnd) {
         if (cpuAtStart >= 0 && cpuAtEnd >= 0) {
             cpuNanos = cpuAtEnd - cpuAtStart;
@@ -299,6 +328,14 @@ final class Measurement {
         private static long ended;
 
         private static boolean unavailable;
+
+        /** Whether the threads' schedstat gives their run times (it is read once to tell). */
+        static synchronized boolean available() {
+            if (!unavailable && LAST.isEmpty()) {
+                read();
+            }
+            return !unavailable;
+        }
 
         static synchronized long read() {
             if (unavailable) {
