@@ -73,7 +73,7 @@ final class BareVStreamConsumer implements AutoCloseable {
                 expected,
                 false,
                 timeout,
-                // The same clock as the running source's copies (LiveBursts.Start#copyMeasurement).
+                // The same clock as the running source's copies (LiveBursts#sourceCopy).
                 Measurement::processCpuNanosWithEndedThreads);
     }
 

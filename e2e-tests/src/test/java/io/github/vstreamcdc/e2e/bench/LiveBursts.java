@@ -72,7 +72,7 @@ final class LiveBursts {
         final long[] vmThreads = Measurement.vmThreadsCpuNanos();
         final Map<String, Object[]> threads = Measurement.threadTicks();
 
-        /** The burst's measurement, from the commit to its last event. */
+        /** The measurement, from the commit (or rename) to its last event. */
         Measurement measurement(
                 String consumer,
                 long events,
@@ -80,53 +80,8 @@ final class LiveBursts {
                 long lastNanos,
                 long firstCpuNanos,
                 long lastCpuNanos) {
-            return measurement(
-                    consumer,
-                    events,
-                    firstNanos,
-                    lastNanos,
-                    firstCpuNanos,
-                    lastCpuNanos,
-                    cpuNanos,
-                    lastCpuNanos);
-        }
-
-        /**
-         * A copy's measurement, from the rename to its last row: its CPU from {@link
-         * Measurement#processCpuNanosWithEndedThreads} ({@code lastCpuWithEndedThreads}), since a
-         * table added to a running source starts a thread that ends before the copy does (its
-         * snapshot estimates), which the threads' own run times would miss.
-         */
-        Measurement copyMeasurement(
-                String consumer,
-                long events,
-                long firstNanos,
-                long lastNanos,
-                long firstCpuNanos,
-                long lastCpuNanos,
-                long lastCpuWithEndedThreads) {
-            return measurement(
-                    consumer,
-                    events,
-                    firstNanos,
-                    lastNanos,
-                    firstCpuNanos,
-                    lastCpuNanos,
-                    cpuNanosWithEndedThreads,
-                    lastCpuWithEndedThreads);
-        }
-
-        private Measurement measurement(
-                String consumer,
-                long events,
-                long firstNanos,
-                long lastNanos,
-                long firstCpuNanos,
-                long lastCpuNanos,
-                long cpuAtStart,
-                long cpuAtEnd) {
             return new Measurement(consumer, events, nanos, firstNanos, lastNanos, -1)
-                    .withCpu(cpuAtStart, cpuAtEnd)
+                    .withCpu(cpuNanos, lastCpuNanos)
                     .withVmThreads(vmThreads, Measurement.vmThreadsCpuNanos())
                     .withSteadyCpu(firstCpuNanos, lastCpuNanos)
                     .withThreadCpu(threads, Measurement.threadTicks());
@@ -349,14 +304,18 @@ final class LiveBursts {
         cluster.reloadSchema(BenchData.KEYSPACE);
         BenchCounters.awaitTarget(
                 job, System.nanoTime() + timeout.toNanos(), before, "rows of a copied table");
-        return start.copyMeasurement(
-                "PlanetScaleSource",
-                rowsPerCopy,
-                BenchCounters.firstNanos,
-                BenchCounters.targetNanos,
-                BenchCounters.firstCpuNanos,
-                BenchCounters.targetCpuNanos,
-                BenchCounters.targetCpuNanosWithEndedThreads);
+        // Its CPU from the process total, which counts the threads that ended: an added table
+        // starts a thread for its snapshot estimates that ends before the copy does.
+        return start.measurement(
+                        "PlanetScaleSource",
+                        rowsPerCopy,
+                        BenchCounters.firstNanos,
+                        BenchCounters.targetNanos,
+                        BenchCounters.firstCpuNanos,
+                        BenchCounters.targetCpuNanos)
+                .withCpu(
+                        start.cpuNanosWithEndedThreads,
+                        BenchCounters.targetCpuNanosWithEndedThreads);
     }
 
     /** Creates the table with the first rows of the copied-from table. */

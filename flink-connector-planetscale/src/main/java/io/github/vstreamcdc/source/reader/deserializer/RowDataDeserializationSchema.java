@@ -147,9 +147,7 @@ public final class RowDataDeserializationSchema implements VStreamDeserializatio
                     // Both rows are built before either goes out: the after image takes the
                     // before's values of the columns the update left alone.
                     RowImage beforeImage = change.beforeImage();
-                    converter.check(beforeImage);
-                    beforeSpansScratch = scratch(beforeSpansScratch, beforeImage);
-                    int[] beforeImageSpans = beforeImage.spans(beforeSpansScratch);
+                    int[] beforeImageSpans = checkedSpans(converter, beforeImage, true);
                     BinaryRowBuilder before =
                             simpleRow(
                                     converter,
@@ -161,14 +159,12 @@ public final class RowDataDeserializationSchema implements VStreamDeserializatio
                                     null,
                                     null);
                     RowImage afterImage = change.afterImage();
-                    converter.check(afterImage);
-                    spansScratch = scratch(spansScratch, afterImage);
                     BinaryRowBuilder after =
                             simpleRow(
                                     converter,
                                     change,
                                     afterImage,
-                                    afterImage.spans(spansScratch),
+                                    checkedSpans(converter, afterImage, false),
                                     RowKind.UPDATE_AFTER,
                                     beforeImage.bytes(),
                                     beforeImageSpans,
@@ -230,13 +226,11 @@ public final class RowDataDeserializationSchema implements VStreamDeserializatio
     private RowData binaryRow(
             RowDataConverter converter, RowChangeEvent change, RowImage values, RowKind kind) {
         if (simpleRows(converter)) {
-            converter.check(values);
-            spansScratch = scratch(spansScratch, values);
             return simpleRow(
                             converter,
                             change,
                             values,
-                            values.spans(spansScratch),
+                            checkedSpans(converter, values, false),
                             kind,
                             null,
                             null,
@@ -305,10 +299,23 @@ public final class RowDataDeserializationSchema implements VStreamDeserializatio
         return builder;
     }
 
-    /** A scratch array for the spans of an image: {@code current} if it holds them. */
-    private static int[] scratch(@Nullable int[] current, RowImage values) {
-        int needed = 2 * values.size();
-        return current != null && current.length >= needed ? current : new int[needed];
+    /**
+     * An image's {@link RowImage#spans}, its size checked, decoded into the scratch array of before
+     * images or into the other one (grown to the image's columns if needed).
+     */
+    private int[] checkedSpans(RowDataConverter converter, RowImage image, boolean beforeImage) {
+        converter.check(image);
+        int needed = 2 * image.size();
+        if (beforeImage) {
+            if (beforeSpansScratch == null || beforeSpansScratch.length < needed) {
+                beforeSpansScratch = new int[needed];
+            }
+            return image.spans(beforeSpansScratch);
+        }
+        if (spansScratch == null || spansScratch.length < needed) {
+            spansScratch = new int[needed];
+        }
+        return image.spans(spansScratch);
     }
 
     /**
