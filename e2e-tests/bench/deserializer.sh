@@ -11,7 +11,8 @@
 # Environment (all optional): BENCH_DESERIALIZER_EVENTS=400000, BENCH_DESERIALIZER_ROUNDS=40 (the
 # figures are the medians of the last quarter), BENCH_DESERIALIZER_BINARY_ONLY=1 (binary rows
 # only: the paths of Table API jobs, without the generic rows' share of the JIT's profiles; how
-# changes to them are compared), BENCH_SKIP_BUILD=1 (reuse the last build), FLINK_VERSION (e.g.
+# changes to them are compared), BENCH_JAVA_OPTS (more JVM options, e.g. a JFR recording),
+# BENCH_SKIP_BUILD=1 (reuse the last build), FLINK_VERSION (e.g.
 # 1.20.3).
 set -euo pipefail
 
@@ -20,7 +21,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh" deserializer.sh
 bench_prepare --no-vitess
 
 log "running the benchmark"
-java -Xms1g -Xmx1g -cp "${BENCH_CLASSPATH}" \
+java ${BENCH_JAVA_OPTS:-} -Xms1g -Xmx1g -cp "${BENCH_CLASSPATH}" \
   -Dlog4j2.configurationFile="${ROOT}/e2e-tests/bench/log4j2-bench.properties" \
   -Dbench.deserializer.events="${BENCH_DESERIALIZER_EVENTS:-400000}" \
   -Dbench.deserializer.rounds="${BENCH_DESERIALIZER_ROUNDS:-40}" \

@@ -3,6 +3,7 @@ package io.github.vstreamcdc.table;
 import io.github.vstreamcdc.source.api.RowChangeEvent;
 import io.github.vstreamcdc.source.api.SchemaChangeEvent;
 import io.github.vstreamcdc.source.api.VStreamDeserializationSchema;
+import io.github.vstreamcdc.source.reader.deserializer.SourceOutputCollector;
 
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
@@ -54,8 +55,13 @@ final class AppendOnlyDeserializationSchema implements VStreamDeserializationSch
         return delegate.getProducedType();
     }
 
-    private static final class InsertingCollector implements Collector<RowData> {
+    private static final class InsertingCollector implements SourceOutputCollector<RowData> {
         private Collector<RowData> out;
+
+        @Override
+        public boolean reachesSourceOutput() {
+            return SourceOutputCollector.reusesRecords(out);
+        }
 
         @Override
         public void collect(RowData row) {

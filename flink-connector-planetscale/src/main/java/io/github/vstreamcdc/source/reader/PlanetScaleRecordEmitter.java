@@ -3,13 +3,13 @@ package io.github.vstreamcdc.source.reader;
 import io.github.vstreamcdc.source.api.RowChangeEvent;
 import io.github.vstreamcdc.source.api.SchemaChangeEvent;
 import io.github.vstreamcdc.source.api.VStreamDeserializationSchema;
+import io.github.vstreamcdc.source.reader.deserializer.SourceOutputCollector;
 import io.github.vstreamcdc.source.split.ShardSplitState;
 
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.connector.source.SourceOutput;
 import org.apache.flink.connector.base.source.reader.RecordEmitter;
-import org.apache.flink.util.Collector;
 
 import javax.annotation.Nullable;
 
@@ -95,9 +95,15 @@ public final class PlanetScaleRecordEmitter<T>
         }
     }
 
-    private static final class OutputCollector<T> implements Collector<T> {
+    /** Hands each record to the source output at once (see {@link SourceOutputCollector}). */
+    private static final class OutputCollector<T> implements SourceOutputCollector<T> {
         SourceOutput<T> output;
         long timestamp;
+
+        @Override
+        public boolean reachesSourceOutput() {
+            return true;
+        }
 
         @Override
         public void collect(T record) {

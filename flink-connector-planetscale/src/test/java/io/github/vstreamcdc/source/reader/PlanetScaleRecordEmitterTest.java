@@ -2,6 +2,7 @@ package io.github.vstreamcdc.source.reader;
 
 import io.github.vstreamcdc.source.api.RowChangeEvent;
 import io.github.vstreamcdc.source.api.VStreamDeserializationSchema;
+import io.github.vstreamcdc.source.reader.deserializer.SourceOutputCollector;
 import io.github.vstreamcdc.source.reader.deserializer.VStreamColumns;
 import io.github.vstreamcdc.source.split.ShardPosition;
 import io.github.vstreamcdc.source.split.ShardSplit;
@@ -114,6 +115,36 @@ class PlanetScaleRecordEmitterTest {
         assertThat(output.records).isEmpty();
         assertThat(state.toSplit().position()).isEqualTo(ShardPosition.of(G10));
         assertThat(state.toSplit().rowsToSkip()).isZero();
+    }
+
+    /**
+     * The deserializer learns that its records go straight to the source output, which copies or
+     * serializes them: binary rows may then be written into one reused object.
+     */
+    @Test
+    void theDeserializerIsToldItsRecordsGoStraightToTheSourceOutput() throws Exception {
+        VStreamDeserializationSchema<String> schema =
+                new VStreamDeserializationSchema<String>() {
+                    @Override
+                    public void deserialize(RowChangeEvent change, Collector<String> out) {
+                        out.collect("reused: " + SourceOutputCollector.reusesRecords(out));
+                    }
+
+                    @Override
+                    public TypeInformation<String> getProducedType() {
+                        return Types.STRING;
+                    }
+                };
+        CapturingOutput output = new CapturingOutput();
+        new PlanetScaleRecordEmitter<>(schema)
+                .emitRecord(
+                        new ChangeBatch(
+                                Collections.singletonList(change(RowChangeEvent.Op.INSERT, 1, 0)),
+                                null,
+                                0),
+                        output,
+                        state(ShardPosition.of(G10), 0));
+        assertThat(output.records).containsExactly("reused: true");
     }
 
     @Test

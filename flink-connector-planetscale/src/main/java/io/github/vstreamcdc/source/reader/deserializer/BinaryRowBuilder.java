@@ -1,6 +1,7 @@
 package io.github.vstreamcdc.source.reader.deserializer;
 
 import org.apache.flink.annotation.Internal;
+import org.apache.flink.core.memory.MemorySegment;
 import org.apache.flink.core.memory.MemorySegmentFactory;
 import org.apache.flink.table.data.DecimalData;
 import org.apache.flink.table.data.StringData;
@@ -19,7 +20,10 @@ import java.util.Arrays;
 /**
  * Writes one row in Flink's binary row format ({@link BinaryRowData}: a header byte and null bits,
  * an 8-byte slot per field, then the variable-length part) into an array of its own, for the types
- * whose values fit the slot or are byte strings ({@link #isSimple}).
+ * whose values fit the slot or are byte strings ({@link #isSimple}). A builder may write one row
+ * after another into the same array and row object ({@link #restart}), for records that Flink
+ * copies or serializes as soon as they are emitted ({@link SourceOutputCollector}): no allocation
+ * per row then.
  *
  * <p>Why not Flink's {@code BinaryRowWriter}: per row it allocates a writer and a segment, wraps
  * every string in objects of its own and copies it with {@code Unsafe}'s checked copy: converting
@@ -50,6 +54,9 @@ final class BinaryRowBuilder {
     private int cursor;
     private BinaryRowData row;
 
+    /** The segment over {@link #bytes} that {@link #row} points to; null before the first. */
+    private MemorySegment segment;
+
     /**
      * @param arity the row's number of fields
      * @param variableBytes the expected size of the variable-length part (it grows if needed)
@@ -59,6 +66,23 @@ final class BinaryRowBuilder {
         this.nullBitsBytes = BinaryRowData.calculateBitSetWidthInBytes(arity);
         this.cursor = nullBitsBytes + 8 * arity;
         this.bytes = new byte[cursor + variableBytes];
+    }
+
+    /**
+     * Starts a new row in this builder's array and row object: the row built before reads the new
+     * values from now on. The fixed part is cleared; the variable part needs no clearing, as each
+     * value clears its padding.
+     *
+     * @param variableBytes the expected size of the variable-length part (it grows if needed)
+     */
+    void restart(int variableBytes) {
+        int fixed = nullBitsBytes + 8 * arity;
+        if (bytes.length < fixed + variableBytes) {
+            bytes = new byte[fixed + variableBytes];
+        } else {
+            Arrays.fill(bytes, 0, fixed, (byte) 0);
+        }
+        cursor = fixed;
     }
 
     /** Whether {@link #writeValue} writes values of a type (without Flink's serializers). */
@@ -141,6 +165,9 @@ final class BinaryRowBuilder {
         if (cursor + rounded > bytes.length) {
             bytes = Arrays.copyOf(bytes, Math.max(cursor + rounded, 2 * bytes.length));
         }
+        // The padding after the value is zero, as Flink's writer leaves it: rows are compared and
+        // hashed by their bytes, and a restarted array holds an earlier row's.
+        LONGS.set(bytes, cursor + rounded - 8, 0L);
         System.arraycopy(source, offset, bytes, cursor, length);
         writeLong(pos, ((long) cursor << 32) | length);
         cursor += rounded;
@@ -210,12 +237,20 @@ final class BinaryRowBuilder {
         LONGS.set(bytes, slot(pos), (long) LONGS.get(from.bytes, from.slot(pos)));
     }
 
-    /** The row, of the given kind; the builder is done (its values stay readable). */
+    /**
+     * The row, of the given kind; the builder is done (its values stay readable) until it is {@link
+     * #restart}ed, which reuses the row object.
+     */
     BinaryRowData build(RowKind kind) {
         // The header byte, as BinaryRowData#setRowKind writes it, without a segment's checks.
         bytes[0] = kind.toByteValue();
-        row = new BinaryRowData(arity);
-        row.pointTo(MemorySegmentFactory.wrap(bytes), 0, cursor);
+        if (row == null) {
+            row = new BinaryRowData(arity);
+        }
+        if (segment == null || segment.getArray() != bytes) {
+            segment = MemorySegmentFactory.wrap(bytes);
+        }
+        row.pointTo(segment, 0, cursor);
         return row;
     }
 

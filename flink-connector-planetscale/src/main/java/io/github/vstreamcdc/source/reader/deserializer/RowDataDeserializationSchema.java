@@ -35,7 +35,10 @@ import java.util.List;
  *
  * <p>Rows are {@link GenericRowData}, or with {@link #withBinaryRows()} {@link BinaryRowData}: one
  * array per row, which costs less CPU to build, to copy between chained operators and to send over
- * the network, but prints no values ({@code toString}); the Table API uses binary rows.
+ * the network, but prints no values ({@code toString}); the Table API uses binary rows. Binary rows
+ * handed straight to Flink's source output (by the source's record emitter, see {@link
+ * SourceOutputCollector}) are written into one reused row object, as Flink's columnar file readers
+ * do; rows collected anywhere else are rows of their own.
  */
 @PublicEvolving
 public final class RowDataDeserializationSchema implements VStreamDeserializationSchema<RowData> {
@@ -78,6 +81,16 @@ public final class RowDataDeserializationSchema implements VStreamDeserializatio
     private transient int[] spansScratch;
 
     private transient int[] beforeSpansScratch;
+
+    /**
+     * Whether the rows being written go to a {@link SourceOutputCollector}: binary rows of simple
+     * types are then written into the same two builders (an update's before row and every other
+     * row) instead of an array and objects per row.
+     */
+    private transient boolean reuseRows;
+
+    private transient BinaryRowBuilder reusedRow;
+    private transient BinaryRowBuilder reusedBeforeRow;
 
     public RowDataDeserializationSchema(
             RowType physicalType, TypeInformation<RowData> producedType) {
@@ -137,6 +150,7 @@ public final class RowDataDeserializationSchema implements VStreamDeserializatio
     @Override
     public void deserialize(RowChangeEvent change, Collector<RowData> out) {
         RowDataConverter converter = converterFor(change);
+        reuseRows = binaryRows && SourceOutputCollector.reusesRecords(out);
         switch (change.op()) {
             case READ:
             case INSERT:
@@ -284,7 +298,14 @@ public final class RowDataDeserializationSchema implements VStreamDeserializatio
             @Nullable BinaryRowBuilder before) {
         int arity = physicalArity + metadataWriters.length;
         int capacity = converter.variableBytes(spans) + metadataBytes;
-        BinaryRowBuilder builder = new BinaryRowBuilder(arity, capacity);
+        BinaryRowBuilder builder;
+        if (!reuseRows) {
+            builder = new BinaryRowBuilder(arity, capacity);
+        } else if (kind == RowKind.UPDATE_BEFORE) {
+            builder = reusedBeforeRow = restarted(reusedBeforeRow, arity, capacity);
+        } else {
+            builder = reusedRow = restarted(reusedRow, arity, capacity);
+        }
         converter.write(values.bytes(), spans, builder, beforeBytes, beforeSpans, before);
         for (int i = 0; i < simpleMetadataTypes.length; i++) {
             Object value = metadata.get(i).read(change, kind);
@@ -296,6 +317,16 @@ public final class RowDataDeserializationSchema implements VStreamDeserializatio
         }
         builder.build(kind);
         learnRoom(builder.variableBytes() - capacity);
+        return builder;
+    }
+
+    /** {@code builder} restarted for a new row, or a new builder if none yet. */
+    private static BinaryRowBuilder restarted(
+            @Nullable BinaryRowBuilder builder, int arity, int variableBytes) {
+        if (builder == null) {
+            return new BinaryRowBuilder(arity, variableBytes);
+        }
+        builder.restart(variableBytes);
         return builder;
     }
 

@@ -33,7 +33,9 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -432,6 +434,90 @@ class RowDataDeserializationSchemaTest {
                         DecimalData.fromUnscaledLong(1250, 10, 2),
                         StringData.fromString("short"),
                         null);
+    }
+
+    /**
+     * Binary rows handed to the source output are written into one reused object (two for an
+     * update), and each is, byte for byte, the row written into an array of its own: a NULL after a
+     * value, a shorter long text after a longer one (the padding), an inline text after a long one.
+     */
+    @Test
+    void rowsHandedToTheSourceOutputReuseTheirObjectAndEqualRowsOfTheirOwn() throws Exception {
+        RowType declared =
+                RowType.of(
+                        new org.apache.flink.table.types.logical.LogicalType[] {
+                            new BigIntType(false),
+                            new VarCharType(VarCharType.MAX_LENGTH),
+                            new IntType()
+                        },
+                        new String[] {"id", "v", "n"});
+        List<ColumnDescription> columns =
+                Arrays.asList(
+                        ColumnDescription.of("id", "bigint", false),
+                        ColumnDescription.of("v", "varchar(100)", true),
+                        ColumnDescription.of("n", "int", true));
+        RowDataDeserializationSchema binary =
+                new RowDataDeserializationSchema(
+                                declared,
+                                Collections.emptyList(),
+                                InternalTypeInfo.of(declared),
+                                ZoneOffset.UTC,
+                                DroppedColumnHandling.FAIL)
+                        .withBinaryRows();
+        List<RowChangeEvent> changes =
+                Arrays.asList(
+                        inPlaceAndArrays(
+                                RowChangeEvent.Op.INSERT,
+                                columns,
+                                null,
+                                bytes("1", "a text of thirty bytes, padded", "5"))[0],
+                        inPlaceAndArrays(
+                                RowChangeEvent.Op.UPDATE,
+                                columns,
+                                bytes("1", "a text of thirty bytes, padded", "5"),
+                                bytes("1", "nine byte", null))[0],
+                        inPlaceAndArrays(
+                                RowChangeEvent.Op.INSERT,
+                                columns,
+                                null,
+                                bytes("2", "inline", null))[0],
+                        inPlaceAndArrays(
+                                RowChangeEvent.Op.DELETE, columns, bytes("2", null, "7"), null)[0]);
+        List<RowData> own = new ArrayList<>();
+        for (RowChangeEvent change : changes) {
+            own.addAll(collect(binary, null, change));
+        }
+        List<BinaryRowData> handedOn = new ArrayList<>();
+        Set<RowData> objects = Collections.newSetFromMap(new IdentityHashMap<>());
+        SourceOutputCollector<RowData> output =
+                new SourceOutputCollector<RowData>() {
+                    @Override
+                    public boolean reachesSourceOutput() {
+                        return true;
+                    }
+
+                    @Override
+                    public void collect(RowData record) {
+                        objects.add(record);
+                        handedOn.add(((BinaryRowData) record).copy()); // as Flink's chain does
+                    }
+
+                    @Override
+                    public void close() {}
+                };
+        RowDataDeserializationSchema reusing = binary.withBinaryRows();
+        for (RowChangeEvent change : changes) {
+            reusing.deserialize(change, output);
+        }
+        assertThat(objects).hasSize(2);
+        Set<RowData> ownObjects = Collections.newSetFromMap(new IdentityHashMap<>());
+        ownObjects.addAll(own); // collected elsewhere than the source output: rows of their own
+        assertThat(ownObjects).hasSameSizeAs(own);
+        assertThat(handedOn).hasSameSizeAs(own).hasSize(5);
+        for (int i = 0; i < own.size(); i++) {
+            assertThat(handedOn.get(i)).isEqualTo(own.get(i));
+            assertThat(handedOn.get(i).hashCode()).isEqualTo(own.get(i).hashCode());
+        }
     }
 
     /** A change with images read in place from one message, and the same with arrays. */
