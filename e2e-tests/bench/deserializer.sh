@@ -2,7 +2,8 @@
 # Benchmark of the source's deserializer alone (not a test, not in CI; no Vitess, no Flink job):
 # nanoseconds per row event of turning VStream row images (the benchmark table's shape, half
 # inserts, half updates, read in place as the source's decoder hands them over) into binary rows
-# (the Table API's) and into GenericRowData (the DataStream default), in interleaved rounds. A quiet
+# (the Table API's, written into a reused row as in the source) and into GenericRowData (the
+# DataStream default), in interleaved rounds, each row copied as Flink's chain copies it. A quiet
 # measure of per-row CPU changes, which the end-to-end benchmark's machine noise hides. See
 # docs/benchmarks.md.
 #

@@ -5,11 +5,12 @@ import io.github.vstreamcdc.source.api.RowChangeEvent;
 import io.github.vstreamcdc.source.api.RowImage;
 import io.github.vstreamcdc.source.config.DroppedColumnHandling;
 import io.github.vstreamcdc.source.reader.deserializer.RowDataDeserializationSchema;
+import io.github.vstreamcdc.source.reader.deserializer.SourceOutputCollector;
 import io.github.vstreamcdc.source.types.MySqlColumn;
 
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.runtime.typeutils.InternalTypeInfo;
-import org.apache.flink.util.Collector;
+import org.apache.flink.table.runtime.typeutils.RowDataSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,13 +26,14 @@ import java.util.Locale;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 /**
- * The source's deserializer alone: nanoseconds per row event of turning row images into rows, for
- * binary rows (the Table API's) and GenericRowData (the DataStream default), in interleaved rounds
- * over the same events. The events have the shape of the benchmark's tables ({@link BenchData}):
- * half inserts, half updates of those rows (n and v change), their images read in place from one
- * array per image as the source's decoder hands them over (lengths, then values). No Vitess, no
- * Flink job: a quiet measure of per-row CPU changes. Run by {@code
- * e2e-tests/bench/deserializer.sh}.
+ * The source's deserializer alone: nanoseconds per row event of turning row images into rows and of
+ * Flink's copy of each row into the next chained operator (object reuse off), for binary rows (the
+ * Table API's) written into a reused row (as the source does) and into rows of their own (as for
+ * any other collector), and GenericRowData (the DataStream default), in interleaved rounds over the
+ * same events. The events have the shape of the benchmark's tables ({@link BenchData}): half
+ * inserts, half updates of those rows (n and v change), their images read in place from one array
+ * per image as the source's decoder hands them over (lengths, then values). No Vitess, no Flink
+ * job: a quiet measure of per-row CPU changes. Run by {@code e2e-tests/bench/deserializer.sh}.
  */
 public final class DeserializerBenchmark {
 
@@ -71,48 +73,69 @@ public final class DeserializerBenchmark {
                         DroppedColumnHandling.FAIL);
         RowDataDeserializationSchema binary = generic.withBinaryRows();
         Images[] images = images(events);
-        Sink sink = new Sink();
+        // The source's output (binary rows written into a reused row), a collector elsewhere
+        // (binary rows of their own), the DataStream default.
+        String[] names = {
+            "binary rows, reused (the source's output, Table API)",
+            "binary rows of their own (collected elsewhere)",
+            "GenericRowData (DataStream default)"
+        };
+        RowDataDeserializationSchema[] schemas = {binary, binary.withBinaryRows(), generic};
+        Sink[] sinks = {new Sink(true), new Sink(false), new Sink(false)};
+        int modes = binaryOnly ? 2 : 3;
         int measured = Math.max(1, rounds / 4);
-        double[] binaryNanos = new double[measured];
-        double[] genericNanos = new double[measured];
+        double[][] nanos = new double[modes][measured];
         for (int round = 0; round < rounds; round++) {
-            // Each round reads new image objects (their spans not yet decoded), as the source does.
-            boolean binaryFirst = binaryOnly || round % 2 == 0;
-            double first = run(binaryFirst ? binary : generic, images, sink);
-            double second =
-                    binaryOnly ? Double.NaN : run(binaryFirst ? generic : binary, images, sink);
-            int slot = round - (rounds - measured);
-            if (slot >= 0) {
-                binaryNanos[slot] = binaryFirst ? first : second;
-                genericNanos[slot] = binaryFirst ? second : first;
+            // Each round reads new image objects (their spans not yet decoded), as the source
+            // does; the modes take turns at going first.
+            for (int i = 0; i < modes; i++) {
+                int mode = (round + i) % modes;
+                double perEvent = run(schemas[mode], images, sinks[mode]);
+                int slot = round - (rounds - measured);
+                if (slot >= 0) {
+                    nanos[mode][slot] = perEvent;
+                }
             }
-        }
-        double[] ratios = new double[measured];
-        for (int i = 0; i < measured; i++) {
-            ratios[i] = binaryNanos[i] / genericNanos[i];
         }
         StringBuilder table = new StringBuilder();
         table.append(
                 String.format(
                         Locale.ROOT,
-                        "%n%d events (half inserts, half updates), the last %d of %d rounds"
-                                + " (medians):%n| rows | ns per event |%n|---|---:|%n"
-                                + "| binary rows (Table API) | %.1f |%n",
+                        "%n%d events (half inserts, half updates), each row copied as Flink's chain"
+                                + " copies it, the last %d of %d rounds (medians):%n"
+                                + "| rows | ns per event |%n|---|---:|%n",
                         events,
                         measured,
-                        rounds,
-                        median(binaryNanos)));
+                        rounds));
+        long rows = 0;
+        for (int mode = 0; mode < modes; mode++) {
+            table.append(
+                    String.format(
+                            Locale.ROOT, "| %s | %.1f |%n", names[mode], median(nanos[mode])));
+            rows += sinks[mode].rows;
+        }
+        table.append(
+                String.format(
+                        Locale.ROOT,
+                        "| ratio reused / own binary rows (median of the rounds' ratios) | %.2f |%n",
+                        median(ratios(nanos[0], nanos[1]))));
         if (!binaryOnly) {
             table.append(
                     String.format(
                             Locale.ROOT,
-                            "| GenericRowData (DataStream default) | %.1f |%n"
-                                    + "| ratio binary / generic (median of the rounds' ratios)"
+                            "| ratio reused binary rows / generic (median of the rounds' ratios)"
                                     + " | %.2f |%n",
-                            median(genericNanos),
-                            median(ratios)));
+                            median(ratios(nanos[0], nanos[2]))));
         }
-        LOG.info(table.append("(").append(sink.rows).append(" rows out)").toString());
+        LOG.info(table.append("(").append(rows).append(" rows out)").toString());
+    }
+
+    private static double[] ratios(double[] numerators, double[] denominators) {
+        double[] ratios = new double[numerators.length];
+        for (int i = 0; i < ratios.length; i++) {
+            ratios[i] = numerators[i] / denominators[i];
+        }
+        return ratios;
     }
 
     /** Nanoseconds per event of one pass over all events, with fresh image objects. */
@@ -223,13 +246,31 @@ public final class DeserializerBenchmark {
         }
     }
 
-    /** Counts the rows, so that the JIT cannot drop the work. */
-    private static final class Sink implements Collector<RowData> {
+    /**
+     * Takes each row as the source's output does: Flink's chain copies it into the next operator
+     * (object reuse off, Flink's default); as the source's output, it lets the deserializer reuse
+     * its binary rows. Counts the rows, so that the JIT cannot drop the work.
+     */
+    private static final class Sink implements SourceOutputCollector<RowData> {
+        private final RowDataSerializer serializer = new RowDataSerializer(BenchData.ROW_TYPE);
+        private final boolean sourceOutput;
         long rows;
+
+        /**
+         * @param sourceOutput whether it lets the deserializer reuse its rows
+         */
+        Sink(boolean sourceOutput) {
+            this.sourceOutput = sourceOutput;
+        }
+
+        @Override
+        public boolean reachesSourceOutput() {
+            return sourceOutput;
+        }
 
         @Override
         public void collect(RowData row) {
-            rows += row.getArity() > 0 ? 1 : 0;
+            rows += serializer.copy(row).getArity() > 0 ? 1 : 0;
         }
 
         @Override

@@ -19,11 +19,11 @@ import java.util.Arrays;
 
 /**
  * Writes one row in Flink's binary row format ({@link BinaryRowData}: a header byte and null bits,
- * an 8-byte slot per field, then the variable-length part) into an array of its own, for the types
- * whose values fit the slot or are byte strings ({@link #isSimple}). A builder may write one row
- * after another into the same array and row object ({@link #restart}), for records that Flink
- * copies or serializes as soon as they are emitted ({@link SourceOutputCollector}): no allocation
- * per row then.
+ * an 8-byte slot per field, then the variable-length part) into an array, for the types whose
+ * values fit the slot or are byte strings ({@link #isSimple}). A builder may write one row after
+ * another into the same array and row object ({@link #restart}), for records that Flink copies or
+ * serializes as soon as they are emitted ({@link SourceOutputCollector}): no allocation per row
+ * then, unless a row outgrows the array.
  *
  * <p>Why not Flink's {@code BinaryRowWriter}: per row it allocates a writer and a segment, wraps
  * every string in objects of its own and copies it with {@code Unsafe}'s checked copy: converting
@@ -45,6 +45,9 @@ final class BinaryRowBuilder {
     /** Bits of the header (the row kind) before the null bits. */
     private static final int HEADER_BITS = 8;
 
+    /** A restarted builder keeps an array of up to this size, or four times its row's. */
+    private static final int MAX_KEPT_BYTES = 1 << 20;
+
     /** Byte strings of up to this many bytes live in their slot. */
     private static final int MAX_INLINE_BYTES = 7;
 
@@ -55,7 +58,7 @@ final class BinaryRowBuilder {
     private BinaryRowData row;
 
     /** The segment over {@link #bytes} that {@link #row} points to; null before the first. */
-    private MemorySegment segment;
+    private MemorySegment[] segments;
 
     /**
      * @param arity the row's number of fields
@@ -69,16 +72,17 @@ final class BinaryRowBuilder {
     }
 
     /**
-     * Starts a new row in this builder's array and row object: the row built before reads the new
-     * values from now on. The fixed part is cleared; the variable part needs no clearing, as each
-     * value clears its padding.
+     * Starts a new row in this builder's row object (the row built before is overwritten), in its
+     * array if that fits. The fixed part is cleared; the variable part needs no clearing, as each
+     * value clears its padding. An array far larger than the row (left by one huge row) is let go.
      *
      * @param variableBytes the expected size of the variable-length part (it grows if needed)
      */
     void restart(int variableBytes) {
         int fixed = nullBitsBytes + 8 * arity;
-        if (bytes.length < fixed + variableBytes) {
-            bytes = new byte[fixed + variableBytes];
+        int needed = fixed + variableBytes;
+        if (bytes.length < needed || (bytes.length > MAX_KEPT_BYTES && bytes.length / 4 > needed)) {
+            bytes = new byte[needed];
         } else {
             Arrays.fill(bytes, 0, fixed, (byte) 0);
         }
@@ -247,10 +251,11 @@ final class BinaryRowBuilder {
         if (row == null) {
             row = new BinaryRowData(arity);
         }
-        if (segment == null || segment.getArray() != bytes) {
-            segment = MemorySegmentFactory.wrap(bytes);
+        if (segments == null || segments[0].getArray() != bytes) {
+            segments = new MemorySegment[] {MemorySegmentFactory.wrap(bytes)};
         }
-        row.pointTo(segment, 0, cursor);
+        // The array form: pointTo(MemorySegment, ...) would wrap the segment in a new array.
+        row.pointTo(segments, 0, cursor);
         return row;
     }
 

@@ -33,12 +33,12 @@ import java.util.List;
  * update as {@code -U} and {@code +U}, a delete as {@code -D}. Columns are matched by name to the
  * declared row type; metadata columns, if any, follow the physical ones.
  *
- * <p>Rows are {@link GenericRowData}, or with {@link #withBinaryRows()} {@link BinaryRowData}: one
- * array per row, which costs less CPU to build, to copy between chained operators and to send over
- * the network, but prints no values ({@code toString}); the Table API uses binary rows. Binary rows
- * handed straight to Flink's source output (by the source's record emitter, see {@link
- * SourceOutputCollector}) are written into one reused row object, as Flink's columnar file readers
- * do; rows collected anywhere else are rows of their own.
+ * <p>Rows are {@link GenericRowData}, or with {@link #withBinaryRows()} {@link BinaryRowData}: a
+ * row in one array, which costs less CPU to build, to copy between chained operators and to send
+ * over the network, but prints no values ({@code toString}); the Table API uses binary rows. Binary
+ * rows of simple types handed straight to Flink's source output (by the source's record emitter,
+ * see {@link SourceOutputCollector}) are written into a reused row object (two for an update), as
+ * Flink's columnar file readers do; rows collected anywhere else are rows of their own.
  */
 @PublicEvolving
 public final class RowDataDeserializationSchema implements VStreamDeserializationSchema<RowData> {

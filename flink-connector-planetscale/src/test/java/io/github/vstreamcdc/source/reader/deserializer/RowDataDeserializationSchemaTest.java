@@ -439,10 +439,21 @@ class RowDataDeserializationSchemaTest {
     /**
      * Binary rows handed to the source output are written into one reused object (two for an
      * update), and each is, byte for byte, the row written into an array of its own: a NULL after a
-     * value, a shorter long text after a longer one (the padding), an inline text after a long one.
+     * value (also in a second update's before row), a shorter text after a longer one (the
+     * padding), a longer one after a shorter one (a new array), an inline text after a long one, a
+     * metadata text of each row's kind.
      */
     @Test
     void rowsHandedToTheSourceOutputReuseTheirObjectAndEqualRowsOfTheirOwn() throws Exception {
+        RowType produced =
+                RowType.of(
+                        new org.apache.flink.table.types.logical.LogicalType[] {
+                            new BigIntType(false),
+                            new VarCharType(VarCharType.MAX_LENGTH),
+                            new IntType(),
+                            new VarCharType(false, VarCharType.MAX_LENGTH)
+                        },
+                        new String[] {"id", "v", "n", "kind"});
         RowType declared =
                 RowType.of(
                         new org.apache.flink.table.types.logical.LogicalType[] {
@@ -456,26 +467,44 @@ class RowDataDeserializationSchemaTest {
                         ColumnDescription.of("id", "bigint", false),
                         ColumnDescription.of("v", "varchar(100)", true),
                         ColumnDescription.of("n", "int", true));
+        RowDataDeserializationSchema.MetadataReader kindText =
+                new RowDataDeserializationSchema.MetadataReader() {
+                    @Override
+                    public Object read(RowChangeEvent change) {
+                        throw new AssertionError("read with the kind");
+                    }
+
+                    @Override
+                    public Object read(RowChangeEvent change, RowKind kind) {
+                        return StringData.fromString("the row's kind is " + kind);
+                    }
+                };
         RowDataDeserializationSchema binary =
                 new RowDataDeserializationSchema(
                                 declared,
-                                Collections.emptyList(),
-                                InternalTypeInfo.of(declared),
+                                Collections.singletonList(kindText),
+                                InternalTypeInfo.of(produced),
                                 ZoneOffset.UTC,
                                 DroppedColumnHandling.FAIL)
                         .withBinaryRows();
+        String thirty = "a text of thirty bytes, padded";
         List<RowChangeEvent> changes =
                 Arrays.asList(
                         inPlaceAndArrays(
                                 RowChangeEvent.Op.INSERT,
                                 columns,
                                 null,
-                                bytes("1", "a text of thirty bytes, padded", "5"))[0],
+                                bytes("1", "nine byte", "5"))[0],
                         inPlaceAndArrays(
                                 RowChangeEvent.Op.UPDATE,
                                 columns,
-                                bytes("1", "a text of thirty bytes, padded", "5"),
-                                bytes("1", "nine byte", null))[0],
+                                bytes("1", "nine byte", "5"),
+                                bytes("1", thirty, null))[0],
+                        inPlaceAndArrays(
+                                RowChangeEvent.Op.UPDATE,
+                                columns,
+                                bytes("1", thirty, null),
+                                bytes("1", "ten bytes.", "6"))[0],
                         inPlaceAndArrays(
                                 RowChangeEvent.Op.INSERT,
                                 columns,
@@ -513,11 +542,17 @@ class RowDataDeserializationSchemaTest {
         Set<RowData> ownObjects = Collections.newSetFromMap(new IdentityHashMap<>());
         ownObjects.addAll(own); // collected elsewhere than the source output: rows of their own
         assertThat(ownObjects).hasSameSizeAs(own);
-        assertThat(handedOn).hasSameSizeAs(own).hasSize(5);
+        assertThat(handedOn).hasSameSizeAs(own).hasSize(7);
         for (int i = 0; i < own.size(); i++) {
             assertThat(handedOn.get(i)).isEqualTo(own.get(i));
             assertThat(handedOn.get(i).hashCode()).isEqualTo(own.get(i).hashCode());
         }
+        assertThat(values(handedOn.get(2), produced))
+                .containsExactly(
+                        1L,
+                        StringData.fromString(thirty),
+                        null,
+                        StringData.fromString("the row's kind is UPDATE_AFTER"));
     }
 
     /** A change with images read in place from one message, and the same with arrays. */
