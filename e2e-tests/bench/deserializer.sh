@@ -2,8 +2,10 @@
 # Benchmark of the source's deserializer alone (not a test, not in CI; no Vitess, no Flink job):
 # nanoseconds per row event of turning VStream row images (the benchmark table's shape, half
 # inserts, half updates, read in place as the source's decoder hands them over) into binary rows
-# (the Table API's, written into a reused row as in the source) and into GenericRowData (the
-# DataStream default), in interleaved rounds, each row copied as Flink's chain copies it. A quiet
+# (the Table API's) written into a reused row (as the source's output lets it) and into rows of
+# their own (as for any other collector; the baseline of the printed ratio), and into
+# GenericRowData (the DataStream default), in interleaved rounds, each row copied as Flink's
+# chain copies it. A quiet
 # measure of per-row CPU changes, which the end-to-end benchmark's machine noise hides. See
 # docs/benchmarks.md.
 #
@@ -22,7 +24,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh" deserializer.sh
 bench_prepare --no-vitess
 
 log "running the benchmark"
-java ${BENCH_JAVA_OPTS:-} -Xms1g -Xmx1g -cp "${BENCH_CLASSPATH}" \
+# shellcheck disable=SC2086 # BENCH_JAVA_OPTS holds several options
+java -Xms1g -Xmx1g ${BENCH_JAVA_OPTS:-} -cp "${BENCH_CLASSPATH}" \
   -Dlog4j2.configurationFile="${ROOT}/e2e-tests/bench/log4j2-bench.properties" \
   -Dbench.deserializer.events="${BENCH_DESERIALIZER_EVENTS:-400000}" \
   -Dbench.deserializer.rounds="${BENCH_DESERIALIZER_ROUNDS:-40}" \

@@ -97,6 +97,22 @@ class BenchmarkSmokeITCase {
     }
 
     @Test
+    void theDeserializerBenchmarkTurnsEveryEventIntoRowsInEachMode() throws Exception {
+        set("bench.deserializer.events", 2_000);
+        set("bench.deserializer.rounds", 6);
+        set("bench.deserializer.binary-only", false);
+
+        // Half inserts (a row each), half updates (two rows each): 3,000 rows per pass, one pass
+        // per round and mode.
+        assertThat(DeserializerBenchmark.results())
+                .contains("| binary rows, reused (the source's output, Table API) |")
+                .contains("| binary rows of their own (collected elsewhere) |")
+                .contains("| GenericRowData (DataStream default) |")
+                .contains("| ratio reused / own binary rows (median of the rounds' ratios) |")
+                .endsWith("(54000 rows out)");
+    }
+
+    @Test
     void theMessageBenchmarkReceivesAndAcknowledgesEveryMessage() throws Exception {
         set("bench.messages", 1_000);
 

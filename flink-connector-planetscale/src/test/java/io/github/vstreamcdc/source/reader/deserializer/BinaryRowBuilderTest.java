@@ -115,6 +115,48 @@ class BinaryRowBuilderTest {
                 .isEqualTo(flinkRow(types, values, RowKind.UPDATE_AFTER));
     }
 
+    /**
+     * A restarted builder writes Flink's rows into its row object; it keeps its array and segment
+     * for rows of the same size, and lets go of an array far larger than the row (one huge row).
+     */
+    @Test
+    void aRestartedBuilderWritesFlinksRowsAndLetsGoOfAHugeArray() {
+        List<LogicalType> types =
+                Arrays.asList(new VarCharType(VarCharType.MAX_LENGTH), new IntType());
+        char[] huge = new char[2 << 20];
+        Arrays.fill(huge, 'h');
+        String hugeText = new String(huge);
+        BinaryRowBuilder builder = new BinaryRowBuilder(2, 0);
+        byte[] hugeBytes = hugeText.getBytes(StandardCharsets.UTF_8);
+        builder.writeBytes(0, hugeBytes, 0, hugeBytes.length);
+        builder.writeInt(1, 5);
+        BinaryRowData row = builder.build(RowKind.INSERT);
+        assertThat(row)
+                .isEqualTo(
+                        flinkRow(
+                                types,
+                                Arrays.asList(StringData.fromString(hugeText), 5),
+                                RowKind.INSERT));
+
+        List<Object> segments = new ArrayList<>();
+        for (String text : new String[] {"ten bytes.", "ten bytes!"}) {
+            builder.restart(16);
+            byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+            builder.writeBytes(0, bytes, 0, bytes.length);
+            builder.setNull(1);
+            assertThat(builder.build(RowKind.DELETE))
+                    .isSameAs(row)
+                    .isEqualTo(
+                            flinkRow(
+                                    types,
+                                    Arrays.asList(StringData.fromString(text), null),
+                                    RowKind.DELETE));
+            segments.add(row.getSegments());
+            assertThat(row.getSegments()[0].size()).isLessThan(1 << 20);
+        }
+        assertThat(segments.get(1)).isSameAs(segments.get(0));
+    }
+
     @Test
     void simpleTypes() {
         assertThat(BinaryRowBuilder.isSimple(new DecimalType(18, 2))).isTrue();

@@ -214,19 +214,8 @@ class RowDataDeserializationSchemaTest {
                         new String[] {"id", "v", "n", "kind", "nothing"});
         List<RowDataDeserializationSchema.MetadataReader> metadata =
                 Arrays.asList(
-                        new RowDataDeserializationSchema.MetadataReader() {
-                            @Override
-                            public Object read(RowChangeEvent change) {
-                                throw new AssertionError("read with the kind");
-                            }
-
-                            @Override
-                            public Object read(RowChangeEvent change, RowKind kind) {
-                                // Longer than the room a binary row is first given.
-                                return StringData.fromString(LONG + kind.shortString());
-                            }
-                        },
-                        change -> null);
+                        // Longer than the room a binary row is first given.
+                        kindText(LONG, true), change -> null);
         RowDataDeserializationSchema generic =
                 new RowDataDeserializationSchema(
                         DECLARED,
@@ -467,22 +456,10 @@ class RowDataDeserializationSchemaTest {
                         ColumnDescription.of("id", "bigint", false),
                         ColumnDescription.of("v", "varchar(100)", true),
                         ColumnDescription.of("n", "int", true));
-        RowDataDeserializationSchema.MetadataReader kindText =
-                new RowDataDeserializationSchema.MetadataReader() {
-                    @Override
-                    public Object read(RowChangeEvent change) {
-                        throw new AssertionError("read with the kind");
-                    }
-
-                    @Override
-                    public Object read(RowChangeEvent change, RowKind kind) {
-                        return StringData.fromString("the row's kind is " + kind);
-                    }
-                };
         RowDataDeserializationSchema binary =
                 new RowDataDeserializationSchema(
                                 declared,
-                                Collections.singletonList(kindText),
+                                Collections.singletonList(kindText("the row's kind is ", false)),
                                 InternalTypeInfo.of(produced),
                                 ZoneOffset.UTC,
                                 DroppedColumnHandling.FAIL)
@@ -553,6 +530,26 @@ class RowDataDeserializationSchemaTest {
                         StringData.fromString(thirty),
                         null,
                         StringData.fromString("the row's kind is UPDATE_AFTER"));
+    }
+
+    /**
+     * A metadata column of text: the prefix and the record's kind ({@link RowKind#shortString} if
+     * {@code shortKind}, else its name); it must be read with the kind.
+     */
+    private static RowDataDeserializationSchema.MetadataReader kindText(
+            String prefix, boolean shortKind) {
+        return new RowDataDeserializationSchema.MetadataReader() {
+            @Override
+            public Object read(RowChangeEvent change) {
+                throw new AssertionError("read with the kind");
+            }
+
+            @Override
+            public Object read(RowChangeEvent change, RowKind kind) {
+                return StringData.fromString(
+                        prefix + (shortKind ? kind.shortString() : kind.toString()));
+            }
+        };
     }
 
     /** A change with images read in place from one message, and the same with arrays. */
