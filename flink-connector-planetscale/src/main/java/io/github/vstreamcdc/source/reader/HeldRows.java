@@ -25,7 +25,7 @@ final class HeldRows {
 
     private final int maxBatchRows;
 
-    private List<RowChangeEvent> rows = new ArrayList<>();
+    private final List<RowChangeEvent> rows = new ArrayList<>();
 
     /** Per ROW event: where its rows end in {@link #rows}. */
     private final List<Integer> eventEnds = new ArrayList<>();
@@ -62,16 +62,19 @@ final class HeldRows {
     void endEvent() {
         int held = rows.size();
         if (held > 0 && (eventEnds.isEmpty() || eventEnds.get(eventEnds.size() - 1) < held)) {
-            eventEnds.add(held);
-            eventHidden.add(0);
+            endEvent(held, 0);
         }
+    }
+
+    private void endEvent(int end, int hiddenChanges) {
+        eventEnds.add(end);
+        eventHidden.add(hiddenChanges);
     }
 
     /** A ROW event of this many hidden row changes. */
     void addHidden(int count) {
         if (count > 0) {
-            eventEnds.add(rows.size());
-            eventHidden.add(count);
+            endEvent(rows.size(), count);
             hidden += count;
         }
     }
@@ -92,28 +95,25 @@ final class HeldRows {
      */
     List<ChangeBatch> handOver(
             @Nullable String gtid, long eventTimeMillis, @Nullable SnapshotCatchUp catchUp) {
-        List<Integer> ends = new ArrayList<>(eventEnds);
-        List<Integer> hiddenPerEvent = new ArrayList<>(eventHidden);
-        if (ends.isEmpty() || ends.get(ends.size() - 1) < rows.size()) {
-            ends.add(rows.size());
-            hiddenPerEvent.add(0);
+        int events = eventEnds.size();
+        if (events == 0 || eventEnds.get(events - 1) < rows.size()) {
+            endEvent(rows.size(), 0); // the open event's rows
+            events++;
         }
-        List<RowChangeEvent> held = rows;
-        rows = new ArrayList<>();
-        clear();
-        List<ChangeBatch> out = new ArrayList<>();
+        List<ChangeBatch> out = new ArrayList<>(events);
         int from = 0;
-        for (int i = 0; i < ends.size(); i++) {
-            int end = ends.get(i);
-            if (hiddenPerEvent.get(i) > 0) {
-                out.add(ChangeBatch.hiddenRows(hiddenPerEvent.get(i), eventTimeMillis));
+        for (int i = 0; i < events; i++) {
+            int end = eventEnds.get(i);
+            int hiddenHere = eventHidden.get(i);
+            if (hiddenHere > 0) {
+                out.add(ChangeBatch.hiddenRows(hiddenHere, eventTimeMillis));
             }
             // A part holds the row changes of a stretch of the event: those left out count with
             // the part, so that a checkpoint between parts skips exactly the stretch before.
-            List<RowChangeEvent> part = new ArrayList<>();
+            List<RowChangeEvent> part = new ArrayList<>(Math.min(maxBatchRows, end - from));
             int leftOut = 0;
             for (int r = from; r < end; r++) {
-                RowChangeEvent row = held.get(r).withPosition(gtid);
+                RowChangeEvent row = rows.get(r).withPosition(gtid);
                 if (catchUp != null && gtid != null) {
                     row = catchUp.apply(row);
                 }
@@ -124,7 +124,7 @@ final class HeldRows {
                 part.add(row);
                 if (part.size() == maxBatchRows) {
                     out.add(part(part, leftOut, eventTimeMillis));
-                    part = new ArrayList<>();
+                    part = new ArrayList<>(Math.min(maxBatchRows, end - r - 1));
                     leftOut = 0;
                 }
             }
@@ -133,6 +133,7 @@ final class HeldRows {
             }
             from = end;
         }
+        clear();
         return out;
     }
 

@@ -50,6 +50,9 @@ public final class ShardSplit implements SourceSplit {
     /** The incremental snapshot's chunks the shard's binlog must not repeat; null if none. */
     @Nullable private final SnapshotCatchUp catchUp;
 
+    /** Made once: the reader looks splits up by it for every response. */
+    private final String splitId;
+
     public ShardSplit(
             String keyspace,
             String shard,
@@ -142,6 +145,8 @@ public final class ShardSplit implements SourceSplit {
         this.schemas = Collections.unmodifiableMap(new TreeMap<>(f.schemas));
         this.chunk = f.chunk;
         this.catchUp = f.catchUp;
+        String shardId = splitId(keyspace, shard);
+        this.splitId = chunk == null ? shardId : chunk.splitId(shardId);
     }
 
     /** A split's fields, to copy it with some of them changed. */
@@ -210,8 +215,7 @@ public final class ShardSplit implements SourceSplit {
 
     @Override
     public String splitId() {
-        String shardId = splitId(keyspace, shard);
-        return chunk == null ? shardId : chunk.splitId(shardId);
+        return splitId;
     }
 
     /**
