@@ -33,12 +33,7 @@ final class ShardStream {
 
     ShardStream(String splitId, Channel channel, CallOptions callOptions) {
         this.splitId = splitId;
-        // The listener only queues each response for the fetcher, so it runs on gRPC's transport
-        // thread: no hand-over to (and wake-up of) an executor thread per response.
-        this.call =
-                channel.newCall(
-                        VStreamMessageDecoder.VSTREAM_METHOD,
-                        callOptions.withExecutor(Runnable::run));
+        this.call = channel.newCall(VStreamMessageDecoder.VSTREAM_METHOD, callOptions);
     }
 
     String splitId() {

@@ -262,6 +262,8 @@ public final class RowDataDeserializationSchema implements VStreamDeserializatio
         BinaryRowData row = new BinaryRowData(arity);
         BinaryRowWriter writer = new BinaryRowWriter(row, capacity);
         converter.write(values, writer);
+        writer.complete(); // (again below) to read the physical fields' size
+        int physicalSize = row.getSizeInBytes();
         for (int i = 0; i < metadataWriters.length; i++) {
             Object value = metadata.get(i).read(change, kind);
             if (value == null) {
@@ -271,10 +273,7 @@ public final class RowDataDeserializationSchema implements VStreamDeserializatio
             }
         }
         writer.complete();
-        learnRoom(
-                row.getSizeInBytes()
-                        - BinaryRowData.calculateFixPartSizeInBytes(row.getArity())
-                        - capacity);
+        learnRoom(row.getSizeInBytes() - physicalSize);
         row.setRowKind(kind);
         return row;
     }
@@ -307,6 +306,7 @@ public final class RowDataDeserializationSchema implements VStreamDeserializatio
             builder = reusedRow = restarted(reusedRow, arity, capacity);
         }
         converter.write(values.bytes(), spans, builder, beforeBytes, beforeSpans, before);
+        int physicalBytes = builder.variableBytes();
         for (int i = 0; i < simpleMetadataTypes.length; i++) {
             Object value = metadata.get(i).read(change, kind);
             if (value == null) {
@@ -316,7 +316,7 @@ public final class RowDataDeserializationSchema implements VStreamDeserializatio
             }
         }
         builder.build(kind);
-        learnRoom(builder.variableBytes() - capacity);
+        learnRoom(builder.variableBytes() - physicalBytes);
         return builder;
     }
 
@@ -350,12 +350,15 @@ public final class RowDataDeserializationSchema implements VStreamDeserializatio
     }
 
     /**
-     * Gives later rows more room when a row's variable part outgrew the room it was given (long
-     * metadata values) by {@code grown} bytes, so that they rarely grow.
+     * Gives later rows more room for their metadata values when a row's took {@code bytes} beyond
+     * their fixed part, more than the room they were given, so that rows rarely grow. Only the
+     * metadata's room is learnt: a physical value larger than its estimate (text whose character
+     * set grows in UTF-8) grows its own row only, so that one outlier does not size every later
+     * row.
      */
-    private void learnRoom(int grown) {
-        if (grown > 0) {
-            metadataBytes += grown + 64;
+    private void learnRoom(int bytes) {
+        if (bytes > metadataBytes) {
+            metadataBytes = bytes + 64;
         }
     }
 

@@ -5,6 +5,7 @@ import io.github.vstreamcdc.source.api.RowChangeEvent;
 import io.github.vstreamcdc.source.api.RowImage;
 import io.github.vstreamcdc.source.api.SchemaChangeEvent;
 import io.github.vstreamcdc.source.config.DroppedColumnHandling;
+import io.github.vstreamcdc.source.types.MySqlColumn;
 
 import org.apache.flink.table.data.DecimalData;
 import org.apache.flink.table.data.RowData;
@@ -582,6 +583,66 @@ class RowDataDeserializationSchemaTest {
                     "MySQL56/a:1-11",
                     1)
         };
+    }
+
+    /**
+     * A text value that grows in UTF-8 (latin1 here) outgrows its estimate: its row grows, later
+     * rows are sized for their own values again (the room learnt is the metadata's only).
+     *
+     * @param simple whether the metadata field is of a simple type (the rows are written by {@code
+     *     BinaryRowBuilder}); else by Flink's writer
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void aValueLargerThanItsEstimateGrowsOnlyItsOwnRow(boolean simple) throws Exception {
+        RowType produced =
+                RowType.of(
+                        new org.apache.flink.table.types.logical.LogicalType[] {
+                            new BigIntType(false),
+                            new VarCharType(VarCharType.MAX_LENGTH),
+                            new BigIntType(),
+                            simple ? new BigIntType() : new LocalZonedTimestampType(6)
+                        },
+                        new String[] {"id", "v", "n", "nothing"});
+        RowDataDeserializationSchema schema =
+                new RowDataDeserializationSchema(
+                                DECLARED,
+                                Collections.singletonList(change -> null),
+                                InternalTypeInfo.of(produced),
+                                ZoneOffset.UTC,
+                                DroppedColumnHandling.FAIL)
+                        .withBinaryRows();
+        List<ColumnDescription> latin1 =
+                Arrays.asList(
+                        ColumnDescription.of("id", "bigint", false),
+                        ColumnDescription.of(MySqlColumn.of("v", "varchar(65535)", true, 8)),
+                        ColumnDescription.of("n", "int", true));
+        byte[] accents = new byte[100_000];
+        Arrays.fill(accents, (byte) 0xE9); // é in latin1 (cp1252), two bytes in UTF-8
+        RowData large = collect(schema, null, latin1Insert(latin1, accents)).get(0);
+        assertThat(large.getString(1).toString()).hasSize(100_000).matches("é+");
+        assertThat(((BinaryRowData) large).getSizeInBytes()).isGreaterThan(200_000);
+
+        for (int i = 0; i < 3; i++) {
+            BinaryRowData small =
+                    (BinaryRowData)
+                            collect(schema, null, latin1Insert(latin1, new byte[] {'x'})).get(0);
+            assertThat(small.getString(1).toString()).isEqualTo("x");
+            assertThat(small.getSegments()[0].size()).as("the row's array").isLessThan(1_000);
+        }
+    }
+
+    private static RowChangeEvent latin1Insert(List<ColumnDescription> columns, byte[] text) {
+        return new RowChangeEvent(
+                "ks",
+                "-80",
+                "t",
+                RowChangeEvent.Op.INSERT,
+                columns,
+                null,
+                new byte[][] {"1".getBytes(StandardCharsets.UTF_8), text, null},
+                1_700_000_000_000L,
+                "MySQL56/a:1-11");
     }
 
     /**
