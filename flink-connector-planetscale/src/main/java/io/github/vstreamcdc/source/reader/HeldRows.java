@@ -25,7 +25,7 @@ final class HeldRows {
 
     private final int maxBatchRows;
 
-    private final List<RowChangeEvent> rows = new ArrayList<>();
+    private List<RowChangeEvent> rows = new ArrayList<>();
 
     /** Per ROW event: where its rows end in {@link #rows}. */
     private final List<Integer> eventEnds = new ArrayList<>();
@@ -132,6 +132,9 @@ final class HeldRows {
                 out.add(part(part, leftOut, eventTimeMillis));
             }
             from = end;
+        }
+        if (rows.size() > 10 * maxBatchRows) {
+            rows = new ArrayList<>(); // a huge transaction's list is not kept
         }
         clear();
         return out;

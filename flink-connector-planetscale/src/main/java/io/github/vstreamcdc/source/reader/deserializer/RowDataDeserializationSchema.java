@@ -350,8 +350,8 @@ public final class RowDataDeserializationSchema implements VStreamDeserializatio
     }
 
     /**
-     * Gives later rows more room for their metadata values when a row's took {@code bytes} beyond
-     * their fixed part, more than the room they were given, so that rows rarely grow. Only the
+     * Gives later rows more room for their metadata values when a row's metadata took {@code bytes}
+     * in its variable part, more than the room it was given, so that rows rarely grow. Only the
      * metadata's room is learnt: a physical value larger than its estimate (text whose character
      * set grows in UTF-8) grows its own row only, so that one outlier does not size every later
      * row.
