@@ -59,6 +59,16 @@ class RowDataDeserializationSchemaTest {
                     ColumnDescription.of("v", "varchar(20)", true),
                     ColumnDescription.of("n", "int", true));
 
+    /** {@link #DECLARED}'s fields, then metadata fields of these names and types. */
+    private static RowType declaredAnd(
+            List<String> names, org.apache.flink.table.types.logical.LogicalType... types) {
+        List<RowType.RowField> fields = new ArrayList<>(DECLARED.getFields());
+        for (int i = 0; i < types.length; i++) {
+            fields.add(new RowType.RowField(names.get(i), types[i]));
+        }
+        return new RowType(fields);
+    }
+
     private static RowDataDeserializationSchema schema(DroppedColumnHandling dropped) {
         return new RowDataDeserializationSchema(
                 DECLARED,
@@ -204,15 +214,10 @@ class RowDataDeserializationSchemaTest {
     @ValueSource(booleans = {true, false})
     void binaryRowsHoldWhatGenericRowsHoldWithMetadataAndKinds(boolean simple) throws Exception {
         RowType produced =
-                RowType.of(
-                        new org.apache.flink.table.types.logical.LogicalType[] {
-                            new BigIntType(false),
-                            new VarCharType(VarCharType.MAX_LENGTH),
-                            new BigIntType(),
-                            new VarCharType(false, VarCharType.MAX_LENGTH),
-                            simple ? new BigIntType() : new LocalZonedTimestampType(6)
-                        },
-                        new String[] {"id", "v", "n", "kind", "nothing"});
+                declaredAnd(
+                        Arrays.asList("kind", "nothing"),
+                        new VarCharType(false, VarCharType.MAX_LENGTH),
+                        simple ? new BigIntType() : new LocalZonedTimestampType(6));
         List<RowDataDeserializationSchema.MetadataReader> metadata =
                 Arrays.asList(
                         // Longer than the room a binary row is first given.
@@ -596,14 +601,9 @@ class RowDataDeserializationSchemaTest {
     @ValueSource(booleans = {true, false})
     void aValueLargerThanItsEstimateGrowsOnlyItsOwnRow(boolean simple) throws Exception {
         RowType produced =
-                RowType.of(
-                        new org.apache.flink.table.types.logical.LogicalType[] {
-                            new BigIntType(false),
-                            new VarCharType(VarCharType.MAX_LENGTH),
-                            new BigIntType(),
-                            simple ? new BigIntType() : new LocalZonedTimestampType(6)
-                        },
-                        new String[] {"id", "v", "n", "nothing"});
+                declaredAnd(
+                        Collections.singletonList("nothing"),
+                        simple ? new BigIntType() : new LocalZonedTimestampType(6));
         RowDataDeserializationSchema schema =
                 new RowDataDeserializationSchema(
                                 DECLARED,
