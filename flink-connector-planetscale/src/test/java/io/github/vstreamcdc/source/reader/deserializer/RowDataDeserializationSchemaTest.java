@@ -84,7 +84,10 @@ class RowDataDeserializationSchemaTest {
     }
 
     private static RowChangeEvent insert(List<ColumnDescription> columns, String... values) {
-        byte[][] row = bytes(values);
+        return insert(columns, bytes(values));
+    }
+
+    private static RowChangeEvent insert(List<ColumnDescription> columns, byte[][] row) {
         return new RowChangeEvent(
                 "ks",
                 "-80",
@@ -633,16 +636,7 @@ class RowDataDeserializationSchemaTest {
     }
 
     private static RowChangeEvent latin1Insert(List<ColumnDescription> columns, byte[] text) {
-        return new RowChangeEvent(
-                "ks",
-                "-80",
-                "t",
-                RowChangeEvent.Op.INSERT,
-                columns,
-                null,
-                new byte[][] {"1".getBytes(StandardCharsets.UTF_8), text, null},
-                1_700_000_000_000L,
-                "MySQL56/a:1-11");
+        return insert(columns, new byte[][] {"1".getBytes(StandardCharsets.UTF_8), text, null});
     }
 
     /**
