@@ -34,9 +34,11 @@ import java.util.Arrays;
 @Internal
 final class BinaryRowBuilder {
 
-    private static final VarHandle LONGS =
+    /** Byte arrays read and written 8 and 4 bytes at a time (also by {@link RowDataConverter}). */
+    static final VarHandle LONGS =
             MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.nativeOrder());
-    private static final VarHandle INTS =
+
+    static final VarHandle INTS =
             MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.nativeOrder());
     private static final VarHandle SHORTS =
             MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.nativeOrder());
@@ -84,7 +86,11 @@ final class BinaryRowBuilder {
         if (bytes.length < needed || (bytes.length > MAX_KEPT_BYTES && bytes.length / 4 > needed)) {
             bytes = new byte[needed];
         } else {
-            Arrays.fill(bytes, 0, fixed, (byte) 0);
+            // 8 bytes at a time (the fixed part is whole words): cheaper than Arrays.fill's call
+            // into the JDK's fill routine for these few bytes.
+            for (int i = 0; i < fixed; i += 8) {
+                LONGS.set(bytes, i, 0L);
+            }
         }
         cursor = fixed;
     }

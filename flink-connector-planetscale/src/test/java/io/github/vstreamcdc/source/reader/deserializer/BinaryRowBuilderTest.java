@@ -155,6 +155,14 @@ class BinaryRowBuilderTest {
             assertThat(row.getSegments()[0].size()).isLessThan(1 << 20);
         }
         assertThat(segments.get(1)).isSameAs(segments.get(0));
+
+        // A restart clears what the row before set: field 1's null bit, field 0's slot (which
+        // pointed to its text; a null's slot is all zeros in Flink's rows).
+        builder.restart(16);
+        builder.setNull(0);
+        builder.writeInt(1, 7);
+        assertThat(builder.build(RowKind.INSERT))
+                .isEqualTo(flinkRow(types, Arrays.asList(null, 7), RowKind.INSERT));
     }
 
     @Test
