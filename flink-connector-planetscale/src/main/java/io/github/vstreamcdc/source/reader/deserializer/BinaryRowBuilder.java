@@ -34,11 +34,9 @@ import java.util.Arrays;
 @Internal
 final class BinaryRowBuilder {
 
-    /** Byte arrays read and written 8 and 4 bytes at a time (also by {@link RowDataConverter}). */
-    static final VarHandle LONGS =
+    private static final VarHandle LONGS =
             MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.nativeOrder());
-
-    static final VarHandle INTS =
+    private static final VarHandle INTS =
             MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.nativeOrder());
     private static final VarHandle SHORTS =
             MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.nativeOrder());
@@ -245,6 +243,37 @@ final class BinaryRowBuilder {
      */
     void copySlot(int pos, BinaryRowBuilder from) {
         LONGS.set(bytes, slot(pos), (long) LONGS.get(from.bytes, from.slot(pos)));
+    }
+
+    /**
+     * Whether two ranges of {@code length} bytes are equal, read 8 or 4 bytes at a time (the last
+     * read may overlap the one before): whether an update's after image holds a value's text of its
+     * before image, so that the value's slot may be copied ({@link #copySlot}) instead of parsed
+     * again. These values are short (a number's or a date-time's text): {@code Arrays.equals} on
+     * ranges checks them and, from 8 bytes, calls the JDK's vectorized comparison (made for long
+     * arrays), which cost about as much as parsing the value again.
+     */
+    static boolean sameBytes(byte[] a, int aOffset, byte[] b, int bOffset, int length) {
+        if (length >= 8) {
+            int last = length - 8;
+            for (int i = 0; i < last; i += 8) {
+                if ((long) LONGS.get(a, aOffset + i) != (long) LONGS.get(b, bOffset + i)) {
+                    return false;
+                }
+            }
+            return (long) LONGS.get(a, aOffset + last) == (long) LONGS.get(b, bOffset + last);
+        }
+        if (length >= 4) {
+            int last = length - 4;
+            return (int) INTS.get(a, aOffset) == (int) INTS.get(b, bOffset)
+                    && (int) INTS.get(a, aOffset + last) == (int) INTS.get(b, bOffset + last);
+        }
+        for (int i = 0; i < length; i++) {
+            if (a[aOffset + i] != b[bOffset + i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

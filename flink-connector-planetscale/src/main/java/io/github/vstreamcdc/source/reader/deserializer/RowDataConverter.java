@@ -345,40 +345,7 @@ public final class RowDataConverter {
     private static boolean sameText(
             byte[] bytes, int offset, int length, byte[] other, int[] otherSpans, int index) {
         return otherSpans[2 * index + 1] == length
-                && sameBytes(bytes, offset, other, otherSpans[2 * index], length);
-    }
-
-    /**
-     * Whether two ranges of {@code length} bytes are equal, read 8 or 4 bytes at a time (the last
-     * read overlapping the one before). The values compared here are short (a slot's number or
-     * date-time text): {@code Arrays.equals} on ranges calls the JDK's vectorized comparison, made
-     * for long arrays, which took about as long as parsing the value again.
-     */
-    static boolean sameBytes(byte[] a, int aOffset, byte[] b, int bOffset, int length) {
-        if (length >= 8) {
-            int last = length - 8;
-            for (int i = 0; i < last; i += 8) {
-                if ((long) BinaryRowBuilder.LONGS.get(a, aOffset + i)
-                        != (long) BinaryRowBuilder.LONGS.get(b, bOffset + i)) {
-                    return false;
-                }
-            }
-            return (long) BinaryRowBuilder.LONGS.get(a, aOffset + last)
-                    == (long) BinaryRowBuilder.LONGS.get(b, bOffset + last);
-        }
-        if (length >= 4) {
-            int last = length - 4;
-            return (int) BinaryRowBuilder.INTS.get(a, aOffset)
-                            == (int) BinaryRowBuilder.INTS.get(b, bOffset)
-                    && (int) BinaryRowBuilder.INTS.get(a, aOffset + last)
-                            == (int) BinaryRowBuilder.INTS.get(b, bOffset + last);
-        }
-        for (int i = 0; i < length; i++) {
-            if (a[aOffset + i] != b[bOffset + i]) {
-                return false;
-            }
-        }
-        return true;
+                && BinaryRowBuilder.sameBytes(bytes, offset, other, otherSpans[2 * index], length);
     }
 
     /** Returns false, writing nothing, when the value converts to NULL (zero dates). */

@@ -157,12 +157,47 @@ class BinaryRowBuilderTest {
         assertThat(segments.get(1)).isSameAs(segments.get(0));
 
         // A restart clears what the row before set: field 1's null bit, field 0's slot (which
-        // pointed to its text; a null's slot is all zeros in Flink's rows).
+        // pointed to its text; a null's slot is all zeros in Flink's rows); then field 1's slot.
+        byte[] inlineText = "abc".getBytes(StandardCharsets.UTF_8);
         builder.restart(16);
         builder.setNull(0);
         builder.writeInt(1, 7);
         assertThat(builder.build(RowKind.INSERT))
                 .isEqualTo(flinkRow(types, Arrays.asList(null, 7), RowKind.INSERT));
+        builder.restart(16);
+        builder.writeBytes(0, inlineText, 0, inlineText.length);
+        builder.setNull(1);
+        assertThat(builder.build(RowKind.INSERT))
+                .isEqualTo(
+                        flinkRow(
+                                types,
+                                Arrays.asList(StringData.fromString("abc"), null),
+                                RowKind.INSERT));
+    }
+
+    @Test
+    void sameBytesComparesEveryByteOfRangesOfAnyLength() {
+        byte[] a = new byte[64];
+        byte[] b = new byte[64];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = (byte) (31 * i + 7);
+        }
+        for (int length = 0; length <= 40; length++) {
+            for (int aOffset : new int[] {0, 3, 64 - length}) {
+                int bOffset = 64 - length - (aOffset == 0 ? 0 : 1);
+                System.arraycopy(a, aOffset, b, bOffset, length);
+                assertThat(BinaryRowBuilder.sameBytes(a, aOffset, b, bOffset, length))
+                        .as("length %d at %d and %d", length, aOffset, bOffset)
+                        .isTrue();
+                for (int differs = 0; differs < length; differs++) {
+                    b[bOffset + differs] ^= 0x40;
+                    assertThat(BinaryRowBuilder.sameBytes(a, aOffset, b, bOffset, length))
+                            .as("length %d, byte %d differs", length, differs)
+                            .isFalse();
+                    b[bOffset + differs] ^= 0x40;
+                }
+            }
+        }
     }
 
     @Test

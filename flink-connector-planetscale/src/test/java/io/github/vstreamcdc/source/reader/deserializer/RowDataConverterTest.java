@@ -1018,29 +1018,4 @@ class RowDataConverterTest {
                                         ZoneOffset.UTC))
                 .hasMessageStartingWith("Column 'id' of table 'commerce.orders' (shard 80-)");
     }
-
-    @Test
-    void sameBytesComparesEveryByteOfRangesOfAnyLength() {
-        byte[] a = new byte[64];
-        byte[] b = new byte[64];
-        for (int i = 0; i < a.length; i++) {
-            a[i] = (byte) (31 * i + 7);
-        }
-        for (int length = 0; length <= 40; length++) {
-            for (int aOffset : new int[] {0, 3, 64 - length}) {
-                int bOffset = 64 - length - (aOffset == 0 ? 0 : 1);
-                System.arraycopy(a, aOffset, b, bOffset, length);
-                assertThat(RowDataConverter.sameBytes(a, aOffset, b, bOffset, length))
-                        .as("length %d at %d and %d", length, aOffset, bOffset)
-                        .isTrue();
-                for (int differs = 0; differs < length; differs++) {
-                    b[bOffset + differs] ^= 0x40;
-                    assertThat(RowDataConverter.sameBytes(a, aOffset, b, bOffset, length))
-                            .as("length %d, byte %d differs", length, differs)
-                            .isFalse();
-                    b[bOffset + differs] ^= 0x40;
-                }
-            }
-        }
-    }
 }
