@@ -196,6 +196,14 @@ public final class MySqlTextBytes {
             }
             return (yearStart >> 1) + monthStarts[month] + day - 1;
         }
+        return epochDayOutsideTable(year, month, day);
+    }
+
+    /**
+     * The years outside the table, apart so that the table's path stays small enough for the JIT to
+     * inline into the date-time parsers (C2 inlines hot methods of at most 325 bytecodes).
+     */
+    private static long epochDayOutsideTable(int year, int month, int day) {
         boolean leap = (year & 3) == 0 && (year % 100 != 0 || year % 400 == 0);
         if (day > lengthOfMonth(month, leap)) {
             return NOT_PARSED;
