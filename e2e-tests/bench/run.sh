@@ -13,6 +13,8 @@
 #   BENCH_BURSTS=5           measured rounds of binlog bursts into a long-running job (0: none)
 #   BENCH_BURST_EVENTS=200000  row events per burst (half inserts, half updates)
 #   BENCH_BURST_WARMUP=20    warm-up bursts (the JIT compilers settle), not counted
+#   BENCH_BURST_TRICKLE=6000 single-row transactions into each consumer's table before the warm-up
+#                            bursts (the code run once per VStream response gets compiled), 0: none
 #   BENCH_LIVE_COPIES=5      measured copies of a table that appears while the long-running job runs
 #   BENCH_LIVE_COPY_ROWS=200000  rows of each such table (at most BENCH_ROWS)
 #   BENCH_LIVE_COPY_WARMUP=20 warm-up copies (the JIT compilers settle), not counted
@@ -50,6 +52,7 @@ java -Xms"${BENCH_HEAP:-1g}" -Xmx"${BENCH_HEAP:-1g}" ${BENCH_JAVA_OPTS:-} \
   -Dbench.bursts="${BENCH_BURSTS:-5}" \
   -Dbench.burst.events="${BENCH_BURST_EVENTS:-200000}" \
   -Dbench.burst.warmup="${BENCH_BURST_WARMUP:-20}" \
+  -Dbench.burst.trickle="${BENCH_BURST_TRICKLE:-6000}" \
   -Dbench.live.copies="${BENCH_LIVE_COPIES:-5}" \
   -Dbench.live.copy.rows="${BENCH_LIVE_COPY_ROWS:-200000}" \
   -Dbench.live.copy.warmup="${BENCH_LIVE_COPY_WARMUP:-20}" \

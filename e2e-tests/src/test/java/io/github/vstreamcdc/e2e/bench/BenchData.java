@@ -124,21 +124,7 @@ final class BenchData {
         StringBuilder sql = new StringBuilder();
         int statements = 0;
         for (long id = from; id <= to; id++) {
-            sql.append(
-                            sql.length() == 0
-                                    ? "INSERT INTO " + table + " (id, n, price, created, v) VALUES "
-                                    : ",")
-                    .append('(')
-                    .append(id)
-                    .append(',')
-                    .append((id * 7919) % 1_000_000)
-                    .append(',')
-                    .append(id % 100_000)
-                    .append(".25,'")
-                    .append(DATETIME.format(EPOCH.plusSeconds(id * 37)))
-                    .append("','");
-            String v = "row-" + id + "-";
-            sql.append(v).append(PADDING, 0, 60 - v.length()).append("')");
+            appendRow(sql, table, id);
             if ((id - from + 1) % ROWS_PER_STATEMENT == 0 || id == to) {
                 s.execute(sql.toString());
                 sql.setLength(0);
@@ -147,6 +133,39 @@ final class BenchData {
                 }
             }
         }
+    }
+
+    /** Inserts ids [from, to], one row per transaction (autocommitted INSERTs). */
+    static void insertOneByOne(VitessCluster cluster, String table, long from, long to)
+            throws SQLException {
+        try (Connection c = cluster.connect(KEYSPACE);
+                Statement s = c.createStatement()) {
+            StringBuilder sql = new StringBuilder();
+            for (long id = from; id <= to; id++) {
+                sql.setLength(0);
+                appendRow(sql, table, id);
+                s.execute(sql.toString());
+            }
+        }
+    }
+
+    /** Row {@code id}'s values, after the INSERT's head if {@code sql} is empty. */
+    private static void appendRow(StringBuilder sql, String table, long id) {
+        sql.append(
+                        sql.length() == 0
+                                ? "INSERT INTO " + table + " (id, n, price, created, v) VALUES "
+                                : ",")
+                .append('(')
+                .append(id)
+                .append(',')
+                .append((id * 7919) % 1_000_000)
+                .append(',')
+                .append(id % 100_000)
+                .append(".25,'")
+                .append(DATETIME.format(EPOCH.plusSeconds(id * 37)))
+                .append("','");
+        String v = "row-" + id + "-";
+        sql.append(v).append(PADDING, 0, 60 - v.length()).append("')");
     }
 
     /** Updates every row of ids [from, to] (n and v change), {@code perTransaction} per UPDATE. */

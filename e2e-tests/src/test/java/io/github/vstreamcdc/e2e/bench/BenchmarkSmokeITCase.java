@@ -54,6 +54,7 @@ class BenchmarkSmokeITCase {
         set("bench.bursts", 1);
         set("bench.burst.events", 10_000);
         set("bench.burst.warmup", 0);
+        set("bench.burst.trickle", 20);
         set("bench.live.copies", 1);
         set("bench.live.copy.rows", 5_000);
         set("bench.live.copy.warmup", 0);

@@ -72,6 +72,7 @@ public final class VStreamBenchmark {
     private final int warmUpRounds = Integer.getInteger("bench.warmup.rounds", 1);
     private final boolean phasesAlternate = Boolean.getBoolean("bench.phases.alternate");
     private final int burstWarmUp = Integer.getInteger("bench.burst.warmup", 20);
+    private final long burstTrickle = Long.getLong("bench.burst.trickle", 6000);
     private final int copyWarmUp = Integer.getInteger("bench.live.copy.warmup", 20);
     private String streamStart;
     private long snapshotWireBytes;
@@ -206,6 +207,7 @@ public final class VStreamBenchmark {
                                         shard,
                                         Long.getLong("bench.burst.events", 200_000),
                                         TIMEOUT)
+                                .withTrickle(burstRounds > 0 ? burstTrickle : 0)
                                 .withCopies(
                                         SNAPSHOT_TABLE,
                                         Math.min(
@@ -777,10 +779,12 @@ public final class VStreamBenchmark {
                             Locale.ROOT,
                             "%nBursts: %d rounds (after %d warm-up round(s)) of %d row events"
                                     + " each (half inserts, half updates) for each consumer,"
-                                    + " both opened once before the first.%n",
+                                    + " both opened once before the first; before the warm-up,"
+                                    + " %d single-row transactions into each consumer's table.%n",
                             bursts.size(),
                             burstWarmUp,
-                            bursts.get(0)[0].events));
+                            bursts.get(0)[0].events,
+                            burstTrickle));
         }
         if (!copies.isEmpty()) {
             out.append(
