@@ -77,6 +77,7 @@ class BenchmarkSmokeITCase {
         }
         assertThat(results)
                 .contains("| **CPU ratio**")
+                .contains("20 single-row transactions into each consumer's table")
                 .contains("| records through the slow sink |");
     }
 

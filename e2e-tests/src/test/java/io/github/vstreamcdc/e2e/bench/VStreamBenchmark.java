@@ -779,12 +779,16 @@ public final class VStreamBenchmark {
                             Locale.ROOT,
                             "%nBursts: %d rounds (after %d warm-up round(s)) of %d row events"
                                     + " each (half inserts, half updates) for each consumer,"
-                                    + " both opened once before the first; before the warm-up,"
-                                    + " %d single-row transactions into each consumer's table.%n",
+                                    + " both opened once before the first%s.%n",
                             bursts.size(),
                             burstWarmUp,
                             bursts.get(0)[0].events,
-                            burstTrickle));
+                            burstTrickle > 0
+                                    ? "; before the warm-up, "
+                                            + burstTrickle
+                                            + " single-row transactions into each consumer's"
+                                            + " table"
+                                    : ""));
         }
         if (!copies.isEmpty()) {
             out.append(
