@@ -105,6 +105,10 @@ final class LiveBursts {
 
     private long rowsPerCopy;
     private long trickle;
+
+    /** The trickle's transactions that both consumers read, once {@link #run} returned. */
+    private long trickled;
+
     private int copyWarmUp;
     private int copyRounds;
     private final List<Measurement[]> copies = new ArrayList<>();
@@ -139,6 +143,11 @@ final class LiveBursts {
     LiveBursts withTrickle(long transactions) {
         this.trickle = transactions;
         return this;
+    }
+
+    /** The trickle's transactions per consumer that {@link #run} wrote and both read; 0 if none. */
+    long trickled() {
+        return trickled;
     }
 
     /** The measured copies as {bare, source}, once {@link #run} returned. */
@@ -190,6 +199,7 @@ final class LiveBursts {
                 long from = (long) (warmUp + rounds) * rowsPerBurst + 1;
                 log("trickle", stream.burst(trickle, trickleWrite(BARE_TABLE, from), timeout));
                 log("trickle", sourceRead(job, trickleWrite(SOURCE_TABLE, from), trickle, trickle));
+                trickled = trickle;
             }
             for (int round = 1 - warmUp; round <= rounds; round++) {
                 long from = (round + warmUp - 1) * rowsPerBurst + 1;

@@ -73,6 +73,10 @@ public final class VStreamBenchmark {
     private final boolean phasesAlternate = Boolean.getBoolean("bench.phases.alternate");
     private final int burstWarmUp = Integer.getInteger("bench.burst.warmup", 20);
     private final long burstTrickle = Long.getLong("bench.burst.trickle", 6000);
+
+    /** The trickle's transactions per consumer that the bursts' run read (0: none). */
+    private long trickled;
+
     private final int copyWarmUp = Integer.getInteger("bench.live.copy.warmup", 20);
     private String streamStart;
     private long snapshotWireBytes;
@@ -223,6 +227,7 @@ public final class VStreamBenchmark {
                                 burstRounds > 0 ? burstWarmUp : 0,
                                 burstRounds));
                 copies.addAll(live.copies());
+                trickled = live.trickled();
             }
             snapshotWireBytes =
                     bare.copyWireBytes(BenchData.KEYSPACE, shard, SNAPSHOT_TABLE, rows, TIMEOUT);
@@ -783,9 +788,9 @@ public final class VStreamBenchmark {
                             bursts.size(),
                             burstWarmUp,
                             bursts.get(0)[0].events,
-                            burstTrickle > 0
+                            trickled > 0
                                     ? "; before the warm-up, "
-                                            + burstTrickle
+                                            + trickled
                                             + " single-row transactions into each consumer's"
                                             + " table"
                                     : ""));
