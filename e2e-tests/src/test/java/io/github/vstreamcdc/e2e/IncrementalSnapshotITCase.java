@@ -3,6 +3,9 @@ package io.github.vstreamcdc.e2e;
 import io.github.vstreamcdc.source.PlanetScaleSource;
 import io.github.vstreamcdc.source.config.StartupMode;
 import io.github.vstreamcdc.source.reader.deserializer.JsonDeserializationSchema;
+import io.github.vstreamcdc.source.snapshot.ChunkPlanner;
+import io.github.vstreamcdc.source.snapshot.KeyKind;
+import io.github.vstreamcdc.source.snapshot.TableChunk;
 
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.state.CheckpointListener;
@@ -14,10 +17,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -203,6 +210,67 @@ class IncrementalSnapshotITCase {
             assertThat(snapshot).hasSize(rows);
             assertThat(withColumn).as("rows of chunks read after the ALTER").isGreaterThan(0);
         }
+    }
+
+    /**
+     * A chunk's bounds select what the reader places in the chunk, also where MySQL would compare a
+     * composite key's integers as doubles (bound as text, 1400000000000000000 and ...001 are
+     * equal).
+     */
+    @Test
+    void aCompositeKeysBoundBetweenLargeIntegersIsExact(VitessCluster cluster) throws Exception {
+        try (Connection c = cluster.connect("commerce");
+                Statement s = c.createStatement()) {
+            s.execute("DROP TABLE IF EXISTS it_inc_bigkey");
+            s.execute(
+                    "CREATE TABLE it_inc_bigkey (tenant INT, id BIGINT UNSIGNED, v DECIMAL(30,0),"
+                            + " PRIMARY KEY (tenant, id, v))");
+            s.execute(
+                    "INSERT INTO it_inc_bigkey VALUES (7, 1400000000000000000, 1),"
+                            + " (7, 1400000000000000001, 1), (7, 18446744073709551614, 1),"
+                            + " (7, 18446744073709551615, 100000000000000000000000000000),"
+                            + " (7, 18446744073709551615, 100000000000000000000000000001)");
+            List<String> columns = Arrays.asList("tenant", "id", "v");
+            List<KeyKind> kinds =
+                    Arrays.asList(
+                            KeyKind.of("int", null),
+                            KeyKind.of("bigint unsigned", null),
+                            KeyKind.of("decimal(30,0)", null));
+            TableChunk chunk =
+                    new TableChunk(
+                            "it_inc_bigkey",
+                            1,
+                            columns,
+                            kinds,
+                            key("7", "1400000000000000001", "1"),
+                            key("7", "18446744073709551615", "100000000000000000000000000001"));
+            List<String> read = new ArrayList<>();
+            try (PreparedStatement select =
+                    c.prepareStatement(
+                            "SELECT id, v FROM it_inc_bigkey WHERE "
+                                    + ChunkPlanner.condition(chunk)
+                                    + " ORDER BY tenant, id, v")) {
+                ChunkPlanner.bindCondition(select, chunk);
+                try (ResultSet rs = select.executeQuery()) {
+                    while (rs.next()) {
+                        read.add(rs.getString(1) + "/" + rs.getString(2));
+                    }
+                }
+            }
+            assertThat(read)
+                    .containsExactly(
+                            "1400000000000000001/1",
+                            "18446744073709551614/1",
+                            "18446744073709551615/100000000000000000000000000000");
+        }
+    }
+
+    private static byte[][] key(String... values) {
+        byte[][] key = new byte[values.length][];
+        for (int i = 0; i < values.length; i++) {
+            key[i] = values[i].getBytes(StandardCharsets.US_ASCII);
+        }
+        return key;
     }
 
     @Test

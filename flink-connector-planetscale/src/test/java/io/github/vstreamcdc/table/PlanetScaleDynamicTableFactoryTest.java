@@ -98,6 +98,19 @@ class PlanetScaleDynamicTableFactoryTest {
         assertThat(source).isEqualTo(expected).hasSameHashCodeAs(expected);
     }
 
+    /** A table declared for Flink CDC keeps its option names. */
+    @Test
+    void flinkCdcsNamesOfTheIncrementalSnapshotAndRetryOptionsAreAccepted() {
+        Map<String, String> map = required();
+        map.put("scan.incremental.snapshot.enabled", "true");
+        map.put("scan.incremental.snapshot.chunk.size", "500");
+        map.put("connect.max-retries", "3");
+        PlanetScaleSourceConfig options = create(map).config();
+        assertThat(options.incrementalSnapshot()).isTrue();
+        assertThat(options.incrementalSnapshotChunkSize()).isEqualTo(500);
+        assertThat(options.connection().reconnectMaxAttempts()).isEqualTo(3);
+    }
+
     @Test
     void allOptions() {
         Map<String, String> map = required();

@@ -2,11 +2,14 @@ package io.github.vstreamcdc.messaging.reader;
 
 import io.github.vstreamcdc.messaging.split.MessageId;
 import io.github.vstreamcdc.messaging.split.MessageSplit;
+import io.github.vstreamcdc.source.client.VitessException;
+import io.github.vstreamcdc.source.config.PlanetScaleSourceOptions;
 
 import org.apache.flink.annotation.Internal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -16,32 +19,47 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 /**
  * Sends due acknowledgements on a thread of its own, so that the task thread never waits for
  * VTGate, in batches of at most {@code batchSize} ids, in the order they became due. A failed batch
- * is retried with backoff until it succeeds or the reader closes; its ids stay in the {@link
- * AckLedger} (and so in every checkpoint) until confirmed.
+ * is retried with backoff, up to {@code maxAttempts} failures in a row, as a shard's stream is; an
+ * error no retry changes (credentials refused, no right to update the table) stops it at once. Then
+ * {@link #checkFailure} fails the reader: acknowledging nothing while the job looks healthy would
+ * only have Vitess send the same messages again and again. The ids stay in the {@link AckLedger}
+ * (and so in every checkpoint) until confirmed, so a restore acknowledges them again.
  */
 @Internal
 final class MessageAcker implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(MessageAcker.class);
+    private static final long FIRST_BACKOFF_MS = 500;
     private static final long MAX_BACKOFF_MS = 30_000;
 
     private final Acknowledger acknowledger;
     private final AckLedger ledger;
     private final int batchSize;
+    private final int maxAttempts;
     private final ExecutorService executor;
     private final AtomicLong acknowledged = new AtomicLong();
     private final AtomicLong lastAckMillis = new AtomicLong(-1);
     private volatile boolean closed;
 
-    MessageAcker(Acknowledger acknowledger, AckLedger ledger, int batchSize, String threadName) {
+    /** Why acknowledging stopped for good; null while it works. */
+    private final AtomicReference<VitessException> failure = new AtomicReference<>();
+
+    MessageAcker(
+            Acknowledger acknowledger,
+            AckLedger ledger,
+            int batchSize,
+            int maxAttempts,
+            String threadName) {
         this.acknowledger = acknowledger;
         this.ledger = ledger;
         this.batchSize = batchSize;
+        this.maxAttempts = maxAttempts;
         this.executor =
                 Executors.newSingleThreadExecutor(
                         r -> {
@@ -65,7 +83,9 @@ final class MessageAcker implements AutoCloseable {
                             continue;
                         }
                         List<MessageId> all = entry.getValue();
-                        for (int from = 0; from < all.size() && !closed; from += batchSize) {
+                        for (int from = 0;
+                                from < all.size() && !closed && failure.get() == null;
+                                from += batchSize) {
                             List<MessageId> batch =
                                     all.subList(from, Math.min(all.size(), from + batchSize));
                             send(split, batch);
@@ -76,7 +96,8 @@ final class MessageAcker implements AutoCloseable {
     }
 
     private void send(MessageSplit split, List<MessageId> batch) {
-        long backoff = 500;
+        long backoff = FIRST_BACKOFF_MS;
+        int failures = 0;
         while (!closed) {
             try {
                 int updated = acknowledger.acknowledge(split, batch);
@@ -87,16 +108,83 @@ final class MessageAcker implements AutoCloseable {
                 if (closed) {
                     return;
                 }
+                failures++;
+                String refused = refusedReason(e);
+                if (refused != null || failures > maxAttempts) {
+                    failure.compareAndSet(
+                            null,
+                            new VitessException(describe(split, batch, failures, refused, e), e));
+                    return;
+                }
                 LOG.warn(
-                        "Could not acknowledge {} message(s) of {} (retrying in {} ms; they are"
-                                + " redelivered if the job fails before): {}",
+                        "Could not acknowledge {} message(s) of {} ({} of {} attempts, again in {}"
+                                + " ms; they are redelivered if the job fails before): {}",
                         batch.size(),
                         split.splitId(),
+                        failures,
+                        maxAttempts,
                         backoff,
                         MessageStreams.firstLine(e));
                 sleep(backoff);
                 backoff = Math.min(MAX_BACKOFF_MS, backoff * 2);
             }
+        }
+    }
+
+    /**
+     * What no retry changes, from the MySQL error's SQLState: class 28 (credentials refused) and
+     * class 42 (no right to update the table, no such table or column); null for anything else.
+     */
+    static String refusedReason(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (!(t instanceof SQLException)) {
+                continue;
+            }
+            String state = String.valueOf(((SQLException) t).getSQLState());
+            if (state.startsWith("28")) {
+                return "VTGate's MySQL port refused the credentials: check 'username' and"
+                        + " 'password'";
+            }
+            if (state.startsWith("42")) {
+                return "VTGate refused the UPDATE that acknowledges messages: the user needs the"
+                        + " right to update the message table (a read-only role cannot"
+                        + " acknowledge)";
+            }
+        }
+        return null;
+    }
+
+    private String describe(
+            MessageSplit split, List<MessageId> batch, int failures, String refused, Exception e) {
+        return "Could not acknowledge "
+                + batch.size()
+                + " message(s) of table `"
+                + split.keyspace()
+                + "`.`"
+                + split.table()
+                + "` on shard "
+                + split.splitId()
+                + (refused == null
+                        ? " in "
+                                + failures
+                                + " attempts in a row ('"
+                                + PlanetScaleSourceOptions.RECONNECT_MAX_ATTEMPTS.key()
+                                + "' is "
+                                + maxAttempts
+                                + ")"
+                        : "")
+                + ": "
+                + MessageStreams.firstLine(e)
+                + (refused == null ? "" : ". " + refused)
+                + ". Nothing is lost: Vitess sends unacknowledged messages again, and a restore"
+                + " acknowledges the ids of its checkpoint.";
+    }
+
+    /** Fails the caller (the reader's task thread) once acknowledging stopped for good. */
+    void checkFailure() {
+        VitessException e = failure.get();
+        if (e != null) {
+            throw e;
         }
     }
 

@@ -104,6 +104,7 @@ public final class MessageSourceReader<T>
                         acknowledger,
                         ledger,
                         config.ackBatchSize(),
+                        config.connection().reconnectMaxAttempts(),
                         "planetscale-message-acks-" + context.getIndexOfSubtask());
         MetricGroup metrics = context.metricGroup().addGroup("planetscaleMessages");
         metrics.gauge("messagesAcknowledged", acker::acknowledgedCount);
@@ -133,6 +134,7 @@ public final class MessageSourceReader<T>
 
     @Override
     public InputStatus pollNext(ReaderOutput<T> output) throws Exception {
+        acker.checkFailure();
         InputStatus status = super.pollNext(output);
         if (ackMode == AckMode.ON_EMIT) {
             acker.acknowledge(ledger.dueOnEmit(), splits::get);
@@ -185,6 +187,7 @@ public final class MessageSourceReader<T>
     @Override
     public void notifyCheckpointComplete(long checkpointId) throws Exception {
         super.notifyCheckpointComplete(checkpointId);
+        acker.checkFailure();
         if (ackMode == AckMode.CHECKPOINT) {
             acker.acknowledge(ledger.checkpointComplete(checkpointId), splits::get);
         }

@@ -86,21 +86,33 @@ final class PemKeyStores {
         }
     }
 
-    private static PrivateKey privateKey(String path) throws IOException, GeneralSecurityException {
+    static PrivateKey privateKey(String path) throws IOException, GeneralSecurityException {
         String pem = new String(Files.readAllBytes(Paths.get(path)), StandardCharsets.US_ASCII);
-        if (!pem.contains("-----BEGIN PRIVATE KEY-----")) {
+        String begin = "-----BEGIN PRIVATE KEY-----";
+        String end = "-----END PRIVATE KEY-----";
+        int from = pem.indexOf(begin);
+        int to = from < 0 ? -1 : pem.indexOf(end, from);
+        if (from < 0 || to < 0) {
             throw new GeneralSecurityException(
                     path
-                            + " is not a PKCS#8 PEM private key (-----BEGIN PRIVATE KEY-----);"
-                            + " convert it with 'openssl pkcs8 -topk8 -nocrypt'");
+                            + " is not a PKCS#8 PEM private key ("
+                            + begin
+                            + " ... "
+                            + end
+                            + "); convert it with 'openssl pkcs8 -topk8 -nocrypt'");
         }
-        String base64 =
-                pem.substring(
-                                pem.indexOf("-----BEGIN PRIVATE KEY-----")
-                                        + "-----BEGIN PRIVATE KEY-----".length(),
-                                pem.indexOf("-----END PRIVATE KEY-----"))
-                        .replaceAll("\\s", "");
-        PKCS8EncodedKeySpec spec = new PKCS8EncodedKeySpec(Base64.getDecoder().decode(base64));
+        PKCS8EncodedKeySpec spec;
+        try {
+            spec =
+                    new PKCS8EncodedKeySpec(
+                            Base64.getDecoder()
+                                    .decode(
+                                            pem.substring(from + begin.length(), to)
+                                                    .replaceAll("\\s", "")));
+        } catch (IllegalArgumentException e) {
+            throw new GeneralSecurityException(
+                    path + " is not a PKCS#8 PEM private key: its body is not Base64", e);
+        }
         GeneralSecurityException last = null;
         for (String algorithm : new String[] {"RSA", "EC", "Ed25519"}) {
             try {

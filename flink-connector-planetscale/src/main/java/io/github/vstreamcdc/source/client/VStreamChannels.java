@@ -42,20 +42,48 @@ public final class VStreamChannels {
     private VStreamChannels() {}
 
     public static ManagedChannel open(VitessConnectionOptions options) {
-        ManagedChannelBuilder<?> builder =
-                Grpc.newChannelBuilder(options.grpcTarget(), credentials(options))
-                        // Copy-phase batches exceed gRPC's 4 MiB default.
-                        .maxInboundMessageSize(options.maxInboundMessageBytes())
-                        .intercept(new CredentialsInterceptor(options));
-        long keepAliveMs = options.keepAliveInterval().toMillis();
-        if (keepAliveMs > 0) {
-            // Idle shards send nothing for long stretches: keep NATs and proxies from
-            // silently dropping the connection.
-            builder.keepAliveTime(keepAliveMs, TimeUnit.MILLISECONDS)
-                    .keepAliveTimeout(20, TimeUnit.SECONDS)
-                    .keepAliveWithoutCalls(true);
+        ChannelCredentials credentials = credentials(options);
+        try {
+            ManagedChannelBuilder<?> builder =
+                    Grpc.newChannelBuilder(options.grpcTarget(), credentials)
+                            // Copy-phase batches exceed gRPC's 4 MiB default.
+                            .maxInboundMessageSize(options.maxInboundMessageBytes())
+                            .intercept(new CredentialsInterceptor(options));
+            long keepAliveMs = options.keepAliveInterval().toMillis();
+            if (keepAliveMs > 0) {
+                // Idle shards send nothing for long stretches: keep NATs and proxies from
+                // silently dropping the connection.
+                builder.keepAliveTime(keepAliveMs, TimeUnit.MILLISECONDS)
+                        .keepAliveTimeout(20, TimeUnit.SECONDS)
+                        .keepAliveWithoutCalls(true);
+            }
+            return builder.build();
+        } catch (VitessException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // gRPC reads the TLS files' contents and the target only here, and says so in its
+            // own terms (a provider "not found", "does not contain valid certificates").
+            throw new VitessException(cannotOpen(options, e), e);
         }
-        return builder.build();
+    }
+
+    private static String cannotOpen(VitessConnectionOptions options, RuntimeException e) {
+        ConnectionSecurity security = options.security();
+        StringBuilder message =
+                new StringBuilder("Cannot open a gRPC channel to VTGate ")
+                        .append(options.grpcTarget())
+                        .append(": ")
+                        .append(VitessException.firstLine(e.getMessage()));
+        if (security.tls()) {
+            message.append(". Check the TLS files ('tls.ca-cert' = ")
+                    .append(security.caCertPath())
+                    .append(", 'tls.client-cert' = ")
+                    .append(security.clientCertPath())
+                    .append(", 'tls.client-key' = ")
+                    .append(security.clientKeyPath())
+                    .append("): PEM certificates and a PKCS#8 PEM key are expected");
+        }
+        return message.append("; and that 'hostname' is a host name or an IP address").toString();
     }
 
     public static void close(ManagedChannel channel) {

@@ -3,6 +3,7 @@ package io.github.vstreamcdc.source.config;
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.configuration.FallbackKey;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.ReadableConfig;
 
@@ -169,7 +170,13 @@ public final class OptionReader {
     }
 
     /** The same key read as text, whatever its declared type. */
+    /** The option read as text, under its key or a fallback key (e.g. Flink CDC's spelling). */
     private static ConfigOption<String> asText(ConfigOption<?> option) {
-        return ConfigOptions.key(option.key()).stringType().noDefaultValue();
+        ConfigOption<String> text = ConfigOptions.key(option.key()).stringType().noDefaultValue();
+        List<String> fallbacks = new ArrayList<>();
+        for (FallbackKey fallback : option.fallbackKeys()) {
+            fallbacks.add(fallback.getKey());
+        }
+        return fallbacks.isEmpty() ? text : text.withFallbackKeys(fallbacks.toArray(new String[0]));
     }
 }

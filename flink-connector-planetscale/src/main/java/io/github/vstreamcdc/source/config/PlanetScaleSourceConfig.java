@@ -9,6 +9,8 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.ReadableConfig;
 
+import javax.annotation.Nullable;
+
 import java.io.Serializable;
 import java.time.DateTimeException;
 import java.time.Duration;
@@ -240,8 +242,37 @@ public final class PlanetScaleSourceConfig implements Serializable {
         }
     }
 
+    /**
+     * Why a hostname is a URL or an address with a port rather than a host (gRPC would say only
+     * that it found no resolver for it); null if it is not. An IPv6 address has several colons.
+     */
+    @Nullable
+    static String notAHostName(@Nullable String hostname) {
+        if (hostname == null) {
+            return null;
+        }
+        if (hostname.contains("://")) {
+            return "without a scheme";
+        }
+        if (hostname.contains("/")) {
+            return "without a path";
+        }
+        int colon = hostname.indexOf(':');
+        if (colon >= 0 && colon == hostname.lastIndexOf(':')) {
+            return "without a port";
+        }
+        return null;
+    }
+
     private static VitessConnectionOptions connection(OptionReader reader) {
         String hostname = reader.text(HOSTNAME);
+        String notAHost = notAHostName(hostname);
+        if (notAHost != null) {
+            reader.problem(
+                    "Option '%s' = '%s': expected a host name or an IP address, %s (the ports are"
+                            + " '%s' and '%s')",
+                    HOSTNAME.key(), hostname, notAHost, PORT.key(), MYSQL_PORT.key());
+        }
         boolean planetScale = PlanetScaleEdge.isPlanetScaleHost(hostname);
         Integer port = reader.port(PORT);
         Integer mysqlPort = reader.port(MYSQL_PORT);
@@ -387,10 +418,20 @@ public final class PlanetScaleSourceConfig implements Serializable {
         return delay;
     }
 
+    /** Flink reads a duration without a unit as milliseconds: "60" is 60 ms. */
+    private static final String UNITS_HINT =
+            " (a number without a unit is milliseconds: write '60 s')";
+
     private static Duration discoveryInterval(OptionReader reader) {
         Duration interval = reader.duration(SCAN_SHARD_DISCOVERY_INTERVAL);
-        if (interval != null && interval.isNegative()) {
-            reader.problem("Option '%s' must not be negative", SCAN_SHARD_DISCOVERY_INTERVAL.key());
+        if (interval != null
+                && !interval.isZero()
+                && (interval.isNegative() || interval.getSeconds() < 1)) {
+            reader.problem(
+                    "Option '%s' is %d ms; expected at least 1 s, or 0 to look only at the start"
+                            + UNITS_HINT,
+                    SCAN_SHARD_DISCOVERY_INTERVAL.key(),
+                    interval.toMillis());
         }
         return interval;
     }
@@ -454,8 +495,11 @@ public final class PlanetScaleSourceConfig implements Serializable {
 
     private static Duration tableDiscoveryInterval(OptionReader reader) {
         Duration interval = reader.duration(SCAN_TABLE_DISCOVERY_INTERVAL);
-        if (interval != null && (interval.isNegative() || interval.isZero())) {
-            reader.problem("Option '%s' must be positive", SCAN_TABLE_DISCOVERY_INTERVAL.key());
+        if (interval != null && (interval.isNegative() || interval.getSeconds() < 1)) {
+            reader.problem(
+                    "Option '%s' is %d ms; expected at least 1 s" + UNITS_HINT,
+                    SCAN_TABLE_DISCOVERY_INTERVAL.key(),
+                    interval.toMillis());
         }
         return interval;
     }
@@ -551,7 +595,6 @@ public final class PlanetScaleSourceConfig implements Serializable {
         return appendOnly;
     }
 
-    /** What a declared column becomes when a schema change drops it (SQL). */
     /** Whether the snapshot is read in primary-key chunks ({@code scan.incremental-snapshot.*}). */
     public boolean incrementalSnapshot() {
         return incrementalSnapshotChunkSize > 0;
@@ -562,6 +605,7 @@ public final class PlanetScaleSourceConfig implements Serializable {
         return incrementalSnapshotChunkSize;
     }
 
+    /** What a declared column becomes when a schema change drops it (SQL). */
     public DroppedColumnHandling droppedColumnHandling() {
         return droppedColumns;
     }

@@ -165,6 +165,8 @@ public final class PlanetScaleSourceOptions {
             ConfigOptions.key("scan.incremental-snapshot.enabled")
                     .booleanType()
                     .defaultValue(false)
+                    // Flink CDC's name, so that its users' tables keep working.
+                    .withFallbackKeys("scan.incremental.snapshot.enabled")
                     .withDescription(
                             "Read the snapshot in primary-key chunks, in parallel over all readers"
                                     + " (also of one shard), each chunk by a SELECT joined to the"
@@ -178,6 +180,8 @@ public final class PlanetScaleSourceOptions {
             ConfigOptions.key("scan.incremental-snapshot.chunk.size")
                     .intType()
                     .defaultValue(8096)
+                    // Flink CDC's name, so that its users' tables keep working.
+                    .withFallbackKeys("scan.incremental.snapshot.chunk.size")
                     .withDescription(
                             "Rows per chunk of the incremental snapshot. A reader reads whole"
                                     + " chunks, about 16,000 rows at a time (at least one chunk),"
@@ -321,11 +325,14 @@ public final class PlanetScaleSourceOptions {
             ConfigOptions.key("reconnect.max-attempts")
                     .intType()
                     .defaultValue(10)
+                    // Flink CDC's name, so that its users' tables keep working.
+                    .withFallbackKeys("connect.max-retries")
                     .withDescription(
                             "How many times in a row a shard's stream may fail with a transient"
                                     + " error (VTGate unreachable, connection lost) before the job"
                                     + " fails; 0 fails on the first error. The count restarts once"
-                                    + " the stream makes progress.");
+                                    + " the stream makes progress. The periodic looks for new"
+                                    + " shards and tables may fail as often in a row.");
 
     public static final ConfigOption<Duration> RECONNECT_STALL_TIMEOUT =
             ConfigOptions.key("reconnect.stall-timeout")

@@ -1,5 +1,6 @@
 package io.github.vstreamcdc.source.enumerator;
 
+import io.github.vstreamcdc.source.config.PlanetScaleSourceOptions;
 import io.github.vstreamcdc.source.event.CapturedTablesEvent;
 import io.github.vstreamcdc.source.event.RestoredSplitsEvent;
 import io.github.vstreamcdc.source.event.ShardFinishedEvent;
@@ -84,6 +85,12 @@ public final class PlanetScaleSourceEnumerator
     private final IncrementalSnapshots snapshots;
 
     private long chunksReadAtLastLog;
+
+    /** Periodic looks for new shards (and their positioning) that failed in a row. */
+    private int shardLooksFailed;
+
+    /** Periodic looks for new tables that failed in a row. */
+    private int tableLooksFailed;
 
     public PlanetScaleSourceEnumerator(
             SplitEnumeratorContext<ShardSplit> context,
@@ -208,9 +215,10 @@ public final class PlanetScaleSourceEnumerator
      */
     private void onTablesListed(List<String> listed, @Nullable Throwable error) {
         if (error != null) {
-            LOG.warn("Looking for new tables failed; will try again: {}", error.getMessage());
+            tableLooksFailed = periodicLookFailed("tables", tableLooksFailed, error);
             return;
         }
+        tableLooksFailed = 0;
         if (!shards.initialDiscoveryDone()) {
             return; // the first shards' positioning lists the tables itself
         }
@@ -308,12 +316,46 @@ public final class PlanetScaleSourceEnumerator
 
     private void discoveryFailed(Throwable error) {
         if (shards.initialDiscoveryDone()) {
-            // A periodic look for new shards: the next one may succeed.
-            LOG.warn("Looking for new shards failed; will try again: {}", error.getMessage());
+            shardLooksFailed = periodicLookFailed("shards", shardLooksFailed, error);
             return;
         }
         throw new FlinkRuntimeException(
                 "Discovering the shards to read failed: " + error.getMessage(), error);
+    }
+
+    /**
+     * A periodic look for new shards or tables failed: the next one may succeed, up to {@link
+     * ShardDiscovery#maxFailuresInARow()} failures in a row.
+     *
+     * @return the failures in a row, this one included
+     */
+    private int periodicLookFailed(String what, int failedBefore, Throwable error) {
+        int failed = failedBefore + 1;
+        int allowed = discovery.maxFailuresInARow();
+        if (failed > allowed) {
+            throw new FlinkRuntimeException(
+                    "Looking for new "
+                            + what
+                            + " of keyspace "
+                            + discovery.keyspace()
+                            + " failed "
+                            + failed
+                            + " times in a row ('"
+                            + PlanetScaleSourceOptions.RECONNECT_MAX_ATTEMPTS.key()
+                            + "' is "
+                            + allowed
+                            + "): "
+                            + error.getMessage(),
+                    error);
+        }
+        LOG.warn(
+                "Looking for new {} of keyspace {} failed ({} of {} in a row); will try again: {}",
+                what,
+                discovery.keyspace(),
+                failed,
+                allowed,
+                error.getMessage());
+        return failed;
     }
 
     @Override

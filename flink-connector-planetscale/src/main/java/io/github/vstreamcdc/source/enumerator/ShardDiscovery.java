@@ -1,5 +1,6 @@
 package io.github.vstreamcdc.source.enumerator;
 
+import io.github.vstreamcdc.source.config.PlanetScaleSourceOptions;
 import io.github.vstreamcdc.source.snapshot.ChunkPlanner;
 import io.github.vstreamcdc.source.split.ShardSplit;
 import io.github.vstreamcdc.source.split.SplitBounds;
@@ -61,5 +62,14 @@ public interface ShardDiscovery {
     @Nullable
     default Duration tableDiscoveryInterval() {
         return null;
+    }
+
+    /**
+     * How many periodic looks for new shards or tables may fail in a row before the job fails
+     * ({@code reconnect.max-attempts}, as for a shard's stream): a look that keeps failing would
+     * otherwise leave new shards and tables unread while the job looks healthy.
+     */
+    default int maxFailuresInARow() {
+        return PlanetScaleSourceOptions.RECONNECT_MAX_ATTEMPTS.defaultValue();
     }
 }

@@ -106,6 +106,11 @@ public final class VitessShardDiscovery implements ShardDiscovery {
     }
 
     @Override
+    public int maxFailuresInARow() {
+        return config.connection().reconnectMaxAttempts();
+    }
+
+    @Override
     public boolean incrementalSnapshot() {
         return config.incrementalSnapshot();
     }

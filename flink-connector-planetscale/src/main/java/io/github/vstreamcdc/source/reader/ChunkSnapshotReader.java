@@ -3,6 +3,7 @@ package io.github.vstreamcdc.source.reader;
 import io.github.vstreamcdc.source.api.ColumnDescription;
 import io.github.vstreamcdc.source.api.RowChangeEvent;
 import io.github.vstreamcdc.source.client.GtidSet;
+import io.github.vstreamcdc.source.client.VStreamErrors;
 import io.github.vstreamcdc.source.client.VitessException;
 import io.github.vstreamcdc.source.client.VtgateSqlClient;
 import io.github.vstreamcdc.source.config.PlanetScaleSourceConfig;
@@ -120,6 +121,17 @@ final class ChunkSnapshotReader implements AutoCloseable {
                 attempt--;
             } catch (SQLException | StatusRuntimeException | VitessException e) {
                 ShardSplit first = splits.get(0);
+                // The binlog between the watermarks is read with VStream: its failures are
+                // told as a stream's are (purged binlog, message too large, unreachable VTGate).
+                String cause =
+                        e instanceof StatusRuntimeException
+                                ? VStreamErrors.describe(
+                                        ((StatusRuntimeException) e).getStatus(),
+                                        config.connection().grpcTarget(),
+                                        first.keyspace(),
+                                        first.shard(),
+                                        first.position().gtid())
+                                : VitessException.firstLine(String.valueOf(e.getMessage()));
                 last =
                         new VitessException(
                                 "Reading snapshot chunks "
@@ -129,7 +141,7 @@ final class ChunkSnapshotReader implements AutoCloseable {
                                         + "/"
                                         + first.shard()
                                         + " failed: "
-                                        + VitessException.firstLine(String.valueOf(e.getMessage())),
+                                        + cause,
                                 e);
                 if (!stillServes(first)) {
                     closeConnection();
@@ -465,6 +477,9 @@ final class ChunkSnapshotReader implements AutoCloseable {
                             }
                             for (Binlogdata.RowChange change :
                                     event.getRowEvent().getRowChangesList()) {
+                                // a partial image would replace the chunk's row with NULLs
+                                RowImages.checkFull(
+                                        change, first, rowTable, ShardPosition.of(from));
                                 transaction.add(
                                         new Object[] {
                                             rowTable,

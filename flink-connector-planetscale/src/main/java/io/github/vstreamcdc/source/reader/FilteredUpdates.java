@@ -34,7 +34,11 @@ final class FilteredUpdates {
         }
     }
 
-    private static RowChangeEvent rewrite(RowFilter filter, RowChangeEvent row) {
+    /** The change as the filter means it: an update leaving (entering) it a delete (insert). */
+    static RowChangeEvent rewrite(RowFilter filter, RowChangeEvent row) {
+        if (row.op() != RowChangeEvent.Op.UPDATE) {
+            return row;
+        }
         boolean before = filter.test(row.columns(), row.before());
         boolean after = filter.test(row.columns(), row.after());
         if (before == after) {

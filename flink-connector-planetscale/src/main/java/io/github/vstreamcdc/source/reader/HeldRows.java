@@ -1,6 +1,7 @@
 package io.github.vstreamcdc.source.reader;
 
 import io.github.vstreamcdc.source.api.RowChangeEvent;
+import io.github.vstreamcdc.source.filter.RowFilter;
 import io.github.vstreamcdc.source.snapshot.SnapshotCatchUp;
 
 import org.apache.flink.annotation.Internal;
@@ -86,15 +87,20 @@ final class HeldRows {
      * @return the batches, one or more per ROW event, in order
      */
     List<ChangeBatch> handOver(@Nullable String gtid, long eventTimeMillis) {
-        return handOver(gtid, eventTimeMillis, null);
+        return handOver(gtid, eventTimeMillis, null, null);
     }
 
     /**
      * Hands everything held over and forgets it, leaving out (as hidden) the row changes that an
-     * incremental snapshot's chunks already hold.
+     * incremental snapshot's chunks already hold. With a pushed-down filter an update first takes
+     * the filter's meaning (see {@link FilteredUpdates}), so that the catch-up never turns it into
+     * an insert of an image the filter excludes.
      */
     List<ChangeBatch> handOver(
-            @Nullable String gtid, long eventTimeMillis, @Nullable SnapshotCatchUp catchUp) {
+            @Nullable String gtid,
+            long eventTimeMillis,
+            @Nullable SnapshotCatchUp catchUp,
+            @Nullable RowFilter filter) {
         int events = eventEnds.size();
         if (events == 0 || eventEnds.get(events - 1) < rows.size()) {
             endEvent(rows.size(), 0); // the open event's rows
@@ -115,6 +121,9 @@ final class HeldRows {
             for (int r = from; r < end; r++) {
                 RowChangeEvent row = rows.get(r).withPosition(gtid);
                 if (catchUp != null && gtid != null) {
+                    if (filter != null) {
+                        row = FilteredUpdates.rewrite(filter, row);
+                    }
                     row = catchUp.apply(row);
                 }
                 if (row == null) {

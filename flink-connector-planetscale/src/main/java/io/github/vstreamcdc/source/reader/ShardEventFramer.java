@@ -6,6 +6,7 @@ import io.github.vstreamcdc.source.api.RowImage;
 import io.github.vstreamcdc.source.client.VStreamMessage;
 import io.github.vstreamcdc.source.client.VitessException;
 import io.github.vstreamcdc.source.config.TableSelection;
+import io.github.vstreamcdc.source.filter.RowFilter;
 import io.github.vstreamcdc.source.reader.deserializer.VStreamColumns;
 import io.github.vstreamcdc.source.snapshot.SnapshotCatchUp;
 import io.github.vstreamcdc.source.split.ShardPosition;
@@ -136,6 +137,9 @@ final class ShardEventFramer {
     /** The incremental snapshot's chunks whose rows the binlog must not repeat; null if none. */
     @Nullable private SnapshotCatchUp catchUp;
 
+    /** The pushed-down filter, which gives an update its meaning before the catch-up sees it. */
+    @Nullable private RowFilter filter;
+
     ShardEventFramer(ShardSplit split) {
         this(split, null);
     }
@@ -151,6 +155,16 @@ final class ShardEventFramer {
         this.schemaTracker = new SchemaTracker(split);
         this.catchUp = split.catchUp();
         restart();
+    }
+
+    /**
+     * This framer, for a stream read with this filter: an update that leaves (enters) the filter is
+     * a delete (insert) before the catch-up decides what of it the snapshot lacks; else the
+     * catch-up could turn an update into an insert of a new image the filter excludes.
+     */
+    ShardEventFramer filteredBy(@Nullable RowFilter rowFilter) {
+        this.filter = rowFilter;
+        return this;
     }
 
     /**
@@ -688,7 +702,7 @@ final class ShardEventFramer {
         }
         rowsSinceSafe += held.count();
         progressed = true;
-        out.addAll(held.handOver(gtid, lastEventTimeMillis, catchUp));
+        out.addAll(held.handOver(gtid, lastEventTimeMillis, catchUp, filter));
     }
 
     /** The one place that builds a row change. */
@@ -752,6 +766,9 @@ final class ShardEventFramer {
         for (RowChangeEvent row : rows) {
             RowChangeEvent positioned = row.withPosition(position.gtid());
             if (catchUp != null) {
+                if (filter != null) {
+                    positioned = FilteredUpdates.rewrite(filter, positioned);
+                }
                 positioned = catchUp.apply(positioned);
             }
             if (positioned != null) {

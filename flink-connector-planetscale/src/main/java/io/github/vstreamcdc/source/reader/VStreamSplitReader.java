@@ -8,6 +8,7 @@ import io.github.vstreamcdc.source.client.VitessException;
 import io.github.vstreamcdc.source.config.PlanetScaleSourceConfig;
 import io.github.vstreamcdc.source.config.PlanetScaleSourceOptions;
 import io.github.vstreamcdc.source.config.TableSelection;
+import io.github.vstreamcdc.source.filter.RowFilter;
 import io.github.vstreamcdc.source.split.ShardSplit;
 import io.github.vstreamcdc.vitess.proto.Binlogdata;
 import io.github.vstreamcdc.vitess.proto.Topodata;
@@ -204,10 +205,11 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
                 ShardSplit split,
                 ReconnectPolicy reconnects,
                 TableSelection selection,
+                RowFilter filter,
                 SnapshotProgress progress,
                 long stallTimeoutMs) {
             this.split = split;
-            this.framer = new ShardEventFramer(split, selection);
+            this.framer = new ShardEventFramer(split, selection).filteredBy(filter);
             this.reconnects = reconnects;
             this.progress = progress;
             this.stall = new StreamStallWatch(stallTimeoutMs);
@@ -851,6 +853,7 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
                             split,
                             reconnects,
                             config.tables(),
+                            config.rowFilter(),
                             progress,
                             config.stallTimeout().toMillis());
             // Joining an incremental snapshot compares primary keys: the stream needs them.

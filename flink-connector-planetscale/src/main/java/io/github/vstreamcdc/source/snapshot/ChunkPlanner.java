@@ -7,6 +7,7 @@ import org.apache.flink.annotation.Internal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -239,12 +240,21 @@ public final class ChunkPlanner {
         return "(" + columnList(columns) + ") " + operator + " (" + marks + ")";
     }
 
-    /** Binds a key's values from {@code index} on: bytes for binary columns, text otherwise. */
+    /**
+     * Binds a key's values from {@code index} on: bytes for binary columns, numbers for numeric
+     * ones, text otherwise. Numbers as numbers: inside a row comparison {@code (a, b) >= (?, ?)}
+     * MySQL compares an integer column with a string as doubles, which cannot tell integers above
+     * 2^53 apart, while the reader places binlog rows in chunks by exact order.
+     */
     static int bind(PreparedStatement statement, int index, List<KeyKind> kinds, byte[][] key)
             throws SQLException {
         for (int i = 0; i < key.length; i++) {
-            if (kinds.get(i) == KeyKind.BYTES) {
+            KeyKind kind = kinds.get(i);
+            if (kind == KeyKind.BYTES) {
                 statement.setBytes(index++, key[i]);
+            } else if (kind == KeyKind.INTEGER || kind == KeyKind.DECIMAL) {
+                statement.setBigDecimal(
+                        index++, new BigDecimal(new String(key[i], StandardCharsets.US_ASCII)));
             } else {
                 statement.setString(index++, new String(key[i], StandardCharsets.UTF_8));
             }

@@ -5,6 +5,7 @@ import io.github.vstreamcdc.messaging.MessageSourceConfig;
 import io.github.vstreamcdc.messaging.VitessMessage;
 import io.github.vstreamcdc.messaging.split.MessageId;
 import io.github.vstreamcdc.messaging.split.MessageSplit;
+import io.github.vstreamcdc.source.client.VitessException;
 import io.github.vstreamcdc.source.types.MySqlColumn;
 
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -28,6 +30,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -86,10 +89,19 @@ class MessageSourceReaderTest {
     /** Records each acknowledgement (split id to ids, in order). */
     private static final class RecordingAcknowledger implements Acknowledger {
         final Map<String, List<MessageId>> acked = new TreeMap<>();
+        final AtomicInteger attempts = new AtomicInteger();
         volatile boolean failing;
 
+        /** Thrown by every call when set: VTGate's answer. */
+        volatile SQLException refusal;
+
         @Override
-        public synchronized int acknowledge(MessageSplit split, List<MessageId> ids) {
+        public synchronized int acknowledge(MessageSplit split, List<MessageId> ids)
+                throws SQLException {
+            attempts.incrementAndGet();
+            if (refusal != null) {
+                throw refusal;
+            }
             if (failing) {
                 throw new IllegalStateException("VTGate unreachable");
             }
@@ -127,23 +139,32 @@ class MessageSourceReaderTest {
     }
 
     private static MessageSourceConfig config(String ackMode) {
+        return MessageSourceConfig.from(options(ackMode));
+    }
+
+    private static Configuration options(String ackMode) {
         Configuration options = new Configuration();
         options.setString("hostname", "localhost");
         options.setString("keyspace", "ks");
         options.setString("table-name", "queue");
         options.setString("ack.mode", ackMode);
-        return MessageSourceConfig.from(options);
+        return options;
     }
 
     private MessageSourceReader<String> reader(
             ScriptedSplitReader splits, RecordingAcknowledger acks, String ackMode) {
+        return reader(splits, acks, config(ackMode));
+    }
+
+    private MessageSourceReader<String> reader(
+            ScriptedSplitReader splits, RecordingAcknowledger acks, MessageSourceConfig config) {
         MessageSourceReader<String> reader =
                 new MessageSourceReader<>(
                         () -> splits,
                         new Text(),
                         new AckLedger(),
                         acks,
-                        config(ackMode),
+                        config,
                         new TestingReaderContext());
         readers.add(reader);
         reader.start();
@@ -289,5 +310,72 @@ class MessageSourceReaderTest {
                         })
                 .hasMessageContaining("No checkpoint was taken")
                 .hasMessageContaining("'ack.mode' = 'on-emit'");
+    }
+
+    /** Polls until the reader fails (within 10 s), and returns its failure. */
+    private static Throwable pollUntilFailure(
+            MessageSourceReader<String> reader, TestingReaderOutput<String> output)
+            throws Exception {
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (System.currentTimeMillis() < deadline) {
+            try {
+                reader.pollNext(output);
+            } catch (VitessException e) {
+                return e;
+            }
+            Thread.sleep(10);
+        }
+        throw new AssertionError("the reader did not fail within 10 s");
+    }
+
+    @Test
+    void failsAtOnceWhenVtgateRefusesTheAcknowledgements() throws Exception {
+        ScriptedSplitReader splits = new ScriptedSplitReader();
+        RecordingAcknowledger acks = new RecordingAcknowledger();
+        acks.refusal =
+                new SQLException(
+                        "UPDATE command denied to user 'reader'@'%' for table 'queue'",
+                        "42000", 1142);
+        MessageSourceReader<String> reader = reader(splits, acks, "on-emit");
+        reader.addSplits(Collections.singletonList(MessageSplit.of("ks", "queue", "-80")));
+        splits.pending.add(message("-80", 1, 0));
+        TestingReaderOutput<String> output = new TestingReaderOutput<>();
+        pollUntil(reader, output, 1);
+
+        assertThat(pollUntilFailure(reader, output))
+                .hasMessageContaining(
+                        "Could not acknowledge 1 message(s) of table `ks`.`queue` on shard ks/-80:"
+                                + " UPDATE command denied")
+                .hasMessageContaining("the right to update the message table")
+                .hasMessageNotContaining("attempts in a row");
+        assertThat(acks.attempts).as("no retry of a refusal").hasValue(1);
+    }
+
+    @Test
+    void failsWhenAcknowledgementsFailMoreThanTheReconnectAttemptsInARow() throws Exception {
+        ScriptedSplitReader splits = new ScriptedSplitReader();
+        RecordingAcknowledger acks = new RecordingAcknowledger();
+        acks.failing = true;
+        Configuration options = options("checkpoint");
+        options.setString("reconnect.max-attempts", "1");
+        MessageSourceReader<String> reader =
+                reader(splits, acks, MessageSourceConfig.from(options));
+        reader.addSplits(Collections.singletonList(MessageSplit.of("ks", "queue", "-80")));
+        splits.pending.add(message("-80", 1, 0));
+        TestingReaderOutput<String> output = new TestingReaderOutput<>();
+        pollUntil(reader, output, 1);
+        assertThat(reader.snapshotState(1))
+                .extracting(MessageSplit::unacknowledged)
+                .containsExactly(ids(1));
+        reader.notifyCheckpointComplete(1);
+
+        assertThat(pollUntilFailure(reader, output))
+                .hasMessageContaining(
+                        "Could not acknowledge 1 message(s) of table `ks`.`queue` on shard ks/-80"
+                                + " in 2 attempts in a row ('reconnect.max-attempts' is 1):"
+                                + " VTGate unreachable")
+                .hasMessageContaining("Nothing is lost");
+        assertThat(acks.attempts).hasValue(2);
+        assertThat(acks.of("ks/-80")).isEmpty();
     }
 }

@@ -20,10 +20,14 @@ import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.concurrent.CompletableFuture;
@@ -206,5 +210,38 @@ class VStreamChannelsTest {
         assertThatThrownBy(() -> VStreamChannels.open(options))
                 .isInstanceOf(VitessException.class)
                 .hasMessageContaining("'tls.ca-cert' = '/does/not/exist.pem'");
+    }
+
+    private static VitessConnectionOptions withTls(String caCert, String clientCert, String key) {
+        return VitessConnectionOptions.builder()
+                .hostname("localhost")
+                .grpcPort(1)
+                .mysqlPort(2)
+                .maxInboundMessageBytes(4 << 20)
+                .connectTimeout(Duration.ofSeconds(5))
+                .reconnectMaxAttempts(0)
+                .security(new ConnectionSecurity(true, caCert, clientCert, key, AuthMethod.NONE))
+                .keepAliveInterval(Duration.ZERO)
+                .build();
+    }
+
+    @Test
+    void aTlsFileThatIsNotPemIsNamedNotLeftToGrpc(@TempDir Path dir) throws Exception {
+        Path notPem = dir.resolve("ca.pem");
+        Files.write(notPem, "not a certificate".getBytes(StandardCharsets.US_ASCII));
+        assertThatThrownBy(() -> VStreamChannels.open(withTls(notPem.toString(), null, null)))
+                .isInstanceOf(VitessException.class)
+                .hasMessageStartingWith("Cannot open a gRPC channel to VTGate localhost:1: ")
+                .hasMessageContaining("'tls.ca-cert' = " + notPem)
+                .hasMessageContaining("PEM certificates and a PKCS#8 PEM key are expected");
+    }
+
+    @Test
+    void aKeyWithoutItsEndLineIsToldAsSuch(@TempDir Path dir) throws Exception {
+        Path key = dir.resolve("client.key");
+        Files.write(key, "-----BEGIN PRIVATE KEY-----\nMIIE\n".getBytes(StandardCharsets.US_ASCII));
+        assertThatThrownBy(() -> PemKeyStores.privateKey(key.toString()))
+                .isInstanceOf(GeneralSecurityException.class)
+                .hasMessageContaining(key + " is not a PKCS#8 PEM private key");
     }
 }

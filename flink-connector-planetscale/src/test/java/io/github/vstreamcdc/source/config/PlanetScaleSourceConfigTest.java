@@ -428,4 +428,44 @@ class PlanetScaleSourceConfigTest {
                         .buildConfig();
         assertThat(padded.specificOffsets()).containsEntry("-80", "MySQL56/a:1-5");
     }
+
+    @Test
+    void aHostnameWithASchemePathOrPortIsRefusedNamingTheOption() {
+        for (String[] wrong :
+                new String[][] {
+                    {"https://aws.connect.psdb.cloud", "without a scheme"},
+                    {"vtgate.example/", "without a path"},
+                    {"vtgate.example:15991", "without a port"}
+                }) {
+            assertThatThrownBy(() -> fromText(Collections.singletonMap("hostname", wrong[0])))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining(
+                            "Option 'hostname' = '"
+                                    + wrong[0]
+                                    + "': expected a host name or an IP address, "
+                                    + wrong[1]
+                                    + " (the ports are 'port' and 'mysql.port')");
+        }
+        for (String right : new String[] {"vtgate.example", "127.0.0.1", "::1", "fe80::1%eth0"}) {
+            assertThat(PlanetScaleSourceConfig.notAHostName(right)).as(right).isNull();
+        }
+    }
+
+    @Test
+    void aShardDiscoveryIntervalUnderASecondIsRefusedWithTheUnitHint() {
+        assertThatThrownBy(
+                        () ->
+                                fromText(
+                                        Collections.singletonMap(
+                                                "scan.shard-discovery.interval", "60")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(
+                        "Option 'scan.shard-discovery.interval' is 60 ms; expected at least 1 s,"
+                                + " or 0 to look only at the start (a number without a unit is"
+                                + " milliseconds: write '60 s')");
+        assertThat(
+                        fromText(Collections.singletonMap("scan.shard-discovery.interval", "0"))
+                                .shardDiscoveryInterval())
+                .isEqualTo(Duration.ZERO);
+    }
 }

@@ -125,7 +125,12 @@ class TableSelectionTest {
                                         "latest-offset"))
                 .hasMessageContaining("needs an unbounded read");
         assertThatThrownBy(() -> config("table-name", "t", "scan.table-discovery.interval", "0 s"))
-                .hasMessageContaining("Option 'scan.table-discovery.interval' must be positive");
+                .hasMessageContaining(
+                        "Option 'scan.table-discovery.interval' is 0 ms; expected at least 1 s");
+        assertThatThrownBy(() -> config("table-name", "t", "scan.table-discovery.interval", "60"))
+                .hasMessageContaining(
+                        "Option 'scan.table-discovery.interval' is 60 ms; expected at least 1 s"
+                                + " (a number without a unit is milliseconds: write '60 s')");
     }
 
     @Test

@@ -16,6 +16,7 @@ import java.util.Arrays;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** With {@code scan.newly-added-table.enabled}: the enumerator finds tables and tells readers. */
 class NewlyAddedTablesTest {
@@ -128,5 +129,39 @@ class NewlyAddedTablesTest {
         runPeriodic(context);
         assertThat(eventsTo(context, 0)).isEmpty();
         assertThat(enumerator.snapshotState(1).tables()).containsExactly("a");
+    }
+
+    @Test
+    void lookingForTablesFailingMoreThanTheReconnectAttemptsInARowFailsTheJob() throws Throwable {
+        TestShards shards = keyspace("a");
+        MockSplitEnumeratorContext<ShardSplit> context = new MockSplitEnumeratorContext<>(1);
+        PlanetScaleSourceEnumerator enumerator =
+                new PlanetScaleSourceEnumerator(
+                        context,
+                        shards,
+                        Boundedness.CONTINUOUS_UNBOUNDED,
+                        null,
+                        PlanetScaleEnumeratorState.empty());
+        enumerator.start();
+        TestShards.runDiscovery(context);
+
+        shards.lookFailure = new IllegalStateException("Access denied for user 'reader'");
+        int allowed = shards.maxFailuresInARow();
+        for (int i = 0; i < allowed; i++) {
+            runPeriodic(context); // logged; the next look may succeed
+        }
+        shards.lookFailure = null;
+        runPeriodic(context); // a success starts the count again
+        shards.lookFailure = new IllegalStateException("Access denied for user 'reader'");
+        for (int i = 0; i < allowed; i++) {
+            runPeriodic(context);
+        }
+        assertThatThrownBy(() -> runPeriodic(context))
+                .hasStackTraceContaining(
+                        "Looking for new tables of keyspace customer failed "
+                                + (allowed + 1)
+                                + " times in a row ('reconnect.max-attempts' is "
+                                + allowed
+                                + "): Access denied for user 'reader'");
     }
 }

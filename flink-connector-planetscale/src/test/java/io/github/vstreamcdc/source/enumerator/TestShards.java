@@ -28,6 +28,9 @@ class TestShards implements ShardDiscovery {
     /** How often the enumerator looks for new tables; null: never. */
     volatile Duration tableInterval;
 
+    /** Thrown by the looks for shards and tables while set (VTGate's MySQL port refusing). */
+    volatile RuntimeException lookFailure;
+
     TestShards(String keyspace, ShardPosition start, String... shards) {
         this.keyspace = keyspace;
         this.start = start;
@@ -41,11 +44,17 @@ class TestShards implements ShardDiscovery {
 
     @Override
     public List<String> listShards() {
+        if (lookFailure != null) {
+            throw lookFailure;
+        }
         return new ArrayList<>(current);
     }
 
     @Override
     public List<String> listTables() {
+        if (lookFailure != null) {
+            throw lookFailure;
+        }
         return new ArrayList<>(tables);
     }
 

@@ -2,6 +2,7 @@ package io.github.vstreamcdc.source.reader;
 
 import io.github.vstreamcdc.source.api.RowChangeEvent;
 import io.github.vstreamcdc.source.client.VitessException;
+import io.github.vstreamcdc.source.filter.RowFilter;
 import io.github.vstreamcdc.source.snapshot.KeyKind;
 import io.github.vstreamcdc.source.snapshot.SnapshotCatchUp;
 import io.github.vstreamcdc.source.snapshot.TableChunk;
@@ -12,6 +13,7 @@ import io.github.vstreamcdc.vitess.proto.Query;
 
 import org.junit.jupiter.api.Test;
 
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -624,6 +626,65 @@ class ShardEventFramerTest {
                 .isEqualTo(
                         new ShardPosition(
                                 gtid(1, 11), Collections.emptyList(), Collections.singleton("t")));
+    }
+
+    /**
+     * An update that moves a row from a chunk that holds its transaction to one that does not, and
+     * out of the pushed-down filter: the filter makes it a delete, which the first chunk already
+     * holds. (The catch-up alone would make it an insert of the new image, which the filter
+     * excludes.)
+     */
+    @Test
+    void theFilterGivesAnUpdateItsMeaningBeforeTheCatchUp() {
+        byte[][] boundary = {"100".getBytes(StandardCharsets.UTF_8)};
+        List<String> key = Collections.singletonList("id");
+        List<KeyKind> kinds = Collections.singletonList(KeyKind.INTEGER);
+        SnapshotCatchUp catchUp =
+                new SnapshotCatchUp(
+                        Arrays.asList(
+                                new SnapshotCatchUp.Chunk(
+                                        new TableChunk("t", 0, key, kinds, null, boundary),
+                                        gtid(1, 12)),
+                                new SnapshotCatchUp.Chunk(
+                                        new TableChunk("t", 1, key, kinds, boundary, null),
+                                        gtid(1, 5))));
+        Binlogdata.RowChange moved =
+                Binlogdata.RowChange.newBuilder()
+                        .setBefore(VEvents.row(1, "a"))
+                        .setAfter(VEvents.row(200, "b"))
+                        .build();
+        RowFilter below150 =
+                new RowFilter(
+                        Collections.singletonList(
+                                new RowFilter.Condition(
+                                        "id",
+                                        RowFilter.Op.LT,
+                                        Collections.singletonList(BigDecimal.valueOf(150)))));
+
+        ShardEventFramer filtered =
+                new ShardEventFramer(binlogSplit(gtid(1, 10), 0).withCatchUp(catchUp))
+                        .filteredBy(below150);
+        assertThat(
+                        rowsOf(
+                                frame(
+                                        filtered,
+                                        begin(),
+                                        field("t", TS),
+                                        rows("t", TS, moved),
+                                        commitAt(11))))
+                .isEmpty();
+
+        ShardEventFramer unfiltered =
+                new ShardEventFramer(binlogSplit(gtid(1, 10), 0).withCatchUp(catchUp));
+        assertThat(
+                        rowsOf(
+                                frame(
+                                        unfiltered,
+                                        begin(),
+                                        field("t", TS),
+                                        rows("t", TS, moved),
+                                        commitAt(11))))
+                .containsExactly("c:200=b");
     }
 
     @Test
