@@ -1,5 +1,6 @@
 package io.github.vstreamcdc.catalog;
 
+import io.github.vstreamcdc.source.config.OptionReader;
 import io.github.vstreamcdc.source.config.PlanetScaleSourceConfig;
 import io.github.vstreamcdc.source.config.PlanetScaleSourceOptions;
 import io.github.vstreamcdc.source.config.VitessConnectionOptions;
@@ -7,6 +8,7 @@ import io.github.vstreamcdc.source.config.VitessConnectionOptions;
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.table.api.ValidationException;
 import org.apache.flink.table.catalog.Catalog;
 import org.apache.flink.table.catalog.CommonCatalogOptions;
@@ -104,14 +106,13 @@ public final class PlanetScaleCatalogFactory implements CatalogFactory {
                 defaultDatabase.trim().isEmpty() ? null : defaultDatabase.trim());
     }
 
-    /** The connection options as given, to pass on to the tables. */
+    /** The connection options as given (also under a fallback key), to pass on to the tables. */
     static Map<String, String> connectionOptions(Map<String, String> options) {
+        Configuration given = Configuration.fromMap(options);
         Map<String, String> connection = new LinkedHashMap<>();
         for (ConfigOption<?> option : PlanetScaleSourceOptions.CONNECTION) {
-            String value = options.get(option.key());
-            if (value != null) {
-                connection.put(option.key(), value);
-            }
+            given.getOptional(OptionReader.asText(option))
+                    .ifPresent(value -> connection.put(option.key(), value));
         }
         return connection;
     }

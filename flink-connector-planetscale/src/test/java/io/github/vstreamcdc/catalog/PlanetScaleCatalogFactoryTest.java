@@ -76,6 +76,15 @@ class PlanetScaleCatalogFactoryTest {
     }
 
     @Test
+    void anOptionGivenUnderFlinkCdcsNameIsPassedOnUnderOurs() {
+        Map<String, String> given = options();
+        given.put("connect.max-retries", "3");
+        assertThat(PlanetScaleCatalogFactory.connectionOptions(given))
+                .containsEntry("reconnect.max-attempts", "3")
+                .doesNotContainKey("connect.max-retries");
+    }
+
+    @Test
     void everyProblemOfTheConnectionOptionsIsReportedAtOnce() {
         Map<String, String> options = options();
         options.remove("hostname");

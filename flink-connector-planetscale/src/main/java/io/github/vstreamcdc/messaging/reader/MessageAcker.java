@@ -10,8 +10,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.sql.SQLException;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -132,23 +135,20 @@ final class MessageAcker implements AutoCloseable {
     }
 
     /**
-     * What no retry changes, from the MySQL error's SQLState: class 28 (credentials refused) and
-     * class 42 (no right to update the table, no such table or column); null for anything else.
+     * MySQL error codes no retry changes: access denied (1044, 1045: also Vitess' table ACLs), no
+     * right on the table or column (1142, 1143), on the statement (1227), no such table (1146) or
+     * column (1054). Not SQLStates: Vitess gives passing overloads (RESOURCE_EXHAUSTED) 42000.
      */
+    private static final Set<Integer> REFUSALS =
+            new HashSet<>(Arrays.asList(1044, 1045, 1142, 1143, 1227, 1146, 1054));
+
+    /** Why no retry helps, for a refusal of VTGate's; null for anything else. */
     static String refusedReason(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (!(t instanceof SQLException)) {
-                continue;
-            }
-            String state = String.valueOf(((SQLException) t).getSQLState());
-            if (state.startsWith("28")) {
-                return "VTGate's MySQL port refused the credentials: check 'username' and"
-                        + " 'password'";
-            }
-            if (state.startsWith("42")) {
-                return "VTGate refused the UPDATE that acknowledges messages: the user needs the"
-                        + " right to update the message table (a read-only role cannot"
-                        + " acknowledge)";
+            if (t instanceof SQLException && REFUSALS.contains(((SQLException) t).getErrorCode())) {
+                return "VTGate refused the UPDATE that acknowledges messages: check the credentials"
+                        + " ('username', 'password') and that the user may update the message"
+                        + " table (a read-only role cannot acknowledge)";
             }
         }
         return null;

@@ -260,7 +260,7 @@ public final class VtgateSqlClient {
         props.setProperty("socketTimeout", Long.toString(Math.max(timeoutMs, 60_000)));
         props.setProperty("allowPublicKeyRetrieval", "true");
         List<Path> tempFiles = new ArrayList<>();
-        String url = "jdbc:mysql://" + options.hostname() + ":" + options.mysqlPort() + "/";
+        String url = "jdbc:mysql://" + options.authority(options.mysqlPort()) + "/";
         Driver driver = mysqlDriver(VtgateSqlClient.class.getClassLoader(), contextClassLoader());
         try {
             tlsProperties(props, tempFiles);

@@ -171,7 +171,7 @@ public final class OptionReader {
 
     /** The same key read as text, whatever its declared type. */
     /** The option read as text, under its key or a fallback key (e.g. Flink CDC's spelling). */
-    private static ConfigOption<String> asText(ConfigOption<?> option) {
+    public static ConfigOption<String> asText(ConfigOption<?> option) {
         ConfigOption<String> text = ConfigOptions.key(option.key()).stringType().noDefaultValue();
         List<String> fallbacks = new ArrayList<>();
         for (FallbackKey fallback : option.fallbackKeys()) {

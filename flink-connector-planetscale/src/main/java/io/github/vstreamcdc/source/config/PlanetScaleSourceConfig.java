@@ -236,9 +236,10 @@ public final class PlanetScaleSourceConfig implements Serializable {
         try {
             from.getOptional(option).ifPresent(value -> to.set(option, value));
         } catch (IllegalArgumentException e) {
+            // kept under the option's own key, so that the reader names it
             ConfigOption<String> text =
                     ConfigOptions.key(option.key()).stringType().noDefaultValue();
-            from.getOptional(text).ifPresent(value -> to.set(text, value));
+            from.getOptional(OptionReader.asText(option)).ifPresent(value -> to.set(text, value));
         }
     }
 

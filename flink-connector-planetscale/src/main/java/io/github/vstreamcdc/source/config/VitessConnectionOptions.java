@@ -198,7 +198,13 @@ public final class VitessConnectionOptions implements Serializable {
     }
 
     public String grpcTarget() {
-        return hostname + ":" + grpcPort;
+        return authority(grpcPort);
+    }
+
+    /** {@code host:port}, an IPv6 address in brackets ({@code [::1]:15991}). */
+    public String authority(int port) {
+        boolean ipv6 = hostname.indexOf(':') >= 0 && !hostname.startsWith("[");
+        return (ipv6 ? "[" + hostname + "]" : hostname) + ":" + port;
     }
 
     @Override

@@ -195,6 +195,7 @@ public final class PlanetScaleSourceEnumerator
             discoveryFailed(error);
             return;
         }
+        shardLooksFailed = 0;
         if (positioning) {
             return;
         }
@@ -252,6 +253,7 @@ public final class PlanetScaleSourceEnumerator
             discoveryFailed(error);
             return;
         }
+        shardLooksFailed = 0;
         if (tables.isEmpty()) {
             splits.forEach(split -> tables.addAll(split.tables()));
         }

@@ -121,17 +121,7 @@ final class ChunkSnapshotReader implements AutoCloseable {
                 attempt--;
             } catch (SQLException | StatusRuntimeException | VitessException e) {
                 ShardSplit first = splits.get(0);
-                // The binlog between the watermarks is read with VStream: its failures are
-                // told as a stream's are (purged binlog, message too large, unreachable VTGate).
-                String cause =
-                        e instanceof StatusRuntimeException
-                                ? VStreamErrors.describe(
-                                        ((StatusRuntimeException) e).getStatus(),
-                                        config.connection().grpcTarget(),
-                                        first.keyspace(),
-                                        first.shard(),
-                                        first.position().gtid())
-                                : VitessException.firstLine(String.valueOf(e.getMessage()));
+                String cause = VitessException.firstLine(String.valueOf(e.getMessage()));
                 last =
                         new VitessException(
                                 "Reading snapshot chunks "
@@ -450,6 +440,8 @@ final class ChunkSnapshotReader implements AutoCloseable {
                             request);
             Map<String, int[]> orders = new HashMap<>();
             List<Object[]> transaction = new ArrayList<>();
+            // the position after the last whole transaction read: the next one's rows follow it
+            String after = from;
             while (responses.hasNext()) {
                 for (Binlogdata.VEvent event : responses.next().getEventsList()) {
                     switch (event.getType()) {
@@ -479,7 +471,7 @@ final class ChunkSnapshotReader implements AutoCloseable {
                                     event.getRowEvent().getRowChangesList()) {
                                 // a partial image would replace the chunk's row with NULLs
                                 RowImages.checkFull(
-                                        change, first, rowTable, ShardPosition.of(from));
+                                        change, first, rowTable, ShardPosition.of(after));
                                 transaction.add(
                                         new Object[] {
                                             rowTable,
@@ -519,6 +511,7 @@ final class ChunkSnapshotReader implements AutoCloseable {
                                     }
                                 }
                             }
+                            after = "MySQL56/" + at;
                             transaction.clear();
                             if (!end.contains(at) || at.contains(end)) {
                                 return applied;
@@ -531,6 +524,16 @@ final class ChunkSnapshotReader implements AutoCloseable {
             }
             throw new VitessException(
                     "the binlog stream from " + from + " ended before reaching " + end);
+        } catch (StatusRuntimeException e) {
+            // Told as a stream's failure is (purged binlog, message too large, unreachable VTGate).
+            throw new VitessException(
+                    VStreamErrors.describe(
+                            e.getStatus(),
+                            config.connection().grpcTarget(),
+                            first.keyspace(),
+                            first.shard(),
+                            from),
+                    e);
         } finally {
             context.detach(previous);
             context.cancel(null);

@@ -446,9 +446,11 @@ class PlanetScaleSourceConfigTest {
                                     + wrong[1]
                                     + " (the ports are 'port' and 'mysql.port')");
         }
-        for (String right : new String[] {"vtgate.example", "127.0.0.1", "::1", "fe80::1%eth0"}) {
+        for (String right : new String[] {"vtgate.example", "127.0.0.1", "::1", "[::1]"}) {
             assertThat(PlanetScaleSourceConfig.notAHostName(right)).as(right).isNull();
         }
+        assertThat(fromText(Collections.singletonMap("hostname", "::1")).connection().grpcTarget())
+                .isEqualTo("[::1]:15991");
     }
 
     @Test
@@ -467,5 +469,21 @@ class PlanetScaleSourceConfigTest {
                         fromText(Collections.singletonMap("scan.shard-discovery.interval", "0"))
                                 .shardDiscoveryInterval())
                 .isEqualTo(Duration.ZERO);
+    }
+
+    @Test
+    void aWrongValueUnderFlinkCdcsNameIsToldUnderOurs() {
+        assertThatThrownBy(
+                        () ->
+                                fromText(
+                                        Collections.singletonMap(
+                                                "scan.incremental.snapshot.enabled", "yes")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("Option 'scan.incremental-snapshot.enabled' = 'yes' is not");
+        assertThat(
+                        fromText(Collections.singletonMap("connect.max-retries", "4"))
+                                .connection()
+                                .reconnectMaxAttempts())
+                .isEqualTo(4);
     }
 }

@@ -164,4 +164,38 @@ class NewlyAddedTablesTest {
                                 + allowed
                                 + "): Access denied for user 'reader'");
     }
+
+    @Test
+    void lookingForShardsFailingMoreThanTheReconnectAttemptsInARowFailsTheJob() throws Throwable {
+        TestShards shards = new TestShards("customer", ShardPosition.of("MySQL56/a:1-5"), "-80");
+        MockSplitEnumeratorContext<ShardSplit> context = new MockSplitEnumeratorContext<>(1);
+        PlanetScaleSourceEnumerator enumerator =
+                new PlanetScaleSourceEnumerator(
+                        context,
+                        shards,
+                        Boundedness.CONTINUOUS_UNBOUNDED,
+                        Duration.ofMinutes(1),
+                        PlanetScaleEnumeratorState.empty());
+        enumerator.start();
+        TestShards.runDiscovery(context);
+
+        int allowed = shards.maxFailuresInARow();
+        shards.lookFailure = new IllegalStateException("Access denied for user 'reader'");
+        for (int i = 0; i < allowed; i++) {
+            runPeriodic(context);
+        }
+        shards.lookFailure = null;
+        runPeriodic(context); // a success starts the count again
+        shards.lookFailure = new IllegalStateException("Access denied for user 'reader'");
+        for (int i = 0; i < allowed; i++) {
+            runPeriodic(context);
+        }
+        assertThatThrownBy(() -> runPeriodic(context))
+                .hasStackTraceContaining(
+                        "Looking for new shards of keyspace customer failed "
+                                + (allowed + 1)
+                                + " times in a row ('reconnect.max-attempts' is "
+                                + allowed
+                                + "): Access denied for user 'reader'");
+    }
 }
