@@ -121,7 +121,6 @@ final class ChunkSnapshotReader implements AutoCloseable {
                 attempt--;
             } catch (SQLException | StatusRuntimeException | VitessException e) {
                 ShardSplit first = splits.get(0);
-                String cause = VitessException.firstLine(String.valueOf(e.getMessage()));
                 last =
                         new VitessException(
                                 "Reading snapshot chunks "
@@ -131,7 +130,7 @@ final class ChunkSnapshotReader implements AutoCloseable {
                                         + "/"
                                         + first.shard()
                                         + " failed: "
-                                        + cause,
+                                        + VitessException.firstLine(String.valueOf(e.getMessage())),
                                 e);
                 if (!stillServes(first)) {
                     closeConnection();

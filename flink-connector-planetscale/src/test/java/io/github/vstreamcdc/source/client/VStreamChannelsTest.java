@@ -194,19 +194,7 @@ class VStreamChannelsTest {
 
     @Test
     void unreadableTlsFilesAreNamed() {
-        VitessConnectionOptions options =
-                VitessConnectionOptions.builder()
-                        .hostname("localhost")
-                        .grpcPort(1)
-                        .mysqlPort(2)
-                        .maxInboundMessageBytes(4 << 20)
-                        .connectTimeout(Duration.ofSeconds(5))
-                        .reconnectMaxAttempts(0)
-                        .security(
-                                new ConnectionSecurity(
-                                        true, "/does/not/exist.pem", null, null, AuthMethod.NONE))
-                        .keepAliveInterval(Duration.ZERO)
-                        .build();
+        VitessConnectionOptions options = withTls("/does/not/exist.pem", null, null);
         assertThatThrownBy(() -> VStreamChannels.open(options))
                 .isInstanceOf(VitessException.class)
                 .hasMessageContaining("'tls.ca-cert' = '/does/not/exist.pem'");

@@ -131,22 +131,26 @@ class NewlyAddedTablesTest {
         assertThat(enumerator.snapshotState(1).tables()).containsExactly("a");
     }
 
-    @Test
-    void lookingForTablesFailingMoreThanTheReconnectAttemptsInARowFailsTheJob() throws Throwable {
-        TestShards shards = keyspace("a");
+    /**
+     * Starts an enumerator on these shards (looking for shards every minute if given), makes its
+     * looks fail as often in a row as allowed, once more after a success, and asserts that the next
+     * failure fails the job.
+     */
+    private static void assertTooManyFailedLooksFailTheJob(
+            TestShards shards, Duration shardInterval, String what) throws Throwable {
         MockSplitEnumeratorContext<ShardSplit> context = new MockSplitEnumeratorContext<>(1);
         PlanetScaleSourceEnumerator enumerator =
                 new PlanetScaleSourceEnumerator(
                         context,
                         shards,
                         Boundedness.CONTINUOUS_UNBOUNDED,
-                        null,
+                        shardInterval,
                         PlanetScaleEnumeratorState.empty());
         enumerator.start();
         TestShards.runDiscovery(context);
 
-        shards.lookFailure = new IllegalStateException("Access denied for user 'reader'");
         int allowed = shards.maxFailuresInARow();
+        shards.lookFailure = new IllegalStateException("Access denied for user 'reader'");
         for (int i = 0; i < allowed; i++) {
             runPeriodic(context); // logged; the next look may succeed
         }
@@ -158,7 +162,9 @@ class NewlyAddedTablesTest {
         }
         assertThatThrownBy(() -> runPeriodic(context))
                 .hasStackTraceContaining(
-                        "Looking for new tables of keyspace customer failed "
+                        "Looking for new "
+                                + what
+                                + " of keyspace customer failed "
                                 + (allowed + 1)
                                 + " times in a row ('reconnect.max-attempts' is "
                                 + allowed
@@ -166,36 +172,15 @@ class NewlyAddedTablesTest {
     }
 
     @Test
-    void lookingForShardsFailingMoreThanTheReconnectAttemptsInARowFailsTheJob() throws Throwable {
-        TestShards shards = new TestShards("customer", ShardPosition.of("MySQL56/a:1-5"), "-80");
-        MockSplitEnumeratorContext<ShardSplit> context = new MockSplitEnumeratorContext<>(1);
-        PlanetScaleSourceEnumerator enumerator =
-                new PlanetScaleSourceEnumerator(
-                        context,
-                        shards,
-                        Boundedness.CONTINUOUS_UNBOUNDED,
-                        Duration.ofMinutes(1),
-                        PlanetScaleEnumeratorState.empty());
-        enumerator.start();
-        TestShards.runDiscovery(context);
+    void lookingForTablesFailingMoreThanTheReconnectAttemptsInARowFailsTheJob() throws Throwable {
+        assertTooManyFailedLooksFailTheJob(keyspace("a"), null, "tables");
+    }
 
-        int allowed = shards.maxFailuresInARow();
-        shards.lookFailure = new IllegalStateException("Access denied for user 'reader'");
-        for (int i = 0; i < allowed; i++) {
-            runPeriodic(context);
-        }
-        shards.lookFailure = null;
-        runPeriodic(context); // a success starts the count again
-        shards.lookFailure = new IllegalStateException("Access denied for user 'reader'");
-        for (int i = 0; i < allowed; i++) {
-            runPeriodic(context);
-        }
-        assertThatThrownBy(() -> runPeriodic(context))
-                .hasStackTraceContaining(
-                        "Looking for new shards of keyspace customer failed "
-                                + (allowed + 1)
-                                + " times in a row ('reconnect.max-attempts' is "
-                                + allowed
-                                + "): Access denied for user 'reader'");
+    @Test
+    void lookingForShardsFailingMoreThanTheReconnectAttemptsInARowFailsTheJob() throws Throwable {
+        assertTooManyFailedLooksFailTheJob(
+                new TestShards("customer", ShardPosition.of("MySQL56/a:1-5"), "-80"),
+                Duration.ofMinutes(1),
+                "shards");
     }
 }
