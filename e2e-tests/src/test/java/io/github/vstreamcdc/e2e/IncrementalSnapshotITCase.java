@@ -31,8 +31,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static io.github.vstreamcdc.e2e.SourceTestSupport.COLUMNS;
@@ -131,33 +129,11 @@ class IncrementalSnapshotITCase {
         }
     }
 
-    // Set by the test (a rerun in the same JVM gets fresh ones).
-    static volatile CountDownLatch held = new CountDownLatch(0);
-    static volatile CountDownLatch released = new CountDownLatch(0);
-
-    /**
-     * Holds the first record until released: the reader stops reading ahead when Flink's queue is
-     * full.
-     */
-    static final class HoldFirst implements MapFunction<String, String> {
-        @Override
-        public String map(String record) throws InterruptedException {
-            if (held.getCount() > 0) {
-                held.countDown();
-                if (!released.await(3, TimeUnit.MINUTES)) {
-                    throw new IllegalStateException("not released");
-                }
-            }
-            return record;
-        }
-    }
-
     @Test
     void aColumnAddedBetweenChunksIsInTheLaterChunks(VitessCluster cluster) throws Exception {
         String table = "it_inc_ddl";
         int rows = 120_000; // more than the four fetches of about 16,000 rows read ahead
-        held = new CountDownLatch(1);
-        released = new CountDownLatch(1);
+        HoldFirstRecord.arm();
         TestTables.createUnsharded(cluster, table, COLUMNS);
         SourceTestSupport.insertRange(cluster, "commerce", table, 1, rows, "v");
         PlanetScaleSource<String> source =
@@ -168,15 +144,15 @@ class IncrementalSnapshotITCase {
                         .deserializer(new JsonDeserializationSchema())
                         .build();
         try (CollectedRecords<String> records =
-                CollectedRecords.collect(source, 1, 300, s -> s.map(new HoldFirst()))) {
-            assertThat(held.await(2, TimeUnit.MINUTES)).as("the first chunk's first row").isTrue();
+                CollectedRecords.collect(source, 1, 300, s -> s.map(new HoldFirstRecord<>()))) {
+            assertThat(HoldFirstRecord.awaitHeld()).as("the first chunk's first row").isTrue();
             // The reader reads a few chunks ahead, then waits for room in Flink's queue.
             Thread.sleep(3000);
             try (Connection c = cluster.connect("commerce");
                     Statement s = c.createStatement()) {
                 s.execute("ALTER TABLE " + table + " ADD COLUMN c INT NOT NULL DEFAULT 7");
             }
-            released.countDown();
+            HoldFirstRecord.release();
             long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
             List<JsonNode> snapshot = new java.util.ArrayList<>();
             while (snapshot.size() < rows) {

@@ -2,6 +2,7 @@ package io.github.vstreamcdc.e2e;
 
 import io.github.vstreamcdc.source.PlanetScaleSource;
 import io.github.vstreamcdc.source.config.StartupMode;
+import io.github.vstreamcdc.source.reader.deserializer.JsonDeserializationSchema;
 
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -65,6 +66,46 @@ class SchemaChangeITCase {
                             t -> assertThat(t.getMessage()).contains(table).contains("shard 0"));
             assertThat(output.snapshot())
                     .noneMatch(r -> r.getRowKind() == RowKind.INSERT && r.getLong(0) == 12);
+        }
+    }
+
+    /**
+     * A primary key changed between chunks: the chunks cut by the old key cannot be read exactly
+     * (rows placed by a key no longer unique collapse), so the job fails at once, saying which
+     * table, shard and keys, instead of reading on or retrying.
+     */
+    @Test
+    void aPrimaryKeyChangedBetweenChunksFailsTheJobSayingSo(VitessCluster cluster)
+            throws Exception {
+        String table = "it_inc_key";
+        int rows = 120_000; // more than the four fetches of about 16,000 rows read ahead
+        HoldFirstRecord.arm();
+        TestTables.createUnsharded(cluster, table, COLUMNS);
+        SourceTestSupport.insertRange(cluster, "commerce", table, 1, rows, "v");
+        PlanetScaleSource<String> source =
+                SourceTestSupport.<String>connectedTo(cluster, "commerce")
+                        .tableName(table)
+                        .startupMode(StartupMode.INITIAL)
+                        .incrementalSnapshot(1000)
+                        .deserializer(new JsonDeserializationSchema())
+                        .build();
+        try (CollectedRecords<String> records =
+                CollectedRecords.collect(source, 1, 0, s -> s.map(new HoldFirstRecord<>()))) {
+            assertThat(HoldFirstRecord.awaitHeld()).as("the first chunk's first row").isTrue();
+            Thread.sleep(3000);
+            try (Connection c = cluster.connect("commerce");
+                    Statement s = c.createStatement()) {
+                s.execute("ALTER TABLE " + table + " DROP PRIMARY KEY, ADD PRIMARY KEY (id, v)");
+            }
+            HoldFirstRecord.release();
+            Throwable failure = records.awaitFailure(Duration.ofMinutes(3));
+            assertThat(ExceptionUtils.stringifyException(failure))
+                    .contains("The primary key of table commerce." + table + " changed on shard")
+                    .contains("from (id) to (id, v)")
+                    .contains("'scan.incremental-snapshot.enabled' = 'false'");
+            assertThat(records.snapshot())
+                    .as("rows of the chunks read before")
+                    .hasSizeLessThan(rows);
         }
     }
 

@@ -11,14 +11,14 @@ import io.grpc.ClientCall;
 import io.grpc.ClientInterceptor;
 import io.grpc.ForwardingClientCall;
 import io.grpc.ForwardingClientCallListener;
-import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.TlsChannelCredentials;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.netty.channel.ChannelOption;
 import org.apache.flink.annotation.Internal;
 
 import java.io.File;
@@ -27,7 +27,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.concurrent.TimeUnit;
 
-/** Builds the gRPC channel to VTGate: TLS, credentials, message size and keepalive. */
+/**
+ * Builds the gRPC channel to VTGate: TLS, credentials, message size, connect timeout and keepalive.
+ */
 @Internal
 public final class VStreamChannels {
 
@@ -44,11 +46,20 @@ public final class VStreamChannels {
     public static ManagedChannel open(VitessConnectionOptions options) {
         ChannelCredentials credentials = credentials(options);
         try {
-            ManagedChannelBuilder<?> builder =
-                    Grpc.newChannelBuilder(options.grpcTarget(), credentials)
+            NettyChannelBuilder builder =
+                    NettyChannelBuilder.forTarget(options.grpcTarget(), credentials)
                             // Copy-phase batches exceed gRPC's 4 MiB default.
                             .maxInboundMessageSize(options.maxInboundMessageBytes())
-                            .intercept(new CredentialsInterceptor(options));
+                            .intercept(new CredentialsInterceptor(options))
+                            // A host that drops the SYNs (firewall, wrong address) is given up
+                            // after
+                            // connect.timeout, not Netty's own 30 s.
+                            .withOption(
+                                    ChannelOption.CONNECT_TIMEOUT_MILLIS,
+                                    (int)
+                                            Math.min(
+                                                    Integer.MAX_VALUE,
+                                                    options.connectTimeout().toMillis()));
             long keepAliveMs = options.keepAliveInterval().toMillis();
             if (keepAliveMs > 0) {
                 // Idle shards send nothing for long stretches: keep NATs and proxies from

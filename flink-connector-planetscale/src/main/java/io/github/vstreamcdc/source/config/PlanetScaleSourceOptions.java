@@ -319,7 +319,8 @@ public final class PlanetScaleSourceOptions {
             ConfigOptions.key("connect.timeout")
                     .durationType()
                     .defaultValue(Duration.ofSeconds(30))
-                    .withDescription("Timeout of connecting to VTGate.");
+                    .withDescription(
+                            "Timeout of connecting to VTGate, by gRPC and by the MySQL protocol.");
 
     public static final ConfigOption<Integer> RECONNECT_MAX_ATTEMPTS =
             ConfigOptions.key("reconnect.max-attempts")

@@ -109,6 +109,10 @@ final class ChunkSnapshotReader implements AutoCloseable {
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
             try {
                 return readOnce(splits);
+            } catch (KeyChanged e) {
+                // Not retried: reading again, or restoring from a checkpoint, meets the same key.
+                closeConnection();
+                throw new VitessException(e.getMessage(), e);
             } catch (ColumnsChanged e) {
                 // Not a failure: read the fetch again with the columns as they are now.
                 if (++schemaChanges > SCHEMA_CHANGE_READS) {
@@ -226,16 +230,47 @@ final class ChunkSnapshotReader implements AutoCloseable {
      * Throws {@link ColumnsChanged} if the table's columns on the chunk's tablet differ from the
      * ones the chunk was selected and will be decoded with (listed once per table and reader): a
      * DDL between two chunks would otherwise leave an added column out of later chunks or decode
-     * their text by the old character set. Read in the chunk's transaction, whose metadata lock
-     * holds the schema its SELECT saw. Skipped while the shard has no new transaction since the
-     * last check: a DDL is one.
+     * their text by the old character set; {@link KeyChanged} if its primary key is no longer the
+     * one the chunk was cut by (the chunk's rows, placed by that key, could collapse or fall into
+     * another chunk). Read in the chunk's transaction, whose metadata lock holds the schema its
+     * SELECT saw. Skipped while the shard has no new transaction since the last check: a DDL is
+     * one.
      */
     private void checkColumnsCurrent(
-            Connection conn, String table, List<ColumnDescription> columns, String low, String high)
+            Connection conn,
+            ShardSplit split,
+            List<ColumnDescription> columns,
+            String low,
+            String high)
             throws SQLException {
+        String table = split.chunk().table();
         String checkedAt = columnsCheckedAt.get(table);
         if (checkedAt != null && checkedAt.equals(low) && low.equals(high)) {
             return;
+        }
+        String keyChange;
+        try (Statement statement = conn.createStatement()) {
+            keyChange = ChunkPlanner.keyChange(statement, split.chunk());
+        }
+        if (keyChange != null) {
+            throw new KeyChanged(
+                    "The primary key of table "
+                            + split.keyspace()
+                            + "."
+                            + table
+                            + " changed on shard "
+                            + split.keyspace()
+                            + "/"
+                            + split.shard()
+                            + " while its incremental snapshot was read (chunk "
+                            + split.chunk().index()
+                            + ", at "
+                            + high
+                            + "), "
+                            + keyChange
+                            + ": chunks cut by the old key cannot be read exactly. Start the job"
+                            + " anew, without its checkpoint, or read the table with the VStream"
+                            + " copy ('scan.incremental-snapshot.enabled' = 'false')");
         }
         List<ColumnDescription> now = new ArrayList<>();
         for (MySqlColumn column : VtgateSqlClient.listColumns(conn, table)) {
@@ -253,6 +288,15 @@ final class ChunkSnapshotReader implements AutoCloseable {
         private static final long serialVersionUID = 1L;
 
         ColumnsChanged(String message) {
+            super(message);
+        }
+    }
+
+    /** A table's primary key changed between cutting it into chunks and reading a chunk. */
+    private static final class KeyChanged extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        KeyChanged(String message) {
             super(message);
         }
     }
@@ -377,7 +421,7 @@ final class ChunkSnapshotReader implements AutoCloseable {
                 }
             }
             String high = highWatermark(conn, split);
-            checkColumnsCurrent(conn, table, columns, low, high);
+            checkColumnsCurrent(conn, split, columns, low, high);
             conn.commit();
             return new ChunkRows(split, columns, keyIndex, low, high, rows);
         } catch (SQLException | RuntimeException e) {

@@ -126,45 +126,103 @@ public final class ChunkPlanner {
     /** The table's primary key columns and their kinds; null to leave the table to VStream. */
     private static Map<String, KeyKind> keyOf(Statement statement, String keyspace, String table)
             throws SQLException {
-        String from =
-                " FROM "
-                        + VtgateSqlClient.quote(table)
-                        + " FROM "
-                        + VtgateSqlClient.quote(keyspace);
+        Map<String, String[]> described =
+                describeKey(
+                        statement,
+                        VtgateSqlClient.quote(table) + " FROM " + VtgateSqlClient.quote(keyspace));
+        if (described.isEmpty()) {
+            LOG.info("Table {} has no primary key: the VStream copy reads its snapshot", table);
+            return null;
+        }
+        Map<String, KeyKind> key = new LinkedHashMap<>();
+        for (Map.Entry<String, String[]> column : described.entrySet()) {
+            String[] type = column.getValue();
+            KeyKind kind = type == null ? null : KeyKind.of(type[0], type[1]);
+            if (kind == null) {
+                LOG.info(
+                        "Table {}: key column {} ({}) cannot be ordered exactly outside MySQL: the"
+                                + " VStream copy reads its snapshot",
+                        table,
+                        column.getKey(),
+                        type == null ? "?" : type[0] + " " + type[1]);
+                return null;
+            }
+            key.put(column.getKey(), kind);
+        }
+        return key;
+    }
+
+    /**
+     * How the table's primary key is now on the statement's session (in a transaction that read the
+     * table: as its reads saw it), if that is not the key the chunk was cut by; null if it is. Its
+     * columns and their kinds decide which rows a chunk's bounds select and in which order the
+     * reader places binlog rows: a chunk cut by another key cannot be read exactly. The session
+     * targets the chunk's shard.
+     */
+    public static String keyChange(Statement statement, TableChunk chunk) throws SQLException {
+        Map<String, String[]> described =
+                describeKey(statement, VtgateSqlClient.quote(chunk.table()));
+        List<KeyKind> kinds = new ArrayList<>();
+        for (String[] type : described.values()) {
+            kinds.add(type == null ? null : KeyKind.of(type[0], type[1]));
+        }
+        List<String> columns = new ArrayList<>(described.keySet());
+        if (columns.equals(chunk.keyColumns()) && kinds.equals(chunk.keyKinds())) {
+            return null;
+        }
+        if (!columns.equals(chunk.keyColumns())) {
+            return "from ("
+                    + String.join(", ", chunk.keyColumns())
+                    + ") to "
+                    + (columns.isEmpty()
+                            ? "no primary key"
+                            : "(" + String.join(", ", columns) + ")");
+        }
+        List<String> changed = new ArrayList<>();
+        for (int i = 0; i < columns.size(); i++) {
+            if (kinds.get(i) != chunk.keyKinds().get(i)) {
+                String[] type = described.get(columns.get(i));
+                changed.add(
+                        columns.get(i)
+                                + " from "
+                                + chunk.keyKinds().get(i)
+                                + " to "
+                                + (type == null ? "?" : type[0] + " " + type[1]));
+            }
+        }
+        return "its column " + String.join(", ", changed);
+    }
+
+    /**
+     * The primary key's columns in key order, each with its type and collation (null for a column
+     * {@code SHOW FULL COLUMNS} does not list); empty without a primary key.
+     *
+     * @param from the table, quoted, and {@code FROM keyspace} unless the session targets it
+     */
+    private static Map<String, String[]> describeKey(Statement statement, String from)
+            throws SQLException {
         Map<Integer, String> keyColumns = new TreeMap<>();
-        try (ResultSet rs = statement.executeQuery("SHOW INDEX" + from)) {
+        try (ResultSet rs = statement.executeQuery("SHOW INDEX FROM " + from)) {
             while (rs.next()) {
                 if ("PRIMARY".equals(rs.getString("Key_name"))) {
                     keyColumns.put(rs.getInt("Seq_in_index"), rs.getString("Column_name"));
                 }
             }
         }
+        Map<String, String[]> key = new LinkedHashMap<>();
         if (keyColumns.isEmpty()) {
-            LOG.info("Table {} has no primary key: the VStream copy reads its snapshot", table);
-            return null;
+            return key;
         }
         Map<String, String[]> columns = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-        try (ResultSet rs = statement.executeQuery("SHOW FULL COLUMNS" + from)) {
+        try (ResultSet rs = statement.executeQuery("SHOW FULL COLUMNS FROM " + from)) {
             while (rs.next()) {
                 columns.put(
                         rs.getString("Field"),
                         new String[] {rs.getString("Type"), rs.getString("Collation")});
             }
         }
-        Map<String, KeyKind> key = new LinkedHashMap<>();
         for (String column : keyColumns.values()) {
-            String[] described = columns.get(column);
-            KeyKind kind = described == null ? null : KeyKind.of(described[0], described[1]);
-            if (kind == null) {
-                LOG.info(
-                        "Table {}: key column {} ({}) cannot be ordered exactly outside MySQL: the"
-                                + " VStream copy reads its snapshot",
-                        table,
-                        column,
-                        described == null ? "?" : described[0] + " " + described[1]);
-                return null;
-            }
-            key.put(column, kind);
+            key.put(column, columns.get(column));
         }
         return key;
     }

@@ -5,6 +5,7 @@ import io.github.vstreamcdc.source.config.ConnectionSecurity;
 import io.github.vstreamcdc.source.config.VitessConnectionOptions;
 
 import io.grpc.CallOptions;
+import io.grpc.Channel;
 import io.grpc.ClientCall;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
@@ -24,12 +25,18 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -123,7 +130,11 @@ class VStreamChannelsTest {
                 InProcessChannelBuilder.forName(name)
                         .intercept(new VStreamChannels.CredentialsInterceptor(options))
                         .build();
-        ClientCall<String, String> call = channel.newCall(METHOD, CallOptions.DEFAULT);
+        return callOnce(channel, CallOptions.DEFAULT);
+    }
+
+    private static Status callOnce(Channel channel, CallOptions options) throws Exception {
+        ClientCall<String, String> call = channel.newCall(METHOD, options);
         CompletableFuture<Status> closed = new CompletableFuture<>();
         call.start(
                 new ClientCall.Listener<String>() {
@@ -136,7 +147,63 @@ class VStreamChannelsTest {
         call.sendMessage("x");
         call.halfClose();
         call.request(1);
-        return closed.get(10, TimeUnit.SECONDS);
+        return closed.get(30, TimeUnit.SECONDS);
+    }
+
+    /**
+     * A host that never answers the connection (here: a port whose accept queue is full, so the
+     * kernel drops further SYNs, as a firewall would) is given up after 'connect.timeout', not
+     * after Netty's own 30 s: the call's 20 s deadline would end it otherwise.
+     */
+    @Test
+    void aHostThatNeverAnswersIsGivenUpAfterTheConnectTimeout() throws Exception {
+        try (ServerSocket full = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            List<Socket> queued = new ArrayList<>();
+            try {
+                fillAcceptQueue(full, queued);
+                VitessConnectionOptions options =
+                        VitessConnectionOptions.builder()
+                                .hostname("127.0.0.1")
+                                .grpcPort(full.getLocalPort())
+                                .mysqlPort(2)
+                                .username("u")
+                                .password(PASSWORD)
+                                .maxInboundMessageBytes(4 << 20)
+                                .connectTimeout(Duration.ofMillis(1500))
+                                .reconnectMaxAttempts(0)
+                                .security(
+                                        new ConnectionSecurity(
+                                                false, null, null, null, AuthMethod.NONE))
+                                .build();
+                channel = VStreamChannels.open(options);
+                Status status =
+                        callOnce(
+                                channel,
+                                CallOptions.DEFAULT.withDeadlineAfter(20, TimeUnit.SECONDS));
+                assertThat(status.getCode()).as("%s", status).isEqualTo(Status.Code.UNAVAILABLE);
+                assertThat(String.valueOf(status.getCause()))
+                        .as("%s", status)
+                        .contains("connection timed out after 1500 ms");
+            } finally {
+                for (Socket socket : queued) {
+                    socket.close();
+                }
+            }
+        }
+    }
+
+    /** Connects until a connection is not accepted within half a second: the queue is full. */
+    private static void fillAcceptQueue(ServerSocket server, List<Socket> queued) throws Exception {
+        for (int i = 0; i < 16; i++) {
+            Socket socket = new Socket();
+            queued.add(socket);
+            try {
+                socket.connect(server.getLocalSocketAddress(), 500);
+            } catch (SocketTimeoutException full) {
+                return;
+            }
+        }
+        throw new IllegalStateException("the accept queue of " + server + " never filled");
     }
 
     @Test
