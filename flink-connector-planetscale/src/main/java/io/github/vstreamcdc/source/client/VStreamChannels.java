@@ -51,9 +51,8 @@ public final class VStreamChannels {
                             // Copy-phase batches exceed gRPC's 4 MiB default.
                             .maxInboundMessageSize(options.maxInboundMessageBytes())
                             .intercept(new CredentialsInterceptor(options))
-                            // A host that drops the SYNs (firewall, wrong address) is given up
-                            // after
-                            // connect.timeout, not Netty's own 30 s.
+                            // A host that never answers (a firewall dropping the SYNs) is
+                            // given up after connect.timeout, not Netty's own 30 s.
                             .withOption(
                                     ChannelOption.CONNECT_TIMEOUT_MILLIS,
                                     (int)
