@@ -14,7 +14,6 @@ import org.apache.flink.configuration.ReadableConfig;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 
 import static io.github.vstreamcdc.messaging.MessageSourceOptions.ACK_BATCH_SIZE;
@@ -22,7 +21,6 @@ import static io.github.vstreamcdc.messaging.MessageSourceOptions.ACK_CHECKPOINT
 import static io.github.vstreamcdc.messaging.MessageSourceOptions.ACK_MODE;
 import static io.github.vstreamcdc.messaging.MessageSourceOptions.SCAN_QUEUE_CAPACITY;
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.KEYSPACE;
-import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SHARDS;
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.TABLET_TYPE;
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.TABLE_NAME;
 
@@ -52,7 +50,7 @@ public final class MessageSourceConfig implements Serializable {
         this.connection = PlanetScaleSourceConfig.connectionFrom(reader);
         this.keyspace = reader.required(KEYSPACE);
         this.table = reader.required(TABLE_NAME);
-        this.shards = shards(reader.text(SHARDS));
+        this.shards = PlanetScaleSourceConfig.shardsFrom(reader);
         String mode = reader.text(ACK_MODE);
         this.ackMode = mode == null ? AckMode.CHECKPOINT : AckMode.parse(mode);
         if (ackMode == null) {
@@ -100,20 +98,6 @@ public final class MessageSourceConfig implements Serializable {
 
     private static int orDefault(Integer value, ConfigOption<Integer> option) {
         return value == null ? option.defaultValue() : value;
-    }
-
-    private static List<String> shards(String value) {
-        if (value == null) {
-            return Collections.emptyList();
-        }
-        List<String> shards = new ArrayList<>();
-        for (String part : value.split(",")) {
-            String shard = part.trim();
-            if (!shard.isEmpty() && !shards.contains(shard)) {
-                shards.add(shard);
-            }
-        }
-        return Collections.unmodifiableList(shards);
     }
 
     /** The options as given (text values). */
