@@ -62,6 +62,21 @@ public final class MessageSourceConfig implements Serializable {
         if (checkpointTimeout != null && checkpointTimeout.toMillis() <= 0) {
             reader.problem("Option '%s' must be positive", ACK_CHECKPOINT_TIMEOUT.key());
         }
+        if (ackMode == AckMode.ON_EMIT && reader.text(ACK_CHECKPOINT_TIMEOUT) != null) {
+            // Only when given: its default must not stop on-emit, but a value set says that its
+            // author expects a wait for checkpoints that on-emit never does.
+            reader.problem(
+                    "Option '%s' applies only with '%s' = '%s', but '%s' is '%s': remove '%s',"
+                            + " or set '%s' = '%s' to acknowledge after checkpoints",
+                    ACK_CHECKPOINT_TIMEOUT.key(),
+                    ACK_MODE.key(),
+                    AckMode.CHECKPOINT.value(),
+                    ACK_MODE.key(),
+                    AckMode.ON_EMIT.value(),
+                    ACK_CHECKPOINT_TIMEOUT.key(),
+                    ACK_MODE.key(),
+                    AckMode.CHECKPOINT.value());
+        }
         this.ackBatchSize = orDefault(reader.positive(ACK_BATCH_SIZE), ACK_BATCH_SIZE);
         this.queueCapacity = orDefault(reader.positive(SCAN_QUEUE_CAPACITY), SCAN_QUEUE_CAPACITY);
         String tabletType = reader.text(TABLET_TYPE);

@@ -101,6 +101,29 @@ class MessageSourceConfigTest {
                 .hasMessageContaining("Option 'shards' = '-80,,80-' has an empty shard name");
     }
 
+    @Test
+    void aCheckpointTimeoutSetWithOnEmitIsRefusedNamingBothOptions() {
+        Configuration options = options("vtgate");
+        options.setString("ack.mode", "on-emit");
+        options.setString("ack.checkpoint-timeout", "5 min");
+        assertThatThrownBy(() -> MessageSourceConfig.from(options))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(
+                        "Option 'ack.checkpoint-timeout' applies only with 'ack.mode' ="
+                                + " 'checkpoint', but 'ack.mode' is 'on-emit': remove"
+                                + " 'ack.checkpoint-timeout', or set 'ack.mode' = 'checkpoint'");
+    }
+
+    @Test
+    void theCheckpointTimeoutIsFineWithCheckpointAcksAndItsDefaultWithOnEmit() {
+        Configuration checkpoint = options("vtgate");
+        checkpoint.setString("ack.checkpoint-timeout", "5 min");
+        assertThat(MessageSourceConfig.from(checkpoint).checkpointTimeout()).hasMinutes(5);
+        Configuration onEmit = options("vtgate");
+        onEmit.setString("ack.mode", "on-emit");
+        assertThat(MessageSourceConfig.from(onEmit).ackMode()).isEqualTo(AckMode.ON_EMIT);
+    }
+
     private static final class TextDeserializer implements MessageDeserializationSchema<String> {
         @Override
         public String deserialize(VitessMessage message) {
