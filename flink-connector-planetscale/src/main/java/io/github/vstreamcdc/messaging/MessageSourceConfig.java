@@ -14,7 +14,6 @@ import org.apache.flink.configuration.ReadableConfig;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 
 import static io.github.vstreamcdc.messaging.MessageSourceOptions.ACK_BATCH_SIZE;
@@ -22,7 +21,6 @@ import static io.github.vstreamcdc.messaging.MessageSourceOptions.ACK_CHECKPOINT
 import static io.github.vstreamcdc.messaging.MessageSourceOptions.ACK_MODE;
 import static io.github.vstreamcdc.messaging.MessageSourceOptions.SCAN_QUEUE_CAPACITY;
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.KEYSPACE;
-import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SHARDS;
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.TABLET_TYPE;
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.TABLE_NAME;
 
@@ -52,7 +50,7 @@ public final class MessageSourceConfig implements Serializable {
         this.connection = PlanetScaleSourceConfig.connectionFrom(reader);
         this.keyspace = reader.required(KEYSPACE);
         this.table = reader.required(TABLE_NAME);
-        this.shards = shards(reader.text(SHARDS));
+        this.shards = PlanetScaleSourceConfig.shardsFrom(reader);
         String mode = reader.text(ACK_MODE);
         this.ackMode = mode == null ? AckMode.CHECKPOINT : AckMode.parse(mode);
         if (ackMode == null) {
@@ -63,6 +61,21 @@ public final class MessageSourceConfig implements Serializable {
         this.checkpointTimeout = reader.duration(ACK_CHECKPOINT_TIMEOUT);
         if (checkpointTimeout != null && checkpointTimeout.toMillis() <= 0) {
             reader.problem("Option '%s' must be positive", ACK_CHECKPOINT_TIMEOUT.key());
+        }
+        if (ackMode == AckMode.ON_EMIT && reader.text(ACK_CHECKPOINT_TIMEOUT) != null) {
+            // Only when given: its default must not stop on-emit, but a value set says that its
+            // author expects a wait for checkpoints that on-emit never does.
+            reader.problem(
+                    "Option '%s' applies only with '%s' = '%s', but '%s' is '%s': remove '%s',"
+                            + " or set '%s' = '%s' to acknowledge after checkpoints",
+                    ACK_CHECKPOINT_TIMEOUT.key(),
+                    ACK_MODE.key(),
+                    AckMode.CHECKPOINT.value(),
+                    ACK_MODE.key(),
+                    AckMode.ON_EMIT.value(),
+                    ACK_CHECKPOINT_TIMEOUT.key(),
+                    ACK_MODE.key(),
+                    AckMode.CHECKPOINT.value());
         }
         this.ackBatchSize = orDefault(reader.positive(ACK_BATCH_SIZE), ACK_BATCH_SIZE);
         this.queueCapacity = orDefault(reader.positive(SCAN_QUEUE_CAPACITY), SCAN_QUEUE_CAPACITY);
@@ -100,20 +113,6 @@ public final class MessageSourceConfig implements Serializable {
 
     private static int orDefault(Integer value, ConfigOption<Integer> option) {
         return value == null ? option.defaultValue() : value;
-    }
-
-    private static List<String> shards(String value) {
-        if (value == null) {
-            return Collections.emptyList();
-        }
-        List<String> shards = new ArrayList<>();
-        for (String part : value.split(",")) {
-            String shard = part.trim();
-            if (!shard.isEmpty() && !shards.contains(shard)) {
-                shards.add(shard);
-            }
-        }
-        return Collections.unmodifiableList(shards);
     }
 
     /** The options as given (text values). */

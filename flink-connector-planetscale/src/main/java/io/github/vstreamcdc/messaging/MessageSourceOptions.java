@@ -42,7 +42,8 @@ public final class MessageSourceOptions {
                     .withDescription(
                             "With 'ack.mode' = 'checkpoint': how long after its first message a"
                                     + " reader waits for its first checkpoint before it fails the"
-                                    + " job (nothing would ever be acknowledged without one).");
+                                    + " job (nothing would ever be acknowledged without one)."
+                                    + " Refused when set with 'on-emit'.");
 
     public static final ConfigOption<Integer> SCAN_QUEUE_CAPACITY =
             ConfigOptions.key("scan.queue-capacity")

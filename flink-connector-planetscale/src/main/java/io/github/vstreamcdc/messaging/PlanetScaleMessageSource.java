@@ -76,8 +76,18 @@ public final class PlanetScaleMessageSource<T>
 
     /** One split per shard: the configured shards, checked to exist, or all of them. */
     static List<MessageSplit> discoverSplits(MessageSourceConfig config) {
-        List<String> existing =
-                new VtgateSqlClient(config.connection()).listShards(config.keyspace());
+        VtgateSqlClient sql = new VtgateSqlClient(config.connection());
+        return discoverSplits(
+                config, sql.listShards(config.keyspace()), MessageTableCheck.vtgate(sql));
+    }
+
+    /**
+     * The splits of the shards {@code existing}, once the table is known to be a message table: a
+     * stream of another table would fail only after its reconnect attempts.
+     */
+    static List<MessageSplit> discoverSplits(
+            MessageSourceConfig config, List<String> existing, MessageTableCheck.Lookup table) {
+        MessageTableCheck.check(table, config.keyspace(), config.table());
         List<String> wanted = config.shards().isEmpty() ? existing : config.shards();
         List<MessageSplit> splits = new ArrayList<>();
         for (String shard : wanted) {

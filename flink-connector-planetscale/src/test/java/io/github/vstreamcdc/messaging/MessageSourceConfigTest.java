@@ -1,7 +1,11 @@
 package io.github.vstreamcdc.messaging;
 
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -65,5 +69,70 @@ class MessageSourceConfigTest {
                 .hasMessageContaining("Option 'ack.batch-size' = 'many' is not a whole number")
                 .hasMessageContaining(
                         "Option 'ack.checkpoint-timeout' = 'soon' is not a duration like '30 s'");
+    }
+
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {"-80,,80- | -80,,80-", "'-80, ' | -80,", "',' | ','"})
+    void anEmptyShardIsRefusedNotDropped(String shards, String shown) {
+        Configuration options = options("vtgate");
+        options.setString("shards", shards);
+        assertThatThrownBy(() -> MessageSourceConfig.from(options))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(
+                        "Option 'shards' = '"
+                                + shown
+                                + "' has an empty shard name; expected"
+                                + " shards separated by commas");
+    }
+
+    @Test
+    void theBuilderRefusesAnEmptyShard() {
+        PlanetScaleMessageSourceBuilder<String> builder =
+                PlanetScaleMessageSource.<String>builder()
+                        .hostname("vtgate")
+                        .keyspace("ks")
+                        .tableName("queue")
+                        .shards("-80", "", "80-")
+                        .deserializer(new TextDeserializer());
+        assertThatThrownBy(builder::build)
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("Option 'shards' = '-80,,80-' has an empty shard name");
+    }
+
+    @Test
+    void aCheckpointTimeoutSetWithOnEmitIsRefusedNamingBothOptions() {
+        Configuration options = options("vtgate");
+        options.setString("ack.mode", "on-emit");
+        options.setString("ack.checkpoint-timeout", "5 min");
+        assertThatThrownBy(() -> MessageSourceConfig.from(options))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(
+                        "Option 'ack.checkpoint-timeout' applies only with 'ack.mode' ="
+                                + " 'checkpoint', but 'ack.mode' is 'on-emit': remove"
+                                + " 'ack.checkpoint-timeout', or set 'ack.mode' = 'checkpoint'");
+    }
+
+    @Test
+    void theCheckpointTimeoutIsFineWithCheckpointAcksAndItsDefaultWithOnEmit() {
+        Configuration checkpoint = options("vtgate");
+        checkpoint.setString("ack.checkpoint-timeout", "5 min");
+        assertThat(MessageSourceConfig.from(checkpoint).checkpointTimeout()).hasMinutes(5);
+        Configuration onEmit = options("vtgate");
+        onEmit.setString("ack.mode", "on-emit");
+        assertThat(MessageSourceConfig.from(onEmit).ackMode()).isEqualTo(AckMode.ON_EMIT);
+    }
+
+    private static final class TextDeserializer implements MessageDeserializationSchema<String> {
+        @Override
+        public String deserialize(VitessMessage message) {
+            return message.text("payload");
+        }
+
+        @Override
+        public TypeInformation<String> getProducedType() {
+            return Types.STRING;
+        }
     }
 }

@@ -32,7 +32,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * The {@code planetscale-messaging} SQL connector from the shaded jar: a message table with
  * metadata columns, every message once and acknowledged after checkpoints; {@code ack.mode =
- * on-emit} without checkpointing; refusal of the default mode without checkpointing.
+ * on-emit} without checkpointing; refusal of the default mode without checkpointing, of columns the
+ * table lacks and of a table that is not a message table.
  */
 @EnabledIfSystemProperty(named = SqlTestSupport.SQL_JAR_PROPERTY, matches = ".+")
 @ExtendWith(VitessClusterExtension.class)
@@ -143,6 +144,18 @@ class SqlMessagingITCase {
         assertThatThrownBy(() -> tEnv.executeSql("SELECT * FROM wrong"))
                 .isInstanceOf(ValidationException.class)
                 .hasStackTraceContaining("columns [nope] are not columns of");
+        tEnv.executeSql(
+                SqlTestSupport.createTable(
+                        "ordinary",
+                        "id BIGINT, name STRING",
+                        options(cluster, "commerce", "products")));
+        // "no table comment" is read with SHOW TABLE STATUS: VTGate answers it
+        assertThatThrownBy(() -> tEnv.executeSql("SELECT * FROM ordinary"))
+                .isInstanceOf(ValidationException.class)
+                .hasStackTraceContaining(
+                        "Table 'commerce.products' is not a Vitess message table: it has no table"
+                                + " comment, and it lacks the columns priority, time_next, epoch,"
+                                + " time_acked");
     }
 
     private static Set<Long> ids(List<Row> rows) {

@@ -57,7 +57,7 @@ public final class MessageSplitEnumerator
     private void discoveredSplits(List<MessageSplit> splits, Throwable error) {
         if (error != null) {
             throw new IllegalStateException(
-                    "Cannot list the shards of the message table: " + error.getMessage(), error);
+                    "Cannot start reading the message table: " + error.getMessage(), error);
         }
         LOG.info("Message table splits: {}", splits);
         discovered = true;

@@ -3,9 +3,11 @@ package io.github.vstreamcdc.messaging.table;
 import io.github.vstreamcdc.messaging.AckMode;
 import io.github.vstreamcdc.messaging.MessageSourceConfig;
 import io.github.vstreamcdc.messaging.MessageSourceOptions;
+import io.github.vstreamcdc.messaging.MessageTableCheck;
 import io.github.vstreamcdc.source.client.VitessException;
 import io.github.vstreamcdc.source.client.VtgateSqlClient;
 import io.github.vstreamcdc.source.config.PlanetScaleSourceOptions;
+import io.github.vstreamcdc.source.config.VitessConnectionOptions;
 import io.github.vstreamcdc.source.types.MySqlColumn;
 
 import org.apache.flink.annotation.Internal;
@@ -23,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 
 /**
  * Creates {@code planetscale-messaging} tables, append-only tables of a Vitess message table's
@@ -46,6 +49,18 @@ import java.util.TreeSet;
 public final class PlanetScaleMessagingTableFactory implements DynamicTableSourceFactory {
 
     public static final String IDENTIFIER = "planetscale-messaging";
+
+    /** How planning reaches VTGate: a fake in tests. */
+    private final Function<VitessConnectionOptions, MessageTableCheck.Lookup> lookups;
+
+    public PlanetScaleMessagingTableFactory() {
+        this(connection -> MessageTableCheck.vtgate(new VtgateSqlClient(connection)));
+    }
+
+    PlanetScaleMessagingTableFactory(
+            Function<VitessConnectionOptions, MessageTableCheck.Lookup> lookups) {
+        this.lookups = lookups;
+    }
 
     @Override
     public String factoryIdentifier() {
@@ -94,32 +109,29 @@ public final class PlanetScaleMessagingTableFactory implements DynamicTableSourc
             }
         }
         DataType physical = context.getPhysicalRowDataType();
-        checkColumns(table, config, (RowType) physical.getLogicalType());
+        checkColumns(
+                table,
+                config,
+                (RowType) physical.getLogicalType(),
+                lookups.apply(config.connection()));
         return new PlanetScaleMessagingTableSource(physical, config);
     }
 
-    /** Every declared column must be a column of the message table. */
-    private static void checkColumns(String table, MessageSourceConfig config, RowType declared) {
+    /** The table must be a message table, and every declared column one of its columns. */
+    private static void checkColumns(
+            String table,
+            MessageSourceConfig config,
+            RowType declared,
+            MessageTableCheck.Lookup lookup) {
         List<MySqlColumn> columns;
         try {
-            columns =
-                    new VtgateSqlClient(config.connection())
-                            .listColumns(config.keyspace(), config.table());
-        } catch (VitessException e) {
+            columns = MessageTableCheck.check(lookup, config.keyspace(), config.table());
+        } catch (VitessException | IllegalArgumentException e) {
             throw new ValidationException(where(table) + e.getMessage(), e);
         }
         Set<String> existing = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
         for (MySqlColumn column : columns) {
             existing.add(column.name());
-        }
-        if (existing.isEmpty()) {
-            throw new ValidationException(
-                    where(table)
-                            + "table '"
-                            + config.keyspace()
-                            + "."
-                            + config.table()
-                            + "' does not exist");
         }
         List<String> missing = new ArrayList<>();
         for (String name : declared.getFieldNames()) {

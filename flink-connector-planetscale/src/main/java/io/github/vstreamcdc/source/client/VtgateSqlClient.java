@@ -140,6 +140,29 @@ public final class VtgateSqlClient {
                 MySqlCharsets.collationId(rs.getString("Collation")));
     }
 
+    /**
+     * The table's comment, from {@code SHOW TABLE STATUS FROM `keyspace` LIKE 'table'}: VTGate
+     * plans it as it plans {@code SHOW FULL TABLES FROM `keyspace`} (the keyspace taken out, the
+     * statement sent to one shard), and MySQL answers it there. Rows are matched by name, as LIKE
+     * treats {@code _} as a wildcard: the exact name first, else the name in another case (a server
+     * with {@code lower_case_table_names}). Null when no row has the table's name.
+     */
+    @Nullable
+    public String tableComment(String keyspace, String table) {
+        String[] comment = new String[2];
+        query(
+                "SHOW TABLE STATUS FROM " + quote(keyspace) + " LIKE " + literal(table),
+                rs -> {
+                    String name = rs.getString("Name");
+                    if (table.equals(name)) {
+                        comment[0] = rs.getString("Comment");
+                    } else if (table.equalsIgnoreCase(name)) {
+                        comment[1] = rs.getString("Comment");
+                    }
+                });
+        return comment[0] != null ? comment[0] : comment[1];
+    }
+
     /** The columns of the table's primary key, in key order; empty without one. */
     public List<String> primaryKey(String keyspace, String table) {
         Map<Integer, String> key = new TreeMap<>();
@@ -195,6 +218,11 @@ public final class VtgateSqlClient {
     /** A MySQL identifier in backquotes. */
     public static String quote(String identifier) {
         return '`' + identifier.replace("`", "``") + '`';
+    }
+
+    /** A MySQL string literal in single quotes. */
+    static String literal(String text) {
+        return '\'' + text.replace("\\", "\\\\").replace("'", "''") + '\'';
     }
 
     /** Orders shard names by the start of their key range ({@code -80} before {@code 80-}). */

@@ -93,7 +93,7 @@ public final class PlanetScaleSourceConfig implements Serializable {
         this.connection = connection;
         this.keyspace = reader.text(KEYSPACE);
         this.tables = TableSelection.read(reader, keyspace);
-        this.shards = shards(reader);
+        this.shards = shardsFrom(reader);
         this.readRange = ReadRange.read(reader, keyspace, shards, System.currentTimeMillis());
         this.newlyAddedTables = newlyAddedTables(reader, readRange);
         this.tableDiscoveryInterval = tableDiscoveryInterval(reader);
@@ -362,7 +362,12 @@ public final class PlanetScaleSourceConfig implements Serializable {
                 : new ConnectionSecurity(tls, caCert, clientCert, clientKey, auth);
     }
 
-    private static List<String> shards(OptionReader reader) {
+    /**
+     * The {@code shards} option, for this source and the messaging source alike: an empty entry
+     * (e.g. {@code '-80,,80-'}) is a problem, not dropped, as it most likely stands for a shard
+     * forgotten; empty when unset, meaning all shards.
+     */
+    public static List<String> shardsFrom(OptionReader reader) {
         String value = reader.text(SHARDS);
         if (value == null) {
             return Collections.emptyList();

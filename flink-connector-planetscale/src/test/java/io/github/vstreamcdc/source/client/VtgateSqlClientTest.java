@@ -34,4 +34,10 @@ class VtgateSqlClientTest {
             assertThat(driver.acceptsURL("jdbc:mysql://localhost:15306/")).isTrue();
         }
     }
+
+    @Test
+    void literalsQuoteQuotesAndBackslashes() {
+        assertThat(VtgateSqlClient.literal("events_queue")).isEqualTo("'events_queue'");
+        assertThat(VtgateSqlClient.literal("it's\\")).isEqualTo("'it''s\\\\'");
+    }
 }
