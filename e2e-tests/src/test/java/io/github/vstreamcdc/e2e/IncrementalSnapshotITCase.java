@@ -189,6 +189,54 @@ class IncrementalSnapshotITCase {
     }
 
     /**
+     * Startup mode 'snapshot' read in chunks: the chunks are read at different high watermarks, and
+     * only the binlog up to the last of them makes them one snapshot. Changes between the chunks'
+     * reads (a key moved from a chunk not yet read into one read before, a row deleted from and a
+     * row updated in one read before) must come out, so that the output of the job, which ends on
+     * its own, equals the table (no write after them). Before, the job ended with the last chunk.
+     */
+    @Test
+    void aSnapshotReadInChunksEndsConsistent(VitessCluster cluster) throws Exception {
+        String table = "it_inc_bounded";
+        int rows = 120_000; // more than the four fetches of about 16,000 rows read ahead
+        HoldFirstRecord.arm();
+        TestTables.createUnsharded(cluster, table, COLUMNS);
+        SourceTestSupport.insertRange(cluster, "commerce", table, 1, rows, "v");
+        PlanetScaleSource<RowData> source =
+                SourceTestSupport.source(cluster, "commerce")
+                        .tableName(table)
+                        .startupMode(StartupMode.SNAPSHOT)
+                        .incrementalSnapshot(1000)
+                        .build();
+        try (CollectedRecords<RowData> records =
+                CollectedRecords.collect(source, 1, 300, s -> s.map(new HoldFirstRecord<>()))) {
+            assertThat(HoldFirstRecord.awaitHeld()).as("the first chunk's first row").isTrue();
+            Thread.sleep(3000);
+            try (Connection c = cluster.connect("commerce");
+                    Statement s = c.createStatement()) {
+                // from the chunk of 118,001-119,000 (read later) into that of ids up to 1,000
+                s.execute("UPDATE " + table + " SET id = 0 WHERE id = " + (rows - 1000));
+                s.execute("DELETE FROM " + table + " WHERE id = 10");
+                s.execute("UPDATE " + table + " SET v = 'changed' WHERE id = 20");
+            }
+            HoldFirstRecord.release();
+            Map<Long, String> applied = new TreeMap<>();
+            for (RowData row : records.awaitEnd(Duration.ofMinutes(3))) {
+                if (row.getRowKind() == RowKind.INSERT
+                        || row.getRowKind() == RowKind.UPDATE_AFTER) {
+                    applied.put(row.getLong(0), row.getString(1).toString());
+                } else {
+                    applied.remove(row.getLong(0));
+                }
+            }
+            Map<Long, String> expected = SourceTestSupport.select(cluster, "commerce", table);
+            assertThat(applied).containsEntry(0L, "v" + (rows - 1000)).doesNotContainKey(10L);
+            assertThat(applied).containsEntry(20L, "changed");
+            assertThat(applied).isEqualTo(expected);
+        }
+    }
+
+    /**
      * A chunk's bounds select what the reader places in the chunk, also where MySQL would compare a
      * composite key's integers as doubles (bound as text, 1400000000000000000 and ...001 are
      * equal).

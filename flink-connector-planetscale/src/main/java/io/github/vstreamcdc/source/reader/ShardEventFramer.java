@@ -137,6 +137,9 @@ final class ShardEventFramer {
     /** The incremental snapshot's chunks whose rows the binlog must not repeat; null if none. */
     @Nullable private SnapshotCatchUp catchUp;
 
+    /** The catch-up was found passed when the stream (re)started: the next batch records it. */
+    private boolean catchUpPassed;
+
     /** The pushed-down filter, which gives an update its meaning before the catch-up sees it. */
     @Nullable private RowFilter filter;
 
@@ -181,10 +184,17 @@ final class ShardEventFramer {
         held.clear();
         schemas.clear();
         transactionTimed = false;
-        if (split.snapshotOnly() && !copying) {
+        if (catchUp != null && catchUp.passedBy(safePosition.gtid())) {
+            // e.g. every chunk read at one high watermark: nothing left to line up
+            catchUp = null;
+            catchUpPassed = true;
+        }
+        // A bounded read ends only after the incremental snapshot's catch-up: its chunks, read at
+        // different high watermarks, are one consistent snapshot only as of the last of them.
+        if (split.snapshotOnly() && !copying && catchUp == null) {
             finished = true; // a snapshot whose last table was copied before: nothing to read
         }
-        if (!copying && rowsToDrop == 0 && bounds.stopReachedAt(safePosition)) {
+        if (!copying && rowsToDrop == 0 && catchUp == null && bounds.stopReachedAt(safePosition)) {
             finished = true; // already at the stop
             stopped = true;
         }
@@ -192,10 +202,12 @@ final class ShardEventFramer {
 
     /** The batches of a split finished before its stream opens: a stopped split's last one. */
     List<ChangeBatch> finishWithoutStream() {
-        return stopped
-                ? Collections.singletonList(
-                        ChangeBatch.stoppedAt(safePosition, lastEventTimeMillis))
-                : Collections.emptyList();
+        if (!stopped) {
+            return Collections.emptyList();
+        }
+        ChangeBatch last = ChangeBatch.stoppedAt(safePosition, lastEventTimeMillis);
+        last.catchUpDone = catchUpPassed;
+        return Collections.singletonList(last);
     }
 
     /** Whether the stop is the shard's current position, to be had before the stream opens. */
@@ -571,6 +583,10 @@ final class ShardEventFramer {
      */
     private boolean judgeTransaction(long seconds, List<ChangeBatch> out) {
         boolean wasSkipping = bounds.skipping();
+        if (catchUp != null) {
+            // The incremental snapshot's catch-up comes first (it has no start time to skip to).
+            return true;
+        }
         BoundsCheck.Verdict verdict = bounds.transactionAt(seconds, safePosition);
         if (verdict == BoundsCheck.Verdict.STOP && rowsToDrop == 0) {
             stop(out);
@@ -584,7 +600,7 @@ final class ShardEventFramer {
     }
 
     private void stopIfReached(List<ChangeBatch> out) {
-        if (bounds.stopReachedAt(safePosition)) {
+        if (catchUp == null && bounds.stopReachedAt(safePosition)) {
             stop(out);
         }
     }
@@ -785,6 +801,8 @@ final class ShardEventFramer {
         rowsSinceSafe = 0;
         transactionTimed = false;
         ChangeBatch batch = new ChangeBatch(rows, safePosition, lastEventTimeMillis);
+        batch.catchUpDone = catchUpPassed;
+        catchUpPassed = false;
         if (catchUp != null && !position.gtid().isEmpty() && catchUp.passedBy(position.gtid())) {
             LOG.info(
                     "{} passed the high watermarks of its incremental snapshot at {}",
@@ -792,6 +810,9 @@ final class ShardEventFramer {
                     position.gtid());
             catchUp = null;
             batch.catchUpDone = true;
+            if (split.snapshotOnly() && !copying) {
+                finished = true; // the snapshot is complete and consistent here
+            }
         }
         out.add(batch);
     }
@@ -832,7 +853,8 @@ final class ShardEventFramer {
         copyFieldTable = null;
         LOG.info("Copy phase of {} completed at {}", split.splitId(), gtid);
         if (split.snapshotOnly()) {
-            finished = true;
+            // else the stream reads on until the catch-up is passed (see emitSafePoint)
+            finished = catchUp == null;
             return;
         }
         bounds.snapshotEndedAt(gtid);

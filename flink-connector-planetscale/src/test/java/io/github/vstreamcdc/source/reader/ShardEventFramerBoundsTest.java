@@ -1,6 +1,9 @@
 package io.github.vstreamcdc.source.reader;
 
 import io.github.vstreamcdc.source.api.RowChangeEvent;
+import io.github.vstreamcdc.source.snapshot.KeyKind;
+import io.github.vstreamcdc.source.snapshot.SnapshotCatchUp;
+import io.github.vstreamcdc.source.snapshot.TableChunk;
 import io.github.vstreamcdc.source.split.ShardPosition;
 import io.github.vstreamcdc.source.split.ShardSplit;
 import io.github.vstreamcdc.source.split.ShardSplitState;
@@ -367,5 +370,103 @@ class ShardEventFramerBoundsTest {
         }
         assertThat(first).containsExactly("1");
         assertThat(second).containsExactly("2", "3", "4");
+    }
+
+    // ---- the incremental snapshot's catch-up comes before the end ----
+
+    /** Chunk [-, 100) of t read up to transaction 12, chunk [100, -) up to 14: start at 12. */
+    private static ShardSplit caughtUpFrom12(boolean snapshotOnly, SplitBounds bounds, long high1) {
+        byte[][] boundary = {"100".getBytes(StandardCharsets.UTF_8)};
+        List<String> key = Collections.singletonList("id");
+        List<KeyKind> kinds = Collections.singletonList(KeyKind.INTEGER);
+        SnapshotCatchUp catchUp =
+                new SnapshotCatchUp(
+                        Arrays.asList(
+                                new SnapshotCatchUp.Chunk(
+                                        new TableChunk("t", 0, key, kinds, null, boundary),
+                                        gtid(1, 12)),
+                                new SnapshotCatchUp.Chunk(
+                                        new TableChunk("t", 1, key, kinds, boundary, null),
+                                        gtid(1, high1))));
+        return new ShardSplit(
+                        KEYSPACE,
+                        SHARD,
+                        ShardPosition.of(gtid(1, 12)),
+                        0,
+                        snapshotOnly,
+                        Collections.emptyList(),
+                        null,
+                        bounds,
+                        false)
+                .withCatchUp(catchUp);
+    }
+
+    /**
+     * A stop before the chunks' high watermarks (a latest-offset stop resolved before the chunks
+     * were read): the stream reads on to the last high watermark, else a change between two chunks'
+     * watermarks (here the insert of 5 into the chunk read at 12) would be missing.
+     */
+    @Test
+    void aStopBeforeTheHighWatermarksEndsAfterTheCatchUp() {
+        ShardEventFramer framer =
+                new ShardEventFramer(caughtUpFrom12(false, stopAt(gtid(1, 11)), 14));
+        assertThat(framer.isFinished()).isFalse();
+
+        List<ChangeBatch> out =
+                frame(framer, tx(T0, 5, 13), tx(T0, 150, 14), tx(T0, 6, 15), tx(T0, 7, 16));
+
+        // 150 is in the chunk read at 14: not again
+        assertThat(ids(out)).containsExactly("5");
+        assertThat(framer.isFinished()).isTrue();
+        assertThat(last(out).stopped).isTrue();
+        assertThat(last(out).positionAfter).isEqualTo(ShardPosition.of(gtid(1, 14)));
+        assertThat(out).anyMatch(batch -> batch.catchUpDone);
+    }
+
+    /** A time stop before the chunks' high watermarks: the same. */
+    @Test
+    void aStopTimeBeforeTheHighWatermarksEndsAfterTheCatchUp() {
+        ShardEventFramer framer =
+                new ShardEventFramer(caughtUpFrom12(false, stopAtSecond(T0 - 10), 14));
+
+        List<ChangeBatch> out = frame(framer, tx(T0, 5, 13), tx(T0, 150, 14), tx(T0, 6, 15));
+
+        assertThat(ids(out)).containsExactly("5");
+        assertThat(framer.isFinished()).isTrue();
+        assertThat(last(out).stopped).isTrue();
+        assertThat(last(out).positionAfter).isEqualTo(ShardPosition.of(gtid(1, 14)));
+    }
+
+    /** Startup mode 'snapshot' with chunks: the snapshot is complete at the last high watermark. */
+    @Test
+    void aSnapshotOfChunksEndsAfterTheCatchUp() {
+        ShardEventFramer framer = new ShardEventFramer(caughtUpFrom12(true, SplitBounds.NONE, 14));
+        assertThat(framer.isFinished()).isFalse();
+
+        List<ChangeBatch> out =
+                frame(framer, tx(T0, 5, 13), tx(T0, 150, 14), tx(T0, 6, 15), tx(T0, 7, 16));
+
+        assertThat(ids(out)).containsExactly("5");
+        assertThat(framer.isFinished()).isTrue();
+        assertThat(last(out).positionAfter).isEqualTo(ShardPosition.of(gtid(1, 14)));
+        assertThat(last(out).catchUpDone).isTrue();
+    }
+
+    /**
+     * Chunks all read at one high watermark: nothing to line up, the bounded split ends at once.
+     */
+    @Test
+    void chunksOfOneHighWatermarkEndAtOnce() {
+        ShardEventFramer snapshot =
+                new ShardEventFramer(caughtUpFrom12(true, SplitBounds.NONE, 12));
+        assertThat(snapshot.isFinished()).isTrue();
+
+        ShardEventFramer stopped =
+                new ShardEventFramer(caughtUpFrom12(false, stopAt(gtid(1, 11)), 12));
+        assertThat(stopped.isFinished()).isTrue();
+        List<ChangeBatch> out = stopped.finishWithoutStream();
+        assertThat(out).hasSize(1);
+        assertThat(out.get(0).stopped).isTrue();
+        assertThat(out.get(0).catchUpDone).isTrue();
     }
 }
