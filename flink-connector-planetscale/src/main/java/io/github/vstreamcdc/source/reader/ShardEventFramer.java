@@ -3,6 +3,7 @@ package io.github.vstreamcdc.source.reader;
 import io.github.vstreamcdc.source.api.ColumnDescription;
 import io.github.vstreamcdc.source.api.RowChangeEvent;
 import io.github.vstreamcdc.source.api.RowImage;
+import io.github.vstreamcdc.source.client.GtidSet;
 import io.github.vstreamcdc.source.client.VStreamMessage;
 import io.github.vstreamcdc.source.client.VitessException;
 import io.github.vstreamcdc.source.config.TableSelection;
@@ -140,6 +141,23 @@ final class ShardEventFramer {
     /** The catch-up was found passed when the stream (re)started: the next batch records it. */
     private boolean catchUpPassed;
 
+    /**
+     * How far behind its commits a stream may deliver them and still count as current for idle
+     * watermarks (see {@link #idleWatermarks}); -1: no idle watermarks wanted.
+     */
+    private long currentLagMillis = -1;
+
+    /**
+     * Whether the stream is known to be current: its last transaction came within {@link
+     * #currentLagMillis} of its commit, or its position held the shard's executed set. VTGate's own
+     * heartbeats carry VTGate's time also while the stream is behind (waiting for a tablet, or for
+     * the COMMIT of a large transaction), so only a current stream's heartbeats say it is idle.
+     */
+    private boolean current;
+
+    /** A heartbeat came while the stream was not known to be current: ask the shard's position. */
+    private boolean executedWanted;
+
     /** The pushed-down filter, which gives an update its meaning before the catch-up sees it. */
     @Nullable private RowFilter filter;
 
@@ -171,6 +189,17 @@ final class ShardEventFramer {
     }
 
     /**
+     * This framer, for a job whose watermarks heartbeats advance by this delay: a heartbeat of a
+     * current stream outside transactions is an idle batch ({@link ChangeBatch#idleAt}). The stream
+     * counts as current while it delivers transactions within the delay (and the second of their
+     * whole-second commit times) of their commits.
+     */
+    ShardEventFramer idleWatermarks(long delayMillis) {
+        this.currentLagMillis = Math.max(0, delayMillis) + 1000;
+        return this;
+    }
+
+    /**
      * Forgets what the last stream sent since the safe position, for a new stream that starts
      * there: its first rows up to those already handed over will be dropped.
      */
@@ -184,6 +213,7 @@ final class ShardEventFramer {
         held.clear();
         schemas.clear();
         transactionTimed = false;
+        current = false; // a new stream may start far behind
         if (catchUp != null && catchUp.passedBy(safePosition.gtid())) {
             // e.g. every chunk read at one high watermark: nothing left to line up
             catchUp = null;
@@ -220,6 +250,25 @@ final class ShardEventFramer {
         boolean result = currentPositionWanted;
         currentPositionWanted = false;
         return result;
+    }
+
+    /** Whether the shard's executed GTID set is wanted (once), to tell if the stream is current. */
+    boolean takeExecutedWanted() {
+        boolean result = executedWanted;
+        executedWanted = false;
+        return result;
+    }
+
+    /**
+     * The shard's executed GTID set, as asked for by {@link #takeExecutedWanted}: if the safe
+     * position holds it, the stream is current (it had everything the shard had committed then).
+     */
+    void executedWas(@Nullable String executed) {
+        GtidSet shard = GtidSet.parseMysql56(executed);
+        GtidSet at = GtidSet.parseMysql56(safePosition.gtid());
+        if (!copying && shard != null && at != null && at.contains(shard)) {
+            current = true;
+        }
     }
 
     /** The tables the stream reads (see {@link ShardSplit#tables()}). */
@@ -414,8 +463,16 @@ final class ShardEventFramer {
             if (!copying && !transactionTimed && bounds.heartbeatAt(event.getTimestamp())) {
                 currentPositionWanted = true;
             }
-            if (!copying && !transactionTimed && held.isEmpty() && event.getTimestamp() > 0) {
-                out.add(ChangeBatch.idleAt(event.getTimestamp() * 1000));
+            if (currentLagMillis >= 0
+                    && !copying
+                    && !transactionTimed
+                    && held.isEmpty()
+                    && event.getTimestamp() > 0) {
+                if (current) {
+                    out.add(ChangeBatch.idleAt(event.getTimestamp() * 1000));
+                } else {
+                    executedWanted = true;
+                }
             }
             return;
         }
@@ -453,6 +510,14 @@ final class ShardEventFramer {
                 transactionTimed = false;
                 break;
             case COMMIT:
+                if (currentLagMillis >= 0 && event.getCurrentTime() > 0) {
+                    current =
+                            event.getCurrentTime() / 1_000_000 - lastEventTimeMillis
+                                    <= currentLagMillis;
+                }
+                safePoint(out);
+                transactionTimed = false;
+                break;
             case OTHER:
             case ROLLBACK:
                 safePoint(out);

@@ -71,6 +71,11 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
     private static final int MAX_SIGNALS_PER_FETCH = 64;
     private static final long POLL_TIMEOUT_MS = 500;
 
+    /**
+     * The token of an ask for a shard's executed set for idle watermarks, not the stall watch's.
+     */
+    private static final long IDLE_CHECK = Long.MIN_VALUE;
+
     /** While a shard waits for VTGate to come back: how often the channel tries to connect. */
     private static final long CONNECT_RETRY_MS = 500;
 
@@ -194,6 +199,9 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
 
         /** The shard's current position was asked for, as the stop; the answer is awaited. */
         boolean stopPositionAsked;
+
+        /** The shard's executed set was asked for, for idle watermarks; the answer is awaited. */
+        boolean executedAsked;
 
         /**
          * The stream asks VStream for every column, not the projection: a projection naming a
@@ -395,6 +403,16 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
             }
         } else if (signal instanceof ReaderSignal.ShardExecuted) {
             ReaderSignal.ShardExecuted answer = (ReaderSignal.ShardExecuted) signal;
+            if (answer.token == IDLE_CHECK) {
+                ShardCursor owner = cursors.get(answer.stream.splitId());
+                if (owner != null) {
+                    owner.executedAsked = false;
+                    if (owner.stream == answer.stream) {
+                        owner.framer.executedWas(answer.executed);
+                    }
+                }
+                return;
+            }
             ShardCursor cursor = cursorOf(answer.stream);
             if (cursor != null) {
                 cursor.stall.answered(answer.token, System.currentTimeMillis(), answer.executed);
@@ -611,6 +629,10 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
         }
         if (cursor.framer.takeCurrentPositionWanted()) {
             askStopPosition(cursor);
+        }
+        if (cursor.framer.takeExecutedWanted() && !cursor.executedAsked) {
+            cursor.executedAsked = true;
+            askExecuted(cursor, cursor.stream, IDLE_CHECK);
         }
         if (cursor.framer.isFinished()) {
             cursor.stream.cancel();
@@ -858,6 +880,9 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
                             config.stallTimeout().toMillis());
             // Joining an incremental snapshot compares primary keys: the stream needs them.
             cursor.allColumns = split.catchUp() != null;
+            if (config.watermarkHeartbeatDelay() != null) {
+                cursor.framer.idleWatermarks(config.watermarkHeartbeatDelay().toMillis());
+            }
             cursors.put(split.splitId(), cursor);
             metrics.registerShard(split.splitId(), progress);
         }

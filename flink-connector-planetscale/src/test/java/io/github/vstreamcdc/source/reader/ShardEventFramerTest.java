@@ -704,6 +704,63 @@ class ShardEventFramerTest {
                 .hasMessageContaining("'snapshot'");
     }
 
+    /** A COMMIT delivered this long after its commit second (VTTablet's clock in nanoseconds). */
+    private static Binlogdata.VEvent commitSeenAfter(long seconds, long lagMillis) {
+        return Binlogdata.VEvent.newBuilder()
+                .setType(Binlogdata.VEventType.COMMIT)
+                .setTimestamp(seconds)
+                .setCurrentTime((seconds * 1000 + lagMillis) * 1_000_000)
+                .build();
+    }
+
+    /**
+     * VTGate's own heartbeats carry its time also while the stream is far behind (waiting for a
+     * tablet after a restore from an old checkpoint): they must not move the watermark to now.
+     */
+    @Test
+    void aHeartbeatOfAStreamBehindItsShardIsNoIdleMark() {
+        ShardEventFramer framer =
+                new ShardEventFramer(binlogSplit(gtid(1, 10), 0)).idleWatermarks(5000);
+        Binlogdata.VEvent beat =
+                Binlogdata.VEvent.newBuilder()
+                        .setType(Binlogdata.VEventType.HEARTBEAT)
+                        .setTimestamp(TS + 3600)
+                        .build();
+
+        // a transaction delivered an hour after its commit: behind
+        frame(framer, begin(), field("t", TS), rows("t", TS, insert(1, "a")), commitAt(11));
+        frame(framer, commitSeenAfter(TS, 3_600_000));
+        assertThat(frame(framer, beat)).isEmpty();
+        assertThat(framer.takeExecutedWanted()).isTrue();
+        assertThat(framer.takeExecutedWanted()).as("once per heartbeat").isFalse();
+        // the shard had committed more than the stream's position holds: still behind
+        framer.executedWas(gtid(1, 12));
+        assertThat(frame(framer, beat)).isEmpty();
+
+        // a transaction delivered within the delay (and the commit time's second): current
+        frame(framer, begin(), field("t", TS + 3599), rows("t", TS + 3599, insert(2, "b")));
+        frame(framer, commitAt(12), commitSeenAfter(TS + 3599, 5_999));
+        assertThat(frame(framer, beat)).hasSize(1);
+
+        // a new stream may start far behind: not current until shown again
+        framer.restart();
+        assertThat(frame(framer, beat)).isEmpty();
+        framer.executedWas(gtid(1, 12));
+        assertThat(frame(framer, beat)).hasSize(1);
+    }
+
+    @Test
+    void withoutIdleWatermarksAHeartbeatAsksNothing() {
+        ShardEventFramer framer = new ShardEventFramer(binlogSplit(gtid(1, 10), 0));
+        Binlogdata.VEvent beat =
+                Binlogdata.VEvent.newBuilder()
+                        .setType(Binlogdata.VEventType.HEARTBEAT)
+                        .setTimestamp(TS + 5)
+                        .build();
+        assertThat(frame(framer, beat)).isEmpty();
+        assertThat(framer.takeExecutedWanted()).isFalse();
+    }
+
     @Test
     void aShardsJournalInsideAReplayedTransactionFails() {
         ShardEventFramer framer = new ShardEventFramer(binlogSplit(gtid(1, 10), 1));
@@ -717,12 +774,17 @@ class ShardEventFramerTest {
 
     @Test
     void aHeartbeatOutsideTransactionsSaysTheShardIsIdleAtItsTime() {
-        ShardEventFramer framer = new ShardEventFramer(binlogSplit(gtid(1, 10), 0));
+        ShardEventFramer framer =
+                new ShardEventFramer(binlogSplit(gtid(1, 10), 0)).idleWatermarks(1000);
         Binlogdata.VEvent beat =
                 Binlogdata.VEvent.newBuilder()
                         .setType(Binlogdata.VEventType.HEARTBEAT)
                         .setTimestamp(TS + 5)
                         .build();
+        // Not before the stream is known to be current: its position holds the shard's.
+        assertThat(frame(framer, beat)).isEmpty();
+        assertThat(framer.takeExecutedWanted()).isTrue();
+        framer.executedWas(gtid(1, 10));
 
         List<ChangeBatch> idle = frame(framer, beat);
         assertThat(idle).hasSize(1);
