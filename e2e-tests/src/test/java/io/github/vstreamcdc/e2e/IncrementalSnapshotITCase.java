@@ -131,7 +131,7 @@ class IncrementalSnapshotITCase {
 
     @Test
     void aColumnAddedBetweenChunksIsInTheLaterChunks(VitessCluster cluster) throws Exception {
-        String table = "it_inc_ddl";
+        String table = "it_ddl_chunks";
         int rows = 120_000; // more than the four fetches of about 16,000 rows read ahead
         HoldFirstRecord.arm();
         TestTables.createUnsharded(cluster, table, COLUMNS);
@@ -186,6 +186,7 @@ class IncrementalSnapshotITCase {
             assertThat(snapshot).hasSize(rows);
             assertThat(withColumn).as("rows of chunks read after the ALTER").isGreaterThan(0);
         }
+        TestTables.dropUnsharded(cluster, table);
     }
 
     /**
@@ -197,7 +198,7 @@ class IncrementalSnapshotITCase {
      */
     @Test
     void aSnapshotReadInChunksEndsConsistent(VitessCluster cluster) throws Exception {
-        String table = "it_inc_bounded";
+        String table = "it_bounded_chunks";
         int rows = 120_000; // more than the four fetches of about 16,000 rows read ahead
         HoldFirstRecord.arm();
         TestTables.createUnsharded(cluster, table, COLUMNS);
@@ -234,6 +235,7 @@ class IncrementalSnapshotITCase {
             assertThat(applied).containsEntry(20L, "changed");
             assertThat(applied).isEqualTo(expected);
         }
+        TestTables.dropUnsharded(cluster, table);
     }
 
     /**
@@ -245,12 +247,12 @@ class IncrementalSnapshotITCase {
     void aCompositeKeysBoundBetweenLargeIntegersIsExact(VitessCluster cluster) throws Exception {
         try (Connection c = cluster.connect("commerce");
                 Statement s = c.createStatement()) {
-            s.execute("DROP TABLE IF EXISTS it_inc_bigkey");
+            s.execute("DROP TABLE IF EXISTS it_bigkey_bounds");
             s.execute(
-                    "CREATE TABLE it_inc_bigkey (tenant INT, id BIGINT UNSIGNED, v DECIMAL(30,0),"
+                    "CREATE TABLE it_bigkey_bounds (tenant INT, id BIGINT UNSIGNED, v DECIMAL(30,0),"
                             + " PRIMARY KEY (tenant, id, v))");
             s.execute(
-                    "INSERT INTO it_inc_bigkey VALUES (7, 1400000000000000000, 1),"
+                    "INSERT INTO it_bigkey_bounds VALUES (7, 1400000000000000000, 1),"
                             + " (7, 1400000000000000001, 1), (7, 18446744073709551614, 1),"
                             + " (7, 18446744073709551615, 100000000000000000000000000000),"
                             + " (7, 18446744073709551615, 100000000000000000000000000001)");
@@ -262,7 +264,7 @@ class IncrementalSnapshotITCase {
                             KeyKind.of("decimal(30,0)", null));
             TableChunk chunk =
                     new TableChunk(
-                            "it_inc_bigkey",
+                            "it_bigkey_bounds",
                             1,
                             columns,
                             kinds,
@@ -271,7 +273,7 @@ class IncrementalSnapshotITCase {
             List<String> read = new ArrayList<>();
             try (PreparedStatement select =
                     c.prepareStatement(
-                            "SELECT id, v FROM it_inc_bigkey WHERE "
+                            "SELECT id, v FROM it_bigkey_bounds WHERE "
                                     + ChunkPlanner.condition(chunk)
                                     + " ORDER BY tenant, id, v")) {
                 ChunkPlanner.bindCondition(select, chunk);

@@ -77,7 +77,7 @@ class SchemaChangeITCase {
     @Test
     void aPrimaryKeyChangedBetweenChunksFailsTheJobSayingSo(VitessCluster cluster)
             throws Exception {
-        String table = "it_inc_key";
+        String table = "it_key_change";
         int rows = 120_000; // more than the four fetches of about 16,000 rows read ahead
         HoldFirstRecord.arm();
         TestTables.createUnsharded(cluster, table, COLUMNS);
@@ -107,6 +107,7 @@ class SchemaChangeITCase {
                     .as("rows of the chunks read before")
                     .hasSizeLessThan(rows);
         }
+        TestTables.dropUnsharded(cluster, table);
     }
 
     private static void execute(VitessCluster cluster, String sql) throws Exception {

@@ -36,4 +36,15 @@ public final class TestTables {
         }
         cluster.reloadSchema("commerce");
     }
+
+    /**
+     * Drops a table of the keyspace {@code commerce} at the end of its test: a large one would
+     * otherwise be copied again by every later test that reads all tables.
+     */
+    public static void dropUnsharded(VitessCluster cluster, String table) throws Exception {
+        try (Connection c = cluster.connect("commerce");
+                Statement s = c.createStatement()) {
+            s.execute("DROP TABLE IF EXISTS " + table);
+        }
+    }
 }

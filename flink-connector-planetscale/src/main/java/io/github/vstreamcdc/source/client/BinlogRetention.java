@@ -2,6 +2,7 @@ package io.github.vstreamcdc.source.client;
 
 import io.github.vstreamcdc.source.config.VitessConnectionOptions;
 import io.github.vstreamcdc.vitess.proto.Binlogdata;
+import io.github.vstreamcdc.vitess.proto.Topodata;
 import io.github.vstreamcdc.vitess.proto.Vtgate;
 
 import org.apache.flink.annotation.Internal;
@@ -91,8 +92,12 @@ public final class BinlogRetention implements AutoCloseable {
      * @throws VitessException naming the shard if they cannot be read
      */
     public GtidSets gtidSets(String keyspace, String shard) {
-        String target =
-                keyspace + ":" + shard + "@" + options.tabletType().name().toLowerCase(Locale.ROOT);
+        return gtidSets(keyspace, shard, options.tabletType());
+    }
+
+    /** {@link #gtidSets(String, String)} on a tablet of this type. */
+    public GtidSets gtidSets(String keyspace, String shard, Topodata.TabletType tabletType) {
+        String target = keyspace + ":" + shard + "@" + tabletType.name().toLowerCase(Locale.ROOT);
         String query = "SELECT @@global.gtid_purged, @@global.gtid_executed";
         try {
             boolean fresh = connection == null;

@@ -303,7 +303,9 @@ public final class PlanetScaleSourceOptions {
                             "Let VTGate heartbeats advance the watermark of idle shards: on a"
                                     + " heartbeat of a shard with no open transaction, its"
                                     + " watermark moves to the heartbeat's time (whole seconds,"
-                                    + " as commit times) minus this delay. Set it to the"
+                                    + " as commit times) minus this delay, as far as the stream"
+                                    + " is known to have delivered every commit (checked against"
+                                    + " the shard's executed GTID set on its PRIMARY). Set it to the"
                                     + " out-of-orderness of your watermark. Turns heartbeats on"
                                     + " ('heartbeat.interval' 1 s unless set). Default: off.");
 

@@ -253,24 +253,7 @@ final class ChunkSnapshotReader implements AutoCloseable {
             keyChange = ChunkPlanner.keyChange(statement, split.chunk());
         }
         if (keyChange != null) {
-            throw new KeyChanged(
-                    "The primary key of table "
-                            + split.keyspace()
-                            + "."
-                            + table
-                            + " changed on shard "
-                            + split.keyspace()
-                            + "/"
-                            + split.shard()
-                            + " while its incremental snapshot was read (chunk "
-                            + split.chunk().index()
-                            + ", at "
-                            + high
-                            + "), "
-                            + keyChange
-                            + ": chunks cut by the old key cannot be read exactly. Start the job"
-                            + " anew, without its checkpoint, or read the table with the VStream"
-                            + " copy ('scan.incremental-snapshot.enabled' = 'false')");
+            throw keyChanged(split, ", at " + high, keyChange);
         }
         List<ColumnDescription> now = new ArrayList<>();
         for (MySqlColumn column : VtgateSqlClient.listColumns(conn, table)) {
@@ -290,6 +273,26 @@ final class ChunkSnapshotReader implements AutoCloseable {
         ColumnsChanged(String message) {
             super(message);
         }
+    }
+
+    private static KeyChanged keyChanged(ShardSplit split, String at, String change) {
+        return new KeyChanged(
+                "The primary key of table "
+                        + split.keyspace()
+                        + "."
+                        + split.chunk().table()
+                        + " changed on shard "
+                        + split.keyspace()
+                        + "/"
+                        + split.shard()
+                        + " while its incremental snapshot was read (chunk "
+                        + split.chunk().index()
+                        + at
+                        + "), "
+                        + change
+                        + ": chunks cut by the old key cannot be read exactly. Start the job anew,"
+                        + " without its checkpoint, or read the table with the VStream copy"
+                        + " ('scan.incremental-snapshot.enabled' = 'false')");
     }
 
     /** A table's primary key changed between cutting it into chunks and reading a chunk. */
@@ -386,7 +389,7 @@ final class ChunkSnapshotReader implements AutoCloseable {
         List<ColumnDescription> columns = columns(split.keyspace(), table);
         Connection conn = connection(split);
         Map<Key, byte[][]> rows = new LinkedHashMap<>();
-        int[] keyIndex = keyIndex(columns, chunk.keyColumns());
+        int[] keyIndex = keyIndex(columns, split);
         List<String> conditions = new ArrayList<>();
         String keyRange = ChunkPlanner.condition(chunk);
         if (!keyRange.isEmpty()) {
@@ -695,7 +698,8 @@ final class ChunkSnapshotReader implements AutoCloseable {
         }
     }
 
-    private static int[] keyIndex(List<ColumnDescription> columns, List<String> keyColumns) {
+    private static int[] keyIndex(List<ColumnDescription> columns, ShardSplit split) {
+        List<String> keyColumns = split.chunk().keyColumns();
         int[] index = new int[keyColumns.size()];
         for (int k = 0; k < keyColumns.size(); k++) {
             index[k] = -1;
@@ -705,7 +709,8 @@ final class ChunkSnapshotReader implements AutoCloseable {
                 }
             }
             if (index[k] < 0) {
-                throw new VitessException("key column " + keyColumns.get(k) + " is gone");
+                // dropped or renamed (the SELECT of the columns listed before failed first)
+                throw keyChanged(split, "", "its key column " + keyColumns.get(k) + " is gone");
             }
         }
         return index;

@@ -141,21 +141,28 @@ final class ShardEventFramer {
     /** The catch-up was found passed when the stream (re)started: the next batch records it. */
     private boolean catchUpPassed;
 
-    /**
-     * How far behind its commits a stream may deliver them and still count as current for idle
-     * watermarks (see {@link #idleWatermarks}); -1: no idle watermarks wanted.
-     */
-    private long currentLagMillis = -1;
+    /** The watermark delay of idle watermarks (see {@link #idleWatermarks}); -1: none wanted. */
+    private long idleDelayMillis = -1;
 
     /**
-     * Whether the stream is known to be current: its last transaction came within {@link
-     * #currentLagMillis} of its commit, or its position held the shard's executed set. VTGate's own
-     * heartbeats carry VTGate's time also while the stream is behind (waiting for a tablet, or for
-     * the COMMIT of a large transaction), so only a current stream's heartbeats say it is idle.
+     * The binlog time (ms) before which the stream is known to have delivered every commit of its
+     * shard; -1 while not known (since the stream's start). VTGate's own heartbeats carry VTGate's
+     * time also while the stream is behind (waiting for a tablet, or for the COMMIT of a large
+     * transaction): an idle watermark goes no further than the delay past this time. A COMMIT moves
+     * it to its own time (the binlog is in commit order); an answer of the shard's executed set
+     * that the safe position holds moves it to the time of the heartbeat that asked.
      */
-    private boolean current;
+    private long deliveredBeforeMillis = -1;
 
-    /** A heartbeat came while the stream was not known to be current: ask the shard's position. */
+    /** The time of the heartbeat whose ask for the shard's executed set is out; -1 if none. */
+    private long executedAskedAtMillis = -1;
+
+    /** No ask before a heartbeat of this time: the last one found the stream behind. */
+    private long executedAskAfterMillis = -1;
+
+    /**
+     * The shard's executed GTID set is wanted, for the heartbeat of {@link #executedAskedAtMillis}.
+     */
     private boolean executedWanted;
 
     /** The pushed-down filter, which gives an update its meaning before the catch-up sees it. */
@@ -189,13 +196,13 @@ final class ShardEventFramer {
     }
 
     /**
-     * This framer, for a job whose watermarks heartbeats advance by this delay: a heartbeat of a
-     * current stream outside transactions is an idle batch ({@link ChangeBatch#idleAt}). The stream
-     * counts as current while it delivers transactions within the delay (and the second of their
-     * whole-second commit times) of their commits.
+     * This framer, for a job whose watermarks heartbeats advance, by this delay: a heartbeat
+     * outside transactions is an idle batch ({@link ChangeBatch#idleAt}) at its time, but at most
+     * the delay past the time before which the stream is known to have delivered everything, so
+     * that the watermark (the idle time minus the delay) stays below every commit still to come.
      */
     ShardEventFramer idleWatermarks(long delayMillis) {
-        this.currentLagMillis = Math.max(0, delayMillis) + 1000;
+        this.idleDelayMillis = Math.max(0, delayMillis);
         return this;
     }
 
@@ -213,7 +220,10 @@ final class ShardEventFramer {
         held.clear();
         schemas.clear();
         transactionTimed = false;
-        current = false; // a new stream may start far behind
+        deliveredBeforeMillis = -1; // a new stream may start far behind
+        executedAskedAtMillis = -1;
+        executedAskAfterMillis = -1;
+        executedWanted = false;
         if (catchUp != null && catchUp.passedBy(safePosition.gtid())) {
             // e.g. every chunk read at one high watermark: nothing left to line up
             catchUp = null;
@@ -252,7 +262,10 @@ final class ShardEventFramer {
         return result;
     }
 
-    /** Whether the shard's executed GTID set is wanted (once), to tell if the stream is current. */
+    /**
+     * Whether the shard's executed GTID set is wanted (once), to learn whether the stream has
+     * delivered everything; answer with {@link #executedWas}.
+     */
     boolean takeExecutedWanted() {
         boolean result = executedWanted;
         executedWanted = false;
@@ -260,15 +273,23 @@ final class ShardEventFramer {
     }
 
     /**
-     * The shard's executed GTID set, as asked for by {@link #takeExecutedWanted}: if the safe
-     * position holds it, the stream is current (it had everything the shard had committed then).
+     * The shard's executed GTID set (on its PRIMARY), read after the heartbeat that asked; null if
+     * it could not be read. If the safe position holds it, the stream had delivered every commit
+     * before that heartbeat.
      */
     void executedWas(@Nullable String executed) {
         GtidSet shard = GtidSet.parseMysql56(executed);
         GtidSet at = GtidSet.parseMysql56(safePosition.gtid());
-        if (!copying && shard != null && at != null && at.contains(shard)) {
-            current = true;
+        if (executedAskedAtMillis < 0) {
+            return;
         }
+        if (!copying && shard != null && at != null && at.contains(shard)) {
+            deliveredBeforeMillis = Math.max(deliveredBeforeMillis, executedAskedAtMillis);
+        } else if (shard != null) {
+            // behind: its commits will tell; ask again no sooner than the next ask would be due
+            executedAskAfterMillis = executedAskedAtMillis + askInterval();
+        }
+        executedAskedAtMillis = -1;
     }
 
     /** The tables the stream reads (see {@link ShardSplit#tables()}). */
@@ -463,16 +484,12 @@ final class ShardEventFramer {
             if (!copying && !transactionTimed && bounds.heartbeatAt(event.getTimestamp())) {
                 currentPositionWanted = true;
             }
-            if (currentLagMillis >= 0
+            if (idleDelayMillis >= 0
                     && !copying
                     && !transactionTimed
                     && held.isEmpty()
                     && event.getTimestamp() > 0) {
-                if (current) {
-                    out.add(ChangeBatch.idleAt(event.getTimestamp() * 1000));
-                } else {
-                    executedWanted = true;
-                }
+                onIdleHeartbeat(event.getTimestamp() * 1000, out);
             }
             return;
         }
@@ -510,10 +527,8 @@ final class ShardEventFramer {
                 transactionTimed = false;
                 break;
             case COMMIT:
-                if (currentLagMillis >= 0 && event.getCurrentTime() > 0) {
-                    current =
-                            event.getCurrentTime() / 1_000_000 - lastEventTimeMillis
-                                    <= currentLagMillis;
+                if (!copying && lastEventTimeMillis > deliveredBeforeMillis) {
+                    deliveredBeforeMillis = lastEventTimeMillis;
                 }
                 safePoint(out);
                 transactionTimed = false;
@@ -638,6 +653,31 @@ final class ShardEventFramer {
                 split.splitId(),
                 givenUp);
         return new ShardPosition(position.gtid(), position.tablePKs(), remaining);
+    }
+
+    /**
+     * A heartbeat outside transactions, of a job with idle watermarks: the shard is idle up to its
+     * time, as far as the stream is known to have delivered everything (see {@link
+     * #deliveredBeforeMillis}); the shard's executed set is asked for when that knowledge is half
+     * the delay old (at least a second), so that it keeps up with the heartbeats.
+     */
+    private void onIdleHeartbeat(long atMillis, List<ChangeBatch> out) {
+        if (deliveredBeforeMillis > 0) {
+            out.add(
+                    ChangeBatch.idleAt(
+                            Math.min(atMillis, deliveredBeforeMillis + idleDelayMillis)));
+        }
+        if (executedAskedAtMillis < 0
+                && atMillis >= executedAskAfterMillis
+                && atMillis > deliveredBeforeMillis + askInterval()) {
+            executedAskedAtMillis = atMillis;
+            executedWanted = true;
+        }
+    }
+
+    /** How old the knowledge of what the stream delivered may get before the shard is asked. */
+    private long askInterval() {
+        return Math.max(1000, idleDelayMillis / 2);
     }
 
     /**

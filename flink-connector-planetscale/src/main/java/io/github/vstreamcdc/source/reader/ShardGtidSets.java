@@ -2,6 +2,7 @@ package io.github.vstreamcdc.source.reader;
 
 import io.github.vstreamcdc.source.client.BinlogRetention;
 import io.github.vstreamcdc.source.config.VitessConnectionOptions;
+import io.github.vstreamcdc.vitess.proto.Topodata;
 
 import org.apache.flink.annotation.Internal;
 
@@ -25,6 +26,11 @@ interface ShardGtidSets extends AutoCloseable {
      * @throws RuntimeException (a {@code VitessException} naming the shard) if they cannot be read
      */
     BinlogRetention.GtidSets read(String keyspace, String shard);
+
+    /** {@link #read}, on the shard's PRIMARY whatever the tablet type. */
+    default BinlogRetention.GtidSets readPrimary(String keyspace, String shard) {
+        return read(keyspace, shard);
+    }
 
     @Override
     default void close() {}
@@ -58,6 +64,22 @@ interface ShardGtidSets extends AutoCloseable {
                 }
                 try (BinlogRetention own = retentions.get()) {
                     return own.gtidSets(keyspace, shard);
+                }
+            }
+
+            @Override
+            public BinlogRetention.GtidSets readPrimary(String keyspace, String shard) {
+                if (lock.tryLock()) {
+                    try {
+                        if (!closed) {
+                            return kept.gtidSets(keyspace, shard, Topodata.TabletType.PRIMARY);
+                        }
+                    } finally {
+                        lock.unlock();
+                    }
+                }
+                try (BinlogRetention own = retentions.get()) {
+                    return own.gtidSets(keyspace, shard, Topodata.TabletType.PRIMARY);
                 }
             }
 

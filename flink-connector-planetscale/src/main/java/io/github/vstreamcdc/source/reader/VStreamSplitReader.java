@@ -200,8 +200,8 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
         /** The shard's current position was asked for, as the stop; the answer is awaited. */
         boolean stopPositionAsked;
 
-        /** The shard's executed set was asked for, for idle watermarks; the answer is awaited. */
-        boolean executedAsked;
+        /** No ask for the shard's executed set (idle watermarks) before this time: one failed. */
+        long executedAskAfterMillis;
 
         /**
          * The stream asks VStream for every column, not the projection: a projection naming a
@@ -404,12 +404,15 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
         } else if (signal instanceof ReaderSignal.ShardExecuted) {
             ReaderSignal.ShardExecuted answer = (ReaderSignal.ShardExecuted) signal;
             if (answer.token == IDLE_CHECK) {
-                ShardCursor owner = cursors.get(answer.stream.splitId());
+                // An answer for a stream replaced since is void: its framer restarted.
+                ShardCursor owner = cursorOf(answer.stream);
                 if (owner != null) {
-                    owner.executedAsked = false;
-                    if (owner.stream == answer.stream) {
-                        owner.framer.executedWas(answer.executed);
+                    if (answer.executed == null) {
+                        owner.executedAskAfterMillis =
+                                System.currentTimeMillis()
+                                        + config.connection().connectTimeout().toMillis();
                     }
+                    owner.framer.executedWas(answer.executed);
                 }
                 return;
             }
@@ -480,6 +483,32 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
                         LOG.debug("Could not query the executed GTID set of {}", splitId, t);
                     }
                     signals.add(new ReaderSignal.ShardExecuted(stream, token, executed));
+                });
+    }
+
+    /**
+     * Asks for the shard's executed set on its PRIMARY, for idle watermarks: on a replica it could
+     * lack commits that the stream has yet to deliver. A failure is logged (the shard's watermark
+     * then stays where its commits put it) and the next ask waits {@code connect.timeout}.
+     */
+    private void askExecutedForIdleWatermarks(ShardCursor cursor, ShardStream stream) {
+        String keyspace = cursor.split.keyspace();
+        String shard = cursor.split.shard();
+        String splitId = cursor.split.splitId();
+        shardQueries.execute(
+                () -> {
+                    String executed = null;
+                    try {
+                        executed = gtidSets.readPrimary(keyspace, shard).executed;
+                    } catch (Throwable t) {
+                        LOG.warn(
+                                "Cannot read the executed GTID set of {} on its PRIMARY; until it"
+                                        + " can, heartbeats move the shard's watermark no further"
+                                        + " than its last commit allows: {}",
+                                splitId,
+                                VitessException.firstLine(String.valueOf(t.getMessage())));
+                    }
+                    signals.add(new ReaderSignal.ShardExecuted(stream, IDLE_CHECK, executed));
                 });
     }
 
@@ -630,9 +659,12 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
         if (cursor.framer.takeCurrentPositionWanted()) {
             askStopPosition(cursor);
         }
-        if (cursor.framer.takeExecutedWanted() && !cursor.executedAsked) {
-            cursor.executedAsked = true;
-            askExecuted(cursor, cursor.stream, IDLE_CHECK);
+        if (cursor.framer.takeExecutedWanted()) {
+            if (System.currentTimeMillis() >= cursor.executedAskAfterMillis) {
+                askExecutedForIdleWatermarks(cursor, cursor.stream);
+            } else {
+                cursor.framer.executedWas(null);
+            }
         }
         if (cursor.framer.isFinished()) {
             cursor.stream.cancel();

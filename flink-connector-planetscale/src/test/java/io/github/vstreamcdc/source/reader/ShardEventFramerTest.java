@@ -704,49 +704,58 @@ class ShardEventFramerTest {
                 .hasMessageContaining("'snapshot'");
     }
 
-    /** A COMMIT delivered this long after its commit second (VTTablet's clock in nanoseconds). */
-    private static Binlogdata.VEvent commitSeenAfter(long seconds, long lagMillis) {
+    private static Binlogdata.VEvent heartbeatAt(long seconds) {
         return Binlogdata.VEvent.newBuilder()
-                .setType(Binlogdata.VEventType.COMMIT)
+                .setType(Binlogdata.VEventType.HEARTBEAT)
                 .setTimestamp(seconds)
-                .setCurrentTime((seconds * 1000 + lagMillis) * 1_000_000)
                 .build();
+    }
+
+    private static long idleAt(List<ChangeBatch> batches) {
+        assertThat(batches).hasSize(1);
+        return batches.get(0).idleAtMillis;
     }
 
     /**
      * VTGate's own heartbeats carry its time also while the stream is far behind (waiting for a
-     * tablet after a restore from an old checkpoint): they must not move the watermark to now.
+     * tablet after a restore from an old checkpoint, or for the COMMIT of a large transaction): the
+     * idle time goes at most the delay past what the stream is known to have delivered, so that the
+     * watermark (the idle time minus the delay) stays below every commit still to come.
      */
     @Test
-    void aHeartbeatOfAStreamBehindItsShardIsNoIdleMark() {
+    void aHeartbeatMovesTheWatermarkOnlyAsFarAsTheStreamIsKnownToHaveDelivered() {
         ShardEventFramer framer =
                 new ShardEventFramer(binlogSplit(gtid(1, 10), 0)).idleWatermarks(5000);
-        Binlogdata.VEvent beat =
-                Binlogdata.VEvent.newBuilder()
-                        .setType(Binlogdata.VEventType.HEARTBEAT)
-                        .setTimestamp(TS + 3600)
-                        .build();
 
-        // a transaction delivered an hour after its commit: behind
+        // a transaction of an hour ago, then VTGate's heartbeat of now
         frame(framer, begin(), field("t", TS), rows("t", TS, insert(1, "a")), commitAt(11));
-        frame(framer, commitSeenAfter(TS, 3_600_000));
-        assertThat(frame(framer, beat)).isEmpty();
+        frame(framer, commit());
+        assertThat(idleAt(frame(framer, heartbeatAt(TS + 3600)))).isEqualTo((TS + 5) * 1000);
         assertThat(framer.takeExecutedWanted()).isTrue();
-        assertThat(framer.takeExecutedWanted()).as("once per heartbeat").isFalse();
-        // the shard had committed more than the stream's position holds: still behind
+        assertThat(framer.takeExecutedWanted()).as("once per ask").isFalse();
+        // the shard had committed more than the stream's position holds: no further, and the
+        // next ask no sooner than half the delay later
         framer.executedWas(gtid(1, 12));
-        assertThat(frame(framer, beat)).isEmpty();
+        assertThat(idleAt(frame(framer, heartbeatAt(TS + 3601)))).isEqualTo((TS + 5) * 1000);
+        assertThat(framer.takeExecutedWanted()).isFalse();
+        assertThat(idleAt(frame(framer, heartbeatAt(TS + 3603)))).isEqualTo((TS + 5) * 1000);
+        assertThat(framer.takeExecutedWanted()).isTrue();
+        // the position holds the shard's executed set, read after the heartbeat of TS + 3603
+        framer.executedWas(gtid(1, 11));
+        assertThat(idleAt(frame(framer, heartbeatAt(TS + 3604)))).isEqualTo((TS + 3604) * 1000);
 
-        // a transaction delivered within the delay (and the commit time's second): current
-        frame(framer, begin(), field("t", TS + 3599), rows("t", TS + 3599, insert(2, "b")));
-        frame(framer, commitAt(12), commitSeenAfter(TS + 3599, 5_999));
-        assertThat(frame(framer, beat)).hasSize(1);
+        // then VTGate waits for a tablet and sends heartbeats of its own: no further than the delay
+        assertThat(idleAt(frame(framer, heartbeatAt(TS + 3700)))).isEqualTo((TS + 3608) * 1000);
+        assertThat(framer.takeExecutedWanted()).isTrue();
+        framer.executedWas(null); // the shard's PRIMARY could not be asked
+        assertThat(idleAt(frame(framer, heartbeatAt(TS + 3701)))).isEqualTo((TS + 3608) * 1000);
 
-        // a new stream may start far behind: not current until shown again
+        // a new stream may start far behind: nothing until it is known again
         framer.restart();
-        assertThat(frame(framer, beat)).isEmpty();
-        framer.executedWas(gtid(1, 12));
-        assertThat(frame(framer, beat)).hasSize(1);
+        assertThat(frame(framer, heartbeatAt(TS + 3702))).isEmpty();
+        assertThat(framer.takeExecutedWanted()).isTrue();
+        framer.executedWas(gtid(1, 11));
+        assertThat(idleAt(frame(framer, heartbeatAt(TS + 3703)))).isEqualTo((TS + 3703) * 1000);
     }
 
     @Test
@@ -781,7 +790,8 @@ class ShardEventFramerTest {
                         .setType(Binlogdata.VEventType.HEARTBEAT)
                         .setTimestamp(TS + 5)
                         .build();
-        // Not before the stream is known to be current: its position holds the shard's.
+        // Not before the stream is known to have delivered everything: the shard's executed set,
+        // read after this heartbeat, is in its position.
         assertThat(frame(framer, beat)).isEmpty();
         assertThat(framer.takeExecutedWanted()).isTrue();
         framer.executedWas(gtid(1, 10));

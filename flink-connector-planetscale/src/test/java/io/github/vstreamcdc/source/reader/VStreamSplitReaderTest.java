@@ -89,12 +89,18 @@ class VStreamSplitReaderTest {
     /** The reader's 'reconnect.stall-timeout'; off when null. */
     private Duration stallTimeout;
 
+    /** {@code scan.watermark.heartbeat-delay}; off unless a test sets it. */
+    private Duration watermarkDelay;
+
     private PlanetScaleSourceConfig config(int maxAttempts, Topodata.TabletType tabletType) {
         Configuration options = new Configuration();
         // Off unless a test sets it: FakeVtgate's shard has executed more than most streams read.
         options.set(
                 PlanetScaleSourceOptions.RECONNECT_STALL_TIMEOUT,
                 stallTimeout != null ? stallTimeout : Duration.ZERO);
+        if (watermarkDelay != null) {
+            options.set(PlanetScaleSourceOptions.SCAN_WATERMARK_HEARTBEAT_DELAY, watermarkDelay);
+        }
         options.set(PlanetScaleSourceOptions.HOSTNAME, "vtgate.example");
         options.set(PlanetScaleSourceOptions.KEYSPACE, KEYSPACE);
         options.set(PlanetScaleSourceOptions.TABLE_NAME, "t|u|e");
@@ -144,6 +150,16 @@ class VStreamSplitReaderTest {
                 }
             }
             return positions;
+        }
+
+        List<Long> idleTimes() {
+            List<Long> times = new ArrayList<>();
+            for (ChangeBatch batch : batches) {
+                if (batch.idleAtMillis > 0) {
+                    times.add(batch.idleAtMillis);
+                }
+            }
+            return times;
         }
 
         ShardPosition lastPosition() {
@@ -284,6 +300,53 @@ class VStreamSplitReaderTest {
         while (System.currentTimeMillis() < until) {
             drain(out);
         }
+    }
+
+    /** A stream that sends this, then VTGate's own heartbeats of this time until cancelled. */
+    private static FakeVtgate.Script thenHeartbeatsAt(Vtgate.VStreamResponse first, long seconds) {
+        return (request, out) -> {
+            out.onNext(first);
+            while (!out.isCancelled()) {
+                out.onNext(
+                        response(
+                                Binlogdata.VEvent.newBuilder()
+                                        .setType(Binlogdata.VEventType.HEARTBEAT)
+                                        .setTimestamp(seconds)
+                                        .build()));
+                Thread.sleep(200);
+            }
+        };
+    }
+
+    @Test
+    void heartbeatsOfAShardWhoseExecutedSetTheStreamHoldsMoveItsWatermark() throws Exception {
+        watermarkDelay = Duration.ofSeconds(1);
+        fake.currentPosition = gtid(1, 11); // the shard has committed nothing the stream lacks
+        fake.then(thenHeartbeatsAt(oneInsert(1, 11), TS + 100));
+        start(binlogSplit(gtid(1, 10), 0));
+
+        fetchUntil(
+                o -> o.idleTimes().contains((TS + 100) * 1000),
+                "an idle batch at the heartbeats' time");
+        // the stream's own position check, then the ask for idle watermarks
+        assertThat(fake.positionChecks().size()).isGreaterThanOrEqualTo(2);
+    }
+
+    /**
+     * VTGate's heartbeats while the stream is behind its shard (the shard executed far more): the
+     * watermark goes no further than the delay past the stream's last commit.
+     */
+    @Test
+    void heartbeatsOfAShardAheadOfTheStreamMoveItsWatermarkNoFurtherThanItsLastCommit()
+            throws Exception {
+        watermarkDelay = Duration.ofSeconds(1);
+        fake.then(thenHeartbeatsAt(oneInsert(1, 11), TS + 100));
+        start(binlogSplit(gtid(1, 10), 0));
+
+        Output out =
+                fetchUntil(o -> fake.positionChecks().size() >= 2, "an ask of the executed set");
+        fetchWhileSilent(out, 500);
+        assertThat(out.idleTimes()).isNotEmpty().allMatch(t -> t == TS * 1000 + 1000);
     }
 
     @Test
