@@ -7,6 +7,7 @@ import io.github.vstreamcdc.vitess.proto.Topodata;
 import org.apache.flink.annotation.Internal;
 
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -53,33 +54,29 @@ interface ShardGtidSets extends AutoCloseable {
 
             @Override
             public BinlogRetention.GtidSets read(String keyspace, String shard) {
-                if (lock.tryLock()) {
-                    try {
-                        if (!closed) {
-                            return kept.gtidSets(keyspace, shard);
-                        }
-                    } finally {
-                        lock.unlock();
-                    }
-                }
-                try (BinlogRetention own = retentions.get()) {
-                    return own.gtidSets(keyspace, shard);
-                }
+                return over(retention -> retention.gtidSets(keyspace, shard));
             }
 
             @Override
             public BinlogRetention.GtidSets readPrimary(String keyspace, String shard) {
+                return over(
+                        retention ->
+                                retention.gtidSets(keyspace, shard, Topodata.TabletType.PRIMARY));
+            }
+
+            private BinlogRetention.GtidSets over(
+                    Function<BinlogRetention, BinlogRetention.GtidSets> query) {
                 if (lock.tryLock()) {
                     try {
                         if (!closed) {
-                            return kept.gtidSets(keyspace, shard, Topodata.TabletType.PRIMARY);
+                            return query.apply(kept);
                         }
                     } finally {
                         lock.unlock();
                     }
                 }
                 try (BinlogRetention own = retentions.get()) {
-                    return own.gtidSets(keyspace, shard, Topodata.TabletType.PRIMARY);
+                    return query.apply(own);
                 }
             }
 

@@ -470,28 +470,15 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
         }
     }
 
-    private void askExecuted(ShardCursor cursor, ShardStream stream, long token) {
-        String keyspace = cursor.split.keyspace();
-        String shard = cursor.split.shard();
-        String splitId = cursor.split.splitId();
-        shardQueries.execute(
-                () -> {
-                    String executed = null;
-                    try {
-                        executed = gtidSets.read(keyspace, shard).executed;
-                    } catch (Throwable t) {
-                        LOG.debug("Could not query the executed GTID set of {}", splitId, t);
-                    }
-                    signals.add(new ReaderSignal.ShardExecuted(stream, token, executed));
-                });
-    }
-
     /**
-     * Asks for the shard's executed set on its PRIMARY, for idle watermarks: on a replica it could
-     * lack commits that the stream has yet to deliver. A failure is logged (the shard's watermark
-     * then stays where its commits put it) and the next ask waits {@code connect.timeout}.
+     * Asks for the shard's executed set on its PRIMARY, answered by a {@link
+     * ReaderSignal.ShardExecuted} with the token: for the stall watch (which watches PRIMARY
+     * streams only) and for idle watermarks ({@link #IDLE_CHECK}; on a replica the set could lack
+     * commits the stream has yet to deliver). A failed ask for idle watermarks is logged, since the
+     * shard's watermark then stays where its commits put it; the next one waits {@code
+     * connect.timeout}.
      */
-    private void askExecutedForIdleWatermarks(ShardCursor cursor, ShardStream stream) {
+    private void askExecuted(ShardCursor cursor, ShardStream stream, long token) {
         String keyspace = cursor.split.keyspace();
         String shard = cursor.split.shard();
         String splitId = cursor.split.splitId();
@@ -501,14 +488,18 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
                     try {
                         executed = gtidSets.readPrimary(keyspace, shard).executed;
                     } catch (Throwable t) {
-                        LOG.warn(
-                                "Cannot read the executed GTID set of {} on its PRIMARY; until it"
-                                        + " can, heartbeats move the shard's watermark no further"
-                                        + " than its last commit allows: {}",
-                                splitId,
-                                VitessException.firstLine(String.valueOf(t.getMessage())));
+                        if (token == IDLE_CHECK) {
+                            LOG.warn(
+                                    "Cannot read the executed GTID set of {} on its PRIMARY; until"
+                                            + " it can, heartbeats move the shard's watermark no"
+                                            + " further than its last commit allows: {}",
+                                    splitId,
+                                    VitessException.firstLine(String.valueOf(t.getMessage())));
+                        } else {
+                            LOG.debug("Could not query the executed GTID set of {}", splitId, t);
+                        }
                     }
-                    signals.add(new ReaderSignal.ShardExecuted(stream, IDLE_CHECK, executed));
+                    signals.add(new ReaderSignal.ShardExecuted(stream, token, executed));
                 });
     }
 
@@ -661,7 +652,7 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
         }
         if (cursor.framer.takeExecutedWanted()) {
             if (System.currentTimeMillis() >= cursor.executedAskAfterMillis) {
-                askExecutedForIdleWatermarks(cursor, cursor.stream);
+                askExecuted(cursor, cursor.stream, IDLE_CHECK);
             } else {
                 cursor.framer.executedWas(null);
             }
