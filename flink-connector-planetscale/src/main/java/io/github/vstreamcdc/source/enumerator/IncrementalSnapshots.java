@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.LongSupplier;
 
 /**
  * The enumerator's bookkeeping of incremental snapshots (no I/O). A shard that starts with a
@@ -41,8 +42,20 @@ final class IncrementalSnapshots {
     /** Shards whose plan is being made. */
     private final Set<String> planning = new HashSet<>();
 
+    /**
+     * After a restore, how long a shard whose chunks are all read waits for the first checkpoint
+     * before its stream starts without one: a job restored from a savepoint may no longer
+     * checkpoint.
+     */
+    static final long RESTORED_CHECKPOINT_WAIT_MS = 10 * 60_000;
+
     /** A checkpoint was taken or restored: the job checkpoints. */
     private boolean checkpointing;
+
+    /** A checkpoint was taken since this enumerator started. */
+    private boolean checkpointTaken;
+
+    private final LongSupplier clock;
 
     /**
      * The "high watermark" of a chunk that could not be read because its shard no longer serves (a
@@ -64,6 +77,9 @@ final class IncrementalSnapshots {
         /** The first snapshot taken after the last chunk was read; -1 before. */
         long completeAtSnapshot = -1;
 
+        /** When a release first found every chunk read (not kept in checkpoints); -1 before. */
+        long completeSinceMillis = -1;
+
         ShardPlan(
                 List<TableChunk> chunks,
                 Set<String> copiedTables,
@@ -81,9 +97,23 @@ final class IncrementalSnapshots {
     }
 
     IncrementalSnapshots(boolean enabled, Map<String, ShardPlan> restored) {
+        this(enabled, restored, !restored.isEmpty(), System::currentTimeMillis);
+    }
+
+    /**
+     * @param restoredCheckpoint whether the enumerator was restored from a checkpoint or savepoint
+     *     (the job checkpoints, even when no plan was in its state: it was taken while the first
+     *     plans were made)
+     */
+    IncrementalSnapshots(
+            boolean enabled,
+            Map<String, ShardPlan> restored,
+            boolean restoredCheckpoint,
+            LongSupplier clock) {
         this.enabled = enabled;
+        this.clock = clock;
         plans.putAll(restored);
-        checkpointing = !restored.isEmpty();
+        checkpointing = restoredCheckpoint || !restored.isEmpty();
     }
 
     /**
@@ -209,6 +239,7 @@ final class IncrementalSnapshots {
     /** Checkpoint {@code checkpointId} is being taken. */
     Map<String, ShardPlan> snapshot(long checkpointId) {
         checkpointing = true;
+        checkpointTaken = true;
         for (ShardPlan plan : plans.values()) {
             if (plan.complete() && plan.completeAtSnapshot < 0) {
                 plan.completeAtSnapshot = checkpointId;
@@ -229,12 +260,21 @@ final class IncrementalSnapshots {
         for (Map.Entry<String, ShardPlan> entry : new ArrayList<>(plans.entrySet())) {
             ShardPlan plan = entry.getValue();
             ShardSplit split = held.get(entry.getKey());
-            boolean due =
-                    checkpointing
-                            ? plan.completeAtSnapshot >= 0
-                                    && checkpointId >= plan.completeAtSnapshot
-                            : plan.complete();
-            if (split == null || !plan.complete() || !due) {
+            if (split == null || !plan.complete()) {
+                plan.completeSinceMillis = -1;
+                continue;
+            }
+            long now = clock.getAsLong();
+            if (plan.completeSinceMillis < 0) {
+                plan.completeSinceMillis = now;
+            }
+            boolean checkpointed =
+                    plan.completeAtSnapshot >= 0 && checkpointId >= plan.completeAtSnapshot;
+            // Restored, but no checkpoint since: the job may no longer checkpoint.
+            boolean waitedInVain =
+                    !checkpointTaken
+                            && now - plan.completeSinceMillis >= RESTORED_CHECKPOINT_WAIT_MS;
+            if (checkpointing && !checkpointed && !waitedInVain) {
                 continue;
             }
             plans.remove(entry.getKey());
@@ -246,6 +286,15 @@ final class IncrementalSnapshots {
                                 + " same keys. Enable checkpointing for the order per key (and"
                                 + " exactly-once) across the snapshot's end.",
                         entry.getKey());
+            } else if (!checkpointed) {
+                LOG.warn(
+                        "{}: its stream starts without a completed checkpoint: the job was"
+                                + " restored and has taken none in the {} minutes since its chunks"
+                                + " were all read. Rows of its chunks still on their way"
+                                + " downstream may arrive after the stream's first changes of the"
+                                + " same keys.",
+                        entry.getKey(),
+                        RESTORED_CHECKPOINT_WAIT_MS / 60_000);
             }
             released.add(streamSplit(split, plan));
         }

@@ -141,7 +141,11 @@ public final class PlanetScaleSourceEnumerator
         this.tables = new TreeSet<>(state.tables());
         this.tableDiscoveryInterval = discovery.tableDiscoveryInterval();
         this.snapshots =
-                new IncrementalSnapshots(discovery.incrementalSnapshot(), state.snapshotPlans());
+                new IncrementalSnapshots(
+                        discovery.incrementalSnapshot(),
+                        state.snapshotPlans(),
+                        state.initialDiscoveryDone(),
+                        clock);
     }
 
     @Override
@@ -153,7 +157,13 @@ public final class PlanetScaleSourceEnumerator
             context.metricGroup().gauge("snapshotChunksRead", snapshots::chunksRead);
             context.callAsync(
                     () -> null,
-                    (ignored, error) -> logSnapshotProgress(),
+                    (ignored, error) -> {
+                        logSnapshotProgress();
+                        // a restored job that no longer checkpoints: see IncrementalSnapshots
+                        if (releaseSnapshots(-1)) {
+                            assignPending();
+                        }
+                    },
                     SNAPSHOT_PROGRESS_MILLIS,
                     SNAPSHOT_PROGRESS_MILLIS);
         }
@@ -301,7 +311,7 @@ public final class PlanetScaleSourceEnumerator
     }
 
     /** Shards whose snapshot chunks are all read start their streams (see {@link #snapshots}). */
-    private void releaseSnapshots(long checkpointId) {
+    private boolean releaseSnapshots(long checkpointId) {
         Map<String, ShardSplit> held = new LinkedHashMap<>();
         for (ShardSplit split : shards.unassigned()) {
             if (snapshots.holds(split)) {
@@ -309,11 +319,13 @@ public final class PlanetScaleSourceEnumerator
             }
         }
         if (held.isEmpty()) {
-            return;
+            return false;
         }
-        for (ShardSplit released : snapshots.release(held, checkpointId)) {
-            shards.replaceUnassigned(released);
+        List<ShardSplit> released = snapshots.release(held, checkpointId);
+        for (ShardSplit split : released) {
+            shards.replaceUnassigned(split);
         }
+        return !released.isEmpty();
     }
 
     private void discoveryFailed(Throwable error) {

@@ -279,6 +279,43 @@ class IncrementalSnapshotsTest {
     }
 
     @Test
+    void restoredWhileTheFirstPlansWereMadeTheShardWaitsForACheckpoint() {
+        long[] now = {0};
+        // The checkpoint was taken while the shard's chunks were being planned: no plan in it.
+        IncrementalSnapshots snapshots =
+                new IncrementalSnapshots(true, Collections.emptyMap(), true, () -> now[0]);
+        snapshots.startPlanning(SHARD);
+        snapshots.planned(SHARD, chunks(), Collections.emptySet(), "");
+        snapshots.chunkRead("ks/0#t#0", U + "1-20");
+        snapshots.chunkRead("ks/0#t#1", U + "1-30");
+        assertThat(snapshots.release(held(), -1)).as("not before a checkpoint").isEmpty();
+        snapshots.snapshot(7);
+        now[0] += IncrementalSnapshots.RESTORED_CHECKPOINT_WAIT_MS;
+        assertThat(snapshots.release(held(), -1))
+                .as("the job checkpoints: no start without one")
+                .isEmpty();
+        assertThat(snapshots.release(held(), 7)).hasSize(1);
+    }
+
+    @Test
+    void restoredIntoAJobThatNoLongerCheckpointsTheShardStartsAfterAWait() {
+        long[] now = {0};
+        IncrementalSnapshots snapshots =
+                new IncrementalSnapshots(true, Collections.emptyMap(), true, () -> now[0]);
+        snapshots.startPlanning(SHARD);
+        snapshots.planned(SHARD, chunks(), Collections.emptySet(), "");
+        snapshots.chunkRead("ks/0#t#0", U + "1-20");
+        now[0] += IncrementalSnapshots.RESTORED_CHECKPOINT_WAIT_MS;
+        snapshots.chunkRead("ks/0#t#1", U + "1-30");
+        assertThat(snapshots.release(held(), -1)).isEmpty();
+        now[0] += IncrementalSnapshots.RESTORED_CHECKPOINT_WAIT_MS - 1;
+        assertThat(snapshots.release(held(), -1)).isEmpty();
+        now[0] += 1;
+        ShardSplit stream = snapshots.release(held(), -1).get(0);
+        assertThat(stream.position().gtid()).isEqualTo(U + "1-20");
+    }
+
+    @Test
     void withoutIncrementalSnapshotsNothingIsHeld() {
         assertThat(new IncrementalSnapshots(false, Collections.emptyMap()).holds(SHARD)).isFalse();
     }
