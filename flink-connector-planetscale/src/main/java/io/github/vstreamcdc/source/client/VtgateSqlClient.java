@@ -27,13 +27,14 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * SQL over VTGate's MySQL protocol: shard discovery and table lookup. Every failure becomes an
  * exception that says which endpoint and what to check, instead of a driver stack trace.
  */
 @Internal
-public final class VtgateSqlClient {
+public final class VtgateSqlClient implements AutoCloseable {
 
     static final String MYSQL_DRIVER = "com.mysql.cj.jdbc.Driver";
 
@@ -44,8 +45,45 @@ public final class VtgateSqlClient {
 
     private final VitessConnectionOptions options;
 
+    /** Whether queries without a target share one connection ({@link #keepingConnection}). */
+    private final boolean keepConnection;
+
+    /** Guards {@link #kept}: one query at a time on it. */
+    private final ReentrantLock keptLock = new ReentrantLock();
+
+    /** The shared connection, once opened. */
+    @Nullable private Connection kept;
+
+    private volatile boolean closed;
+
+    /** Opens the connections of {@link #keepingConnection}: {@link #connect()}, or a test's. */
+    interface Connector {
+        Connection connect() throws SQLException;
+    }
+
+    private final Connector connector;
+
     public VtgateSqlClient(VitessConnectionOptions options) {
+        this(options, false, null);
+    }
+
+    VtgateSqlClient(
+            VitessConnectionOptions options,
+            boolean keepConnection,
+            @Nullable Connector connector) {
         this.options = options;
+        this.keepConnection = keepConnection;
+        this.connector = connector == null ? this::connect : connector;
+    }
+
+    /**
+     * A client that runs its queries without a session target on one connection it keeps open, for
+     * what it asks again and again (the enumerator's table and shard discovery): no login, and with
+     * TLS no handshake, each time. A query that fails on the kept connection (closed by VTGate
+     * while idle, a restart) runs once more on a new one. {@link #close()} closes it.
+     */
+    public static VtgateSqlClient keepingConnection(VitessConnectionOptions options) {
+        return new VtgateSqlClient(options, true, null);
     }
 
     /** The shards of a keyspace, in key-range order (e.g. {@code -80, 80-}). */
@@ -256,6 +294,10 @@ public final class VtgateSqlClient {
 
     /** Runs a query, on a session targeting {@code target} ({@code USE}) if not null. */
     private void query(@Nullable String target, String sql, RowHandler handler) {
+        if (target == null && keepConnection) {
+            queryOnKeptConnection(sql, handler);
+            return;
+        }
         try (Connection connection = connect();
                 Statement statement = connection.createStatement()) {
             if (target != null) {
@@ -268,6 +310,79 @@ public final class VtgateSqlClient {
             }
         } catch (SQLException e) {
             throw new VitessException(describe(sql, e), e);
+        }
+    }
+
+    private void queryOnKeptConnection(String sql, RowHandler handler) {
+        keptLock.lock();
+        try {
+            queryOnKeptConnectionLocked(sql, handler);
+        } finally {
+            if (closed) {
+                closeQuietly(kept);
+                kept = null;
+            }
+            keptLock.unlock();
+        }
+    }
+
+    private void queryOnKeptConnectionLocked(String sql, RowHandler handler) {
+        if (kept != null) {
+            int[] rows = {0};
+            try {
+                run(
+                        kept,
+                        sql,
+                        rs -> {
+                            rows[0]++;
+                            handler.accept(rs);
+                        });
+                return;
+            } catch (SQLException e) {
+                closeQuietly(kept);
+                kept = null;
+                if (rows[0] > 0) {
+                    // The handler has seen part of the answer: not again.
+                    throw new VitessException(describe(sql, e), e);
+                }
+                // Likely broken while idle; a query that fails again fails on a new connection.
+            }
+        }
+        Connection connection = null;
+        try {
+            connection = connector.connect();
+            run(connection, sql, handler);
+            kept = connection;
+        } catch (SQLException e) {
+            closeQuietly(connection);
+            throw new VitessException(describe(sql, e), e);
+        }
+    }
+
+    private static void run(Connection connection, String sql, RowHandler handler)
+            throws SQLException {
+        try (Statement statement = connection.createStatement();
+                ResultSet rs = statement.executeQuery(sql)) {
+            while (rs.next()) {
+                handler.accept(rs);
+            }
+        }
+    }
+
+    /**
+     * Closes the kept connection, if any ({@link #keepingConnection}); one in use by a query is
+     * closed when the query ends, without waiting for it here.
+     */
+    @Override
+    public void close() {
+        closed = true;
+        if (keptLock.tryLock()) {
+            try {
+                closeQuietly(kept);
+                kept = null;
+            } finally {
+                keptLock.unlock();
+            }
         }
     }
 

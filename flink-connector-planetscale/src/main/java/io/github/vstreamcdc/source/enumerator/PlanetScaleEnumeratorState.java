@@ -36,6 +36,7 @@ public final class PlanetScaleEnumeratorState {
     private final Map<String, Map<String, KnownTableSchema>> parentSchemas;
     private final Map<String, Set<String>> parentTables;
     private final Map<String, ShardPosition> parentCopies;
+    private final Set<String> stopped;
 
     public PlanetScaleEnumeratorState(
             List<ShardSplit> unassigned,
@@ -87,7 +88,8 @@ public final class PlanetScaleEnumeratorState {
                 Collections.emptyMap(),
                 Collections.emptyMap(),
                 Collections.emptyMap(),
-                Collections.emptyMap());
+                Collections.emptyMap(),
+                Collections.emptySet());
     }
 
     PlanetScaleEnumeratorState(
@@ -101,7 +103,9 @@ public final class PlanetScaleEnumeratorState {
             Map<String, IncrementalSnapshots.ShardPlan> snapshotPlans,
             Map<String, Map<String, KnownTableSchema>> parentSchemas,
             Map<String, Set<String>> parentTables,
-            Map<String, ShardPosition> parentCopies) {
+            Map<String, ShardPosition> parentCopies,
+            Set<String> stopped) {
+        this.stopped = Collections.unmodifiableSet(new TreeSet<>(stopped));
         this.parentCopies = Collections.unmodifiableMap(new TreeMap<>(parentCopies));
         this.parentSchemas = Collections.unmodifiableMap(new TreeMap<>(parentSchemas));
         Map<String, Set<String>> tablesByParent = new TreeMap<>();
@@ -229,6 +233,21 @@ public final class PlanetScaleEnumeratorState {
         return copy.build();
     }
 
+    /**
+     * Shards that finished at their stop (a bounded read), not at a journal: a merge that one of
+     * them took part in cut over after its stop, so the merged shard has nothing to read.
+     */
+    Set<String> stopped() {
+        return stopped;
+    }
+
+    /** This state, with these shards finished at their stop (see {@link #stopped()}). */
+    PlanetScaleEnumeratorState withStopped(Set<String> stoppedShards) {
+        Copy copy = new Copy(this);
+        copy.stopped = stoppedShards;
+        return copy.build();
+    }
+
     /** A state's fields, to build one that differs in some. */
     private static final class Copy {
         private final PlanetScaleEnumeratorState from;
@@ -237,6 +256,7 @@ public final class PlanetScaleEnumeratorState {
         private Map<String, Map<String, KnownTableSchema>> parentSchemas;
         private Map<String, Set<String>> parentTables;
         private Map<String, ShardPosition> parentCopies;
+        private Set<String> stopped;
 
         Copy(PlanetScaleEnumeratorState from) {
             this.from = from;
@@ -245,6 +265,7 @@ public final class PlanetScaleEnumeratorState {
             this.parentSchemas = from.parentSchemas;
             this.parentTables = from.parentTables;
             this.parentCopies = from.parentCopies;
+            this.stopped = from.stopped;
         }
 
         PlanetScaleEnumeratorState build() {
@@ -259,7 +280,8 @@ public final class PlanetScaleEnumeratorState {
                     snapshotPlans,
                     parentSchemas,
                     parentTables,
-                    parentCopies);
+                    parentCopies,
+                    stopped);
         }
     }
 
@@ -279,7 +301,8 @@ public final class PlanetScaleEnumeratorState {
                 && snapshotPlans.keySet().equals(that.snapshotPlans.keySet())
                 && parentSchemas.equals(that.parentSchemas)
                 && parentTables.equals(that.parentTables)
-                && parentCopies.equals(that.parentCopies);
+                && parentCopies.equals(that.parentCopies)
+                && stopped.equals(that.stopped);
     }
 
     @Override

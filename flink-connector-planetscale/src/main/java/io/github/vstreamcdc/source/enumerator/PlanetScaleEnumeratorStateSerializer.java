@@ -49,12 +49,15 @@ import java.util.Set;
  * <p>Version 8 appends, per incremental snapshot under way (in version 4's order), the shard's
  * position before its first chunk was read ("" if not known). A chunk given up (its shard stopped
  * serving) has the high watermark "" (any version).
+ *
+ * <p>Version 9 appends the ids of the shards that finished at their stop (a bounded read), not at a
+ * journal.
  */
 @Internal
 public final class PlanetScaleEnumeratorStateSerializer
         implements SimpleVersionedSerializer<PlanetScaleEnumeratorState> {
 
-    private static final int VERSION = 8;
+    private static final int VERSION = 9;
 
     @Override
     public int getVersion() {
@@ -121,6 +124,7 @@ public final class PlanetScaleEnumeratorStateSerializer
         for (IncrementalSnapshots.ShardPlan plan : state.snapshotPlans().values()) {
             out.writeUTF(plan.plannedAt);
         }
+        writeStrings(state.stopped(), out);
         return out.getCopyOfBuffer();
     }
 
@@ -215,6 +219,7 @@ public final class PlanetScaleEnumeratorStateSerializer
                 entry.setValue(positioned);
             }
         }
+        Set<String> stopped = version >= 9 ? readStrings(in) : new LinkedHashSet<>();
         return new PlanetScaleEnumeratorState(
                 unassigned,
                 assigned,
@@ -226,7 +231,8 @@ public final class PlanetScaleEnumeratorStateSerializer
                 plans,
                 parentSchemas,
                 parentTables,
-                parentCopies);
+                parentCopies,
+                stopped);
     }
 
     private static JournalKey readJournalKey(DataInputView in) throws IOException {

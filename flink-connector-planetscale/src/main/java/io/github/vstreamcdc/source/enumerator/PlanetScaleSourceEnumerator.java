@@ -502,5 +502,7 @@ public final class PlanetScaleSourceEnumerator
     }
 
     @Override
-    public void close() {}
+    public void close() {
+        discovery.close();
+    }
 }

@@ -45,6 +45,9 @@ public interface ShardDiscovery {
         return SplitBounds.NONE;
     }
 
+    /** Releases what the discovery keeps open (its SQL connection); the enumerator closes. */
+    default void close() {}
+
     /** Whether shards that start with a snapshot read it in chunks (incremental snapshot). */
     default boolean incrementalSnapshot() {
         return false;

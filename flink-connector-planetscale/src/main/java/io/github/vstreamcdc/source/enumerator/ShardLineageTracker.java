@@ -77,6 +77,12 @@ final class ShardLineageTracker {
     /** ... and, of those that ended while copying, their copy states (tables left, last keys). */
     private final Map<String, ShardPosition> parentCopies = new LinkedHashMap<>();
 
+    /**
+     * Shards that finished at their stop, not at a journal: a merge one of them took part in cut
+     * over after its stop, and the merged shard stops where it starts.
+     */
+    private final Set<String> stopped = new HashSet<>();
+
     /** Journals whose new shards were started: later reports of them change nothing. */
     private final Set<JournalKey> resolvedJournals = new HashSet<>();
 
@@ -124,6 +130,7 @@ final class ShardLineageTracker {
         parentSchemas.putAll(state.parentSchemas());
         parentTables.putAll(state.parentTables());
         parentCopies.putAll(state.parentCopies());
+        stopped.addAll(state.stopped());
         // A fresh start has not discovered yet: this state came from a checkpoint.
         checkpointing = state.initialDiscoveryDone();
     }
@@ -270,6 +277,7 @@ final class ShardLineageTracker {
             unassigned.remove(splitId);
             finished.add(splitId);
             if (!TableChunk.isChunkId(splitId)) {
+                stopped.add(splitId);
                 LOG.info("Shard {} finished (reader {}) at its stop", splitId, reader);
             }
             startChildrenOfCompletedJournals(false);
@@ -285,6 +293,7 @@ final class ShardLineageTracker {
         boolean wasRead = assigned.remove(splitId);
         unassigned.remove(splitId);
         finished.add(splitId);
+        stopped.remove(splitId);
         if (journal.getMigrationType() == Binlogdata.MigrationType.SHARDS
                 && !resolvedJournals.contains(key)) {
             pendingJournals.putIfAbsent(key, journal);
@@ -333,12 +342,16 @@ final class ShardLineageTracker {
     private void startChildren(JournalKey key, Binlogdata.Journal journal) {
         resolvedJournals.add(key);
         List<String> parents = new ArrayList<>();
+        List<String> stoppedParents = new ArrayList<>();
         Map<String, KnownTableSchema> schemas = new TreeMap<>();
         Map<String, Set<String>> tablesRead = new LinkedHashMap<>();
         Map<String, ShardPosition> copies = new LinkedHashMap<>();
         for (Binlogdata.KeyspaceShard participant : journal.getParticipantsList()) {
             String parent = ShardSplit.splitId(participant.getKeyspace(), participant.getShard());
             parents.add(parent);
+            if (stopped.contains(parent)) {
+                stoppedParents.add(parent);
+            }
             tablesRead.put(parent, parentTables.remove(parent));
             copies.put(parent, parentCopies.remove(parent));
             // The old shards of a merge knew the same schemas unless a DDL was under way on
@@ -375,6 +388,21 @@ final class ShardLineageTracker {
             Set<String> childTables = copy.tables();
             // A merge back may reuse the name of a shard that finished long ago.
             finished.remove(id);
+            stopped.remove(id);
+            // An old shard that stopped before the journal: the cut-over, and all the new shard
+            // holds, came after that shard's stop (a merge whose other shards reached the journal
+            // first).
+            SplitBounds bounds =
+                    stoppedParents.isEmpty()
+                            ? newShardBounds
+                            : newShardBounds.withStopGtid(child.getGtid());
+            if (!stoppedParents.isEmpty()) {
+                LOG.info(
+                        "Reshard journal {}: {} stopped before it; {} stops where it starts",
+                        key.id(),
+                        stoppedParents,
+                        id);
+            }
             ShardSplit split =
                     new ShardSplit(
                                     child.getKeyspace(),
@@ -384,7 +412,7 @@ final class ShardLineageTracker {
                                     false,
                                     parents,
                                     null,
-                                    newShardBounds,
+                                    bounds,
                                     false)
                             .withSchemas(schemas);
             if (!childTables.isEmpty()) {
@@ -490,6 +518,7 @@ final class ShardLineageTracker {
             String splitId = entry.getKey();
             it.remove();
             finished.remove(splitId);
+            stopped.remove(splitId);
             // What it reported comes again with its next report.
             parentTables.remove(splitId);
             parentSchemas.remove(splitId);
@@ -537,7 +566,8 @@ final class ShardLineageTracker {
                         resolvedJournals)
                 .withParentSchemas(parentSchemas)
                 .withParentTables(parentTables)
-                .withParentCopies(parentCopies);
+                .withParentCopies(parentCopies)
+                .withStopped(stopped);
     }
 
     /**

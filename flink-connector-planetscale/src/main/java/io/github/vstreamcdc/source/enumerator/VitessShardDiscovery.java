@@ -28,7 +28,8 @@ public final class VitessShardDiscovery implements ShardDiscovery {
 
     public VitessShardDiscovery(PlanetScaleSourceConfig config) {
         this.config = config;
-        this.sql = new VtgateSqlClient(config.connection());
+        // Asked again every discovery interval: one connection, kept.
+        this.sql = VtgateSqlClient.keepingConnection(config.connection());
     }
 
     @Override
@@ -125,6 +126,11 @@ public final class VitessShardDiscovery implements ShardDiscovery {
         return new ChunkPlanner(sql, config.incrementalSnapshotChunkSize())
                 .plan(config.keyspace(), shard, tables)
                 .at(position);
+    }
+
+    @Override
+    public void close() {
+        sql.close();
     }
 
     @Override

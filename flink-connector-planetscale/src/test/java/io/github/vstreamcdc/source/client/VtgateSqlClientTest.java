@@ -1,16 +1,161 @@
 package io.github.vstreamcdc.source.client;
 
+import io.github.vstreamcdc.source.config.VitessConnectionOptions;
+
 import org.junit.jupiter.api.Test;
 
+import java.lang.reflect.Proxy;
 import java.net.URL;
 import java.net.URLClassLoader;
+import java.sql.Connection;
 import java.sql.Driver;
+import java.sql.ResultSet;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Finding the MySQL driver, and the message users see when it is missing. */
+/**
+ * Finding the MySQL driver, and the message users see when it is missing; the connection kept for
+ * repeated queries.
+ */
 class VtgateSqlClientTest {
+
+    /**
+     * Pretend VTGate connections that list the keyspace {@code ks}'s shards {@code -80} and {@code
+     * 80-}; a connection breaks (SQLState 08S01) at its {@code breakAtRow}-th row (0: at once, -1:
+     * never), counted over all its queries.
+     */
+    private static final class FakeConnections implements VtgateSqlClient.Connector {
+        final List<Integer> breakAtRow = new ArrayList<>();
+        int opened;
+        int closed;
+
+        @Override
+        public Connection connect() {
+            int breakAt = opened < breakAtRow.size() ? breakAtRow.get(opened) : -1;
+            opened++;
+            int[] rowsServed = {0};
+            boolean[] isClosed = {false};
+            List<String> rows = Arrays.asList("ks/-80", "ks/80-");
+            Object statement =
+                    Proxy.newProxyInstance(
+                            getClass().getClassLoader(),
+                            new Class<?>[] {Statement.class},
+                            (proxy, m, args) ->
+                                    m.getName().equals("executeQuery")
+                                            ? resultSet(rows, rowsServed, breakAt)
+                                            : null);
+            return (Connection)
+                    Proxy.newProxyInstance(
+                            getClass().getClassLoader(),
+                            new Class<?>[] {Connection.class},
+                            (proxy, m, args) -> {
+                                switch (m.getName()) {
+                                    case "createStatement":
+                                        return statement;
+                                    case "close":
+                                        if (!isClosed[0]) {
+                                            isClosed[0] = true;
+                                            closed++;
+                                        }
+                                        return null;
+                                    default:
+                                        return null;
+                                }
+                            });
+        }
+    }
+
+    private static ResultSet resultSet(List<String> rows, int[] rowsServed, int breakAt) {
+        int[] row = {-1};
+        return (ResultSet)
+                Proxy.newProxyInstance(
+                        VtgateSqlClientTest.class.getClassLoader(),
+                        new Class<?>[] {ResultSet.class},
+                        (proxy, m, args) -> {
+                            switch (m.getName()) {
+                                case "next":
+                                    if (row[0] + 1 >= rows.size()) {
+                                        return false;
+                                    }
+                                    if (rowsServed[0] == breakAt) {
+                                        throw new SQLNonTransientConnectionException(
+                                                "Communications link failure", "08S01");
+                                    }
+                                    row[0]++;
+                                    rowsServed[0]++;
+                                    return true;
+                                case "getString":
+                                    return rows.get(row[0]);
+                                default:
+                                    return null;
+                            }
+                        });
+    }
+
+    private static VtgateSqlClient keeping(FakeConnections connections) {
+        return new VtgateSqlClient(
+                VitessConnectionOptions.builder().hostname("vtgate").build(), true, connections);
+    }
+
+    @Test
+    void repeatedQueriesShareOneConnectionUntilClosed() {
+        FakeConnections connections = new FakeConnections();
+        VtgateSqlClient client = keeping(connections);
+        for (int i = 0; i < 3; i++) {
+            assertThat(client.listShards("ks")).containsExactly("-80", "80-");
+        }
+        assertThat(connections.opened).isEqualTo(1);
+        assertThat(connections.closed).isZero();
+        client.close();
+        assertThat(connections.closed).isEqualTo(1);
+    }
+
+    @Test
+    void aKeptConnectionBrokenWhileIdleIsReplacedWithoutAnError() {
+        FakeConnections connections = new FakeConnections();
+        connections.breakAtRow.add(2); // after the first query's two rows
+        VtgateSqlClient client = keeping(connections);
+        assertThat(client.listShards("ks")).containsExactly("-80", "80-");
+        assertThat(client.listShards("ks")).containsExactly("-80", "80-");
+        assertThat(connections.opened).isEqualTo(2);
+        assertThat(connections.closed).isEqualTo(1);
+        assertThat(client.listShards("ks")).containsExactly("-80", "80-");
+        assertThat(connections.opened).as("the new one is kept").isEqualTo(2);
+    }
+
+    @Test
+    void aConnectionBrokenInTheMiddleOfAnAnswerFailsTheQueryRatherThanAskingAgain() {
+        FakeConnections connections = new FakeConnections();
+        connections.breakAtRow.add(3); // in the second query, after its first row
+        VtgateSqlClient client = keeping(connections);
+        assertThat(client.listShards("ks")).containsExactly("-80", "80-");
+        assertThatThrownBy(() -> client.listShards("ks"))
+                .isInstanceOf(VitessException.class)
+                .hasMessageContaining("cannot connect");
+        assertThat(connections.opened).isEqualTo(1);
+        assertThat(connections.closed).isEqualTo(1);
+        assertThat(client.listShards("ks")).containsExactly("-80", "80-");
+        assertThat(connections.opened).isEqualTo(2);
+    }
+
+    @Test
+    void aConnectionThatCannotBeOpenedFailsTheQueryAndIsTriedAgainNextTime() {
+        FakeConnections connections = new FakeConnections();
+        connections.breakAtRow.add(0);
+        connections.breakAtRow.add(0);
+        VtgateSqlClient client = keeping(connections);
+        assertThatThrownBy(() -> client.listShards("ks")).isInstanceOf(VitessException.class);
+        assertThatThrownBy(() -> client.listShards("ks")).isInstanceOf(VitessException.class);
+        assertThat(client.listShards("ks")).containsExactly("-80", "80-");
+        assertThat(connections.opened).isEqualTo(3);
+        assertThat(connections.closed).isEqualTo(2);
+    }
 
     @Test
     void missingDriverIsTheRootCauseWithAdvice() throws Exception {

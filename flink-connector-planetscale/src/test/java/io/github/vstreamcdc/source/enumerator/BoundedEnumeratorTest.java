@@ -141,6 +141,59 @@ class BoundedEnumeratorTest {
     }
 
     @Test
+    void aMergeOneOfWhoseShardsStoppedBeforeItsJournalStartsAShardThatStopsAtOnce()
+            throws Throwable {
+        for (boolean restoredBetween : new boolean[] {false, true}) {
+            MockSplitEnumeratorContext<ShardSplit> context = new MockSplitEnumeratorContext<>(2);
+            PlanetScaleSourceEnumerator enumerator =
+                    started(context, new BoundedShards("-80", "80-"));
+            Binlogdata.Journal merge =
+                    ReshardLineageTest.journal(9, Arrays.asList("-80", "80-"), Arrays.asList("-"));
+
+            // -80 reaches its stop before the merge's journal; 80- reaches the journal first.
+            enumerator.handleSourceEvent(0, new ShardFinishedEvent("ks/-80", null));
+            if (restoredBetween) {
+                PlanetScaleEnumeratorStateSerializer serializer =
+                        new PlanetScaleEnumeratorStateSerializer();
+                PlanetScaleEnumeratorState state =
+                        serializer.deserialize(
+                                serializer.getVersion(),
+                                serializer.serialize(enumerator.snapshotState(1)));
+                assertThat(state.stopped()).containsExactly("ks/-80");
+                context = new MockSplitEnumeratorContext<>(2);
+                enumerator =
+                        new PlanetScaleSourceEnumerator(
+                                context,
+                                new BoundedShards("-80", "80-"),
+                                Boundedness.BOUNDED,
+                                null,
+                                state);
+                enumerator.start();
+                context.registerReader(new ReaderInfo(0, "host"));
+                context.registerReader(new ReaderInfo(1, "host"));
+                enumerator.addReader(0);
+                enumerator.addReader(1);
+            }
+            enumerator.handleSourceEvent(1, new ShardFinishedEvent("ks/80-", merge));
+            enumerator.snapshotState(2);
+            enumerator.notifyCheckpointComplete(2);
+
+            // Restored, the readers have not said yet what they hold: not assigned yet.
+            ShardSplit merged =
+                    restoredBetween
+                            ? enumerator.snapshotState(3).unassigned().stream()
+                                    .filter(x -> x.splitId().equals("ks/-"))
+                                    .findFirst()
+                                    .get()
+                            : assignedSplit(context, "ks/-");
+            assertThat(merged.position().gtid()).isEqualTo("MySQL56/uuid--:1-9");
+            assertThat(merged.bounds().stopGtid())
+                    .as("the merge cut over after -80's stop: nothing to read")
+                    .isEqualTo("MySQL56/uuid--:1-9");
+        }
+    }
+
+    @Test
     void aSnapshotStillEndsAsSoonAsEverySplitIsHandedOut() throws Throwable {
         MockSplitEnumeratorContext<ShardSplit> context = new MockSplitEnumeratorContext<>(2);
         started(context, new TestShards("ks", ShardPosition.copyPhase(), "-80", "80-"));

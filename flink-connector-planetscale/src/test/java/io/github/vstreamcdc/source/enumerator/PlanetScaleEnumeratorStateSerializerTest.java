@@ -43,7 +43,7 @@ class PlanetScaleEnumeratorStateSerializerTest {
                                                         Arrays.asList("-80"))))));
         PlanetScaleEnumeratorStateSerializer serializer =
                 new PlanetScaleEnumeratorStateSerializer();
-        assertThat(serializer.getVersion()).isEqualTo(8);
+        assertThat(serializer.getVersion()).isEqualTo(9);
         assertThat(serializer.deserialize(2, serializer.serialize(state))).isEqualTo(state);
     }
 
