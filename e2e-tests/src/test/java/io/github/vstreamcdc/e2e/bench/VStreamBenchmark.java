@@ -745,6 +745,8 @@ public final class VStreamBenchmark {
         out.append(copies.isEmpty() ? "" : "---:|");
         out.append("---|\n");
         ratioRow(out, phases, "steady events/s", Measurement::steadyRate, ">= 0.95");
+        spreadRow(
+                out, phases, "steady events/s, lowest and highest round", Measurement::steadyRate);
         ratioRow(
                 out,
                 phases,
@@ -759,6 +761,11 @@ public final class VStreamBenchmark {
                         + " copies: from the rename or the request)",
                 Measurement::cpuSecondsPerMillion,
                 "<= 1.3");
+        spreadRow(
+                out,
+                phases,
+                "CPU ratio, lowest and highest round",
+                Measurement::cpuSecondsPerMillion);
         ratioRow(
                 out,
                 phases,
@@ -906,12 +913,42 @@ public final class VStreamBenchmark {
         out.append(" | ").append(goal).append(" |\n");
     }
 
+    /**
+     * The lowest and the highest of the rounds' ratios: how far one round moves (a median of a few
+     * rounds that spread widely is not a figure to hold to a goal's second decimal).
+     */
+    private static void spreadRow(
+            StringBuilder out,
+            List<List<Measurement[]>> phases,
+            String what,
+            ToDoubleFunction<Measurement> rate) {
+        out.append("| ").append(what);
+        for (List<Measurement[]> phase : phases) {
+            List<Double> ratios = ratios(phase, rate);
+            out.append(" | ")
+                    .append(
+                            ratios.isEmpty() || ratios.stream().anyMatch(r -> r.isNaN())
+                                    ? "n/a"
+                                    : String.format(
+                                            Locale.ROOT,
+                                            "%.2f–%.2f",
+                                            Collections.min(ratios),
+                                            Collections.max(ratios)));
+        }
+        out.append(" |  |\n");
+    }
+
     private static double ratio(List<Measurement[]> rounds, ToDoubleFunction<Measurement> rate) {
+        return median(ratios(rounds, rate), x -> x);
+    }
+
+    private static List<Double> ratios(
+            List<Measurement[]> rounds, ToDoubleFunction<Measurement> rate) {
         List<Double> ratios = new ArrayList<>();
         for (Measurement[] round : rounds) {
             ratios.add(rate.applyAsDouble(round[1]) / rate.applyAsDouble(round[0]));
         }
-        return median(ratios, x -> x);
+        return ratios;
     }
 
     private static <T> double median(List<T> values, ToDoubleFunction<T> f) {
