@@ -349,13 +349,19 @@ public final class VtgateSqlClient implements AutoCloseable {
             }
         }
         Connection connection = null;
+        boolean works = false;
         try {
             connection = connector.connect();
             run(connection, sql, handler);
-            kept = connection;
+            works = true;
         } catch (SQLException e) {
-            closeQuietly(connection);
             throw new VitessException(describe(sql, e), e);
+        } finally {
+            if (works) {
+                kept = connection;
+            } else {
+                closeQuietly(connection);
+            }
         }
     }
 

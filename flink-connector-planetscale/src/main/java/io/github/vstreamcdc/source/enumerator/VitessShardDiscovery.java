@@ -28,8 +28,12 @@ public final class VitessShardDiscovery implements ShardDiscovery {
 
     public VitessShardDiscovery(PlanetScaleSourceConfig config) {
         this.config = config;
-        // Asked again every discovery interval: one connection, kept.
-        this.sql = VtgateSqlClient.keepingConnection(config.connection());
+        // Asked again every discovery interval: one connection, kept (none kept idle for a job
+        // that discovers only at its start).
+        this.sql =
+                config.newlyAddedTables() || config.shardDiscoveryInterval() != null
+                        ? VtgateSqlClient.keepingConnection(config.connection())
+                        : new VtgateSqlClient(config.connection());
     }
 
     @Override
