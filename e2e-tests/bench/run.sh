@@ -15,7 +15,7 @@
 #   BENCH_BURST_WARMUP=20    warm-up bursts (the JIT compilers settle), not counted
 #   BENCH_BURST_TRICKLE=6000 single-row transactions into each consumer's table before the warm-up
 #                            bursts (the code run once per VStream response gets compiled), 0: none
-#   BENCH_LIVE_COPIES=5      measured copies of a table that appears while the long-running job runs
+#   BENCH_LIVE_COPIES=11     measured copies of a table that appears while the long-running job runs
 #   BENCH_LIVE_COPY_ROWS=200000  rows of each such table (at most BENCH_ROWS)
 #   BENCH_LIVE_COPY_WARMUP=20 warm-up copies (the JIT compilers settle), not counted
 #   BENCH_HEAP_SECONDS=30    how long each slow-sink job (copy, binlog) runs
@@ -53,7 +53,7 @@ java -Xms"${BENCH_HEAP:-1g}" -Xmx"${BENCH_HEAP:-1g}" ${BENCH_JAVA_OPTS:-} \
   -Dbench.burst.events="${BENCH_BURST_EVENTS:-200000}" \
   -Dbench.burst.warmup="${BENCH_BURST_WARMUP:-20}" \
   -Dbench.burst.trickle="${BENCH_BURST_TRICKLE:-6000}" \
-  -Dbench.live.copies="${BENCH_LIVE_COPIES:-5}" \
+  -Dbench.live.copies="${BENCH_LIVE_COPIES:-11}" \
   -Dbench.live.copy.rows="${BENCH_LIVE_COPY_ROWS:-200000}" \
   -Dbench.live.copy.warmup="${BENCH_LIVE_COPY_WARMUP:-20}" \
   -Dbench.heap.seconds="${BENCH_HEAP_SECONDS:-30}" \

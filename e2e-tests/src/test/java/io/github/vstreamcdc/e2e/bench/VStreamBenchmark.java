@@ -203,7 +203,7 @@ public final class VStreamBenchmark {
                 }
             }
             int burstRounds = Integer.getInteger("bench.bursts", 5);
-            int copyRounds = Integer.getInteger("bench.live.copies", 5);
+            int copyRounds = Integer.getInteger("bench.live.copies", 11);
             if (burstRounds > 0 || copyRounds > 0) {
                 LiveBursts live =
                         new LiveBursts(
