@@ -12,8 +12,6 @@ import javax.annotation.Nullable;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.SQLNonTransientConnectionException;
-import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.Locale;
@@ -150,9 +148,7 @@ public final class BinlogRetention implements AutoCloseable {
 
     /** A broken connection (SQLState class 08), not an answer of VTGate's about the shard. */
     private static boolean isConnectionLost(SQLException e) {
-        return e instanceof SQLNonTransientConnectionException
-                || e instanceof SQLTransientConnectionException
-                || (e.getSQLState() != null && e.getSQLState().startsWith("08"));
+        return VtgateSqlClient.isConnectionLost(e);
     }
 
     private void closeConnection() {

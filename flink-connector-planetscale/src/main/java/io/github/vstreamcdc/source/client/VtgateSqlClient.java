@@ -17,6 +17,8 @@ import java.sql.Connection;
 import java.sql.Driver;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -318,11 +320,11 @@ public final class VtgateSqlClient implements AutoCloseable {
         try {
             queryOnKeptConnectionLocked(sql, handler);
         } finally {
-            if (closed) {
-                closeQuietly(kept);
-                kept = null;
-            }
             keptLock.unlock();
+            // A close() while the query ran left the connection to it.
+            if (closed) {
+                close();
+            }
         }
     }
 
@@ -339,13 +341,17 @@ public final class VtgateSqlClient implements AutoCloseable {
                         });
                 return;
             } catch (SQLException e) {
+                if (!isConnectionLost(e)) {
+                    // The query failed, not the connection: keep it.
+                    throw new VitessException(describe(sql, e), e);
+                }
                 closeQuietly(kept);
                 kept = null;
                 if (rows[0] > 0) {
                     // The handler has seen part of the answer: not again.
                     throw new VitessException(describe(sql, e), e);
                 }
-                // Likely broken while idle; a query that fails again fails on a new connection.
+                // Broken while idle (VTGate's idle timeout, a restart): once more, anew.
             }
         }
         Connection connection = null;
@@ -363,6 +369,13 @@ public final class VtgateSqlClient implements AutoCloseable {
                 closeQuietly(connection);
             }
         }
+    }
+
+    /** Whether the failure is the connection's (lost, refused), not the statement's. */
+    static boolean isConnectionLost(SQLException e) {
+        return e instanceof SQLNonTransientConnectionException
+                || e instanceof SQLTransientConnectionException
+                || (e.getSQLState() != null && e.getSQLState().startsWith("08"));
     }
 
     private static void run(Connection connection, String sql, RowHandler handler)

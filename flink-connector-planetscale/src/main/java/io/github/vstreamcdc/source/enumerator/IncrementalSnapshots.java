@@ -45,7 +45,8 @@ final class IncrementalSnapshots {
     /**
      * After a restore, how long a shard whose chunks are all read waits for the first checkpoint
      * before its stream starts without one: a job restored from a savepoint may no longer
-     * checkpoint.
+     * checkpoint. (The enumerator cannot see the checkpoint interval: a job that checkpoints less
+     * often than this may start the stream before its first checkpoint after the restore.)
      */
     static final long RESTORED_CHECKPOINT_WAIT_MS = 10 * 60_000;
 
@@ -175,6 +176,7 @@ final class IncrementalSnapshots {
         }
         plan.highs.put(chunkSplitId, high);
         plan.completeAtSnapshot = -1;
+        plan.completeSinceMillis = -1;
     }
 
     /**
@@ -185,6 +187,7 @@ final class IncrementalSnapshots {
         ShardPlan plan = plans.get(TableChunk.shardSplitId(chunkSplitId));
         if (plan != null && plan.highs.remove(chunkSplitId) != null) {
             plan.completeAtSnapshot = -1;
+            plan.completeSinceMillis = -1;
         }
     }
 

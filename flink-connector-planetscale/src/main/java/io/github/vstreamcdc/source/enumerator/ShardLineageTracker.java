@@ -398,7 +398,8 @@ final class ShardLineageTracker {
                             : newShardBounds.withStopGtid(child.getGtid());
             if (!stoppedParents.isEmpty()) {
                 LOG.info(
-                        "Reshard journal {}: {} stopped before it; {} stops where it starts",
+                        "Reshard journal {}: {} stopped before it; {} stops at its start position"
+                                + " (after copying what the old shards had left to copy)",
                         key.id(),
                         stoppedParents,
                         id);

@@ -30,8 +30,13 @@ public final class VitessShardDiscovery implements ShardDiscovery {
         this.config = config;
         // Asked again every discovery interval: one connection, kept (none kept idle for a job
         // that discovers only at its start).
+        Duration shardInterval = config.shardDiscoveryInterval();
+        boolean asksAgain =
+                !config.readRange().isBounded()
+                        && (config.newlyAddedTables()
+                                || (shardInterval != null && !shardInterval.isZero()));
         this.sql =
-                config.newlyAddedTables() || config.shardDiscoveryInterval() != null
+                asksAgain
                         ? VtgateSqlClient.keepingConnection(config.connection())
                         : new VtgateSqlClient(config.connection());
     }

@@ -10,6 +10,7 @@ import java.net.URLClassLoader;
 import java.sql.Connection;
 import java.sql.Driver;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -34,9 +35,20 @@ class VtgateSqlClientTest {
         final List<Integer> breakAtRow = new ArrayList<>();
         int opened;
         int closed;
+        int refusedCount;
+
+        /** The next query fails as a statement (SQLState 42000), its connection fine. */
+        boolean failNextQuery;
+
+        /** Opening the n-th connection is refused (n from 0). */
+        final List<Integer> refused = new ArrayList<>();
 
         @Override
-        public Connection connect() {
+        public Connection connect() throws SQLException {
+            if (refused.contains(opened + refusedCount)) {
+                refusedCount++;
+                throw new SQLNonTransientConnectionException("Connection refused", "08001");
+            }
             int breakAt = opened < breakAtRow.size() ? breakAtRow.get(opened) : -1;
             opened++;
             int[] rowsServed = {0};
@@ -46,10 +58,17 @@ class VtgateSqlClientTest {
                     Proxy.newProxyInstance(
                             getClass().getClassLoader(),
                             new Class<?>[] {Statement.class},
-                            (proxy, m, args) ->
-                                    m.getName().equals("executeQuery")
-                                            ? resultSet(rows, rowsServed, breakAt)
-                                            : null);
+                            (proxy, m, args) -> {
+                                if (!m.getName().equals("executeQuery")) {
+                                    return null;
+                                }
+                                if (failNextQuery) {
+                                    failNextQuery = false;
+                                    throw new java.sql.SQLSyntaxErrorException(
+                                            "keyspace not found", "42000");
+                                }
+                                return resultSet(rows, rowsServed, breakAt);
+                            });
             return (Connection)
                     Proxy.newProxyInstance(
                             getClass().getClassLoader(),
@@ -145,7 +164,7 @@ class VtgateSqlClientTest {
     }
 
     @Test
-    void aConnectionThatCannotBeOpenedFailsTheQueryAndIsTriedAgainNextTime() {
+    void aConnectionThatBreaksAtOnceFailsTheQueryAndIsTriedAgainNextTime() {
         FakeConnections connections = new FakeConnections();
         connections.breakAtRow.add(0);
         connections.breakAtRow.add(0);
@@ -155,6 +174,32 @@ class VtgateSqlClientTest {
         assertThat(client.listShards("ks")).containsExactly("-80", "80-");
         assertThat(connections.opened).isEqualTo(3);
         assertThat(connections.closed).isEqualTo(2);
+    }
+
+    @Test
+    void aFailedStatementKeepsItsConnection() {
+        FakeConnections connections = new FakeConnections();
+        VtgateSqlClient client = keeping(connections);
+        assertThat(client.listShards("ks")).containsExactly("-80", "80-");
+        connections.failNextQuery = true;
+        assertThatThrownBy(() -> client.listShards("ks"))
+                .isInstanceOf(VitessException.class)
+                .hasMessageContaining("SHOW VITESS_SHARDS");
+        assertThat(client.listShards("ks")).containsExactly("-80", "80-");
+        assertThat(connections.opened).isEqualTo(1);
+        assertThat(connections.closed).isZero();
+    }
+
+    @Test
+    void aRefusedConnectionFailsTheQuerySayingSoAndIsTriedAgainNextTime() {
+        FakeConnections connections = new FakeConnections();
+        connections.refused.add(0);
+        VtgateSqlClient client = keeping(connections);
+        assertThatThrownBy(() -> client.listShards("ks"))
+                .isInstanceOf(VitessException.class)
+                .hasMessageContaining("cannot connect");
+        assertThat(client.listShards("ks")).containsExactly("-80", "80-");
+        assertThat(connections.opened).isEqualTo(1);
     }
 
     @Test

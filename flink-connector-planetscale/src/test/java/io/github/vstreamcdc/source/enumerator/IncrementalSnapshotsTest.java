@@ -316,6 +316,25 @@ class IncrementalSnapshotsTest {
     }
 
     @Test
+    void aChunkReadAgainAfterTheWaitBeganStartsTheWaitAnew() {
+        long[] now = {0};
+        IncrementalSnapshots snapshots =
+                new IncrementalSnapshots(true, Collections.emptyMap(), true, () -> now[0]);
+        snapshots.startPlanning(SHARD);
+        snapshots.planned(SHARD, chunks(), Collections.emptySet(), "");
+        snapshots.chunkRead("ks/0#t#0", U + "1-20");
+        snapshots.chunkRead("ks/0#t#1", U + "1-30");
+        assertThat(snapshots.release(held(), -1)).isEmpty(); // the wait begins
+        now[0] += IncrementalSnapshots.RESTORED_CHECKPOINT_WAIT_MS - 1000;
+        snapshots.chunkReset("ks/0#t#1");
+        snapshots.chunkRead("ks/0#t#1", U + "1-35");
+        now[0] += 1000;
+        assertThat(snapshots.release(held(), -1)).as("the wait began again").isEmpty();
+        now[0] += IncrementalSnapshots.RESTORED_CHECKPOINT_WAIT_MS;
+        assertThat(snapshots.release(held(), -1)).hasSize(1);
+    }
+
+    @Test
     void withoutIncrementalSnapshotsNothingIsHeld() {
         assertThat(new IncrementalSnapshots(false, Collections.emptyMap()).holds(SHARD)).isFalse();
     }
