@@ -300,16 +300,13 @@ public final class VtgateSqlClient implements AutoCloseable {
             queryOnKeptConnection(sql, handler);
             return;
         }
-        try (Connection connection = connect();
-                Statement statement = connection.createStatement()) {
+        try (Connection connection = connect()) {
             if (target != null) {
-                statement.execute("USE " + quote(target));
-            }
-            try (ResultSet rs = statement.executeQuery(sql)) {
-                while (rs.next()) {
-                    handler.accept(rs);
+                try (Statement statement = connection.createStatement()) {
+                    statement.execute("USE " + quote(target));
                 }
             }
+            run(connection, sql, handler);
         } catch (SQLException e) {
             throw new VitessException(describe(sql, e), e);
         }

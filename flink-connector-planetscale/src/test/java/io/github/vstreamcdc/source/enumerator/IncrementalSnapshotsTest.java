@@ -278,15 +278,23 @@ class IncrementalSnapshotsTest {
                 .containsExactly(U + "1-20", U + "1-35");
     }
 
-    @Test
-    void restoredWhileTheFirstPlansWereMadeTheShardWaitsForACheckpoint() {
-        long[] now = {0};
-        // The checkpoint was taken while the shard's chunks were being planned: no plan in it.
+    /**
+     * Restored from a checkpoint taken while the shard's chunks were being planned (no plan in it),
+     * then planned, the first chunk read.
+     */
+    private static IncrementalSnapshots restoredWithFirstChunkRead(long[] now) {
         IncrementalSnapshots snapshots =
                 new IncrementalSnapshots(true, Collections.emptyMap(), true, () -> now[0]);
         snapshots.startPlanning(SHARD);
         snapshots.planned(SHARD, chunks(), Collections.emptySet(), "");
         snapshots.chunkRead("ks/0#t#0", U + "1-20");
+        return snapshots;
+    }
+
+    @Test
+    void restoredWhileTheFirstPlansWereMadeTheShardWaitsForACheckpoint() {
+        long[] now = {0};
+        IncrementalSnapshots snapshots = restoredWithFirstChunkRead(now);
         snapshots.chunkRead("ks/0#t#1", U + "1-30");
         assertThat(snapshots.release(held(), -1)).as("not before a checkpoint").isEmpty();
         snapshots.snapshot(7);
@@ -300,11 +308,7 @@ class IncrementalSnapshotsTest {
     @Test
     void restoredIntoAJobThatNoLongerCheckpointsTheShardStartsAfterAWait() {
         long[] now = {0};
-        IncrementalSnapshots snapshots =
-                new IncrementalSnapshots(true, Collections.emptyMap(), true, () -> now[0]);
-        snapshots.startPlanning(SHARD);
-        snapshots.planned(SHARD, chunks(), Collections.emptySet(), "");
-        snapshots.chunkRead("ks/0#t#0", U + "1-20");
+        IncrementalSnapshots snapshots = restoredWithFirstChunkRead(now);
         now[0] += IncrementalSnapshots.RESTORED_CHECKPOINT_WAIT_MS;
         snapshots.chunkRead("ks/0#t#1", U + "1-30");
         assertThat(snapshots.release(held(), -1)).isEmpty();
@@ -318,11 +322,7 @@ class IncrementalSnapshotsTest {
     @Test
     void aChunkReadAgainAfterTheWaitBeganStartsTheWaitAnew() {
         long[] now = {0};
-        IncrementalSnapshots snapshots =
-                new IncrementalSnapshots(true, Collections.emptyMap(), true, () -> now[0]);
-        snapshots.startPlanning(SHARD);
-        snapshots.planned(SHARD, chunks(), Collections.emptySet(), "");
-        snapshots.chunkRead("ks/0#t#0", U + "1-20");
+        IncrementalSnapshots snapshots = restoredWithFirstChunkRead(now);
         snapshots.chunkRead("ks/0#t#1", U + "1-30");
         assertThat(snapshots.release(held(), -1)).isEmpty(); // the wait begins
         now[0] += IncrementalSnapshots.RESTORED_CHECKPOINT_WAIT_MS - 1000;
