@@ -42,14 +42,6 @@ final class IncrementalSnapshots {
     /** Shards whose plan is being made. */
     private final Set<String> planning = new HashSet<>();
 
-    /**
-     * After a restore, how long a shard whose chunks are all read waits for the first checkpoint
-     * before its stream starts without one: a job restored from a savepoint may no longer
-     * checkpoint. (The enumerator cannot see the checkpoint interval: a job that checkpoints less
-     * often than this may start the stream before its first checkpoint after the restore.)
-     */
-    static final long RESTORED_CHECKPOINT_WAIT_MS = 10 * 60_000;
-
     /** A checkpoint was taken or restored: the job checkpoints. */
     private boolean checkpointing;
 
@@ -276,7 +268,9 @@ final class IncrementalSnapshots {
             // Restored, but no checkpoint since: the job may no longer checkpoint.
             boolean waitedInVain =
                     !checkpointTaken
-                            && now - plan.completeSinceMillis >= RESTORED_CHECKPOINT_WAIT_MS;
+                            && now - plan.completeSinceMillis
+                                    >= PlanetScaleSourceEnumerator.RESTORED_CHECKPOINT_WAIT
+                                            .toMillis();
             if (checkpointing && !checkpointed && !waitedInVain) {
                 continue;
             }
@@ -297,7 +291,7 @@ final class IncrementalSnapshots {
                                 + " downstream may arrive after the stream's first changes of the"
                                 + " same keys.",
                         entry.getKey(),
-                        RESTORED_CHECKPOINT_WAIT_MS / 60_000);
+                        PlanetScaleSourceEnumerator.RESTORED_CHECKPOINT_WAIT.toMinutes());
             }
             released.add(streamSplit(split, plan));
         }

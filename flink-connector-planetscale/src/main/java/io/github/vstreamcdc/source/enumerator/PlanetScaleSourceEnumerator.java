@@ -47,6 +47,15 @@ public final class PlanetScaleSourceEnumerator
     /** Without checkpoints, how long a complete journal waits before its new shards start. */
     static final Duration NO_CHECKPOINT_WAIT = Duration.ofSeconds(60);
 
+    /**
+     * After a restore, how long a reshard's new shards, or a shard whose incremental-snapshot
+     * chunks are all read, wait for the first checkpoint before they start without one: a job
+     * restored from a savepoint may no longer checkpoint. (The enumerator cannot see the checkpoint
+     * interval: a job that checkpoints less often than this may start them before its first
+     * checkpoint after the restore.)
+     */
+    static final Duration RESTORED_CHECKPOINT_WAIT = Duration.ofMinutes(10);
+
     /** How long assignments wait for readers that have not registered yet. */
     static final Duration READER_WAIT = Duration.ofSeconds(5);
 

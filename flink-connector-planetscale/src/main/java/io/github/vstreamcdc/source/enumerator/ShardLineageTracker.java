@@ -42,7 +42,8 @@ import java.util.function.LongSupplier;
  * overtake the old shard's last ones, which may still be in flight downstream, and a failover that
  * keeps the enumerator but restores the readers to an earlier checkpoint would read the old shard's
  * end again while the new shard runs on. A job without checkpoints starts them after {@code
- * noCheckpointWait}.
+ * noCheckpointWait}; a restored job that takes no checkpoint, after {@link
+ * PlanetScaleSourceEnumerator#RESTORED_CHECKPOINT_WAIT} (or {@code noCheckpointWait} if longer).
  *
  * <p>In a bounded read a shard may instead finish at its stop: it counts as finished for the
  * journals too, and the new shards get {@code newShardBounds}.
@@ -103,6 +104,9 @@ final class ShardLineageTracker {
 
     /** A checkpoint was taken or restored: the job checkpoints. */
     private boolean checkpointing;
+
+    /** A checkpoint was taken since this tracker was made. */
+    private boolean checkpointTaken;
 
     ShardLineageTracker(
             PlanetScaleEnumeratorState state, Duration noCheckpointWait, LongSupplier clock) {
@@ -439,14 +443,22 @@ final class ShardLineageTracker {
      * @return whether new shards started
      */
     boolean startChildrenWithoutCheckpoints() {
-        if (checkpointing || awaitingCheckpoint.isEmpty()) {
+        if (checkpointTaken || awaitingCheckpoint.isEmpty()) {
             return false;
         }
+        // Restored (checkpointing assumed), but no checkpoint since: the job may no longer take
+        // any.
+        Duration wait =
+                checkpointing
+                        ? max(
+                                noCheckpointWait,
+                                PlanetScaleSourceEnumerator.RESTORED_CHECKPOINT_WAIT)
+                        : noCheckpointWait;
         long now = clock.getAsLong();
         List<JournalKey> due = new ArrayList<>();
         completedAtMillis.forEach(
                 (key, at) -> {
-                    if (now - at >= noCheckpointWait.toMillis()) {
+                    if (now - at >= wait.toMillis()) {
                         due.add(key);
                     }
                 });
@@ -454,12 +466,17 @@ final class ShardLineageTracker {
             return false;
         }
         LOG.warn(
-                "No checkpoint was taken in {} since a reshard's old shards finished: starting"
+                "No checkpoint was taken in {} since a reshard's old shards finished{}: starting"
                         + " the new shards without waiting (without checkpoints, the changes"
                         + " of a key moved by the reshard may reach the sink out of order)",
-                noCheckpointWait);
+                wait,
+                checkpointing ? " (the job was restored and has taken none since)" : "");
         due.forEach(this::release);
         return true;
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
     }
 
     private void releaseAwaiting(LongPredicate due) {
@@ -552,6 +569,7 @@ final class ShardLineageTracker {
     /** The enumerator's snapshot for a checkpoint. */
     PlanetScaleEnumeratorState snapshot(long checkpointId) {
         checkpointing = true;
+        checkpointTaken = true;
         awaitingCheckpoint.replaceAll((key, id) -> id < 0 ? checkpointId : id);
         for (PendingAck ack : pendingAcks.values()) {
             if (ack.firstSnapshot < 0) {

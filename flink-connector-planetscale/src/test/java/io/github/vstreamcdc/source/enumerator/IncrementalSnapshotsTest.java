@@ -298,7 +298,7 @@ class IncrementalSnapshotsTest {
         snapshots.chunkRead("ks/0#t#1", U + "1-30");
         assertThat(snapshots.release(held(), -1)).as("not before a checkpoint").isEmpty();
         snapshots.snapshot(7);
-        now[0] += IncrementalSnapshots.RESTORED_CHECKPOINT_WAIT_MS;
+        now[0] += PlanetScaleSourceEnumerator.RESTORED_CHECKPOINT_WAIT.toMillis();
         assertThat(snapshots.release(held(), -1))
                 .as("the job checkpoints: no start without one")
                 .isEmpty();
@@ -309,10 +309,10 @@ class IncrementalSnapshotsTest {
     void restoredIntoAJobThatNoLongerCheckpointsTheShardStartsAfterAWait() {
         long[] now = {0};
         IncrementalSnapshots snapshots = restoredWithFirstChunkRead(now);
-        now[0] += IncrementalSnapshots.RESTORED_CHECKPOINT_WAIT_MS;
+        now[0] += PlanetScaleSourceEnumerator.RESTORED_CHECKPOINT_WAIT.toMillis();
         snapshots.chunkRead("ks/0#t#1", U + "1-30");
         assertThat(snapshots.release(held(), -1)).isEmpty();
-        now[0] += IncrementalSnapshots.RESTORED_CHECKPOINT_WAIT_MS - 1;
+        now[0] += PlanetScaleSourceEnumerator.RESTORED_CHECKPOINT_WAIT.toMillis() - 1;
         assertThat(snapshots.release(held(), -1)).isEmpty();
         now[0] += 1;
         ShardSplit stream = snapshots.release(held(), -1).get(0);
@@ -325,12 +325,12 @@ class IncrementalSnapshotsTest {
         IncrementalSnapshots snapshots = restoredWithFirstChunkRead(now);
         snapshots.chunkRead("ks/0#t#1", U + "1-30");
         assertThat(snapshots.release(held(), -1)).isEmpty(); // the wait begins
-        now[0] += IncrementalSnapshots.RESTORED_CHECKPOINT_WAIT_MS - 1000;
+        now[0] += PlanetScaleSourceEnumerator.RESTORED_CHECKPOINT_WAIT.toMillis() - 1000;
         snapshots.chunkReset("ks/0#t#1");
         snapshots.chunkRead("ks/0#t#1", U + "1-35");
         now[0] += 1000;
         assertThat(snapshots.release(held(), -1)).as("the wait began again").isEmpty();
-        now[0] += IncrementalSnapshots.RESTORED_CHECKPOINT_WAIT_MS;
+        now[0] += PlanetScaleSourceEnumerator.RESTORED_CHECKPOINT_WAIT.toMillis();
         assertThat(snapshots.release(held(), -1)).hasSize(1);
     }
 

@@ -477,6 +477,37 @@ class ShardLineageTrackerTest {
     }
 
     @Test
+    void aRestoredJobThatTakesNoCheckpointStartsChildrenAfterTheLongerWait() throws Exception {
+        ShardLineageTracker before = reading();
+        ShardLineageTracker tracker = restoredFrom(before.snapshot(1));
+        tracker.startJournalsCompleteAtRestore();
+        tracker.shardFinished(0, "ks/-80", SPLIT);
+        tracker.shardFinished(0, "ks/80-", SPLIT);
+        // The restored job checkpointed: the 60 s of a job without checkpoints are not enough.
+        clock.addAndGet(PlanetScaleSourceEnumerator.RESTORED_CHECKPOINT_WAIT.toMillis() - 1);
+        assertThat(tracker.startChildrenWithoutCheckpoints()).isFalse();
+        assertThat(tracker.unassigned()).isEmpty();
+        // Restored from a savepoint into a job without checkpoints: no longer waits for ever.
+        clock.addAndGet(1);
+        assertThat(tracker.startChildrenWithoutCheckpoints()).isTrue();
+        assertThat(tracker.unassigned()).hasSize(4);
+    }
+
+    @Test
+    void aRestoredJobThatCheckpointsWaitsForTheCheckpoint() throws Exception {
+        ShardLineageTracker tracker = restoredFrom(reading().snapshot(1));
+        tracker.startJournalsCompleteAtRestore();
+        tracker.shardFinished(0, "ks/-80", SPLIT);
+        tracker.shardFinished(0, "ks/80-", SPLIT);
+        tracker.snapshot(2);
+        clock.addAndGet(3_600_000);
+        assertThat(tracker.startChildrenWithoutCheckpoints()).isFalse();
+        assertThat(tracker.unassigned()).isEmpty();
+        tracker.checkpointComplete(2);
+        assertThat(tracker.unassigned()).hasSize(4);
+    }
+
+    @Test
     void aLateReportForANameAMergeReusedLeavesTheLiveShard() {
         ShardLineageTracker tracker = reading();
         tracker.shardFinished(0, "ks/-80", SPLIT);
