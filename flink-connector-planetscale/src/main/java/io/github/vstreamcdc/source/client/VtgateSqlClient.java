@@ -29,7 +29,9 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
 
 /**
  * SQL over VTGate's MySQL protocol: shard discovery and table lookup. Every failure becomes an
@@ -56,6 +58,20 @@ public final class VtgateSqlClient implements AutoCloseable {
     /** The shared connection, once opened. */
     @Nullable private Connection kept;
 
+    /** When {@link #kept} last answered, by {@link #clock} (nanoseconds). */
+    private long keptAnsweredAt;
+
+    /**
+     * A kept connection idle this long is pinged before it is used: a load balancer or NAT may have
+     * dropped it without a word, and a query on it would wait for the socket timeout.
+     */
+    static final long IDLE_CHECK_NANOS = TimeUnit.SECONDS.toNanos(30);
+
+    /** How long that ping may take before the connection counts as lost. */
+    private static final int PING_TIMEOUT_SECONDS = 5;
+
+    private final LongSupplier clock;
+
     private volatile boolean closed;
 
     /** Opens the connections of {@link #keepingConnection}: {@link #connect()}, or a test's. */
@@ -66,16 +82,18 @@ public final class VtgateSqlClient implements AutoCloseable {
     private final Connector connector;
 
     public VtgateSqlClient(VitessConnectionOptions options) {
-        this(options, false, null);
+        this(options, false, null, System::nanoTime);
     }
 
     VtgateSqlClient(
             VitessConnectionOptions options,
             boolean keepConnection,
-            @Nullable Connector connector) {
+            @Nullable Connector connector,
+            LongSupplier clock) {
         this.options = options;
         this.keepConnection = keepConnection;
         this.connector = connector == null ? this::connect : connector;
+        this.clock = clock;
     }
 
     /**
@@ -85,7 +103,7 @@ public final class VtgateSqlClient implements AutoCloseable {
      * while idle, a restart) runs once more on a new one. {@link #close()} closes it.
      */
     public static VtgateSqlClient keepingConnection(VitessConnectionOptions options) {
-        return new VtgateSqlClient(options, true, null);
+        return new VtgateSqlClient(options, true, null, System::nanoTime);
     }
 
     /** The shards of a keyspace, in key-range order (e.g. {@code -80, 80-}). */
@@ -326,6 +344,12 @@ public final class VtgateSqlClient implements AutoCloseable {
     }
 
     private void queryOnKeptConnectionLocked(String sql, RowHandler handler) {
+        if (kept != null
+                && clock.getAsLong() - keptAnsweredAt >= IDLE_CHECK_NANOS
+                && !answersPing(kept)) {
+            closeQuietly(kept);
+            kept = null;
+        }
         if (kept != null) {
             int[] rows = {0};
             try {
@@ -336,6 +360,7 @@ public final class VtgateSqlClient implements AutoCloseable {
                             rows[0]++;
                             handler.accept(rs);
                         });
+                keptAnsweredAt = clock.getAsLong();
                 return;
             } catch (SQLException e) {
                 if (!isConnectionLost(e)) {
@@ -362,9 +387,18 @@ public final class VtgateSqlClient implements AutoCloseable {
         } finally {
             if (works) {
                 kept = connection;
+                keptAnsweredAt = clock.getAsLong();
             } else {
                 closeQuietly(connection);
             }
+        }
+    }
+
+    private static boolean answersPing(Connection connection) {
+        try {
+            return connection.isValid(PING_TIMEOUT_SECONDS);
+        } catch (SQLException e) {
+            return false;
         }
     }
 

@@ -16,6 +16,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -42,6 +43,11 @@ class VtgateSqlClientTest {
 
         /** Opening the n-th connection is refused (n from 0). */
         final List<Integer> refused = new ArrayList<>();
+
+        /** Whether the connections answer a ping; how many pings they got. */
+        boolean answerPings = true;
+
+        int pings;
 
         @Override
         public Connection connect() throws SQLException {
@@ -77,6 +83,9 @@ class VtgateSqlClientTest {
                                 switch (m.getName()) {
                                     case "createStatement":
                                         return statement;
+                                    case "isValid":
+                                        pings++;
+                                        return answerPings;
                                     case "close":
                                         if (!isClosed[0]) {
                                             isClosed[0] = true;
@@ -117,9 +126,37 @@ class VtgateSqlClientTest {
                         });
     }
 
-    private static VtgateSqlClient keeping(FakeConnections connections) {
+    private final AtomicLong clock = new AtomicLong();
+
+    private VtgateSqlClient keeping(FakeConnections connections) {
         return new VtgateSqlClient(
-                VitessConnectionOptions.builder().hostname("vtgate").build(), true, connections);
+                VitessConnectionOptions.builder().hostname("vtgate").build(),
+                true,
+                connections,
+                clock::get);
+    }
+
+    @Test
+    void aKeptConnectionIdleForLongIsPingedAndReplacedIfItDoesNotAnswer() {
+        FakeConnections connections = new FakeConnections();
+        VtgateSqlClient client = keeping(connections);
+        assertThat(client.listShards("ks")).containsExactly("-80", "80-");
+        clock.addAndGet(VtgateSqlClient.IDLE_CHECK_NANOS - 1);
+        assertThat(client.listShards("ks")).containsExactly("-80", "80-");
+        assertThat(connections.pings).as("used recently: no ping").isZero();
+
+        clock.addAndGet(VtgateSqlClient.IDLE_CHECK_NANOS);
+        assertThat(client.listShards("ks")).containsExactly("-80", "80-");
+        assertThat(connections.pings).isEqualTo(1);
+        assertThat(connections.opened).as("it answered: kept").isEqualTo(1);
+
+        // Dropped by a load balancer while idle: the ping fails, not the query.
+        connections.answerPings = false;
+        clock.addAndGet(VtgateSqlClient.IDLE_CHECK_NANOS);
+        assertThat(client.listShards("ks")).containsExactly("-80", "80-");
+        assertThat(connections.pings).isEqualTo(2);
+        assertThat(connections.opened).isEqualTo(2);
+        assertThat(connections.closed).isEqualTo(1);
     }
 
     @Test
