@@ -15,6 +15,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.Locale;
+import java.util.function.LongSupplier;
 
 /**
  * What of a shard's history its binlog still holds: the purged GTID set (read with {@code
@@ -33,19 +34,22 @@ public final class BinlogRetention implements AutoCloseable {
     }
 
     private final VitessConnectionOptions options;
-    private final Connector connector;
     private CurrentPositionResolver stream;
 
-    /** Kept between calls of {@link #gtidSets}; null until the first and after a failure. */
-    @Nullable private Connection connection;
+    /** Kept between calls of {@link #gtidSets}. */
+    private final KeptConnection connection;
 
     public BinlogRetention(VitessConnectionOptions options) {
         this(options, new VtgateSqlClient(options)::connect);
     }
 
     public BinlogRetention(VitessConnectionOptions options, Connector connector) {
+        this(options, connector, System::nanoTime);
+    }
+
+    BinlogRetention(VitessConnectionOptions options, Connector connector, LongSupplier clock) {
         this.options = options;
-        this.connector = connector;
+        this.connection = new KeptConnection(connector::connect, clock);
     }
 
     /** A shard's GTID sets, flavored ({@code MySQL56/...}). */
@@ -85,7 +89,8 @@ public final class BinlogRetention implements AutoCloseable {
     /**
      * The shard's purged and executed GTID sets. The connection to VTGate is kept for the next call
      * (a reader asks often: position checks, stop positions, stall checks); a kept connection that
-     * fails is replaced once at once (VTGate restarted since).
+     * was lost is replaced at once (VTGate restarted since), and one unused for a while is pinged
+     * first ({@link KeptConnection}).
      *
      * @throws VitessException naming the shard if they cannot be read
      */
@@ -98,20 +103,8 @@ public final class BinlogRetention implements AutoCloseable {
         String target = keyspace + ":" + shard + "@" + tabletType.name().toLowerCase(Locale.ROOT);
         String query = "SELECT @@global.gtid_purged, @@global.gtid_executed";
         try {
-            boolean fresh = connection == null;
-            try {
-                return queryGtidSets(target, query);
-            } catch (SQLException e) {
-                if (fresh || !isConnectionLost(e)) {
-                    throw e;
-                }
-                closeConnection();
-                return queryGtidSets(target, query);
-            }
+            return connection.run(c -> queryGtidSets(c, target, query), () -> true);
         } catch (SQLException e) {
-            if (isConnectionLost(e)) {
-                closeConnection();
-            }
             throw new VitessException(
                     "Cannot read the GTID sets of shard "
                             + keyspace
@@ -131,10 +124,8 @@ public final class BinlogRetention implements AutoCloseable {
         }
     }
 
-    private GtidSets queryGtidSets(String target, String query) throws SQLException {
-        if (connection == null) {
-            connection = connector.connect();
-        }
+    private static GtidSets queryGtidSets(Connection connection, String target, String query)
+            throws SQLException {
         try (Statement statement = connection.createStatement()) {
             statement.execute("USE `" + target.replace("`", "``") + "`");
             try (ResultSet rs = statement.executeQuery(query)) {
@@ -144,16 +135,6 @@ public final class BinlogRetention implements AutoCloseable {
                 return new GtidSets(flavored(rs.getString(1)), flavored(rs.getString(2)));
             }
         }
-    }
-
-    /** A broken connection (SQLState class 08), not an answer of VTGate's about the shard. */
-    private static boolean isConnectionLost(SQLException e) {
-        return VtgateSqlClient.isConnectionLost(e);
-    }
-
-    private void closeConnection() {
-        VtgateSqlClient.closeQuietly(connection);
-        connection = null;
     }
 
     /**
@@ -294,7 +275,7 @@ public final class BinlogRetention implements AutoCloseable {
 
     @Override
     public void close() {
-        closeConnection();
+        connection.close();
         if (stream != null) {
             stream.close();
         }

@@ -29,7 +29,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 
@@ -55,22 +54,8 @@ public final class VtgateSqlClient implements AutoCloseable {
     /** Guards {@link #kept}: one query at a time on it. */
     private final ReentrantLock keptLock = new ReentrantLock();
 
-    /** The shared connection, once opened. */
-    @Nullable private Connection kept;
-
-    /** When {@link #kept} last answered, by {@link #clock} (nanoseconds). */
-    private long keptAnsweredAt;
-
-    /**
-     * A kept connection idle this long is pinged before it is used: a load balancer or NAT may have
-     * dropped it without a word, and a query on it would wait for the socket timeout.
-     */
-    static final long IDLE_CHECK_NANOS = TimeUnit.SECONDS.toNanos(30);
-
-    /** How long that ping may take before the connection counts as lost. */
-    private static final int PING_TIMEOUT_SECONDS = 5;
-
-    private final LongSupplier clock;
+    /** The shared connection ({@link #keepingConnection}). */
+    private final KeptConnection kept;
 
     private volatile boolean closed;
 
@@ -78,8 +63,6 @@ public final class VtgateSqlClient implements AutoCloseable {
     interface Connector {
         Connection connect() throws SQLException;
     }
-
-    private final Connector connector;
 
     public VtgateSqlClient(VitessConnectionOptions options) {
         this(options, false, null, System::nanoTime);
@@ -92,8 +75,7 @@ public final class VtgateSqlClient implements AutoCloseable {
             LongSupplier clock) {
         this.options = options;
         this.keepConnection = keepConnection;
-        this.connector = connector == null ? this::connect : connector;
-        this.clock = clock;
+        this.kept = new KeptConnection(connector == null ? this::connect : connector, clock);
     }
 
     /**
@@ -344,61 +326,24 @@ public final class VtgateSqlClient implements AutoCloseable {
     }
 
     private void queryOnKeptConnectionLocked(String sql, RowHandler handler) {
-        if (kept != null
-                && clock.getAsLong() - keptAnsweredAt >= IDLE_CHECK_NANOS
-                && !answersPing(kept)) {
-            closeQuietly(kept);
-            kept = null;
-        }
-        if (kept != null) {
-            int[] rows = {0};
-            try {
-                run(
-                        kept,
-                        sql,
-                        rs -> {
-                            rows[0]++;
-                            handler.accept(rs);
-                        });
-                keptAnsweredAt = clock.getAsLong();
-                return;
-            } catch (SQLException e) {
-                if (!isConnectionLost(e)) {
-                    // The query failed, not the connection: keep it.
-                    throw new VitessException(describe(sql, e), e);
-                }
-                closeQuietly(kept);
-                kept = null;
-                if (rows[0] > 0) {
-                    // The handler has seen part of the answer: not again.
-                    throw new VitessException(describe(sql, e), e);
-                }
-                // Broken while idle (VTGate's idle timeout, a restart): once more, anew.
-            }
-        }
-        Connection connection = null;
-        boolean works = false;
+        int[] rows = {0};
         try {
-            connection = connector.connect();
-            run(connection, sql, handler);
-            works = true;
+            kept.run(
+                    connection -> {
+                        rows[0] = 0;
+                        run(
+                                connection,
+                                sql,
+                                rs -> {
+                                    rows[0]++;
+                                    handler.accept(rs);
+                                });
+                        return null;
+                    },
+                    // The handler has seen part of the answer: not again.
+                    () -> rows[0] == 0);
         } catch (SQLException e) {
             throw new VitessException(describe(sql, e), e);
-        } finally {
-            if (works) {
-                kept = connection;
-                keptAnsweredAt = clock.getAsLong();
-            } else {
-                closeQuietly(connection);
-            }
-        }
-    }
-
-    private static boolean answersPing(Connection connection) {
-        try {
-            return connection.isValid(PING_TIMEOUT_SECONDS);
-        } catch (SQLException e) {
-            return false;
         }
     }
 
@@ -428,8 +373,7 @@ public final class VtgateSqlClient implements AutoCloseable {
         closed = true;
         if (keptLock.tryLock()) {
             try {
-                closeQuietly(kept);
-                kept = null;
+                kept.close();
             } finally {
                 keptLock.unlock();
             }

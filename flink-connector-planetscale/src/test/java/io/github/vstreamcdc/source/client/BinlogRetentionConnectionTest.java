@@ -5,6 +5,8 @@ import io.github.vstreamcdc.source.config.VitessConnectionOptions;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.concurrent.atomic.AtomicLong;
+
 import static io.github.vstreamcdc.source.client.FakeGtidConnections.executedOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -27,6 +29,30 @@ class BinlogRetentionConnectionTest {
             assertThat(vtgate.opened).hasValue(1);
         }
         assertThat(vtgate.closed).hasValue(1);
+    }
+
+    @Test
+    void aConnectionUnusedForLongIsPingedAndOneDroppedSilentlyIsReplacedBeforeTheQuery() {
+        FakeGtidConnections vtgate = new FakeGtidConnections();
+        AtomicLong clock = new AtomicLong();
+        try (BinlogRetention retention = new BinlogRetention(OPTIONS, vtgate, clock::get)) {
+            retention.gtidSets("ks", "-80");
+            clock.addAndGet(KeptConnection.IDLE_CHECK_NANOS - 1);
+            retention.gtidSets("ks", "-80");
+            assertThat(vtgate.pings).hasValue(0);
+            clock.addAndGet(KeptConnection.IDLE_CHECK_NANOS);
+            retention.gtidSets("ks", "-80");
+            assertThat(vtgate.pings).hasValue(1);
+            assertThat(vtgate.opened).hasValue(1);
+
+            // A socket dropped without a FIN or RST would block a query for the socket timeout:
+            // the ping (with a timeout of its own) finds it first.
+            vtgate.dropOpenConnections();
+            clock.addAndGet(KeptConnection.IDLE_CHECK_NANOS);
+            assertThat(retention.gtidSets("ks", "-80").executed).isEqualTo(executedOf(2));
+            assertThat(vtgate.pings).hasValue(2);
+            assertThat(vtgate.closed).hasValue(1);
+        }
     }
 
     @Test

@@ -35,6 +35,8 @@ public final class FakeGtidConnections implements BinlogRetention.Connector {
 
     public final AtomicInteger opened = new AtomicInteger();
     public final AtomicInteger closed = new AtomicInteger();
+    public final AtomicInteger pings = new AtomicInteger();
+    private final Queue<boolean[]> brokenFlags = new ConcurrentLinkedQueue<>();
     private final Queue<Answer> script = new ConcurrentLinkedQueue<>();
     private volatile CountDownLatch entered;
     private volatile CountDownLatch release;
@@ -61,6 +63,14 @@ public final class FakeGtidConnections implements BinlogRetention.Connector {
         release.countDown();
     }
 
+    /**
+     * Breaks the open connections without a word (a load balancer dropped them while idle): their
+     * next statement or ping fails.
+     */
+    public void dropOpenConnections() {
+        brokenFlags.forEach(broken -> broken[0] = true);
+    }
+
     /** The executed set that the n-th connection answers. */
     public static String executedOf(int connection) {
         return "MySQL56/" + U + ":1-" + connection;
@@ -70,6 +80,7 @@ public final class FakeGtidConnections implements BinlogRetention.Connector {
     public Connection connect() {
         int number = opened.incrementAndGet();
         boolean[] broken = {false};
+        brokenFlags.add(broken);
         InvocationHandler statement =
                 (proxy, method, args) -> {
                     switch (method.getName()) {
@@ -97,6 +108,9 @@ public final class FakeGtidConnections implements BinlogRetention.Connector {
                         case "close":
                             closed.incrementAndGet();
                             return null;
+                        case "isValid":
+                            pings.incrementAndGet();
+                            return !broken[0];
                         default:
                             throw new UnsupportedOperationException(method.getName());
                     }

@@ -141,18 +141,18 @@ class VtgateSqlClientTest {
         FakeConnections connections = new FakeConnections();
         VtgateSqlClient client = keeping(connections);
         assertThat(client.listShards("ks")).containsExactly("-80", "80-");
-        clock.addAndGet(VtgateSqlClient.IDLE_CHECK_NANOS - 1);
+        clock.addAndGet(KeptConnection.IDLE_CHECK_NANOS - 1);
         assertThat(client.listShards("ks")).containsExactly("-80", "80-");
         assertThat(connections.pings).as("used recently: no ping").isZero();
 
-        clock.addAndGet(VtgateSqlClient.IDLE_CHECK_NANOS);
+        clock.addAndGet(KeptConnection.IDLE_CHECK_NANOS);
         assertThat(client.listShards("ks")).containsExactly("-80", "80-");
         assertThat(connections.pings).isEqualTo(1);
         assertThat(connections.opened).as("it answered: kept").isEqualTo(1);
 
         // Dropped by a load balancer while idle: the ping fails, not the query.
         connections.answerPings = false;
-        clock.addAndGet(VtgateSqlClient.IDLE_CHECK_NANOS);
+        clock.addAndGet(KeptConnection.IDLE_CHECK_NANOS);
         assertThat(client.listShards("ks")).containsExactly("-80", "80-");
         assertThat(connections.pings).isEqualTo(2);
         assertThat(connections.opened).isEqualTo(2);
