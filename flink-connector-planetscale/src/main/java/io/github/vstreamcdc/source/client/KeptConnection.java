@@ -27,7 +27,7 @@ final class KeptConnection implements AutoCloseable {
         T run(Connection connection) throws SQLException;
     }
 
-    /** A kept connection unused this long is pinged before it is used. */
+    /** A kept connection that has not answered for this long is pinged before it is used. */
     static final long IDLE_CHECK_NANOS = TimeUnit.SECONDS.toNanos(30);
 
     /** How long that ping may take before the connection counts as lost. */
@@ -38,7 +38,7 @@ final class KeptConnection implements AutoCloseable {
 
     @Nullable private Connection connection;
 
-    /** When {@link #connection} last answered, by {@link #clock} (nanoseconds). */
+    /** When {@link #connection} was opened or last answered, by {@link #clock} (nanoseconds). */
     private long answeredAt;
 
     KeptConnection(VtgateSqlClient.Connector connector, LongSupplier clock) {
@@ -71,6 +71,7 @@ final class KeptConnection implements AutoCloseable {
             }
         }
         connection = connector.connect();
+        answeredAt = clock.getAsLong();
         try {
             return answered(work.run(connection));
         } catch (SQLException e) {

@@ -45,8 +45,11 @@ final class IncrementalSnapshots {
     /** A checkpoint was taken or restored: the job checkpoints. */
     private boolean checkpointing;
 
-    /** A checkpoint was taken since this enumerator started. */
-    private boolean checkpointTaken;
+    /**
+     * A checkpoint completed since this enumerator started (a snapshot alone may be a savepoint,
+     * which Flink does not confirm).
+     */
+    private boolean checkpointCompleted;
 
     private final LongSupplier clock;
 
@@ -231,10 +234,14 @@ final class IncrementalSnapshots {
         return lines;
     }
 
+    /** A checkpoint completed (Flink confirms checkpoints, not savepoints). */
+    void checkpointCompleted() {
+        checkpointCompleted = true;
+    }
+
     /** Checkpoint {@code checkpointId} is being taken. */
     Map<String, ShardPlan> snapshot(long checkpointId) {
         checkpointing = true;
-        checkpointTaken = true;
         for (ShardPlan plan : plans.values()) {
             if (plan.complete() && plan.completeAtSnapshot < 0) {
                 plan.completeAtSnapshot = checkpointId;
@@ -265,12 +272,12 @@ final class IncrementalSnapshots {
             }
             boolean checkpointed =
                     plan.completeAtSnapshot >= 0 && checkpointId >= plan.completeAtSnapshot;
-            // Restored, but no checkpoint since: the job may no longer checkpoint.
+            // Restored or snapshotted, but no checkpoint completed since: the job may no longer
+            // checkpoint, or take savepoints only.
             boolean waitedInVain =
-                    !checkpointTaken
+                    !checkpointCompleted
                             && now - plan.completeSinceMillis
-                                    >= PlanetScaleSourceEnumerator.RESTORED_CHECKPOINT_WAIT
-                                            .toMillis();
+                                    >= PlanetScaleSourceEnumerator.FIRST_CHECKPOINT_WAIT.toMillis();
             if (checkpointing && !checkpointed && !waitedInVain) {
                 continue;
             }
@@ -285,13 +292,15 @@ final class IncrementalSnapshots {
                         entry.getKey());
             } else if (!checkpointed) {
                 LOG.warn(
-                        "{}: its stream starts without a completed checkpoint: the job was"
-                                + " restored and has taken none in the {} minutes since its chunks"
-                                + " were all read. Rows of its chunks still on their way"
+                        "{}: its stream starts without a completed checkpoint: none completed"
+                                + " in the {} minutes since its chunks were all read (a job"
+                                + " restored without checkpointing, or one that takes only"
+                                + " savepoints, which Flink does not confirm to sources). Rows of"
+                                + " its chunks still on their way"
                                 + " downstream may arrive after the stream's first changes of the"
                                 + " same keys.",
                         entry.getKey(),
-                        PlanetScaleSourceEnumerator.RESTORED_CHECKPOINT_WAIT.toMinutes());
+                        PlanetScaleSourceEnumerator.FIRST_CHECKPOINT_WAIT.toMinutes());
             }
             released.add(streamSplit(split, plan));
         }

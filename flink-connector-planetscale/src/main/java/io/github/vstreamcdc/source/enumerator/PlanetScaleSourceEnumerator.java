@@ -48,13 +48,14 @@ public final class PlanetScaleSourceEnumerator
     static final Duration NO_CHECKPOINT_WAIT = Duration.ofSeconds(60);
 
     /**
-     * After a restore, how long a reshard's new shards, or a shard whose incremental-snapshot
-     * chunks are all read, wait for the first checkpoint before they start without one: a job
-     * restored from a savepoint may no longer checkpoint. (The enumerator cannot see the checkpoint
-     * interval: a job that checkpoints less often than this may start them before its first
-     * checkpoint after the restore.)
+     * How long a reshard's new shards, or a shard whose incremental-snapshot chunks are all read,
+     * wait for the first completed checkpoint of a job that seems to checkpoint (it was restored,
+     * or took a snapshot) before they start without one: a job restored from a savepoint may no
+     * longer checkpoint, and Flink does not confirm savepoints to sources, so a job that only takes
+     * savepoints never completes a checkpoint. (The enumerator cannot see the checkpoint interval:
+     * a job whose first checkpoint completes later than this may start them before it.)
      */
-    static final Duration RESTORED_CHECKPOINT_WAIT = Duration.ofMinutes(10);
+    static final Duration FIRST_CHECKPOINT_WAIT = Duration.ofMinutes(10);
 
     /** How long assignments wait for readers that have not registered yet. */
     static final Duration READER_WAIT = Duration.ofSeconds(5);
@@ -406,6 +407,7 @@ public final class PlanetScaleSourceEnumerator
     /** Starts the new shards of the journals that a completed checkpoint has seen complete. */
     @Override
     public void notifyCheckpointComplete(long checkpointId) {
+        snapshots.checkpointCompleted();
         releaseSnapshots(checkpointId);
         for (ShardLineageTracker.Ack ack : shards.checkpointComplete(checkpointId)) {
             // A reader that is gone re-reports after its restore and is acknowledged then; one

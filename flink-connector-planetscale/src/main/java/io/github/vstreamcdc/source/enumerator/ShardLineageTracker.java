@@ -43,7 +43,8 @@ import java.util.function.LongSupplier;
  * keeps the enumerator but restores the readers to an earlier checkpoint would read the old shard's
  * end again while the new shard runs on. A job without checkpoints starts them after {@code
  * noCheckpointWait}; a restored job that takes no checkpoint, after {@link
- * PlanetScaleSourceEnumerator#RESTORED_CHECKPOINT_WAIT} (or {@code noCheckpointWait} if longer).
+ * PlanetScaleSourceEnumerator#FIRST_CHECKPOINT_WAIT} (or {@code noCheckpointWait} if longer), and
+ * so does a job that has taken snapshots but never completed a checkpoint (savepoints only).
  *
  * <p>In a bounded read a shard may instead finish at its stop: it counts as finished for the
  * journals too, and the new shards get {@code newShardBounds}.
@@ -105,8 +106,11 @@ final class ShardLineageTracker {
     /** A checkpoint was taken or restored: the job checkpoints. */
     private boolean checkpointing;
 
-    /** A checkpoint was taken since this tracker was made. */
-    private boolean checkpointTaken;
+    /**
+     * A checkpoint completed since this tracker was made (a snapshot alone may be a savepoint,
+     * which Flink does not confirm).
+     */
+    private boolean checkpointCompleted;
 
     ShardLineageTracker(
             PlanetScaleEnumeratorState state, Duration noCheckpointWait, LongSupplier clock) {
@@ -438,21 +442,21 @@ final class ShardLineageTracker {
 
     /**
      * A job without checkpoints has nothing to wait for: after {@code noCheckpointWait} without any
-     * checkpoint, complete journals start their new shards anyway.
+     * checkpoint, complete journals start their new shards anyway; a job that was restored or took
+     * snapshots but has completed no checkpoint since this tracker was made, after {@link
+     * PlanetScaleSourceEnumerator#FIRST_CHECKPOINT_WAIT}.
      *
      * @return whether new shards started
      */
     boolean startChildrenWithoutCheckpoints() {
-        if (checkpointTaken || awaitingCheckpoint.isEmpty()) {
+        if (checkpointCompleted || awaitingCheckpoint.isEmpty()) {
             return false;
         }
-        // Restored (checkpointing assumed), but no checkpoint since: the job may no longer take
-        // any.
+        // Restored or snapshotted, but no checkpoint completed since: the job may no longer
+        // checkpoint, or take savepoints only.
         Duration wait =
                 checkpointing
-                        ? max(
-                                noCheckpointWait,
-                                PlanetScaleSourceEnumerator.RESTORED_CHECKPOINT_WAIT)
+                        ? max(noCheckpointWait, PlanetScaleSourceEnumerator.FIRST_CHECKPOINT_WAIT)
                         : noCheckpointWait;
         long now = clock.getAsLong();
         List<JournalKey> due = new ArrayList<>();
@@ -470,7 +474,10 @@ final class ShardLineageTracker {
                         + " the new shards without waiting (without checkpoints, the changes"
                         + " of a key moved by the reshard may reach the sink out of order)",
                 wait,
-                checkpointing ? " (the job was restored and has taken none since)" : "");
+                checkpointing
+                        ? " (restored without checkpointing, or taking only savepoints, which"
+                                + " Flink does not confirm to sources)"
+                        : "");
         due.forEach(this::release);
         return true;
     }
@@ -569,7 +576,6 @@ final class ShardLineageTracker {
     /** The enumerator's snapshot for a checkpoint. */
     PlanetScaleEnumeratorState snapshot(long checkpointId) {
         checkpointing = true;
-        checkpointTaken = true;
         awaitingCheckpoint.replaceAll((key, id) -> id < 0 ? checkpointId : id);
         for (PendingAck ack : pendingAcks.values()) {
             if (ack.firstSnapshot < 0) {
@@ -595,6 +601,7 @@ final class ShardLineageTracker {
      * @return the acknowledgements of the reports it holds, to send to their readers
      */
     List<Ack> checkpointComplete(long checkpointId) {
+        checkpointCompleted = true;
         releaseAwaiting(id -> id >= 0 && id <= checkpointId);
         List<Ack> acks = new ArrayList<>();
         pendingAcks

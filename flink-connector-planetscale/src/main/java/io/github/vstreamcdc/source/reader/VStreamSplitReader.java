@@ -729,20 +729,25 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
                             + afterDdl(cursor),
                     status.asRuntimeException());
         }
-        if (VStreamErrors.isNoTabletFound(status)
-                && config.connection().tabletType() == Topodata.TabletType.PRIMARY
-                && GtidSet.parseMysql56(cursor.framer.safePosition().gtid()) != null) {
+        boolean noTablet = VStreamErrors.isNoTabletFound(status);
+        String safeGtid = cursor.framer.safePosition().gtid();
+        boolean fromGtid = GtidSet.parseMysql56(safeGtid) != null;
+        Topodata.TabletType tabletType = config.connection().tabletType();
+        if (noTablet && tabletType == Topodata.TabletType.PRIMARY && fromGtid) {
             // What VTGate says when the tablet cannot serve the position: is it purged?
-            String purged =
-                    StreamPositionCheck.purgedProblem(
-                            gtidSets, cursor.split, cursor.framer.safePosition().gtid());
+            String purged = StreamPositionCheck.purgedProblem(gtidSets, cursor.split, safeGtid);
             if (purged != null) {
                 throw new VitessException(purged, status.asRuntimeException());
             }
         }
         ReconnectPolicy reconnects = cursor.reconnects;
         long now = System.currentTimeMillis();
-        if (!reconnects.streamFailed(now, VStreamErrors.isNoTabletFound(status))) {
+        if (!reconnects.streamFailed(now, noTablet)) {
+            // Another replica may have held the position, so only now: the one asked did not.
+            String purged =
+                    noTablet && tabletType != Topodata.TabletType.PRIMARY && fromGtid
+                            ? StreamPositionCheck.purgedProblem(gtidSets, cursor.split, safeGtid)
+                            : null;
             throw new VitessException(
                     "Gave up on shard "
                             + cursor.split.splitId()
@@ -754,7 +759,10 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
                             + (status.isOk()
                                     ? "VTGate " + target + " ended the stream at " + position
                                     : VStreamErrors.describe(
-                                            status, target, keyspace, shard, position)),
+                                            status, target, keyspace, shard, position))
+                            + (purged == null
+                                    ? ""
+                                    : ". A " + tabletType + " tablet's binlog says why: " + purged),
                     status.asRuntimeException());
         }
         long backoff = reconnects.backoffMillis();

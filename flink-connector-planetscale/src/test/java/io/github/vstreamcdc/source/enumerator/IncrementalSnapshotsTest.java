@@ -297,8 +297,10 @@ class IncrementalSnapshotsTest {
         IncrementalSnapshots snapshots = restoredWithFirstChunkRead(now);
         snapshots.chunkRead("ks/0#t#1", U + "1-30");
         assertThat(snapshots.release(held(), -1)).as("not before a checkpoint").isEmpty();
+        snapshots.snapshot(6);
+        snapshots.checkpointCompleted();
         snapshots.snapshot(7);
-        now[0] += PlanetScaleSourceEnumerator.RESTORED_CHECKPOINT_WAIT.toMillis();
+        now[0] += PlanetScaleSourceEnumerator.FIRST_CHECKPOINT_WAIT.toMillis();
         assertThat(snapshots.release(held(), -1))
                 .as("the job checkpoints: no start without one")
                 .isEmpty();
@@ -306,13 +308,25 @@ class IncrementalSnapshotsTest {
     }
 
     @Test
+    void aJobThatTakesOnlySavepointsStartsTheStreamAfterTheFirstCheckpointWait() {
+        // Flink snapshots the enumerator for a savepoint but never confirms it.
+        long[] now = {0};
+        IncrementalSnapshots snapshots = restoredWithFirstChunkRead(now);
+        snapshots.chunkRead("ks/0#t#1", U + "1-30");
+        snapshots.snapshot(7);
+        assertThat(snapshots.release(held(), -1)).isEmpty();
+        now[0] += PlanetScaleSourceEnumerator.FIRST_CHECKPOINT_WAIT.toMillis();
+        assertThat(snapshots.release(held(), -1)).hasSize(1);
+    }
+
+    @Test
     void restoredIntoAJobThatNoLongerCheckpointsTheShardStartsAfterAWait() {
         long[] now = {0};
         IncrementalSnapshots snapshots = restoredWithFirstChunkRead(now);
-        now[0] += PlanetScaleSourceEnumerator.RESTORED_CHECKPOINT_WAIT.toMillis();
+        now[0] += PlanetScaleSourceEnumerator.FIRST_CHECKPOINT_WAIT.toMillis();
         snapshots.chunkRead("ks/0#t#1", U + "1-30");
         assertThat(snapshots.release(held(), -1)).isEmpty();
-        now[0] += PlanetScaleSourceEnumerator.RESTORED_CHECKPOINT_WAIT.toMillis() - 1;
+        now[0] += PlanetScaleSourceEnumerator.FIRST_CHECKPOINT_WAIT.toMillis() - 1;
         assertThat(snapshots.release(held(), -1)).isEmpty();
         now[0] += 1;
         ShardSplit stream = snapshots.release(held(), -1).get(0);
@@ -325,12 +339,12 @@ class IncrementalSnapshotsTest {
         IncrementalSnapshots snapshots = restoredWithFirstChunkRead(now);
         snapshots.chunkRead("ks/0#t#1", U + "1-30");
         assertThat(snapshots.release(held(), -1)).isEmpty(); // the wait begins
-        now[0] += PlanetScaleSourceEnumerator.RESTORED_CHECKPOINT_WAIT.toMillis() - 1000;
+        now[0] += PlanetScaleSourceEnumerator.FIRST_CHECKPOINT_WAIT.toMillis() - 1000;
         snapshots.chunkReset("ks/0#t#1");
         snapshots.chunkRead("ks/0#t#1", U + "1-35");
         now[0] += 1000;
         assertThat(snapshots.release(held(), -1)).as("the wait began again").isEmpty();
-        now[0] += PlanetScaleSourceEnumerator.RESTORED_CHECKPOINT_WAIT.toMillis();
+        now[0] += PlanetScaleSourceEnumerator.FIRST_CHECKPOINT_WAIT.toMillis();
         assertThat(snapshots.release(held(), -1)).hasSize(1);
     }
 

@@ -469,11 +469,30 @@ class ShardLineageTrackerTest {
     void aCheckpointingJobAlwaysWaitsForTheCheckpoint() {
         ShardLineageTracker tracker = reading();
         tracker.snapshot(1);
+        tracker.checkpointComplete(1);
         tracker.shardFinished(0, "ks/-80", SPLIT);
         tracker.shardFinished(0, "ks/80-", SPLIT);
+        tracker.snapshot(2);
         clock.addAndGet(3_600_000);
         assertThat(tracker.startChildrenWithoutCheckpoints()).isFalse();
         assertThat(tracker.unassigned()).isEmpty();
+        tracker.checkpointComplete(2);
+        assertThat(tracker.unassigned()).hasSize(4);
+    }
+
+    @Test
+    void aJobThatTakesOnlySavepointsStartsChildrenAfterTheFirstCheckpointWait() {
+        // Flink snapshots the enumerator for a savepoint but never confirms it.
+        ShardLineageTracker tracker = reading();
+        tracker.snapshot(1);
+        tracker.shardFinished(0, "ks/-80", SPLIT);
+        tracker.shardFinished(0, "ks/80-", SPLIT);
+        tracker.snapshot(2);
+        clock.addAndGet(PlanetScaleSourceEnumerator.FIRST_CHECKPOINT_WAIT.toMillis() - 1);
+        assertThat(tracker.startChildrenWithoutCheckpoints()).isFalse();
+        clock.addAndGet(1);
+        assertThat(tracker.startChildrenWithoutCheckpoints()).isTrue();
+        assertThat(tracker.unassigned()).hasSize(4);
     }
 
     @Test
@@ -483,8 +502,8 @@ class ShardLineageTrackerTest {
         tracker.startJournalsCompleteAtRestore();
         tracker.shardFinished(0, "ks/-80", SPLIT);
         tracker.shardFinished(0, "ks/80-", SPLIT);
-        // The restored job checkpointed: the 60 s of a job without checkpoints are not enough.
-        clock.addAndGet(PlanetScaleSourceEnumerator.RESTORED_CHECKPOINT_WAIT.toMillis() - 1);
+        // Restored from a checkpoint, the job counts as checkpointing: 60 s are not enough.
+        clock.addAndGet(PlanetScaleSourceEnumerator.FIRST_CHECKPOINT_WAIT.toMillis() - 1);
         assertThat(tracker.startChildrenWithoutCheckpoints()).isFalse();
         assertThat(tracker.unassigned()).isEmpty();
         // Restored from a savepoint into a job without checkpoints: no longer waits for ever.
@@ -497,13 +516,15 @@ class ShardLineageTrackerTest {
     void aRestoredJobThatCheckpointsWaitsForTheCheckpoint() throws Exception {
         ShardLineageTracker tracker = restoredFrom(reading().snapshot(1));
         tracker.startJournalsCompleteAtRestore();
+        tracker.snapshot(2);
+        tracker.checkpointComplete(2);
         tracker.shardFinished(0, "ks/-80", SPLIT);
         tracker.shardFinished(0, "ks/80-", SPLIT);
-        tracker.snapshot(2);
+        tracker.snapshot(3);
         clock.addAndGet(3_600_000);
         assertThat(tracker.startChildrenWithoutCheckpoints()).isFalse();
         assertThat(tracker.unassigned()).isEmpty();
-        tracker.checkpointComplete(2);
+        tracker.checkpointComplete(3);
         assertThat(tracker.unassigned()).hasSize(4);
     }
 

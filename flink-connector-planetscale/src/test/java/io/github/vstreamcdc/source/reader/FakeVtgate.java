@@ -48,6 +48,9 @@ final class FakeVtgate implements AutoCloseable {
     private final List<ManagedChannel> channels = new ArrayList<>();
     volatile String currentPosition = gtid(1, 100_000);
 
+    /** The shard's purged GTID set, as {@link #gtidSets} answers it. */
+    volatile String purged = "MySQL56/";
+
     /** When set, asks for the current position fail with it. */
     volatile io.grpc.Status currentPositionFailure;
 
@@ -153,8 +156,8 @@ final class FakeVtgate implements AutoCloseable {
 
     /**
      * The shard's GTID sets as the reader queries them over VTGate's MySQL protocol ({@link
-     * ShardGtidSets}): {@link #currentPosition} executed, nothing purged; fails like the query when
-     * {@link #currentPositionFailure} is set.
+     * ShardGtidSets}): {@link #currentPosition} executed, {@link #purged} purged; fails like the
+     * query when {@link #currentPositionFailure} is set.
      */
     BinlogRetention.GtidSets gtidSets(String keyspace, String shard) {
         synchronized (this) {
@@ -164,7 +167,7 @@ final class FakeVtgate implements AutoCloseable {
         if (currentPositionFailure != null || gtidQueryFails) {
             throw new VitessException("Cannot read the GTID sets: " + currentPositionFailure);
         }
-        return new BinlogRetention.GtidSets("MySQL56/", currentPosition);
+        return new BinlogRetention.GtidSets(purged, currentPosition);
     }
 
     /** The reader's asks for a shard's position: queries of its GTID sets and VStreams. */

@@ -961,6 +961,30 @@ class VStreamSplitReaderTest {
         assertThat(fake.awaitPositionChecks(1, 10_000)).hasSize(1);
     }
 
+    @Test
+    void aPurgedPositionOnAReplicaIsNamedWhenTheReaderGivesUp() throws Exception {
+        // VTGate skips replicas that cannot serve the position and reports only "no tablet";
+        // another replica might still hold it, so the reader retries, and says why when it stops.
+        fake.purged = gtid(1, 50);
+        Status noTablet =
+                Status.CANCELLED.withDescription(
+                        "failed to find a REPLICA tablet for VStream in ks/-80 within the test"
+                                + " cell(s): context has expired");
+        fake.thenSendAndFail(noTablet).thenSendAndFail(noTablet);
+        start(binlogSplit(gtid(1, 10), 0), 1, Topodata.TabletType.REPLICA);
+
+        Throwable failure = fetchUntilFailure(new Output());
+
+        assertThat(failure)
+                .hasMessageContaining("Gave up on shard " + SPLIT_ID)
+                .hasMessageContaining("found no tablet")
+                .hasMessageContaining("A REPLICA tablet's binlog says why")
+                .hasMessageContaining("purged")
+                .hasMessageContaining(gtid(1, 10))
+                .hasMessageContaining("'initial'");
+        assertThat(fake.requests()).hasSize(2);
+    }
+
     // ---- (e) reconnect budget ----
 
     @Test
