@@ -41,8 +41,9 @@ public final class MessageSourceOptions {
                     .defaultValue(Duration.ofMinutes(10))
                     .withDescription(
                             "With 'ack.mode' = 'checkpoint': how long after its first message a"
-                                    + " reader waits for its first checkpoint before it fails the"
-                                    + " job (nothing would ever be acknowledged without one)."
+                                    + " reader waits for its first completed checkpoint before it"
+                                    + " fails the job (nothing would ever be acknowledged without"
+                                    + " one; savepoints do not count)."
                                     + " Refused when set with 'on-emit'.");
 
     public static final ConfigOption<Integer> SCAN_QUEUE_CAPACITY =

@@ -49,10 +49,14 @@ public final class MessageSourceReader<T>
     private final Duration checkpointTimeout;
     private final Map<String, MessageSplit> splits = new ConcurrentHashMap<>();
 
-    /** When the first message was emitted while no checkpoint was taken yet; -1 otherwise. */
+    /** When the first message was emitted while no checkpoint had completed yet; -1 otherwise. */
     private long waitingForCheckpointSince = -1;
 
-    private boolean checkpointTaken;
+    /**
+     * A checkpoint completed (a snapshot alone may be a savepoint, which Flink does not confirm:
+     * its messages would never be acknowledged).
+     */
+    private boolean checkpointCompleted;
 
     /** A reader of the configured table that acknowledges through VTGate. */
     public static <T> MessageSourceReader<T> create(
@@ -138,7 +142,7 @@ public final class MessageSourceReader<T>
         InputStatus status = super.pollNext(output);
         if (ackMode == AckMode.ON_EMIT) {
             acker.acknowledge(ledger.dueOnEmit(), splits::get);
-        } else if (!checkpointTaken) {
+        } else if (!checkpointCompleted) {
             checkCheckpointing();
         }
         return status;
@@ -154,9 +158,10 @@ public final class MessageSourceReader<T>
             waitingForCheckpointSince = now;
         } else if (now - waitingForCheckpointSince > checkpointTimeout.toMillis()) {
             throw new IllegalStateException(
-                    "No checkpoint was taken within "
+                    "No checkpoint completed within "
                             + checkpointTimeout
-                            + " after the first message was emitted, and with '"
+                            + " after the first message was emitted (savepoints do not count:"
+                            + " Flink does not confirm them to sources), and with '"
                             + MessageSourceOptions.ACK_MODE.key()
                             + "' = '"
                             + AckMode.CHECKPOINT.value()
@@ -174,7 +179,6 @@ public final class MessageSourceReader<T>
 
     @Override
     public List<MessageSplit> snapshotState(long checkpointId) {
-        checkpointTaken = true;
         Map<String, List<MessageId>> unconfirmed = ledger.snapshot(checkpointId);
         List<MessageSplit> state = new ArrayList<>();
         for (MessageSplit split : super.snapshotState(checkpointId)) {
@@ -186,6 +190,7 @@ public final class MessageSourceReader<T>
 
     @Override
     public void notifyCheckpointComplete(long checkpointId) throws Exception {
+        checkpointCompleted = true;
         super.notifyCheckpointComplete(checkpointId);
         acker.checkFailure();
         if (ackMode == AckMode.CHECKPOINT) {

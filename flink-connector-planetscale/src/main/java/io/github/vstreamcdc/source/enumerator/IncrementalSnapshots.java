@@ -242,9 +242,14 @@ final class IncrementalSnapshots {
     /** Checkpoint {@code checkpointId} is being taken. */
     Map<String, ShardPlan> snapshot(long checkpointId) {
         checkpointing = true;
+        // The job is trying to checkpoint (or taking a savepoint): the wait for one starts anew.
+        long now = clock.getAsLong();
         for (ShardPlan plan : plans.values()) {
             if (plan.complete() && plan.completeAtSnapshot < 0) {
                 plan.completeAtSnapshot = checkpointId;
+            }
+            if (plan.completeSinceMillis >= 0) {
+                plan.completeSinceMillis = now;
             }
         }
         return Collections.unmodifiableMap(plans);
@@ -293,7 +298,8 @@ final class IncrementalSnapshots {
             } else if (!checkpointed) {
                 LOG.warn(
                         "{}: its stream starts without a completed checkpoint: none completed"
-                                + " in the {} minutes since its chunks were all read (a job"
+                                + " in the {} minutes since its chunks were all read and the last"
+                                + " snapshot was taken (a job"
                                 + " restored without checkpointing, or one that takes only"
                                 + " savepoints, which Flink does not confirm to sources). Rows of"
                                 + " its chunks still on their way"

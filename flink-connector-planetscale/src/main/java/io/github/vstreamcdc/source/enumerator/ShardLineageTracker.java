@@ -42,7 +42,7 @@ import java.util.function.LongSupplier;
  * overtake the old shard's last ones, which may still be in flight downstream, and a failover that
  * keeps the enumerator but restores the readers to an earlier checkpoint would read the old shard's
  * end again while the new shard runs on. A job without checkpoints starts them after {@code
- * noCheckpointWait}; a restored job that takes no checkpoint, after {@link
+ * noCheckpointWait}; a restored job that completes no checkpoint, after {@link
  * PlanetScaleSourceEnumerator#FIRST_CHECKPOINT_WAIT} (or {@code noCheckpointWait} if longer), and
  * so does a job that has taken snapshots but never completed a checkpoint (savepoints only).
  *
@@ -470,13 +470,13 @@ final class ShardLineageTracker {
             return false;
         }
         LOG.warn(
-                "No checkpoint was taken in {} since a reshard's old shards finished{}: starting"
+                "No checkpoint completed in {} since a reshard's old shards finished{}: starting"
                         + " the new shards without waiting (without checkpoints, the changes"
                         + " of a key moved by the reshard may reach the sink out of order)",
                 wait,
                 checkpointing
-                        ? " (restored without checkpointing, or taking only savepoints, which"
-                                + " Flink does not confirm to sources)"
+                        ? " and since the last snapshot (restored without checkpointing, or taking"
+                                + " only savepoints, which Flink does not confirm to sources)"
                         : "");
         due.forEach(this::release);
         return true;
@@ -576,6 +576,9 @@ final class ShardLineageTracker {
     /** The enumerator's snapshot for a checkpoint. */
     PlanetScaleEnumeratorState snapshot(long checkpointId) {
         checkpointing = true;
+        // The job is trying to checkpoint (or taking a savepoint): the wait for one starts anew.
+        long now = clock.getAsLong();
+        completedAtMillis.replaceAll((key, at) -> now);
         awaitingCheckpoint.replaceAll((key, id) -> id < 0 ? checkpointId : id);
         for (PendingAck ack : pendingAcks.values()) {
             if (ack.firstSnapshot < 0) {

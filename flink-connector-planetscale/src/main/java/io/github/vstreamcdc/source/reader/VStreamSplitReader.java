@@ -762,7 +762,14 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
                                             status, target, keyspace, shard, position))
                             + (purged == null
                                     ? ""
-                                    : ". A " + tabletType + " tablet's binlog says why: " + purged),
+                                    : ". The binlog of a "
+                                            + tabletType
+                                            + " tablet (the one VTGate chose for the check)"
+                                            + " says why: "
+                                            + purged
+                                            + " (Another tablet may still hold the position:"
+                                            + " with 'tablet-type' = 'PRIMARY' the job reads"
+                                            + " the primary's binlog.)"),
                     status.asRuntimeException());
         }
         long backoff = reconnects.backoffMillis();

@@ -488,7 +488,12 @@ class ShardLineageTrackerTest {
         tracker.shardFinished(0, "ks/-80", SPLIT);
         tracker.shardFinished(0, "ks/80-", SPLIT);
         tracker.snapshot(2);
-        clock.addAndGet(PlanetScaleSourceEnumerator.FIRST_CHECKPOINT_WAIT.toMillis() - 1);
+        long wait = PlanetScaleSourceEnumerator.FIRST_CHECKPOINT_WAIT.toMillis();
+        clock.addAndGet(wait - 1);
+        assertThat(tracker.startChildrenWithoutCheckpoints()).isFalse();
+        // Another snapshot (a checkpoint attempt that may yet complete): the wait starts anew.
+        tracker.snapshot(3);
+        clock.addAndGet(wait - 1);
         assertThat(tracker.startChildrenWithoutCheckpoints()).isFalse();
         clock.addAndGet(1);
         assertThat(tracker.startChildrenWithoutCheckpoints()).isTrue();

@@ -978,7 +978,8 @@ class VStreamSplitReaderTest {
         assertThat(failure)
                 .hasMessageContaining("Gave up on shard " + SPLIT_ID)
                 .hasMessageContaining("found no tablet")
-                .hasMessageContaining("A REPLICA tablet's binlog says why")
+                .hasMessageContaining("The binlog of a REPLICA tablet")
+                .hasMessageContaining("'tablet-type' = 'PRIMARY'")
                 .hasMessageContaining("purged")
                 .hasMessageContaining(gtid(1, 10))
                 .hasMessageContaining("'initial'");
