@@ -4,6 +4,7 @@ import io.github.vstreamcdc.source.PlanetScaleSource;
 import io.github.vstreamcdc.source.PlanetScaleSourceBuilder;
 import io.github.vstreamcdc.source.client.CurrentPositionResolver;
 import io.github.vstreamcdc.source.config.PlanetScaleSourceOptions;
+import io.github.vstreamcdc.source.config.PurgedBinlogHandling;
 import io.github.vstreamcdc.source.config.StartupMode;
 import io.github.vstreamcdc.source.config.VitessConnectionOptions;
 
@@ -14,10 +15,12 @@ import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.flink.types.RowKind;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -35,6 +38,9 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 import static io.github.vstreamcdc.e2e.SourceTestSupport.COLUMNS;
@@ -319,6 +325,86 @@ class ConnectionErrorsITCase {
         assertThat(SourceTestSupport.connectorMessage(failure))
                 .contains("of shard commerce/0 is no longer in the shard's binlog: transactions ")
                 .contains("start it anew from a snapshot");
+    }
+
+    /**
+     * With 'scan.purged-binlog.handling' = 're-snapshot', a job restored after its binlog was
+     * purged does not fail: the shard's table is copied anew from its current state, then streamed.
+     * What the restored job emits adds up to what the table holds, before and after changes made
+     * once it streams.
+     */
+    @Test
+    void aJobRestoredAfterItsBinlogWasPurgedCopiesTheShardAnewWhenAskedTo(
+            VitessCluster cluster, @TempDir Path savepoints) throws Exception {
+        String position = currentPosition(cluster);
+        String savepoint;
+        JobClient first = savepointableJob(cluster, position, null).executeAsync("purged-first");
+        try {
+            SourceTestSupport.insertRange(cluster, KEYSPACE, TABLE, 301, 305, "before-");
+            Thread.sleep(3000);
+            savepoint =
+                    first.stopWithSavepoint(
+                                    false,
+                                    savepoints.toUri().toString(),
+                                    SavepointFormatType.CANONICAL)
+                            .get(2, TimeUnit.MINUTES);
+        } catch (Exception e) {
+            first.cancel();
+            throw e;
+        }
+        SourceTestSupport.insertRange(cluster, KEYSPACE, TABLE, 306, 320, "lost-");
+        try (Connection c = cluster.connect(KEYSPACE);
+                Statement s = c.createStatement()) {
+            s.execute("UPDATE " + TABLE + " SET v = 'lost-update' WHERE id = 301");
+        }
+        purgeBinlogs(cluster);
+
+        Configuration config = noRestarts();
+        config.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
+        env.setParallelism(1);
+        DataStream<RowData> stream =
+                env.fromSource(
+                                source(cluster)
+                                        .specificOffsets(Collections.singletonMap("0", position))
+                                        .purgedBinlogHandling(PurgedBinlogHandling.RE_SNAPSHOT)
+                                        .build(),
+                                WatermarkStrategy.noWatermarks(),
+                                "planetscale")
+                        .uid("planetscale");
+        try (CollectedRecords<RowData> out =
+                new CollectedRecords<>(stream.executeAndCollect("purged-copied-anew"))) {
+            Map<Long, String> copied = SourceTestSupport.select(cluster, KEYSPACE, TABLE);
+            List<RowData> rows =
+                    out.await(
+                            r -> applied(r).equals(copied),
+                            Duration.ofSeconds(90),
+                            "the table copied anew");
+            assertThat(rows).allMatch(r -> r.getRowKind() == RowKind.INSERT);
+            assertThat(applied(rows))
+                    .containsEntry(301L, "lost-update")
+                    .containsEntry(320L, "lost-320");
+
+            try (Connection c = cluster.connect(KEYSPACE);
+                    Statement s = c.createStatement()) {
+                s.execute("INSERT INTO " + TABLE + " (id, v) VALUES (321, 'after')");
+                s.execute("UPDATE " + TABLE + " SET v = 'changed' WHERE id = 302");
+                s.execute("DELETE FROM " + TABLE + " WHERE id = 303");
+            }
+            Map<Long, String> now = SourceTestSupport.select(cluster, KEYSPACE, TABLE);
+            out.await(
+                    r -> applied(r).equals(now),
+                    Duration.ofSeconds(60),
+                    "the changes after the copy");
+        }
+    }
+
+    private static Map<Long, String> applied(List<RowData> rows) {
+        Map<Long, String> table = new TreeMap<>();
+        for (RowData row : rows) {
+            SourceTestSupport.apply(table, row);
+        }
+        return table;
     }
 
     /** The source from a position into a discarding sink, with checkpoints, from a savepoint. */

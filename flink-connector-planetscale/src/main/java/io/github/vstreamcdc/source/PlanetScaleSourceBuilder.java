@@ -5,6 +5,7 @@ import io.github.vstreamcdc.source.config.AuthMethod;
 import io.github.vstreamcdc.source.config.BoundedMode;
 import io.github.vstreamcdc.source.config.PlanetScaleSourceConfig;
 import io.github.vstreamcdc.source.config.PlanetScaleSourceOptions;
+import io.github.vstreamcdc.source.config.PurgedBinlogHandling;
 import io.github.vstreamcdc.source.config.SpecificOffsets;
 import io.github.vstreamcdc.source.config.StartupMode;
 import io.github.vstreamcdc.source.config.VitessConnectionOptions;
@@ -42,6 +43,7 @@ import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SCAN_B
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SCAN_INCREMENTAL_SNAPSHOT_CHUNK_SIZE;
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SCAN_INCREMENTAL_SNAPSHOT_ENABLED;
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SCAN_NEWLY_ADDED_TABLE_ENABLED;
+import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SCAN_PURGED_BINLOG_HANDLING;
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SCAN_SHARD_DISCOVERY_INTERVAL;
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SCAN_STARTUP_MODE;
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SCAN_STARTUP_SPECIFIC_OFFSET;
@@ -324,6 +326,16 @@ public final class PlanetScaleSourceBuilder<T> {
      */
     public PlanetScaleSourceBuilder<T> reconnectStallTimeout(Duration timeout) {
         return option(RECONNECT_STALL_TIMEOUT, timeout);
+    }
+
+    /**
+     * What a shard's reader does when the binlog no longer holds the shard's position (purged while
+     * the job was stopped or behind): fail (the default), or copy the shard's tables again from its
+     * current state and stream on, at-least-once for that shard (a row deleted while the changes
+     * were lost is not deleted downstream). Not for bounded reads.
+     */
+    public PlanetScaleSourceBuilder<T> purgedBinlogHandling(PurgedBinlogHandling handling) {
+        return option(SCAN_PURGED_BINLOG_HANDLING, handling);
     }
 
     /** Ask VStream only for these columns (a plain table name only). */

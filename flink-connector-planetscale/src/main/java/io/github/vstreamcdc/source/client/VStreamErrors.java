@@ -84,6 +84,11 @@ public final class VStreamErrors {
         return null;
     }
 
+    /** Whether the stream failed because the binlog no longer holds its position. */
+    public static boolean isPurgedBinlog(Status status) {
+        return isPurgedBinlog(lower(status));
+    }
+
     /** A message for a failure that ends the job: what happened, on which shard, from where. */
     public static String describe(
             Status status, String target, String keyspace, String shard, String position) {
@@ -95,8 +100,9 @@ public final class VStreamErrors {
             return where
                     + " cannot resume: the binlog it needs was purged from the tablets ("
                     + description
-                    + "). Restart the job from a new snapshot ('initial' startup mode) or keep"
-                    + " binlogs longer (binlog_expire_logs_seconds).";
+                    + "). Restart the job from a new snapshot ('initial' startup mode), or have"
+                    + " the shard's tables copied again ('scan.purged-binlog.handling' ="
+                    + " 're-snapshot'), and keep binlogs longer (binlog_expire_logs_seconds).";
         }
         if (isBadPosition(lower)) {
             return where

@@ -38,6 +38,7 @@ import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SCAN_B
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SCAN_INCREMENTAL_SNAPSHOT_CHUNK_SIZE;
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SCAN_INCREMENTAL_SNAPSHOT_ENABLED;
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SCAN_NEWLY_ADDED_TABLE_ENABLED;
+import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SCAN_PURGED_BINLOG_HANDLING;
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SCAN_READ_CHANGELOG_AS_APPEND_ONLY_ENABLED;
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SCAN_SCHEMA_CHECK_ENABLED;
 import static io.github.vstreamcdc.source.config.PlanetScaleSourceOptions.SCAN_SHARD_DISCOVERY_INTERVAL;
@@ -83,6 +84,7 @@ public final class PlanetScaleSourceConfig implements Serializable {
     private final boolean schemaCheck;
     private final boolean appendOnly;
     private final DroppedColumnHandling droppedColumns;
+    private final PurgedBinlogHandling purgedBinlog;
     private final int incrementalSnapshotChunkSize;
     private final List<String> columns;
     private final RowFilter rowFilter;
@@ -122,6 +124,8 @@ public final class PlanetScaleSourceConfig implements Serializable {
                 Boolean.TRUE.equals(reader.bool(SCAN_READ_CHANGELOG_AS_APPEND_ONLY_ENABLED));
         this.droppedColumns =
                 reader.enumValue(SCHEMA_CHANGE_DROPPED_COLUMN, DroppedColumnHandling.class);
+        this.purgedBinlog =
+                reader.enumValue(SCAN_PURGED_BINLOG_HANDLING, PurgedBinlogHandling.class);
         this.incrementalSnapshotChunkSize = incrementalSnapshot(reader, readRange);
         this.columns = null;
         this.rowFilter = null;
@@ -146,6 +150,7 @@ public final class PlanetScaleSourceConfig implements Serializable {
         this.schemaCheck = base.schemaCheck;
         this.appendOnly = base.appendOnly;
         this.droppedColumns = base.droppedColumns;
+        this.purgedBinlog = base.purgedBinlog;
         this.incrementalSnapshotChunkSize = base.incrementalSnapshotChunkSize;
         this.columns =
                 columns == null ? null : Collections.unmodifiableList(new ArrayList<>(columns));
@@ -614,6 +619,11 @@ public final class PlanetScaleSourceConfig implements Serializable {
     /** What a declared column becomes when a schema change drops it (SQL). */
     public DroppedColumnHandling droppedColumnHandling() {
         return droppedColumns;
+    }
+
+    /** What a shard's reader does when the binlog no longer holds the shard's position. */
+    public PurgedBinlogHandling purgedBinlogHandling() {
+        return purgedBinlog;
     }
 
     /** The columns to ask VStream for (projection); null for all. */

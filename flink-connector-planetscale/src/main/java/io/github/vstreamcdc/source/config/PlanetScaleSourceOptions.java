@@ -351,6 +351,21 @@ public final class PlanetScaleSourceOptions {
                                     + " a reopen; after two reopens without progress the stream"
                                     + " is left alone until it delivers again. 0 is off.");
 
+    public static final ConfigOption<PurgedBinlogHandling> SCAN_PURGED_BINLOG_HANDLING =
+            ConfigOptions.key("scan.purged-binlog.handling")
+                    .enumType(PurgedBinlogHandling.class)
+                    .defaultValue(PurgedBinlogHandling.FAIL)
+                    .withDescription(
+                            "What a shard's reader does when the binlog no longer holds its"
+                                    + " position (purged while the job was stopped or behind):"
+                                    + " 'fail' (the job fails, naming the shard, the position and"
+                                    + " the lost transactions) or 're-snapshot' (the shard's"
+                                    + " tables are copied again from the shard's current state,"
+                                    + " then streamed; the other shards read on. At-least-once"
+                                    + " for that shard: its rows come again as snapshot rows, and"
+                                    + " a row deleted while the changes were lost is not deleted"
+                                    + " downstream). Not for bounded reads, which fail.");
+
     public static final ConfigOption<MemorySize> GRPC_MAX_INBOUND_MESSAGE_SIZE =
             ConfigOptions.key("grpc.max-inbound-message-size")
                     .memoryType()
@@ -465,6 +480,7 @@ public final class PlanetScaleSourceOptions {
                             GRPC_MAX_INBOUND_MESSAGE_SIZE,
                             RECONNECT_MAX_ATTEMPTS,
                             RECONNECT_STALL_TIMEOUT,
+                            SCAN_PURGED_BINLOG_HANDLING,
                             SERVER_TIME_ZONE,
                             SCAN_SCHEMA_CHECK_ENABLED,
                             SCAN_READ_CHANGELOG_AS_APPEND_ONLY_ENABLED,
@@ -478,6 +494,7 @@ public final class PlanetScaleSourceOptions {
                             TABLET_TYPE,
                             SCAN_STARTUP_MODE,
                             SCAN_BOUNDED_MODE,
+                            SCAN_PURGED_BINLOG_HANDLING,
                             SCHEMA_CHANGE_DROPPED_COLUMN));
 
     /**

@@ -50,6 +50,27 @@ abstract class ReaderSignal {
         }
     }
 
+    /**
+     * Found on the side: the binlog no longer holds a split's position (the changes after it were
+     * purged). The reader fails, or copies the shard anew (option {@code
+     * scan.purged-binlog.handling}).
+     */
+    static final class PositionPurged extends ReaderSignal {
+        final String splitId;
+
+        /** The position checked; the signal is void once the split's stream moved past it. */
+        final String gtid;
+
+        /** What was lost, without advice. */
+        final String problem;
+
+        PositionPurged(String splitId, String gtid, String problem) {
+            this.splitId = splitId;
+            this.gtid = gtid;
+            this.problem = problem;
+        }
+    }
+
     /** A shard's current position, asked for as its stop. */
     static final class StopPosition extends ReaderSignal {
         final String splitId;

@@ -352,6 +352,27 @@ final class ShardEventFramer {
     }
 
     /**
+     * Starts the split's tables over with VStream's copy phase: the binlog no longer holds the safe
+     * position. The batch records the copy's start as the split's position; an incremental
+     * snapshot's catch-up is void (the copy supersedes its chunks).
+     */
+    ChangeBatch copyAnew() {
+        safePosition = ShardPosition.copyPhase();
+        rowsSinceSafe = 0;
+        if (catchUp != null) {
+            catchUp = null;
+            catchUpPassed = true;
+        }
+        progressed = true;
+        restart();
+        ChangeBatch batch =
+                ChangeBatch.tablesChanged(safePosition, new TreeSet<>(tables), lastEventTimeMillis);
+        batch.catchUpDone = catchUpPassed;
+        catchUpPassed = false;
+        return batch;
+    }
+
+    /**
      * The tables still to copy, of those the split reads: a table that vanished during its copy
      * makes VStream fail until it is left out.
      */

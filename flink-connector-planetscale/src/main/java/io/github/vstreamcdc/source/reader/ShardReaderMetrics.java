@@ -32,6 +32,7 @@ public final class ShardReaderMetrics {
 
     private final SourceReaderMetricGroup group;
     private final Counter reconnects;
+    private final Counter purgedResnapshots;
     private final Map<String, ShardGauges> shards = new ConcurrentHashMap<>();
     private volatile long fetchLagMillis = -1;
 
@@ -44,6 +45,7 @@ public final class ShardReaderMetrics {
     public ShardReaderMetrics(SourceReaderMetricGroup group) {
         this.group = group;
         this.reconnects = group.counter("vstreamReconnects");
+        this.purgedResnapshots = group.counter("purgedBinlogResnapshots");
         this.chunksRead = group.counter("snapshotChunksRead");
         this.chunkRowsRead = group.counter("snapshotChunkRowsRead");
         group.gauge("currentFetchEventTimeLag", (Gauge<Long>) () -> fetchLagMillis);
@@ -150,6 +152,16 @@ public final class ShardReaderMetrics {
 
     void reconnected() {
         reconnects.inc();
+    }
+
+    /** A shard's tables are copied anew: the binlog lost its position. */
+    void copiedAnew(String splitId) {
+        purgedResnapshots.inc();
+    }
+
+    /** Shards copied anew so far (the {@code purgedBinlogResnapshots} counter). */
+    long copiedAnew() {
+        return purgedResnapshots.getCount();
     }
 
     /** Reconnects so far (the {@code vstreamReconnects} counter). */

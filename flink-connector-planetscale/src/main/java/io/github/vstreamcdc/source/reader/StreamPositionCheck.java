@@ -30,6 +30,14 @@ final class StreamPositionCheck {
 
     private static final Logger LOG = LoggerFactory.getLogger(StreamPositionCheck.class);
 
+    /** What a job whose position was purged can do. */
+    static final String PURGED_ADVICE =
+            "The changes after it are lost to this job: start it anew from a snapshot ('initial'"
+                    + " startup mode), or have the shard's tables copied again"
+                    + " ('scan.purged-binlog.handling' = 're-snapshot'), and keep binlogs for"
+                    + " longer than a job may be stopped or behind (MySQL's"
+                    + " binlog_expire_logs_seconds).";
+
     private StreamPositionCheck() {}
 
     /** Runs the check on {@code queries}; a problem is signalled to {@code sink}. */
@@ -51,7 +59,13 @@ final class StreamPositionCheck {
                     if (sets == null) {
                         return;
                     }
-                    String problem = fromGtid ? purgedProblem(split, gtid, sets) : null;
+                    String lost = fromGtid ? lostChanges(split, gtid, sets) : null;
+                    if (lost != null
+                            && config.connection().tabletType() == Topodata.TabletType.PRIMARY) {
+                        sink.add(new ReaderSignal.PositionPurged(split.splitId(), gtid, lost));
+                        return;
+                    }
+                    String problem = lost == null ? null : lost + " " + PURGED_ADVICE;
                     if (problem == null) {
                         problem =
                                 PositionCheck.problem(
@@ -85,20 +99,26 @@ final class StreamPositionCheck {
     /** Why the shard's binlog cannot serve the position; null if it can or cannot be told. */
     @Nullable
     static String purgedProblem(ShardGtidSets gtidSets, ShardSplit split, String gtid) {
-        BinlogRetention.GtidSets sets = read(gtidSets, split, gtid);
-        return sets == null ? null : purgedProblem(split, gtid, sets);
+        String lost = lostChanges(gtidSets, split, gtid);
+        return lost == null ? null : lost + " " + PURGED_ADVICE;
     }
 
-    private static String purgedProblem(
+    /**
+     * Which changes after the position the shard's binlog no longer holds, without advice; null if
+     * none or if it cannot be told.
+     */
+    @Nullable
+    static String lostChanges(ShardGtidSets gtidSets, ShardSplit split, String gtid) {
+        BinlogRetention.GtidSets sets = read(gtidSets, split, gtid);
+        return sets == null ? null : lostChanges(split, gtid, sets);
+    }
+
+    @Nullable
+    private static String lostChanges(
             ShardSplit split, String gtid, BinlogRetention.GtidSets sets) {
-        return BinlogRetention.purgedProblem(
-                split.keyspace(),
-                split.shard(),
-                gtid,
-                sets,
-                "The changes after it are lost to this job: start it anew from a snapshot"
-                        + " ('initial' startup mode), and keep binlogs for longer than a job may"
-                        + " be stopped or behind (MySQL's binlog_expire_logs_seconds).");
+        String problem =
+                BinlogRetention.purgedProblem(split.keyspace(), split.shard(), gtid, sets, "");
+        return problem == null ? null : problem.trim();
     }
 
     @Nullable

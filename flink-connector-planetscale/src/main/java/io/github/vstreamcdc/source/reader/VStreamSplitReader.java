@@ -7,6 +7,7 @@ import io.github.vstreamcdc.source.client.VStreamMessage;
 import io.github.vstreamcdc.source.client.VitessException;
 import io.github.vstreamcdc.source.config.PlanetScaleSourceConfig;
 import io.github.vstreamcdc.source.config.PlanetScaleSourceOptions;
+import io.github.vstreamcdc.source.config.PurgedBinlogHandling;
 import io.github.vstreamcdc.source.config.TableSelection;
 import io.github.vstreamcdc.source.filter.RowFilter;
 import io.github.vstreamcdc.source.split.ShardSplit;
@@ -28,6 +29,8 @@ import org.apache.flink.connector.base.source.reader.splitreader.SplitsAddition;
 import org.apache.flink.connector.base.source.reader.splitreader.SplitsChange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import javax.annotation.Nullable;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -190,6 +193,9 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
         boolean waitingForChannel;
 
         boolean positionChecked;
+
+        /** The shard was copied anew because the binlog lost its position (see reSnapshots). */
+        boolean copiedAnew;
 
         /** Failed asks for the shard's current position as the stop, in a row. */
         int stopPositionFailures;
@@ -381,6 +387,18 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
             ReaderSignal.Failed failed = (ReaderSignal.Failed) signal;
             if (cursors.containsKey(failed.splitId)) {
                 throw failed.failure;
+            }
+        } else if (signal instanceof ReaderSignal.PositionPurged) {
+            ReaderSignal.PositionPurged purged = (ReaderSignal.PositionPurged) signal;
+            ShardCursor cursor = cursors.get(purged.splitId);
+            // Void once the stream moved on: it then read past the position after all.
+            if (cursor != null && cursor.framer.safePosition().gtid().equals(purged.gtid)) {
+                onPositionPurged(
+                        cursor,
+                        purged.problem,
+                        purged.problem + " " + StreamPositionCheck.PURGED_ADVICE,
+                        null,
+                        out);
             }
         } else if (signal instanceof ReaderSignal.Response) {
             ReaderSignal.Response response = (ReaderSignal.Response) signal;
@@ -723,6 +741,11 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
             cursor.reconnectAtMillis = 0;
             return;
         }
+        if (!status.isOk() && VStreamErrors.isPurgedBinlog(status)) {
+            String described = VStreamErrors.describe(status, target, keyspace, shard, position);
+            onPositionPurged(cursor, described, described + afterDdl(cursor), status, out);
+            return;
+        }
         if (!status.isOk() && !VStreamErrors.isTransient(status)) {
             throw new VitessException(
                     VStreamErrors.describe(status, target, keyspace, shard, position)
@@ -735,9 +758,11 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
         Topodata.TabletType tabletType = config.connection().tabletType();
         if (noTablet && tabletType == Topodata.TabletType.PRIMARY && fromGtid) {
             // What VTGate says when the tablet cannot serve the position: is it purged?
-            String purged = StreamPositionCheck.purgedProblem(gtidSets, cursor.split, safeGtid);
-            if (purged != null) {
-                throw new VitessException(purged, status.asRuntimeException());
+            String lost = StreamPositionCheck.lostChanges(gtidSets, cursor.split, safeGtid);
+            if (lost != null) {
+                onPositionPurged(
+                        cursor, lost, lost + " " + StreamPositionCheck.PURGED_ADVICE, status, out);
+                return;
             }
         }
         ReconnectPolicy reconnects = cursor.reconnects;
@@ -748,6 +773,13 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
                     noTablet && tabletType != Topodata.TabletType.PRIMARY && fromGtid
                             ? StreamPositionCheck.purgedProblem(gtidSets, cursor.split, safeGtid)
                             : null;
+            if (purged != null && reSnapshots(cursor)) {
+                reSnapshot(
+                        cursor,
+                        StreamPositionCheck.lostChanges(gtidSets, cursor.split, safeGtid),
+                        out);
+                return;
+            }
             throw new VitessException(
                     "Gave up on shard "
                             + cursor.split.splitId()
@@ -787,6 +819,77 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
         cursor.waitingForChannel =
                 channel != null && channel.getState(false) != ConnectivityState.READY;
         metrics.reconnected();
+    }
+
+    /**
+     * The binlog no longer holds the split's position: the job fails, saying what was lost and what
+     * to do, or the shard's tables are copied anew ({@link #reSnapshots}).
+     *
+     * @param lost what was lost (the position and the purged transactions, or VTGate's words)
+     * @param failure the job's failure message, with advice
+     * @param status the stream's failure; null when the position check found it
+     */
+    private void onPositionPurged(
+            ShardCursor cursor,
+            String lost,
+            String failure,
+            @Nullable Status status,
+            RecordsBySplits.Builder<ChangeBatch> out) {
+        if (reSnapshots(cursor)) {
+            reSnapshot(cursor, lost, out);
+            return;
+        }
+        String message = failure;
+        if (config.purgedBinlogHandling() == PurgedBinlogHandling.RE_SNAPSHOT) {
+            message +=
+                    cursor.split.bounds().hasStop()
+                            ? " (Option '"
+                                    + PlanetScaleSourceOptions.SCAN_PURGED_BINLOG_HANDLING.key()
+                                    + "' = 're-snapshot' does not apply to a bounded read.)"
+                            : " (The shard was copied anew once already, and the binlog lost the"
+                                    + " copy's position too: keep binlogs for longer than a copy"
+                                    + " of the shard takes.)";
+        }
+        throw status == null
+                ? new VitessException(message)
+                : new VitessException(message, status.asRuntimeException());
+    }
+
+    /**
+     * Whether a split whose position the binlog lost is copied anew: with option {@code
+     * scan.purged-binlog.handling} = {@code re-snapshot}, not in a bounded read (the copy is of the
+     * shard's current state, past any stop), and not again while the copy that such a loss started
+     * runs (a binlog purged faster than a copy takes would copy for ever).
+     */
+    private boolean reSnapshots(ShardCursor cursor) {
+        return config.purgedBinlogHandling() == PurgedBinlogHandling.RE_SNAPSHOT
+                && !cursor.split.bounds().hasStop()
+                && !(cursor.copiedAnew && cursor.framer.isCopying());
+    }
+
+    /** Copies the split's tables anew from the shard's current state, then streams on. */
+    private void reSnapshot(
+            ShardCursor cursor, String problem, RecordsBySplits.Builder<ChangeBatch> out) {
+        String splitId = cursor.split.splitId();
+        LOG.warn(
+                "{} Copying the tables {} of {} anew from the shard's current state (option '{}' ="
+                        + " 're-snapshot'): its rows come again as snapshot rows, and rows deleted"
+                        + " meanwhile are not deleted downstream.",
+                problem,
+                cursor.framer.tables(),
+                splitId,
+                PlanetScaleSourceOptions.SCAN_PURGED_BINLOG_HANDLING.key());
+        if (cursor.stream != null) {
+            cursor.stream.cancel();
+            cursor.stream = null;
+        }
+        out.add(splitId, cursor.framer.copyAnew());
+        cursor.copiedAnew = true;
+        cursor.positionChecked = false;
+        cursor.reconnects.progressed();
+        cursor.stall.progressed();
+        cursor.reconnectAtMillis = 0;
+        metrics.copiedAnew(splitId);
     }
 
     /** What a stream that failed right after a DDL of a read table should say about it. */

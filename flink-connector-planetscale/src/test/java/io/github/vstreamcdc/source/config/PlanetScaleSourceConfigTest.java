@@ -88,6 +88,35 @@ class PlanetScaleSourceConfigTest {
     }
 
     @Test
+    void purgedBinlogHandlingReadsTextAndTypedValues() {
+        assertThat(fromText(Collections.emptyMap()).purgedBinlogHandling())
+                .isEqualTo(PurgedBinlogHandling.FAIL);
+        assertThat(
+                        fromText(
+                                        Collections.singletonMap(
+                                                "scan.purged-binlog.handling", "re-snapshot"))
+                                .purgedBinlogHandling())
+                .isEqualTo(PurgedBinlogHandling.RE_SNAPSHOT);
+        Configuration typed = Configuration.fromMap(Collections.emptyMap());
+        typed.set(PlanetScaleSourceOptions.HOSTNAME, "vtgate.example");
+        typed.set(PlanetScaleSourceOptions.KEYSPACE, "customer");
+        typed.set(PlanetScaleSourceOptions.TABLE_NAME, "orders");
+        typed.set(
+                PlanetScaleSourceOptions.SCAN_PURGED_BINLOG_HANDLING,
+                PurgedBinlogHandling.RE_SNAPSHOT);
+        assertThat(PlanetScaleSourceConfig.from(typed).purgedBinlogHandling())
+                .isEqualTo(PurgedBinlogHandling.RE_SNAPSHOT);
+        assertThatThrownBy(
+                        () ->
+                                fromText(
+                                        Collections.singletonMap(
+                                                "scan.purged-binlog.handling", "retry")))
+                .hasMessageContaining(
+                        "Invalid value for option 'scan.purged-binlog.handling': 'retry'."
+                                + " Allowed values: fail, re-snapshot");
+    }
+
+    @Test
     void aWrongModeIsToldAsSuchNextToOptionsThatDependOnIt() {
         Map<String, String> text = new HashMap<>();
         text.put("scan.incremental-snapshot.enabled", "true");

@@ -4,6 +4,7 @@ import io.github.vstreamcdc.source.api.RowChangeEvent;
 import io.github.vstreamcdc.source.client.VitessException;
 import io.github.vstreamcdc.source.config.PlanetScaleSourceConfig;
 import io.github.vstreamcdc.source.config.PlanetScaleSourceOptions;
+import io.github.vstreamcdc.source.config.PurgedBinlogHandling;
 import io.github.vstreamcdc.source.config.TabletType;
 import io.github.vstreamcdc.source.split.ShardPosition;
 import io.github.vstreamcdc.source.split.ShardSplit;
@@ -92,6 +93,9 @@ class VStreamSplitReaderTest {
     /** {@code scan.watermark.heartbeat-delay}; off unless a test sets it. */
     private Duration watermarkDelay;
 
+    /** {@code scan.purged-binlog.handling}; the default unless a test sets it. */
+    private PurgedBinlogHandling purgedHandling;
+
     private PlanetScaleSourceConfig config(int maxAttempts, Topodata.TabletType tabletType) {
         Configuration options = new Configuration();
         // Off unless a test sets it: FakeVtgate's shard has executed more than most streams read.
@@ -100,6 +104,9 @@ class VStreamSplitReaderTest {
                 stallTimeout != null ? stallTimeout : Duration.ZERO);
         if (watermarkDelay != null) {
             options.set(PlanetScaleSourceOptions.SCAN_WATERMARK_HEARTBEAT_DELAY, watermarkDelay);
+        }
+        if (purgedHandling != null) {
+            options.set(PlanetScaleSourceOptions.SCAN_PURGED_BINLOG_HANDLING, purgedHandling);
         }
         options.set(PlanetScaleSourceOptions.HOSTNAME, "vtgate.example");
         options.set(PlanetScaleSourceOptions.KEYSPACE, KEYSPACE);
@@ -911,8 +918,125 @@ class VStreamSplitReaderTest {
                 .hasMessageContaining("shard " + SPLIT_ID)
                 .hasMessageContaining(gtid(1, 10))
                 .hasMessageContaining("purged")
-                .hasMessageContaining("'initial'");
+                .hasMessageContaining("'initial'")
+                .hasMessageContaining("'scan.purged-binlog.handling' = 're-snapshot'");
         assertThat(fake.requests()).hasSize(1);
+    }
+
+    private static final Status PURGED =
+            Status.UNKNOWN.withDescription(
+                    "vttablet: rpc error: code = Unknown desc = Cannot replicate because the source"
+                            + " purged required binary logs. (errno 1236) (sqlstate HY000)");
+
+    @Test
+    void aPurgedPositionIsCopiedAnewWhenAskedTo() throws Exception {
+        purgedHandling = PurgedBinlogHandling.RE_SNAPSHOT;
+        String g = gtid(1, 80);
+        fake.thenSendAndFail(PURGED)
+                .thenSend(
+                        response(begin(), field("t"), vgtid(g), copyRow(1), copyRow(2)),
+                        response(vgtid(g, lastPk("t", 2)), commit()),
+                        response(copyCompleted()),
+                        response(
+                                begin(),
+                                field("t", TS),
+                                rows("t", TS, insert(3, "new")),
+                                vgtid(gtid(1, 81)),
+                                commit()));
+        start(binlogSplit(gtid(1, 10), 0));
+
+        Output out =
+                fetchUntil(
+                        o -> ShardPosition.of(gtid(1, 81)).equals(o.lastPosition()),
+                        "the change after the new copy");
+
+        // The copy's start is recorded first (a restore copies anew too), then the copy's rows.
+        assertThat(out.positions().get(0)).isEqualTo(ShardPosition.copyPhase());
+        assertThat(out.rows()).containsExactly("r:1=v1", "r:2=v2", "c:3=new");
+        assertThat(fake.requests()).hasSize(2);
+        assertThat(fake.requests().get(0).getVgtid().getShardGtids(0).getGtid())
+                .isEqualTo(gtid(1, 10));
+        assertThat(fake.requests().get(1).getVgtid().getShardGtids(0).getGtid()).isEmpty();
+        assertThat(metrics.copiedAnew()).isEqualTo(1);
+        assertThat(out.finished).isEmpty();
+    }
+
+    @Test
+    void aPurgedPositionFoundByThePositionCheckIsCopiedAnew() throws Exception {
+        // VTGate stays silent for such a position (it looks for a tablet for 90 s); the check of
+        // the shard's GTID sets finds it purged.
+        purgedHandling = PurgedBinlogHandling.RE_SNAPSHOT;
+        fake.purged = gtid(1, 50);
+        fake.currentPosition = gtid(1, 80);
+        // The first stream may be cancelled before VTGate sees it: each call answers by position.
+        FakeVtgate.Script byPosition =
+                (request, out) -> {
+                    if (request.getVgtid().getShardGtids(0).getGtid().isEmpty()) {
+                        out.onNext(
+                                response(
+                                        begin(),
+                                        field("t"),
+                                        vgtid(gtid(1, 80)),
+                                        copyRow(7),
+                                        vgtid(gtid(1, 80), lastPk("t", 7)),
+                                        commit()));
+                    }
+                };
+        fake.then(byPosition).then(byPosition);
+        start(binlogSplit(gtid(1, 10), 0));
+
+        Output out = fetchUntil(o -> !o.rows().isEmpty(), "the new copy's row");
+
+        assertThat(out.rows()).containsExactly("r:7=v7");
+        assertThat(out.positions().get(0)).isEqualTo(ShardPosition.copyPhase());
+        List<Vtgate.VStreamRequest> requests = fake.requests();
+        assertThat(requests.get(requests.size() - 1).getVgtid().getShardGtids(0).getGtid())
+                .isEmpty();
+        assertThat(metrics.copiedAnew()).isEqualTo(1);
+    }
+
+    @Test
+    void aBoundedReadWhosePositionWasPurgedFailsAlsoWhenAskedToCopyAnew() throws Exception {
+        purgedHandling = PurgedBinlogHandling.RE_SNAPSHOT;
+        fake.thenSendAndFail(PURGED);
+        start(
+                bounded(
+                        gtid(1, 10),
+                        new SplitBounds(
+                                SplitBounds.NO_TIME, gtid(1, 90), false, SplitBounds.NO_TIME)));
+
+        Throwable failure = fetchUntilFailure(new Output());
+
+        assertThat(failure)
+                .hasMessageContaining("purged")
+                .hasMessageContaining(gtid(1, 10))
+                .hasMessageContaining("does not apply to a bounded read");
+        assertThat(fake.requests()).hasSize(1);
+    }
+
+    @Test
+    void aCopyAnewWhosePositionIsPurgedAgainFails() throws Exception {
+        purgedHandling = PurgedBinlogHandling.RE_SNAPSHOT;
+        String g = gtid(1, 80);
+        fake.thenSendAndFail(PURGED)
+                .thenSendAndFail(
+                        PURGED,
+                        response(
+                                begin(),
+                                field("t"),
+                                vgtid(g),
+                                copyRow(1),
+                                vgtid(g, lastPk("t", 1)),
+                                commit()));
+        start(binlogSplit(gtid(1, 10), 0));
+
+        Throwable failure = fetchUntilFailure(new Output());
+
+        assertThat(failure)
+                .hasMessageContaining("purged")
+                .hasMessageContaining("copied anew once already");
+        assertThat(fake.requests()).hasSize(2);
+        assertThat(metrics.copiedAnew()).isEqualTo(1);
     }
 
     @Test
