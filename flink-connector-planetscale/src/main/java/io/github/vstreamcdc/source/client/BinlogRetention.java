@@ -26,13 +26,6 @@ import java.util.function.LongSupplier;
 @Internal
 public final class BinlogRetention implements AutoCloseable {
 
-    /** Opens a connection to VTGate's MySQL port (a seam for tests of the connection rules). */
-    @Internal
-    @FunctionalInterface
-    public interface Connector {
-        Connection connect() throws SQLException;
-    }
-
     private final VitessConnectionOptions options;
     private CurrentPositionResolver stream;
 
@@ -43,13 +36,16 @@ public final class BinlogRetention implements AutoCloseable {
         this(options, new VtgateSqlClient(options)::connect);
     }
 
-    public BinlogRetention(VitessConnectionOptions options, Connector connector) {
+    public BinlogRetention(VitessConnectionOptions options, VtgateSqlClient.Connector connector) {
         this(options, connector, System::nanoTime);
     }
 
-    BinlogRetention(VitessConnectionOptions options, Connector connector, LongSupplier clock) {
+    BinlogRetention(
+            VitessConnectionOptions options,
+            VtgateSqlClient.Connector connector,
+            LongSupplier clock) {
         this.options = options;
-        this.connection = new KeptConnection(connector::connect, clock);
+        this.connection = new KeptConnection(connector, clock);
     }
 
     /** A shard's GTID sets, flavored ({@code MySQL56/...}). */

@@ -59,8 +59,13 @@ public final class VtgateSqlClient implements AutoCloseable {
 
     private volatile boolean closed;
 
-    /** Opens the connections of {@link #keepingConnection}: {@link #connect()}, or a test's. */
-    interface Connector {
+    /**
+     * Opens a connection to VTGate's MySQL port for a kept connection ({@link KeptConnection}):
+     * {@link #connect()}, or a test's (a seam for tests of the connection rules).
+     */
+    @Internal
+    @FunctionalInterface
+    public interface Connector {
         Connection connect() throws SQLException;
     }
 

@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * fails as scripted. The executed set it answers names the connection ({@code U:1-n} for the n-th
  * connection opened), so a test sees which connection answered.
  */
-public final class FakeGtidConnections implements BinlogRetention.Connector {
+public final class FakeGtidConnections implements VtgateSqlClient.Connector {
 
     /** A server UUID of the pretend shard. */
     public static final String U = "6e2c0f4a-8a1e-11ee-b9d1-0242ac120002";
