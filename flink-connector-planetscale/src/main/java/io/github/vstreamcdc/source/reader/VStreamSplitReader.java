@@ -388,18 +388,6 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
             if (cursors.containsKey(failed.splitId)) {
                 throw failed.failure;
             }
-        } else if (signal instanceof ReaderSignal.PositionPurged) {
-            ReaderSignal.PositionPurged purged = (ReaderSignal.PositionPurged) signal;
-            ShardCursor cursor = cursors.get(purged.splitId);
-            // Void once the stream moved on: it then read past the position after all.
-            if (cursor != null && cursor.framer.safePosition().gtid().equals(purged.gtid)) {
-                onPositionPurged(
-                        cursor,
-                        purged.problem,
-                        purged.problem + " " + StreamPositionCheck.PURGED_ADVICE,
-                        null,
-                        out);
-            }
         } else if (signal instanceof ReaderSignal.Response) {
             ReaderSignal.Response response = (ReaderSignal.Response) signal;
             response.source.taken();
@@ -412,6 +400,18 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
             ShardCursor cursor = cursorOf(closed.source);
             if (cursor != null) {
                 onClosed(cursor, closed.status, out);
+            }
+        } else if (signal instanceof ReaderSignal.PositionPurged) {
+            ReaderSignal.PositionPurged purged = (ReaderSignal.PositionPurged) signal;
+            ShardCursor cursor = cursors.get(purged.splitId);
+            // Void once the stream moved on: it then read past the position after all.
+            if (cursor != null && cursor.framer.safePosition().gtid().equals(purged.gtid)) {
+                onPositionPurged(
+                        cursor,
+                        purged.problem,
+                        purged.problem + " " + StreamPositionCheck.PURGED_ADVICE,
+                        null,
+                        out);
             }
         } else if (signal instanceof ReaderSignal.StopPosition) {
             ReaderSignal.StopPosition stop = (ReaderSignal.StopPosition) signal;
