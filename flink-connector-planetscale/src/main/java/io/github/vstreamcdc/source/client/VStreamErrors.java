@@ -89,6 +89,23 @@ public final class VStreamErrors {
         return isPurgedBinlog(lower(status));
     }
 
+    /**
+     * What a stream that failed because the binlog no longer holds its position lost, without
+     * advice ({@link #isPurgedBinlog(Status)}).
+     */
+    public static String describePurged(
+            Status status, String keyspace, String shard, String position) {
+        return "VStream of shard "
+                + keyspace
+                + "/"
+                + shard
+                + " at position '"
+                + position
+                + "' cannot resume: the binlog it needs was purged from the tablets ("
+                + details(status)
+                + ").";
+    }
+
     /** A message for a failure that ends the job: what happened, on which shard, from where. */
     public static String describe(
             Status status, String target, String keyspace, String shard, String position) {
@@ -97,11 +114,9 @@ public final class VStreamErrors {
         String where =
                 "VStream of shard " + keyspace + "/" + shard + " at position '" + position + "'";
         if (isPurgedBinlog(lower)) {
-            return where
-                    + " cannot resume: the binlog it needs was purged from the tablets ("
-                    + description
-                    + "). Restart the job from a new snapshot ('initial' startup mode), or have"
-                    + " the shard's tables copied again ('scan.purged-binlog.handling' ="
+            return describePurged(status, keyspace, shard, position)
+                    + " Restart the job from a new snapshot ('initial' startup mode), or have the"
+                    + " shard's tables copied again ('scan.purged-binlog.handling' ="
                     + " 're-snapshot'), and keep binlogs longer (binlog_expire_logs_seconds).";
         }
         if (isBadPosition(lower)) {

@@ -353,11 +353,12 @@ final class ShardEventFramer {
 
     /**
      * Starts the split's tables over with VStream's copy phase: the binlog no longer holds the safe
-     * position. The batch records the copy's start as the split's position; an incremental
-     * snapshot's catch-up is void (the copy supersedes its chunks).
+     * position. The batch records the copy's start as the split's position, with its tables as the
+     * ones to copy (as a job's first copy has them), so that a reconnect or a restore resumes the
+     * copy; an incremental snapshot's catch-up is void (the copy supersedes its chunks).
      */
     ChangeBatch copyAnew() {
-        safePosition = ShardPosition.copyPhase();
+        safePosition = new ShardPosition(ShardPosition.GTID_COPY, Collections.emptyList(), tables);
         rowsSinceSafe = 0;
         if (catchUp != null) {
             catchUp = null;

@@ -96,13 +96,6 @@ final class StreamPositionCheck {
         }
     }
 
-    /** Why the shard's binlog cannot serve the position; null if it can or cannot be told. */
-    @Nullable
-    static String purgedProblem(ShardGtidSets gtidSets, ShardSplit split, String gtid) {
-        String lost = lostChanges(gtidSets, split, gtid);
-        return lost == null ? null : lost + " " + PURGED_ADVICE;
-    }
-
     /**
      * Which changes after the position the shard's binlog no longer holds, without advice; null if
      * none or if it cannot be told.

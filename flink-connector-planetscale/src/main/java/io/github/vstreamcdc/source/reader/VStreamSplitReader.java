@@ -34,6 +34,7 @@ import javax.annotation.Nullable;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Deque;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -193,9 +194,6 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
         boolean waitingForChannel;
 
         boolean positionChecked;
-
-        /** The shard was copied anew because the binlog lost its position (see reSnapshots). */
-        boolean copiedAnew;
 
         /** Failed asks for the shard's current position as the stop, in a row. */
         int stopPositionFailures;
@@ -406,12 +404,7 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
             ShardCursor cursor = cursors.get(purged.splitId);
             // Void once the stream moved on: it then read past the position after all.
             if (cursor != null && cursor.framer.safePosition().gtid().equals(purged.gtid)) {
-                onPositionPurged(
-                        cursor,
-                        purged.problem,
-                        purged.problem + " " + StreamPositionCheck.PURGED_ADVICE,
-                        null,
-                        out);
+                onPositionPurged(cursor, purged.problem, null, out);
             }
         } else if (signal instanceof ReaderSignal.StopPosition) {
             ReaderSignal.StopPosition stop = (ReaderSignal.StopPosition) signal;
@@ -742,8 +735,12 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
             return;
         }
         if (!status.isOk() && VStreamErrors.isPurgedBinlog(status)) {
-            String described = VStreamErrors.describe(status, target, keyspace, shard, position);
-            onPositionPurged(cursor, described, described + afterDdl(cursor), status, out);
+            onPositionPurged(
+                    cursor,
+                    VStreamErrors.describePurged(status, keyspace, shard, position)
+                            + afterDdl(cursor),
+                    status,
+                    out);
             return;
         }
         if (!status.isOk() && !VStreamErrors.isTransient(status)) {
@@ -760,8 +757,7 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
             // What VTGate says when the tablet cannot serve the position: is it purged?
             String lost = StreamPositionCheck.lostChanges(gtidSets, cursor.split, safeGtid);
             if (lost != null) {
-                onPositionPurged(
-                        cursor, lost, lost + " " + StreamPositionCheck.PURGED_ADVICE, status, out);
+                onPositionPurged(cursor, lost, status, out);
                 return;
             }
         }
@@ -769,17 +765,15 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
         long now = System.currentTimeMillis();
         if (!reconnects.streamFailed(now, noTablet)) {
             // Another replica may have held the position, so only now: the one asked did not.
-            String purged =
+            String lost =
                     noTablet && tabletType != Topodata.TabletType.PRIMARY && fromGtid
-                            ? StreamPositionCheck.purgedProblem(gtidSets, cursor.split, safeGtid)
+                            ? StreamPositionCheck.lostChanges(gtidSets, cursor.split, safeGtid)
                             : null;
-            if (purged != null && reSnapshots(cursor)) {
-                reSnapshot(
-                        cursor,
-                        StreamPositionCheck.lostChanges(gtidSets, cursor.split, safeGtid),
-                        out);
+            if (lost != null && reSnapshots(cursor)) {
+                reSnapshot(cursor, lost, out);
                 return;
             }
+            String purged = lost == null ? null : lost + " " + purgedAdvice(cursor);
             throw new VitessException(
                     "Gave up on shard "
                             + cursor.split.splitId()
@@ -825,31 +819,20 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
      * The binlog no longer holds the split's position: the job fails, saying what was lost and what
      * to do, or the shard's tables are copied anew ({@link #reSnapshots}).
      *
-     * @param lost what was lost (the position and the purged transactions, or VTGate's words)
-     * @param failure the job's failure message, with advice
+     * @param lost what was lost (the position and the purged transactions, or VTGate's words),
+     *     without advice
      * @param status the stream's failure; null when the position check found it
      */
     private void onPositionPurged(
             ShardCursor cursor,
             String lost,
-            String failure,
             @Nullable Status status,
             RecordsBySplits.Builder<ChangeBatch> out) {
         if (reSnapshots(cursor)) {
             reSnapshot(cursor, lost, out);
             return;
         }
-        String message = failure;
-        if (config.purgedBinlogHandling() == PurgedBinlogHandling.RE_SNAPSHOT) {
-            message +=
-                    cursor.split.bounds().hasStop()
-                            ? " (Option '"
-                                    + PlanetScaleSourceOptions.SCAN_PURGED_BINLOG_HANDLING.key()
-                                    + "' = 're-snapshot' does not apply to a bounded read.)"
-                            : " (The shard was copied anew once already, and the binlog lost the"
-                                    + " copy's position too: keep binlogs for longer than a copy"
-                                    + " of the shard takes.)";
-        }
+        String message = lost + " " + purgedAdvice(cursor);
         throw status == null
                 ? new VitessException(message)
                 : new VitessException(message, status.asRuntimeException());
@@ -857,14 +840,37 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
 
     /**
      * Whether a split whose position the binlog lost is copied anew: with option {@code
-     * scan.purged-binlog.handling} = {@code re-snapshot}, not in a bounded read (the copy is of the
-     * shard's current state, past any stop), and not again while the copy that such a loss started
-     * runs (a binlog purged faster than a copy takes would copy for ever).
+     * scan.purged-binlog.handling} = {@code re-snapshot}, not in a bounded read or a snapshot-only
+     * one (the copy is of the shard's current state, past any stop, and would repeat rows the
+     * snapshot emitted), and only from a binlog position: a copy resumes from its own position, and
+     * one that the binlog lost (a retention shorter than a copy takes) would be copied again and
+     * again, also across restores.
      */
     private boolean reSnapshots(ShardCursor cursor) {
         return config.purgedBinlogHandling() == PurgedBinlogHandling.RE_SNAPSHOT
                 && !cursor.split.bounds().hasStop()
-                && !(cursor.copiedAnew && cursor.framer.isCopying());
+                && !cursor.split.snapshotOnly()
+                && !cursor.framer.safePosition().isCopying();
+    }
+
+    /** What to do about a purged position that {@link #reSnapshots} does not copy anew. */
+    private String purgedAdvice(ShardCursor cursor) {
+        if (config.purgedBinlogHandling() != PurgedBinlogHandling.RE_SNAPSHOT) {
+            return StreamPositionCheck.PURGED_ADVICE;
+        }
+        String why =
+                cursor.split.bounds().hasStop() || cursor.split.snapshotOnly()
+                        ? "Option '"
+                                + PlanetScaleSourceOptions.SCAN_PURGED_BINLOG_HANDLING.key()
+                                + "' = 're-snapshot' does not apply to a bounded read."
+                        : "The shard was copying, and a copy resumes from its own position:"
+                                + " option '"
+                                + PlanetScaleSourceOptions.SCAN_PURGED_BINLOG_HANDLING.key()
+                                + "' = 're-snapshot' copies anew only from a binlog position.";
+        return why
+                + " Start the job anew from a snapshot ('initial' startup mode), and keep binlogs"
+                + " for longer than a job may be stopped or behind, and than a copy of the shard"
+                + " takes (MySQL's binlog_expire_logs_seconds).";
     }
 
     /** Copies the split's tables anew from the shard's current state, then streams on. */
@@ -883,8 +889,9 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
             cursor.stream.cancel();
             cursor.stream = null;
         }
-        out.add(splitId, cursor.framer.copyAnew());
-        cursor.copiedAnew = true;
+        ChangeBatch copy = cursor.framer.copyAnew();
+        out.add(splitId, copy);
+        cursor.progress.update(Collections.singletonList(copy), cursor.framer.safePosition());
         cursor.positionChecked = false;
         cursor.reconnects.progressed();
         cursor.stall.progressed();

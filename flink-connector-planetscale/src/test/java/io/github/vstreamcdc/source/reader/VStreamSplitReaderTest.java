@@ -34,6 +34,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -962,6 +963,49 @@ class VStreamSplitReaderTest {
     }
 
     @Test
+    void aCopyAnewResumesAfterAReconnectWithItsTablesAndCursors() throws Exception {
+        purgedHandling = PurgedBinlogHandling.RE_SNAPSHOT;
+        String g = gtid(1, 80);
+        fake.thenSendAndFail(PURGED)
+                .thenSendAndFail(
+                        Status.UNAVAILABLE.withDescription("io exception"),
+                        response(
+                                begin(),
+                                field("t"),
+                                vgtid(g),
+                                copyRow(1),
+                                copyRow(2),
+                                vgtid(g, lastPk("t", 2)),
+                                commit()))
+                .thenSend(
+                        response(
+                                begin(),
+                                field("t"),
+                                copyRow(3),
+                                vgtid(g, lastPk("t", 3)),
+                                commit()),
+                        response(begin(), vgtid(g), commit()),
+                        response(copyCompleted()));
+        Set<String> tables = new TreeSet<>(Arrays.asList("t", "u"));
+        start(binlogSplit(gtid(1, 10), 0).withTables(tables));
+
+        Output out =
+                fetchUntil(o -> ShardPosition.of(g).equals(o.lastPosition()), "the copy's end");
+
+        assertThat(out.positions().get(0))
+                .isEqualTo(
+                        new ShardPosition(
+                                ShardPosition.GTID_COPY, Collections.emptyList(), tables));
+        assertThat(out.rows()).containsExactly("r:1=v1", "r:2=v2", "r:3=v3");
+        // The copy resumed where it was: its table cursor, its tables to copy.
+        Vtgate.VStreamRequest resumed = fake.requests().get(2);
+        assertThat(resumed.getVgtid().getShardGtids(0).getGtid()).isEqualTo(g);
+        assertThat(resumed.getVgtid().getShardGtids(0).getTablePKsList()).contains(lastPk("t", 2));
+        assertThat(resumed.getFlags().getTablesToCopyList()).containsExactlyInAnyOrder("t", "u");
+        assertThat(metrics.copiedAnew()).isEqualTo(1);
+    }
+
+    @Test
     void aPurgedPositionFoundByThePositionCheckIsCopiedAnew() throws Exception {
         // VTGate stays silent for such a position (it looks for a tablet for 90 s); the check of
         // the shard's GTID sets finds it purged.
@@ -1028,13 +1072,14 @@ class VStreamSplitReaderTest {
                                 copyRow(1),
                                 vgtid(g, lastPk("t", 1)),
                                 commit()));
-        start(binlogSplit(gtid(1, 10), 0));
+        start(binlogSplit(gtid(1, 10), 0).withTables(Collections.singleton("t")));
 
         Throwable failure = fetchUntilFailure(new Output());
 
         assertThat(failure)
                 .hasMessageContaining("purged")
-                .hasMessageContaining("copied anew once already");
+                .hasMessageContaining("The shard was copying")
+                .hasMessageContaining("'initial'");
         assertThat(fake.requests()).hasSize(2);
         assertThat(metrics.copiedAnew()).isEqualTo(1);
     }
