@@ -332,8 +332,7 @@ public final class PlanetScaleSourceBuilder<T> {
      * What a shard's reader does when the binlog no longer holds the shard's position (purged while
      * the job was stopped or behind): fail (the default), or copy the shard's tables again from its
      * current state and stream on, at-least-once for that shard (a row deleted while the changes
-     * were lost is not deleted downstream). Only from a binlog position (a copy that lost its
-     * position fails), not for bounded reads.
+     * were lost is not deleted downstream). Not for bounded reads.
      */
     public PlanetScaleSourceBuilder<T> purgedBinlogHandling(PurgedBinlogHandling handling) {
         return option(SCAN_PURGED_BINLOG_HANDLING, handling);

@@ -115,9 +115,8 @@ public final class VStreamErrors {
                 "VStream of shard " + keyspace + "/" + shard + " at position '" + position + "'";
         if (isPurgedBinlog(lower)) {
             return describePurged(status, keyspace, shard, position)
-                    + " Restart the job from a new snapshot ('initial' startup mode), or have the"
-                    + " shard's tables copied again ('scan.purged-binlog.handling' ="
-                    + " 're-snapshot'), and keep binlogs longer (binlog_expire_logs_seconds).";
+                    + " Restart the job from a new snapshot ('initial' startup mode) or keep"
+                    + " binlogs longer (binlog_expire_logs_seconds).";
         }
         if (isBadPosition(lower)) {
             return where

@@ -364,8 +364,7 @@ public final class PlanetScaleSourceOptions {
                                     + " then streamed; the other shards read on. At-least-once"
                                     + " for that shard: its rows come again as snapshot rows, and"
                                     + " a row deleted while the changes were lost is not deleted"
-                                    + " downstream). Only from a binlog position (a copy that"
-                                    + " lost its position fails), not for bounded reads.");
+                                    + " downstream). Not for bounded reads, which fail.");
 
     public static final ConfigOption<MemorySize> GRPC_MAX_INBOUND_MESSAGE_SIZE =
             ConfigOptions.key("grpc.max-inbound-message-size")

@@ -65,7 +65,8 @@ final class StreamPositionCheck {
                         sink.add(new ReaderSignal.PositionPurged(split.splitId(), gtid, lost));
                         return;
                     }
-                    String problem = lost == null ? null : lost + " " + PURGED_ADVICE;
+                    // On a replica: a warning; the reader decides when VTGate gives up.
+                    String problem = lost;
                     if (problem == null) {
                         problem =
                                 PositionCheck.problem(

@@ -195,6 +195,9 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
 
         boolean positionChecked;
 
+        /** The shard is being copied anew (the binlog lost its position): see reSnapshots. */
+        boolean copyingAnew;
+
         /** Failed asks for the shard's current position as the stop, in a row. */
         int stopPositionFailures;
 
@@ -647,6 +650,9 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
             cursor.stall.heard(System.currentTimeMillis());
         }
         List<ChangeBatch> batches = cursor.framer.frame(response);
+        if (cursor.copyingAnew && !cursor.framer.isCopying()) {
+            cursor.copyingAnew = false; // the copy anew is done
+        }
         if (config.rowFilter() != null) {
             FilteredUpdates.apply(config.rowFilter(), batches);
         }
@@ -737,8 +743,7 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
         if (!status.isOk() && VStreamErrors.isPurgedBinlog(status)) {
             onPositionPurged(
                     cursor,
-                    VStreamErrors.describePurged(status, keyspace, shard, position)
-                            + afterDdl(cursor),
+                    VStreamErrors.describePurged(status, keyspace, shard, position),
                     status,
                     out);
             return;
@@ -840,17 +845,18 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
 
     /**
      * Whether a split whose position the binlog lost is copied anew: with option {@code
-     * scan.purged-binlog.handling} = {@code re-snapshot}, not in a bounded read or a snapshot-only
+     * scan.purged-binlog.handling} = {@code re-snapshot}; not in a bounded read or a snapshot-only
      * one (the copy is of the shard's current state, past any stop, and would repeat rows the
-     * snapshot emitted), and only from a binlog position: a copy resumes from its own position, and
-     * one that the binlog lost (a retention shorter than a copy takes) would be copied again and
-     * again, also across restores.
+     * snapshot emitted); not for a split that does not list its tables (a state from before splits
+     * kept them), whose copy could not resume; and not while this reader copies the shard anew
+     * already (a binlog purged again during that copy would have it copied for ever).
      */
     private boolean reSnapshots(ShardCursor cursor) {
         return config.purgedBinlogHandling() == PurgedBinlogHandling.RE_SNAPSHOT
                 && !cursor.split.bounds().hasStop()
                 && !cursor.split.snapshotOnly()
-                && !cursor.framer.safePosition().isCopying();
+                && !cursor.framer.tables().isEmpty()
+                && !(cursor.copyingAnew && cursor.framer.isCopying());
     }
 
     /** What to do about a purged position that {@link #reSnapshots} does not copy anew. */
@@ -858,19 +864,30 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
         if (config.purgedBinlogHandling() != PurgedBinlogHandling.RE_SNAPSHOT) {
             return StreamPositionCheck.PURGED_ADVICE;
         }
-        String why =
-                cursor.split.bounds().hasStop() || cursor.split.snapshotOnly()
-                        ? "Option '"
-                                + PlanetScaleSourceOptions.SCAN_PURGED_BINLOG_HANDLING.key()
-                                + "' = 're-snapshot' does not apply to a bounded read."
-                        : "The shard was copying, and a copy resumes from its own position:"
-                                + " option '"
-                                + PlanetScaleSourceOptions.SCAN_PURGED_BINLOG_HANDLING.key()
-                                + "' = 're-snapshot' copies anew only from a binlog position.";
+        String option =
+                "option '"
+                        + PlanetScaleSourceOptions.SCAN_PURGED_BINLOG_HANDLING.key()
+                        + "' = 're-snapshot'";
+        String why;
+        if (cursor.split.bounds().hasStop() || cursor.split.snapshotOnly()) {
+            why = "The " + option + " does not apply to a bounded read.";
+        } else if (cursor.framer.tables().isEmpty()) {
+            why =
+                    "The "
+                            + option
+                            + " needs the split's tables, which a state of an older version"
+                            + " does not list.";
+        } else {
+            why =
+                    "The shard was being copied anew already ("
+                            + option
+                            + "), and the binlog"
+                            + " lost the copy's position too.";
+        }
         return why
                 + " Start the job anew from a snapshot ('initial' startup mode), and keep binlogs"
-                + " for longer than a job may be stopped or behind, and than a copy of the shard"
-                + " takes (MySQL's binlog_expire_logs_seconds).";
+                + " for longer than a job may be stopped or behind (MySQL's"
+                + " binlog_expire_logs_seconds).";
     }
 
     /** Copies the split's tables anew from the shard's current state, then streams on. */
@@ -892,6 +909,7 @@ public final class VStreamSplitReader implements SplitReader<ChangeBatch, ShardS
         ChangeBatch copy = cursor.framer.copyAnew();
         out.add(splitId, copy);
         cursor.progress.update(Collections.singletonList(copy), cursor.framer.safePosition());
+        cursor.copyingAnew = true;
         cursor.positionChecked = false;
         cursor.reconnects.progressed();
         cursor.stall.progressed();

@@ -944,7 +944,7 @@ class VStreamSplitReaderTest {
                                 rows("t", TS, insert(3, "new")),
                                 vgtid(gtid(1, 81)),
                                 commit()));
-        start(binlogSplit(gtid(1, 10), 0));
+        start(binlogSplit(gtid(1, 10), 0).withTables(Collections.singleton("t")));
 
         Output out =
                 fetchUntil(
@@ -952,7 +952,12 @@ class VStreamSplitReaderTest {
                         "the change after the new copy");
 
         // The copy's start is recorded first (a restore copies anew too), then the copy's rows.
-        assertThat(out.positions().get(0)).isEqualTo(ShardPosition.copyPhase());
+        assertThat(out.positions().get(0))
+                .isEqualTo(
+                        new ShardPosition(
+                                ShardPosition.GTID_COPY,
+                                Collections.emptyList(),
+                                Collections.singleton("t")));
         assertThat(out.rows()).containsExactly("r:1=v1", "r:2=v2", "c:3=new");
         assertThat(fake.requests()).hasSize(2);
         assertThat(fake.requests().get(0).getVgtid().getShardGtids(0).getGtid())
@@ -1027,12 +1032,13 @@ class VStreamSplitReaderTest {
                     }
                 };
         fake.then(byPosition).then(byPosition);
-        start(binlogSplit(gtid(1, 10), 0));
+        start(binlogSplit(gtid(1, 10), 0).withTables(Collections.singleton("t")));
 
         Output out = fetchUntil(o -> !o.rows().isEmpty(), "the new copy's row");
 
         assertThat(out.rows()).containsExactly("r:7=v7");
-        assertThat(out.positions().get(0)).isEqualTo(ShardPosition.copyPhase());
+        assertThat(out.positions().get(0).gtid()).isEmpty();
+        assertThat(out.positions().get(0).remainingTables()).containsExactly("t");
         List<Vtgate.VStreamRequest> requests = fake.requests();
         assertThat(requests.get(requests.size() - 1).getVgtid().getShardGtids(0).getGtid())
                 .isEmpty();
@@ -1059,6 +1065,23 @@ class VStreamSplitReaderTest {
     }
 
     @Test
+    void aSplitThatDoesNotListItsTablesIsNotCopiedAnew() throws Exception {
+        // Its copy could not resume: the position would not say which tables remain.
+        purgedHandling = PurgedBinlogHandling.RE_SNAPSHOT;
+        fake.thenSendAndFail(PURGED);
+        start(binlogSplit(gtid(1, 10), 0));
+
+        Throwable failure = fetchUntilFailure(new Output());
+
+        assertThat(failure)
+                .hasMessageContaining("purged")
+                .hasMessageContaining(gtid(1, 10))
+                .hasMessageContaining("does not list");
+        assertThat(fake.requests()).hasSize(1);
+        assertThat(metrics.copiedAnew()).isZero();
+    }
+
+    @Test
     void aCopyAnewWhosePositionIsPurgedAgainFails() throws Exception {
         purgedHandling = PurgedBinlogHandling.RE_SNAPSHOT;
         String g = gtid(1, 80);
@@ -1078,7 +1101,7 @@ class VStreamSplitReaderTest {
 
         assertThat(failure)
                 .hasMessageContaining("purged")
-                .hasMessageContaining("The shard was copying")
+                .hasMessageContaining("copied anew already")
                 .hasMessageContaining("'initial'");
         assertThat(fake.requests()).hasSize(2);
         assertThat(metrics.copiedAnew()).isEqualTo(1);
